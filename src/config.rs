@@ -1,0 +1,441 @@
+//! Raw command-line options become a validated [`Config`]; anything unusable is a [`ConfigError`]
+//! (exit status 2) before a single packet is sent.
+
+use crate::cli::{CheckOptions, ColorChoice, Format};
+use crate::plan::CheckId;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::time::Duration;
+use url::Url;
+
+/// A usage or configuration error: names the argument and says what is wrong.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid value for {argument}: {message}")]
+pub struct ConfigError {
+    /// The option or argument at fault, as the user typed it (`--origin`, `<TARGET>`).
+    pub argument: String,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+impl ConfigError {
+    fn new(argument: impl Into<String>, message: impl Into<String>) -> Self {
+        ConfigError {
+            argument: argument.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// What kind of URL the target is, which decides the checklist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TargetKind {
+    /// An http(s) base URL: the full checklist.
+    Http,
+    /// A ws(s) socket URL: the endpoint checks only.
+    WebSocket,
+}
+
+/// A `--resolve HOST:PORT:ADDR` override.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolveOverride {
+    /// The host name as it appears in the URL (lower case).
+    pub host: String,
+    /// The port it applies to.
+    pub port: u16,
+    /// The address to use instead of DNS.
+    pub addr: IpAddr,
+}
+
+/// The endpoints' paths and templates.
+#[derive(Debug, Clone)]
+pub struct Paths {
+    /// Health endpoint.
+    pub health: String,
+    /// Diagnostics endpoint.
+    pub diagnostics: String,
+    /// Echo socket.
+    pub echo: String,
+    /// Terminal socket template, when given explicitly.
+    pub terminal: Option<String>,
+    /// Session validation template, when given explicitly.
+    pub session: Option<String>,
+}
+
+/// How the report is shown.
+#[derive(Debug, Clone)]
+pub struct OutputConfig {
+    /// The format for stdout (or `--output`).
+    pub format: Format,
+    /// Where to write the chosen format instead of stdout.
+    pub output: Option<PathBuf>,
+    /// Colour choice.
+    pub color: ColorChoice,
+    /// One verdict line only.
+    pub quiet: bool,
+    /// Connection log on stderr.
+    pub verbose: bool,
+    /// Print secrets unredacted.
+    pub show_secrets: bool,
+}
+
+/// The timeouts and retry policy.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Client timeout per WebSocket attempt.
+    pub ws_timeout: Duration,
+    /// Timeout per network step (DNS, TCP, TLS, HTTP answer).
+    pub connect_timeout: Duration,
+    /// WebSocket attempts before giving up.
+    pub attempts: u32,
+    /// First retry delay.
+    pub retry_delay: Duration,
+    /// How long a quiet terminal socket must stay open to count as working.
+    pub settle: Duration,
+    /// Bound on the whole run.
+    pub deadline: Duration,
+}
+
+/// The validated configuration of one run. Pure data: building it touches no network.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The target, as given (normalised by the URL parser).
+    pub target: Url,
+    /// Which checklist applies.
+    pub kind: TargetKind,
+    /// Session id for the session and terminal checks.
+    pub session: Option<String>,
+    /// The frontend origin (`scheme://host[:port]`), sent as `Origin`.
+    pub origin: Option<String>,
+    /// Extra request headers, as given; their validity is the target check's business, because a
+    /// browser would fail at `new WebSocket()` rather than refuse to start.
+    pub headers: Vec<(String, String)>,
+    /// Message to send on the terminal.
+    pub send: Option<String>,
+    /// Pattern a terminal message must match.
+    pub expect: Option<regex::Regex>,
+    /// Checks the user asked for (empty: all).
+    pub only: Vec<CheckId>,
+    /// Checks the user excluded.
+    pub skip: Vec<CheckId>,
+    /// Paths and templates.
+    pub paths: Paths,
+    /// Timeouts and retries.
+    pub limits: Limits,
+    /// `--resolve` overrides.
+    pub resolve: Vec<ResolveOverride>,
+    /// Extra trusted CA certificates (PEM bytes).
+    pub cacert_pem: Option<Vec<u8>>,
+    /// Skip certificate verification.
+    pub insecure: bool,
+    /// Output settings.
+    pub output: OutputConfig,
+}
+
+impl Config {
+    /// Validates the options for `target`.
+    ///
+    /// `frontend_url` is `$FRONTEND_URL`, passed in so the function stays pure and testable.
+    pub fn from_options(
+        target: &str,
+        options: &CheckOptions,
+        frontend_url: Option<String>,
+    ) -> Result<Config, ConfigError> {
+        let target = parse_target(target)?;
+        let kind = match target.scheme() {
+            "http" | "https" => TargetKind::Http,
+            _ => TargetKind::WebSocket,
+        };
+        let origin = match options.origin.clone().or(frontend_url) {
+            Some(text) if !text.trim().is_empty() => Some(parse_origin(&text)?),
+            _ => None,
+        };
+        let headers = options
+            .headers
+            .iter()
+            .map(|h| parse_header(h))
+            .collect::<Result<Vec<_>, _>>()?;
+        let expect = options
+            .expect
+            .as_deref()
+            .map(|p| {
+                regex::Regex::new(p).map_err(|e| ConfigError::new("--expect", format!("{e}")))
+            })
+            .transpose()?;
+        let only = parse_ids("--only", &options.only)?;
+        let skip = parse_ids("--skip", &options.skip)?;
+        let resolve = options
+            .resolve
+            .iter()
+            .map(|r| parse_resolve(r))
+            .collect::<Result<Vec<_>, _>>()?;
+        let cacert_pem = match &options.cacert {
+            Some(path) => Some(std::fs::read(path).map_err(|e| {
+                ConfigError::new("--cacert", format!("cannot read {}: {e}", path.display()))
+            })?),
+            None => None,
+        };
+        for (argument, path) in [
+            ("--health-path", &options.health_path),
+            ("--diagnostics-path", &options.diagnostics_path),
+            ("--echo-path", &options.echo_path),
+        ] {
+            if !path.starts_with('/') {
+                return Err(ConfigError::new(argument, format!("{path:?} must start with /")));
+            }
+        }
+        if let Some(session) = &options.session {
+            if session.is_empty() {
+                return Err(ConfigError::new("--session", "must not be empty"));
+            }
+        }
+        if options.timeout.is_zero() || options.connect_timeout.is_zero() {
+            return Err(ConfigError::new(
+                if options.timeout.is_zero() {
+                    "--timeout"
+                } else {
+                    "--connect-timeout"
+                },
+                "must be longer than zero",
+            ));
+        }
+        if options.deadline.is_zero() {
+            return Err(ConfigError::new("--deadline", "must be longer than zero"));
+        }
+        Ok(Config {
+            target,
+            kind,
+            session: options.session.clone(),
+            origin,
+            headers,
+            send: options.send.clone(),
+            expect,
+            only,
+            skip,
+            paths: Paths {
+                health: options.health_path.clone(),
+                diagnostics: options.diagnostics_path.clone(),
+                echo: options.echo_path.clone(),
+                terminal: options.terminal_path.clone(),
+                session: options.session_path.clone(),
+            },
+            limits: Limits {
+                ws_timeout: options.timeout,
+                connect_timeout: options.connect_timeout,
+                attempts: options.attempts,
+                retry_delay: options.retry_delay,
+                settle: options.settle,
+                deadline: options.deadline,
+            },
+            resolve,
+            cacert_pem,
+            insecure: options.insecure,
+            output: OutputConfig {
+                format: options.format,
+                output: options.output.clone(),
+                color: options.color,
+                quiet: options.quiet,
+                verbose: options.verbose,
+                show_secrets: options.show_secrets,
+            },
+        })
+    }
+
+    /// The host as it must be resolved and verified (IPv6 without brackets).
+    pub fn host(&self) -> String {
+        match self.target.host() {
+            Some(url::Host::Ipv6(addr)) => addr.to_string(),
+            Some(host) => host.to_string(),
+            None => String::new(),
+        }
+    }
+
+    /// The port, explicit or the scheme's default.
+    pub fn port(&self) -> u16 {
+        self.target.port_or_known_default().unwrap_or(80)
+    }
+
+    /// Whether the connection uses TLS.
+    pub fn uses_tls(&self) -> bool {
+        matches!(self.target.scheme(), "https" | "wss")
+    }
+
+    /// Every value that must never reach the output unredacted.
+    pub fn secrets(&self) -> Vec<String> {
+        let mut secrets = Vec::new();
+        if let Some(session) = &self.session {
+            secrets.push(session.clone());
+        }
+        for (name, value) in &self.headers {
+            if is_secret_header(name) {
+                secrets.push(value.clone());
+                // "Bearer abc" also leaks as "abc" in echoes and logs.
+                if let Some((_, token)) = value.split_once(' ') {
+                    secrets.push(token.trim().to_string());
+                }
+            }
+        }
+        if let Some(password) = self.target.password() {
+            secrets.push(password.to_string());
+        }
+        if !self.target.username().is_empty() {
+            secrets.push(self.target.username().to_string());
+        }
+        for (key, value) in self.target.query_pairs() {
+            if is_secret_param(&key) && !value.is_empty() {
+                secrets.push(value.into_owned());
+            }
+        }
+        secrets.retain(|s| s.len() >= 3);
+        secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        secrets.dedup();
+        secrets
+    }
+}
+
+/// Headers whose values are credentials.
+pub fn is_secret_header(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    matches!(
+        name.as_str(),
+        "authorization" | "proxy-authorization" | "cookie" | "set-cookie" | "x-api-key"
+    ) || name.contains("token")
+        || name.contains("secret")
+}
+
+/// Query parameters whose values are credentials.
+pub fn is_secret_param(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    ["token", "key", "secret", "password", "auth", "session", "sig"]
+        .iter()
+        .any(|needle| name.contains(needle))
+}
+
+fn parse_target(text: &str) -> Result<Url, ConfigError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(ConfigError::new("<TARGET>", "is empty"));
+    }
+    let url = Url::parse(text).map_err(|e| {
+        let hint = if !text.contains("://") {
+            format!(" (did you mean https://{text}?)")
+        } else {
+            String::new()
+        };
+        ConfigError::new("<TARGET>", format!("{text:?} is not a URL: {e}{hint}"))
+    })?;
+    match url.scheme() {
+        "http" | "https" | "ws" | "wss" => {}
+        other => {
+            return Err(ConfigError::new(
+                "<TARGET>",
+                format!("scheme {other:?} is not one of http, https, ws, wss"),
+            ))
+        }
+    }
+    if url.host().is_none() {
+        return Err(ConfigError::new("<TARGET>", "has no host"));
+    }
+    Ok(url)
+}
+
+fn parse_origin(text: &str) -> Result<String, ConfigError> {
+    let url = Url::parse(text.trim())
+        .map_err(|e| ConfigError::new("--origin", format!("{text:?} is not a URL: {e}")))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return Err(ConfigError::new(
+            "--origin",
+            format!("{text:?} must be an http(s) origin such as https://app.example.com"),
+        ));
+    }
+    Ok(url.origin().ascii_serialization())
+}
+
+fn parse_header(text: &str) -> Result<(String, String), ConfigError> {
+    let Some((name, value)) = text.split_once(':') else {
+        return Err(ConfigError::new(
+            "--header",
+            format!("{text:?} must look like 'Name: value'"),
+        ));
+    };
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(ConfigError::new("--header", format!("{text:?} has no name")));
+    }
+    Ok((name.to_string(), value.trim().to_string()))
+}
+
+fn parse_ids(argument: &str, ids: &[String]) -> Result<Vec<CheckId>, ConfigError> {
+    ids.iter()
+        .filter(|id| !id.trim().is_empty())
+        .map(|id| {
+            CheckId::parse(id.trim()).ok_or_else(|| {
+                ConfigError::new(
+                    argument,
+                    format!(
+                        "unknown check {id:?}; checks are {}",
+                        CheckId::ALL.map(|c| c.as_str()).join(", ")
+                    ),
+                )
+            })
+        })
+        .collect()
+}
+
+fn parse_resolve(text: &str) -> Result<ResolveOverride, ConfigError> {
+    let bad = || {
+        ConfigError::new(
+            "--resolve",
+            format!("{text:?} must look like HOST:PORT:ADDR, e.g. app.example.com:443:127.0.0.1"),
+        )
+    };
+    let (host, rest) = text.split_once(':').ok_or_else(bad)?;
+    let (port, addr) = rest.split_once(':').ok_or_else(bad)?;
+    let port: u16 = port.parse().map_err(|_| bad())?;
+    let addr = addr.trim_start_matches('[').trim_end_matches(']');
+    let addr: IpAddr = addr.parse().map_err(|_| bad())?;
+    if host.is_empty() {
+        return Err(bad());
+    }
+    Ok(ResolveOverride {
+        host: host.to_ascii_lowercase(),
+        port,
+        addr,
+    })
+}
+
+/// Applies `--resolve` to a host and port, if an override matches.
+pub fn resolve_override(overrides: &[ResolveOverride], host: &str, port: u16) -> Option<SocketAddr> {
+    overrides
+        .iter()
+        .find(|o| o.host.eq_ignore_ascii_case(host) && o.port == port)
+        .map(|o| SocketAddr::new(o.addr, port))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolve_accepts_ipv6_in_brackets() {
+        let r = parse_resolve("app.example.com:443:[::1]").unwrap();
+        assert_eq!(r.addr, "::1".parse::<IpAddr>().unwrap());
+        assert!(parse_resolve("app:notaport:1.2.3.4").is_err());
+    }
+
+    #[test]
+    fn origin_is_normalised() {
+        assert_eq!(
+            parse_origin("https://App.Example.com/path").unwrap(),
+            "https://app.example.com"
+        );
+        assert!(parse_origin("ftp://x").is_err());
+    }
+
+    #[test]
+    fn target_errors_name_the_argument() {
+        let err = parse_target("not a url").unwrap_err();
+        assert_eq!(err.argument, "<TARGET>");
+        assert!(parse_target("ftp://example.com").is_err());
+    }
+}

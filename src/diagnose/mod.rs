@@ -1,0 +1,6 @@
+//! Diagnosis: observations become findings (code, cause, message, hint) with their evidence.
+
+pub mod classify;
+pub mod codes;
+pub mod platform;
+pub mod reasoning;

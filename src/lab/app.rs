@@ -1,0 +1,474 @@
+//! The lab's HTTP side: an Express-like application behind hyper, and the WebSocket upgrade.
+//!
+//! Responses copy what the platform's Express app sends (its `x-powered-by` header, its 404 page,
+//! the cors package's preflight answers), because the doctor tells the application from a proxy by
+//! exactly these details.
+
+use std::convert::Infallible;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use http::header::{self, HeaderName, HeaderValue};
+use http::{Method, Request, Response, StatusCode};
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use serde_json::{json, Value};
+use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
+
+use super::fault::Fault;
+use super::stream::{has_websocket_token, now_ms, Rewind, HEAD_TIMEOUT, MAX_HEAD};
+use super::ws::{self, Endpoint};
+use super::{shutdown_signalled, Route, Shared, TaskGuard};
+
+/// The largest request body the lab reads.
+const MAX_BODY: usize = 1024 * 1024;
+
+/// The endpoints `/health` advertises, as the platform lists them.
+const ENDPOINTS: [&str; 6] = [
+    "/health",
+    "/api/diagnostics/websocket",
+    "/api/sessions",
+    "/api/sessions/:sessionId",
+    "/ws-test",
+    "/terminal/:sessionId",
+];
+
+/// The headers the platform's CORS policy allows: the WebSocket ones are the fix for its 1006 incident.
+pub(crate) const ALLOWED_HEADERS: [&str; 7] = [
+    "Content-Type",
+    "Authorization",
+    "Upgrade",
+    "Connection",
+    "Sec-WebSocket-Key",
+    "Sec-WebSocket-Version",
+    "Sec-WebSocket-Extensions",
+];
+
+type Body = Full<Bytes>;
+
+/// Serves HTTP/1.1 on one connection.
+///
+/// `single_request` is set when the lab read the connection's first head itself (a raw fault is
+/// active): it only ever sees that first request, so the connection closes after its response and
+/// every further attempt arrives on a fresh connection where the fault can act on it.
+pub(crate) async fn serve(io: Rewind, shared: Arc<Shared>, guard: TaskGuard, single_request: bool) {
+    let service = service_fn(move |req| {
+        let shared = shared.clone();
+        let guard = guard.clone();
+        async move {
+            let mut response = respond(req, shared, guard).await;
+            // Not via hyper's keep-alive switch: that would also stamp `connection: close` on a 101.
+            if single_request && response.status() != StatusCode::SWITCHING_PROTOCOLS {
+                response
+                    .headers_mut()
+                    .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            }
+            Ok::<_, Infallible>(response)
+        }
+    });
+    let mut builder = http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(HEAD_TIMEOUT)
+        .max_buf_size(MAX_HEAD);
+    // Errors here are the client's (a malformed request, a reset): nothing to report.
+    let _ = builder
+        .serve_connection(TokioIo::new(io), service)
+        .with_upgrades()
+        .await;
+}
+
+/// What the client asked for, in the terms the routes need.
+struct Asked {
+    method: Method,
+    path: String,
+    /// Path and query, as Express's `originalUrl` (used in its 404 page).
+    target: String,
+    origin: Option<String>,
+}
+
+async fn respond(req: Request<Incoming>, shared: Arc<Shared>, guard: TaskGuard) -> Response<Body> {
+    let asked = Asked {
+        method: req.method().clone(),
+        path: req.uri().path().to_string(),
+        target: req.uri().path_and_query().map_or_else(
+            || req.uri().path().to_string(),
+            |pq| pq.as_str().to_string(),
+        ),
+        origin: header_str(&req, header::ORIGIN).map(str::to_string),
+    };
+    let is_upgrade = asked.method == Method::GET
+        && header_str(&req, header::UPGRADE).is_some_and(has_websocket_token);
+    // A proxy that strips hop-by-hop headers hands the app a plain GET.
+    let upgrade = is_upgrade && !matches!(shared.fault, Some(Fault::StripUpgrade));
+
+    let mut response = if upgrade {
+        upgrade_response(req, &asked, &shared, guard)
+    } else {
+        route(req, &asked, &shared).await
+    };
+    if response.status() != StatusCode::SWITCHING_PROTOCOLS {
+        decorate(&mut response, &asked, &shared);
+    }
+    response
+}
+
+/// Adds what every application response carries: the Express fingerprint (or the edge's, under
+/// `app-runner`) and the CORS headers for an allowed origin.
+fn decorate(response: &mut Response<Body>, asked: &Asked, shared: &Shared) {
+    let headers = response.headers_mut();
+    if matches!(shared.fault, Some(Fault::AppRunner)) {
+        headers.insert(header::SERVER, HeaderValue::from_static("envoy"));
+        headers.insert(
+            HeaderName::from_static("x-envoy-upstream-service-time"),
+            HeaderValue::from_static("2"),
+        );
+    } else {
+        headers.insert(
+            HeaderName::from_static("x-powered-by"),
+            HeaderValue::from_static("Express"),
+        );
+    }
+    if asked.method != Method::OPTIONS {
+        if let Some(origin) = allowed_origin(asked, shared) {
+            headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+            headers.insert(
+                header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+                HeaderValue::from_static("true"),
+            );
+            headers.insert(
+                header::ACCESS_CONTROL_EXPOSE_HEADERS,
+                HeaderValue::from_static("Upgrade, Connection"),
+            );
+            headers.insert(header::VARY, HeaderValue::from_static("Origin"));
+        }
+    }
+}
+
+/// The request's Origin as a header value, when the CORS policy allows it.
+fn allowed_origin(asked: &Asked, shared: &Shared) -> Option<HeaderValue> {
+    let origin = asked.origin.as_deref()?;
+    if !shared.origin_allowed(origin) {
+        return None;
+    }
+    HeaderValue::from_str(origin).ok()
+}
+
+fn header_str<B>(req: &Request<B>, name: HeaderName) -> Option<&str> {
+    req.headers().get(name).and_then(|v| v.to_str().ok())
+}
+
+/// The plain HTTP routes of the platform's Express app.
+async fn route(req: Request<Incoming>, asked: &Asked, shared: &Shared) -> Response<Body> {
+    let method = &asked.method;
+    if *method == Method::OPTIONS {
+        return preflight(asked, shared);
+    }
+    let get = *method == Method::GET || *method == Method::HEAD;
+    let path = asked.path.as_str();
+    match path {
+        "/health" if get => health(shared),
+        "/api/diagnostics/websocket" if get => json_response(StatusCode::OK, diagnostics(shared)),
+        "/api/sessions" if *method == Method::POST => create_session(req, shared).await,
+        _ => match path.strip_prefix("/api/sessions/") {
+            Some(id) if get && !id.is_empty() && !id.contains('/') => session_status(id, shared),
+            _ => express_not_found(asked),
+        },
+    }
+}
+
+fn health(shared: &Shared) -> Response<Body> {
+    if matches!(shared.fault, Some(Fault::HealthDegraded)) {
+        return json_response(
+            StatusCode::SERVICE_UNAVAILABLE,
+            json!({
+                "status": "degraded",
+                "websocket": "unavailable",
+                "redis": "disconnected",
+                "timestamp": now_ms(),
+                "uptime": shared.started.elapsed().as_secs_f64(),
+                "endpoints": ENDPOINTS,
+            }),
+        );
+    }
+    json_response(
+        StatusCode::OK,
+        json!({
+            "status": "ok",
+            "websocket": "available",
+            "timestamp": now_ms(),
+            "uptime": shared.started.elapsed().as_secs_f64(),
+            "endpoints": ENDPOINTS,
+        }),
+    )
+}
+
+fn diagnostics(shared: &Shared) -> Value {
+    let ping_ms = shared
+        .ping_interval
+        .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+    json!({
+        "websocket": {
+            "enabled": true,
+            "paths": {"test": "/ws-test", "terminal": "/terminal/:sessionId"},
+            "connectionTimeoutMs": u64::try_from(shared.validation_timeout.as_millis()).unwrap_or(u64::MAX),
+            "pingIntervalMs": ping_ms,
+            "maxPayloadBytes": ws::MAX_MESSAGE,
+        },
+        "server": {
+            "httpServerWrapper": true,
+            "uptimeSeconds": shared.started.elapsed().as_secs_f64(),
+            "activeConnections": shared.active_ws.load(Ordering::Relaxed),
+            "node": "wsdoctor-lab",
+        },
+        "cors": {
+            "origins": shared.allowed_origins,
+            "credentials": true,
+            "allowedHeaders": ALLOWED_HEADERS,
+        },
+        "sessionStore": {
+            "type": "memory",
+            "connected": true,
+            "sessions": shared.sessions.len(),
+        },
+    })
+}
+
+/// Answers a CORS preflight as the cors npm package does: 204 always, the policy headers only for an
+/// allowed origin.
+fn preflight(asked: &Asked, shared: &Shared) -> Response<Body> {
+    let mut response = empty(StatusCode::NO_CONTENT);
+    if let Some(origin) = allowed_origin(asked, shared) {
+        let headers = response.headers_mut();
+        headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+        headers.insert(
+            header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+            HeaderValue::from_static("true"),
+        );
+        headers.insert(
+            header::ACCESS_CONTROL_ALLOW_METHODS,
+            HeaderValue::from_static("GET, POST, OPTIONS"),
+        );
+        headers.insert(
+            header::ACCESS_CONTROL_ALLOW_HEADERS,
+            HeaderValue::from_static(
+                "Content-Type, Authorization, Upgrade, Connection, Sec-WebSocket-Key, Sec-WebSocket-Version, Sec-WebSocket-Extensions",
+            ),
+        );
+        headers.insert(
+            header::ACCESS_CONTROL_EXPOSE_HEADERS,
+            HeaderValue::from_static("Upgrade, Connection"),
+        );
+        headers.insert(
+            header::ACCESS_CONTROL_MAX_AGE,
+            HeaderValue::from_static("86400"),
+        );
+        headers.insert(header::VARY, HeaderValue::from_static("Origin"));
+    }
+    response
+}
+
+async fn create_session(req: Request<Incoming>, shared: &Shared) -> Response<Body> {
+    // The body carries nothing the lab needs, but it is read (bounded) as a real server would.
+    if Limited::new(req.into_body(), MAX_BODY)
+        .collect()
+        .await
+        .is_err()
+    {
+        return json_response(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            json!({"error": "Payload too large"}),
+        );
+    }
+    let id = format!("{:016x}", fastrand::u64(..));
+    shared.sessions.insert(id.clone());
+    json_response(StatusCode::CREATED, json!({ "sessionId": id }))
+}
+
+fn session_status(id: &str, shared: &Shared) -> Response<Body> {
+    let id = super::stream::percent_decode(id);
+    let known =
+        !matches!(shared.fault, Some(Fault::InvalidSession)) && shared.sessions.contains(&id);
+    if known {
+        json_response(StatusCode::OK, json!({"sessionId": id, "valid": true}))
+    } else {
+        json_response(
+            StatusCode::NOT_FOUND,
+            json!({"error": "Session not found", "code": "SESSION_INVALID"}),
+        )
+    }
+}
+
+/// Decides what an upgrade request gets: a refusal the fault calls for, a 404 for an unknown path,
+/// a 400 for a malformed handshake, or a 101 with the socket served in its own task.
+fn upgrade_response(
+    mut req: Request<Incoming>,
+    asked: &Asked,
+    shared: &Arc<Shared>,
+    guard: TaskGuard,
+) -> Response<Body> {
+    match &shared.fault {
+        Some(Fault::Edge403) => {
+            return json_response(
+                StatusCode::FORBIDDEN,
+                json!({"error": "Forbidden", "message": "WebSocket connections are not allowed"}),
+            );
+        }
+        Some(Fault::OriginCheck) => {
+            if let Some(origin) = &asked.origin {
+                if !shared.origin_allowed(origin) {
+                    return json_response(
+                        StatusCode::FORBIDDEN,
+                        json!({"error": "Origin not allowed"}),
+                    );
+                }
+            }
+        }
+        Some(Fault::Redirect) => {
+            let location = format!("https://{}{}", shared.addr, asked.target);
+            let mut response = empty(StatusCode::MOVED_PERMANENTLY);
+            if let Ok(value) = HeaderValue::from_str(&location) {
+                response.headers_mut().insert(header::LOCATION, value);
+            }
+            return response;
+        }
+        _ => {}
+    }
+
+    let endpoint = if matches!(shared.fault, Some(Fault::NoRoute)) {
+        Endpoint::Unrouted
+    } else {
+        match Route::of(&asked.path) {
+            Route::WsTest => Endpoint::Echo,
+            Route::Terminal(id) => Endpoint::Terminal(id),
+            Route::Other => return express_not_found(asked),
+        }
+    };
+
+    // Validated as the ws package does before it answers 101.
+    let Some(key) = header_str(&req, header::SEC_WEBSOCKET_KEY)
+        .map(str::trim)
+        .filter(|key| !key.is_empty())
+        .map(str::to_string)
+    else {
+        return text_response(
+            StatusCode::BAD_REQUEST,
+            "Missing or invalid Sec-WebSocket-Key header",
+        );
+    };
+    if header_str(&req, header::SEC_WEBSOCKET_VERSION).map(str::trim) != Some("13") {
+        let mut response = text_response(
+            StatusCode::BAD_REQUEST,
+            "Missing or invalid Sec-WebSocket-Version header",
+        );
+        response.headers_mut().insert(
+            header::SEC_WEBSOCKET_VERSION,
+            HeaderValue::from_static("13"),
+        );
+        return response;
+    }
+
+    let on_upgrade = hyper::upgrade::on(&mut req);
+    let shared = shared.clone();
+    tokio::spawn(async move {
+        let _guard = guard;
+        let mut shutdown = shared.shutdown.clone();
+        let serve = async {
+            let Ok(upgraded) = on_upgrade.await else {
+                return;
+            };
+            // Taking the connection back from hyper keeps the TCP socket reachable, which the
+            // cutting faults need to reset it.
+            let Ok(parts) = upgraded.downcast::<TokioIo<Rewind>>() else {
+                return;
+            };
+            let mut io = parts.io.into_inner();
+            io.prepend(parts.read_buf);
+            ws::run(io, endpoint, &shared).await;
+        };
+        tokio::select! {
+            _ = shutdown_signalled(&mut shutdown) => {}
+            _ = serve => {}
+        }
+    });
+
+    // No subprotocol is selected even if the client offered some, as the platform's server does.
+    let mut response = empty(StatusCode::SWITCHING_PROTOCOLS);
+    let headers = response.headers_mut();
+    headers.insert(header::UPGRADE, HeaderValue::from_static("websocket"));
+    headers.insert(header::CONNECTION, HeaderValue::from_static("Upgrade"));
+    if let Ok(accept) = HeaderValue::from_str(&derive_accept_key(key.as_bytes())) {
+        headers.insert(header::SEC_WEBSOCKET_ACCEPT, accept);
+    }
+    response
+}
+
+/// Express's default 404 page, naming the method and URL as the finalhandler package does.
+fn express_not_found(asked: &Asked) -> Response<Body> {
+    let body = format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Error</title>\n</head>\n<body>\n<pre>Cannot {} {}</pre>\n</body>\n</html>\n",
+        escape_html(asked.method.as_str()),
+        escape_html(&asked.target)
+    );
+    let mut response = Response::new(Full::new(Bytes::from(body)));
+    *response.status_mut() = StatusCode::NOT_FOUND;
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'"),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    response
+}
+
+fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn json_response(status: StatusCode, value: Value) -> Response<Body> {
+    let mut response = Response::new(Full::new(Bytes::from(value.to_string())));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=utf-8"),
+    );
+    response
+}
+
+fn text_response(status: StatusCode, text: &'static str) -> Response<Body> {
+    let mut response = Response::new(Full::new(Bytes::from_static(text.as_bytes())));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    response
+}
+
+fn empty(status: StatusCode) -> Response<Body> {
+    let mut response = Response::new(Full::new(Bytes::new()));
+    *response.status_mut() = status;
+    response
+}

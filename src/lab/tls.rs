@@ -1,0 +1,98 @@
+//! The lab's own certificate authority and server certificates, good or deliberately broken.
+//!
+//! A fresh CA per lab keeps tests hermetic: a client trusts exactly this lab's CA (`Lab::ca_pem`) and
+//! nothing on the machine, so a TLS fault fails for the reason the fault names and no other.
+
+use std::io;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use rcgen::{
+    BasicConstraints, CertificateParams, CertifiedIssuer, DnType, ExtendedKeyUsagePurpose, IsCa,
+    KeyPair, KeyUsagePurpose,
+};
+use rustls::ServerConfig;
+use rustls_pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
+
+use super::fault::Fault;
+
+const DAY: Duration = Duration::from_secs(86_400);
+
+/// What TLS setup produced: the server configuration and the CA a client should trust.
+pub(crate) struct TlsSetup {
+    pub(crate) config: Arc<ServerConfig>,
+    pub(crate) ca_pem: String,
+}
+
+fn other(e: impl std::error::Error + Send + Sync + 'static) -> io::Error {
+    io::Error::other(e)
+}
+
+/// Builds the CA and the server certificate the fault calls for, and a ring-backed server config.
+pub(crate) fn setup(fault: Option<&Fault>) -> io::Result<TlsSetup> {
+    // rcgen takes the `time` crate's date type; anchoring at the epoch with std durations builds
+    // "now" without depending on that crate directly.
+    let now_secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_err(other)?
+        .as_secs();
+    let now = rcgen::date_time_ymd(1970, 1, 1) + Duration::from_secs(now_secs);
+
+    let mut ca_params = CertificateParams::default();
+    ca_params
+        .distinguished_name
+        .push(DnType::CommonName, "wsdoctor lab CA");
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca_params.key_usages = vec![
+        KeyUsagePurpose::KeyCertSign,
+        KeyUsagePurpose::CrlSign,
+        KeyUsagePurpose::DigitalSignature,
+    ];
+    ca_params.not_before = now - DAY;
+    ca_params.not_after = now + 365 * DAY;
+    let ca_key = KeyPair::generate().map_err(other)?;
+    let ca = CertifiedIssuer::self_signed(ca_params, ca_key).map_err(other)?;
+
+    let names: Vec<String> = match fault {
+        Some(Fault::TlsWrongName) => vec!["wrong-name.invalid".into()],
+        _ => vec!["127.0.0.1".into(), "::1".into(), "localhost".into()],
+    };
+    let mut leaf_params = CertificateParams::new(names).map_err(other)?;
+    leaf_params
+        .distinguished_name
+        .push(DnType::CommonName, "wsdoctor lab");
+    leaf_params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+    leaf_params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+    match fault {
+        Some(Fault::TlsExpired) => {
+            leaf_params.not_before = now - 60 * DAY;
+            leaf_params.not_after = now - 30 * DAY;
+        }
+        _ => {
+            leaf_params.not_before = now - DAY;
+            leaf_params.not_after = now + 90 * DAY;
+        }
+    }
+    let leaf_key = KeyPair::generate().map_err(other)?;
+    let leaf = if matches!(fault, Some(Fault::TlsSelfSigned)) {
+        leaf_params.self_signed(&leaf_key).map_err(other)?
+    } else {
+        leaf_params.use_authority_key_identifier_extension = true;
+        leaf_params.signed_by(&leaf_key, &ca).map_err(other)?
+    };
+
+    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(leaf_key.serialize_der()));
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut config = ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(other)?
+        .with_no_client_auth()
+        .with_single_cert(vec![leaf.der().clone()], key)
+        .map_err(other)?;
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+
+    Ok(TlsSetup {
+        config: Arc::new(config),
+        ca_pem: ca.pem(),
+    })
+}

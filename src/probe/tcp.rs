@@ -1,0 +1,91 @@
+//! TCP connect over the resolved addresses, each attempt bounded.
+
+use std::io;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+use tokio::net::TcpStream;
+
+/// An open TCP connection.
+#[derive(Debug)]
+pub struct Connected {
+    /// The stream.
+    pub stream: TcpStream,
+    /// The address that answered.
+    pub peer: SocketAddr,
+    /// Time to connect to it.
+    pub duration: Duration,
+    /// Addresses tried before it, with their errors.
+    pub earlier_failures: Vec<(SocketAddr, TcpFailure)>,
+}
+
+/// Why a connect failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TcpFailure {
+    /// RST to the SYN.
+    Refused,
+    /// No answer to the SYN within the timeout.
+    Timeout(Duration),
+    /// ENETUNREACH/ENETDOWN: no route from this machine.
+    NetworkUnreachable(String),
+    /// EHOSTUNREACH.
+    HostUnreachable(String),
+    /// Any other OS error.
+    Other(String),
+}
+
+impl TcpFailure {
+    fn from_io(e: &io::Error) -> TcpFailure {
+        // Raw errno values are Linux's; ErrorKind covers the other platforms.
+        match (e.kind(), e.raw_os_error()) {
+            (io::ErrorKind::ConnectionRefused, _) => TcpFailure::Refused,
+            (io::ErrorKind::NetworkUnreachable, _) | (_, Some(100 | 101)) => {
+                TcpFailure::NetworkUnreachable(e.to_string())
+            }
+            (io::ErrorKind::HostUnreachable, _) | (_, Some(113)) => {
+                TcpFailure::HostUnreachable(e.to_string())
+            }
+            (io::ErrorKind::NetworkDown, _) => TcpFailure::NetworkUnreachable(e.to_string()),
+            _ => TcpFailure::Other(e.to_string()),
+        }
+    }
+
+    /// The OS-level description for the evidence.
+    pub fn describe(&self) -> String {
+        match self {
+            TcpFailure::Refused => "connection refused (ECONNREFUSED)".to_string(),
+            TcpFailure::Timeout(t) => format!(
+                "no answer to the SYN within {}",
+                humantime::format_duration(*t)
+            ),
+            TcpFailure::NetworkUnreachable(e)
+            | TcpFailure::HostUnreachable(e)
+            | TcpFailure::Other(e) => e.clone(),
+        }
+    }
+}
+
+/// Connects to the first address that answers; each address gets `timeout`.
+pub async fn connect(
+    addrs: &[SocketAddr],
+    timeout: Duration,
+) -> Result<Connected, Vec<(SocketAddr, TcpFailure)>> {
+    let mut failures = Vec::new();
+    for addr in addrs {
+        let start = Instant::now();
+        match tokio::time::timeout(timeout, TcpStream::connect(addr)).await {
+            Ok(Ok(stream)) => {
+                // Small probes: latency matters more than batching.
+                let _ = stream.set_nodelay(true);
+                return Ok(Connected {
+                    stream,
+                    peer: *addr,
+                    duration: start.elapsed(),
+                    earlier_failures: failures,
+                });
+            }
+            Ok(Err(e)) => failures.push((*addr, TcpFailure::from_io(&e))),
+            Err(_) => failures.push((*addr, TcpFailure::Timeout(timeout))),
+        }
+    }
+    Err(failures)
+}

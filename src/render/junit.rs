@@ -1,0 +1,64 @@
+//! `--format junit`: a testsuite per target, a testcase per check, for CI dashboards.
+
+use crate::report::{Report, Status};
+use quick_junit::{NonSuccessKind, TestCase, TestCaseStatus, TestSuite};
+use std::time::Duration;
+
+/// The report as JUnit XML.
+pub fn render(report: &Report) -> String {
+    let mut junit = quick_junit::Report::new("wsdoctor");
+    let mut suite = TestSuite::new(report.target.clone());
+    suite.set_time(Duration::from_secs_f64(report.duration_ms / 1000.0));
+    suite.add_property(quick_junit::Property::new(
+        "verdict",
+        format!("{:?}", report.verdict).to_lowercase(),
+    ));
+    if let Some(platform) = &report.platform {
+        suite.add_property(quick_junit::Property::new("platform", platform.name.clone()));
+    }
+    for check in &report.checks {
+        let status = match (&check.status, &check.failure) {
+            (Status::Fail, Some(finding)) => {
+                let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+                status
+                    .set_message(format!("{} ({}): {}", finding.code, finding.cause, finding.message))
+                    .set_type(finding.code.as_str())
+                    .set_description(format!(
+                        "code: {}\ncause: {}\nmessage: {}\nhint: {}\nevidence: {}",
+                        finding.code,
+                        finding.cause,
+                        finding.message,
+                        finding.hint,
+                        serde_json::to_string_pretty(&check.evidence).unwrap_or_default()
+                    ));
+                status
+            }
+            (Status::Fail, None) => {
+                let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+                status.set_message(check.summary.clone());
+                status
+            }
+            (Status::Skip, _) => {
+                let mut status = TestCaseStatus::skipped();
+                status.set_message(check.summary.clone());
+                status
+            }
+            _ => TestCaseStatus::success(),
+        };
+        let mut case = TestCase::new(check.id.as_str(), status);
+        case.set_classname(format!("wsdoctor.{}", check.id));
+        case.set_time(Duration::from_secs_f64(check.duration_ms / 1000.0));
+        if check.status != Status::Skip {
+            let mut out = check.summary.clone();
+            if let Some(warning) = &check.warning {
+                out.push_str(&format!("\nwarning: {}\nhint: {}", warning.message, warning.hint));
+            }
+            case.set_system_out(out);
+        }
+        suite.add_test_case(case);
+    }
+    junit.add_test_suite(suite);
+    junit
+        .to_string()
+        .unwrap_or_else(|e| format!("<!-- cannot serialise JUnit: {e} -->\n"))
+}
