@@ -208,7 +208,9 @@ async fn demo(cmd: DemoCommand) -> i32 {
         }
     };
     let mut options = cmd.options.clone();
-    options.session.get_or_insert_with(|| DEMO_SESSION.to_string());
+    options
+        .session
+        .get_or_insert_with(|| DEMO_SESSION.to_string());
     let origin = options
         .origin
         .clone()
@@ -315,8 +317,14 @@ async fn lab(cmd: LabCommand) -> i32 {
     text.push_str(&format!(
         "  try: wsdoctor check {} --session {} --origin {}{}\n",
         lab.base_url(),
-        cmd.sessions.first().map(String::as_str).unwrap_or(DEMO_SESSION),
-        cmd.allowed_origins.first().map(String::as_str).unwrap_or(DEMO_ORIGIN),
+        cmd.sessions
+            .first()
+            .map(String::as_str)
+            .unwrap_or(DEMO_SESSION),
+        cmd.allowed_origins
+            .first()
+            .map(String::as_str)
+            .unwrap_or(DEMO_ORIGIN),
         cmd.ca_out
             .as_ref()
             .map(|p| format!(" --cacert {}", p.display()))
@@ -340,7 +348,11 @@ fn explain(cmd: &ExplainCommand) -> i32 {
                 "  {:<26} {}{}\n",
                 code.as_str(),
                 code.explanation().meaning,
-                if code.from_web_client() { "" } else { " [wsdoctor]" }
+                if code.from_web_client() {
+                    ""
+                } else {
+                    " [wsdoctor]"
+                }
             ));
         }
         write_stdout(&out);

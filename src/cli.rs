@@ -80,7 +80,11 @@ pub struct LabCommand {
     #[arg(long = "session", value_name = "ID", default_value = "demo-session")]
     pub sessions: Vec<String>,
     /// An origin allowed by CORS and the Origin check (repeatable).
-    #[arg(long = "allow-origin", value_name = "ORIGIN", default_value = "http://localhost:3000")]
+    #[arg(
+        long = "allow-origin",
+        value_name = "ORIGIN",
+        default_value = "http://localhost:3000"
+    )]
     pub allowed_origins: Vec<String>,
     /// Interval of the server's WebSocket pings on open sockets.
     #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration)]
@@ -129,41 +133,106 @@ pub enum ColorChoice {
 #[derive(Debug, Clone, Args)]
 pub struct CheckOptions {
     /// Session id for the session and terminal checks (redacted in output).
-    #[arg(long, value_name = "ID", env = "WSDOCTOR_SESSION", help_heading = "Checklist")]
+    #[arg(
+        long,
+        value_name = "ID",
+        env = "WSDOCTOR_SESSION",
+        help_heading = "Checklist"
+    )]
     pub session: Option<String>,
     /// The frontend's origin, sent as Origin on upgrades and CORS requests [default: $FRONTEND_URL].
-    #[arg(long, value_name = "URL", env = "WSDOCTOR_ORIGIN", help_heading = "Checklist")]
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "WSDOCTOR_ORIGIN",
+        help_heading = "Checklist"
+    )]
     pub origin: Option<String>,
     /// An extra request header 'Name: value' (repeatable).
-    #[arg(long = "header", short = 'H', value_name = "NAME: VALUE", help_heading = "Checklist")]
+    #[arg(
+        long = "header",
+        short = 'H',
+        value_name = "NAME: VALUE",
+        help_heading = "Checklist"
+    )]
     pub headers: Vec<String>,
     /// A message to send on the terminal socket once it is open.
-    #[arg(long, value_name = "TEXT", env = "WSDOCTOR_SEND", help_heading = "Checklist")]
+    #[arg(
+        long,
+        value_name = "TEXT",
+        env = "WSDOCTOR_SEND",
+        help_heading = "Checklist"
+    )]
     pub send: Option<String>,
     /// A regular expression a terminal message must match (after --send) for the check to pass.
-    #[arg(long, value_name = "REGEX", env = "WSDOCTOR_EXPECT", help_heading = "Checklist")]
+    #[arg(
+        long,
+        value_name = "REGEX",
+        env = "WSDOCTOR_EXPECT",
+        help_heading = "Checklist"
+    )]
     pub expect: Option<String>,
     /// Run only these checks (comma-separated ids, e.g. health,echo).
-    #[arg(long, value_name = "IDS", value_delimiter = ',', env = "WSDOCTOR_ONLY", help_heading = "Checklist")]
+    #[arg(
+        long,
+        value_name = "IDS",
+        value_delimiter = ',',
+        env = "WSDOCTOR_ONLY",
+        help_heading = "Checklist"
+    )]
     pub only: Vec<String>,
     /// Skip these checks (comma-separated ids).
-    #[arg(long, value_name = "IDS", value_delimiter = ',', env = "WSDOCTOR_SKIP", help_heading = "Checklist")]
+    #[arg(
+        long,
+        value_name = "IDS",
+        value_delimiter = ',',
+        env = "WSDOCTOR_SKIP",
+        help_heading = "Checklist"
+    )]
     pub skip: Vec<String>,
 
     /// Health endpoint path.
-    #[arg(long, value_name = "PATH", default_value = "/health", env = "WSDOCTOR_HEALTH_PATH", help_heading = "Paths")]
+    #[arg(
+        long,
+        value_name = "PATH",
+        default_value = "/health",
+        env = "WSDOCTOR_HEALTH_PATH",
+        help_heading = "Paths"
+    )]
     pub health_path: String,
     /// Diagnostics endpoint path.
-    #[arg(long, value_name = "PATH", default_value = "/api/diagnostics/websocket", env = "WSDOCTOR_DIAGNOSTICS_PATH", help_heading = "Paths")]
+    #[arg(
+        long,
+        value_name = "PATH",
+        default_value = "/api/diagnostics/websocket",
+        env = "WSDOCTOR_DIAGNOSTICS_PATH",
+        help_heading = "Paths"
+    )]
     pub diagnostics_path: String,
     /// WebSocket echo endpoint path.
-    #[arg(long, value_name = "PATH", default_value = "/ws-test", env = "WSDOCTOR_ECHO_PATH", help_heading = "Paths")]
+    #[arg(
+        long,
+        value_name = "PATH",
+        default_value = "/ws-test",
+        env = "WSDOCTOR_ECHO_PATH",
+        help_heading = "Paths"
+    )]
     pub echo_path: String,
     /// Terminal socket path template; {session} is replaced by the session id [default: from /health's endpoints, else /terminal/{session}].
-    #[arg(long, value_name = "TEMPLATE", env = "WSDOCTOR_TERMINAL_PATH", help_heading = "Paths")]
+    #[arg(
+        long,
+        value_name = "TEMPLATE",
+        env = "WSDOCTOR_TERMINAL_PATH",
+        help_heading = "Paths"
+    )]
     pub terminal_path: Option<String>,
     /// Session validation path template, e.g. /api/sessions/{session} [default: from /health's endpoints].
-    #[arg(long, value_name = "TEMPLATE", env = "WSDOCTOR_SESSION_PATH", help_heading = "Paths")]
+    #[arg(
+        long,
+        value_name = "TEMPLATE",
+        env = "WSDOCTOR_SESSION_PATH",
+        help_heading = "Paths"
+    )]
     pub session_path: Option<String>,
 
     /// Client timeout per WebSocket attempt, as the web client's 25 s.
@@ -185,26 +254,61 @@ pub struct CheckOptions {
     #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration, env = "WSDOCTOR_DEADLINE", help_heading = "Network")]
     pub deadline: Duration,
     /// Use ADDR for HOST:PORT instead of DNS, like curl (repeatable).
-    #[arg(long, value_name = "HOST:PORT:ADDR", env = "WSDOCTOR_RESOLVE", value_delimiter = ',', help_heading = "Network")]
+    #[arg(
+        long,
+        value_name = "HOST:PORT:ADDR",
+        env = "WSDOCTOR_RESOLVE",
+        value_delimiter = ',',
+        help_heading = "Network"
+    )]
     pub resolve: Vec<String>,
     /// Trust the CA certificates in this PEM file too.
-    #[arg(long, value_name = "FILE", env = "WSDOCTOR_CACERT", help_heading = "Network")]
+    #[arg(
+        long,
+        value_name = "FILE",
+        env = "WSDOCTOR_CACERT",
+        help_heading = "Network"
+    )]
     pub cacert: Option<PathBuf>,
     /// Do not verify TLS certificates (the report says so, loudly).
     #[arg(long, env = "WSDOCTOR_INSECURE", help_heading = "Network")]
     pub insecure: bool,
 
     /// Output format.
-    #[arg(long, value_enum, default_value = "human", env = "WSDOCTOR_FORMAT", help_heading = "Output")]
+    #[arg(
+        long,
+        value_enum,
+        default_value = "human",
+        env = "WSDOCTOR_FORMAT",
+        help_heading = "Output"
+    )]
     pub format: Format,
     /// Write the chosen format to FILE; the terminal still shows the human view.
-    #[arg(long, short = 'o', value_name = "FILE", env = "WSDOCTOR_OUTPUT", help_heading = "Output")]
+    #[arg(
+        long,
+        short = 'o',
+        value_name = "FILE",
+        env = "WSDOCTOR_OUTPUT",
+        help_heading = "Output"
+    )]
     pub output: Option<PathBuf>,
     /// When to use colour (NO_COLOR and CI turn it off in auto).
-    #[arg(long, value_enum, default_value = "auto", env = "WSDOCTOR_COLOR", help_heading = "Output")]
+    #[arg(
+        long,
+        value_enum,
+        default_value = "auto",
+        env = "WSDOCTOR_COLOR",
+        help_heading = "Output"
+    )]
     pub color: ColorChoice,
     /// Print nothing but one verdict line (the exit status tells the rest).
-    #[arg(long, short = 'q', env = "WSDOCTOR_QUIET", help_heading = "Output", conflicts_with = "verbose")]
+    #[arg(
+        long,
+        short = 'q',
+        env = "WSDOCTOR_QUIET",
+        help_heading = "Output",
+        conflicts_with = "verbose"
+    )]
     pub quiet: bool,
     /// Print the connection log to stderr, as the web client's console does.
     #[arg(long, short = 'v', env = "WSDOCTOR_VERBOSE", help_heading = "Output")]

@@ -158,9 +158,7 @@ impl Config {
         let expect = options
             .expect
             .as_deref()
-            .map(|p| {
-                regex::Regex::new(p).map_err(|e| ConfigError::new("--expect", format!("{e}")))
-            })
+            .map(|p| regex::Regex::new(p).map_err(|e| ConfigError::new("--expect", format!("{e}"))))
             .transpose()?;
         let only = parse_ids("--only", &options.only)?;
         let skip = parse_ids("--skip", &options.skip)?;
@@ -181,7 +179,10 @@ impl Config {
             ("--echo-path", &options.echo_path),
         ] {
             if !path.starts_with('/') {
-                return Err(ConfigError::new(argument, format!("{path:?} must start with /")));
+                return Err(ConfigError::new(
+                    argument,
+                    format!("{path:?} must start with /"),
+                ));
             }
         }
         if let Some(session) = &options.session {
@@ -306,9 +307,11 @@ pub fn is_secret_header(name: &str) -> bool {
 /// Query parameters whose values are credentials.
 pub fn is_secret_param(name: &str) -> bool {
     let name = name.to_ascii_lowercase();
-    ["token", "key", "secret", "password", "auth", "session", "sig"]
-        .iter()
-        .any(|needle| name.contains(needle))
+    [
+        "token", "key", "secret", "password", "auth", "session", "sig",
+    ]
+    .iter()
+    .any(|needle| name.contains(needle))
 }
 
 fn parse_target(text: &str) -> Result<Url, ConfigError> {
@@ -360,7 +363,10 @@ fn parse_header(text: &str) -> Result<(String, String), ConfigError> {
     };
     let name = name.trim();
     if name.is_empty() {
-        return Err(ConfigError::new("--header", format!("{text:?} has no name")));
+        return Err(ConfigError::new(
+            "--header",
+            format!("{text:?} has no name"),
+        ));
     }
     Ok((name.to_string(), value.trim().to_string()))
 }
@@ -405,7 +411,11 @@ fn parse_resolve(text: &str) -> Result<ResolveOverride, ConfigError> {
 }
 
 /// Applies `--resolve` to a host and port, if an override matches.
-pub fn resolve_override(overrides: &[ResolveOverride], host: &str, port: u16) -> Option<SocketAddr> {
+pub fn resolve_override(
+    overrides: &[ResolveOverride],
+    host: &str,
+    port: u16,
+) -> Option<SocketAddr> {
     overrides
         .iter()
         .find(|o| o.host.eq_ignore_ascii_case(host) && o.port == port)

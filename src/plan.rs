@@ -131,7 +131,8 @@ impl Plan {
     /// Builds the plan for a configuration.
     ///
     /// `--only` keeps the hard prerequisites of what it names, because a TCP check cannot run
-    /// without the addresses DNS found.
+    /// without the addresses DNS found; `--skip session` is honoured (the terminal then runs
+    /// without asking the session endpoint first).
     pub fn for_config(config: &Config) -> Plan {
         let https = config.uses_tls();
         let transport = if https { CheckId::Tls } else { CheckId::Tcp };
@@ -211,7 +212,15 @@ impl Plan {
                 if wanted.contains(&check.id) {
                     for need in &check.needs {
                         if let Need::Pass(dep) = need {
-                            if !wanted.contains(dep) && self.get(*dep).is_some_and(|d| d.not_applicable.is_none()) {
+                            // Transport checks come back even when skipped (nothing runs
+                            // without them); a skipped session check stays skipped.
+                            let transport =
+                                matches!(dep, CheckId::Dns | CheckId::Tcp | CheckId::Tls);
+                            let allowed = transport || !skip.contains(dep);
+                            if allowed
+                                && !wanted.contains(dep)
+                                && self.get(*dep).is_some_and(|d| d.not_applicable.is_none())
+                            {
                                 wanted.push(*dep);
                                 added = true;
                             }
@@ -235,7 +244,9 @@ impl Plan {
             .map(|c| c.id)
             .collect();
         for check in &mut self.checks {
-            check.needs.retain(|need| !inapplicable.contains(&need.on()));
+            check
+                .needs
+                .retain(|need| !inapplicable.contains(&need.on()));
         }
     }
 

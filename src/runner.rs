@@ -52,6 +52,19 @@ pub async fn run(
     });
     let ctx = Arc::new(RunContext::new(config.clone(), events.clone()));
     let results: Arc<Mutex<BTreeMap<CheckId, CheckReport>>> = Arc::default();
+    let health_runs = plan
+        .get(CheckId::Health)
+        .is_some_and(|c| c.not_applicable.is_none());
+    if !health_runs {
+        ctx.health_finished();
+    }
+    if config.uses_tls() {
+        // Loading the system's root store takes tens of milliseconds: overlap it with DNS.
+        let ctx = ctx.clone();
+        tokio::task::spawn_blocking(move || {
+            let _ = ctx.tls_client();
+        });
+    }
 
     let mut senders = BTreeMap::new();
     let mut receivers = BTreeMap::new();
@@ -102,6 +115,9 @@ pub async fn run(
             let _ = events.send(Event::CheckFinished(report.clone()));
             if let Ok(mut map) = results.lock() {
                 map.insert(planned.id, report);
+            }
+            if planned.id == CheckId::Health {
+                ctx.health_finished();
             }
             let _ = done.send(outcome);
         });

@@ -143,10 +143,16 @@ pub async fn health(ctx: &RunContext) -> CheckReport {
             Cause::HealthInvalid,
             format!("{path} answered 200 but not with JSON"),
         ))
-    } else if status_field.as_deref().is_some_and(|s| s != "ok" && s != "healthy") {
+    } else if status_field
+        .as_deref()
+        .is_some_and(|s| s != "ok" && s != "healthy")
+    {
         Err(classify::finding(
             Cause::HealthDegraded,
-            format!("{path} says status {:?}", status_field.clone().unwrap_or_default()),
+            format!(
+                "{path} says status {:?}",
+                status_field.clone().unwrap_or_default()
+            ),
         ))
     } else if websocket_field
         .as_deref()
@@ -154,7 +160,10 @@ pub async fn health(ctx: &RunContext) -> CheckReport {
     {
         Err(classify::finding(
             Cause::HealthDegraded,
-            format!("{path} says websocket {:?}", websocket_field.clone().unwrap_or_default()),
+            format!(
+                "{path} says websocket {:?}",
+                websocket_field.clone().unwrap_or_default()
+            ),
         ))
     } else {
         Ok(())
@@ -242,7 +251,14 @@ fn summarise_diagnostics(body: &Value) -> String {
     let mut parts = Vec::new();
     let ws = body.get("websocket").unwrap_or(body);
     if let Some(enabled) = ws.get("enabled").and_then(Value::as_bool) {
-        parts.push(if enabled { "websocket enabled" } else { "websocket DISABLED" }.to_string());
+        parts.push(
+            if enabled {
+                "websocket enabled"
+            } else {
+                "websocket DISABLED"
+            }
+            .to_string(),
+        );
     }
     if let Some(timeout) = ws.get("connectionTimeoutMs").and_then(Value::as_u64) {
         parts.push(format!("server timeout {} s", timeout / 1000));
@@ -262,7 +278,11 @@ fn summarise_diagnostics(body: &Value) -> String {
     {
         parts.push(format!(
             "session store {}",
-            if connected { "connected" } else { "DISCONNECTED" }
+            if connected {
+                "connected"
+            } else {
+                "DISCONNECTED"
+            }
         ));
     }
     if parts.is_empty() {
@@ -281,7 +301,11 @@ fn cross_check(ctx: &RunContext, body: &Value) -> Option<Notice> {
             "enable the WebSocket server (express-ws attached to the HTTP server)",
         ));
     }
-    if body.pointer("/sessionStore/connected").and_then(Value::as_bool) == Some(false) {
+    if body
+        .pointer("/sessionStore/connected")
+        .and_then(Value::as_bool)
+        == Some(false)
+    {
         return Some(Notice::new(
             "the server says its session store is disconnected",
             "check REDIS_URL and the store's reachability",
@@ -291,7 +315,9 @@ fn cross_check(ctx: &RunContext, body: &Value) -> Option<Notice> {
         ctx.config.origin.as_deref(),
         body.pointer("/cors/origins").and_then(Value::as_array),
     ) {
-        let listed = origins.iter().any(|o| o.as_str() == Some(origin) || o.as_str() == Some("*"));
+        let listed = origins
+            .iter()
+            .any(|o| o.as_str() == Some(origin) || o.as_str() == Some("*"));
         if !listed {
             return Some(Notice::new(
                 format!("the server's CORS origins do not list {origin}"),
@@ -382,8 +408,16 @@ pub async fn cors(ctx: &RunContext) -> CheckReport {
     check.note("max_age", max_age.clone());
     let summary = format!(
         "{origin} allowed, credentials {}, max-age {}",
-        if allow_credentials == "true" { "yes" } else { "no" },
-        if max_age.is_empty() { "unset" } else { &max_age }
+        if allow_credentials == "true" {
+            "yes"
+        } else {
+            "no"
+        },
+        if max_age.is_empty() {
+            "unset"
+        } else {
+            &max_age
+        }
     );
     if problems.is_empty() {
         check.pass(summary)

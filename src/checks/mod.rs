@@ -46,6 +46,9 @@ pub struct RunContext {
     warm_conn: Mutex<Option<Conn>>,
     /// What `/health` said.
     pub health: OnceLock<HealthFacts>,
+    // Set once the health check has finished (or will never run): a refused upgrade is read
+    // differently when plain HTTP works, so its diagnosis waits for this.
+    health_done: tokio::sync::watch::Sender<bool>,
     /// Platforms seen so far.
     pub platforms: Mutex<Vec<Platform>>,
 }
@@ -62,6 +65,7 @@ impl RunContext {
             warm_tcp: Mutex::new(None),
             warm_conn: Mutex::new(None),
             health: OnceLock::new(),
+            health_done: tokio::sync::watch::Sender::new(false),
             platforms: Mutex::new(platforms),
         }
     }
@@ -85,6 +89,22 @@ impl RunContext {
             .get_or_init(|| TlsClient::new(self.config.cacert_pem.as_deref(), self.config.insecure))
             .as_ref()
             .map_err(|e| e.clone())
+    }
+
+    /// Marks the health check as finished (or never to run).
+    pub fn health_finished(&self) {
+        self.health_done.send_replace(true);
+    }
+
+    /// Waits (bounded) until the health check has finished, so its facts can be used.
+    pub async fn health_facts(&self) -> HealthFacts {
+        let mut done = self.health_done.subscribe();
+        let _ = tokio::time::timeout(
+            self.config.limits.connect_timeout * 2,
+            done.wait_for(|finished| *finished),
+        )
+        .await;
+        self.health.get().cloned().unwrap_or_default()
     }
 
     /// Records platform fingerprints from a response.
@@ -134,7 +154,9 @@ impl RunContext {
     pub async fn dial(&self, check: &mut CheckRun, reuse: bool) -> Result<Conn, Failed> {
         if reuse {
             if let Some(conn) = self.take_conn() {
-                check.evidence.insert("connection".into(), "reused from the tcp/tls check".into());
+                check
+                    .evidence
+                    .insert("connection".into(), "reused from the tcp/tls check".into());
                 return Ok(conn);
             }
         }
@@ -157,7 +179,10 @@ impl RunContext {
             return Ok(Conn::Plain(connected.stream));
         }
         let client = self.tls_client().map_err(|e| {
-            Failed::new(classify::finding(crate::diagnose::codes::Cause::TlsHandshake, e))
+            Failed::new(classify::finding(
+                crate::diagnose::codes::Cause::TlsHandshake,
+                e,
+            ))
         })?;
         match client
             .handshake(connected.stream, &self.config.host(), timeout)
@@ -367,9 +392,7 @@ pub fn advertised_template(endpoints: &[String], word: &str, avoid: &str) -> Opt
         .map(|e| e.split_whitespace().last().unwrap_or(e).to_string())
         .find(|e| {
             let lower = e.to_ascii_lowercase();
-            lower.contains(word)
-                && !lower.contains(avoid)
-                && (e.contains("/:") || e.contains('{'))
+            lower.contains(word) && !lower.contains(avoid) && (e.contains("/:") || e.contains('{'))
         })
 }
 
@@ -379,8 +402,14 @@ mod tests {
 
     #[test]
     fn templates_accept_both_styles() {
-        assert_eq!(render_template("/terminal/{session}", "a b").unwrap(), "/terminal/a+b");
-        assert_eq!(render_template("/api/sessions/:sessionId", "x").unwrap(), "/api/sessions/x");
+        assert_eq!(
+            render_template("/terminal/{session}", "a b").unwrap(),
+            "/terminal/a+b"
+        );
+        assert_eq!(
+            render_template("/api/sessions/:sessionId", "x").unwrap(),
+            "/api/sessions/x"
+        );
         assert_eq!(render_template("/terminal", "x"), None);
     }
 

@@ -61,12 +61,21 @@ pub async fn dns(ctx: &RunContext) -> CheckReport {
     let mut check = CheckRun::start(CheckId::Dns);
     let host = ctx.config.host();
     let port = ctx.config.port();
-    match dns_probe::resolve(&host, port, &ctx.config.resolve, ctx.config.limits.connect_timeout)
-        .await
+    match dns_probe::resolve(
+        &host,
+        port,
+        &ctx.config.resolve,
+        ctx.config.limits.connect_timeout,
+    )
+    .await
     {
         Ok(resolution) => {
             check.phase(ctx, "dns", resolution.duration);
-            let addrs: Vec<String> = resolution.addrs.iter().map(|a| a.ip().to_string()).collect();
+            let addrs: Vec<String> = resolution
+                .addrs
+                .iter()
+                .map(|a| a.ip().to_string())
+                .collect();
             check.note("addresses", json!(addrs));
             check.note("source", resolution.source.as_str());
             let summary = format!(
@@ -89,7 +98,10 @@ pub async fn tcp(ctx: &RunContext) -> CheckReport {
     let mut check = CheckRun::start(CheckId::Tcp);
     let Some(resolution) = ctx.resolution.get() else {
         return check.fail(
-            Failed::new(classify::finding(Cause::DnsFailed, "no address to connect to")),
+            Failed::new(classify::finding(
+                Cause::DnsFailed,
+                "no address to connect to",
+            )),
             None,
         );
     };
@@ -128,19 +140,17 @@ pub async fn tls(ctx: &RunContext) -> CheckReport {
     let host = ctx.config.host();
     let client = match ctx.tls_client() {
         Ok(c) => c,
-        Err(e) => {
-            return check.fail(
-                Failed::new(classify::finding(Cause::TlsHandshake, e)),
-                None,
-            )
-        }
+        Err(e) => return check.fail(Failed::new(classify::finding(Cause::TlsHandshake, e)), None),
     };
     let stream = match ctx.take_tcp() {
         Some(stream) => stream,
         None => {
             let Some(resolution) = ctx.resolution.get() else {
                 return check.fail(
-                    Failed::new(classify::finding(Cause::DnsFailed, "no address to connect to")),
+                    Failed::new(classify::finding(
+                        Cause::DnsFailed,
+                        "no address to connect to",
+                    )),
                     None,
                 );
             };
@@ -189,7 +199,10 @@ pub async fn tls(ctx: &RunContext) -> CheckReport {
             match leaf {
                 Some(l) if l.days_left < CERT_WARN_DAYS => {
                     let notice = Notice::new(
-                        format!("the certificate for {host} expires on {} ({} days left)", l.not_after, l.days_left),
+                        format!(
+                            "the certificate for {host} expires on {} ({} days left)",
+                            l.not_after, l.days_left
+                        ),
                         "renew the certificate before it expires",
                     );
                     check.warn(summary, notice)

@@ -97,7 +97,10 @@ where
                     close_code: failure.close_code,
                     retry_in_ms: delay.map(ms),
                 };
-                ctx.log(check.id, format!("Attempt {number} failed: {}", record.summary));
+                ctx.log(
+                    check.id,
+                    format!("Attempt {number} failed: {}", record.summary),
+                );
                 ctx.emit(Event::Attempt {
                     id: check.id,
                     of: limits.attempts,
@@ -107,7 +110,10 @@ where
                 last = Some(failure);
                 match delay {
                     Some(delay) => {
-                        ctx.log(check.id, format!("Reconnecting in {} ms", delay.as_millis()));
+                        ctx.log(
+                            check.id,
+                            format!("Reconnecting in {} ms", delay.as_millis()),
+                        );
                         tokio::time::sleep(delay).await;
                     }
                     None => break,
@@ -191,8 +197,13 @@ async fn open_socket(
                 status.as_u16(),
                 status.canonical_reason().unwrap_or("")
             );
-            classify::response_evidence(&mut evidence, status_line.trim_end().to_string(), &headers, &body);
-            let health = ctx.health.get().cloned().unwrap_or_default();
+            classify::response_evidence(
+                &mut evidence,
+                status_line.trim_end().to_string(),
+                &headers,
+                &body,
+            );
+            let health = ctx.health_facts().await;
             let mut upgrade = UpgradeContext {
                 host: ctx.config.host(),
                 path: path.to_string(),
@@ -359,7 +370,11 @@ async fn echo_attempt(
     if let Err(ending) = ws::send_text(&mut socket, &probe.to_string(), timeout).await {
         return Err(fail_with(ending, 0));
     }
-    let wait = if strict { timeout } else { ctx.config.limits.settle.min(timeout) };
+    let wait = if strict {
+        timeout
+    } else {
+        ctx.config.limits.settle.min(timeout)
+    };
     let reply = ws::next_message(&mut socket, wait, opened_at, &mut pings).await;
     let round_trip = sent_at.elapsed();
     let mut evidence = serde_json::Map::new();
@@ -377,10 +392,16 @@ async fn echo_attempt(
                 v.get("type").and_then(Value::as_str) == Some("echo")
                     && v.get("received") == Some(&probe)
             });
-            evidence.insert("reply".into(), json!(classify::body_excerpt(message.text.as_bytes())));
+            evidence.insert(
+                "reply".into(),
+                json!(classify::body_excerpt(message.text.as_bytes())),
+            );
             if is_echo {
                 EchoResult {
-                    summary: format!("echo round trip {:.1} ms", round_trip.as_secs_f64() * 1000.0),
+                    summary: format!(
+                        "echo round trip {:.1} ms",
+                        round_trip.as_secs_f64() * 1000.0
+                    ),
                     timings: check.timings.clone(),
                     round_trip: Some(round_trip),
                     evidence,
@@ -491,9 +512,9 @@ struct TerminalResult {
 }
 
 fn is_error_message(text: &str) -> bool {
-    serde_json::from_str::<Value>(text)
-        .ok()
-        .is_some_and(|v| v.get("type").and_then(Value::as_str) == Some("error") || v.get("error").is_some())
+    serde_json::from_str::<Value>(text).ok().is_some_and(|v| {
+        v.get("type").and_then(Value::as_str) == Some("error") || v.get("error").is_some()
+    })
 }
 
 async fn terminal_attempt(
@@ -567,7 +588,10 @@ async fn terminal_attempt(
         }
     }
     if let Some(first) = first_message {
-        ctx.log(CheckId::Terminal, format!("First message after {} ms", first.as_millis()));
+        ctx.log(
+            CheckId::Terminal,
+            format!("First message after {} ms", first.as_millis()),
+        );
     }
     // Phase 2: --send / --expect, the end-to-end round trip.
     let mut matched = None;
@@ -620,7 +644,10 @@ async fn terminal_attempt(
     ws::close_normally(socket, Duration::from_millis(200)).await;
     evidence.insert("closed_by_client".into(), json!(1000));
     let summary = match (matched, first_message) {
-        (Some(rtt), _) => format!("session open; --expect matched in {:.1} ms", rtt.as_secs_f64() * 1000.0),
+        (Some(rtt), _) => format!(
+            "session open; --expect matched in {:.1} ms",
+            rtt.as_secs_f64() * 1000.0
+        ),
         (None, Some(first)) => format!(
             "session open; first message after {:.1} ms",
             first.as_secs_f64() * 1000.0

@@ -111,7 +111,10 @@ pub fn has_network_route() -> bool {
                 .is_some_and(|iface| *iface != "lo" && *iface != "Iface")
         }))
     };
-    match (routes("/proc/net/route", 0), routes("/proc/net/ipv6_route", 9)) {
+    match (
+        routes("/proc/net/route", 0),
+        routes("/proc/net/ipv6_route", 9),
+    ) {
         (None, None) => true, // not Linux: assume a network and let the error speak
         (v4, v6) => v4.unwrap_or(false) || v6.unwrap_or(false),
     }
@@ -139,7 +142,10 @@ pub fn dns(failure: &DnsFailure, host: &str) -> (Finding, Map<String, Value>) {
         }
         DnsFailure::Timeout(t) => finding(
             Cause::DnsFailed,
-            format!("the resolver did not answer within {}", humantime::format_duration(*t)),
+            format!(
+                "the resolver did not answer within {}",
+                humantime::format_duration(*t)
+            ),
         ),
     };
     (finding, evidence)
@@ -172,7 +178,9 @@ pub fn tcp(failures: &[(std::net::SocketAddr, TcpFailure)]) -> (Finding, Map<Str
             evidence.insert("network_route".into(), json!(false));
             finding(
                 Cause::Offline,
-                format!("network unreachable connecting to {addr}: this machine has no network route"),
+                format!(
+                    "network unreachable connecting to {addr}: this machine has no network route"
+                ),
             )
         }
         TcpFailure::Refused => finding(Cause::TcpRefused, format!("{addr} refused the connection")),
@@ -186,7 +194,9 @@ pub fn tcp(failures: &[(std::net::SocketAddr, TcpFailure)]) -> (Finding, Map<Str
         TcpFailure::NetworkUnreachable(e) | TcpFailure::HostUnreachable(e) => {
             finding(Cause::TcpUnreachable, format!("{addr} is unreachable: {e}"))
         }
-        TcpFailure::Other(e) => finding(Cause::ConnectionReset, format!("connecting to {addr}: {e}")),
+        TcpFailure::Other(e) => {
+            finding(Cause::ConnectionReset, format!("connecting to {addr}: {e}"))
+        }
     };
     (finding, evidence)
 }
@@ -198,7 +208,10 @@ pub fn tls(failure: &TlsFailure, host: &str) -> (Finding, Map<String, Value>) {
     let finding = match failure {
         TlsFailure::Timeout(t) => finding(
             Cause::TlsTimeout,
-            format!("the TLS handshake did not finish within {}", humantime::format_duration(*t)),
+            format!(
+                "the TLS handshake did not finish within {}",
+                humantime::format_duration(*t)
+            ),
         ),
         TlsFailure::Certificate { error, chain } => {
             evidence.insert("certificate_error".into(), json!(format!("{error:?}")));
@@ -212,15 +225,26 @@ pub fn tls(failure: &TlsFailure, host: &str) -> (Finding, Map<String, Value>) {
                 _ => Cause::TlsHandshake,
             };
             let detail = match (cause, leaf) {
-                (Cause::TlsExpired, Some(l)) => format!("expired on {} ({} days ago)", l.not_after, -l.days_left),
+                (Cause::TlsExpired, Some(l)) => {
+                    format!("expired on {} ({} days ago)", l.not_after, -l.days_left)
+                }
                 (Cause::TlsNotYetValid, Some(l)) => format!("not valid before {}", l.not_before),
-                (Cause::TlsNameMismatch, Some(l)) => format!("covers {} but not {host}", l.sans.join(", ")),
-                (Cause::TlsUnknownIssuer, Some(l)) => format!("issued by {:?}, which is not trusted", l.issuer),
+                (Cause::TlsNameMismatch, Some(l)) => {
+                    format!("covers {} but not {host}", l.sans.join(", "))
+                }
+                (Cause::TlsUnknownIssuer, Some(l)) => {
+                    format!("issued by {:?}, which is not trusted", l.issuer)
+                }
                 _ => format!("{error:?}"),
             };
-            finding(cause, format!("the certificate for {host} is rejected: {detail}"))
+            finding(
+                cause,
+                format!("the certificate for {host} is rejected: {detail}"),
+            )
         }
-        TlsFailure::Protocol(e) => finding(Cause::TlsHandshake, format!("TLS handshake failed: {e}")),
+        TlsFailure::Protocol(e) => {
+            finding(Cause::TlsHandshake, format!("TLS handshake failed: {e}"))
+        }
         TlsFailure::Other(e) => finding(Cause::TlsHandshake, format!("TLS failed: {e}")),
     };
     (finding, evidence)
@@ -359,7 +383,12 @@ pub fn open_failure(failure: &OpenFailure, path: &str) -> Finding {
 }
 
 /// How an open socket ended before it did its job.
-pub fn ending(ending: &Ending, path: &str, messages_seen: usize, open_for: std::time::Duration) -> Finding {
+pub fn ending(
+    ending: &Ending,
+    path: &str,
+    messages_seen: usize,
+    open_for: std::time::Duration,
+) -> Finding {
     let after = format!("{:.0} ms after open", open_for.as_secs_f64() * 1000.0);
     match ending {
         Ending::Abnormal(e) => finding(
@@ -422,8 +451,14 @@ mod tests {
 
     #[test]
     fn close_codes_map_as_the_web_client_reads_them() {
-        assert_eq!(close_cause(4000, "Invalid session", 1), Cause::SessionInvalid);
-        assert_eq!(close_cause(1008, "Connection timeout", 0), Cause::ServerTimeout);
+        assert_eq!(
+            close_cause(4000, "Invalid session", 1),
+            Cause::SessionInvalid
+        );
+        assert_eq!(
+            close_cause(1008, "Connection timeout", 0),
+            Cause::ServerTimeout
+        );
         assert_eq!(close_cause(4500, "", 1), Cause::ServerError);
         assert_eq!(close_cause(1011, "", 1), Cause::ServerError);
         assert_eq!(close_cause(1001, "", 0), Cause::ServerGoingAway);
@@ -439,7 +474,12 @@ mod tests {
             health_via_envoy: true,
             ..Default::default()
         };
-        let f = upgrade_refused(StatusCode::FORBIDDEN, &headers(&[("server", "envoy")]), b"", &ctx);
+        let f = upgrade_refused(
+            StatusCode::FORBIDDEN,
+            &headers(&[("server", "envoy")]),
+            b"",
+            &ctx,
+        );
         assert_eq!(f.cause, Cause::AppRunnerUpgradeBlocked);
         let f = upgrade_refused(
             StatusCode::FORBIDDEN,

@@ -96,7 +96,10 @@ impl Code {
 
     /// Position in [`ALL_CODES`]; lower is more fundamental.
     pub fn rank(self) -> usize {
-        ALL_CODES.iter().position(|c| *c == self).unwrap_or(usize::MAX)
+        ALL_CODES
+            .iter()
+            .position(|c| *c == self)
+            .unwrap_or(usize::MAX)
     }
 
     /// Whether the web client in the reference write-up defines this code.

@@ -36,7 +36,8 @@ const ALB: Known = Known {
 const CLOUDFRONT: Known = Known {
     id: "aws-cloudfront",
     name: "Amazon CloudFront",
-    note: "CloudFront forwards WebSockets only when the behaviour forwards all headers to the origin",
+    note:
+        "CloudFront forwards WebSockets only when the behaviour forwards all headers to the origin",
 };
 const CLOUDFLARE: Known = Known {
     id: "cloudflare",
@@ -118,7 +119,10 @@ pub fn from_headers(headers: &HeaderMap) -> Vec<Platform> {
         found.push(make(&ALB, format!("server: {server}")));
     }
     if via.contains("cloudfront") || headers.contains_key("x-amz-cf-id") {
-        found.push(make(&CLOUDFRONT, "via: CloudFront / x-amz-cf-id".to_string()));
+        found.push(make(
+            &CLOUDFRONT,
+            "via: CloudFront / x-amz-cf-id".to_string(),
+        ));
     }
     if server == "cloudflare" || headers.contains_key("cf-ray") {
         found.push(make(&CLOUDFLARE, "server: cloudflare / cf-ray".to_string()));

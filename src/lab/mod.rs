@@ -82,7 +82,9 @@ impl SessionStore {
 
     fn lock(&self) -> MutexGuard<'_, Vec<String>> {
         // A panic elsewhere cannot leave a Vec<String> half-updated, so a poisoned lock is still usable.
-        self.ids.lock().unwrap_or_else(|e| e.into_inner())
+        self.ids
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     pub(crate) fn contains(&self, id: &str) -> bool {
@@ -205,6 +207,10 @@ pub struct Lab {
 impl Lab {
     /// Binds the listener and starts serving in the background, returning as soon as the port is open
     /// so callers can point a client at [`Lab::base_url`] right away.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the address cannot be bound or, with TLS, when the certificates cannot be made.
     pub async fn start(options: LabOptions) -> std::io::Result<Lab> {
         let use_tls = options.tls || options.fault.as_ref().is_some_and(Fault::needs_tls);
         let tls = if use_tls {

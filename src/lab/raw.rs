@@ -58,7 +58,7 @@ pub(crate) fn decide(shared: &Shared, head: &RawRequest) -> Option<RawAction> {
             let wait = match Route::of(head.path()) {
                 Route::WsTest => ResetWait::FirstMessageOr(ECHO_DROP_WAIT),
                 Route::Terminal(_) => ResetWait::For(TERMINAL_DROP_WAIT),
-                _ => return None,
+                Route::Other => return None,
             };
             Some(RawAction::OpenThenReset {
                 accept: derive_accept_key(key.as_bytes()),
@@ -70,7 +70,7 @@ pub(crate) fn decide(shared: &Shared, head: &RawRequest) -> Option<RawAction> {
             let counter = match Route::of(head.path()) {
                 Route::WsTest => &shared.flaky_attempts[0],
                 Route::Terminal(_) => &shared.flaky_attempts[1],
-                _ => return None,
+                Route::Other => return None,
             };
             let attempt = counter.fetch_add(1, Ordering::SeqCst);
             (attempt < u64::from(*n)).then(|| RawAction::OpenThenReset {

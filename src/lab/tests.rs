@@ -21,7 +21,7 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 use tokio_tungstenite::WebSocketStream;
 
-use super::{Fault, Lab, LabOptions};
+use super::{Lab, LabOptions};
 
 const STEP: Duration = Duration::from_secs(5);
 
@@ -473,6 +473,8 @@ async fn fault_redirect() {
     assert!(answer.starts_with("HTTP/1.1 301"), "{answer}");
     let location = format!("location: https://{}/ws-test\r\n", lab.addr());
     assert!(answer.contains(&location), "{answer}");
+    assert!(answer.contains("content-length: 0\r\n"), "{answer}");
+    assert!(answer.contains("x-powered-by: Express\r\n"), "{answer}");
     assert_eq!(get(&lab, "/health").await.status, StatusCode::OK);
     lab.shutdown().await;
 }
@@ -627,11 +629,11 @@ async fn fault_health_degraded_and_echo_mismatch() {
 
 #[tokio::test]
 async fn fault_idle_and_lifetime_cuts() {
-    let lab = lab_with(Some("idle-cut:200ms")).await;
+    let lab = lab_with(Some("idle-cut:300ms")).await;
     let mut ws = ws_connect(&lab, "/ws-test").await.unwrap();
     // Traffic keeps the socket alive past the idle limit...
     for _ in 0..3 {
-        tokio::time::sleep(Duration::from_millis(120)).await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
         ws.send(Message::text("{}")).await.unwrap();
         assert_eq!(next_json(&mut ws).await["type"], "echo");
     }

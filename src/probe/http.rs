@@ -75,13 +75,16 @@ pub async fn exchange(
         };
         let ttfb = start.elapsed();
         let (parts, body) = response.into_parts();
-        let body = match tokio::time::timeout(timeout, Limited::new(body, BODY_LIMIT).collect())
-            .await
-        {
-            Err(_) => return Err(HttpFailure::Body("body not complete within the timeout".into())),
-            Ok(Err(e)) => return Err(HttpFailure::Body(e.to_string())),
-            Ok(Ok(collected)) => collected.to_bytes(),
-        };
+        let body =
+            match tokio::time::timeout(timeout, Limited::new(body, BODY_LIMIT).collect()).await {
+                Err(_) => {
+                    return Err(HttpFailure::Body(
+                        "body not complete within the timeout".into(),
+                    ))
+                }
+                Ok(Err(e)) => return Err(HttpFailure::Body(e.to_string())),
+                Ok(Ok(collected)) => collected.to_bytes(),
+            };
         Ok(HttpResponse {
             status: parts.status,
             version: parts.version,

@@ -140,8 +140,9 @@ impl TlsClient {
         timeout: Duration,
     ) -> Result<(TlsStream<TcpStream>, TlsInfo), TlsFailure> {
         let start = Instant::now();
-        let name = ServerName::try_from(host.to_string())
-            .map_err(|e| TlsFailure::Other(format!("{host:?} is not a valid TLS server name: {e}")))?;
+        let name = ServerName::try_from(host.to_string()).map_err(|e| {
+            TlsFailure::Other(format!("{host:?} is not a valid TLS server name: {e}"))
+        })?;
         let connector = TlsConnector::from(self.config.clone());
         let outcome = tokio::time::timeout(timeout, connector.connect(name, tcp)).await;
         let chain = self.presented_chain();
@@ -284,9 +285,14 @@ pub enum TlsFailure {
 impl TlsFailure {
     fn from_io(e: io::Error, chain: Vec<CertInfo>) -> TlsFailure {
         let text = e.to_string();
-        match e.into_inner().and_then(|inner| inner.downcast::<rustls::Error>().ok()) {
+        match e
+            .into_inner()
+            .and_then(|inner| inner.downcast::<rustls::Error>().ok())
+        {
             Some(boxed) => match *boxed {
-                rustls::Error::InvalidCertificate(error) => TlsFailure::Certificate { error, chain },
+                rustls::Error::InvalidCertificate(error) => {
+                    TlsFailure::Certificate { error, chain }
+                }
                 other => TlsFailure::Protocol(other.to_string()),
             },
             None => TlsFailure::Other(text),

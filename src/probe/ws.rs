@@ -63,8 +63,9 @@ pub async fn open(
         .into_client_request()
         .map_err(|e| OpenFailure::InvalidRequest(e.to_string()))?;
     for (name, value) in headers {
-        let name = HeaderName::from_bytes(name.as_bytes())
-            .map_err(|_| OpenFailure::InvalidRequest(format!("header name {name:?} is not valid")))?;
+        let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+            OpenFailure::InvalidRequest(format!("header name {name:?} is not valid"))
+        })?;
         let value = HeaderValue::from_str(value).map_err(|_| {
             OpenFailure::InvalidRequest(format!("the value of header {name} is not valid"))
         })?;
@@ -92,9 +93,13 @@ pub async fn open(
                 body: body.unwrap_or_default(),
             })
         }
-        Ok(Err(tungstenite::Error::Protocol(e))) => Err(OpenFailure::InvalidHandshake(e.to_string())),
+        Ok(Err(tungstenite::Error::Protocol(e))) => {
+            Err(OpenFailure::InvalidHandshake(e.to_string()))
+        }
         Ok(Err(tungstenite::Error::Url(e))) => Err(OpenFailure::InvalidRequest(e.to_string())),
-        Ok(Err(tungstenite::Error::HttpFormat(e))) => Err(OpenFailure::InvalidRequest(e.to_string())),
+        Ok(Err(tungstenite::Error::HttpFormat(e))) => {
+            Err(OpenFailure::InvalidRequest(e.to_string()))
+        }
         Ok(Err(e)) => Err(OpenFailure::Io(e.to_string())),
     }
 }
@@ -140,7 +145,11 @@ pub async fn next_message(
             Ok(next) => next,
         };
         match next {
-            None => return Err(Ending::Abnormal("the connection ended without a close frame".into())),
+            None => {
+                return Err(Ending::Abnormal(
+                    "the connection ended without a close frame".into(),
+                ))
+            }
             Some(Ok(Message::Text(text))) => {
                 return Ok(Received {
                     text: text.to_string(),

@@ -94,7 +94,10 @@ fn evidence_lines(check: &CheckReport) -> Vec<String> {
         lines.push(format!(
             "last attempt: {} ({})",
             underlying.get("code").and_then(Value::as_str).unwrap_or(""),
-            underlying.get("cause").and_then(Value::as_str).unwrap_or("")
+            underlying
+                .get("cause")
+                .and_then(Value::as_str)
+                .unwrap_or("")
         ));
     }
     lines
@@ -140,8 +143,18 @@ pub fn render(report: &Report, color: bool) -> String {
             );
         }
         if let Some(warning) = &check.warning {
-            let _ = writeln!(out, "      {} {}", paint("warning", color, |s| s.yellow()), warning.message);
-            let _ = writeln!(out, "      {} {}", paint("hint", color, |s| s.yellow()), warning.hint);
+            let _ = writeln!(
+                out,
+                "      {} {}",
+                paint("warning", color, |s| s.yellow()),
+                warning.message
+            );
+            let _ = writeln!(
+                out,
+                "      {} {}",
+                paint("hint", color, |s| s.yellow()),
+                warning.hint
+            );
         }
         if let Some(attempts) = &check.attempts {
             if attempts.len() > 1 || check.status == Status::Fail {
@@ -151,7 +164,9 @@ pub fn render(report: &Report, color: bool) -> String {
                         "      {} attempt {}: {} in {:.1} ms{}",
                         paint("↻", color, |s| s.dimmed()),
                         a.number,
-                        a.cause.map(|c| c.as_str().to_string()).unwrap_or_else(|| a.outcome.clone()),
+                        a.cause
+                            .map(|c| c.as_str().to_string())
+                            .unwrap_or_else(|| a.outcome.clone()),
                         a.duration_ms,
                         a.retry_in_ms
                             .map(|d| format!(", retry in {d:.0} ms"))
@@ -205,7 +220,11 @@ pub fn verdict_line(report: &Report, color: bool) -> String {
         count(Status::Fail),
         count(Status::Skip),
         report.duration_ms,
-        if report.interrupted { " (interrupted)" } else { "" }
+        if report.interrupted {
+            " (interrupted)"
+        } else {
+            ""
+        }
     )
 }
 
@@ -240,7 +259,8 @@ fn waterfall(report: &Report, color: bool) -> String {
     if rows.is_empty() || longest <= 0.0 {
         return String::new();
     }
-    let mut out = String::from("  timing waterfall (each bar is one check, scaled to the slowest)\n");
+    let mut out =
+        String::from("  timing waterfall (each bar is one check, scaled to the slowest)\n");
     let shades = ["█", "▓", "▒", "░"];
     for (check, phases) in rows {
         let mut bar = String::new();

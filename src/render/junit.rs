@@ -14,14 +14,20 @@ pub fn render(report: &Report) -> String {
         format!("{:?}", report.verdict).to_lowercase(),
     ));
     if let Some(platform) = &report.platform {
-        suite.add_property(quick_junit::Property::new("platform", platform.name.clone()));
+        suite.add_property(quick_junit::Property::new(
+            "platform",
+            platform.name.clone(),
+        ));
     }
     for check in &report.checks {
         let status = match (&check.status, &check.failure) {
             (Status::Fail, Some(finding)) => {
                 let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
                 status
-                    .set_message(format!("{} ({}): {}", finding.code, finding.cause, finding.message))
+                    .set_message(format!(
+                        "{} ({}): {}",
+                        finding.code, finding.cause, finding.message
+                    ))
                     .set_type(finding.code.as_str())
                     .set_description(format!(
                         "code: {}\ncause: {}\nmessage: {}\nhint: {}\nevidence: {}",
@@ -51,7 +57,10 @@ pub fn render(report: &Report) -> String {
         if check.status != Status::Skip {
             let mut out = check.summary.clone();
             if let Some(warning) = &check.warning {
-                out.push_str(&format!("\nwarning: {}\nhint: {}", warning.message, warning.hint));
+                out.push_str(&format!(
+                    "\nwarning: {}\nhint: {}",
+                    warning.message, warning.hint
+                ));
             }
             case.set_system_out(out);
         }

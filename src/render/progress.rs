@@ -63,7 +63,11 @@ impl Progress {
                 }
             }
             Event::Log { id, message } if self.options.verbose => {
-                let line = format!("[{}] {}", capitalise(id.as_str()), self.redactor.text(message));
+                let line = format!(
+                    "[{}] {}",
+                    capitalise(id.as_str()),
+                    self.redactor.text(message)
+                );
                 self.println(&line);
             }
             _ => {}

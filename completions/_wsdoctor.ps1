@@ -1,0 +1,187 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'wsdoctor' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'wsdoctor'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'wsdoctor' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Run the checklist against a deployment (http(s) base URL or a ws(s) socket URL)')
+            [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Start the reference backend on loopback and check it: the zero-setup first run')
+            [CompletionResult]::new('lab', 'lab', [CompletionResultType]::ParameterValue, 'Run the reference backend (with an optional fault) for reproductions and tests')
+            [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Explain a failure code: what it means, how it looks on the wire, what to do')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions for SHELL to stdout')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) to stdout')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'wsdoctor;check' {
+            [CompletionResult]::new('--session', '--session', [CompletionResultType]::ParameterName, 'Session id for the session and terminal checks (redacted in output)')
+            [CompletionResult]::new('--origin', '--origin', [CompletionResultType]::ParameterName, 'The frontend''s origin, sent as Origin on upgrades and CORS requests [default: $FRONTEND_URL]')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'An extra request header ''Name: value'' (repeatable)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'An extra request header ''Name: value'' (repeatable)')
+            [CompletionResult]::new('--send', '--send', [CompletionResultType]::ParameterName, 'A message to send on the terminal socket once it is open')
+            [CompletionResult]::new('--expect', '--expect', [CompletionResultType]::ParameterName, 'A regular expression a terminal message must match (after --send) for the check to pass')
+            [CompletionResult]::new('--only', '--only', [CompletionResultType]::ParameterName, 'Run only these checks (comma-separated ids, e.g. health,echo)')
+            [CompletionResult]::new('--skip', '--skip', [CompletionResultType]::ParameterName, 'Skip these checks (comma-separated ids)')
+            [CompletionResult]::new('--health-path', '--health-path', [CompletionResultType]::ParameterName, 'Health endpoint path')
+            [CompletionResult]::new('--diagnostics-path', '--diagnostics-path', [CompletionResultType]::ParameterName, 'Diagnostics endpoint path')
+            [CompletionResult]::new('--echo-path', '--echo-path', [CompletionResultType]::ParameterName, 'WebSocket echo endpoint path')
+            [CompletionResult]::new('--terminal-path', '--terminal-path', [CompletionResultType]::ParameterName, 'Terminal socket path template; {session} is replaced by the session id [default: from /health''s endpoints, else /terminal/{session}]')
+            [CompletionResult]::new('--session-path', '--session-path', [CompletionResultType]::ParameterName, 'Session validation path template, e.g. /api/sessions/{session} [default: from /health''s endpoints]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Client timeout per WebSocket attempt, as the web client''s 25 s')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Timeout for each network step before the WebSocket: DNS, TCP, TLS, an HTTP answer')
+            [CompletionResult]::new('--attempts', '--attempts', [CompletionResultType]::ParameterName, 'WebSocket attempts before giving up (1 = no retry), as the web client''s 5')
+            [CompletionResult]::new('--retry-delay', '--retry-delay', [CompletionResultType]::ParameterName, 'First retry delay; it doubles each attempt (capped at 8 s) with jitter')
+            [CompletionResult]::new('--settle', '--settle', [CompletionResultType]::ParameterName, 'How long an open terminal socket must stay open when the server sends nothing')
+            [CompletionResult]::new('--deadline', '--deadline', [CompletionResultType]::ParameterName, 'Bound on the whole run; checks still running then fail with a timeout')
+            [CompletionResult]::new('--resolve', '--resolve', [CompletionResultType]::ParameterName, 'Use ADDR for HOST:PORT instead of DNS, like curl (repeatable)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM file too')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the chosen format to FILE; the terminal still shows the human view')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the chosen format to FILE; the terminal still shows the human view')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR and CI turn it off in auto)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify TLS certificates (the report says so, loudly)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but one verdict line (the exit status tells the rest)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but one verdict line (the exit status tells the rest)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print the connection log to stderr, as the web client''s console does')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print the connection log to stderr, as the web client''s console does')
+            [CompletionResult]::new('--show-secrets', '--show-secrets', [CompletionResultType]::ParameterName, 'Show session ids, tokens and credentials instead of redacting them')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'wsdoctor;demo' {
+            [CompletionResult]::new('--fault', '--fault', [CompletionResultType]::ParameterName, 'Make the embedded backend misbehave this way (see `wsdoctor lab --list-faults`)')
+            [CompletionResult]::new('--session', '--session', [CompletionResultType]::ParameterName, 'Session id for the session and terminal checks (redacted in output)')
+            [CompletionResult]::new('--origin', '--origin', [CompletionResultType]::ParameterName, 'The frontend''s origin, sent as Origin on upgrades and CORS requests [default: $FRONTEND_URL]')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'An extra request header ''Name: value'' (repeatable)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'An extra request header ''Name: value'' (repeatable)')
+            [CompletionResult]::new('--send', '--send', [CompletionResultType]::ParameterName, 'A message to send on the terminal socket once it is open')
+            [CompletionResult]::new('--expect', '--expect', [CompletionResultType]::ParameterName, 'A regular expression a terminal message must match (after --send) for the check to pass')
+            [CompletionResult]::new('--only', '--only', [CompletionResultType]::ParameterName, 'Run only these checks (comma-separated ids, e.g. health,echo)')
+            [CompletionResult]::new('--skip', '--skip', [CompletionResultType]::ParameterName, 'Skip these checks (comma-separated ids)')
+            [CompletionResult]::new('--health-path', '--health-path', [CompletionResultType]::ParameterName, 'Health endpoint path')
+            [CompletionResult]::new('--diagnostics-path', '--diagnostics-path', [CompletionResultType]::ParameterName, 'Diagnostics endpoint path')
+            [CompletionResult]::new('--echo-path', '--echo-path', [CompletionResultType]::ParameterName, 'WebSocket echo endpoint path')
+            [CompletionResult]::new('--terminal-path', '--terminal-path', [CompletionResultType]::ParameterName, 'Terminal socket path template; {session} is replaced by the session id [default: from /health''s endpoints, else /terminal/{session}]')
+            [CompletionResult]::new('--session-path', '--session-path', [CompletionResultType]::ParameterName, 'Session validation path template, e.g. /api/sessions/{session} [default: from /health''s endpoints]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Client timeout per WebSocket attempt, as the web client''s 25 s')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Timeout for each network step before the WebSocket: DNS, TCP, TLS, an HTTP answer')
+            [CompletionResult]::new('--attempts', '--attempts', [CompletionResultType]::ParameterName, 'WebSocket attempts before giving up (1 = no retry), as the web client''s 5')
+            [CompletionResult]::new('--retry-delay', '--retry-delay', [CompletionResultType]::ParameterName, 'First retry delay; it doubles each attempt (capped at 8 s) with jitter')
+            [CompletionResult]::new('--settle', '--settle', [CompletionResultType]::ParameterName, 'How long an open terminal socket must stay open when the server sends nothing')
+            [CompletionResult]::new('--deadline', '--deadline', [CompletionResultType]::ParameterName, 'Bound on the whole run; checks still running then fail with a timeout')
+            [CompletionResult]::new('--resolve', '--resolve', [CompletionResultType]::ParameterName, 'Use ADDR for HOST:PORT instead of DNS, like curl (repeatable)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM file too')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the chosen format to FILE; the terminal still shows the human view')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the chosen format to FILE; the terminal still shows the human view')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR and CI turn it off in auto)')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Serve the embedded backend over TLS with a certificate from a throwaway CA')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify TLS certificates (the report says so, loudly)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing but one verdict line (the exit status tells the rest)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing but one verdict line (the exit status tells the rest)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print the connection log to stderr, as the web client''s console does')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print the connection log to stderr, as the web client''s console does')
+            [CompletionResult]::new('--show-secrets', '--show-secrets', [CompletionResultType]::ParameterName, 'Show session ids, tokens and credentials instead of redacting them')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'wsdoctor;lab' {
+            [CompletionResult]::new('--fault', '--fault', [CompletionResultType]::ParameterName, 'Make the backend misbehave this way (see --list-faults)')
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'The address to listen on; loopback by default')
+            [CompletionResult]::new('--ca-out', '--ca-out', [CompletionResultType]::ParameterName, 'Write the throwaway CA''s certificate (PEM) here, for `check --cacert`')
+            [CompletionResult]::new('--session', '--session', [CompletionResultType]::ParameterName, 'A valid session id (repeatable); `POST /api/sessions` creates more')
+            [CompletionResult]::new('--allow-origin', '--allow-origin', [CompletionResultType]::ParameterName, 'An origin allowed by CORS and the Origin check (repeatable)')
+            [CompletionResult]::new('--ping-interval', '--ping-interval', [CompletionResultType]::ParameterName, 'Interval of the server''s WebSocket pings on open sockets')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Serve https/wss with a certificate from a throwaway CA')
+            [CompletionResult]::new('--list-faults', '--list-faults', [CompletionResultType]::ParameterName, 'List the faults, one line each, and exit')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'wsdoctor;explain' {
+            [CompletionResult]::new('--markdown', '--markdown', [CompletionResultType]::ParameterName, 'Print the table of codes as Markdown (the README''s table)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'wsdoctor;completions' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'wsdoctor;man' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'wsdoctor;help' {
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Run the checklist against a deployment (http(s) base URL or a ws(s) socket URL)')
+            [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Start the reference backend on loopback and check it: the zero-setup first run')
+            [CompletionResult]::new('lab', 'lab', [CompletionResultType]::ParameterValue, 'Run the reference backend (with an optional fault) for reproductions and tests')
+            [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Explain a failure code: what it means, how it looks on the wire, what to do')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions for SHELL to stdout')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) to stdout')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'wsdoctor;help;check' {
+            break
+        }
+        'wsdoctor;help;demo' {
+            break
+        }
+        'wsdoctor;help;lab' {
+            break
+        }
+        'wsdoctor;help;explain' {
+            break
+        }
+        'wsdoctor;help;completions' {
+            break
+        }
+        'wsdoctor;help;man' {
+            break
+        }
+        'wsdoctor;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}

@@ -1,0 +1,167 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[wsdoctor] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'wsdoctor'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'wsdoctor'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand check 'Run the checklist against a deployment (http(s) base URL or a ws(s) socket URL)'
+            cand demo 'Start the reference backend on loopback and check it: the zero-setup first run'
+            cand lab 'Run the reference backend (with an optional fault) for reproductions and tests'
+            cand explain 'Explain a failure code: what it means, how it looks on the wire, what to do'
+            cand completions 'Print shell completions for SHELL to stdout'
+            cand man 'Print the man page (roff) to stdout'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'wsdoctor;check'= {
+            cand --session 'Session id for the session and terminal checks (redacted in output)'
+            cand --origin 'The frontend''s origin, sent as Origin on upgrades and CORS requests [default: $FRONTEND_URL]'
+            cand -H 'An extra request header ''Name: value'' (repeatable)'
+            cand --header 'An extra request header ''Name: value'' (repeatable)'
+            cand --send 'A message to send on the terminal socket once it is open'
+            cand --expect 'A regular expression a terminal message must match (after --send) for the check to pass'
+            cand --only 'Run only these checks (comma-separated ids, e.g. health,echo)'
+            cand --skip 'Skip these checks (comma-separated ids)'
+            cand --health-path 'Health endpoint path'
+            cand --diagnostics-path 'Diagnostics endpoint path'
+            cand --echo-path 'WebSocket echo endpoint path'
+            cand --terminal-path 'Terminal socket path template; {session} is replaced by the session id [default: from /health''s endpoints, else /terminal/{session}]'
+            cand --session-path 'Session validation path template, e.g. /api/sessions/{session} [default: from /health''s endpoints]'
+            cand --timeout 'Client timeout per WebSocket attempt, as the web client''s 25 s'
+            cand --connect-timeout 'Timeout for each network step before the WebSocket: DNS, TCP, TLS, an HTTP answer'
+            cand --attempts 'WebSocket attempts before giving up (1 = no retry), as the web client''s 5'
+            cand --retry-delay 'First retry delay; it doubles each attempt (capped at 8 s) with jitter'
+            cand --settle 'How long an open terminal socket must stay open when the server sends nothing'
+            cand --deadline 'Bound on the whole run; checks still running then fail with a timeout'
+            cand --resolve 'Use ADDR for HOST:PORT instead of DNS, like curl (repeatable)'
+            cand --cacert 'Trust the CA certificates in this PEM file too'
+            cand --format 'Output format'
+            cand -o 'Write the chosen format to FILE; the terminal still shows the human view'
+            cand --output 'Write the chosen format to FILE; the terminal still shows the human view'
+            cand --color 'When to use colour (NO_COLOR and CI turn it off in auto)'
+            cand --insecure 'Do not verify TLS certificates (the report says so, loudly)'
+            cand -q 'Print nothing but one verdict line (the exit status tells the rest)'
+            cand --quiet 'Print nothing but one verdict line (the exit status tells the rest)'
+            cand -v 'Print the connection log to stderr, as the web client''s console does'
+            cand --verbose 'Print the connection log to stderr, as the web client''s console does'
+            cand --show-secrets 'Show session ids, tokens and credentials instead of redacting them'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'wsdoctor;demo'= {
+            cand --fault 'Make the embedded backend misbehave this way (see `wsdoctor lab --list-faults`)'
+            cand --session 'Session id for the session and terminal checks (redacted in output)'
+            cand --origin 'The frontend''s origin, sent as Origin on upgrades and CORS requests [default: $FRONTEND_URL]'
+            cand -H 'An extra request header ''Name: value'' (repeatable)'
+            cand --header 'An extra request header ''Name: value'' (repeatable)'
+            cand --send 'A message to send on the terminal socket once it is open'
+            cand --expect 'A regular expression a terminal message must match (after --send) for the check to pass'
+            cand --only 'Run only these checks (comma-separated ids, e.g. health,echo)'
+            cand --skip 'Skip these checks (comma-separated ids)'
+            cand --health-path 'Health endpoint path'
+            cand --diagnostics-path 'Diagnostics endpoint path'
+            cand --echo-path 'WebSocket echo endpoint path'
+            cand --terminal-path 'Terminal socket path template; {session} is replaced by the session id [default: from /health''s endpoints, else /terminal/{session}]'
+            cand --session-path 'Session validation path template, e.g. /api/sessions/{session} [default: from /health''s endpoints]'
+            cand --timeout 'Client timeout per WebSocket attempt, as the web client''s 25 s'
+            cand --connect-timeout 'Timeout for each network step before the WebSocket: DNS, TCP, TLS, an HTTP answer'
+            cand --attempts 'WebSocket attempts before giving up (1 = no retry), as the web client''s 5'
+            cand --retry-delay 'First retry delay; it doubles each attempt (capped at 8 s) with jitter'
+            cand --settle 'How long an open terminal socket must stay open when the server sends nothing'
+            cand --deadline 'Bound on the whole run; checks still running then fail with a timeout'
+            cand --resolve 'Use ADDR for HOST:PORT instead of DNS, like curl (repeatable)'
+            cand --cacert 'Trust the CA certificates in this PEM file too'
+            cand --format 'Output format'
+            cand -o 'Write the chosen format to FILE; the terminal still shows the human view'
+            cand --output 'Write the chosen format to FILE; the terminal still shows the human view'
+            cand --color 'When to use colour (NO_COLOR and CI turn it off in auto)'
+            cand --tls 'Serve the embedded backend over TLS with a certificate from a throwaway CA'
+            cand --insecure 'Do not verify TLS certificates (the report says so, loudly)'
+            cand -q 'Print nothing but one verdict line (the exit status tells the rest)'
+            cand --quiet 'Print nothing but one verdict line (the exit status tells the rest)'
+            cand -v 'Print the connection log to stderr, as the web client''s console does'
+            cand --verbose 'Print the connection log to stderr, as the web client''s console does'
+            cand --show-secrets 'Show session ids, tokens and credentials instead of redacting them'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'wsdoctor;lab'= {
+            cand --fault 'Make the backend misbehave this way (see --list-faults)'
+            cand --listen 'The address to listen on; loopback by default'
+            cand --ca-out 'Write the throwaway CA''s certificate (PEM) here, for `check --cacert`'
+            cand --session 'A valid session id (repeatable); `POST /api/sessions` creates more'
+            cand --allow-origin 'An origin allowed by CORS and the Origin check (repeatable)'
+            cand --ping-interval 'Interval of the server''s WebSocket pings on open sockets'
+            cand --tls 'Serve https/wss with a certificate from a throwaway CA'
+            cand --list-faults 'List the faults, one line each, and exit'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'wsdoctor;explain'= {
+            cand --markdown 'Print the table of codes as Markdown (the README''s table)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'wsdoctor;completions'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'wsdoctor;man'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'wsdoctor;help'= {
+            cand check 'Run the checklist against a deployment (http(s) base URL or a ws(s) socket URL)'
+            cand demo 'Start the reference backend on loopback and check it: the zero-setup first run'
+            cand lab 'Run the reference backend (with an optional fault) for reproductions and tests'
+            cand explain 'Explain a failure code: what it means, how it looks on the wire, what to do'
+            cand completions 'Print shell completions for SHELL to stdout'
+            cand man 'Print the man page (roff) to stdout'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'wsdoctor;help;check'= {
+        }
+        &'wsdoctor;help;demo'= {
+        }
+        &'wsdoctor;help;lab'= {
+        }
+        &'wsdoctor;help;explain'= {
+        }
+        &'wsdoctor;help;completions'= {
+        }
+        &'wsdoctor;help;man'= {
+        }
+        &'wsdoctor;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,9 @@
+//! Integration tests: the built binary against the reference backend on loopback.
+//! One test binary, several modules, one shared helper (`support`).
+
+mod support;
+
+mod checklist;
+mod contract;
+mod faults;
+mod outputs;

@@ -1,0 +1,200 @@
+//! The formats and terminal manners: NDJSON, JUnit, --output, --quiet, --verbose, secrets, Ctrl-C.
+
+use crate::support::{assert_schema_valid, run, wsdoctor, TestLab};
+use std::time::Duration;
+use wsdoctor::lab::{Fault, LabOptions};
+
+#[test]
+fn ndjson_lines_each_parse_and_end_with_the_report() {
+    let run = run(&["demo", "--format", "ndjson"]);
+    assert_eq!(run.code, 0);
+    let lines: Vec<serde_json::Value> = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    assert_eq!(lines.first().unwrap()["type"], "run_started");
+    let types: Vec<&str> = lines.iter().map(|l| l["type"].as_str().unwrap()).collect();
+    for wanted in ["check_started", "phase", "attempt", "check_finished"] {
+        assert!(types.contains(&wanted), "{wanted} in {types:?}");
+    }
+    let last = lines.last().unwrap();
+    assert_eq!(last["type"], "report");
+    assert_schema_valid(&last["data"]);
+}
+
+#[test]
+fn junit_has_a_testcase_per_check_and_a_failure_with_code_and_hint() {
+    let run = run(&[
+        "demo",
+        "--fault",
+        "server-error",
+        "--format",
+        "junit",
+        "--attempts",
+        "1",
+    ]);
+    assert_eq!(run.code, 1);
+    let junit = quick_junit::Report::deserialize_from_str(&run.stdout).expect("valid JUnit XML");
+    let suite = &junit.test_suites[0];
+    assert_eq!(suite.test_cases.len(), 10);
+    let terminal = suite
+        .test_cases
+        .iter()
+        .find(|c| c.name.as_str() == "terminal")
+        .expect("terminal testcase");
+    assert!(matches!(
+        terminal.status,
+        quick_junit::TestCaseStatus::NonSuccess { .. }
+    ));
+    assert!(run.stdout.contains("SERVER_ERROR") && run.stdout.contains("hint:"));
+    assert!(run.stdout.contains("<skipped"), "tls is skipped on http");
+}
+
+#[test]
+fn output_file_gets_the_format_while_stdout_gets_the_human_view() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("report.json");
+    let run = run(&[
+        "demo",
+        "--format",
+        "json",
+        "--output",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0);
+    assert!(run.stdout.contains("PASS"), "{}", run.stdout);
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_schema_valid(&report);
+}
+
+#[test]
+fn quiet_prints_one_verdict_line() {
+    let run = run(&["demo", "--quiet"]);
+    assert_eq!(run.code, 0);
+    assert_eq!(run.stdout.lines().count(), 1, "{}", run.stdout);
+    assert!(run.stdout.starts_with("PASS"));
+    assert!(run.stderr.is_empty(), "{}", run.stderr);
+}
+
+#[test]
+fn verbose_prints_the_web_clients_console_lines() {
+    let run = run(&["demo", "--verbose"]);
+    assert_eq!(run.code, 0);
+    assert!(run.stderr.contains("Connecting to ws://"), "{}", run.stderr);
+    assert!(run.stderr.contains("(attempt 1/5)"), "{}", run.stderr);
+    assert!(run.stderr.contains("Connected in"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("Session validation successful"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn secrets_never_reach_any_output() {
+    let lab = TestLab::start(LabOptions {
+        sessions: vec!["s3cr3t-session-42".into()],
+        ..LabOptions::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let target = format!("{}/?token=t0ken-in-url", lab.url);
+    for format in ["human", "json", "ndjson", "junit"] {
+        let file = dir.path().join(format!("out.{format}"));
+        let out = wsdoctor()
+            .args([
+                "check",
+                &target,
+                "--session",
+                "s3cr3t-session-42",
+                "--verbose",
+                "--header",
+                "Authorization: Bearer b3arer-tok3n",
+                "--header",
+                "Cookie: sid=c00kie-val",
+                "--format",
+                format,
+                "--output",
+                file.to_str().unwrap(),
+            ])
+            .output()
+            .unwrap();
+        let everything = format!(
+            "{}{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr),
+            std::fs::read_to_string(&file).unwrap()
+        );
+        for secret in [
+            "s3cr3t-session-42",
+            "b3arer-tok3n",
+            "c00kie-val",
+            "t0ken-in-url",
+        ] {
+            assert!(!everything.contains(secret), "{format} leaked {secret}");
+        }
+        assert!(everything.contains("[REDACTED]"), "{format} shows the mask");
+    }
+    let shown = crate::support::run(&[
+        "check",
+        &lab.url,
+        "--session",
+        "s3cr3t-session-42",
+        "--show-secrets",
+        "--format",
+        "json",
+    ]);
+    assert!(
+        shown.stdout.contains("s3cr3t-session-42"),
+        "--show-secrets shows them"
+    );
+}
+
+#[test]
+fn sigint_writes_the_partial_report_and_exits_130() {
+    let lab = TestLab::start(LabOptions {
+        fault: Some(Fault::Blackhole),
+        ..LabOptions::default()
+    });
+    let binary = assert_cmd::cargo::cargo_bin("wsdoctor");
+    let child = std::process::Command::new(binary)
+        .args([
+            "check",
+            &lab.url,
+            "--format",
+            "json",
+            "--connect-timeout",
+            "30s",
+            "--timeout",
+            "30s",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(700));
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("partial report");
+    assert_eq!(report["interrupted"], true);
+    assert_eq!(crate::support::check(&report, "dns")["status"], "pass");
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "{} explain | head -c 10 >/dev/null; echo ${{PIPESTATUS:-0}}",
+            assert_cmd::cargo::cargo_bin("wsdoctor").display()
+        ))
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+}

@@ -1,0 +1,137 @@
+//! Starts the lab in the test process and runs the built binary against it.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::time::{Duration, Instant};
+use wsdoctor::lab::{Lab, LabOptions};
+
+/// A lab on 127.0.0.1:0 with its own runtime, shut down on drop.
+pub struct TestLab {
+    runtime: tokio::runtime::Runtime,
+    lab: Option<Lab>,
+    /// The base URL.
+    pub url: String,
+}
+
+impl TestLab {
+    pub fn start(options: LabOptions) -> TestLab {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let lab = runtime
+            .block_on(Lab::start(options))
+            .expect("the lab starts on loopback");
+        let url = lab.base_url();
+        TestLab {
+            runtime,
+            lab: Some(lab),
+            url,
+        }
+    }
+
+    pub fn healthy() -> TestLab {
+        TestLab::start(LabOptions::default())
+    }
+
+    pub fn port(&self) -> u16 {
+        self.lab.as_ref().map(|l| l.addr().port()).unwrap_or(0)
+    }
+
+    /// Writes the lab's CA to a temporary file for `--cacert`.
+    pub fn ca_file(&self) -> tempfile::NamedTempFile {
+        let pem = self
+            .lab
+            .as_ref()
+            .and_then(|l| l.ca_pem())
+            .expect("a TLS lab has a CA")
+            .to_string();
+        let file = tempfile::NamedTempFile::new().expect("temp file");
+        std::fs::write(file.path(), pem).expect("write CA");
+        file
+    }
+}
+
+impl Drop for TestLab {
+    fn drop(&mut self) {
+        if let Some(lab) = self.lab.take() {
+            self.runtime.block_on(lab.shutdown());
+        }
+    }
+}
+
+/// The binary with a clean environment: no WSDOCTOR_* or FRONTEND_URL leaking in from the shell.
+pub fn wsdoctor() -> Command {
+    let mut cmd = Command::cargo_bin("wsdoctor").expect("binary built");
+    for (key, _) in std::env::vars() {
+        if key.starts_with("WSDOCTOR_") || key == "FRONTEND_URL" {
+            cmd.env_remove(key);
+        }
+    }
+    cmd.env("NO_COLOR", "1");
+    cmd.timeout(Duration::from_secs(60));
+    cmd
+}
+
+/// The outcome of one run.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+    pub elapsed: Duration,
+}
+
+impl Run {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not one JSON document ({e}):\n{}\nstderr:\n{}",
+                self.stdout, self.stderr
+            )
+        })
+    }
+}
+
+pub fn run(args: &[&str]) -> Run {
+    let start = Instant::now();
+    let output = wsdoctor().args(args).output().expect("the binary runs");
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        elapsed: start.elapsed(),
+    }
+}
+
+/// A check of a JSON report by id.
+pub fn check<'a>(report: &'a Value, id: &str) -> &'a Value {
+    report["checks"]
+        .as_array()
+        .and_then(|checks| checks.iter().find(|c| c["id"] == id))
+        .unwrap_or_else(|| panic!("no check {id} in {report:#}"))
+}
+
+/// Validates a report against the committed schema.
+pub fn assert_schema_valid(report: &Value) {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/schema/report.v1.json"
+    ))
+    .expect("schema file");
+    let schema: Value = serde_json::from_str(&text).expect("schema is JSON");
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(report)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "report violates the schema: {errors:#?}");
+}
+
+/// A port on loopback that nothing listens on (bound, then released).
+pub fn closed_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    drop(listener);
+    port
+}
