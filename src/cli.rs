@@ -148,7 +148,7 @@ pub struct CheckOptions {
         help_heading = "Checklist"
     )]
     pub origin: Option<String>,
-    /// An extra request header 'Name: value' (repeatable).
+    /// An extra request header 'Name: value' (repeatable; in WSDOCTOR_HEADER, one per line).
     #[arg(
         long = "header",
         short = 'H',
@@ -172,6 +172,15 @@ pub struct CheckOptions {
         help_heading = "Checklist"
     )]
     pub expect: Option<String>,
+    /// Echo round trips on one socket, for latency statistics (min/median/p90/p99/max, loss, jitter).
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1_000_000), env = "WSDOCTOR_COUNT", help_heading = "Checklist")]
+    pub count: u32,
+    /// After the echo works, hold sockets open this long to find idle and lifetime cuts (the hold check).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, env = "WSDOCTOR_HOLD", help_heading = "Checklist")]
+    pub hold: Option<Duration>,
+    /// Interval of the pinging and messaging sockets during --hold.
+    #[arg(long, value_name = "DURATION", default_value = "20s", value_parser = parse_duration, env = "WSDOCTOR_PING_INTERVAL", help_heading = "Checklist")]
+    pub ping_interval: Duration,
     /// Run only these checks (comma-separated ids, e.g. health,echo).
     #[arg(
         long,
@@ -253,15 +262,24 @@ pub struct CheckOptions {
     /// Bound on the whole run; checks still running then fail with a timeout.
     #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration, env = "WSDOCTOR_DEADLINE", help_heading = "Network")]
     pub deadline: Duration,
-    /// Use ADDR for HOST:PORT instead of DNS, like curl (repeatable).
+    /// Use ADDR for HOST:PORT instead of DNS, like curl; ADDR may list several, comma-separated (repeatable).
     #[arg(
         long,
-        value_name = "HOST:PORT:ADDR",
+        value_name = "HOST:PORT:ADDR[,ADDR]",
         env = "WSDOCTOR_RESOLVE",
-        value_delimiter = ',',
+        value_delimiter = ' ',
         help_heading = "Network"
     )]
     pub resolve: Vec<String>,
+    /// Connect to every resolved address (not just the first that answers), to find a bad node.
+    #[arg(long, env = "WSDOCTOR_ALL_ADDRESSES", help_heading = "Network")]
+    pub all_addresses: bool,
+    /// HTTP CONNECT proxy (http://[user:pass@]host:port) [default: HTTPS_PROXY / HTTP_PROXY / ALL_PROXY, honouring NO_PROXY].
+    #[arg(long, value_name = "URL", env = "WSDOCTOR_PROXY", help_heading = "Network")]
+    pub proxy: Option<String>,
+    /// Connect directly even when a proxy variable is set.
+    #[arg(long, env = "WSDOCTOR_NO_PROXY", help_heading = "Network", conflicts_with = "proxy")]
+    pub no_proxy: bool,
     /// Trust the CA certificates in this PEM file too.
     #[arg(
         long,

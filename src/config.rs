@@ -36,15 +36,15 @@ pub enum TargetKind {
     WebSocket,
 }
 
-/// A `--resolve HOST:PORT:ADDR` override.
+/// A `--resolve HOST:PORT:ADDR[,ADDR…]` override.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResolveOverride {
     /// The host name as it appears in the URL (lower case).
     pub host: String,
     /// The port it applies to.
     pub port: u16,
-    /// The address to use instead of DNS.
-    pub addr: IpAddr,
+    /// The addresses to use instead of DNS, in order.
+    pub addrs: Vec<IpAddr>,
 }
 
 /// The endpoints' paths and templates.
@@ -94,6 +94,12 @@ pub struct Limits {
     pub settle: Duration,
     /// Bound on the whole run.
     pub deadline: Duration,
+    /// Echo round trips.
+    pub echo_count: u32,
+    /// How long the hold check keeps sockets open, when asked for.
+    pub hold: Option<Duration>,
+    /// Interval of the hold check's pings and messages.
+    pub ping_interval: Duration,
 }
 
 /// The validated configuration of one run. Pure data: building it touches no network.
@@ -227,6 +233,9 @@ impl Config {
                 retry_delay: options.retry_delay,
                 settle: options.settle,
                 deadline: options.deadline,
+                echo_count: options.count,
+                hold: options.hold,
+                ping_interval: options.ping_interval,
             },
             resolve,
             cacert_pem,
@@ -392,21 +401,29 @@ fn parse_resolve(text: &str) -> Result<ResolveOverride, ConfigError> {
     let bad = || {
         ConfigError::new(
             "--resolve",
-            format!("{text:?} must look like HOST:PORT:ADDR, e.g. app.example.com:443:127.0.0.1"),
+            format!("{text:?} must look like HOST:PORT:ADDR[,ADDR…], e.g. app.example.com:443:127.0.0.1"),
         )
     };
     let (host, rest) = text.split_once(':').ok_or_else(bad)?;
-    let (port, addr) = rest.split_once(':').ok_or_else(bad)?;
+    let (port, addrs) = rest.split_once(':').ok_or_else(bad)?;
     let port: u16 = port.parse().map_err(|_| bad())?;
-    let addr = addr.trim_start_matches('[').trim_end_matches(']');
-    let addr: IpAddr = addr.parse().map_err(|_| bad())?;
-    if host.is_empty() {
+    let addrs = addrs
+        .split(',')
+        .map(|a| {
+            a.trim()
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .parse::<IpAddr>()
+                .map_err(|_| bad())
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    if host.is_empty() || addrs.is_empty() {
         return Err(bad());
     }
     Ok(ResolveOverride {
         host: host.to_ascii_lowercase(),
         port,
-        addr,
+        addrs,
     })
 }
 
@@ -415,11 +432,11 @@ pub fn resolve_override(
     overrides: &[ResolveOverride],
     host: &str,
     port: u16,
-) -> Option<SocketAddr> {
+) -> Option<Vec<SocketAddr>> {
     overrides
         .iter()
         .find(|o| o.host.eq_ignore_ascii_case(host) && o.port == port)
-        .map(|o| SocketAddr::new(o.addr, port))
+        .map(|o| o.addrs.iter().map(|a| SocketAddr::new(*a, port)).collect())
 }
 
 #[cfg(test)]
@@ -429,7 +446,9 @@ mod tests {
     #[test]
     fn resolve_accepts_ipv6_in_brackets() {
         let r = parse_resolve("app.example.com:443:[::1]").unwrap();
-        assert_eq!(r.addr, "::1".parse::<IpAddr>().unwrap());
+        assert_eq!(r.addrs, vec!["::1".parse::<IpAddr>().unwrap()]);
+        let two = parse_resolve("a:80:127.0.0.1,127.0.0.2").unwrap();
+        assert_eq!(two.addrs.len(), 2);
         assert!(parse_resolve("app:notaport:1.2.3.4").is_err());
     }
 

@@ -28,11 +28,15 @@ pub enum CheckId {
     Session,
     /// Terminal socket with the session.
     Terminal,
+    /// Whether the server enforces Origin on upgrades (cross-site WebSocket hijacking).
+    Origin,
+    /// Sockets held open to find idle and lifetime cuts (`--hold`).
+    Hold,
 }
 
 impl CheckId {
     /// Every check in checklist order.
-    pub const ALL: [CheckId; 10] = [
+    pub const ALL: [CheckId; 12] = [
         CheckId::Target,
         CheckId::Dns,
         CheckId::Tcp,
@@ -43,6 +47,8 @@ impl CheckId {
         CheckId::Echo,
         CheckId::Session,
         CheckId::Terminal,
+        CheckId::Origin,
+        CheckId::Hold,
     ];
 
     /// The id as text.
@@ -58,6 +64,8 @@ impl CheckId {
             CheckId::Echo => "echo",
             CheckId::Session => "session",
             CheckId::Terminal => "terminal",
+            CheckId::Origin => "origin",
+            CheckId::Hold => "hold",
         }
     }
 
@@ -81,6 +89,8 @@ impl CheckId {
             CheckId::Echo => "WebSocket echo",
             CheckId::Session => "session validation",
             CheckId::Terminal => "terminal socket",
+            CheckId::Origin => "Origin enforcement",
+            CheckId::Hold => "hold (idle/lifetime cuts)",
         }
     }
 }
@@ -185,6 +195,18 @@ impl Plan {
                     } else {
                         None
                     },
+                ),
+                CheckId::Origin => (
+                    vec![Need::Pass(CheckId::Echo), Need::After(CheckId::Terminal)],
+                    None,
+                ),
+                CheckId::Hold => (
+                    vec![Need::Pass(CheckId::Echo)],
+                    config
+                        .limits
+                        .hold
+                        .is_none()
+                        .then(|| "no --hold given".to_string()),
                 ),
             };
             checks.push(PlannedCheck {

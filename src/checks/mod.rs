@@ -1,6 +1,7 @@
 //! The checks of the checklist: each uses probes, asks [`crate::diagnose`] what an observation
 //! means, and returns a [`CheckReport`]. They share what they learn through [`RunContext`].
 
+pub mod hold;
 pub mod http;
 pub mod network;
 pub mod websocket;
@@ -363,6 +364,8 @@ pub async fn run(id: CheckId, ctx: &RunContext) -> CheckReport {
         CheckId::Session => http::session(ctx).await,
         CheckId::Echo => websocket::echo(ctx).await,
         CheckId::Terminal => websocket::terminal(ctx).await,
+        CheckId::Origin => websocket::origin(ctx).await,
+        CheckId::Hold => hold::hold(ctx).await,
     }
 }
 

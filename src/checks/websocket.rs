@@ -151,7 +151,7 @@ where
 }
 
 /// Builds the request headers for an upgrade: Origin (when known) and the user's headers.
-fn upgrade_headers(ctx: &RunContext, with_origin: bool) -> Vec<(String, String)> {
+pub(crate) fn upgrade_headers(ctx: &RunContext, with_origin: bool) -> Vec<(String, String)> {
     let mut headers = Vec::new();
     if with_origin {
         if let Some(origin) = &ctx.config.origin {
@@ -434,7 +434,7 @@ async fn echo_attempt(
     Ok((result, summary))
 }
 
-fn ending_evidence(evidence: &mut serde_json::Map<String, Value>, ending: &Ending) {
+pub(crate) fn ending_evidence(evidence: &mut serde_json::Map<String, Value>, ending: &Ending) {
     match ending {
         Ending::Closed { code, reason } => {
             evidence.insert("close_code".into(), json!(code));
@@ -688,5 +688,97 @@ mod tests {
         assert!(validate_socket_url("ws://a/b#c").is_err());
         assert!(validate_socket_url("http://a/b").is_err());
         assert!(validate_socket_url("wss://a/b?x=1").is_ok());
+    }
+}
+
+/// An Origin a browser on another site would send; `.invalid` can never be a real site.
+pub const FOREIGN_ORIGIN: &str = "https://wsdoctor-foreign-site.invalid";
+
+/// Repeats the upgrade with a foreign Origin: does the server enforce Origin? A socket that
+/// authenticates by session or cookie and accepts any Origin is open to cross-site WebSocket
+/// hijacking.
+pub async fn origin(ctx: &RunContext) -> CheckReport {
+    let mut check = CheckRun::start(CheckId::Origin);
+    let authenticated_path = ctx.config.session.as_ref().and_then(|session| {
+        render_template(&terminal_template(ctx), session)
+            .map(|p| format!("{}{}", ctx.base_path(), p))
+    });
+    let (path, authenticated) = match (&authenticated_path, ctx.config.kind) {
+        (Some(path), TargetKind::Http) => (path.clone(), true),
+        (_, TargetKind::WebSocket) => (ctx.config.target.path().to_string(), false),
+        (None, TargetKind::Http) => (
+            format!("{}{}", ctx.base_path(), ctx.config.paths.echo),
+            false,
+        ),
+    };
+    let cookie_auth = ctx
+        .config
+        .headers
+        .iter()
+        .any(|(name, _)| name.eq_ignore_ascii_case("cookie"));
+    let url = match ctx.config.kind {
+        TargetKind::WebSocket => ctx.config.target.to_string(),
+        TargetKind::Http => format!("{}{}", ctx.ws_base(), path),
+    };
+    if validate_socket_url(&url).is_err() {
+        return CheckReport::skipped(CheckId::Origin, "the socket URL is unusable (see above)");
+    }
+    check.note("url", url.clone());
+    check.note("origin_sent", FOREIGN_ORIGIN);
+    let conn = match ctx.dial(&mut check, false).await {
+        Ok(conn) => conn,
+        Err(failed) => return check.fail(failed, ctx.platform().as_ref()),
+    };
+    let mut headers = vec![("Origin".to_string(), FOREIGN_ORIGIN.to_string())];
+    headers.extend(upgrade_headers(ctx, false));
+    match ws::open(conn, &url, &headers, ctx.config.limits.ws_timeout).await {
+        Ok(opened) => {
+            check.phase(ctx, "ws_handshake", opened.handshake);
+            // A server may accept the upgrade and then close on the Origin; give it a moment.
+            let mut socket = opened.socket;
+            let mut pings = 0;
+            let opened_at = Instant::now();
+            let settle = ctx.config.limits.settle.min(ctx.config.limits.ws_timeout);
+            let ending = ws::next_message(&mut socket, settle, opened_at, &mut pings).await;
+            let closed_on_origin = matches!(&ending, Err(Ending::Closed { code: 1008, reason }) if reason.to_ascii_lowercase().contains("origin"));
+            ws::close_normally(socket, Duration::from_millis(200)).await;
+            if closed_on_origin {
+                check.note("enforced", true);
+                return check.pass("Origin enforced: a foreign origin is closed with 1008");
+            }
+            check.note("enforced", false);
+            if authenticated || cookie_auth {
+                check.warn(
+                    format!("a foreign Origin is accepted on {path}"),
+                    crate::report::Notice::new(
+                        format!(
+                            "the session-authenticated socket {path} accepts Origin {FOREIGN_ORIGIN}: any web page can open it with the user's session (cross-site WebSocket hijacking)"
+                        ),
+                        "check the Origin header on upgrade against an allow list (the same list as CORS: FRONTEND_URL)",
+                    ),
+                )
+            } else {
+                check.pass(format!(
+                    "Origin not enforced on {path} (no session on it, so no hijacking risk)"
+                ))
+            }
+        }
+        Err(OpenFailure::Rejected { status, .. }) if matches!(status.as_u16(), 401 | 403) => {
+            check.note("enforced", true);
+            check.pass(format!(
+                "Origin enforced: a foreign origin gets {}",
+                status.as_u16()
+            ))
+        }
+        Err(failure) => {
+            let finding = classify::open_failure(&failure, &path);
+            check.warn(
+                format!("the foreign-origin probe did not complete: {}", finding.message),
+                crate::report::Notice::new(
+                    "could not tell whether Origin is enforced",
+                    "rerun; if it persists, the failure above explains it",
+                ),
+            )
+        }
     }
 }

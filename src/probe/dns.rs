@@ -65,9 +65,9 @@ pub async fn resolve(
             duration: start.elapsed(),
         });
     }
-    if let Some(addr) = resolve_override(overrides, host, port) {
+    if let Some(addrs) = resolve_override(overrides, host, port) {
         return Ok(Resolution {
-            addrs: vec![addr],
+            addrs,
             source: Source::Override,
             duration: start.elapsed(),
         });
