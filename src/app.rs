@@ -1,8 +1,10 @@
 //! The pipeline behind `main`: arguments → config → plan → run → report → renderers → exit status.
 //! Printing happens here and in the renderers, never in the probes.
 
-use crate::cli::{Cli, ColorChoice, Command, DemoCommand, ExplainCommand, Format, LabCommand};
-use crate::config::{Config, ConfigError};
+use crate::cli::{
+    Cli, ColorChoice, Command, DemoCommand, ExplainCommand, Format, LabCommand, WatchCommand,
+};
+use crate::config::{Config, ConfigError, Environment};
 use crate::diagnose::codes::{self, Code, ALL_CODES};
 use crate::exit;
 use crate::lab::{fault_catalog, Fault, Lab, LabOptions};
@@ -50,12 +52,13 @@ pub fn main() -> i32 {
 async fn dispatch(cli: Cli) -> i32 {
     match cli.command {
         Command::Check(cmd) => {
-            match Config::from_options(&cmd.target, &cmd.options, frontend_url()) {
+            match Config::from_options(&cmd.target, &cmd.options, &Environment::from_process()) {
                 Ok(config) => check(config).await,
                 Err(e) => usage_error(&e),
             }
         }
         Command::Demo(cmd) => demo(cmd).await,
+        Command::Watch(cmd) => watch(cmd).await,
         Command::Lab(cmd) => lab(cmd).await,
         Command::Explain(cmd) => explain(&cmd),
         Command::Completions { shell } => {
@@ -199,6 +202,84 @@ fn write_outputs(config: &Config, report: &Report, ndjson_events: Vec<String>, c
     }
 }
 
+/// `wsdoctor watch`: runs the checklist every interval until `--runs` or Ctrl-C.
+async fn watch(cmd: WatchCommand) -> i32 {
+    let config = match Config::from_options(&cmd.target, &cmd.options, &Environment::from_process())
+    {
+        Ok(c) => Arc::new(c),
+        Err(e) => return usage_error(&e),
+    };
+    let format = config.output.format;
+    if !matches!(format, Format::Human | Format::Ndjson) {
+        eprintln!("error: invalid value for --format: watch writes human or ndjson");
+        return exit::USAGE;
+    }
+    let color = use_color(config.output.color, io::stdout().is_terminal());
+    colored::control::set_override(color);
+    let redactor = Redactor::new(config.secrets(), !config.output.show_secrets);
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            let _ = stop_tx.send(true);
+        }
+    });
+    let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = rx.wait_for(|stop| *stop).await;
+    };
+    let mut watcher = crate::watch::Watcher::default();
+    let mut interrupted = false;
+    let mut any_failed = false;
+    loop {
+        let started = tokio::time::Instant::now();
+        let (events, _ignored) = mpsc::unbounded_channel();
+        let plan = Plan::for_config(&config);
+        let (report, interruption) =
+            runner::run(config.clone(), plan, events, stopped(stop_rx.clone())).await;
+        if interruption == Some(runner::Interruption::Signal) {
+            interrupted = true;
+            break;
+        }
+        let report = redactor.apply(&report);
+        let run = watcher.observe(&report);
+        any_failed |= report.verdict == crate::report::Verdict::Fail;
+        let text = match format {
+            Format::Ndjson => {
+                let mut value = serde_json::json!({"type": "watch_run", "data": run});
+                redactor.value(&mut value);
+                format!("{value}\n")
+            }
+            _ => render::watch::run_lines(&run, color),
+        };
+        if !write_stdout(&text) {
+            break;
+        }
+        if cmd.runs.is_some_and(|n| run.run >= n) {
+            break;
+        }
+        let next = started + cmd.interval;
+        tokio::select! {
+            _ = tokio::time::sleep_until(next) => {}
+            _ = stopped(stop_rx.clone()) => { interrupted = true; break; }
+        }
+    }
+    let summary = watcher.summary(interrupted);
+    let text = match format {
+        Format::Ndjson => format!(
+            "{}\n",
+            serde_json::json!({"type": "watch_summary", "data": summary})
+        ),
+        _ => render::watch::summary_lines(&summary),
+    };
+    write_stdout(&text);
+    if interrupted {
+        exit::INTERRUPTED
+    } else if any_failed {
+        exit::FAILED
+    } else {
+        exit::OK
+    }
+}
+
 async fn demo(cmd: DemoCommand) -> i32 {
     let fault = match cmd.fault.as_deref().map(str::parse::<Fault>).transpose() {
         Ok(f) => f,
@@ -236,7 +317,13 @@ async fn demo(cmd: DemoCommand) -> i32 {
             return exit::USAGE;
         }
     };
-    let mut config = match Config::from_options(&lab.base_url(), &options, Some(origin)) {
+    // The demo talks to its own loopback backend: a proxy from the shell's environment would
+    // only get in the way (an explicit --proxy is still honoured).
+    let env = Environment {
+        frontend_url: Some(origin),
+        proxy_vars: Vec::new(),
+    };
+    let mut config = match Config::from_options(&lab.base_url(), &options, &env) {
         Ok(c) => c,
         Err(e) => return usage_error(&e),
     };

@@ -22,6 +22,8 @@ pub enum Command {
     Check(CheckCommand),
     /// Start the reference backend on loopback and check it: the zero-setup first run.
     Demo(DemoCommand),
+    /// Repeat the checklist every interval: a line a run, a line whenever a check changes state.
+    Watch(WatchCommand),
     /// Run the reference backend (with an optional fault) for reproductions and tests.
     Lab(LabCommand),
     /// Explain a failure code: what it means, how it looks on the wire, what to do.
@@ -43,6 +45,23 @@ pub struct CheckCommand {
     #[arg(value_name = "TARGET", env = "WSDOCTOR_TARGET")]
     pub target: String,
     /// The checklist options.
+    #[command(flatten)]
+    pub options: CheckOptions,
+}
+
+/// `wsdoctor watch`.
+#[derive(Debug, Args)]
+pub struct WatchCommand {
+    /// The deployment, as for `check`.
+    #[arg(value_name = "TARGET", env = "WSDOCTOR_TARGET")]
+    pub target: String,
+    /// Time between the starts of two runs.
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration, env = "WSDOCTOR_INTERVAL")]
+    pub interval: Duration,
+    /// Stop after this many runs (default: until Ctrl-C).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub runs: Option<u32>,
+    /// The checklist options (--format human or ndjson).
     #[command(flatten)]
     pub options: CheckOptions,
 }
@@ -275,10 +294,20 @@ pub struct CheckOptions {
     #[arg(long, env = "WSDOCTOR_ALL_ADDRESSES", help_heading = "Network")]
     pub all_addresses: bool,
     /// HTTP CONNECT proxy (http://[user:pass@]host:port) [default: HTTPS_PROXY / HTTP_PROXY / ALL_PROXY, honouring NO_PROXY].
-    #[arg(long, value_name = "URL", env = "WSDOCTOR_PROXY", help_heading = "Network")]
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "WSDOCTOR_PROXY",
+        help_heading = "Network"
+    )]
     pub proxy: Option<String>,
     /// Connect directly even when a proxy variable is set.
-    #[arg(long, env = "WSDOCTOR_NO_PROXY", help_heading = "Network", conflicts_with = "proxy")]
+    #[arg(
+        long,
+        env = "WSDOCTOR_NO_PROXY",
+        help_heading = "Network",
+        conflicts_with = "proxy"
+    )]
     pub no_proxy: bool,
     /// Trust the CA certificates in this PEM file too.
     #[arg(

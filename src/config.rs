@@ -47,6 +47,70 @@ pub struct ResolveOverride {
     pub addrs: Vec<IpAddr>,
 }
 
+/// The HTTP CONNECT proxy a run goes through.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProxyRoute {
+    /// The proxy's host.
+    pub host: String,
+    /// The proxy's port.
+    pub port: u16,
+    /// User and password from the proxy URL (redacted in every output).
+    pub credentials: Option<(String, String)>,
+    /// Where the setting came from (`--proxy`, `HTTPS_PROXY`…).
+    pub source: String,
+}
+
+impl ProxyRoute {
+    /// `http://host:port`, without credentials, for the report.
+    pub fn display(&self) -> String {
+        if self.host.contains(':') {
+            format!("http://[{}]:{}", self.host, self.port)
+        } else {
+            format!("http://{}:{}", self.host, self.port)
+        }
+    }
+}
+
+/// What the process environment contributes; passed in so configuration stays pure.
+#[derive(Debug, Clone, Default)]
+pub struct Environment {
+    /// `$FRONTEND_URL`.
+    pub frontend_url: Option<String>,
+    /// Proxy variables (`HTTPS_PROXY`, `https_proxy`, `NO_PROXY`…) that are set and not empty.
+    pub proxy_vars: Vec<(String, String)>,
+}
+
+impl Environment {
+    /// Reads the variables wsdoctor honours from the process environment.
+    pub fn from_process() -> Environment {
+        let get = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let proxy_vars = [
+            "https_proxy",
+            "HTTPS_PROXY",
+            "http_proxy",
+            "HTTP_PROXY",
+            "all_proxy",
+            "ALL_PROXY",
+            "no_proxy",
+            "NO_PROXY",
+        ]
+        .iter()
+        .filter_map(|name| get(name).map(|v| (name.to_string(), v)))
+        .collect();
+        Environment {
+            frontend_url: get("FRONTEND_URL"),
+            proxy_vars,
+        }
+    }
+
+    fn var(&self, name: &str) -> Option<&str> {
+        self.proxy_vars
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
 /// The endpoints' paths and templates.
 #[derive(Debug, Clone)]
 pub struct Paths {
@@ -134,6 +198,12 @@ pub struct Config {
     pub cacert_pem: Option<Vec<u8>>,
     /// Skip certificate verification.
     pub insecure: bool,
+    /// Probe every resolved address.
+    pub all_addresses: bool,
+    /// The proxy to tunnel through, if any.
+    pub proxy: Option<ProxyRoute>,
+    /// Why the connection is direct or proxied, for the report.
+    pub proxy_note: String,
     /// Output settings.
     pub output: OutputConfig,
 }
@@ -145,9 +215,11 @@ impl Config {
     pub fn from_options(
         target: &str,
         options: &CheckOptions,
-        frontend_url: Option<String>,
+        env: &Environment,
     ) -> Result<Config, ConfigError> {
+        let frontend_url = env.frontend_url.clone();
         let target = parse_target(target)?;
+        let (proxy, proxy_note) = select_proxy(&target, options, env)?;
         let kind = match target.scheme() {
             "http" | "https" => TargetKind::Http,
             _ => TargetKind::WebSocket,
@@ -240,6 +312,9 @@ impl Config {
             resolve,
             cacert_pem,
             insecure: options.insecure,
+            all_addresses: options.all_addresses,
+            proxy,
+            proxy_note,
             output: OutputConfig {
                 format: options.format,
                 output: options.output.clone(),
@@ -285,6 +360,10 @@ impl Config {
                 }
             }
         }
+        if let Some((user, password)) = self.proxy.as_ref().and_then(|p| p.credentials.as_ref()) {
+            secrets.push(password.clone());
+            secrets.push(user.clone());
+        }
         if let Some(password) = self.target.password() {
             secrets.push(password.to_string());
         }
@@ -321,6 +400,114 @@ pub fn is_secret_param(name: &str) -> bool {
     ]
     .iter()
     .any(|needle| name.contains(needle))
+}
+
+/// Chooses the proxy: `--proxy`, else the scheme's variable, unless `NO_PROXY` (or `--no-proxy`)
+/// says to connect directly.
+fn select_proxy(
+    target: &Url,
+    options: &CheckOptions,
+    env: &Environment,
+) -> Result<(Option<ProxyRoute>, String), ConfigError> {
+    if options.no_proxy {
+        return Ok((None, "direct (--no-proxy)".to_string()));
+    }
+    let (text, source) = match &options.proxy {
+        Some(text) => (text.clone(), "--proxy".to_string()),
+        None => {
+            let names: [&str; 4] = match target.scheme() {
+                "https" | "wss" => ["https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"],
+                _ => ["http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"],
+            };
+            let Some((name, value)) = names
+                .iter()
+                .find_map(|n| env.var(n).map(|v| (n.to_string(), v.to_string())))
+            else {
+                return Ok((None, "direct (no proxy configured)".to_string()));
+            };
+            let no_proxy = env.var("no_proxy").or_else(|| env.var("NO_PROXY"));
+            if let Some(rule) = no_proxy.and_then(|list| no_proxy_match(list, target)) {
+                return Ok((
+                    None,
+                    format!("direct: NO_PROXY entry {rule:?} matches the host ({name} ignored)"),
+                ));
+            }
+            (value, name)
+        }
+    };
+    let argument = if source == "--proxy" {
+        "--proxy".to_string()
+    } else {
+        source.clone()
+    };
+    let with_scheme = if text.contains("://") {
+        text.clone()
+    } else {
+        format!("http://{text}")
+    };
+    let url = Url::parse(&with_scheme)
+        .map_err(|e| ConfigError::new(&argument, format!("not a proxy URL: {e}")))?;
+    if url.scheme() != "http" {
+        return Err(ConfigError::new(
+            &argument,
+            format!(
+                "{} proxies are not supported; use an http:// CONNECT proxy",
+                url.scheme()
+            ),
+        ));
+    }
+    let host = match url.host() {
+        Some(url::Host::Ipv6(addr)) => addr.to_string(),
+        Some(host) => host.to_string(),
+        None => return Err(ConfigError::new(&argument, "the proxy URL has no host")),
+    };
+    let decode = |s: &str| {
+        url::form_urlencoded::parse(format!("x={s}").as_bytes())
+            .next()
+            .map(|(_, v)| v.into_owned())
+            .unwrap_or_default()
+    };
+    let credentials = (!url.username().is_empty())
+        .then(|| (decode(url.username()), decode(url.password().unwrap_or(""))));
+    let route = ProxyRoute {
+        host,
+        port: url.port_or_known_default().unwrap_or(80),
+        credentials,
+        source: source.clone(),
+    };
+    let note = format!("via {} ({source})", route.display());
+    Ok((Some(route), note))
+}
+
+/// The `NO_PROXY` entry that matches the target, if any (curl's rules: `*`, exact host, domain
+/// suffix with or without a leading dot, optional `:port`).
+fn no_proxy_match(list: &str, target: &Url) -> Option<String> {
+    let host = target
+        .host_str()?
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_ascii_lowercase();
+    let port = target.port_or_known_default();
+    list.split(',')
+        .map(|e| e.trim().to_ascii_lowercase())
+        .filter(|e| !e.is_empty())
+        .find(|entry| {
+            if entry == "*" {
+                return true;
+            }
+            let (name, entry_port) = match entry.rsplit_once(':') {
+                Some((n, p)) if !n.contains(':') || n.ends_with(']') => {
+                    (n.to_string(), p.parse::<u16>().ok())
+                }
+                _ => (entry.clone(), None),
+            };
+            let name = name
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .trim_start_matches('.');
+            let port_ok = entry_port.is_none() || entry_port == port;
+            port_ok && (host == name || host.ends_with(&format!(".{name}")))
+        })
 }
 
 fn parse_target(text: &str) -> Result<Url, ConfigError> {
@@ -459,6 +646,17 @@ mod tests {
             "https://app.example.com"
         );
         assert!(parse_origin("ftp://x").is_err());
+    }
+
+    #[test]
+    fn no_proxy_follows_curls_rules() {
+        let url = Url::parse("https://api.example.com:8443/x").unwrap();
+        assert!(no_proxy_match("example.com", &url).is_some());
+        assert!(no_proxy_match(".example.com", &url).is_some());
+        assert!(no_proxy_match("*", &url).is_some());
+        assert!(no_proxy_match("api.example.com:8443", &url).is_some());
+        assert!(no_proxy_match("api.example.com:443", &url).is_none());
+        assert!(no_proxy_match("ample.com,other.org", &url).is_none());
     }
 
     #[test]

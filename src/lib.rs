@@ -19,3 +19,4 @@ pub mod redact;
 pub mod render;
 pub mod report;
 pub mod runner;
+pub mod watch;

@@ -1,11 +1,351 @@
 //! The hold check: sockets held open to find the idle and lifetime cuts behind most 1006s.
+//!
+//! Three sockets to the echo path are held side by side for `--hold`: one silent, one sending
+//! Ping frames, one sending application messages. Which of them die, and when, is read by
+//! [`crate::diagnose::hold`]; this file only opens them, keeps them and records what happened.
 
-use super::RunContext;
+use super::websocket::upgrade_headers;
+use super::{CheckRun, Failed, RunContext};
+use crate::config::TargetKind;
+use crate::diagnose::classify::{self, UpgradeContext};
+use crate::diagnose::hold::{self as reading, ClosedBy, Death, Held, Variant};
 use crate::plan::CheckId;
-use crate::report::CheckReport;
+use crate::probe::ws::{self, Ending, OpenFailure, Socket};
+use crate::report::{ms, CheckReport};
+use bytes::Bytes;
+use futures_util::{SinkExt, StreamExt};
+use serde_json::{json, Map, Value};
+use std::time::Duration;
+use tokio::time::{sleep_until, timeout_at, Instant};
+use tokio_tungstenite::tungstenite::{self, Message};
+
+/// How long a socket gets to finish the closing handshake after the hold: short, because the
+/// check promises to end about `--hold` after the sockets opened.
+const CLOSE_WAIT: Duration = Duration::from_millis(300);
 
 /// Holds sockets open for `--hold` and reads how they die.
 pub async fn hold(ctx: &RunContext) -> CheckReport {
-    let _ = ctx;
-    CheckReport::skipped(CheckId::Hold, "not implemented yet")
+    let Some(hold) = ctx.config.limits.hold else {
+        return CheckReport::skipped(CheckId::Hold, "no --hold given");
+    };
+    let interval = ctx.config.limits.ping_interval;
+    let mut check = CheckRun::start(CheckId::Hold);
+    let (url, path) = match ctx.config.kind {
+        TargetKind::WebSocket => (
+            ctx.config.target.to_string(),
+            ctx.config.target.path().to_string(),
+        ),
+        TargetKind::Http => {
+            let path = format!("{}{}", ctx.base_path(), ctx.config.paths.echo);
+            (format!("{}{}", ctx.ws_base(), path), path)
+        }
+    };
+    check.note("url", url.clone());
+    check.note("hold_ms", ms(hold));
+    check.note("ping_interval_ms", ms(interval));
+    ctx.log(
+        CheckId::Hold,
+        format!(
+            "Holding 3 sockets to {url} for {} (silent, ping and message every {})",
+            humantime::format_duration(hold),
+            humantime::format_duration(interval)
+        ),
+    );
+
+    // Open all three first, so a refusal fails the check at once instead of after a hold.
+    // Only the first socket's phases become the check's timings; the others use scratch runs.
+    let mut scratch = [CheckRun::start(CheckId::Hold), CheckRun::start(CheckId::Hold)];
+    let [second, third] = &mut scratch;
+    let opened = tokio::join!(
+        open(ctx, &mut check, &url, &path),
+        open(ctx, second, &url, &path),
+        open(ctx, third, &url, &path),
+    );
+    let (silent, ping, message) = match opened {
+        (Ok(a), Ok(b), Ok(c)) => (a, b, c),
+        (a, b, c) => {
+            let mut failure = None;
+            let mut sockets = Vec::new();
+            for (variant, result) in Variant::ALL.into_iter().zip([a, b, c]) {
+                match result {
+                    Ok((socket, _)) => sockets.push(ws::close_normally(socket, CLOSE_WAIT)),
+                    Err(failed) if failure.is_none() => failure = Some((variant, failed)),
+                    Err(_) => {}
+                }
+            }
+            futures_util::future::join_all(sockets).await;
+            let Some((variant, mut failed)) = failure else {
+                unreachable!("one of the opens failed");
+            };
+            failed.finding.message = format!(
+                "the {} socket of the hold could not open: {}",
+                variant.as_str(),
+                failed.finding.message
+            );
+            return check.fail(failed, ctx.platform().as_ref());
+        }
+    };
+
+    let held = tokio::join!(
+        keep(ctx, Variant::Silent, silent, hold, interval),
+        keep(ctx, Variant::Ping, ping, hold, interval),
+        keep(ctx, Variant::Message, message, hold, interval),
+    );
+    let held = [held.0, held.1, held.2];
+
+    let seen = seen_platforms(ctx);
+    let seen: Vec<&str> = seen.iter().map(String::as_str).collect();
+    let read = reading::read(&held, hold, interval, &path, &seen);
+
+    check.note(
+        "variants",
+        Value::Array(held.iter().map(Held::evidence).collect()),
+    );
+    check.note("server_heartbeat", json!(read.heartbeat));
+    if let Some(cut) = read.cut {
+        check.note("cut_ms", ms(cut));
+    }
+    if let Some(suspect) = &read.suspect {
+        check.note("suspect", json!(suspect));
+    }
+    match read.finding {
+        None => check.pass(read.summary),
+        Some(finding) => {
+            // The deciding socket's ending at the top level, where every renderer looks.
+            let mut evidence = Map::new();
+            if let Some(death) = read
+                .decisive
+                .and_then(|v| held.iter().find(|h| h.variant == v))
+                .and_then(|h| h.death.as_ref())
+            {
+                super::websocket::ending_evidence(&mut evidence, &death.ending);
+            }
+            // A named suspect already carries the platform's advice; the generic platform note
+            // would only repeat it.
+            let platform = match read.suspect {
+                Some(_) => None,
+                None => ctx.platform(),
+            };
+            check.fail(Failed::with_evidence(finding, evidence), platform.as_ref())
+        }
+    }
+}
+
+/// The platform ids the run fingerprinted, the primary one first.
+fn seen_platforms(ctx: &RunContext) -> Vec<String> {
+    let mut ids: Vec<String> = ctx.platform().map(|p| p.id).into_iter().collect();
+    if let Ok(all) = ctx.platforms.lock() {
+        for p in all.iter() {
+            if !ids.contains(&p.id) {
+                ids.push(p.id.clone());
+            }
+        }
+    }
+    ids
+}
+
+/// Dials and upgrades one socket; the open instant is taken after the 101, where the proxies'
+/// timers start too.
+async fn open(
+    ctx: &RunContext,
+    check: &mut CheckRun,
+    url: &str,
+    path: &str,
+) -> Result<(Socket, Instant), Failed> {
+    let conn = ctx.dial(check, false).await?;
+    let headers = upgrade_headers(ctx, true);
+    match ws::open(conn, url, &headers, ctx.config.limits.ws_timeout).await {
+        Ok(opened) => {
+            check.phase(ctx, "ws_handshake", opened.handshake);
+            ctx.saw_headers(&opened.headers);
+            Ok((opened.socket, Instant::now()))
+        }
+        Err(OpenFailure::Rejected {
+            status,
+            headers,
+            body,
+        }) => {
+            ctx.saw_headers(&headers);
+            let mut evidence = Map::new();
+            let status_line = format!(
+                "HTTP/1.1 {} {}",
+                status.as_u16(),
+                status.canonical_reason().unwrap_or("")
+            );
+            classify::response_evidence(
+                &mut evidence,
+                status_line.trim_end().to_string(),
+                &headers,
+                &body,
+            );
+            let health = ctx.health.get().cloned().unwrap_or_default();
+            let upgrade = UpgradeContext {
+                host: ctx.config.host(),
+                path: path.to_string(),
+                health_ok: health.ok,
+                health_via_envoy: health.via_envoy,
+                ..UpgradeContext::default()
+            };
+            let finding = classify::upgrade_refused(status, &headers, &body, &upgrade);
+            Err(Failed::with_evidence(finding, evidence))
+        }
+        Err(failure) => Err(Failed::new(classify::open_failure(&failure, path))),
+    }
+}
+
+/// How a read or write error ended the socket.
+fn death_from_error(error: tungstenite::Error) -> Death {
+    use tungstenite::error::ProtocolError;
+    match error {
+        tungstenite::Error::Io(io)
+            if matches!(
+                io.kind(),
+                std::io::ErrorKind::ConnectionReset
+                    | std::io::ErrorKind::ConnectionAborted
+                    | std::io::ErrorKind::BrokenPipe
+            ) =>
+        {
+            Death {
+                ending: Ending::Abnormal(io.to_string()),
+                closed_by: ClosedBy::ConnectionReset,
+            }
+        }
+        tungstenite::Error::Protocol(ProtocolError::ResetWithoutClosingHandshake)
+        | tungstenite::Error::ConnectionClosed
+        | tungstenite::Error::AlreadyClosed => Death {
+            ending: Ending::Abnormal("the connection ended without a close frame".into()),
+            closed_by: ClosedBy::Eof,
+        },
+        other => Death {
+            ending: Ending::Abnormal(other.to_string()),
+            closed_by: ClosedBy::Eof,
+        },
+    }
+}
+
+/// Keeps one socket open until it dies or `hold` has passed since it opened, sending its
+/// variant's keepalive every `interval`, then closes it with 1000.
+///
+/// Every await is bounded by the end of the hold, so a server that stops answering cannot stretch
+/// the check.
+async fn keep(
+    ctx: &RunContext,
+    variant: Variant,
+    (mut socket, opened_at): (Socket, Instant),
+    hold: Duration,
+    interval: Duration,
+) -> Held {
+    let end = opened_at + hold;
+    let keepalive = variant != Variant::Silent && !interval.is_zero();
+    let mut next_send = opened_at + interval;
+    // The 101 is the last byte the server sent before the hold starts.
+    let mut last_byte = opened_at;
+    let mut held = Held {
+        variant,
+        death: None,
+        open_for: Duration::ZERO,
+        since_last_byte: Duration::ZERO,
+        pings_sent: 0,
+        messages_sent: 0,
+        messages_received: 0,
+        server_pings: 0,
+        server_ping_interval: None,
+    };
+    let mut first_ping: Option<Instant> = None;
+    let mut last_ping: Option<Instant> = None;
+    let death = loop {
+        let wake = if keepalive { next_send.min(end) } else { end };
+        tokio::select! {
+            // Reading is also what answers the server's pings (tungstenite queues the pong and
+            // flushes it on the next read), as a browser does.
+            frame = socket.next() => {
+                let now = Instant::now();
+                match frame {
+                    Some(Ok(message)) => {
+                        last_byte = now;
+                        match message {
+                            Message::Ping(_) => {
+                                held.server_pings += 1;
+                                first_ping.get_or_insert(now);
+                                last_ping = Some(now);
+                            }
+                            Message::Text(_) | Message::Binary(_) => held.messages_received += 1,
+                            Message::Close(frame) => {
+                                let (code, reason) = frame
+                                    .map(|f| (u16::from(f.code), f.reason.to_string()))
+                                    .unwrap_or((1005, String::new()));
+                                break Some(Death {
+                                    ending: Ending::Closed { code, reason },
+                                    closed_by: ClosedBy::ServerCloseFrame,
+                                });
+                            }
+                            Message::Pong(_) | Message::Frame(_) => {}
+                        }
+                    }
+                    Some(Err(e)) => break Some(death_from_error(e)),
+                    None => break Some(Death {
+                        ending: Ending::Abnormal("the connection ended without a close frame".into()),
+                        closed_by: ClosedBy::Eof,
+                    }),
+                }
+            }
+            () = sleep_until(wake) => {
+                if Instant::now() >= end {
+                    break None;
+                }
+                let frame = match variant {
+                    Variant::Ping => Message::Ping(Bytes::from(
+                        format!("wsdoctor-{}", held.pings_sent + 1).into_bytes(),
+                    )),
+                    _ => Message::text(
+                        json!({"type": "wsdoctor-keepalive", "n": held.messages_sent + 1})
+                            .to_string(),
+                    ),
+                };
+                match timeout_at(end, socket.send(frame)).await {
+                    // The hold ended while a write was stuck: it ends as held, not as a death.
+                    Err(_) => break None,
+                    Ok(Err(e)) => break Some(death_from_error(e)),
+                    Ok(Ok(())) => match variant {
+                        Variant::Ping => held.pings_sent += 1,
+                        _ => held.messages_sent += 1,
+                    },
+                }
+                // After a stall, carry on from now rather than firing a burst to catch up.
+                next_send = (next_send + interval).max(Instant::now());
+            }
+        }
+    };
+    let now = Instant::now();
+    held.open_for = now.duration_since(opened_at);
+    held.since_last_byte = now.duration_since(last_byte);
+    held.server_ping_interval = match (held.server_pings, first_ping, last_ping) {
+        (0, _, _) => None,
+        (1, Some(first), _) => Some(first.duration_since(opened_at)),
+        (n, Some(first), Some(last)) => Some(last.duration_since(first) / (n - 1)),
+        _ => None,
+    };
+    match &death {
+        Some(d) => ctx.log(
+            CheckId::Hold,
+            format!(
+                "The {} socket died after {} ({}, {} since the last byte)",
+                variant.as_str(),
+                reading::human(held.open_for),
+                d.closed_by.as_str(),
+                reading::human(held.since_last_byte)
+            ),
+        ),
+        None => ctx.log(
+            CheckId::Hold,
+            format!(
+                "The {} socket was held {}; closing with 1000",
+                variant.as_str(),
+                reading::human(held.open_for)
+            ),
+        ),
+    }
+    held.death = death;
+    ws::close_normally(socket, CLOSE_WAIT).await;
+    held
 }

@@ -10,7 +10,7 @@ use crate::report::{CheckReport, Notice};
 use bytes::Bytes;
 use http::{HeaderName, HeaderValue, Method, Request};
 use http_body_util::Empty;
-use serde_json::Value;
+use serde_json::{json, Value};
 
 /// The headers the reference document's CORS configuration allows for WebSockets.
 pub const WEBSOCKET_CORS_HEADERS: [&str; 5] = [
@@ -21,7 +21,12 @@ pub const WEBSOCKET_CORS_HEADERS: [&str; 5] = [
     "Sec-WebSocket-Extensions",
 ];
 
-/// Sends one request to the target and records its timings and fingerprints.
+/// Redirects an HTTP check follows, at most, on the same origin.
+pub const MAX_REDIRECTS: usize = 5;
+
+/// Sends a request to the target, following same-origin redirects (at most [`MAX_REDIRECTS`]) and
+/// recording each hop. A redirect to another origin is reported, not followed, so credentials
+/// and cookies never reach another host.
 async fn request(
     ctx: &RunContext,
     check: &mut CheckRun,
@@ -30,11 +35,69 @@ async fn request(
     extra: &[(&str, String)],
     reuse: bool,
 ) -> Result<HttpResponse, Failed> {
+    let mut current = format!("{}{}", ctx.base_path(), path);
+    let mut hops = Vec::new();
+    let mut reuse = reuse;
+    let response = loop {
+        let response = send_once(ctx, check, method.clone(), &current, extra, reuse).await?;
+        reuse = false;
+        let location = response
+            .headers
+            .get(http::header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let (true, Some(location)) = (response.status.is_redirection(), location) else {
+            break response;
+        };
+        let status = response.status.as_u16();
+        let mut here = ctx.config.target.clone();
+        here.set_path(current.split('?').next().unwrap_or("/"));
+        here.set_query(current.split_once('?').map(|(_, q)| q));
+        let next = here.join(&location).ok();
+        let same_origin = next.as_ref().is_some_and(|n| {
+            n.scheme() == here.scheme()
+                && n.host_str() == here.host_str()
+                && n.port_or_known_default() == here.port_or_known_default()
+        });
+        match next {
+            Some(next) if same_origin && hops.len() < MAX_REDIRECTS && method == Method::GET => {
+                hops.push(json!({"status": status, "location": location, "followed": true}));
+                ctx.log(check.id, format!("Following {status} to {location}"));
+                current = match next.query() {
+                    Some(q) => format!("{}?{q}", next.path()),
+                    None => next.path().to_string(),
+                };
+            }
+            _ => {
+                let reason = if !same_origin {
+                    "another origin: not followed, so no credentials or cookies were sent there"
+                } else {
+                    "redirect limit reached"
+                };
+                hops.push(json!({"status": status, "location": location, "followed": false, "reason": reason}));
+                break response;
+            }
+        }
+    };
+    if !hops.is_empty() {
+        check.note("redirects", Value::Array(hops));
+    }
+    Ok(response)
+}
+
+/// Sends one request and records its timings and fingerprints.
+async fn send_once(
+    ctx: &RunContext,
+    check: &mut CheckRun,
+    method: Method,
+    full_path: &str,
+    extra: &[(&str, String)],
+    reuse: bool,
+) -> Result<HttpResponse, Failed> {
     let config = &ctx.config;
-    let full_path = format!("{}{}", ctx.base_path(), path);
     let mut builder = Request::builder()
         .method(method.clone())
-        .uri(&full_path)
+        .uri(full_path)
         .header(http::header::HOST, ctx.host_header())
         .header(
             http::header::USER_AGENT,
@@ -493,7 +556,6 @@ pub async fn session(ctx: &RunContext) -> CheckReport {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     #[test]
     fn diagnostics_summary_reads_the_reference_shape() {

@@ -4,6 +4,7 @@
 pub mod hold;
 pub mod http;
 pub mod network;
+pub mod stats;
 pub mod websocket;
 
 use crate::config::Config;
@@ -19,7 +20,6 @@ use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
-use tokio::net::TcpStream;
 use tokio::sync::mpsc::UnboundedSender;
 
 /// What the health endpoint taught the other checks.
@@ -42,8 +42,8 @@ pub struct RunContext {
     /// The addresses the DNS check found.
     pub resolution: OnceLock<Resolution>,
     // The TCP and TLS checks open a real connection; handing it to the health check saves a
-    // round trip instead of throwing it away.
-    warm_tcp: Mutex<Option<TcpStream>>,
+    // round trip instead of throwing it away. `warm_transport` is before TLS, `warm_conn` after.
+    warm_transport: Mutex<Option<Conn>>,
     warm_conn: Mutex<Option<Conn>>,
     /// What `/health` said.
     pub health: OnceLock<HealthFacts>,
@@ -63,7 +63,7 @@ impl RunContext {
             events,
             tls: OnceLock::new(),
             resolution: OnceLock::new(),
-            warm_tcp: Mutex::new(None),
+            warm_transport: Mutex::new(None),
             warm_conn: Mutex::new(None),
             health: OnceLock::new(),
             health_done: tokio::sync::watch::Sender::new(false),
@@ -130,14 +130,81 @@ impl RunContext {
             .and_then(|p| platform::primary(&p))
     }
 
-    pub(crate) fn keep_tcp(&self, stream: TcpStream) {
-        if let Ok(mut slot) = self.warm_tcp.lock() {
-            *slot = Some(stream);
+    pub(crate) fn keep_transport(&self, transport: Conn) {
+        if let Ok(mut slot) = self.warm_transport.lock() {
+            *slot = Some(transport);
         }
     }
 
-    pub(crate) fn take_tcp(&self) -> Option<TcpStream> {
-        self.warm_tcp.lock().ok().and_then(|mut s| s.take())
+    pub(crate) fn take_transport(&self) -> Option<Conn> {
+        self.warm_transport.lock().ok().and_then(|mut s| s.take())
+    }
+
+    /// The host the TCP connection goes to: the proxy's when there is one.
+    pub fn connect_host(&self) -> String {
+        match &self.config.proxy {
+            Some(proxy) => proxy.host.clone(),
+            None => self.config.host(),
+        }
+    }
+
+    /// The port the TCP connection goes to.
+    pub fn connect_port(&self) -> u16 {
+        match &self.config.proxy {
+            Some(proxy) => proxy.port,
+            None => self.config.port(),
+        }
+    }
+
+    /// TCP to the target (or to the proxy, then a CONNECT tunnel): the stream TLS and HTTP run on.
+    pub async fn transport(&self, check: &mut CheckRun) -> Result<Conn, Failed> {
+        let Some(resolution) = self.resolution.get() else {
+            return Err(Failed::new(classify::finding(
+                crate::diagnose::codes::Cause::DnsFailed,
+                "no resolved address (the dns check did not run)",
+            )));
+        };
+        let timeout = self.config.limits.connect_timeout;
+        let connected = match tcp::connect(&resolution.addrs, timeout).await {
+            Ok(c) => c,
+            Err(failures) => {
+                let (mut finding, evidence) = classify::tcp(&failures);
+                if let Some(proxy) = &self.config.proxy {
+                    finding.message = format!("the proxy {}: {}", proxy.display(), finding.message);
+                }
+                return Err(Failed::with_evidence(finding, evidence));
+            }
+        };
+        check.phase(self, "tcp_connect", connected.duration);
+        check.note("peer", connected.peer.to_string());
+        let Some(proxy) = &self.config.proxy else {
+            return Ok(Conn::Plain(connected.stream));
+        };
+        let authority = format!("{}:{}", self.host_for_authority(), self.config.port());
+        let credentials = proxy
+            .credentials
+            .as_ref()
+            .map(|(u, p)| (u.as_str(), p.as_str()));
+        match crate::probe::proxy::connect(connected.stream, &authority, credentials, timeout).await
+        {
+            Ok((conn, duration)) => {
+                check.phase(self, "proxy_connect", duration);
+                check.note("proxy", proxy.display());
+                Ok(conn)
+            }
+            Err(failure) => {
+                let (finding, evidence) = classify::tunnel(&failure, &proxy.display(), &authority);
+                Err(Failed::with_evidence(finding, evidence))
+            }
+        }
+    }
+
+    fn host_for_authority(&self) -> String {
+        match self.config.target.host() {
+            Some(url::Host::Ipv6(addr)) => format!("[{addr}]"),
+            Some(host) => host.to_string(),
+            None => String::new(),
+        }
     }
 
     pub(crate) fn keep_conn(&self, conn: Conn) {
@@ -161,23 +228,9 @@ impl RunContext {
                 return Ok(conn);
             }
         }
-        let Some(resolution) = self.resolution.get() else {
-            return Err(Failed::new(classify::finding(
-                crate::diagnose::codes::Cause::DnsFailed,
-                "no resolved address (the dns check did not run)",
-            )));
-        };
-        let timeout = self.config.limits.connect_timeout;
-        let connected = match tcp::connect(&resolution.addrs, timeout).await {
-            Ok(c) => c,
-            Err(failures) => {
-                let (finding, evidence) = classify::tcp(&failures);
-                return Err(Failed::with_evidence(finding, evidence));
-            }
-        };
-        check.phase(self, "tcp_connect", connected.duration);
+        let transport = self.transport(check).await?;
         if !self.config.uses_tls() {
-            return Ok(Conn::Plain(connected.stream));
+            return Ok(transport);
         }
         let client = self.tls_client().map_err(|e| {
             Failed::new(classify::finding(
@@ -186,7 +239,11 @@ impl RunContext {
             ))
         })?;
         match client
-            .handshake(connected.stream, &self.config.host(), timeout)
+            .handshake(
+                transport,
+                &self.config.host(),
+                self.config.limits.connect_timeout,
+            )
             .await
         {
             Ok((stream, info)) => {

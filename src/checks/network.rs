@@ -27,6 +27,7 @@ pub fn target(ctx: &RunContext) -> CheckReport {
     );
     let socket_scheme = if config.uses_tls() { "wss" } else { "ws" };
     check.note("socket_scheme", socket_scheme);
+    check.note("connection", config.proxy_note.as_str());
     if let Some(origin) = &config.origin {
         check.note("origin", origin.as_str());
         if origin.starts_with("https://") && socket_scheme == "ws" {
@@ -52,15 +53,22 @@ pub fn target(ctx: &RunContext) -> CheckReport {
             ),
         );
     }
-    let summary = format!("{} → sockets over {socket_scheme}://", config.target);
+    let summary = format!(
+        "{} → sockets over {socket_scheme}://, {}",
+        config.target, config.proxy_note
+    );
     check.pass(summary)
 }
 
 /// Resolves the host: every address, timed.
 pub async fn dns(ctx: &RunContext) -> CheckReport {
     let mut check = CheckRun::start(CheckId::Dns);
-    let host = ctx.config.host();
-    let port = ctx.config.port();
+    // Through a proxy, this machine resolves only the proxy; the proxy resolves the target.
+    let host = ctx.connect_host();
+    let port = ctx.connect_port();
+    if let Some(proxy) = &ctx.config.proxy {
+        check.note("proxy", proxy.display());
+    }
     match dns_probe::resolve(
         &host,
         port,
@@ -78,8 +86,13 @@ pub async fn dns(ctx: &RunContext) -> CheckReport {
                 .collect();
             check.note("addresses", json!(addrs));
             check.note("source", resolution.source.as_str());
+            let via = if ctx.config.proxy.is_some() {
+                " (the proxy)"
+            } else {
+                ""
+            };
             let summary = format!(
-                "{host} → {} ({})",
+                "{host}{via} → {} ({})",
                 addrs.join(", "),
                 resolution.source.as_str()
             );
@@ -105,32 +118,36 @@ pub async fn tcp(ctx: &RunContext) -> CheckReport {
             None,
         );
     };
-    match tcp_probe::connect(&resolution.addrs, ctx.config.limits.connect_timeout).await {
-        Ok(connected) => {
-            check.phase(ctx, "tcp_connect", connected.duration);
-            check.note("peer", connected.peer.to_string());
-            if !connected.earlier_failures.is_empty() {
-                check.note(
-                    "earlier_failures",
-                    json!(connected
-                        .earlier_failures
-                        .iter()
-                        .map(|(a, f)| json!({"address": a.to_string(), "error": f.describe()}))
-                        .collect::<Vec<_>>()),
-                );
-            }
-            let summary = format!("connected to {}", connected.peer);
+    if ctx.config.all_addresses && resolution.addrs.len() > 1 && ctx.config.proxy.is_none() {
+        return every_address(ctx, check, &resolution.addrs).await;
+    }
+    match ctx.transport(&mut check).await {
+        Ok(transport) => {
+            let summary = match &ctx.config.proxy {
+                Some(proxy) => format!(
+                    "tunnel to {}:{} through {} ({})",
+                    ctx.config.host(),
+                    ctx.config.port(),
+                    proxy.display(),
+                    proxy.source
+                ),
+                None => format!(
+                    "connected to {}",
+                    check
+                        .evidence
+                        .get("peer")
+                        .and_then(|p| p.as_str())
+                        .unwrap_or("?")
+                ),
+            };
             if ctx.config.uses_tls() {
-                ctx.keep_tcp(connected.stream);
+                ctx.keep_transport(transport);
             } else {
-                ctx.keep_conn(Conn::Plain(connected.stream));
+                ctx.keep_conn(transport);
             }
             check.pass(summary)
         }
-        Err(failures) => {
-            let (finding, evidence) = classify::tcp(&failures);
-            check.fail(Failed::with_evidence(finding, evidence), None)
-        }
+        Err(failed) => check.fail(failed, None),
     }
 }
 
@@ -142,29 +159,12 @@ pub async fn tls(ctx: &RunContext) -> CheckReport {
         Ok(c) => c,
         Err(e) => return check.fail(Failed::new(classify::finding(Cause::TlsHandshake, e)), None),
     };
-    let stream = match ctx.take_tcp() {
+    let stream = match ctx.take_transport() {
         Some(stream) => stream,
-        None => {
-            let Some(resolution) = ctx.resolution.get() else {
-                return check.fail(
-                    Failed::new(classify::finding(
-                        Cause::DnsFailed,
-                        "no address to connect to",
-                    )),
-                    None,
-                );
-            };
-            match tcp_probe::connect(&resolution.addrs, ctx.config.limits.connect_timeout).await {
-                Ok(c) => {
-                    check.phase(ctx, "tcp_connect", c.duration);
-                    c.stream
-                }
-                Err(failures) => {
-                    let (finding, evidence) = classify::tcp(&failures);
-                    return check.fail(Failed::with_evidence(finding, evidence), None);
-                }
-            }
-        }
+        None => match ctx.transport(&mut check).await {
+            Ok(transport) => transport,
+            Err(failed) => return check.fail(failed, None),
+        },
     };
     match client
         .handshake(stream, &host, ctx.config.limits.connect_timeout)
@@ -215,4 +215,70 @@ pub async fn tls(ctx: &RunContext) -> CheckReport {
             check.fail(Failed::with_evidence(finding, evidence), None)
         }
     }
+}
+
+/// `--all-addresses`: connects to every resolved address at once, so one bad node behind a
+/// balancer (or a stale DNS record) shows instead of hiding behind the first that answers.
+async fn every_address(
+    ctx: &RunContext,
+    mut check: CheckRun,
+    addrs: &[std::net::SocketAddr],
+) -> CheckReport {
+    let timeout = ctx.config.limits.connect_timeout;
+    let attempts = addrs.iter().map(|addr| async move {
+        (
+            *addr,
+            tcp_probe::connect(std::slice::from_ref(addr), timeout).await,
+        )
+    });
+    let outcomes = futures_util::future::join_all(attempts).await;
+    let mut report = Vec::new();
+    let mut failures = Vec::new();
+    let mut kept = false;
+    for (addr, outcome) in outcomes {
+        match outcome {
+            Ok(connected) => {
+                report.push(json!({"address": addr.to_string(), "ok": true,
+                                   "connect_ms": crate::report::ms(connected.duration)}));
+                if !kept {
+                    check.phase(ctx, "tcp_connect", connected.duration);
+                    check.note("peer", addr.to_string());
+                    if ctx.config.uses_tls() {
+                        ctx.keep_transport(Conn::Plain(connected.stream));
+                    } else {
+                        ctx.keep_conn(Conn::Plain(connected.stream));
+                    }
+                    kept = true;
+                }
+            }
+            Err(mut failed) => {
+                let (_, failure) = failed.remove(0);
+                report.push(
+                    json!({"address": addr.to_string(), "ok": false, "error": failure.describe()}),
+                );
+                failures.push((addr, failure));
+            }
+        }
+    }
+    check.note("addresses", json!(report));
+    let total = addrs.len();
+    if failures.is_empty() {
+        return check.pass(format!("all {total} addresses accept connections"));
+    }
+    let (mut finding, evidence) = classify::tcp(&failures);
+    let bad: Vec<String> = failures.iter().map(|(a, _)| a.ip().to_string()).collect();
+    finding.message = format!(
+        "{} of {total} addresses fail ({}): {}",
+        failures.len(),
+        bad.join(", "),
+        finding.message
+    );
+    if failures.len() < total {
+        finding.hint = format!(
+            "Some addresses work and some do not: a node behind the name is down or a DNS record is stale; remove or fix {}. {}",
+            bad.join(", "),
+            finding.hint
+        );
+    }
+    check.fail(Failed::with_evidence(finding, evidence), None)
 }

@@ -397,11 +397,32 @@ async fn echo_attempt(
                 json!(classify::body_excerpt(message.text.as_bytes())),
             );
             if is_echo {
+                let count = ctx.config.limits.echo_count;
+                let mut summary = format!(
+                    "echo round trip {:.1} ms",
+                    round_trip.as_secs_f64() * 1000.0
+                );
+                if count > 1 {
+                    let mut series = vec![Some(round_trip)];
+                    let ended = echo_series(
+                        &mut socket,
+                        &nonce,
+                        count - 1,
+                        timeout,
+                        opened_at,
+                        &mut pings,
+                        &mut series,
+                    )
+                    .await;
+                    let stats = super::stats::LatencyStats::from_series(&series);
+                    summary = stats.summary();
+                    evidence.insert("round_trips".into(), json!(stats));
+                    if let Some(ending) = ended {
+                        return Err(fail_with(ending, series.len()));
+                    }
+                }
                 EchoResult {
-                    summary: format!(
-                        "echo round trip {:.1} ms",
-                        round_trip.as_secs_f64() * 1000.0
-                    ),
+                    summary,
                     timings: check.timings.clone(),
                     round_trip: Some(round_trip),
                     evidence,
@@ -432,6 +453,47 @@ async fn echo_attempt(
     ws::close_normally(socket, Duration::from_millis(200)).await;
     let summary = result.summary.clone();
     Ok((result, summary))
+}
+
+/// `more` further echo round trips on an open socket, one at a time; a missing or wrong answer
+/// counts as lost. Returns how the socket ended, if it did.
+async fn echo_series(
+    socket: &mut ws::Socket,
+    nonce: &str,
+    more: u32,
+    timeout: Duration,
+    opened_at: Instant,
+    pings: &mut u32,
+    series: &mut Vec<Option<Duration>>,
+) -> Option<Ending> {
+    for seq in 1..=more {
+        let probe = json!({"type": "wsdoctor", "nonce": nonce, "seq": seq});
+        let sent_at = Instant::now();
+        if let Err(ending) = ws::send_text(socket, &probe.to_string(), timeout).await {
+            return Some(ending);
+        }
+        // Replies to earlier, late messages are skipped until ours arrives or time runs out.
+        let deadline = sent_at + timeout;
+        let mut answered = None;
+        loop {
+            let wait = deadline.saturating_duration_since(Instant::now());
+            match ws::next_message(socket, wait, opened_at, pings).await {
+                Ok(message) => {
+                    let matches = serde_json::from_str::<Value>(&message.text)
+                        .ok()
+                        .is_some_and(|v| v.get("received") == Some(&probe));
+                    if matches {
+                        answered = Some(sent_at.elapsed());
+                        break;
+                    }
+                }
+                Err(Ending::StillOpen) => break,
+                Err(ending) => return Some(ending),
+            }
+        }
+        series.push(answered);
+    }
+    None
 }
 
 pub(crate) fn ending_evidence(evidence: &mut serde_json::Map<String, Value>, ending: &Ending) {
@@ -773,7 +835,10 @@ pub async fn origin(ctx: &RunContext) -> CheckReport {
         Err(failure) => {
             let finding = classify::open_failure(&failure, &path);
             check.warn(
-                format!("the foreign-origin probe did not complete: {}", finding.message),
+                format!(
+                    "the foreign-origin probe did not complete: {}",
+                    finding.message
+                ),
                 crate::report::Notice::new(
                     "could not tell whether Origin is enforced",
                     "rerun; if it persists, the failure above explains it",

@@ -237,15 +237,72 @@ pub fn tls(failure: &TlsFailure, host: &str) -> (Finding, Map<String, Value>) {
                 }
                 _ => format!("{error:?}"),
             };
-            finding(
+            let mut found = finding(
                 cause,
                 format!("the certificate for {host} is rejected: {detail}"),
-            )
+            );
+            // The hint repeats the dates or names, so the next action reads on its own.
+            found.hint = format!("{} (Here: {detail}.)", found.hint);
+            found
         }
         TlsFailure::Protocol(e) => {
             finding(Cause::TlsHandshake, format!("TLS handshake failed: {e}"))
         }
         TlsFailure::Other(e) => finding(Cause::TlsHandshake, format!("TLS failed: {e}")),
+    };
+    (finding, evidence)
+}
+
+/// A proxy that did not open the tunnel.
+pub fn tunnel(
+    failure: &crate::probe::proxy::TunnelFailure,
+    proxy: &str,
+    authority: &str,
+) -> (Finding, Map<String, Value>) {
+    use crate::probe::proxy::TunnelFailure as F;
+    let mut evidence = Map::new();
+    evidence.insert("proxy".into(), json!(proxy));
+    let finding = match failure {
+        F::Refused {
+            status,
+            headers,
+            body,
+        } => {
+            let status_line = format!(
+                "HTTP/1.1 {} {}",
+                status.as_u16(),
+                status.canonical_reason().unwrap_or("")
+            );
+            response_evidence(
+                &mut evidence,
+                status_line.trim_end().to_string(),
+                headers,
+                body,
+            );
+            let cause = match status.as_u16() {
+                407 => Cause::ProxyAuthRequired,
+                502..=504 => Cause::ProxyUpstreamFailed,
+                _ => Cause::ProxyRefused,
+            };
+            finding(
+                cause,
+                format!(
+                    "the proxy {proxy} answered CONNECT {authority} with {}",
+                    status.as_u16()
+                ),
+            )
+        }
+        F::Timeout(t) => finding(
+            Cause::ProxyTimeout,
+            format!(
+                "the proxy {proxy} did not answer CONNECT {authority} within {}",
+                humantime::format_duration(*t)
+            ),
+        ),
+        F::Io(e) => finding(
+            Cause::ConnectionReset,
+            format!("the connection to the proxy {proxy} broke during CONNECT: {e}"),
+        ),
     };
     (finding, evidence)
 }

@@ -42,14 +42,17 @@ pub enum Code {
     IdleTimeout,
     /// The CORS preflight would block the frontend.
     CorsRejected,
+    /// The HTTP CONNECT proxy refused or failed the tunnel.
+    ProxyError,
 }
 
 /// Every code, in the order `explain` lists them and `codes` ranks them.
 ///
 /// The ranking puts the most fundamental cause first: a machine that is offline explains everything
 /// after it, a refused upgrade explains a failed terminal.
-pub const ALL_CODES: [Code; 15] = [
+pub const ALL_CODES: [Code; 16] = [
     Code::Offline,
+    Code::ProxyError,
     Code::WebsocketCreationFailed,
     Code::MixedContent,
     Code::TlsError,
@@ -85,6 +88,7 @@ impl Code {
             Code::HealthCheckFailed => "HEALTH_CHECK_FAILED",
             Code::IdleTimeout => "IDLE_TIMEOUT",
             Code::CorsRejected => "CORS_REJECTED",
+            Code::ProxyError => "PROXY_ERROR",
         }
     }
 
@@ -328,6 +332,23 @@ fn explanation(code: Code) -> Explanation {
             ],
             actions: &["send application-level heartbeats more often than T, or raise the proxy's idle timeout"],
         },
+        Code::ProxyError => Explanation {
+            meaning: "The HTTP CONNECT proxy between this machine and the target refused or failed the tunnel.",
+            signatures: &[
+                "407 Proxy Authentication Required to the CONNECT",
+                "403 from the proxy: the destination or port is not allowed",
+                "502/503/504 from the proxy: it could not reach the target",
+            ],
+            root_causes: &[
+                "missing or wrong credentials in HTTPS_PROXY / --proxy",
+                "a proxy policy that blocks the host or port",
+                "a target that should bypass the proxy (NO_PROXY)",
+            ],
+            actions: &[
+                "check the proxy URL and credentials (http://user:pass@proxy:3128)",
+                "add the host to NO_PROXY, or use --no-proxy, when it must be reached directly",
+            ],
+        },
         Code::CorsRejected => Explanation {
             meaning: "The CORS preflight from the frontend origin would be refused by a browser.",
             signatures: &[
@@ -431,10 +452,18 @@ pub enum Cause {
     CorsOriginNotAllowed,
     /// The preflight did not allow credentials or the WebSocket headers.
     CorsIncomplete,
+    /// The proxy wants credentials (407).
+    ProxyAuthRequired,
+    /// The proxy refused the tunnel (403 and other refusals).
+    ProxyRefused,
+    /// The proxy could not reach the target (502/503/504).
+    ProxyUpstreamFailed,
+    /// The proxy did not answer the CONNECT in time.
+    ProxyTimeout,
 }
 
 /// Every cause, for `explain` and for tests that walk the vocabulary.
-pub const ALL_CAUSES: [Cause; 43] = [
+pub const ALL_CAUSES: [Cause; 47] = [
     Cause::DnsNotFound,
     Cause::DnsFailed,
     Cause::Offline,
@@ -478,6 +507,10 @@ pub const ALL_CAUSES: [Cause; 43] = [
     Cause::HealthInvalid,
     Cause::CorsOriginNotAllowed,
     Cause::CorsIncomplete,
+    Cause::ProxyAuthRequired,
+    Cause::ProxyRefused,
+    Cause::ProxyUpstreamFailed,
+    Cause::ProxyTimeout,
 ];
 
 impl Cause {
@@ -508,6 +541,7 @@ impl Cause {
                 | Cause::ServerTimeout
                 | Cause::ProxyNoUpstream
                 | Cause::ServerGoingAway
+                | Cause::ProxyTimeout
         )
     }
 
@@ -561,6 +595,10 @@ impl Cause {
             Cause::HealthDegraded => ("health_degraded", C::HealthCheckFailed, "The service reports itself degraded: fix the dependency the health body names (often Redis)."),
             Cause::HealthInvalid => ("health_invalid", C::HealthCheckFailed, "The health endpoint did not answer JSON: check --health-path and that the request reaches the application."),
             Cause::CorsOriginNotAllowed => ("cors_origin_not_allowed", C::CorsRejected, "Add the frontend origin to the server's CORS origins (FRONTEND_URL)."),
+            Cause::ProxyAuthRequired => ("proxy_auth_required", C::ProxyError, "The proxy wants credentials: put them in the proxy URL (http://user:pass@proxy:port) or fix the ones there."),
+            Cause::ProxyRefused => ("proxy_refused", C::ProxyError, "The proxy refuses this destination: ask for the host and port to be allowed, or bypass it with NO_PROXY / --no-proxy."),
+            Cause::ProxyUpstreamFailed => ("proxy_upstream_failed", C::ProxyError, "The proxy could not reach the target: check the target from the proxy's network, or whether it should be reached directly (NO_PROXY)."),
+            Cause::ProxyTimeout => ("proxy_timeout", C::ProxyError, "The proxy did not answer the CONNECT: check the proxy address and that it is up."),
             Cause::CorsIncomplete => ("cors_incomplete", C::CorsRejected, "Allow credentials and the headers Upgrade, Connection, Sec-WebSocket-Key, Sec-WebSocket-Version, Sec-WebSocket-Extensions in the CORS configuration."),
         }
     }

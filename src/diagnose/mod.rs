@@ -2,5 +2,6 @@
 
 pub mod classify;
 pub mod codes;
+pub mod hold;
 pub mod platform;
 pub mod reasoning;

@@ -99,7 +99,11 @@ async fn respond(req: Request<Incoming>, shared: Arc<Shared>, guard: TaskGuard) 
             || req.uri().path().to_string(),
             |pq| pq.as_str().to_string(),
         ),
-        origin: header_str(&req, header::ORIGIN).map(str::to_string),
+        // An Origin that is not text is still an Origin (and matches no allowed one).
+        origin: req
+            .headers()
+            .get(header::ORIGIN)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()),
     };
     let is_upgrade = asked.method == Method::GET
         && header_str(&req, header::UPGRADE).is_some_and(has_websocket_token);
@@ -170,6 +174,11 @@ async fn route(req: Request<Incoming>, asked: &Asked, shared: &Shared) -> Respon
     }
     let get = *method == Method::GET || *method == Method::HEAD;
     let path = asked.path.as_str();
+    if get {
+        if let Some(response) = redirect_route(path, shared) {
+            return response;
+        }
+    }
     match path {
         "/health" if get => health(shared),
         "/api/diagnostics/websocket" if get => json_response(StatusCode::OK, diagnostics(shared)),
@@ -179,6 +188,47 @@ async fn route(req: Request<Incoming>, asked: &Asked, shared: &Shared) -> Respon
             _ => express_not_found(asked),
         },
     }
+}
+
+/// Where `health-redirect` moved the health endpoint (a relative Location points here).
+const HEALTH_MOVED_TO: &str = "/healthz";
+/// Where `health-redirect` moved the diagnostics endpoint (an absolute Location points here).
+const DIAGNOSTICS_MOVED_TO: &str = "/api/diagnostics/websocket/v2";
+/// Where `health-redirect-offsite` sends `/health`: another host, which `.invalid` never resolves.
+const OFFSITE_HEALTH: &str = "http://wsdoctor-elsewhere.invalid/health";
+
+/// The GET routes the redirect faults change: the redirects themselves and the moved endpoints.
+fn redirect_route(path: &str, shared: &Shared) -> Option<Response<Body>> {
+    match (&shared.fault, path) {
+        (Some(Fault::HealthRedirect), "/health") => Some(redirect(
+            StatusCode::MOVED_PERMANENTLY,
+            HEALTH_MOVED_TO.to_string(),
+        )),
+        (Some(Fault::HealthRedirect), HEALTH_MOVED_TO) => Some(health(shared)),
+        (Some(Fault::HealthRedirect), "/api/diagnostics/websocket") => {
+            let scheme = if shared.tls { "https" } else { "http" };
+            Some(redirect(
+                StatusCode::FOUND,
+                format!("{scheme}://{}{DIAGNOSTICS_MOVED_TO}", shared.addr),
+            ))
+        }
+        (Some(Fault::HealthRedirect), DIAGNOSTICS_MOVED_TO) => {
+            Some(json_response(StatusCode::OK, diagnostics(shared)))
+        }
+        (Some(Fault::HealthRedirectOffsite), "/health") => {
+            Some(redirect(StatusCode::FOUND, OFFSITE_HEALTH.to_string()))
+        }
+        _ => None,
+    }
+}
+
+/// An empty redirect response, as Express's `res.redirect` without a body would send.
+fn redirect(status: StatusCode, location: String) -> Response<Body> {
+    let mut response = empty(status);
+    if let Ok(value) = HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    response
 }
 
 fn health(shared: &Shared) -> Response<Body> {
@@ -321,20 +371,13 @@ fn upgrade_response(
         Some(Fault::OriginCheck) => {
             if let Some(origin) = &asked.origin {
                 if !shared.origin_allowed(origin) {
-                    return json_response(
-                        StatusCode::FORBIDDEN,
-                        json!({"error": "Origin not allowed"}),
-                    );
+                    return origin_not_allowed();
                 }
             }
         }
         Some(Fault::Redirect) => {
             let location = format!("https://{}{}", shared.addr, asked.target);
-            let mut response = empty(StatusCode::MOVED_PERMANENTLY);
-            if let Ok(value) = HeaderValue::from_str(&location) {
-                response.headers_mut().insert(header::LOCATION, value);
-            }
-            return response;
+            return redirect(StatusCode::MOVED_PERMANENTLY, location);
         }
         _ => {}
     }
@@ -348,6 +391,19 @@ fn upgrade_response(
             Route::Other => return express_not_found(asked),
         }
     };
+
+    // The session socket only takes browsers from the platform's own frontends (before the session
+    // is even looked up); clients that send no Origin are not browsers and are let through.
+    // `origin-any` is the platform that forgot this check.
+    if matches!(endpoint, Endpoint::Terminal(_))
+        && !matches!(shared.fault, Some(Fault::OriginAny))
+        && asked
+            .origin
+            .as_deref()
+            .is_some_and(|origin| !shared.origin_allowed(origin))
+    {
+        return origin_not_allowed();
+    }
 
     // Validated as the ws package does before it answers 101.
     let Some(key) = header_str(&req, header::SEC_WEBSOCKET_KEY)
@@ -405,6 +461,14 @@ fn upgrade_response(
         headers.insert(header::SEC_WEBSOCKET_ACCEPT, accept);
     }
     response
+}
+
+/// The platform's refusal of a browser upgrade from a foreign site.
+fn origin_not_allowed() -> Response<Body> {
+    json_response(
+        StatusCode::FORBIDDEN,
+        json!({"error": "Origin not allowed"}),
+    )
 }
 
 /// Express's default 404 page, naming the method and URL as the finalhandler package does.

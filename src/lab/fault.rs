@@ -14,6 +14,12 @@ const DEFAULT_CUT: Duration = Duration::from_secs(5);
 /// Default hang for `policy-timeout`: well under any client timeout, so the server's 1008 arrives first.
 const DEFAULT_POLICY_TIMEOUT: Duration = Duration::from_millis(300);
 
+/// Default days left on the `tls-expiring` certificate: inside any sensible renewal warning window.
+const DEFAULT_EXPIRING_DAYS: u32 = 3;
+
+/// The most days `tls-expiring` accepts: ten years, far beyond any warning threshold.
+const MAX_EXPIRING_DAYS: u32 = 3650;
+
 /// A named, reproducible failure of a WebSocket deployment, played on the wire by the lab.
 ///
 /// Each variant mirrors a failure seen in real deployments (an edge that refuses upgrades, a proxy idle
@@ -27,8 +33,10 @@ pub enum Fault {
     StripUpgrade,
     /// The application itself refuses WebSocket upgrades with a JSON 403.
     Edge403,
-    /// The application refuses upgrades from origins outside its allow list.
+    /// The application refuses upgrades from origins outside its allow list, on every path.
     OriginCheck,
+    /// The terminal accepts upgrades from any Origin: a cross-site WebSocket hijacking risk.
+    OriginAny,
     /// Upgrade requests are redirected to the https URL (browsers never follow that for a socket).
     Redirect,
     /// The socket opens, then the TCP connection is reset without a close frame.
@@ -55,6 +63,11 @@ pub enum Fault {
     GoingAway,
     /// `/health` reports the service degraded with a 503.
     HealthDegraded,
+    /// `/health` is redirected (301, relative) to `/healthz`, and the diagnostics endpoint (302,
+    /// absolute, same origin) to a `/v2` path; both targets serve the normal answers.
+    HealthRedirect,
+    /// `/health` is redirected (302) to another host, where a client must not follow.
+    HealthRedirectOffsite,
     /// A load balancer (AWS ALB) answers upgrades with 502 Bad Gateway: no healthy upstream.
     Proxy502,
     /// The echo endpoint answers with something other than what was sent.
@@ -67,6 +80,10 @@ pub enum Fault {
     TlsExpired,
     /// The server certificate names another host.
     TlsWrongName,
+    /// The server certificate, issued by the lab CA, only becomes valid in 30 days.
+    TlsNotYetValid,
+    /// The server certificate, issued by the lab CA, expires in this many days.
+    TlsExpiring(u32),
 }
 
 impl Fault {
@@ -74,7 +91,11 @@ impl Fault {
     pub fn needs_tls(&self) -> bool {
         matches!(
             self,
-            Fault::TlsSelfSigned | Fault::TlsExpired | Fault::TlsWrongName
+            Fault::TlsSelfSigned
+                | Fault::TlsExpired
+                | Fault::TlsWrongName
+                | Fault::TlsNotYetValid
+                | Fault::TlsExpiring(_)
         )
     }
 
@@ -85,6 +106,7 @@ impl Fault {
             Fault::StripUpgrade => "strip-upgrade",
             Fault::Edge403 => "edge-403",
             Fault::OriginCheck => "origin-check",
+            Fault::OriginAny => "origin-any",
             Fault::Redirect => "redirect",
             Fault::DropAfterOpen => "drop-after-open",
             Fault::IdleCut(_) => "idle-cut",
@@ -98,12 +120,16 @@ impl Fault {
             Fault::NoRoute => "no-route",
             Fault::GoingAway => "going-away",
             Fault::HealthDegraded => "health-degraded",
+            Fault::HealthRedirect => "health-redirect",
+            Fault::HealthRedirectOffsite => "health-redirect-offsite",
             Fault::Proxy502 => "proxy-502",
             Fault::EchoMismatch => "echo-mismatch",
             Fault::Flaky(_) => "flaky",
             Fault::TlsSelfSigned => "tls-self-signed",
             Fault::TlsExpired => "tls-expired",
             Fault::TlsWrongName => "tls-wrong-name",
+            Fault::TlsNotYetValid => "tls-not-yet-valid",
+            Fault::TlsExpiring(_) => "tls-expiring",
         }
     }
 
@@ -129,7 +155,7 @@ impl fmt::Display for Fault {
             Fault::IdleCut(d) | Fault::LifetimeCut(d) | Fault::PolicyTimeout(d) => {
                 write!(f, "{name}:{}", humantime::format_duration(*d))
             }
-            Fault::Flaky(n) => write!(f, "{name}:{n}"),
+            Fault::Flaky(n) | Fault::TlsExpiring(n) => write!(f, "{name}:{n}"),
             _ => f.write_str(name),
         }
     }
@@ -227,30 +253,53 @@ impl FromStr for Fault {
             }
         };
 
+        // A whole number within `range`, for the faults that take a count.
+        let count = |default: u32,
+                     range: std::ops::RangeInclusive<u32>,
+                     expected: &'static str,
+                     what: &str|
+         -> Result<u32, ParseFaultError> {
+            let Some(arg) = argument else {
+                return Ok(default);
+            };
+            let bad = |reason: String| ParseFaultError::BadArgument {
+                fault,
+                argument: arg.to_string(),
+                reason,
+                expected,
+            };
+            let n: u32 = arg.parse().map_err(|e| bad(format!("{e}")))?;
+            if !range.contains(&n) {
+                let reason = if *range.end() == u32::MAX {
+                    format!("the {what} must be at least {}", range.start())
+                } else {
+                    format!(
+                        "the {what} must be between {} and {}",
+                        range.start(),
+                        range.end()
+                    )
+                };
+                return Err(bad(reason));
+            }
+            Ok(n)
+        };
+
         match fault {
             "idle-cut" => Ok(Fault::IdleCut(duration(DEFAULT_CUT)?)),
             "lifetime-cut" => Ok(Fault::LifetimeCut(duration(DEFAULT_CUT)?)),
             "policy-timeout" => Ok(Fault::PolicyTimeout(duration(DEFAULT_POLICY_TIMEOUT)?)),
-            "flaky" => {
-                let Some(arg) = argument else {
-                    return Ok(Fault::Flaky(1));
-                };
-                let bad = |reason: String| ParseFaultError::BadArgument {
-                    fault,
-                    argument: arg.to_string(),
-                    reason,
-                    expected: "N",
-                };
-                let n: u32 = arg.parse().map_err(|e| bad(format!("{e}")))?;
-                if n == 0 {
-                    return Err(bad("the count must be at least 1".into()));
-                }
-                Ok(Fault::Flaky(n))
-            }
+            "flaky" => Ok(Fault::Flaky(count(1, 1..=u32::MAX, "N", "count")?)),
+            "tls-expiring" => Ok(Fault::TlsExpiring(count(
+                DEFAULT_EXPIRING_DAYS,
+                1..=MAX_EXPIRING_DAYS,
+                "DAYS",
+                "number of days",
+            )?)),
             "app-runner" => no_argument(Fault::AppRunner),
             "strip-upgrade" => no_argument(Fault::StripUpgrade),
             "edge-403" => no_argument(Fault::Edge403),
             "origin-check" => no_argument(Fault::OriginCheck),
+            "origin-any" => no_argument(Fault::OriginAny),
             "redirect" => no_argument(Fault::Redirect),
             "drop-after-open" => no_argument(Fault::DropAfterOpen),
             "handshake-hang" => no_argument(Fault::HandshakeHang),
@@ -261,11 +310,14 @@ impl FromStr for Fault {
             "no-route" => no_argument(Fault::NoRoute),
             "going-away" => no_argument(Fault::GoingAway),
             "health-degraded" => no_argument(Fault::HealthDegraded),
+            "health-redirect" => no_argument(Fault::HealthRedirect),
+            "health-redirect-offsite" => no_argument(Fault::HealthRedirectOffsite),
             "proxy-502" => no_argument(Fault::Proxy502),
             "echo-mismatch" => no_argument(Fault::EchoMismatch),
             "tls-self-signed" => no_argument(Fault::TlsSelfSigned),
             "tls-expired" => no_argument(Fault::TlsExpired),
             "tls-wrong-name" => no_argument(Fault::TlsWrongName),
+            "tls-not-yet-valid" => no_argument(Fault::TlsNotYetValid),
             // The catalog and this match are kept in step by a unit test.
             _ => Err(ParseFaultError::Unknown {
                 input: input.to_string(),
@@ -326,7 +378,12 @@ const CATALOG: &[FaultInfo] = &[
     FaultInfo {
         name: "origin-check",
         argument: None,
-        summary: "upgrades from an Origin outside the allow list get 403",
+        summary: "upgrades from an Origin outside the allow list get 403, on every path",
+    },
+    FaultInfo {
+        name: "origin-any",
+        argument: None,
+        summary: "the terminal accepts upgrades from any Origin (cross-site WebSocket hijacking risk)",
     },
     FaultInfo {
         name: "handshake-hang",
@@ -385,6 +442,16 @@ const CATALOG: &[FaultInfo] = &[
         argument: None,
         summary: "/health answers 503 with status degraded and websocket unavailable",
     },
+    FaultInfo {
+        name: "health-redirect",
+        argument: None,
+        summary: "/health redirects (301) to /healthz; diagnostics redirect (302, absolute) to a /v2 path",
+    },
+    FaultInfo {
+        name: "health-redirect-offsite",
+        argument: None,
+        summary: "/health redirects (302) to another host, where credentials must not follow",
+    },
     // Whole-server and transport failures.
     FaultInfo {
         name: "blackhole",
@@ -406,6 +473,16 @@ const CATALOG: &[FaultInfo] = &[
         argument: None,
         summary: "TLS with a certificate for wrong-name.invalid, issued by the lab CA",
     },
+    FaultInfo {
+        name: "tls-not-yet-valid",
+        argument: None,
+        summary: "TLS with a certificate issued by the lab CA that only becomes valid in 30 days",
+    },
+    FaultInfo {
+        name: "tls-expiring",
+        argument: Some("DAYS"),
+        summary: "TLS with a certificate issued by the lab CA that expires in DAYS days (default 3)",
+    },
 ];
 
 /// Every fault the lab knows, grouped by where the failure sits (edge, application, socket, session,
@@ -426,7 +503,7 @@ mod tests {
             let again: Fault = fault.to_string().parse().unwrap();
             assert_eq!(again, fault);
         }
-        assert_eq!(fault_catalog().len(), 23);
+        assert_eq!(fault_catalog().len(), 28);
     }
 
     #[test]
@@ -460,7 +537,28 @@ mod tests {
         assert_eq!(Fault::Flaky(2).to_string(), "flaky:2");
         assert_eq!(Fault::Blackhole.to_string(), "blackhole");
         assert!(Fault::TlsExpired.needs_tls());
+        assert!(Fault::TlsNotYetValid.needs_tls());
+        assert!(Fault::TlsExpiring(3).needs_tls());
         assert!(!Fault::Blackhole.needs_tls());
+        assert!(!Fault::HealthRedirect.needs_tls());
+        assert_eq!(
+            "tls-expiring".parse::<Fault>().unwrap(),
+            Fault::TlsExpiring(3)
+        );
+        assert_eq!(
+            "tls-expiring:30".parse::<Fault>().unwrap(),
+            Fault::TlsExpiring(30)
+        );
+        assert_eq!(Fault::TlsExpiring(3).to_string(), "tls-expiring:3");
+        assert_eq!(
+            "tls-expiring:3650".parse::<Fault>().unwrap(),
+            Fault::TlsExpiring(3650)
+        );
+        assert_eq!("origin-any".parse::<Fault>().unwrap(), Fault::OriginAny);
+        assert_eq!(
+            "health-redirect-offsite".parse::<Fault>().unwrap(),
+            Fault::HealthRedirectOffsite
+        );
     }
 
     #[test]
@@ -474,6 +572,17 @@ mod tests {
         assert!("idle-cut:0s".parse::<Fault>().is_err());
         assert!("flaky:0".parse::<Fault>().is_err());
         assert!("flaky:x".parse::<Fault>().is_err());
+        for bad in [
+            "tls-expiring:0",
+            "tls-expiring:3651",
+            "tls-expiring:-1",
+            "tls-expiring:3d",
+        ] {
+            let err = bad.parse::<Fault>().unwrap_err().to_string();
+            assert!(err.contains("tls-expiring:DAYS"), "{bad}: {err}");
+        }
+        assert!("origin-any:x".parse::<Fault>().is_err());
+        assert!("health-redirect:1".parse::<Fault>().is_err());
         let err = "blackhole:5s".parse::<Fault>().unwrap_err().to_string();
         assert!(err.contains("5s") && err.contains("blackhole"), "{err}");
     }

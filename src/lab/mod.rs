@@ -10,6 +10,7 @@
 mod app;
 mod conn;
 mod fault;
+mod proxy;
 mod raw;
 mod stream;
 mod tls;
@@ -29,6 +30,7 @@ use tokio::task::JoinHandle;
 use tokio_rustls::TlsAcceptor;
 
 pub use fault::{fault_catalog, Fault, FaultInfo, ParseFaultError};
+pub use proxy::{ConnectProxy, ProxyBehaviour, ProxyOptions, ProxyRequest};
 
 /// How long `Lab::shutdown` waits for connection tasks to notice the signal before giving up on them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
@@ -44,7 +46,9 @@ pub struct LabOptions {
     pub fault: Option<Fault>,
     /// Serve https/wss with a certificate from the lab's own CA; forced on by the `tls-*` faults.
     pub tls: bool,
-    /// Origins the CORS policy and the `origin-check` fault accept.
+    /// Origins the CORS policy accepts, and the only ones the terminal socket accepts from a
+    /// browser (an upgrade without Origin is let through); `origin-check` extends the check to
+    /// every path and `origin-any` drops it.
     pub allowed_origins: Vec<String>,
     /// How often the server pings terminal and `/ws-test` sockets; `None` disables server pings.
     pub ping_interval: Option<Duration>,
@@ -144,6 +148,8 @@ pub(crate) struct Shared {
     pub(crate) ping_interval: Option<Duration>,
     pub(crate) validation_timeout: Duration,
     pub(crate) addr: SocketAddr,
+    /// Whether the lab serves https/wss, for absolute URLs pointing back at itself.
+    pub(crate) tls: bool,
     pub(crate) started: Instant,
     pub(crate) sessions: SessionStore,
     /// Live WebSocket connections, reported by the diagnostics endpoint.
@@ -229,6 +235,7 @@ impl Lab {
             ping_interval: options.ping_interval.filter(|d| !d.is_zero()),
             validation_timeout: options.validation_timeout,
             addr,
+            tls: use_tls,
             started: Instant::now(),
             sessions: sessions.clone(),
             active_ws: AtomicUsize::new(0),

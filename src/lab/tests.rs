@@ -717,3 +717,447 @@ async fn tls_faults_fail_verification() {
         lab.shutdown().await;
     }
 }
+
+/// Like [`ws_connect`], with an `Origin` header when one is given.
+async fn ws_connect_from(lab: &Lab, path: &str, origin: Option<&str>) -> Result<Client, WsError> {
+    let tcp = TcpStream::connect(lab.addr()).await.unwrap();
+    let mut request = format!("ws://{}{path}", lab.addr())
+        .into_client_request()
+        .unwrap();
+    if let Some(origin) = origin {
+        request
+            .headers_mut()
+            .insert("origin", origin.parse().unwrap());
+    }
+    let (ws, response) = timeout(STEP, tokio_tungstenite::client_async(request, tcp))
+        .await
+        .unwrap()?;
+    assert_eq!(response.status(), StatusCode::SWITCHING_PROTOCOLS);
+    Ok(ws)
+}
+
+const FOREIGN: &str = "https://evil.example";
+
+/// Asserts a raw answer is the application's JSON 403 for a foreign Origin.
+fn assert_origin_refused(answer: &str) {
+    assert!(answer.starts_with("HTTP/1.1 403 Forbidden\r\n"), "{answer}");
+    assert!(answer.contains("x-powered-by: Express\r\n"), "{answer}");
+    assert!(
+        answer.contains("content-type: application/json; charset=utf-8\r\n"),
+        "{answer}"
+    );
+    assert!(
+        answer.ends_with("\r\n\r\n{\"error\":\"Origin not allowed\"}"),
+        "{answer}"
+    );
+}
+
+#[tokio::test]
+async fn terminal_checks_origin_in_normal_mode() {
+    let lab = lab_with(None).await;
+    // A foreign site is refused before the session is looked up: known or not, the answer is 403.
+    for path in ["/terminal/demo-session", "/terminal/nope"] {
+        let answer = raw_upgrade(&lab, path, &format!("Origin: {FOREIGN}\r\n")).await;
+        assert_origin_refused(&answer);
+    }
+    let null_origin = raw_upgrade(&lab, "/terminal/demo-session", "Origin: null\r\n").await;
+    assert_origin_refused(&null_origin);
+
+    // The platform's own frontend is let in.
+    let mut ws = ws_connect_from(
+        &lab,
+        "/terminal/demo-session",
+        Some("http://localhost:3000"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(next_json(&mut ws).await["type"], "connected");
+    // So is a client that sends no Origin at all (not a browser).
+    let mut ws = ws_connect_from(&lab, "/terminal/demo-session", None)
+        .await
+        .unwrap();
+    assert_eq!(next_json(&mut ws).await["type"], "connected");
+    // The echo endpoint does not check Origin.
+    let mut ws = ws_connect_from(&lab, "/ws-test", Some(FOREIGN))
+        .await
+        .unwrap();
+    ws.send(Message::text("{}")).await.unwrap();
+    assert_eq!(next_json(&mut ws).await["type"], "echo");
+    lab.shutdown().await;
+}
+
+#[tokio::test]
+async fn fault_origin_any() {
+    let lab = lab_with(Some("origin-any")).await;
+    let mut ws = ws_connect_from(&lab, "/terminal/demo-session", Some(FOREIGN))
+        .await
+        .unwrap();
+    assert_eq!(next_json(&mut ws).await["type"], "connected");
+    // Everything else is normal: CORS still only answers the allowed origin.
+    let simple = call(&lab, Method::GET, "/health", &[("origin", FOREIGN)]).await;
+    assert_eq!(simple.status, StatusCode::OK);
+    assert_eq!(simple.header("access-control-allow-origin"), None);
+    lab.shutdown().await;
+
+    // origin-check still refuses a foreign origin on every path.
+    let lab = lab_with(Some("origin-check")).await;
+    for path in ["/ws-test", "/terminal/demo-session"] {
+        let answer = raw_upgrade(&lab, path, &format!("Origin: {FOREIGN}\r\n")).await;
+        assert_origin_refused(&answer);
+    }
+    lab.shutdown().await;
+}
+
+#[tokio::test]
+async fn tls_not_yet_valid_and_expiring() {
+    let lab = lab_with(Some("tls-not-yet-valid")).await;
+    assert!(lab.base_url().starts_with("https://"));
+    let err = tls_handshake(&lab).await.unwrap_err();
+    assert!(format!("{err:?}").contains("NotValidYet"), "{err:?}");
+    lab.shutdown().await;
+
+    let lab = lab_with(Some("tls-expiring:3")).await;
+    assert!(lab.base_url().starts_with("https://"));
+    let tls = tls_handshake(&lab).await.unwrap();
+    let leaf = tls.get_ref().1.peer_certificates().unwrap()[0].clone();
+    let (_, cert) = x509_parser::parse_x509_certificate(leaf.as_ref()).unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let now = i64::try_from(now).unwrap();
+    let left = cert.validity().not_after.timestamp() - now;
+    assert!(
+        (3 * 86_400..3 * 86_400 + 7_200).contains(&left),
+        "{left} s left"
+    );
+    assert_eq!(left / 86_400, 3);
+    assert!(cert.validity().not_before.timestamp() < now - 29 * 86_400);
+    let health = send(tls, request(Method::GET, "/health", &[])).await;
+    assert_eq!(health.json()["status"], "ok");
+    lab.shutdown().await;
+}
+
+#[tokio::test]
+async fn fault_health_redirect() {
+    let lab = lab_with(Some("health-redirect")).await;
+    let moved = get(&lab, "/health").await;
+    assert_eq!(moved.status, StatusCode::MOVED_PERMANENTLY);
+    assert_eq!(moved.header("location"), Some("/healthz"));
+    assert_eq!(moved.header("x-powered-by"), Some("Express"));
+    assert_eq!(moved.header("content-length"), Some("0"));
+    assert!(moved.body.is_empty());
+
+    let healthz = get(&lab, "/healthz").await;
+    assert_eq!(healthz.status, StatusCode::OK);
+    assert!(healthz
+        .header("content-type")
+        .unwrap()
+        .starts_with("application/json"));
+    let body = healthz.json();
+    assert_eq!(body["status"], "ok");
+    assert_eq!(body["websocket"], "available");
+    assert_eq!(body["endpoints"].as_array().unwrap().len(), 6);
+
+    let diag = get(&lab, "/api/diagnostics/websocket").await;
+    assert_eq!(diag.status, StatusCode::FOUND);
+    let location = format!("http://{}/api/diagnostics/websocket/v2", lab.addr());
+    assert_eq!(diag.header("location"), Some(location.as_str()));
+    assert_eq!(diag.header("x-powered-by"), Some("Express"));
+    let v2 = get(&lab, "/api/diagnostics/websocket/v2").await;
+    assert_eq!(v2.status, StatusCode::OK);
+    assert_eq!(v2.json()["websocket"]["paths"]["test"], "/ws-test");
+    assert_eq!(
+        v2.json()["cors"]["origins"],
+        json!(["http://localhost:3000"])
+    );
+
+    // Upgrades are not redirected.
+    let mut ws = ws_connect(&lab, "/ws-test").await.unwrap();
+    ws.send(Message::text("{}")).await.unwrap();
+    assert_eq!(next_json(&mut ws).await["type"], "echo");
+    lab.shutdown().await;
+
+    // Over TLS the absolute Location says https.
+    let options = LabOptions {
+        fault: Some("health-redirect".parse().unwrap()),
+        tls: true,
+        ping_interval: None,
+        ..LabOptions::default()
+    };
+    let lab = Lab::start(options).await.unwrap();
+    let tls = tls_handshake(&lab).await.unwrap();
+    let diag = send(tls, request(Method::GET, "/api/diagnostics/websocket", &[])).await;
+    let location = format!("https://{}/api/diagnostics/websocket/v2", lab.addr());
+    assert_eq!(diag.header("location"), Some(location.as_str()));
+    lab.shutdown().await;
+
+    // Without the fault neither moved path exists.
+    let lab = lab_with(None).await;
+    assert_eq!(get(&lab, "/healthz").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        get(&lab, "/api/diagnostics/websocket/v2").await.status,
+        StatusCode::NOT_FOUND
+    );
+    lab.shutdown().await;
+}
+
+#[tokio::test]
+async fn fault_health_redirect_offsite() {
+    let lab = lab_with(Some("health-redirect-offsite")).await;
+    let moved = get(&lab, "/health").await;
+    assert_eq!(moved.status, StatusCode::FOUND);
+    assert_eq!(
+        moved.header("location"),
+        Some("http://wsdoctor-elsewhere.invalid/health")
+    );
+    assert_eq!(moved.header("x-powered-by"), Some("Express"));
+    assert_eq!(moved.header("content-length"), Some("0"));
+    assert_eq!(
+        get(&lab, "/api/diagnostics/websocket").await.status,
+        StatusCode::OK
+    );
+    let mut ws = ws_connect(&lab, "/terminal/demo-session").await.unwrap();
+    assert_eq!(next_json(&mut ws).await["type"], "connected");
+    lab.shutdown().await;
+}
+
+mod proxy {
+    use super::*;
+    use crate::lab::{ConnectProxy, ProxyBehaviour, ProxyOptions, ProxyRequest};
+    use base64::Engine as _;
+
+    /// Sends a request head to the proxy and reads its answer: the head, plus the body when the
+    /// answer announces one. The stream is returned positioned just after the answer.
+    async fn ask(proxy: &ConnectProxy, head: &str) -> (TcpStream, String) {
+        let mut tcp = TcpStream::connect(proxy.addr()).await.unwrap();
+        tcp.write_all(head.as_bytes()).await.unwrap();
+        let mut out = Vec::new();
+        let mut byte = [0u8; 1];
+        // Byte by byte, so nothing the tunnel sends later is swallowed with the head.
+        timeout(STEP, async {
+            while !out.ends_with(b"\r\n\r\n") {
+                let n = tcp.read(&mut byte).await.unwrap();
+                assert_ne!(n, 0, "closed mid-head: {:?}", String::from_utf8_lossy(&out));
+                out.push(byte[0]);
+            }
+        })
+        .await
+        .unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let length = text.lines().find_map(|line| {
+            let (name, value) = line.split_once(':')?;
+            name.eq_ignore_ascii_case("content-length")
+                .then(|| value.trim().parse::<usize>().ok())?
+        });
+        let mut body = vec![0u8; length.unwrap_or(0)];
+        timeout(STEP, tcp.read_exact(&mut body))
+            .await
+            .unwrap()
+            .unwrap();
+        (tcp, text + &String::from_utf8(body).unwrap())
+    }
+
+    async fn connect(proxy: &ConnectProxy, target: &str, extra: &str) -> (TcpStream, String) {
+        let head = format!("CONNECT {target} HTTP/1.1\r\nHost: {target}\r\n{extra}\r\n");
+        ask(proxy, &head).await
+    }
+
+    const ESTABLISHED: &str = "HTTP/1.1 200 Connection Established\r\n\r\n";
+
+    /// Asserts the proxy closes the connection after its answer.
+    async fn assert_closed(mut tcp: TcpStream) {
+        let mut buf = [0u8; 16];
+        let n = timeout(STEP, tcp.read(&mut buf))
+            .await
+            .unwrap()
+            .unwrap_or(0);
+        assert_eq!(n, 0);
+    }
+
+    #[tokio::test]
+    async fn tunnels_to_the_lab() {
+        let lab = lab_with(None).await;
+        let proxy = ConnectProxy::start(ProxyOptions::default()).await.unwrap();
+        assert_eq!(proxy.url(), format!("http://{}", proxy.addr()));
+        assert!(proxy.addr().ip().is_loopback());
+
+        let port = lab.addr().port();
+        for target in [
+            format!("127.0.0.1:{port}"),
+            format!("localhost:{port}"),
+            format!("lab.test:{port}"),
+        ] {
+            let (tcp, answer) = connect(&proxy, &target, "").await;
+            assert_eq!(answer, ESTABLISHED, "{target}");
+            let health = send(tcp, request(Method::GET, "/health", &[])).await;
+            assert_eq!(health.json()["status"], "ok", "{target}");
+        }
+
+        // A WebSocket through the tunnel.
+        let (tcp, answer) = connect(&proxy, &format!("127.0.0.1:{port}"), "").await;
+        assert_eq!(answer, ESTABLISHED);
+        let url = format!("ws://{}/ws-test", lab.addr());
+        let (mut ws, _) = timeout(STEP, tokio_tungstenite::client_async(url, tcp))
+            .await
+            .unwrap()
+            .unwrap();
+        ws.send(Message::text("[7]")).await.unwrap();
+        assert_eq!(next_json(&mut ws).await["received"], json!([7]));
+
+        let requests = proxy.requests();
+        assert_eq!(requests.len(), 4);
+        assert_eq!(requests[1].target, format!("localhost:{port}"));
+        assert!(requests
+            .iter()
+            .all(|r| r.authorized && !r.proxy_authorization_sent));
+
+        timeout(STEP, proxy.shutdown()).await.unwrap();
+        // Shutting the proxy down ends the tunnel.
+        assert!(!matches!(
+            timeout(STEP, ws.next()).await.unwrap(),
+            Some(Ok(Message::Text(_)))
+        ));
+        lab.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn demands_credentials() {
+        let lab = lab_with(None).await;
+        let proxy = ConnectProxy::start(ProxyOptions {
+            credentials: Some(("alice".into(), "s3cret".into())),
+            ..ProxyOptions::default()
+        })
+        .await
+        .unwrap();
+        let target = format!("127.0.0.1:{}", lab.addr().port());
+
+        let (tcp, answer) = connect(&proxy, &target, "").await;
+        assert!(
+            answer.starts_with("HTTP/1.1 407 Proxy Authentication Required\r\n"),
+            "{answer}"
+        );
+        assert!(
+            answer.contains("proxy-authenticate: Basic realm=\"wsdoctor-lab\"\r\n"),
+            "{answer}"
+        );
+        assert!(answer.contains("connection: close\r\n"), "{answer}");
+        assert_closed(tcp).await;
+
+        let wrong = base64::engine::general_purpose::STANDARD.encode("alice:guess");
+        let (_, answer) = connect(
+            &proxy,
+            &target,
+            &format!("Proxy-Authorization: Basic {wrong}\r\n"),
+        )
+        .await;
+        assert!(answer.starts_with("HTTP/1.1 407 "), "{answer}");
+
+        let right = base64::engine::general_purpose::STANDARD.encode("alice:s3cret");
+        let (tcp, answer) = connect(
+            &proxy,
+            &target,
+            &format!("Proxy-Authorization: Basic {right}\r\n"),
+        )
+        .await;
+        assert_eq!(answer, ESTABLISHED);
+        let health = send(tcp, request(Method::GET, "/health", &[])).await;
+        assert_eq!(health.status, StatusCode::OK);
+
+        let seen = |authorized, proxy_authorization_sent| ProxyRequest {
+            target: target.clone(),
+            authorized,
+            proxy_authorization_sent,
+        };
+        assert_eq!(
+            proxy.requests(),
+            vec![seen(false, false), seen(false, true), seen(true, true)]
+        );
+        proxy.shutdown().await;
+        lab.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn refuses_with_the_chosen_status() {
+        let lab = lab_with(None).await;
+        let target = format!("127.0.0.1:{}", lab.addr().port());
+        for (code, line) in [
+            (403, "HTTP/1.1 403 Forbidden\r\n"),
+            (502, "HTTP/1.1 502 Bad Gateway\r\n"),
+        ] {
+            let proxy = ConnectProxy::start(ProxyOptions {
+                behaviour: ProxyBehaviour::Refuse(code),
+                ..ProxyOptions::default()
+            })
+            .await
+            .unwrap();
+            let (tcp, answer) = connect(&proxy, &target, "").await;
+            assert!(answer.starts_with(line), "{answer}");
+            assert!(answer.contains("connection: close\r\n"), "{answer}");
+            assert!(answer.contains("content-type: text/plain"), "{answer}");
+            assert!(
+                answer.ends_with("\r\n\r\ntunnel refused by proxy policy\n"),
+                "{answer}"
+            );
+            assert_closed(tcp).await;
+            assert_eq!(proxy.requests().len(), 1);
+            assert!(proxy.requests()[0].authorized);
+            proxy.shutdown().await;
+        }
+        lab.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn refuses_anything_but_loopback() {
+        let proxy = ConnectProxy::start(ProxyOptions::default()).await.unwrap();
+        // Refused before any connection attempt: an attempt at a TEST-NET address would hang until
+        // the 5 s connect timeout and end in 502, not answer 403 at once.
+        for target in ["192.0.2.1:80", "[2001:db8::1]:443", "example.com:443"] {
+            let started = std::time::Instant::now();
+            let (tcp, answer) = connect(&proxy, target, "").await;
+            assert!(started.elapsed() < Duration::from_secs(2), "{target}");
+            assert!(answer.starts_with("HTTP/1.1 403 Forbidden\r\n"), "{answer}");
+            assert!(answer.ends_with("only loopback targets\n"), "{answer}");
+            assert_closed(tcp).await;
+        }
+        let targets: Vec<String> = proxy.requests().into_iter().map(|r| r.target).collect();
+        assert_eq!(
+            targets,
+            ["192.0.2.1:80", "[2001:db8::1]:443", "example.com:443"]
+        );
+
+        let (_, answer) = connect(&proxy, "nowhere", "").await;
+        assert!(answer.starts_with("HTTP/1.1 400 "), "{answer}");
+        proxy.shutdown().await;
+    }
+
+    #[tokio::test]
+    async fn other_methods_and_dead_targets() {
+        let proxy = ConnectProxy::start(ProxyOptions::default()).await.unwrap();
+        let (tcp, answer) = ask(
+            &proxy,
+            "GET http://127.0.0.1/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+        )
+        .await;
+        assert!(
+            answer.starts_with("HTTP/1.1 405 Method Not Allowed\r\n"),
+            "{answer}"
+        );
+        assert!(answer.contains("allow: CONNECT\r\n"), "{answer}");
+        assert_closed(tcp).await;
+        assert!(proxy.requests().is_empty());
+
+        // A loopback port nobody listens on.
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = closed.local_addr().unwrap().port();
+        drop(closed);
+        let (tcp, answer) = connect(&proxy, &format!("127.0.0.1:{port}"), "").await;
+        assert!(
+            answer.starts_with("HTTP/1.1 502 Bad Gateway\r\n"),
+            "{answer}"
+        );
+        assert_closed(tcp).await;
+        assert_eq!(proxy.requests().len(), 1);
+        proxy.shutdown().await;
+    }
+}

@@ -18,6 +18,9 @@ use super::fault::Fault;
 
 const DAY: Duration = Duration::from_secs(86_400);
 
+/// Added to the `tls-expiring` deadline so a client computing whole days left still sees DAYS.
+const EXPIRY_MARGIN: Duration = Duration::from_secs(3_600);
+
 /// What TLS setup produced: the server configuration and the CA a client should trust.
 pub(crate) struct TlsSetup {
     pub(crate) config: Arc<ServerConfig>,
@@ -49,7 +52,12 @@ pub(crate) fn setup(fault: Option<&Fault>) -> io::Result<TlsSetup> {
         KeyUsagePurpose::DigitalSignature,
     ];
     ca_params.not_before = now - DAY;
-    ca_params.not_after = now + 365 * DAY;
+    // The CA outlives any leaf it signs, so only the leaf's dates can be what a client objects to.
+    let ca_days = match fault {
+        Some(Fault::TlsExpiring(days)) => (*days).max(364) + 1,
+        _ => 365,
+    };
+    ca_params.not_after = now + DAY * ca_days;
     let ca_key = KeyPair::generate().map_err(other)?;
     let ca = CertifiedIssuer::self_signed(ca_params, ca_key).map_err(other)?;
 
@@ -67,6 +75,15 @@ pub(crate) fn setup(fault: Option<&Fault>) -> io::Result<TlsSetup> {
         Some(Fault::TlsExpired) => {
             leaf_params.not_before = now - 60 * DAY;
             leaf_params.not_after = now - 30 * DAY;
+        }
+        Some(Fault::TlsNotYetValid) => {
+            leaf_params.not_before = now + 30 * DAY;
+            leaf_params.not_after = now + 120 * DAY;
+        }
+        Some(Fault::TlsExpiring(days)) => {
+            leaf_params.not_before = now - 30 * DAY;
+            // The extra hour keeps "DAYS days" whole by the time a client counts what is left.
+            leaf_params.not_after = now + DAY * *days + EXPIRY_MARGIN;
         }
         _ => {
             leaf_params.not_before = now - DAY;

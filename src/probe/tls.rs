@@ -2,6 +2,7 @@
 //! and the presented chain kept even when verification fails so the evidence can show its dates
 //! and names.
 
+use super::stream::Conn;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::client::WebPkiServerVerifier;
 use rustls::crypto::CryptoProvider;
@@ -12,7 +13,6 @@ use serde::Serialize;
 use std::io;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
-use tokio::net::TcpStream;
 use tokio_rustls::client::TlsStream;
 use tokio_rustls::TlsConnector;
 
@@ -132,19 +132,19 @@ impl TlsClient {
         })
     }
 
-    /// Runs the handshake on `tcp` for `host`, bounded by `timeout`.
+    /// Runs the handshake on `transport` for `host`, bounded by `timeout`.
     pub async fn handshake(
         &self,
-        tcp: TcpStream,
+        transport: Conn,
         host: &str,
         timeout: Duration,
-    ) -> Result<(TlsStream<TcpStream>, TlsInfo), TlsFailure> {
+    ) -> Result<(TlsStream<Conn>, TlsInfo), TlsFailure> {
         let start = Instant::now();
         let name = ServerName::try_from(host.to_string()).map_err(|e| {
             TlsFailure::Other(format!("{host:?} is not a valid TLS server name: {e}"))
         })?;
         let connector = TlsConnector::from(self.config.clone());
-        let outcome = tokio::time::timeout(timeout, connector.connect(name, tcp)).await;
+        let outcome = tokio::time::timeout(timeout, connector.connect(name, transport)).await;
         let chain = self.presented_chain();
         match outcome {
             Err(_) => Err(TlsFailure::Timeout(timeout)),

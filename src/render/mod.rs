@@ -6,6 +6,7 @@ pub mod json;
 pub mod junit;
 pub mod ndjson;
 pub mod progress;
+pub mod watch;
 
 use crate::cli::Format;
 use crate::report::Report;

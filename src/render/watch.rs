@@ -1,0 +1,91 @@
+//! Lines for `wsdoctor watch`: one a run, one a change, and the summary.
+
+use crate::render::human;
+use crate::report::{Status, Verdict};
+use crate::watch::{WatchRun, WatchSummary};
+use colored::Colorize;
+
+fn verdict_word(verdict: Verdict, color: bool) -> String {
+    let word = match verdict {
+        Verdict::Pass => "PASS",
+        Verdict::Warn => "WARN",
+        Verdict::Fail => "FAIL",
+    };
+    if !color {
+        return word.to_string();
+    }
+    match verdict {
+        Verdict::Pass => word.green().bold().to_string(),
+        Verdict::Warn => word.yellow().bold().to_string(),
+        Verdict::Fail => word.red().bold().to_string(),
+    }
+}
+
+fn status_word(status: Status) -> &'static str {
+    match status {
+        Status::Pass => "pass",
+        Status::Warn => "warn",
+        Status::Fail => "fail",
+        Status::Skip => "skip",
+    }
+}
+
+/// The human lines for one run: the run line, then a line per change.
+pub fn run_lines(run: &WatchRun, color: bool) -> String {
+    let codes = if run.codes.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " {}",
+            run.codes
+                .iter()
+                .map(|c| c.as_str())
+                .collect::<Vec<_>>()
+                .join(",")
+        )
+    };
+    let mut out = format!(
+        "{}  run {:>4}  {}{codes}  {:.1} ms  [pass {} warn {} fail {}]\n",
+        run.started_at,
+        run.run,
+        verdict_word(run.verdict, color),
+        run.duration_ms,
+        run.tally.pass,
+        run.tally.warn,
+        run.tally.fail
+    );
+    for change in &run.changes {
+        out.push_str(&format!(
+            "      {} {}: {} → {}{}  {}\n",
+            human::glyph(change.to, color),
+            change.check,
+            status_word(change.from),
+            status_word(change.to),
+            change.code.map(|c| format!(" ({c})")).unwrap_or_default(),
+            change.summary
+        ));
+    }
+    out
+}
+
+/// The closing summary.
+pub fn summary_lines(summary: &WatchSummary) -> String {
+    let mut out = format!(
+        "watch: {} runs, {} passed, {} warned, {} failed, availability {}%, {} changes{}\n",
+        summary.tally.runs,
+        summary.tally.pass,
+        summary.tally.warn,
+        summary.tally.fail,
+        summary.availability_percent,
+        summary.tally.changes,
+        if summary.interrupted {
+            " (interrupted)"
+        } else {
+            ""
+        }
+    );
+    for (check, count) in &summary.failures_by_check {
+        out.push_str(&format!("  {check} failed in {count} runs\n"));
+    }
+    out
+}

@@ -1,0 +1,173 @@
+//! `wsdoctor watch`: the checklist again and again, reporting what changed. This module is the
+//! pure bookkeeping (what changed, the running tally); `app` runs the loop and `render::watch`
+//! prints.
+
+use crate::diagnose::codes::Code;
+use crate::plan::CheckId;
+use crate::report::{Report, Status, Verdict};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// A check whose status differs from the previous run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Change {
+    /// Which check.
+    pub check: CheckId,
+    /// Its status in the previous run.
+    pub from: Status,
+    /// Its status now.
+    pub to: Status,
+    /// The failure code now, if it failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<Code>,
+    /// Its summary now.
+    pub summary: String,
+}
+
+/// Runs so far by verdict.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Tally {
+    /// Runs made.
+    pub runs: u32,
+    /// Runs that passed.
+    pub pass: u32,
+    /// Runs that warned.
+    pub warn: u32,
+    /// Runs that failed.
+    pub fail: u32,
+    /// Check status changes seen (flaps).
+    pub changes: u32,
+}
+
+/// One run of a watch, as reported.
+#[derive(Debug, Clone, Serialize)]
+pub struct WatchRun {
+    /// 1-based run number.
+    pub run: u32,
+    /// RFC 3339 start.
+    pub started_at: String,
+    /// The run's verdict.
+    pub verdict: Verdict,
+    /// Its failure codes.
+    pub codes: Vec<Code>,
+    /// Its wall time.
+    pub duration_ms: f64,
+    /// What changed since the previous run (everything, on the first run, is not a change).
+    pub changes: Vec<Change>,
+    /// The tally including this run.
+    pub tally: Tally,
+}
+
+/// The end of a watch.
+#[derive(Debug, Clone, Serialize)]
+pub struct WatchSummary {
+    /// The final tally.
+    pub tally: Tally,
+    /// Share of runs that did not fail, in percent.
+    pub availability_percent: f64,
+    /// For each check that ever failed, how many runs it failed in.
+    pub failures_by_check: BTreeMap<CheckId, u32>,
+    /// Whether Ctrl-C ended it.
+    pub interrupted: bool,
+}
+
+/// The state carried from run to run.
+#[derive(Debug, Default)]
+pub struct Watcher {
+    previous: BTreeMap<CheckId, Status>,
+    tally: Tally,
+    failures_by_check: BTreeMap<CheckId, u32>,
+}
+
+impl Watcher {
+    /// Records a run's report and says what changed.
+    pub fn observe(&mut self, report: &Report) -> WatchRun {
+        self.tally.runs += 1;
+        match report.verdict {
+            Verdict::Pass => self.tally.pass += 1,
+            Verdict::Warn => self.tally.warn += 1,
+            Verdict::Fail => self.tally.fail += 1,
+        }
+        let mut changes = Vec::new();
+        for check in &report.checks {
+            if check.status == Status::Fail {
+                *self.failures_by_check.entry(check.id).or_default() += 1;
+            }
+            if let Some(before) = self.previous.insert(check.id, check.status) {
+                if before != check.status {
+                    changes.push(Change {
+                        check: check.id,
+                        from: before,
+                        to: check.status,
+                        code: check.failure.as_ref().map(|f| f.code),
+                        summary: check.summary.clone(),
+                    });
+                }
+            }
+        }
+        self.tally.changes += changes.len() as u32;
+        WatchRun {
+            run: self.tally.runs,
+            started_at: report.started_at.clone(),
+            verdict: report.verdict,
+            codes: report.codes.clone(),
+            duration_ms: report.duration_ms,
+            changes,
+            tally: self.tally.clone(),
+        }
+    }
+
+    /// The summary so far.
+    pub fn summary(&self, interrupted: bool) -> WatchSummary {
+        let ok = self.tally.pass + self.tally.warn;
+        WatchSummary {
+            tally: self.tally.clone(),
+            availability_percent: if self.tally.runs == 0 {
+                0.0
+            } else {
+                (1000.0 * ok as f64 / self.tally.runs as f64).round() / 10.0
+            },
+            failures_by_check: self.failures_by_check.clone(),
+            interrupted,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::{CheckReport, Tool};
+
+    fn report(status: Status) -> Report {
+        let mut check = CheckReport::skipped(CheckId::Echo, "x");
+        check.status = status;
+        let mut report = Report {
+            schema: String::new(),
+            tool: Tool::default(),
+            target: String::new(),
+            verdict: Verdict::Pass,
+            codes: vec![],
+            started_at: String::new(),
+            duration_ms: 1.0,
+            platform: None,
+            diagnosis: vec![],
+            interrupted: false,
+            checks: vec![check],
+        };
+        report.finish();
+        report
+    }
+
+    #[test]
+    fn changes_and_tally() {
+        let mut w = Watcher::default();
+        assert!(w.observe(&report(Status::Pass)).changes.is_empty());
+        let second = w.observe(&report(Status::Fail));
+        assert_eq!(second.changes.len(), 1);
+        assert_eq!(second.changes[0].from, Status::Pass);
+        assert_eq!(second.tally.fail, 1);
+        let summary = w.summary(true);
+        assert_eq!(summary.availability_percent, 50.0);
+        assert_eq!(summary.failures_by_check[&CheckId::Echo], 1);
+    }
+}
