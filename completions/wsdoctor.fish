@@ -28,6 +28,7 @@ complete -c wsdoctor -n "__fish_wsdoctor_needs_command" -s h -l help -d 'Print h
 complete -c wsdoctor -n "__fish_wsdoctor_needs_command" -s V -l version -d 'Print version'
 complete -c wsdoctor -n "__fish_wsdoctor_needs_command" -f -a "check" -d 'Run the checklist against a deployment (http(s) base URL or a ws(s) socket URL)'
 complete -c wsdoctor -n "__fish_wsdoctor_needs_command" -f -a "demo" -d 'Start the reference backend on loopback and check it: the zero-setup first run'
+complete -c wsdoctor -n "__fish_wsdoctor_needs_command" -f -a "watch" -d 'Repeat the checklist every interval: a line a run, a line whenever a check changes state'
 complete -c wsdoctor -n "__fish_wsdoctor_needs_command" -f -a "lab" -d 'Run the reference backend (with an optional fault) for reproductions and tests'
 complete -c wsdoctor -n "__fish_wsdoctor_needs_command" -f -a "explain" -d 'Explain a failure code: what it means, how it looks on the wire, what to do'
 complete -c wsdoctor -n "__fish_wsdoctor_needs_command" -f -a "completions" -d 'Print shell completions for SHELL to stdout'
@@ -35,9 +36,12 @@ complete -c wsdoctor -n "__fish_wsdoctor_needs_command" -f -a "man" -d 'Print th
 complete -c wsdoctor -n "__fish_wsdoctor_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l session -d 'Session id for the session and terminal checks (redacted in output)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l origin -d 'The frontend\'s origin, sent as Origin on upgrades and CORS requests [default: $FRONTEND_URL]' -r
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -s H -l header -d 'An extra request header \'Name: value\' (repeatable)' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -s H -l header -d 'An extra request header \'Name: value\' (repeatable; in WSDOCTOR_HEADER, one per line)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l send -d 'A message to send on the terminal socket once it is open' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l expect -d 'A regular expression a terminal message must match (after --send) for the check to pass' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l count -d 'Echo round trips on one socket, for latency statistics (min/median/p90/p99/max, loss, jitter)' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l hold -d 'After the echo works, hold sockets open this long to find idle and lifetime cuts (the hold check)' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l ping-interval -d 'Interval of the pinging and messaging sockets during --hold' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l only -d 'Run only these checks (comma-separated ids, e.g. health,echo)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l skip -d 'Skip these checks (comma-separated ids)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l health-path -d 'Health endpoint path' -r
@@ -51,7 +55,8 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l attempts -d 
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l retry-delay -d 'First retry delay; it doubles each attempt (capped at 8 s) with jitter' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l settle -d 'How long an open terminal socket must stay open when the server sends nothing' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l deadline -d 'Bound on the whole run; checks still running then fail with a timeout' -r
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l resolve -d 'Use ADDR for HOST:PORT instead of DNS, like curl (repeatable)' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l resolve -d 'Use ADDR for HOST:PORT instead of DNS, like curl; ADDR may list several, comma-separated (repeatable)' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l proxy -d 'HTTP CONNECT proxy (http://[user:pass@]host:port) [default: HTTPS_PROXY / HTTP_PROXY / ALL_PROXY, honouring NO_PROXY]' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l cacert -d 'Trust the CA certificates in this PEM file too' -r -F
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l format -d 'Output format' -r -f -a "human\t'A checklist for people, with timings, evidence and hints'
 json\t'One JSON document (schema wsdoctor.report.v1)'
@@ -61,6 +66,8 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -s o -l output 
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l color -d 'When to use colour (NO_COLOR and CI turn it off in auto)' -r -f -a "auto\t'Colour when the output is a terminal and neither NO_COLOR nor CI is set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l all-addresses -d 'Connect to every resolved address (not just the first that answers), to find a bad node'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l no-proxy -d 'Connect directly even when a proxy variable is set'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l insecure -d 'Do not verify TLS certificates (the report says so, loudly)'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -s q -l quiet -d 'Print nothing but one verdict line (the exit status tells the rest)'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -s v -l verbose -d 'Print the connection log to stderr, as the web client\'s console does'
@@ -70,9 +77,12 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -s V -l version
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l fault -d 'Make the embedded backend misbehave this way (see `wsdoctor lab --list-faults`)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l session -d 'Session id for the session and terminal checks (redacted in output)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l origin -d 'The frontend\'s origin, sent as Origin on upgrades and CORS requests [default: $FRONTEND_URL]' -r
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -s H -l header -d 'An extra request header \'Name: value\' (repeatable)' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -s H -l header -d 'An extra request header \'Name: value\' (repeatable; in WSDOCTOR_HEADER, one per line)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l send -d 'A message to send on the terminal socket once it is open' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l expect -d 'A regular expression a terminal message must match (after --send) for the check to pass' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l count -d 'Echo round trips on one socket, for latency statistics (min/median/p90/p99/max, loss, jitter)' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l hold -d 'After the echo works, hold sockets open this long to find idle and lifetime cuts (the hold check)' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l ping-interval -d 'Interval of the pinging and messaging sockets during --hold' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l only -d 'Run only these checks (comma-separated ids, e.g. health,echo)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l skip -d 'Skip these checks (comma-separated ids)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l health-path -d 'Health endpoint path' -r
@@ -86,7 +96,8 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l attempts -d '
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l retry-delay -d 'First retry delay; it doubles each attempt (capped at 8 s) with jitter' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l settle -d 'How long an open terminal socket must stay open when the server sends nothing' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l deadline -d 'Bound on the whole run; checks still running then fail with a timeout' -r
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l resolve -d 'Use ADDR for HOST:PORT instead of DNS, like curl (repeatable)' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l resolve -d 'Use ADDR for HOST:PORT instead of DNS, like curl; ADDR may list several, comma-separated (repeatable)' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l proxy -d 'HTTP CONNECT proxy (http://[user:pass@]host:port) [default: HTTPS_PROXY / HTTP_PROXY / ALL_PROXY, honouring NO_PROXY]' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l cacert -d 'Trust the CA certificates in this PEM file too' -r -F
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l format -d 'Output format' -r -f -a "human\t'A checklist for people, with timings, evidence and hints'
 json\t'One JSON document (schema wsdoctor.report.v1)'
@@ -97,18 +108,64 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l color -d 'Whe
 always\t'Always colour'
 never\t'Never colour'"
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l tls -d 'Serve the embedded backend over TLS with a certificate from a throwaway CA'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l all-addresses -d 'Connect to every resolved address (not just the first that answers), to find a bad node'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l no-proxy -d 'Connect directly even when a proxy variable is set'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l insecure -d 'Do not verify TLS certificates (the report says so, loudly)'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -s q -l quiet -d 'Print nothing but one verdict line (the exit status tells the rest)'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -s v -l verbose -d 'Print the connection log to stderr, as the web client\'s console does'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l show-secrets -d 'Show session ids, tokens and credentials instead of redacting them'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -s V -l version -d 'Print version'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l interval -d 'Time between the starts of two runs' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l runs -d 'Stop after this many runs (default: until Ctrl-C)' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l session -d 'Session id for the session and terminal checks (redacted in output)' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l origin -d 'The frontend\'s origin, sent as Origin on upgrades and CORS requests [default: $FRONTEND_URL]' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -s H -l header -d 'An extra request header \'Name: value\' (repeatable; in WSDOCTOR_HEADER, one per line)' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l send -d 'A message to send on the terminal socket once it is open' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l expect -d 'A regular expression a terminal message must match (after --send) for the check to pass' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l count -d 'Echo round trips on one socket, for latency statistics (min/median/p90/p99/max, loss, jitter)' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l hold -d 'After the echo works, hold sockets open this long to find idle and lifetime cuts (the hold check)' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l ping-interval -d 'Interval of the pinging and messaging sockets during --hold' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l only -d 'Run only these checks (comma-separated ids, e.g. health,echo)' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l skip -d 'Skip these checks (comma-separated ids)' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l health-path -d 'Health endpoint path' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l diagnostics-path -d 'Diagnostics endpoint path' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l echo-path -d 'WebSocket echo endpoint path' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l terminal-path -d 'Terminal socket path template; {session} is replaced by the session id [default: from /health\'s endpoints, else /terminal/{session}]' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l session-path -d 'Session validation path template, e.g. /api/sessions/{session} [default: from /health\'s endpoints]' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l timeout -d 'Client timeout per WebSocket attempt, as the web client\'s 25 s' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l connect-timeout -d 'Timeout for each network step before the WebSocket: DNS, TCP, TLS, an HTTP answer' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l attempts -d 'WebSocket attempts before giving up (1 = no retry), as the web client\'s 5' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l retry-delay -d 'First retry delay; it doubles each attempt (capped at 8 s) with jitter' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l settle -d 'How long an open terminal socket must stay open when the server sends nothing' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l deadline -d 'Bound on the whole run; checks still running then fail with a timeout' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l resolve -d 'Use ADDR for HOST:PORT instead of DNS, like curl; ADDR may list several, comma-separated (repeatable)' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l proxy -d 'HTTP CONNECT proxy (http://[user:pass@]host:port) [default: HTTPS_PROXY / HTTP_PROXY / ALL_PROXY, honouring NO_PROXY]' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l cacert -d 'Trust the CA certificates in this PEM file too' -r -F
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l format -d 'Output format' -r -f -a "human\t'A checklist for people, with timings, evidence and hints'
+json\t'One JSON document (schema wsdoctor.report.v1)'
+ndjson\t'One JSON event a line as the run progresses, ending with the report'
+junit\t'JUnit XML: a testsuite per target, a testcase per check'"
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -s o -l output -d 'Write the chosen format to FILE; the terminal still shows the human view' -r -F
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l color -d 'When to use colour (NO_COLOR and CI turn it off in auto)' -r -f -a "auto\t'Colour when the output is a terminal and neither NO_COLOR nor CI is set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l all-addresses -d 'Connect to every resolved address (not just the first that answers), to find a bad node'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l no-proxy -d 'Connect directly even when a proxy variable is set'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l insecure -d 'Do not verify TLS certificates (the report says so, loudly)'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -s q -l quiet -d 'Print nothing but one verdict line (the exit status tells the rest)'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -s v -l verbose -d 'Print the connection log to stderr, as the web client\'s console does'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l show-secrets -d 'Show session ids, tokens and credentials instead of redacting them'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -s V -l version -d 'Print version'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l fault -d 'Make the backend misbehave this way (see --list-faults)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l listen -d 'The address to listen on; loopback by default' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l ca-out -d 'Write the throwaway CA\'s certificate (PEM) here, for `check --cacert`' -r -F
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l session -d 'A valid session id (repeatable); `POST /api/sessions` creates more' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l allow-origin -d 'An origin allowed by CORS and the Origin check (repeatable)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l ping-interval -d 'Interval of the server\'s WebSocket pings on open sockets' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l connect-proxy -d 'Also run an HTTP CONNECT proxy on this address (loopback targets only), for proxied runs' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l proxy-credentials -d 'Credentials the proxy requires, as USER:PASSWORD' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l tls -d 'Serve https/wss with a certificate from a throwaway CA'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l list-faults -d 'List the faults, one line each, and exit'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -s h -l help -d 'Print help'
@@ -120,10 +177,11 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand completions" -s h -l h
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand man" -s h -l help -d 'Print help'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand man" -s V -l version -d 'Print version'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from check demo lab explain completions man help" -f -a "check" -d 'Run the checklist against a deployment (http(s) base URL or a ws(s) socket URL)'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from check demo lab explain completions man help" -f -a "demo" -d 'Start the reference backend on loopback and check it: the zero-setup first run'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from check demo lab explain completions man help" -f -a "lab" -d 'Run the reference backend (with an optional fault) for reproductions and tests'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from check demo lab explain completions man help" -f -a "explain" -d 'Explain a failure code: what it means, how it looks on the wire, what to do'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from check demo lab explain completions man help" -f -a "completions" -d 'Print shell completions for SHELL to stdout'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from check demo lab explain completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from check demo lab explain completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from check demo watch lab explain completions man help" -f -a "check" -d 'Run the checklist against a deployment (http(s) base URL or a ws(s) socket URL)'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from check demo watch lab explain completions man help" -f -a "demo" -d 'Start the reference backend on loopback and check it: the zero-setup first run'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from check demo watch lab explain completions man help" -f -a "watch" -d 'Repeat the checklist every interval: a line a run, a line whenever a check changes state'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from check demo watch lab explain completions man help" -f -a "lab" -d 'Run the reference backend (with an optional fault) for reproductions and tests'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from check demo watch lab explain completions man help" -f -a "explain" -d 'Explain a failure code: what it means, how it looks on the wire, what to do'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from check demo watch lab explain completions man help" -f -a "completions" -d 'Print shell completions for SHELL to stdout'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from check demo watch lab explain completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from check demo watch lab explain completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -7,7 +7,7 @@ use crate::cli::{
 use crate::config::{Config, ConfigError, Environment};
 use crate::diagnose::codes::{self, Code, ALL_CODES};
 use crate::exit;
-use crate::lab::{fault_catalog, Fault, Lab, LabOptions};
+use crate::lab::{fault_catalog, ConnectProxy, Fault, Lab, LabOptions, ProxyOptions};
 use crate::plan::Plan;
 use crate::redact::Redactor;
 use crate::render::{self, progress};
@@ -356,7 +356,7 @@ async fn lab(cmd: LabCommand) -> i32 {
                 Some(arg) => format!("{}[:{arg}]", info.name),
                 None => info.name.to_string(),
             };
-            text.push_str(&format!("{name:<22} {}\n", info.summary));
+            text.push_str(&format!("{name:<24} {}\n", info.summary));
         }
         write_stdout(&text);
         return exit::OK;
@@ -392,6 +392,29 @@ async fn lab(cmd: LabCommand) -> i32 {
             return exit::USAGE;
         }
     }
+    let proxy = match cmd.connect_proxy {
+        Some(listen) => {
+            let credentials = cmd.proxy_credentials.as_deref().map(|c| {
+                let (user, password) = c.split_once(':').unwrap_or((c, ""));
+                (user.to_string(), password.to_string())
+            });
+            match ConnectProxy::start(ProxyOptions {
+                listen,
+                credentials,
+                ..ProxyOptions::default()
+            })
+            .await
+            {
+                Ok(proxy) => Some(proxy),
+                Err(e) => {
+                    eprintln!("error: cannot listen on {listen}: {e}");
+                    lab.shutdown().await;
+                    return exit::USAGE;
+                }
+            }
+        }
+        None => None,
+    };
     let fault_text = fault
         .as_ref()
         .map(|f| f.to_string())
@@ -417,8 +440,18 @@ async fn lab(cmd: LabCommand) -> i32 {
             .map(|p| format!(" --cacert {}", p.display()))
             .unwrap_or_default()
     ));
+    if let Some(proxy) = &proxy {
+        text.push_str(&format!(
+            "  CONNECT proxy on {} (try --proxy {})\n",
+            proxy.url(),
+            proxy.url()
+        ));
+    }
     write_stdout(&text);
     let _ = tokio::signal::ctrl_c().await;
+    if let Some(proxy) = proxy {
+        proxy.shutdown().await;
+    }
     lab.shutdown().await;
     exit::OK
 }

@@ -108,6 +108,12 @@ pub struct LabCommand {
     /// Interval of the server's WebSocket pings on open sockets.
     #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration)]
     pub ping_interval: Duration,
+    /// Also run an HTTP CONNECT proxy on this address (loopback targets only), for proxied runs.
+    #[arg(long, value_name = "ADDR")]
+    pub connect_proxy: Option<SocketAddr>,
+    /// Credentials the proxy requires, as USER:PASSWORD.
+    #[arg(long, value_name = "USER:PASSWORD", requires = "connect_proxy")]
+    pub proxy_credentials: Option<String>,
     /// List the faults, one line each, and exit.
     #[arg(long)]
     pub list_faults: bool,

@@ -54,7 +54,10 @@ pub async fn hold(ctx: &RunContext) -> CheckReport {
 
     // Open all three first, so a refusal fails the check at once instead of after a hold.
     // Only the first socket's phases become the check's timings; the others use scratch runs.
-    let mut scratch = [CheckRun::start(CheckId::Hold), CheckRun::start(CheckId::Hold)];
+    let mut scratch = [
+        CheckRun::start(CheckId::Hold),
+        CheckRun::start(CheckId::Hold),
+    ];
     let [second, third] = &mut scratch;
     let opened = tokio::join!(
         open(ctx, &mut check, &url, &path),
@@ -74,9 +77,16 @@ pub async fn hold(ctx: &RunContext) -> CheckReport {
                 }
             }
             futures_util::future::join_all(sockets).await;
-            let Some((variant, mut failed)) = failure else {
-                unreachable!("one of the opens failed");
-            };
+            // The match above guarantees a failure; the fallback only keeps this panic-free.
+            let (variant, mut failed) = failure.unwrap_or_else(|| {
+                (
+                    Variant::Silent,
+                    Failed::new(classify::finding(
+                        crate::diagnose::codes::Cause::AbnormalClose,
+                        "a socket could not open",
+                    )),
+                )
+            });
             failed.finding.message = format!(
                 "the {} socket of the hold could not open: {}",
                 variant.as_str(),

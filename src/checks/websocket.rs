@@ -730,29 +730,6 @@ async fn terminal_attempt(
     ))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backoff_grows_and_is_capped() {
-        let base = Duration::from_millis(100);
-        for _ in 0..50 {
-            let d2 = backoff(base, 2);
-            assert!(d2 >= Duration::from_millis(50) && d2 <= Duration::from_millis(150));
-            let d20 = backoff(base, 20);
-            assert!(d20 <= MAX_BACKOFF.mul_f64(1.5));
-        }
-    }
-
-    #[test]
-    fn fragments_are_refused_like_browsers_do() {
-        assert!(validate_socket_url("ws://a/b#c").is_err());
-        assert!(validate_socket_url("http://a/b").is_err());
-        assert!(validate_socket_url("wss://a/b?x=1").is_ok());
-    }
-}
-
 /// An Origin a browser on another site would send; `.invalid` can never be a real site.
 pub const FOREIGN_ORIGIN: &str = "https://wsdoctor-foreign-site.invalid";
 
@@ -845,5 +822,28 @@ pub async fn origin(ctx: &RunContext) -> CheckReport {
                 ),
             )
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        let base = Duration::from_millis(100);
+        for _ in 0..50 {
+            let d2 = backoff(base, 2);
+            assert!(d2 >= Duration::from_millis(50) && d2 <= Duration::from_millis(150));
+            let d20 = backoff(base, 20);
+            assert!(d20 <= MAX_BACKOFF.mul_f64(1.5));
+        }
+    }
+
+    #[test]
+    fn fragments_are_refused_like_browsers_do() {
+        assert!(validate_socket_url("ws://a/b#c").is_err());
+        assert!(validate_socket_url("http://a/b").is_err());
+        assert!(validate_socket_url("wss://a/b?x=1").is_ok());
     }
 }

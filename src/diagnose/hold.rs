@@ -5,7 +5,6 @@
 
 use super::classify;
 use super::codes::Cause;
-use super::platform::Platform;
 use crate::probe::ws::Ending;
 use crate::report::{ms, Finding};
 use serde::Serialize;
@@ -429,28 +428,30 @@ pub fn read(
             .filter(|h| h.variant != Variant::Silent)
             .all(Held::kept_alive);
         match (died(Variant::Silent), died(Variant::Ping), died(Variant::Message)) {
-            (true, true, true) if same_age && !keepalives_sent => Pattern::Ambiguous,
+            (true, true, true) if same_age && age >= MIN_LIFETIME && !keepalives_sent => {
+                Pattern::Ambiguous
+            }
             (true, true, true) if same_age && age >= MIN_LIFETIME => Pattern::Lifetime,
             (true, false, false) => Pattern::Idle {
                 note: format!(
                     "the sockets sending pings and messages {} stayed open: pings and messages keep the socket alive",
                     every()
                 ),
-                hint: "Send a heartbeat more often than the cut: a server ping (browsers answer pings on their own, so it keeps browser sockets alive) or an application message".to_string(),
+                hint: "Send a heartbeat more often than every {T} (say every {HALF}): a server ping keeps browser sockets alive too, since browsers answer pings on their own; an application message works as well.".to_string(),
             },
             (true, false, true) => Pattern::Idle {
                 note: format!(
                     "the socket sending messages {} died too, and only the one sending protocol pings stayed open: only pings reset this timer, and browsers cannot send pings, so browser sockets still get cut",
                     every()
                 ),
-                hint: "Have the server ping more often than the cut (browsers answer server pings automatically, and the pongs count as traffic)".to_string(),
+                hint: "Have the server send pings more often than every {T} (say every {HALF}): browsers answer server pings automatically, and those pongs count as traffic.".to_string(),
             },
             (true, true, false) => Pattern::Idle {
                 note: format!(
                     "the socket sending pings {} died too, and only the one sending application messages stayed open: protocol pings do not count as traffic here",
                     every()
                 ),
-                hint: "Send an application heartbeat message more often than the cut (from the client or the server); pings alone will not do".to_string(),
+                hint: "Send an application heartbeat message more often than every {T} (say every {HALF}), from the client or the server; pings alone will not do.".to_string(),
             },
             _ => Pattern::Other(
                 dead.iter()
@@ -488,7 +489,7 @@ pub fn read(
             };
             (
                 format!(
-                    "suspect: {} ({why}{} limit {}; setting: {}){also}",
+                    "Suspect: {} ({why}{} limit {}; setting: {}){also}.",
                     s.name,
                     match s.kind {
                         CutKind::Idle => "idle",
@@ -501,9 +502,13 @@ pub fn read(
             )
         }
         (None, Some(t)) => (
-            format!("no known platform limit matches: an idle timeout of about {}", human(t)),
+            format!("No known platform limit is near {}.", human(t)),
             format!(
-                "Find the proxy, load balancer or server between client and application whose timeout is about {} and raise it.",
+                "Find the proxy, load balancer or server between client and application whose {} is about {} and raise it.",
+                match kind {
+                    CutKind::Idle => "idle timeout",
+                    CutKind::Lifetime => "connection or request time limit",
+                },
                 human(t)
             ),
         ),
@@ -531,12 +536,16 @@ pub fn read(
             let t = cut.unwrap_or_default();
             let silent = get(Variant::Silent).and_then(|h| h.death.as_ref());
             let message = format!(
-                "{path}: the silent socket was cut after {} without a byte ({}); {note}: an idle timeout of about {}; {suspect_text}",
+                "{path}: the silent socket was cut after {} without a byte ({}); {note}: an idle timeout of about {}. {suspect_text}",
                 human(t),
                 silent.map(how).unwrap_or_default(),
                 human(t),
             );
-            let hint = format!("{hint} (every {} or less). {suspect_hint}", human(t / 2));
+            let hint = format!(
+                "{} {suspect_hint}",
+                hint.replace("{T}", &human(t))
+                    .replace("{HALF}", &human(t / 2))
+            );
             let finding = Finding {
                 code: Cause::IdleCut.code(),
                 cause: Cause::IdleCut,
@@ -548,7 +557,7 @@ pub fn read(
         Pattern::Ambiguous => {
             let t = cut.unwrap_or_default();
             let message = format!(
-                "{path}: every socket died about {} after it opened, before any keepalive fell due (--ping-interval {} is longer than the cut): an idle timeout or a lifetime cap of about {}; {suspect_text}",
+                "{path}: every socket died about {} after it opened, before any keepalive fell due (--ping-interval {} is longer than the cut): an idle timeout or a lifetime cap of about {}. {suspect_text}",
                 human(lifetime_age),
                 human(ping_interval),
                 human(t),
@@ -568,7 +577,7 @@ pub fn read(
         Pattern::Lifetime => {
             let t = cut.unwrap_or_default();
             let message = format!(
-                "{path}: every socket dies at {} whatever the traffic (silent, pings and messages {}): a lifetime cap; {suspect_text}",
+                "{path}: every socket dies at {} whatever the traffic (silent, pings and messages {}): a lifetime cap. {suspect_text}",
                 human(t),
                 every(),
             );
@@ -668,10 +677,17 @@ fn heartbeat(
     };
     match (silent.server_pings, silent.server_ping_interval) {
         (0, _) | (_, None) => {
+            // No ping in a window at least as long as the limit is a verdict; in a shorter one it
+            // is only a fact, since a slower heartbeat may still beat the limit.
             let often_enough = (window >= limit).then_some(false);
-            let note = if window > ping_interval || window >= limit {
+            let note = if window >= limit {
                 format!(
-                    "the server sent no pings in {}: it has no heartbeat of its own (or a slower one), so quiet browser sockets rely on the proxies' patience",
+                    "the server sent no pings in {}: no heartbeat under {against}, so quiet browser sockets depend on every proxy's idle timeout",
+                    human(window)
+                )
+            } else if window > ping_interval {
+                format!(
+                    "the server sent no pings in {} (a longer --hold would show a slower heartbeat)",
                     human(window)
                 )
             } else {
@@ -951,6 +967,22 @@ mod tests {
         let finding = reading.finding.expect("a finding");
         assert_eq!(finding.cause, Cause::IdleCut);
         assert!(finding.hint.contains("--ping-interval"), "{}", finding.hint);
+    }
+
+    #[test]
+    fn sockets_dropped_right_after_open_are_not_a_cap() {
+        let held = [
+            reset(alive(Variant::Silent, 4.0), 0.05, 0.05),
+            reset(alive(Variant::Ping, 4.0), 0.05, 0.05),
+            reset(alive(Variant::Message, 4.0), 0.06, 0.06),
+        ];
+        for keepalives in [0, 3] {
+            let mut held = held.clone();
+            held[1].pings_sent = keepalives;
+            held[2].messages_sent = keepalives;
+            let finding = read_simple(&held, &[]).finding.expect("a finding");
+            assert_eq!(finding.cause, Cause::AbnormalClose, "{}", finding.message);
+        }
     }
 
     #[test]

@@ -90,6 +90,30 @@ fn evidence_lines(check: &CheckReport) -> Vec<String> {
             lines.push(format!("headers: {}", shown.join(", ")));
         }
     }
+    if let Some(Value::Array(variants)) = check.evidence.get("variants") {
+        for v in variants {
+            let name = v["variant"].as_str().unwrap_or("?");
+            let line = if v["died"].as_bool() == Some(true) {
+                format!(
+                    "{name} socket: cut after {:.0} ms ({}, {:.0} ms since its last byte)",
+                    v["died_after_ms"].as_f64().unwrap_or(0.0),
+                    v["closed_by"].as_str().unwrap_or("?"),
+                    v["since_last_byte_ms"].as_f64().unwrap_or(0.0)
+                )
+            } else {
+                format!(
+                    "{name} socket: open for {:.0} ms",
+                    v["open_for_ms"].as_f64().unwrap_or(0.0)
+                )
+            };
+            lines.push(line);
+        }
+    }
+    if let Some(Value::Object(heartbeat)) = check.evidence.get("server_heartbeat") {
+        if let Some(note) = heartbeat.get("note").and_then(Value::as_str) {
+            lines.push(format!("server heartbeat: {note}"));
+        }
+    }
     if let Some(Value::Object(underlying)) = check.evidence.get("underlying") {
         lines.push(format!(
             "last attempt: {} ({})",
@@ -230,9 +254,10 @@ pub fn verdict_line(report: &Report, color: bool) -> String {
 
 /// One bar per phase, scaled to the slowest check, like httpstat.
 fn waterfall(report: &Report, color: bool) -> String {
-    const ORDER: [&str; 7] = [
+    const ORDER: [&str; 8] = [
         "dns",
         "tcp_connect",
+        "proxy_connect",
         "tls_handshake",
         "http_ttfb",
         "ws_handshake",

@@ -6,4 +6,7 @@ mod support;
 mod checklist;
 mod contract;
 mod faults;
+mod hold;
+mod network;
+mod observe;
 mod outputs;

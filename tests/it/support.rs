@@ -61,11 +61,56 @@ impl Drop for TestLab {
     }
 }
 
-/// The binary with a clean environment: no WSDOCTOR_* or FRONTEND_URL leaking in from the shell.
+/// A CONNECT proxy on 127.0.0.1:0 with its own runtime, shut down on drop.
+pub struct TestProxy {
+    runtime: tokio::runtime::Runtime,
+    proxy: Option<wsdoctor::lab::ConnectProxy>,
+    /// `http://127.0.0.1:PORT`.
+    pub url: String,
+}
+
+impl TestProxy {
+    pub fn start(options: wsdoctor::lab::ProxyOptions) -> TestProxy {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let proxy = runtime
+            .block_on(wsdoctor::lab::ConnectProxy::start(options))
+            .expect("the proxy starts on loopback");
+        let url = proxy.url();
+        TestProxy {
+            runtime,
+            proxy: Some(proxy),
+            url,
+        }
+    }
+
+    /// Every CONNECT the proxy saw.
+    pub fn requests(&self) -> Vec<wsdoctor::lab::ProxyRequest> {
+        self.proxy
+            .as_ref()
+            .map(|p| p.requests())
+            .unwrap_or_default()
+    }
+}
+
+impl Drop for TestProxy {
+    fn drop(&mut self) {
+        if let Some(proxy) = self.proxy.take() {
+            self.runtime.block_on(proxy.shutdown());
+        }
+    }
+}
+
+/// The binary with a clean environment: no WSDOCTOR_*, FRONTEND_URL or proxy variables leaking in
+/// from the shell.
 pub fn wsdoctor() -> Command {
     let mut cmd = Command::cargo_bin("wsdoctor").expect("binary built");
     for (key, _) in std::env::vars() {
-        if key.starts_with("WSDOCTOR_") || key == "FRONTEND_URL" {
+        let proxy_var = key.to_ascii_lowercase().ends_with("_proxy");
+        if key.starts_with("WSDOCTOR_") || key == "FRONTEND_URL" || proxy_var {
             cmd.env_remove(key);
         }
     }

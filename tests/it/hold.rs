@@ -1,0 +1,178 @@
+//! The hold check (`--hold`): proxy idle and lifetime cuts reproduced by the lab, read from the
+//! way three sockets (silent, ping, message) die side by side.
+
+use crate::support::{assert_schema_valid, check, run, TestLab};
+use serde_json::Value;
+use std::time::Duration;
+use wsdoctor::lab::LabOptions;
+
+/// The per-variant evidence of the hold check, by variant name.
+fn variant<'a>(hold: &'a Value, name: &str) -> &'a Value {
+    hold["evidence"]["variants"]
+        .as_array()
+        .and_then(|v| v.iter().find(|v| v["variant"] == name))
+        .unwrap_or_else(|| panic!("no {name} variant in {hold:#}"))
+}
+
+fn ms(value: &Value) -> f64 {
+    value
+        .as_f64()
+        .unwrap_or_else(|| panic!("{value} is not a number"))
+}
+
+fn near(value: &Value, expected: f64, slack: f64) -> bool {
+    (ms(value) - expected).abs() <= slack
+}
+
+#[test]
+fn an_idle_cut_kills_only_the_silent_socket() {
+    let run = run(&[
+        "demo",
+        "--fault",
+        "idle-cut:2s",
+        "--hold",
+        "4s",
+        "--ping-interval",
+        "500ms",
+        "--format",
+        "json",
+        "--only",
+        "hold",
+    ]);
+    let report = run.json();
+    assert_schema_valid(&report);
+    assert_eq!(run.code, 1, "a cut is a failed run: {}", run.stderr);
+    let hold = check(&report, "hold");
+    assert_eq!(hold["status"], "fail", "{hold:#}");
+    assert_eq!(hold["failure"]["code"], "IDLE_TIMEOUT", "{hold:#}");
+    assert_eq!(hold["failure"]["cause"], "idle_cut", "{hold:#}");
+    let silent = variant(hold, "silent");
+    assert_eq!(silent["died"], true, "{silent:#}");
+    assert!(
+        near(&silent["since_last_byte_ms"], 2000.0, 500.0),
+        "{silent:#}"
+    );
+    assert_eq!(silent["closed_by"], "connection-reset", "{silent:#}");
+    assert_eq!(silent["close_code"], 1006, "{silent:#}");
+    for name in ["ping", "message"] {
+        let kept = variant(hold, name);
+        assert_eq!(kept["died"], false, "{kept:#}");
+        assert_eq!(kept["closed_by"], "client", "{kept:#}");
+    }
+    assert!(ms(&variant(hold, "ping")["pings_sent"]) >= 5.0, "{hold:#}");
+    assert!(
+        ms(&variant(hold, "message")["messages_sent"]) >= 5.0,
+        "{hold:#}"
+    );
+    let message = hold["failure"]["message"].as_str().unwrap_or("");
+    assert!(message.contains("2.0 s"), "{message}");
+    assert!(
+        message.contains("pings and messages keep the socket alive"),
+        "{message}"
+    );
+    assert!(ms(&hold["evidence"]["cut_ms"]) > 1500.0, "{hold:#}");
+    assert!(
+        run.elapsed < Duration::from_secs(6),
+        "hold 4s took {:?}",
+        run.elapsed
+    );
+}
+
+#[test]
+fn a_lifetime_cut_kills_every_socket_at_the_same_age() {
+    let run = run(&[
+        "demo",
+        "--fault",
+        "lifetime-cut:2s",
+        "--hold",
+        "4s",
+        "--ping-interval",
+        "500ms",
+        "--format",
+        "json",
+        "--only",
+        "hold",
+    ]);
+    let report = run.json();
+    assert_schema_valid(&report);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let hold = check(&report, "hold");
+    assert_eq!(hold["failure"]["code"], "IDLE_TIMEOUT", "{hold:#}");
+    assert_eq!(hold["failure"]["cause"], "lifetime_cut", "{hold:#}");
+    for name in ["silent", "ping", "message"] {
+        let died = variant(hold, name);
+        assert_eq!(died["died"], true, "{died:#}");
+        assert!(near(&died["died_after_ms"], 2000.0, 500.0), "{died:#}");
+    }
+    // Everything died at 2 s, so the check does not wait out the rest of the hold.
+    assert!(
+        run.elapsed < Duration::from_secs(4),
+        "took {:?}",
+        run.elapsed
+    );
+}
+
+#[test]
+fn a_healthy_hold_passes_and_reports_the_server_heartbeat() {
+    let lab = TestLab::start(LabOptions {
+        ping_interval: Some(Duration::from_millis(300)),
+        ..LabOptions::default()
+    });
+    let run = run(&[
+        "check",
+        &lab.url,
+        "--hold",
+        "2s",
+        "--ping-interval",
+        "500ms",
+        "--format",
+        "json",
+        "--only",
+        "hold",
+    ]);
+    let report = run.json();
+    assert_schema_valid(&report);
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let hold = check(&report, "hold");
+    assert_eq!(hold["status"], "pass", "{hold:#}");
+    assert!(hold["failure"].is_null());
+    let summary = hold["summary"].as_str().unwrap_or("");
+    assert!(
+        summary.starts_with("3 sockets held 2s: no cut"),
+        "{summary}"
+    );
+    assert!(hold["timings"]["ws_handshake"].is_number(), "{hold:#}");
+    let heartbeat = &hold["evidence"]["server_heartbeat"];
+    assert!(ms(&heartbeat["pings"]) >= 3.0, "{heartbeat:#}");
+    assert!(
+        near(&heartbeat["interval_ms"], 300.0, 100.0),
+        "{heartbeat:#}"
+    );
+    assert_eq!(heartbeat["often_enough"], true, "{heartbeat:#}");
+    let silent = variant(hold, "silent");
+    assert!(ms(&silent["server_pings"]) >= 3.0, "{silent:#}");
+    assert!(
+        near(&silent["server_ping_interval_ms"], 300.0, 100.0),
+        "{silent:#}"
+    );
+    assert_eq!(hold["evidence"]["hold_ms"], 2000.0);
+    assert_eq!(hold["evidence"]["ping_interval_ms"], 500.0);
+    assert!(
+        run.elapsed < Duration::from_secs(4),
+        "took {:?}",
+        run.elapsed
+    );
+}
+
+#[test]
+fn without_hold_the_check_is_not_run() {
+    let run = run(&["demo", "--format", "json"]);
+    let report = run.json();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    if let Some(hold) = report["checks"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["id"] == "hold"))
+    {
+        assert_eq!(hold["status"], "skip", "{hold:#}");
+    }
+}

@@ -1,0 +1,305 @@
+//! What the browser and the network see: Origin, TLS, proxies, redirects.
+
+use crate::support::{assert_schema_valid, check, run, wsdoctor, TestLab, TestProxy};
+use wsdoctor::lab::{Fault, LabOptions, ProxyBehaviour, ProxyOptions};
+
+fn json_of(out: &std::process::Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
+#[test]
+fn a_healthy_backend_enforces_origin_on_the_session_socket() {
+    let run = run(&["demo", "--format", "json", "--only", "origin"]);
+    assert_eq!(run.code, 0);
+    let origin = check(&run.json(), "origin").clone();
+    assert_eq!(origin["status"], "pass", "{origin:#}");
+    assert_eq!(origin["evidence"]["enforced"], true);
+}
+
+#[test]
+fn a_foreign_origin_accepted_on_the_session_socket_is_a_hijacking_warning() {
+    let run = run(&["demo", "--fault", "origin-any", "--format", "json"]);
+    assert_eq!(run.code, 0, "a warning does not fail the run");
+    let report = run.json();
+    assert_eq!(report["verdict"], "warn");
+    let origin = check(&report, "origin");
+    assert_eq!(origin["status"], "warn");
+    assert!(origin["warning"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("hijacking"));
+}
+
+#[test]
+fn tls_not_yet_valid_shows_the_start_date() {
+    let run = run(&[
+        "demo",
+        "--fault",
+        "tls-not-yet-valid",
+        "--format",
+        "json",
+        "--only",
+        "tls",
+    ]);
+    assert_eq!(run.code, 1);
+    let tls = check(&run.json(), "tls").clone();
+    assert_eq!(tls["failure"]["cause"], "tls_not_yet_valid");
+    assert!(
+        tls["failure"]["hint"]
+            .as_str()
+            .unwrap()
+            .contains("not valid before"),
+        "{tls:#}"
+    );
+}
+
+#[test]
+fn a_certificate_expiring_in_three_days_warns() {
+    let run = run(&[
+        "demo",
+        "--fault",
+        "tls-expiring:3",
+        "--format",
+        "json",
+        "--only",
+        "tls",
+    ]);
+    assert_eq!(run.code, 0);
+    let report = run.json();
+    assert_schema_valid(&report);
+    let tls = check(&report, "tls");
+    assert_eq!(tls["status"], "warn");
+    assert_eq!(tls["evidence"]["tls"]["chain"][0]["days_left"], 3);
+    assert!(tls["warning"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("3 days left"));
+    for key in ["version", "cipher_suite", "alpn", "sni"] {
+        assert!(
+            tls["evidence"]["tls"][key].is_string(),
+            "TLS report has {key}"
+        );
+    }
+}
+
+#[test]
+fn tls_failures_name_the_dates_and_names_in_the_hint() {
+    let expired = run(&[
+        "demo",
+        "--fault",
+        "tls-expired",
+        "--format",
+        "json",
+        "--only",
+        "tls",
+    ]);
+    let hint = check(&expired.json(), "tls")["failure"]["hint"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(hint.contains("expired on"), "{hint}");
+    let wrong = run(&[
+        "demo",
+        "--fault",
+        "tls-wrong-name",
+        "--format",
+        "json",
+        "--only",
+        "tls",
+    ]);
+    let hint = check(&wrong.json(), "tls")["failure"]["hint"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(hint.contains("wrong-name.invalid"), "{hint}");
+}
+
+#[test]
+fn a_connect_proxy_tunnels_every_check_and_is_reported() {
+    let lab = TestLab::healthy();
+    let proxy = TestProxy::start(ProxyOptions::default());
+    let run = run(&[
+        "check",
+        &lab.url,
+        "--session",
+        "demo-session",
+        "--proxy",
+        &proxy.url,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let report = run.json();
+    assert_schema_valid(&report);
+    let tcp = check(&report, "tcp");
+    assert!(
+        tcp["summary"].as_str().unwrap().contains("through"),
+        "{tcp:#}"
+    );
+    assert!(tcp["timings"]["proxy_connect"].as_f64().unwrap() > 0.0);
+    assert!(check(&report, "target")["evidence"]["connection"]
+        .as_str()
+        .unwrap()
+        .contains("--proxy"));
+    let authority = lab.url.trim_start_matches("http://").to_string();
+    let requests = proxy.requests();
+    assert!(
+        requests.len() >= 5,
+        "every connection went through the proxy: {requests:?}"
+    );
+    assert!(requests.iter().all(|r| r.target == authority));
+}
+
+#[test]
+fn proxy_credentials_come_from_the_url_and_stay_secret() {
+    let lab = TestLab::healthy();
+    let proxy = TestProxy::start(ProxyOptions {
+        credentials: Some(("alice".into(), "pr0xy-pa55".into())),
+        ..ProxyOptions::default()
+    });
+    let with_auth = proxy.url.replacen("http://", "http://alice:pr0xy-pa55@", 1);
+    let ok = run(&[
+        "check", &lab.url, "--only", "health", "--proxy", &with_auth, "--format", "json",
+    ]);
+    assert_eq!(ok.code, 0, "{}", ok.stdout);
+    assert!(!ok.stdout.contains("pr0xy-pa55") && !ok.stderr.contains("pr0xy-pa55"));
+    let missing = run(&[
+        "check", &lab.url, "--only", "health", "--proxy", &proxy.url, "--format", "json",
+    ]);
+    assert_eq!(missing.code, 1);
+    let tcp = check(&missing.json(), "tcp").clone();
+    assert_eq!(tcp["failure"]["code"], "PROXY_ERROR");
+    assert_eq!(tcp["failure"]["cause"], "proxy_auth_required");
+}
+
+#[test]
+fn refusing_proxies_are_classified() {
+    let lab = TestLab::healthy();
+    for (status, cause) in [(403, "proxy_refused"), (502, "proxy_upstream_failed")] {
+        let proxy = TestProxy::start(ProxyOptions {
+            behaviour: ProxyBehaviour::Refuse(status),
+            ..ProxyOptions::default()
+        });
+        let run = run(&[
+            "check", &lab.url, "--only", "health", "--proxy", &proxy.url, "--format", "json",
+        ]);
+        assert_eq!(run.code, 1);
+        let tcp = check(&run.json(), "tcp").clone();
+        assert_eq!(tcp["failure"]["cause"], cause, "{tcp:#}");
+        assert!(tcp["evidence"]["status_line"]
+            .as_str()
+            .unwrap()
+            .contains(&status.to_string()));
+    }
+}
+
+#[test]
+fn proxy_variables_are_honoured_and_no_proxy_bypasses_them() {
+    let lab = TestLab::healthy();
+    let proxy = TestProxy::start(ProxyOptions::default());
+    let out = wsdoctor()
+        .env("http_proxy", &proxy.url)
+        .args([
+            "check",
+            &lab.url,
+            "--only",
+            "target,health",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let report = json_of(&out);
+    assert_eq!(report["verdict"], "pass");
+    assert!(check(&report, "target")["evidence"]["connection"]
+        .as_str()
+        .unwrap()
+        .contains("http_proxy"));
+    let seen = proxy.requests().len();
+    assert!(seen >= 1);
+    let out = wsdoctor()
+        .env("HTTP_PROXY", &proxy.url)
+        .env("NO_PROXY", "localhost,127.0.0.1")
+        .args([
+            "check",
+            &lab.url,
+            "--only",
+            "target,health",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let report = json_of(&out);
+    assert_eq!(report["verdict"], "pass");
+    assert!(check(&report, "target")["evidence"]["connection"]
+        .as_str()
+        .unwrap()
+        .contains("NO_PROXY"));
+    assert_eq!(proxy.requests().len(), seen, "NO_PROXY bypassed the proxy");
+}
+
+#[test]
+fn same_origin_redirects_are_followed_and_reported() {
+    let lab = TestLab::start(LabOptions {
+        fault: Some(Fault::HealthRedirect),
+        ..LabOptions::default()
+    });
+    let run = run(&[
+        "check",
+        &lab.url,
+        "--only",
+        "health,diagnostics",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let report = run.json();
+    let hops = check(&report, "health")["evidence"]["redirects"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(hops.len(), 1);
+    assert_eq!(hops[0]["status"], 301);
+    assert_eq!(hops[0]["followed"], true);
+    let hops = check(&report, "diagnostics")["evidence"]["redirects"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(hops[0]["status"], 302);
+}
+
+#[test]
+fn a_redirect_to_another_host_is_reported_not_followed() {
+    let lab = TestLab::start(LabOptions {
+        fault: Some(Fault::HealthRedirectOffsite),
+        ..LabOptions::default()
+    });
+    let run = run(&[
+        "check",
+        &lab.url,
+        "--only",
+        "health",
+        "--format",
+        "json",
+        "--header",
+        "Authorization: Bearer never-leaves-t0ken",
+    ]);
+    assert_eq!(run.code, 1);
+    let report = run.json();
+    let health = check(&report, "health");
+    assert_eq!(health["failure"]["code"], "HEALTH_CHECK_FAILED");
+    let hop = &health["evidence"]["redirects"][0];
+    assert_eq!(hop["followed"], false);
+    assert!(hop["location"]
+        .as_str()
+        .unwrap()
+        .contains("wsdoctor-elsewhere.invalid"));
+    assert!(!run.stdout.contains("never-leaves-t0ken"));
+}
