@@ -77,7 +77,7 @@ fn frontend_url() -> Option<String> {
 }
 
 fn usage_error(e: &ConfigError) -> i32 {
-    eprintln!("error: {e}");
+    eprintln!("error: {}", crate::redact::mask_userinfo(&e.to_string()));
     exit::USAGE
 }
 
@@ -110,6 +110,16 @@ pub fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {
 
 /// Runs the checklist for a validated configuration and writes every output; returns the status.
 pub async fn check(config: Config) -> i32 {
+    // Find out now, not after a five-minute run, that the report cannot be written.
+    if let Some(path) = &config.output.output {
+        if let Err(e) = std::fs::File::create(path) {
+            eprintln!(
+                "error: invalid value for --output: cannot write {}: {e}",
+                path.display()
+            );
+            return exit::USAGE;
+        }
+    }
     let config = Arc::new(config);
     let output = config.output.clone();
     let redactor = Redactor::new(config.secrets(), !output.show_secrets);
@@ -164,11 +174,20 @@ pub async fn check(config: Config) -> i32 {
         .and_then(Result::ok)
         .unwrap_or_default();
     let report = redactor.apply(&report);
-    write_outputs(&config, &report, recorded, color);
+    if !write_outputs(&config, &report, recorded, color) {
+        // A CI job must not go green on a report that was never written.
+        return exit::USAGE;
+    }
     exit::status(&report, interruption)
 }
 
-fn write_outputs(config: &Config, report: &Report, ndjson_events: Vec<String>, color: bool) {
+/// Writes the report where it was asked for; false when `--output` could not be written.
+fn write_outputs(
+    config: &Config,
+    report: &Report,
+    ndjson_events: Vec<String>,
+    color: bool,
+) -> bool {
     let output = &config.output;
     let human = || {
         if output.quiet {
@@ -189,8 +208,10 @@ fn write_outputs(config: &Config, report: &Report, ndjson_events: Vec<String>, c
             };
             if let Err(e) = std::fs::write(path, document) {
                 eprintln!("error: cannot write {}: {e}", path.display());
+                return false;
             }
             write_stdout(&human());
+            true
         }
         None => {
             let text = match output.format {
@@ -198,6 +219,7 @@ fn write_outputs(config: &Config, report: &Report, ndjson_events: Vec<String>, c
                 other => render::document(other, report, color),
             };
             write_stdout(&text);
+            true
         }
     }
 }
@@ -226,6 +248,21 @@ async fn watch(cmd: WatchCommand) -> i32 {
     let stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
         let _ = rx.wait_for(|stop| *stop).await;
     };
+    // --output gets every line in the chosen format; the terminal keeps the human lines.
+    let mut file = match &config.output.output {
+        Some(path) => match std::fs::File::create(path) {
+            Ok(file) => Some(file),
+            Err(e) => {
+                eprintln!(
+                    "error: invalid value for --output: cannot write {}: {e}",
+                    path.display()
+                );
+                return exit::USAGE;
+            }
+        },
+        None => None,
+    };
+    let quiet = config.output.quiet;
     let mut watcher = crate::watch::Watcher::default();
     let mut interrupted = false;
     let mut any_failed = false;
@@ -242,15 +279,26 @@ async fn watch(cmd: WatchCommand) -> i32 {
         let report = redactor.apply(&report);
         let run = watcher.observe(&report);
         any_failed |= report.verdict == crate::report::Verdict::Fail;
-        let text = match format {
-            Format::Ndjson => {
-                let mut value = serde_json::json!({"type": "watch_run", "data": run});
-                redactor.value(&mut value);
-                format!("{value}\n")
+        let ndjson = || {
+            let mut value = serde_json::json!({"type": "watch_run", "data": run});
+            redactor.value(&mut value);
+            format!("{value}\n")
+        };
+        if let Some(file) = file.as_mut() {
+            let text = match format {
+                Format::Ndjson => ndjson(),
+                _ => render::watch::run_lines(&run, false),
+            };
+            if let Err(e) = file.write_all(text.as_bytes()) {
+                eprintln!("error: writing --output: {e}");
+                return exit::USAGE;
             }
+        }
+        let text = match (format, file.is_some()) {
+            (Format::Ndjson, false) => ndjson(),
             _ => render::watch::run_lines(&run, color),
         };
-        if !write_stdout(&text) {
+        if !quiet && !write_stdout(&text) {
             break;
         }
         if cmd.runs.is_some_and(|n| run.run >= n) {
@@ -263,11 +311,19 @@ async fn watch(cmd: WatchCommand) -> i32 {
         }
     }
     let summary = watcher.summary(interrupted);
-    let text = match format {
-        Format::Ndjson => format!(
-            "{}\n",
-            serde_json::json!({"type": "watch_summary", "data": summary})
-        ),
+    let ndjson = format!(
+        "{}\n",
+        serde_json::json!({"type": "watch_summary", "data": summary})
+    );
+    if let Some(file) = file.as_mut() {
+        let text = match format {
+            Format::Ndjson => ndjson.clone(),
+            _ => render::watch::summary_lines(&summary),
+        };
+        let _ = file.write_all(text.as_bytes());
+    }
+    let text = match (format, file.is_some()) {
+        (Format::Ndjson, false) => ndjson,
         _ => render::watch::summary_lines(&summary),
     };
     write_stdout(&text);
@@ -334,13 +390,17 @@ async fn demo(cmd: DemoCommand) -> i32 {
     }
     if !config.output.quiet {
         eprintln!(
-            "demo: reference backend at {} ({}), session {:?}",
+            "demo: reference backend at {} ({}), session {}",
             lab.base_url(),
             fault
                 .as_ref()
                 .map(|f| format!("fault {f}"))
                 .unwrap_or_else(|| "healthy".to_string()),
-            DEMO_SESSION
+            if config.session.as_deref() == Some(DEMO_SESSION) {
+                DEMO_SESSION
+            } else {
+                "[REDACTED]"
+            }
         );
     }
     let status = check(config).await;

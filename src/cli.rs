@@ -178,6 +178,8 @@ pub struct CheckOptions {
         long = "header",
         short = 'H',
         value_name = "NAME: VALUE",
+        env = "WSDOCTOR_HEADER",
+        value_delimiter = '\n',
         help_heading = "Checklist"
     )]
     pub headers: Vec<String>,
@@ -284,9 +286,9 @@ pub struct CheckOptions {
     /// How long an open terminal socket must stay open when the server sends nothing.
     #[arg(long, value_name = "DURATION", default_value = "500ms", value_parser = parse_duration, env = "WSDOCTOR_SETTLE", help_heading = "Network")]
     pub settle: Duration,
-    /// Bound on the whole run; checks still running then fail with a timeout.
-    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration, env = "WSDOCTOR_DEADLINE", help_heading = "Network")]
-    pub deadline: Duration,
+    /// Bound on the whole run; checks still running then fail with a timeout [default: 5m, plus --hold].
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, env = "WSDOCTOR_DEADLINE", help_heading = "Network")]
+    pub deadline: Option<Duration>,
     /// Use ADDR for HOST:PORT instead of DNS, like curl; ADDR may list several, comma-separated (repeatable).
     #[arg(
         long,

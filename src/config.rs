@@ -278,8 +278,54 @@ impl Config {
                 "must be longer than zero",
             ));
         }
-        if options.deadline.is_zero() {
-            return Err(ConfigError::new("--deadline", "must be longer than zero"));
+        // Bounds keep every Instant and timer arithmetic far from overflow.
+        const DAY: Duration = Duration::from_secs(86_400);
+        for (argument, value) in [
+            ("--timeout", options.timeout),
+            ("--connect-timeout", options.connect_timeout),
+            ("--retry-delay", options.retry_delay),
+            ("--settle", options.settle),
+            ("--ping-interval", options.ping_interval),
+            ("--hold", options.hold.unwrap_or_default()),
+            ("--deadline", options.deadline.unwrap_or_default()),
+        ] {
+            if value > DAY {
+                return Err(ConfigError::new(argument, "must be at most 1 day"));
+            }
+        }
+        if options.ping_interval.is_zero() {
+            return Err(ConfigError::new(
+                "--ping-interval",
+                "must be longer than zero",
+            ));
+        }
+        if options.hold.is_some_and(|h| h.is_zero()) {
+            return Err(ConfigError::new("--hold", "must be longer than zero"));
+        }
+        let deadline = match options.deadline {
+            Some(d) if d.is_zero() => {
+                return Err(ConfigError::new("--deadline", "must be longer than zero"))
+            }
+            Some(d) if options.hold.is_some_and(|h| d <= h) => {
+                return Err(ConfigError::new(
+                    "--deadline",
+                    "must be longer than --hold, or the hold can never finish",
+                ))
+            }
+            Some(d) => d,
+            // The hold check needs its whole duration on top of the usual budget.
+            None => Duration::from_secs(300) + options.hold.unwrap_or_default(),
+        };
+        if let Some(pem) = &cacert_pem {
+            use rustls::pki_types::pem::PemObject;
+            let certificates = rustls::pki_types::CertificateDer::pem_slice_iter(pem)
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| {
+                    ConfigError::new("--cacert", format!("not a PEM certificate file: {e}"))
+                })?;
+            if certificates.is_empty() {
+                return Err(ConfigError::new("--cacert", "contains no PEM certificate"));
+            }
         }
         Ok(Config {
             target,
@@ -304,7 +350,7 @@ impl Config {
                 attempts: options.attempts,
                 retry_delay: options.retry_delay,
                 settle: options.settle,
-                deadline: options.deadline,
+                deadline,
                 echo_count: options.count,
                 hold: options.hold,
                 ping_interval: options.ping_interval,
@@ -375,7 +421,8 @@ impl Config {
                 secrets.push(value.into_owned());
             }
         }
-        secrets.retain(|s| s.len() >= 3);
+        // One-character values would mask every occurrence of that letter in the output.
+        secrets.retain(|s| s.len() >= 2);
         secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
         secrets.dedup();
         secrets
@@ -552,9 +599,10 @@ fn parse_origin(text: &str) -> Result<String, ConfigError> {
 
 fn parse_header(text: &str) -> Result<(String, String), ConfigError> {
     let Some((name, value)) = text.split_once(':') else {
+        // The value may be a credential: do not echo it back.
         return Err(ConfigError::new(
             "--header",
-            format!("{text:?} must look like 'Name: value'"),
+            "must look like 'Name: value' (the colon is missing)",
         ));
     };
     let name = name.trim();

@@ -75,24 +75,6 @@ impl CheckId {
             .into_iter()
             .find(|c| c.as_str().eq_ignore_ascii_case(text))
     }
-
-    /// A short human title.
-    pub fn title(self) -> &'static str {
-        match self {
-            CheckId::Target => "target URL",
-            CheckId::Dns => "DNS",
-            CheckId::Tcp => "TCP connect",
-            CheckId::Tls => "TLS",
-            CheckId::Health => "health endpoint",
-            CheckId::Diagnostics => "diagnostics endpoint",
-            CheckId::Cors => "CORS preflight",
-            CheckId::Echo => "WebSocket echo",
-            CheckId::Session => "session validation",
-            CheckId::Terminal => "terminal socket",
-            CheckId::Origin => "Origin enforcement",
-            CheckId::Hold => "hold (idle/lifetime cuts)",
-        }
-    }
 }
 
 impl fmt::Display for CheckId {
@@ -233,7 +215,13 @@ impl Plan {
             for check in &self.checks {
                 if wanted.contains(&check.id) {
                     for need in &check.needs {
-                        if let Need::Pass(dep) = need {
+                        // The session and terminal checks learn their paths from /health.
+                        let dep = match need {
+                            Need::Pass(dep) => Some(dep),
+                            Need::After(CheckId::Health) => Some(&CheckId::Health),
+                            Need::After(_) => None,
+                        };
+                        if let Some(dep) = dep {
                             // Transport checks come back even when skipped (nothing runs
                             // without them); a skipped session check stays skipped.
                             let transport =

@@ -9,6 +9,19 @@ pub const MASK: &str = "[REDACTED]";
 #[derive(Debug, Clone, Default)]
 pub struct Redactor {
     needles: Vec<String>,
+    enabled: bool,
+}
+
+/// Replaces the user-info of every URL in `text` (`scheme://user:pass@host`): credentials in a
+/// server's diagnostics (a `redis://default:secret@…`) are as secret as the user's own.
+pub fn mask_userinfo(text: &str) -> String {
+    static PATTERN: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
+    let pattern = PATTERN
+        .get_or_init(|| regex::Regex::new(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/@\s\x22']+@").ok());
+    match pattern {
+        Some(re) => re.replace_all(text, format!("${{1}}{MASK}@")).into_owned(),
+        None => text.to_string(),
+    }
 }
 
 impl Redactor {
@@ -17,6 +30,7 @@ impl Redactor {
         if !enabled {
             return Redactor::default();
         }
+        let enabled = true;
         let mut needles = Vec::new();
         for secret in secrets {
             let encoded: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
@@ -38,12 +52,15 @@ impl Redactor {
         }
         // Longest first, so a secret that contains another is masked whole.
         needles.sort_by_key(|n| std::cmp::Reverse(n.len()));
-        Redactor { needles }
+        Redactor { needles, enabled }
     }
 
-    /// Masks every secret in `text`.
+    /// Masks every secret in `text`, and the user-info of any URL in it.
     pub fn text(&self, text: &str) -> String {
-        let mut out = text.to_string();
+        if !self.enabled {
+            return text.to_string();
+        }
+        let mut out = mask_userinfo(text);
         for needle in &self.needles {
             if out.contains(needle.as_str()) {
                 out = out.replace(needle.as_str(), MASK);
@@ -54,7 +71,7 @@ impl Redactor {
 
     /// Masks every string in a JSON value, keys included.
     pub fn value(&self, value: &mut Value) {
-        if self.needles.is_empty() {
+        if !self.enabled {
             return;
         }
         match value {
@@ -76,7 +93,7 @@ impl Redactor {
     where
         T: serde::Serialize + serde::de::DeserializeOwned + Clone,
     {
-        if self.needles.is_empty() {
+        if !self.enabled {
             return item.clone();
         }
         let Ok(mut value) = serde_json::to_value(item) else {
@@ -100,6 +117,16 @@ mod tests {
         let mut v = serde_json::json!({"k": ["x s3cret id"]});
         r.value(&mut v);
         assert!(!v.to_string().contains("s3cret"));
+    }
+
+    #[test]
+    fn url_user_info_is_masked_even_when_unknown() {
+        let r = Redactor::new(vec![], true);
+        assert_eq!(
+            r.text("REDIS_URL=redis://default:pw@cache:6379"),
+            format!("REDIS_URL=redis://{MASK}@cache:6379")
+        );
+        assert_eq!(r.text("http://host/a@b"), "http://host/a@b");
     }
 
     #[test]

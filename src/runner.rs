@@ -105,7 +105,7 @@ pub async fn run(
                 CheckReport::skipped(planned.id, reason)
             } else {
                 let _ = events.send(Event::CheckStarted { id: planned.id });
-                checks::run(planned.id, &ctx).await
+                run_isolated(planned.id, ctx.clone()).await
             };
             let outcome = match report.status {
                 Status::Pass | Status::Warn => Outcome::Usable,
@@ -156,6 +156,39 @@ pub async fn run(
     report.finish();
     report.diagnosis = reasoning::conclude(&report);
     (report, interruption)
+}
+
+/// Aborts the task it holds when dropped, so an aborted run leaves no check running behind it.
+struct AbortOnDrop(tokio::task::JoinHandle<CheckReport>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Runs a check in its own task, so a panic (a bug) becomes a failed check instead of a check
+/// that silently vanished from a passing report.
+async fn run_isolated(id: CheckId, ctx: Arc<RunContext>) -> CheckReport {
+    let mut task = AbortOnDrop(tokio::spawn(async move { checks::run(id, &ctx).await }));
+    match (&mut task.0).await {
+        Ok(report) => report,
+        Err(error) => {
+            let what = if error.is_panic() {
+                "the check panicked"
+            } else {
+                "the check was cancelled"
+            };
+            let finding = classify::finding(
+                Cause::InternalError,
+                format!("{what}: wsdoctor could not finish {id}"),
+            );
+            let mut report = CheckReport::skipped(id, finding.message.clone());
+            report.status = Status::Fail;
+            report.failure = Some(finding);
+            report
+        }
+    }
 }
 
 fn unfinished(id: CheckId, why: Option<Interruption>, config: &Config) -> CheckReport {

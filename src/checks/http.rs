@@ -247,22 +247,22 @@ pub async fn health(ctx: &RunContext) -> CheckReport {
                 endpoints.len(),
                 response.total.as_secs_f64() * 1000.0
             );
-            if status_field_missing(&body) {
+            let missing: Vec<&str> = ["status", "websocket", "endpoints"]
+                .into_iter()
+                .filter(|field| body.as_ref().is_some_and(|b| b.get(field).is_none()))
+                .collect();
+            if !missing.is_empty() {
                 return check.warn(
                     summary,
                     Notice::new(
-                        format!("{path} answered 200 without a \"status\" field"),
-                        "return {\"status\":\"ok\",\"websocket\":\"available\",\"endpoints\":[…]} so tools can read it",
+                        format!("{path} answered 200 without {}", missing.join(", ")),
+                        "return {\"status\":\"ok\",\"websocket\":\"available\",\"endpoints\":[…]} so tools and people can read it",
                     ),
                 );
             }
             check.pass(summary)
         }
     }
-}
-
-fn status_field_missing(body: &Option<Value>) -> bool {
-    body.as_ref().is_some_and(|b| b.get("status").is_none())
 }
 
 /// `GET /api/diagnostics/websocket`: summarised, and cross-checked against our configuration.
@@ -303,7 +303,16 @@ pub async fn diagnostics(ctx: &RunContext) -> CheckReport {
     };
     check.evidence.remove("body_excerpt");
     let summary = summarise_diagnostics(&body);
-    check.note("diagnostics", body.clone());
+    // The body is the server's to fill: keep it whole only while it stays small.
+    let text = body.to_string();
+    if text.len() <= 4096 {
+        check.note("diagnostics", body.clone());
+    } else {
+        check.note(
+            "diagnostics_excerpt",
+            classify::body_excerpt(text.as_bytes()),
+        );
+    }
     if let Some(notice) = cross_check(ctx, &body) {
         return check.warn(summary, notice);
     }
@@ -414,7 +423,8 @@ pub async fn cors(ctx: &RunContext) -> CheckReport {
         ("access-control-request-method", "GET".to_string()),
         (
             "access-control-request-headers",
-            "content-type,authorization".to_string(),
+            "content-type,authorization,upgrade,connection,sec-websocket-key,sec-websocket-version,sec-websocket-extensions"
+                .to_string(),
         ),
     ];
     let response = match request(ctx, &mut check, Method::OPTIONS, &path, &extra, false).await {
@@ -467,6 +477,11 @@ pub async fn cors(ctx: &RunContext) -> CheckReport {
     }
     if !missing.is_empty() {
         problems.push(format!("Allow-Headers lacks {}", missing.join(", ")));
+    }
+    if max_age.is_empty() {
+        problems.push(
+            "no Access-Control-Max-Age: browsers repeat the preflight on every request".to_string(),
+        );
     }
     check.note("max_age", max_age.clone());
     let summary = format!(
@@ -543,12 +558,24 @@ pub async fn session(ctx: &RunContext) -> CheckReport {
             )),
             None,
         ),
-        _ => check.fail(
+        500..=599 => check.fail(
             Failed::new(classify::finding(
                 Cause::ServerError,
                 format!("the session endpoint answered {}", response.status_line()),
             )),
             ctx.platform().as_ref(),
+        ),
+        // 3xx, 400, 405…: the path is probably not the session endpoint; say so, and let the
+        // terminal itself decide whether the session is valid.
+        _ => check.warn(
+            format!(
+                "the session endpoint answered {}: cannot tell whether the session is valid",
+                response.status_line()
+            ),
+            Notice::new(
+                format!("{path} did not answer like a session endpoint"),
+                "check --session-path (a template such as /api/sessions/{session})",
+            ),
         ),
     }
 }

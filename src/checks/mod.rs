@@ -177,6 +177,19 @@ impl RunContext {
         };
         check.phase(self, "tcp_connect", connected.duration);
         check.note("peer", connected.peer.to_string());
+        if !connected.earlier_failures.is_empty() {
+            // The name has an address that does not work: worth seeing even when another did.
+            check.note(
+                "earlier_failures",
+                serde_json::Value::Array(
+                    connected
+                        .earlier_failures
+                        .iter()
+                        .map(|(a, f)| serde_json::json!({"address": a.to_string(), "error": f.describe()}))
+                        .collect(),
+                ),
+            );
+        }
         let Some(proxy) = &self.config.proxy else {
             return Ok(Conn::Plain(connected.stream));
         };
@@ -428,7 +441,18 @@ pub async fn run(id: CheckId, ctx: &RunContext) -> CheckReport {
 
 /// Renders a path template with the session id: `{session}`, `:sessionId` or `:id`.
 pub fn render_template(template: &str, session: &str) -> Option<String> {
-    let encoded: String = url::form_urlencoded::byte_serialize(session.as_bytes()).collect();
+    // A path segment: everything but the unreserved characters is percent-encoded (form
+    // encoding would turn a space into '+', which a path keeps literally).
+    let encoded: String = session
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
     if template.contains("{session}") {
         return Some(template.replace("{session}", &encoded));
     }
@@ -463,8 +487,8 @@ mod tests {
     #[test]
     fn templates_accept_both_styles() {
         assert_eq!(
-            render_template("/terminal/{session}", "a b").unwrap(),
-            "/terminal/a+b"
+            render_template("/terminal/{session}", "a b/c").unwrap(),
+            "/terminal/a%20b%2Fc"
         );
         assert_eq!(
             render_template("/api/sessions/:sessionId", "x").unwrap(),

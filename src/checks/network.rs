@@ -118,7 +118,12 @@ pub async fn tcp(ctx: &RunContext) -> CheckReport {
             None,
         );
     };
-    if ctx.config.all_addresses && resolution.addrs.len() > 1 && ctx.config.proxy.is_none() {
+    if ctx.config.all_addresses && ctx.config.proxy.is_some() {
+        check.note(
+            "all_addresses",
+            "ignored: through a proxy, the proxy chooses the target's address",
+        );
+    } else if ctx.config.all_addresses && resolution.addrs.len() > 1 {
         return every_address(ctx, check, &resolution.addrs).await;
     }
     match ctx.transport(&mut check).await {

@@ -324,6 +324,23 @@ pub async fn echo(ctx: &RunContext) -> CheckReport {
             if let Some(rtt) = result.round_trip {
                 check.timings.insert("echo_round_trip".into(), ms(rtt));
             }
+            let lost = check
+                .evidence
+                .get("round_trips")
+                .and_then(|s| s.get("loss_percent"))
+                .and_then(Value::as_f64)
+                .unwrap_or(0.0);
+            if lost > 0.0 {
+                return check.warn(
+                    summary,
+                    crate::report::Notice::new(
+                        format!(
+                            "{lost}% of the echo round trips got no (or a wrong) answer in time"
+                        ),
+                        "look for a proxy or server dropping or reordering frames under load",
+                    ),
+                );
+            }
             check.pass(summary)
         }
         Err(failed) => check.fail(failed, ctx.platform().as_ref()),
@@ -778,7 +795,14 @@ pub async fn origin(ctx: &RunContext) -> CheckReport {
             let mut pings = 0;
             let opened_at = Instant::now();
             let settle = ctx.config.limits.settle.min(ctx.config.limits.ws_timeout);
-            let ending = ws::next_message(&mut socket, settle, opened_at, &mut pings).await;
+            let mut ending = ws::next_message(&mut socket, settle, opened_at, &mut pings).await;
+            // An error message is the server's last word before a close: read on to the close.
+            for _ in 0..8 {
+                if !matches!(&ending, Ok(message) if is_error_message(&message.text)) {
+                    break;
+                }
+                ending = ws::next_message(&mut socket, settle, opened_at, &mut pings).await;
+            }
             let closed_on_origin = matches!(&ending, Err(Ending::Closed { code: 1008, reason }) if reason.to_ascii_lowercase().contains("origin"));
             ws::close_normally(socket, Duration::from_millis(200)).await;
             if closed_on_origin {
@@ -786,6 +810,18 @@ pub async fn origin(ctx: &RunContext) -> CheckReport {
                 return check.pass("Origin enforced: a foreign origin is closed with 1008");
             }
             check.note("enforced", false);
+            // A socket the server closes at once (an invalid session, say) gives a foreign page
+            // nothing to hijack; only one that stays open or talks does.
+            let closed_at_once = match &ending {
+                Err(Ending::Closed { code, .. }) => Some(*code),
+                Err(Ending::Abnormal(_)) => Some(1006),
+                _ => None,
+            };
+            if let Some(code) = closed_at_once {
+                return check.pass(format!(
+                    "the upgrade with a foreign Origin was accepted but the socket closed at once ({code}): nothing to hijack on {path}"
+                ));
+            }
             if authenticated || cookie_auth {
                 check.warn(
                     format!("a foreign Origin is accepted on {path}"),

@@ -140,6 +140,13 @@ pub fn dns(failure: &DnsFailure, host: &str) -> (Finding, Map<String, Value>) {
             evidence.insert("os_error".into(), json!(e));
             finding(Cause::DnsFailed, format!("resolving {host} failed: {e}"))
         }
+        DnsFailure::Timeout(_) if !has_network_route() => {
+            evidence.insert("network_route".into(), json!(false));
+            finding(
+                Cause::Offline,
+                format!("cannot resolve {host}: the resolver does not answer and this machine has no network route"),
+            )
+        }
         DnsFailure::Timeout(t) => finding(
             Cause::DnsFailed,
             format!(
@@ -313,6 +320,10 @@ pub fn http(failure: &HttpFailure) -> Finding {
         HttpFailure::Timeout(t) => finding(
             Cause::HttpTimeout,
             format!("no HTTP answer within {}", humantime::format_duration(*t)),
+        ),
+        HttpFailure::Body(e) if e.contains("length limit") => finding(
+            Cause::ServerError,
+            "the response body is larger than 1 MiB, which no health or diagnostics endpoint should send",
         ),
         HttpFailure::Body(e) => finding(Cause::HttpTimeout, format!("reading the body: {e}")),
         HttpFailure::Io(e) => finding(Cause::ConnectionReset, format!("the exchange broke: {e}")),

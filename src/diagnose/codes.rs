@@ -44,13 +44,15 @@ pub enum Code {
     CorsRejected,
     /// The HTTP CONNECT proxy refused or failed the tunnel.
     ProxyError,
+    /// wsdoctor itself failed (a bug): the check could not finish.
+    InternalError,
 }
 
 /// Every code, in the order `explain` lists them and `codes` ranks them.
 ///
 /// The ranking puts the most fundamental cause first: a machine that is offline explains everything
 /// after it, a refused upgrade explains a failed terminal.
-pub const ALL_CODES: [Code; 16] = [
+pub const ALL_CODES: [Code; 17] = [
     Code::Offline,
     Code::ProxyError,
     Code::WebsocketCreationFailed,
@@ -67,6 +69,7 @@ pub const ALL_CODES: [Code; 16] = [
     Code::MaxRetriesExceeded,
     Code::HealthCheckFailed,
     Code::CorsRejected,
+    Code::InternalError,
 ];
 
 impl Code {
@@ -89,6 +92,7 @@ impl Code {
             Code::IdleTimeout => "IDLE_TIMEOUT",
             Code::CorsRejected => "CORS_REJECTED",
             Code::ProxyError => "PROXY_ERROR",
+            Code::InternalError => "INTERNAL_ERROR",
         }
     }
 
@@ -349,6 +353,14 @@ fn explanation(code: Code) -> Explanation {
                 "add the host to NO_PROXY, or use --no-proxy, when it must be reached directly",
             ],
         },
+        Code::InternalError => Explanation {
+            meaning: "wsdoctor itself failed while running a check; nothing is known about the target from that check.",
+            signatures: &["a check ended with an internal error instead of a result"],
+            root_causes: &["a bug in wsdoctor"],
+            actions: &[
+                "rerun with --verbose and report the output with the version (wsdoctor --version)",
+            ],
+        },
         Code::CorsRejected => Explanation {
             meaning: "The CORS preflight from the frontend origin would be refused by a browser.",
             signatures: &[
@@ -460,10 +472,12 @@ pub enum Cause {
     ProxyUpstreamFailed,
     /// The proxy did not answer the CONNECT in time.
     ProxyTimeout,
+    /// The check panicked: a bug in wsdoctor.
+    InternalError,
 }
 
 /// Every cause, for `explain` and for tests that walk the vocabulary.
-pub const ALL_CAUSES: [Cause; 47] = [
+pub const ALL_CAUSES: [Cause; 48] = [
     Cause::DnsNotFound,
     Cause::DnsFailed,
     Cause::Offline,
@@ -511,6 +525,7 @@ pub const ALL_CAUSES: [Cause; 47] = [
     Cause::ProxyRefused,
     Cause::ProxyUpstreamFailed,
     Cause::ProxyTimeout,
+    Cause::InternalError,
 ];
 
 impl Cause {
@@ -545,7 +560,8 @@ impl Cause {
         )
     }
 
-    /// The generic next action for this cause; [`crate::diagnose::hints`] adds platform context.
+    /// The generic next action for this cause; [`crate::diagnose::classify::with_platform`] adds
+    /// platform context.
     pub fn hint(self) -> &'static str {
         self.info().2
     }
@@ -599,6 +615,7 @@ impl Cause {
             Cause::ProxyRefused => ("proxy_refused", C::ProxyError, "The proxy refuses this destination: ask for the host and port to be allowed, or bypass it with NO_PROXY / --no-proxy."),
             Cause::ProxyUpstreamFailed => ("proxy_upstream_failed", C::ProxyError, "The proxy could not reach the target: check the target from the proxy's network, or whether it should be reached directly (NO_PROXY)."),
             Cause::ProxyTimeout => ("proxy_timeout", C::ProxyError, "The proxy did not answer the CONNECT: check the proxy address and that it is up."),
+            Cause::InternalError => ("internal_error", C::InternalError, "This is a bug in wsdoctor, not in the deployment: please report it with the --verbose output."),
             Cause::CorsIncomplete => ("cors_incomplete", C::CorsRejected, "Allow credentials and the headers Upgrade, Connection, Sec-WebSocket-Key, Sec-WebSocket-Version, Sec-WebSocket-Extensions in the CORS configuration."),
         }
     }

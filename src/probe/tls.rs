@@ -80,8 +80,6 @@ impl ServerCertVerifier for RecordingVerifier {
 pub struct TlsClient {
     config: Arc<ClientConfig>,
     last_chain: Arc<Mutex<Vec<CertificateDer<'static>>>>,
-    /// How many roots are trusted, for the report.
-    pub roots: usize,
 }
 
 impl TlsClient {
@@ -107,7 +105,6 @@ impl TlsClient {
                 return Err("--cacert: no certificate found in the file".to_string());
             }
         }
-        let count = roots.len();
         let provider = provider();
         let inner = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
             .build()
@@ -128,7 +125,6 @@ impl TlsClient {
         Ok(TlsClient {
             config: Arc::new(config),
             last_chain,
-            roots: count,
         })
     }
 

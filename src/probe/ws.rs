@@ -97,8 +97,9 @@ pub async fn open(
             Err(OpenFailure::InvalidHandshake(e.to_string()))
         }
         Ok(Err(tungstenite::Error::Url(e))) => Err(OpenFailure::InvalidRequest(e.to_string())),
+        // The request was validated above, so a malformed HTTP message now is the server's.
         Ok(Err(tungstenite::Error::HttpFormat(e))) => {
-            Err(OpenFailure::InvalidRequest(e.to_string()))
+            Err(OpenFailure::InvalidHandshake(e.to_string()))
         }
         Ok(Err(e)) => Err(OpenFailure::Io(e.to_string())),
     }

@@ -35,7 +35,7 @@ fn duration(check: &CheckReport) -> String {
     }
 }
 
-/// One line for a check (also used by the live progress view).
+/// One line for a check.
 pub fn check_line(check: &CheckReport, color: bool) -> String {
     let summary = if check.status == Status::Skip {
         paint(&check.summary, color, |s| s.dimmed())
