@@ -94,11 +94,21 @@ fn main() {
         let mut plain = Vec::new();
         let mut doctor = Vec::new();
         for _ in 0..REPEATS {
-            let mut rtts = plain_client(&ws_url, lab.addr()).await;
+            // Both clients run as spawned tasks on the same runtime, so neither gets the
+            // main thread to itself.
+            let (url, addr) = (ws_url.clone(), lab.addr());
+            let mut rtts = tokio::spawn(async move { plain_client(&url, addr).await })
+                .await
+                .expect("plain client task");
             rtts.sort_by(f64::total_cmp);
             let mean = rtts.iter().sum::<f64>() / rtts.len() as f64;
             plain.push((percentile(&rtts, 50.0), percentile(&rtts, 99.0), mean));
-            doctor.push(wsdoctor_client(&base).await);
+            let url = base.clone();
+            doctor.push(
+                tokio::spawn(async move { wsdoctor_client(&url).await })
+                    .await
+                    .expect("wsdoctor task"),
+            );
         }
         let median_of = |v: &[(f64, f64, f64)], pick: fn(&(f64, f64, f64)) -> f64| {
             let mut xs: Vec<f64> = v.iter().map(pick).collect();

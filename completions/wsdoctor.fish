@@ -54,7 +54,7 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l connect-time
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l attempts -d 'WebSocket attempts before giving up (1 = no retry), as the web client\'s 5' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l retry-delay -d 'First retry delay; it doubles each attempt (capped at 8 s) with jitter' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l settle -d 'How long an open terminal socket must stay open when the server sends nothing' -r
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l deadline -d 'Bound on the whole run; checks still running then fail with a timeout' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l deadline -d 'Bound on the whole run; checks still running then fail with a timeout [default: 5m, plus --hold]' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l resolve -d 'Use ADDR for HOST:PORT instead of DNS, like curl; ADDR may list several, comma-separated (repeatable)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l proxy -d 'HTTP CONNECT proxy (http://[user:pass@]host:port) [default: HTTPS_PROXY / HTTP_PROXY / ALL_PROXY, honouring NO_PROXY]' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l cacert -d 'Trust the CA certificates in this PEM file too' -r -F
@@ -95,7 +95,7 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l connect-timeo
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l attempts -d 'WebSocket attempts before giving up (1 = no retry), as the web client\'s 5' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l retry-delay -d 'First retry delay; it doubles each attempt (capped at 8 s) with jitter' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l settle -d 'How long an open terminal socket must stay open when the server sends nothing' -r
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l deadline -d 'Bound on the whole run; checks still running then fail with a timeout' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l deadline -d 'Bound on the whole run; checks still running then fail with a timeout [default: 5m, plus --hold]' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l resolve -d 'Use ADDR for HOST:PORT instead of DNS, like curl; ADDR may list several, comma-separated (repeatable)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l proxy -d 'HTTP CONNECT proxy (http://[user:pass@]host:port) [default: HTTPS_PROXY / HTTP_PROXY / ALL_PROXY, honouring NO_PROXY]' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l cacert -d 'Trust the CA certificates in this PEM file too' -r -F
@@ -138,7 +138,7 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l connect-time
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l attempts -d 'WebSocket attempts before giving up (1 = no retry), as the web client\'s 5' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l retry-delay -d 'First retry delay; it doubles each attempt (capped at 8 s) with jitter' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l settle -d 'How long an open terminal socket must stay open when the server sends nothing' -r
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l deadline -d 'Bound on the whole run; checks still running then fail with a timeout' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l deadline -d 'Bound on the whole run; checks still running then fail with a timeout [default: 5m, plus --hold]' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l resolve -d 'Use ADDR for HOST:PORT instead of DNS, like curl; ADDR may list several, comma-separated (repeatable)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l proxy -d 'HTTP CONNECT proxy (http://[user:pass@]host:port) [default: HTTPS_PROXY / HTTP_PROXY / ALL_PROXY, honouring NO_PROXY]' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l cacert -d 'Trust the CA certificates in this PEM file too' -r -F

@@ -404,6 +404,14 @@ fn bad_input_is_exit_2_naming_the_argument() {
             "--cacert",
         ),
         (vec!["explain", "NOT_A_CODE"], "<CODE>"),
+        (
+            vec!["check", "http://h", "--timeout", "18446744073709551615s"],
+            "--timeout",
+        ),
+        (
+            vec!["check", "http://h", "--hold", "10s", "--deadline", "5s"],
+            "--deadline",
+        ),
     ] {
         let run = run(&args);
         assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
@@ -414,6 +422,48 @@ fn bad_input_is_exit_2_naming_the_argument() {
         );
         assert!(run.stdout.is_empty(), "{args:?} printed to stdout");
     }
+}
+
+#[test]
+fn an_unusable_cacert_is_a_usage_error() {
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), "not a certificate").unwrap();
+    let run = run(&[
+        "check",
+        "https://127.0.0.1:1",
+        "--cacert",
+        file.path().to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("--cacert"), "{}", run.stderr);
+}
+
+#[test]
+fn tls_to_a_plain_http_port_is_a_handshake_failure() {
+    let lab = TestLab::healthy();
+    let url = lab.url.replacen("http://", "https://", 1);
+    let run = run(&["check", &url, "--only", "tls", "--format", "json"]);
+    assert_eq!(run.code, 1);
+    let tls = check(&run.json(), "tls").clone();
+    assert_eq!(tls["failure"]["code"], "TLS_ERROR");
+    assert_eq!(tls["failure"]["cause"], "tls_handshake", "{tls:#}");
+}
+
+#[test]
+fn only_session_still_learns_the_path_from_health() {
+    let lab = TestLab::healthy();
+    let run = run(&[
+        "check",
+        &lab.url,
+        "--session",
+        "demo-session",
+        "--only",
+        "session",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0);
+    assert_eq!(check(&run.json(), "session")["status"], "pass");
 }
 
 #[test]

@@ -169,10 +169,10 @@ fn without_hold_the_check_is_not_run() {
     let run = run(&["demo", "--format", "json"]);
     let report = run.json();
     assert_eq!(run.code, 0, "{}", run.stderr);
-    if let Some(hold) = report["checks"]
-        .as_array()
-        .and_then(|c| c.iter().find(|c| c["id"] == "hold"))
-    {
-        assert_eq!(hold["status"], "skip", "{hold:#}");
-    }
+    let hold = crate::support::check(&report, "hold");
+    assert_eq!(hold["status"], "skip", "{hold:#}");
+    assert!(
+        hold["summary"].as_str().unwrap().contains("--hold"),
+        "{hold:#}"
+    );
 }

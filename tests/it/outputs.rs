@@ -99,7 +99,10 @@ fn secrets_never_reach_any_output() {
         ..LabOptions::default()
     });
     let dir = tempfile::tempdir().unwrap();
-    let target = format!("{}/?token=t0ken-in-url", lab.url);
+    let target = format!(
+        "{}/?token=t0ken-in-url",
+        lab.url.replacen("http://", "http://us3r:pa55w0rd@", 1)
+    );
     for format in ["human", "json", "ndjson", "junit"] {
         let file = dir.path().join(format!("out.{format}"));
         let out = wsdoctor()
@@ -131,6 +134,8 @@ fn secrets_never_reach_any_output() {
             "b3arer-tok3n",
             "c00kie-val",
             "t0ken-in-url",
+            "pa55w0rd",
+            "us3r",
         ] {
             assert!(!everything.contains(secret), "{format} leaked {secret}");
         }
@@ -188,13 +193,97 @@ fn sigint_writes_the_partial_report_and_exits_130() {
 
 #[test]
 fn a_closed_pipe_ends_quietly() {
-    let out = std::process::Command::new("sh")
+    // NDJSON of a 20 000-round-trip echo is far more than a pipe buffer, so the write after
+    // `head` exits really hits EPIPE.
+    let script = format!(
+        "{} demo --format ndjson --verbose --count 3000 --attempts 1 2>/tmp/wsdoctor-pipe-stderr | head -c 100 >/dev/null; echo ${{PIPESTATUS[0]}}",
+        assert_cmd::cargo::cargo_bin("wsdoctor").display()
+    );
+    let out = std::process::Command::new("bash")
         .arg("-c")
-        .arg(format!(
-            "{} explain | head -c 10 >/dev/null; echo ${{PIPESTATUS:-0}}",
-            assert_cmd::cargo::cargo_bin("wsdoctor").display()
-        ))
+        .arg(script)
         .output()
         .unwrap();
-    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+    let status = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let stderr = std::fs::read_to_string("/tmp/wsdoctor-pipe-stderr").unwrap_or_default();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(status == "0" || status == "1", "exit status {status}");
+}
+
+#[test]
+fn no_color_and_ci_turn_colour_off_on_a_terminal() {
+    // A real terminal is needed for `auto` to colour at all; script(1) gives the binary a pty.
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("SKIPPED colour test: script(1) is not installed");
+        return;
+    }
+    let binary = assert_cmd::cargo::cargo_bin("wsdoctor");
+    let run_in_pty = |env: &[(&str, &str)]| {
+        let mut cmd = std::process::Command::new("script");
+        cmd.args([
+            "-qec",
+            &format!("{} demo --only health", binary.display()),
+            "/dev/null",
+        ]);
+        cmd.env_remove("NO_COLOR").env_remove("CI");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        String::from_utf8_lossy(&cmd.output().unwrap().stdout).into_owned()
+    };
+    assert!(
+        run_in_pty(&[("TERM", "xterm")]).contains('\u{1b}'),
+        "a terminal gets colour"
+    );
+    assert!(
+        !run_in_pty(&[("TERM", "xterm"), ("NO_COLOR", "1")]).contains("\u{1b}[3"),
+        "NO_COLOR"
+    );
+    assert!(
+        !run_in_pty(&[("TERM", "xterm"), ("CI", "true")]).contains("\u{1b}[3"),
+        "CI"
+    );
+}
+
+#[test]
+fn an_unwritable_output_is_a_usage_error_before_the_run() {
+    let run = run(&[
+        "demo",
+        "--format",
+        "junit",
+        "--output",
+        "/nonexistent-dir/report.xml",
+    ]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("--output"));
+}
+
+#[test]
+fn watch_stops_on_sigint_with_a_summary() {
+    let lab = TestLab::healthy();
+    let binary = assert_cmd::cargo::cargo_bin("wsdoctor");
+    let child = std::process::Command::new(binary)
+        .args(["watch", &lab.url, "--interval", "100ms", "--only", "echo"])
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(600));
+    std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("(interrupted)"), "{stdout}");
+    assert!(
+        stdout.lines().filter(|l| l.contains(" run ")).count() >= 2,
+        "{stdout}"
+    );
 }
