@@ -4,13 +4,12 @@
 //! Ping frames, one sending application messages. Which of them die, and when, is read by
 //! [`crate::diagnose::hold`]; this file only opens them, keeps them and records what happened.
 
-use super::websocket::upgrade_headers;
 use super::{CheckRun, Failed, RunContext};
 use crate::config::TargetKind;
-use crate::diagnose::classify::{self, UpgradeContext};
+use crate::diagnose::classify;
 use crate::diagnose::hold::{self as reading, ClosedBy, Death, Held, Variant};
 use crate::plan::CheckId;
-use crate::probe::ws::{self, Ending, OpenFailure, Socket};
+use crate::probe::ws::{self, Ending, Socket};
 use crate::report::{ms, CheckReport};
 use bytes::Bytes;
 use futures_util::{SinkExt, StreamExt};
@@ -162,45 +161,8 @@ async fn open(
     url: &str,
     path: &str,
 ) -> Result<(Socket, Instant), Failed> {
-    let conn = ctx.dial(check, false).await?;
-    let headers = upgrade_headers(ctx, true);
-    match ws::open(conn, url, &headers, ctx.config.limits.ws_timeout).await {
-        Ok(opened) => {
-            check.phase(ctx, "ws_handshake", opened.handshake);
-            ctx.saw_headers(&opened.headers);
-            Ok((opened.socket, Instant::now()))
-        }
-        Err(OpenFailure::Rejected {
-            status,
-            headers,
-            body,
-        }) => {
-            ctx.saw_headers(&headers);
-            let mut evidence = Map::new();
-            let status_line = format!(
-                "HTTP/1.1 {} {}",
-                status.as_u16(),
-                status.canonical_reason().unwrap_or("")
-            );
-            classify::response_evidence(
-                &mut evidence,
-                status_line.trim_end().to_string(),
-                &headers,
-                &body,
-            );
-            let health = ctx.health.get().cloned().unwrap_or_default();
-            let upgrade = UpgradeContext {
-                host: ctx.config.host(),
-                path: path.to_string(),
-                health_ok: health.ok,
-                health_via_envoy: health.via_envoy,
-                ..UpgradeContext::default()
-            };
-            let finding = classify::upgrade_refused(status, &headers, &body, &upgrade);
-            Err(Failed::with_evidence(finding, evidence))
-        }
-        Err(failure) => Err(Failed::new(classify::open_failure(&failure, path))),
-    }
+    let opened = super::websocket::open_diagnosed(ctx, check, url, path).await?;
+    Ok((opened.socket, Instant::now()))
 }
 
 /// How a read or write error ended the socket.

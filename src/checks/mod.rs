@@ -212,6 +212,7 @@ impl RunContext {
         }
     }
 
+    /// The target's host as it appears in a URL or `Host` header (IPv6 in brackets).
     fn host_for_authority(&self) -> String {
         match self.config.target.host() {
             Some(url::Host::Ipv6(addr)) => format!("[{addr}]"),
@@ -277,11 +278,7 @@ impl RunContext {
             "https" | "wss" => "wss",
             _ => "ws",
         };
-        let host = match target.host() {
-            Some(url::Host::Ipv6(addr)) => format!("[{addr}]"),
-            Some(host) => host.to_string(),
-            None => String::new(),
-        };
+        let host = self.host_for_authority();
         match target.port() {
             Some(port) => format!("{scheme}://{host}:{port}"),
             None => format!("{scheme}://{host}"),
@@ -290,13 +287,8 @@ impl RunContext {
 
     /// The `Host` header value.
     pub fn host_header(&self) -> String {
-        let target = &self.config.target;
-        let host = match target.host() {
-            Some(url::Host::Ipv6(addr)) => format!("[{addr}]"),
-            Some(host) => host.to_string(),
-            None => String::new(),
-        };
-        match target.port() {
+        let host = self.host_for_authority();
+        match self.config.target.port() {
             Some(port) => format!("{host}:{port}"),
             None => host,
         }

@@ -192,14 +192,9 @@ async fn open_socket(
         }) => {
             ctx.saw_headers(&headers);
             let mut evidence = serde_json::Map::new();
-            let status_line = format!(
-                "HTTP/1.1 {} {}",
-                status.as_u16(),
-                status.canonical_reason().unwrap_or("")
-            );
             classify::response_evidence(
                 &mut evidence,
-                status_line.trim_end().to_string(),
+                classify::status_line(status),
                 &headers,
                 &body,
             );
@@ -229,6 +224,19 @@ async fn open_socket(
         }
         Err(failure) => Err(Failed::new(classify::open_failure(&failure, path)).into()),
     }
+}
+
+/// Opens a socket like [`open_socket`] for checks that do not retry: the refusal is diagnosed
+/// with everything the run knows (health, Origin probe, App Runner).
+pub(crate) async fn open_diagnosed(
+    ctx: &RunContext,
+    check: &mut CheckRun,
+    url: &str,
+    path: &str,
+) -> Result<Opened, Failed> {
+    open_socket(ctx, check, url, path)
+        .await
+        .map_err(|failure| failure.failed)
 }
 
 /// Whether the application advertises `path` (in `/health`'s endpoints).

@@ -86,6 +86,17 @@ pub fn body_excerpt(body: &[u8]) -> String {
     excerpt
 }
 
+/// `HTTP/1.1 403 Forbidden` for a status the probes only know by code.
+pub fn status_line(status: StatusCode) -> String {
+    format!(
+        "HTTP/1.1 {} {}",
+        status.as_u16(),
+        status.canonical_reason().unwrap_or("")
+    )
+    .trim_end()
+    .to_string()
+}
+
 /// Evidence for an HTTP answer.
 pub fn response_evidence(
     evidence: &mut Map<String, Value>,
@@ -275,17 +286,7 @@ pub fn tunnel(
             headers,
             body,
         } => {
-            let status_line = format!(
-                "HTTP/1.1 {} {}",
-                status.as_u16(),
-                status.canonical_reason().unwrap_or("")
-            );
-            response_evidence(
-                &mut evidence,
-                status_line.trim_end().to_string(),
-                headers,
-                body,
-            );
+            response_evidence(&mut evidence, status_line(*status), headers, body);
             let cause = match status.as_u16() {
                 407 => Cause::ProxyAuthRequired,
                 502..=504 => Cause::ProxyUpstreamFailed,
