@@ -140,7 +140,6 @@ pub async fn check(config: Config) -> i32 {
             progress::ProgressOptions {
                 spinners,
                 verbose: output.verbose,
-                color,
             },
             consumer_redactor.clone(),
         );

@@ -105,7 +105,9 @@ pub async fn run(
                 CheckReport::skipped(planned.id, reason)
             } else {
                 let _ = events.send(Event::CheckStarted { id: planned.id });
-                run_isolated(planned.id, ctx.clone()).await
+                let ctx = ctx.clone();
+                let id = planned.id;
+                run_isolated(id, async move { checks::run(id, &ctx).await }).await
             };
             let outcome = match report.status {
                 Status::Pass | Status::Warn => Outcome::Usable,
@@ -169,8 +171,11 @@ impl Drop for AbortOnDrop {
 
 /// Runs a check in its own task, so a panic (a bug) becomes a failed check instead of a check
 /// that silently vanished from a passing report.
-async fn run_isolated(id: CheckId, ctx: Arc<RunContext>) -> CheckReport {
-    let mut task = AbortOnDrop(tokio::spawn(async move { checks::run(id, &ctx).await }));
+async fn run_isolated(
+    id: CheckId,
+    check: impl Future<Output = CheckReport> + Send + 'static,
+) -> CheckReport {
+    let mut task = AbortOnDrop(tokio::spawn(check));
     match (&mut task.0).await {
         Ok(report) => report,
         Err(error) => {
@@ -208,5 +213,32 @@ fn unfinished(id: CheckId, why: Option<Interruption>, config: &Config) -> CheckR
             report
         }
         _ => CheckReport::skipped(id, "interrupted before it finished"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnose::codes::Code;
+
+    #[tokio::test]
+    async fn a_panicking_check_fails_with_internal_error() {
+        let report = run_isolated(CheckId::Echo, async {
+            panic!("a bug");
+        })
+        .await;
+        assert_eq!(report.status, Status::Fail);
+        let failure = report.failure.expect("a finding");
+        assert_eq!(failure.code, Code::InternalError);
+        assert!(failure.message.contains("panicked"));
+    }
+
+    #[tokio::test]
+    async fn a_finished_check_is_passed_through() {
+        let report = run_isolated(CheckId::Dns, async {
+            CheckReport::skipped(CheckId::Dns, "x")
+        })
+        .await;
+        assert_eq!(report.status, Status::Skip);
     }
 }

@@ -5,7 +5,6 @@
 //! [`crate::diagnose::hold`]; this file only opens them, keeps them and records what happened.
 
 use super::{CheckRun, Failed, RunContext};
-use crate::config::TargetKind;
 use crate::diagnose::classify;
 use crate::diagnose::hold::{self as reading, ClosedBy, Death, Held, Variant};
 use crate::plan::CheckId;
@@ -29,16 +28,7 @@ pub async fn hold(ctx: &RunContext) -> CheckReport {
     };
     let interval = ctx.config.limits.ping_interval;
     let mut check = CheckRun::start(CheckId::Hold);
-    let (url, path) = match ctx.config.kind {
-        TargetKind::WebSocket => (
-            ctx.config.target.to_string(),
-            ctx.config.target.path().to_string(),
-        ),
-        TargetKind::Http => {
-            let path = format!("{}{}", ctx.base_path(), ctx.config.paths.echo);
-            (format!("{}{}", ctx.ws_base(), path), path)
-        }
-    };
+    let (url, path) = ctx.echo_socket();
     check.note("url", url.clone());
     check.note("hold_ms", ms(hold));
     check.note("ping_interval_ms", ms(interval));
@@ -165,33 +155,16 @@ async fn open(
     Ok((opened.socket, Instant::now()))
 }
 
-/// How a read or write error ended the socket.
+/// How a read or write error ended the socket: the probe's reading of it, plus who ended it.
 fn death_from_error(error: tungstenite::Error) -> Death {
-    use tungstenite::error::ProtocolError;
-    match error {
-        tungstenite::Error::Io(io)
-            if matches!(
-                io.kind(),
-                std::io::ErrorKind::ConnectionReset
-                    | std::io::ErrorKind::ConnectionAborted
-                    | std::io::ErrorKind::BrokenPipe
-            ) =>
-        {
-            Death {
-                ending: Ending::Abnormal(io.to_string()),
-                closed_by: ClosedBy::ConnectionReset,
-            }
-        }
-        tungstenite::Error::Protocol(ProtocolError::ResetWithoutClosingHandshake)
-        | tungstenite::Error::ConnectionClosed
-        | tungstenite::Error::AlreadyClosed => Death {
-            ending: Ending::Abnormal("the connection ended without a close frame".into()),
-            closed_by: ClosedBy::Eof,
-        },
-        other => Death {
-            ending: Ending::Abnormal(other.to_string()),
-            closed_by: ClosedBy::Eof,
-        },
+    let closed_by = if ws::is_reset(&error) {
+        ClosedBy::ConnectionReset
+    } else {
+        ClosedBy::Eof
+    };
+    Death {
+        ending: ws::error_ending(error),
+        closed_by,
     }
 }
 

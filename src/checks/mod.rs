@@ -294,6 +294,21 @@ impl RunContext {
         }
     }
 
+    /// The echo socket's URL and path: the target itself for a ws(s) target, else the echo path
+    /// under the base URL. The echo, hold and origin checks all open this one.
+    pub fn echo_socket(&self) -> (String, String) {
+        match self.config.kind {
+            crate::config::TargetKind::WebSocket => (
+                self.config.target.to_string(),
+                self.config.target.path().to_string(),
+            ),
+            crate::config::TargetKind::Http => {
+                let path = format!("{}{}", self.base_path(), self.config.paths.echo);
+                (format!("{}{}", self.ws_base(), path), path)
+            }
+        }
+    }
+
     /// The target's path prefix (a base URL may live under a path), without a trailing slash.
     pub fn base_path(&self) -> String {
         if self.config.kind == crate::config::TargetKind::WebSocket {

@@ -303,16 +303,7 @@ fn validate_socket_url(url: &str) -> Result<(), Failed> {
 /// The echo check: send JSON, expect it back as `{"type":"echo","received":…}`.
 pub async fn echo(ctx: &RunContext) -> CheckReport {
     let mut check = CheckRun::start(CheckId::Echo);
-    let (url, path) = match ctx.config.kind {
-        TargetKind::WebSocket => (
-            ctx.config.target.to_string(),
-            ctx.config.target.path().to_string(),
-        ),
-        TargetKind::Http => {
-            let path = format!("{}{}", ctx.base_path(), ctx.config.paths.echo);
-            (format!("{}{}", ctx.ws_base(), path), path)
-        }
-    };
+    let (url, path) = ctx.echo_socket();
     check.note("url", url.clone());
     if let Err(failed) = validate_socket_url(&url) {
         return check.fail(failed, None);
@@ -767,23 +758,18 @@ pub async fn origin(ctx: &RunContext) -> CheckReport {
         render_template(&terminal_template(ctx), session)
             .map(|p| format!("{}{}", ctx.base_path(), p))
     });
-    let (path, authenticated) = match (&authenticated_path, ctx.config.kind) {
-        (Some(path), TargetKind::Http) => (path.clone(), true),
-        (_, TargetKind::WebSocket) => (ctx.config.target.path().to_string(), false),
-        (None, TargetKind::Http) => (
-            format!("{}{}", ctx.base_path(), ctx.config.paths.echo),
-            false,
-        ),
+    let (url, path, authenticated) = match (authenticated_path, ctx.config.kind) {
+        (Some(path), TargetKind::Http) => (format!("{}{}", ctx.ws_base(), path), path, true),
+        _ => {
+            let (url, path) = ctx.echo_socket();
+            (url, path, false)
+        }
     };
     let cookie_auth = ctx
         .config
         .headers
         .iter()
         .any(|(name, _)| name.eq_ignore_ascii_case("cookie"));
-    let url = match ctx.config.kind {
-        TargetKind::WebSocket => ctx.config.target.to_string(),
-        TargetKind::Http => format!("{}{}", ctx.ws_base(), path),
-    };
     if validate_socket_url(&url).is_err() {
         return CheckReport::skipped(CheckId::Origin, "the socket URL is unusable (see above)");
     }

@@ -184,10 +184,22 @@ fn close_ending(frame: Option<CloseFrame>) -> Ending {
     }
 }
 
-fn error_ending(e: tungstenite::Error) -> Ending {
+/// Whether an error is the peer resetting (or aborting) the TCP connection, rather than an
+/// orderly end of stream.
+pub fn is_reset(e: &tungstenite::Error) -> bool {
+    matches!(e, tungstenite::Error::Io(io) if matches!(
+        io.kind(),
+        std::io::ErrorKind::ConnectionReset
+            | std::io::ErrorKind::ConnectionAborted
+            | std::io::ErrorKind::BrokenPipe
+    ))
+}
+
+/// How a read or write error ended the socket: always without a close frame (1006).
+pub fn error_ending(e: tungstenite::Error) -> Ending {
     match e {
         tungstenite::Error::ConnectionClosed | tungstenite::Error::AlreadyClosed => {
-            Ending::Abnormal("the connection closed".into())
+            Ending::Abnormal("the connection ended without a close frame".into())
         }
         tungstenite::Error::Protocol(
             tungstenite::error::ProtocolError::ResetWithoutClosingHandshake,

@@ -16,8 +16,6 @@ pub struct ProgressOptions {
     pub spinners: bool,
     /// Connection log lines.
     pub verbose: bool,
-    /// Colour.
-    pub color: bool,
 }
 
 /// Consumes events and draws them on stderr.
