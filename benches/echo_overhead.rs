@@ -5,10 +5,10 @@
 use futures_util::{SinkExt, StreamExt};
 use std::time::{Duration, Instant};
 use tokio_tungstenite::tungstenite::Message;
-use wsdoctor::cli::{Cli, Command};
-use wsdoctor::config::{Config, Environment};
-use wsdoctor::lab::{Lab, LabOptions};
-use wsdoctor::plan::{CheckId, Plan};
+use wsdoctor_core::model::evidence::Detail;
+use wsdoctor_core::model::CheckId;
+use wsdoctor_core::{Plan, Redactor, Settings, Target};
+use wsdoctor_lab::{Lab, LabOptions};
 
 const ROUND_TRIPS: usize = 1000;
 const REPEATS: usize = 5;
@@ -43,34 +43,30 @@ async fn plain_client(url: &str, addr: std::net::SocketAddr) -> Vec<f64> {
     rtts
 }
 
-/// wsdoctor's echo check with `--count`, through the library's runner.
+/// wsdoctor's echo check with `--count`, through the core's runner with settings built directly.
 async fn wsdoctor_client(url: &str) -> (f64, f64, f64) {
-    use clap::Parser;
-    let cli = Cli::parse_from([
-        "wsdoctor",
-        "check",
-        url,
-        "--only",
-        "echo",
-        "--count",
-        &ROUND_TRIPS.to_string(),
-    ]);
-    let Command::Check(cmd) = cli.command else {
-        unreachable!()
-    };
-    let config = std::sync::Arc::new(
-        Config::from_options(&cmd.target, &cmd.options, &Environment::default()).expect("config"),
-    );
-    let plan = Plan::for_config(&config);
+    let mut settings = Settings::new(Target::parse(url).expect("a target"));
+    settings.only = vec![CheckId::Echo];
+    settings.limits.echo_count = ROUND_TRIPS as u32;
+    let settings = std::sync::Arc::new(settings);
+    let plan = Plan::for_settings(&settings);
     let (events, _rx) = tokio::sync::mpsc::unbounded_channel();
-    let (report, _) = wsdoctor::runner::run(config, plan, events, std::future::pending()).await;
-    let echo = report.check(CheckId::Echo).expect("echo ran");
-    let stats = &echo.evidence["round_trips"];
-    (
-        stats["median_ms"].as_f64().unwrap_or(0.0),
-        stats["p99_ms"].as_f64().unwrap_or(0.0),
-        stats["mean_ms"].as_f64().unwrap_or(0.0),
+    let (report, _) = wsdoctor_core::run(
+        settings,
+        plan,
+        Redactor::default(),
+        events,
+        std::future::pending(),
     )
+    .await;
+    let echo = report.check(CheckId::Echo).expect("echo ran");
+    match &echo.evidence.detail {
+        Some(Detail::Echo(detail)) => {
+            let stats = detail.round_trips.as_ref().expect("statistics");
+            (stats.median_ms, stats.p99_ms, stats.mean_ms)
+        }
+        _ => panic!("the echo check reported no statistics: {}", echo.summary),
+    }
 }
 
 fn main() {

@@ -36,7 +36,7 @@ complete -c wsdoctor -n "__fish_wsdoctor_needs_command" -f -a "man" -d 'Print th
 complete -c wsdoctor -n "__fish_wsdoctor_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l session -d 'Session id for the session and terminal checks (redacted in output)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l origin -d 'The frontend\'s origin, sent as Origin on upgrades and CORS requests [default: $FRONTEND_URL]' -r
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -s H -l header -d 'An extra request header \'Name: value\' (repeatable; in WSDOCTOR_HEADER, one per line)' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -s H -l header -d 'An extra request header \'Name: value\' (repeatable) [env: WSDOCTOR_HEADER, one header per line]' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l send -d 'A message to send on the terminal socket once it is open' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l expect -d 'A regular expression a terminal message must match (after --send) for the check to pass' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l count -d 'Echo round trips on one socket, for latency statistics (min/median/p90/p99/max, loss, jitter)' -r
@@ -77,7 +77,7 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -s V -l version
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l fault -d 'Make the embedded backend misbehave this way (see `wsdoctor lab --list-faults`)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l session -d 'Session id for the session and terminal checks (redacted in output)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l origin -d 'The frontend\'s origin, sent as Origin on upgrades and CORS requests [default: $FRONTEND_URL]' -r
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -s H -l header -d 'An extra request header \'Name: value\' (repeatable; in WSDOCTOR_HEADER, one per line)' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -s H -l header -d 'An extra request header \'Name: value\' (repeatable) [env: WSDOCTOR_HEADER, one header per line]' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l send -d 'A message to send on the terminal socket once it is open' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l expect -d 'A regular expression a terminal message must match (after --send) for the check to pass' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l count -d 'Echo round trips on one socket, for latency statistics (min/median/p90/p99/max, loss, jitter)' -r
@@ -120,7 +120,7 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l interval -d 
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l runs -d 'Stop after this many runs (default: until Ctrl-C)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l session -d 'Session id for the session and terminal checks (redacted in output)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l origin -d 'The frontend\'s origin, sent as Origin on upgrades and CORS requests [default: $FRONTEND_URL]' -r
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -s H -l header -d 'An extra request header \'Name: value\' (repeatable; in WSDOCTOR_HEADER, one per line)' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -s H -l header -d 'An extra request header \'Name: value\' (repeatable) [env: WSDOCTOR_HEADER, one header per line]' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l send -d 'A message to send on the terminal socket once it is open' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l expect -d 'A regular expression a terminal message must match (after --send) for the check to pass' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l count -d 'Echo round trips on one socket, for latency statistics (min/median/p90/p99/max, loss, jitter)' -r

@@ -1,6 +1,7 @@
 //! The command line, defined once: parsing, `--help`, completions and the man page all come from here.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+#[cfg(feature = "lab")]
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -9,22 +10,24 @@ use std::time::Duration;
 /// deployment and names why a socket fails.
 #[derive(Debug, Parser)]
 #[command(name = "wsdoctor", version, about, long_about = None, propagate_version = true)]
-pub struct Cli {
+pub(crate) struct Cli {
     /// What to do.
     #[command(subcommand)]
-    pub command: Command,
+    pub(crate) command: Command,
 }
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Run the checklist against a deployment (http(s) base URL or a ws(s) socket URL).
     Check(CheckCommand),
     /// Start the reference backend on loopback and check it: the zero-setup first run.
+    #[cfg(feature = "lab")]
     Demo(DemoCommand),
     /// Repeat the checklist every interval: a line a run, a line whenever a check changes state.
     Watch(WatchCommand),
     /// Run the reference backend (with an optional fault) for reproductions and tests.
+    #[cfg(feature = "lab")]
     Lab(LabCommand),
     /// Explain a failure code: what it means, how it looks on the wire, what to do.
     Explain(ExplainCommand),
@@ -40,99 +43,110 @@ pub enum Command {
 
 /// `wsdoctor check`.
 #[derive(Debug, Args)]
-pub struct CheckCommand {
+pub(crate) struct CheckCommand {
     /// The deployment: an http(s) base URL (full checklist) or a ws(s) socket URL (endpoint checks).
     #[arg(value_name = "TARGET", env = "WSDOCTOR_TARGET")]
-    pub target: String,
+    pub(crate) target: String,
     /// The checklist options.
     #[command(flatten)]
-    pub options: CheckOptions,
+    pub(crate) options: CheckOptions,
+    /// How the report is shown.
+    #[command(flatten)]
+    pub(crate) output: OutputOptions,
 }
 
 /// `wsdoctor watch`.
 #[derive(Debug, Args)]
-pub struct WatchCommand {
+pub(crate) struct WatchCommand {
     /// The deployment, as for `check`.
     #[arg(value_name = "TARGET", env = "WSDOCTOR_TARGET")]
-    pub target: String,
+    pub(crate) target: String,
     /// Time between the starts of two runs.
     #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration, env = "WSDOCTOR_INTERVAL")]
-    pub interval: Duration,
+    pub(crate) interval: Duration,
     /// Stop after this many runs (default: until Ctrl-C).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
-    pub runs: Option<u32>,
+    pub(crate) runs: Option<u32>,
     /// The checklist options (--format human or ndjson).
     #[command(flatten)]
-    pub options: CheckOptions,
+    pub(crate) options: CheckOptions,
+    /// How the report is shown.
+    #[command(flatten)]
+    pub(crate) output: OutputOptions,
 }
 
 /// `wsdoctor demo`.
+#[cfg(feature = "lab")]
 #[derive(Debug, Args)]
-pub struct DemoCommand {
+pub(crate) struct DemoCommand {
     /// Make the embedded backend misbehave this way (see `wsdoctor lab --list-faults`).
     #[arg(long, value_name = "NAME")]
-    pub fault: Option<String>,
+    pub(crate) fault: Option<String>,
     /// Serve the embedded backend over TLS with a certificate from a throwaway CA.
     #[arg(long)]
-    pub tls: bool,
+    pub(crate) tls: bool,
     /// The checklist options.
     #[command(flatten)]
-    pub options: CheckOptions,
+    pub(crate) options: CheckOptions,
+    /// How the report is shown.
+    #[command(flatten)]
+    pub(crate) output: OutputOptions,
 }
 
 /// `wsdoctor lab`.
+#[cfg(feature = "lab")]
 #[derive(Debug, Args)]
-pub struct LabCommand {
+pub(crate) struct LabCommand {
     /// Make the backend misbehave this way (see --list-faults).
     #[arg(long, value_name = "NAME")]
-    pub fault: Option<String>,
+    pub(crate) fault: Option<String>,
     /// The address to listen on; loopback by default.
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:0")]
-    pub listen: SocketAddr,
+    pub(crate) listen: SocketAddr,
     /// Serve https/wss with a certificate from a throwaway CA.
     #[arg(long)]
-    pub tls: bool,
+    pub(crate) tls: bool,
     /// Write the throwaway CA's certificate (PEM) here, for `check --cacert`.
     #[arg(long, value_name = "FILE")]
-    pub ca_out: Option<PathBuf>,
+    pub(crate) ca_out: Option<PathBuf>,
     /// A valid session id (repeatable); `POST /api/sessions` creates more.
-    #[arg(long = "session", value_name = "ID", default_value = "demo-session")]
-    pub sessions: Vec<String>,
+    #[arg(long = "session", value_name = "ID", default_value = wsdoctor_lab::DEFAULT_SESSION)]
+    pub(crate) sessions: Vec<String>,
     /// An origin allowed by CORS and the Origin check (repeatable).
     #[arg(
         long = "allow-origin",
         value_name = "ORIGIN",
-        default_value = "http://localhost:3000"
+        default_value = wsdoctor_lab::DEFAULT_ORIGIN
     )]
-    pub allowed_origins: Vec<String>,
+    pub(crate) allowed_origins: Vec<String>,
     /// Interval of the server's WebSocket pings on open sockets.
     #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration)]
-    pub ping_interval: Duration,
+    pub(crate) ping_interval: Duration,
     /// Also run an HTTP CONNECT proxy on this address (loopback targets only), for proxied runs.
     #[arg(long, value_name = "ADDR")]
-    pub connect_proxy: Option<SocketAddr>,
+    pub(crate) connect_proxy: Option<SocketAddr>,
     /// Credentials the proxy requires, as USER:PASSWORD.
     #[arg(long, value_name = "USER:PASSWORD", requires = "connect_proxy")]
-    pub proxy_credentials: Option<String>,
+    pub(crate) proxy_credentials: Option<String>,
     /// List the faults, one line each, and exit.
     #[arg(long)]
-    pub list_faults: bool,
+    pub(crate) list_faults: bool,
 }
 
 /// `wsdoctor explain`.
 #[derive(Debug, Args)]
-pub struct ExplainCommand {
+pub(crate) struct ExplainCommand {
     /// The failure code (e.g. SESSION_INVALID); without it, the list of codes.
     #[arg(value_name = "CODE")]
-    pub code: Option<String>,
+    pub(crate) code: Option<String>,
     /// Print the table of codes as Markdown (the README's table).
     #[arg(long)]
-    pub markdown: bool,
+    pub(crate) markdown: bool,
 }
 
 /// The output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     /// A checklist for people, with timings, evidence and hints.
     Human,
     /// One JSON document (schema wsdoctor.report.v1).
@@ -145,7 +159,7 @@ pub enum Format {
 
 /// When to colour the human output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
+pub(crate) enum ColorChoice {
     /// Colour when the output is a terminal and neither NO_COLOR nor CI is set.
     Auto,
     /// Always colour.
@@ -156,7 +170,7 @@ pub enum ColorChoice {
 
 /// Every option of the checklist, shared by `check` and `demo`.
 #[derive(Debug, Clone, Args)]
-pub struct CheckOptions {
+pub(crate) struct CheckOptions {
     /// Session id for the session and terminal checks (redacted in output).
     #[arg(
         long,
@@ -164,7 +178,7 @@ pub struct CheckOptions {
         env = "WSDOCTOR_SESSION",
         help_heading = "Checklist"
     )]
-    pub session: Option<String>,
+    pub(crate) session: Option<String>,
     /// The frontend's origin, sent as Origin on upgrades and CORS requests [default: $FRONTEND_URL].
     #[arg(
         long,
@@ -172,17 +186,15 @@ pub struct CheckOptions {
         env = "WSDOCTOR_ORIGIN",
         help_heading = "Checklist"
     )]
-    pub origin: Option<String>,
-    /// An extra request header 'Name: value' (repeatable; in WSDOCTOR_HEADER, one per line).
+    pub(crate) origin: Option<String>,
+    /// An extra request header 'Name: value' (repeatable) [env: WSDOCTOR_HEADER, one header per line].
     #[arg(
         long = "header",
         short = 'H',
         value_name = "NAME: VALUE",
-        env = "WSDOCTOR_HEADER",
-        value_delimiter = '\n',
         help_heading = "Checklist"
     )]
-    pub headers: Vec<String>,
+    pub(crate) headers: Vec<String>,
     /// A message to send on the terminal socket once it is open.
     #[arg(
         long,
@@ -190,7 +202,7 @@ pub struct CheckOptions {
         env = "WSDOCTOR_SEND",
         help_heading = "Checklist"
     )]
-    pub send: Option<String>,
+    pub(crate) send: Option<String>,
     /// A regular expression a terminal message must match (after --send) for the check to pass.
     #[arg(
         long,
@@ -198,16 +210,16 @@ pub struct CheckOptions {
         env = "WSDOCTOR_EXPECT",
         help_heading = "Checklist"
     )]
-    pub expect: Option<String>,
+    pub(crate) expect: Option<String>,
     /// Echo round trips on one socket, for latency statistics (min/median/p90/p99/max, loss, jitter).
     #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1_000_000), env = "WSDOCTOR_COUNT", help_heading = "Checklist")]
-    pub count: u32,
+    pub(crate) count: u32,
     /// After the echo works, hold sockets open this long to find idle and lifetime cuts (the hold check).
     #[arg(long, value_name = "DURATION", value_parser = parse_duration, env = "WSDOCTOR_HOLD", help_heading = "Checklist")]
-    pub hold: Option<Duration>,
+    pub(crate) hold: Option<Duration>,
     /// Interval of the pinging and messaging sockets during --hold.
     #[arg(long, value_name = "DURATION", default_value = "20s", value_parser = parse_duration, env = "WSDOCTOR_PING_INTERVAL", help_heading = "Checklist")]
-    pub ping_interval: Duration,
+    pub(crate) ping_interval: Duration,
     /// Run only these checks (comma-separated ids, e.g. health,echo).
     #[arg(
         long,
@@ -216,7 +228,7 @@ pub struct CheckOptions {
         env = "WSDOCTOR_ONLY",
         help_heading = "Checklist"
     )]
-    pub only: Vec<String>,
+    pub(crate) only: Vec<String>,
     /// Skip these checks (comma-separated ids).
     #[arg(
         long,
@@ -225,7 +237,7 @@ pub struct CheckOptions {
         env = "WSDOCTOR_SKIP",
         help_heading = "Checklist"
     )]
-    pub skip: Vec<String>,
+    pub(crate) skip: Vec<String>,
 
     /// Health endpoint path.
     #[arg(
@@ -235,7 +247,7 @@ pub struct CheckOptions {
         env = "WSDOCTOR_HEALTH_PATH",
         help_heading = "Paths"
     )]
-    pub health_path: String,
+    pub(crate) health_path: String,
     /// Diagnostics endpoint path.
     #[arg(
         long,
@@ -244,7 +256,7 @@ pub struct CheckOptions {
         env = "WSDOCTOR_DIAGNOSTICS_PATH",
         help_heading = "Paths"
     )]
-    pub diagnostics_path: String,
+    pub(crate) diagnostics_path: String,
     /// WebSocket echo endpoint path.
     #[arg(
         long,
@@ -253,7 +265,7 @@ pub struct CheckOptions {
         env = "WSDOCTOR_ECHO_PATH",
         help_heading = "Paths"
     )]
-    pub echo_path: String,
+    pub(crate) echo_path: String,
     /// Terminal socket path template; {session} is replaced by the session id [default: from /health's endpoints, else /terminal/{session}].
     #[arg(
         long,
@@ -261,7 +273,7 @@ pub struct CheckOptions {
         env = "WSDOCTOR_TERMINAL_PATH",
         help_heading = "Paths"
     )]
-    pub terminal_path: Option<String>,
+    pub(crate) terminal_path: Option<String>,
     /// Session validation path template, e.g. /api/sessions/{session} [default: from /health's endpoints].
     #[arg(
         long,
@@ -269,26 +281,26 @@ pub struct CheckOptions {
         env = "WSDOCTOR_SESSION_PATH",
         help_heading = "Paths"
     )]
-    pub session_path: Option<String>,
+    pub(crate) session_path: Option<String>,
 
     /// Client timeout per WebSocket attempt, as the web client's 25 s.
     #[arg(long, value_name = "DURATION", default_value = "25s", value_parser = parse_duration, env = "WSDOCTOR_TIMEOUT", help_heading = "Network")]
-    pub timeout: Duration,
+    pub(crate) timeout: Duration,
     /// Timeout for each network step before the WebSocket: DNS, TCP, TLS, an HTTP answer.
     #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration, env = "WSDOCTOR_CONNECT_TIMEOUT", help_heading = "Network")]
-    pub connect_timeout: Duration,
+    pub(crate) connect_timeout: Duration,
     /// WebSocket attempts before giving up (1 = no retry), as the web client's 5.
     #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=100), env = "WSDOCTOR_ATTEMPTS", help_heading = "Network")]
-    pub attempts: u32,
+    pub(crate) attempts: u32,
     /// First retry delay; it doubles each attempt (capped at 8 s) with jitter.
     #[arg(long, value_name = "DURATION", default_value = "250ms", value_parser = parse_duration, env = "WSDOCTOR_RETRY_DELAY", help_heading = "Network")]
-    pub retry_delay: Duration,
+    pub(crate) retry_delay: Duration,
     /// How long an open terminal socket must stay open when the server sends nothing.
     #[arg(long, value_name = "DURATION", default_value = "500ms", value_parser = parse_duration, env = "WSDOCTOR_SETTLE", help_heading = "Network")]
-    pub settle: Duration,
+    pub(crate) settle: Duration,
     /// Bound on the whole run; checks still running then fail with a timeout [default: 5m, plus --hold].
     #[arg(long, value_name = "DURATION", value_parser = parse_duration, env = "WSDOCTOR_DEADLINE", help_heading = "Network")]
-    pub deadline: Option<Duration>,
+    pub(crate) deadline: Option<Duration>,
     /// Use ADDR for HOST:PORT instead of DNS, like curl; ADDR may list several, comma-separated (repeatable).
     #[arg(
         long,
@@ -297,10 +309,10 @@ pub struct CheckOptions {
         value_delimiter = ' ',
         help_heading = "Network"
     )]
-    pub resolve: Vec<String>,
+    pub(crate) resolve: Vec<String>,
     /// Connect to every resolved address (not just the first that answers), to find a bad node.
     #[arg(long, env = "WSDOCTOR_ALL_ADDRESSES", help_heading = "Network")]
-    pub all_addresses: bool,
+    pub(crate) all_addresses: bool,
     /// HTTP CONNECT proxy (http://[user:pass@]host:port) [default: HTTPS_PROXY / HTTP_PROXY / ALL_PROXY, honouring NO_PROXY].
     #[arg(
         long,
@@ -308,7 +320,7 @@ pub struct CheckOptions {
         env = "WSDOCTOR_PROXY",
         help_heading = "Network"
     )]
-    pub proxy: Option<String>,
+    pub(crate) proxy: Option<String>,
     /// Connect directly even when a proxy variable is set.
     #[arg(
         long,
@@ -316,7 +328,7 @@ pub struct CheckOptions {
         help_heading = "Network",
         conflicts_with = "proxy"
     )]
-    pub no_proxy: bool,
+    pub(crate) no_proxy: bool,
     /// Trust the CA certificates in this PEM file too.
     #[arg(
         long,
@@ -324,11 +336,15 @@ pub struct CheckOptions {
         env = "WSDOCTOR_CACERT",
         help_heading = "Network"
     )]
-    pub cacert: Option<PathBuf>,
+    pub(crate) cacert: Option<PathBuf>,
     /// Do not verify TLS certificates (the report says so, loudly).
     #[arg(long, env = "WSDOCTOR_INSECURE", help_heading = "Network")]
-    pub insecure: bool,
+    pub(crate) insecure: bool,
+}
 
+/// How the report is shown, shared by `check`, `demo` and `watch`.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct OutputOptions {
     /// Output format.
     #[arg(
         long,
@@ -337,7 +353,7 @@ pub struct CheckOptions {
         env = "WSDOCTOR_FORMAT",
         help_heading = "Output"
     )]
-    pub format: Format,
+    pub(crate) format: Format,
     /// Write the chosen format to FILE; the terminal still shows the human view.
     #[arg(
         long,
@@ -346,7 +362,7 @@ pub struct CheckOptions {
         env = "WSDOCTOR_OUTPUT",
         help_heading = "Output"
     )]
-    pub output: Option<PathBuf>,
+    pub(crate) output: Option<PathBuf>,
     /// When to use colour (NO_COLOR and CI turn it off in auto).
     #[arg(
         long,
@@ -355,7 +371,7 @@ pub struct CheckOptions {
         env = "WSDOCTOR_COLOR",
         help_heading = "Output"
     )]
-    pub color: ColorChoice,
+    pub(crate) color: ColorChoice,
     /// Print nothing but one verdict line (the exit status tells the rest).
     #[arg(
         long,
@@ -364,21 +380,30 @@ pub struct CheckOptions {
         help_heading = "Output",
         conflicts_with = "verbose"
     )]
-    pub quiet: bool,
+    pub(crate) quiet: bool,
     /// Print the connection log to stderr, as the web client's console does.
     #[arg(long, short = 'v', env = "WSDOCTOR_VERBOSE", help_heading = "Output")]
-    pub verbose: bool,
+    pub(crate) verbose: bool,
     /// Show session ids, tokens and credentials instead of redacting them.
     #[arg(long, env = "WSDOCTOR_SHOW_SECRETS", help_heading = "Output")]
-    pub show_secrets: bool,
+    pub(crate) show_secrets: bool,
 }
 
-/// Parses a humantime duration (`25s`, `1m30s`, `250ms`).
-fn parse_duration(text: &str) -> Result<Duration, String> {
-    humantime::parse_duration(text).map_err(|e| format!("{e} (expected e.g. 25s, 1m30s, 250ms)"))
+/// Parses a humantime duration (`25s`, `1m30s`, `250ms`), at most one day so no timer can
+/// overflow.
+pub(crate) fn parse_duration(text: &str) -> Result<Duration, String> {
+    let duration = humantime::parse_duration(text)
+        .map_err(|e| format!("{e} (expected e.g. 25s, 1m30s, 250ms)"))?;
+    if duration > MAX_DURATION {
+        return Err("must be at most 1 day".to_string());
+    }
+    Ok(duration)
 }
+
+/// The longest duration any option accepts.
+const MAX_DURATION: Duration = Duration::from_secs(86_400);
 
 /// The clap command, for completions and the man page.
-pub fn command() -> clap::Command {
+pub(crate) fn command() -> clap::Command {
     <Cli as clap::CommandFactory>::command()
 }

@@ -1,19 +1,83 @@
-//! The exit status: the one number CI reads.
+//! The exit status, the one number CI reads, and the one application error.
 
-use crate::report::{Report, Verdict};
-use crate::runner::Interruption;
+use std::process::ExitCode;
+use wsdoctor_core::model::{Report, Verdict};
+use wsdoctor_core::Interruption;
 
 /// Every check passed or warned.
-pub const OK: i32 = 0;
+pub(crate) const OK: u8 = 0;
 /// At least one check failed.
-pub const FAILED: i32 = 1;
+pub(crate) const FAILED: u8 = 1;
 /// Usage or configuration error.
-pub const USAGE: i32 = 2;
-/// Interrupted (Ctrl-C); a partial report was still written.
-pub const INTERRUPTED: i32 = 130;
+pub(crate) const USAGE: u8 = 2;
+/// wsdoctor could not do its job: an I/O or runtime error, not a verdict on the target.
+pub(crate) const ERROR: u8 = 3;
+/// Interrupted by SIGINT (Ctrl-C); a partial report was still written.
+pub(crate) const INTERRUPTED: u8 = 130;
+/// Stopped by SIGTERM (`timeout`, CI cancellation, a container stop); a partial report was written.
+pub(crate) const TERMINATED: u8 = 143;
+/// Stopped by SIGHUP (the terminal went away); a partial report was written.
+pub(crate) const HUNG_UP: u8 = 129;
+
+/// Why wsdoctor could not produce a verdict.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum AppError {
+    /// An argument, variable or file the user gave is unusable (exit 2).
+    #[error("invalid value for {argument}: {message}")]
+    Usage {
+        /// The argument as the user spelled it (`--timeout`, `<TARGET>`, `WSDOCTOR_HEADER`).
+        argument: String,
+        /// What is wrong with it. Never contains a secret.
+        message: String,
+    },
+    /// Reading or writing something failed (exit 3).
+    #[error("{what}: {error}")]
+    Io {
+        /// What was being done.
+        what: String,
+        /// The OS's words.
+        error: std::io::Error,
+    },
+    /// Something wsdoctor needs could not start (exit 3).
+    #[error("{0}")]
+    Runtime(String),
+}
+
+impl AppError {
+    /// A usage error about `argument`.
+    pub(crate) fn usage(argument: impl Into<String>, message: impl Into<String>) -> AppError {
+        AppError::Usage {
+            argument: argument.into(),
+            message: message.into(),
+        }
+    }
+
+    /// An I/O error while doing `what`.
+    pub(crate) fn io(what: impl Into<String>, error: std::io::Error) -> AppError {
+        AppError::Io {
+            what: what.into(),
+            error,
+        }
+    }
+
+    /// The exit status for this error.
+    pub(crate) fn status(&self) -> u8 {
+        match self {
+            AppError::Usage { .. } => USAGE,
+            AppError::Io { .. } | AppError::Runtime(_) => ERROR,
+        }
+    }
+
+    /// Prints the error on stderr, with any credential in it masked, and returns its status.
+    pub(crate) fn report(&self) -> ExitCode {
+        let text = wsdoctor_core::mask_userinfo(&self.to_string());
+        crate::output::error_line(&text);
+        ExitCode::from(self.status())
+    }
+}
 
 /// The status for a finished (or interrupted) run.
-pub fn status(report: &Report, interruption: Option<Interruption>) -> i32 {
+pub(crate) fn status(report: &Report, interruption: Option<Interruption>) -> u8 {
     if interruption == Some(Interruption::Signal) {
         return INTERRUPTED;
     }

@@ -1,5 +1,32 @@
-//! The `wsdoctor` binary: everything lives in the library; this only hands over the exit status.
+//! `wsdoctor`: a doctor for WebSocket deployments.
+//!
+//! The binary is the shell around the core: the command line ([`cli`]) is translated into settings
+//! ([`args`]), a command runs ([`commands`]), the report is rendered ([`render`]) and becomes the
+//! exit status ([`exit`]).
 
-fn main() {
-    std::process::exit(wsdoctor::app::main());
+#![forbid(unsafe_code)]
+
+mod args;
+mod cli;
+mod commands;
+mod exit;
+mod output;
+mod render;
+mod watch;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(exit::USAGE));
+        }
+    };
+    match commands::dispatch(cli) {
+        Ok(status) => ExitCode::from(status),
+        Err(error) => error.report(),
+    }
 }

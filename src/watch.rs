@@ -1,79 +1,77 @@
 //! `wsdoctor watch`: the checklist again and again, reporting what changed. This module is the
-//! pure bookkeeping (what changed, the running tally); `app` runs the loop and `render::watch`
-//! prints.
+//! pure bookkeeping (what changed, the running tally); `commands::watch` runs the loop and
+//! `render::watch` prints.
 
-use crate::diagnose::codes::Code;
-use crate::plan::CheckId;
-use crate::report::{Report, Status, Verdict};
 use serde::Serialize;
 use std::collections::BTreeMap;
+use wsdoctor_core::model::{CheckId, Code, Report, Status, Verdict};
 
 /// A check whose status differs from the previous run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Change {
+pub(crate) struct Change {
     /// Which check.
-    pub check: CheckId,
+    pub(crate) check: CheckId,
     /// Its status in the previous run.
-    pub from: Status,
+    pub(crate) from: Status,
     /// Its status now.
-    pub to: Status,
+    pub(crate) to: Status,
     /// The failure code now, if it failed.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<Code>,
+    pub(crate) code: Option<Code>,
     /// Its summary now.
-    pub summary: String,
+    pub(crate) summary: String,
 }
 
 /// Runs so far by verdict.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct Tally {
+pub(crate) struct Tally {
     /// Runs made.
-    pub runs: u32,
+    pub(crate) runs: u32,
     /// Runs that passed.
-    pub pass: u32,
+    pub(crate) pass: u32,
     /// Runs that warned.
-    pub warn: u32,
+    pub(crate) warn: u32,
     /// Runs that failed.
-    pub fail: u32,
+    pub(crate) fail: u32,
     /// Check status changes seen (flaps).
-    pub changes: u32,
+    pub(crate) changes: u32,
 }
 
 /// One run of a watch, as reported.
 #[derive(Debug, Clone, Serialize)]
-pub struct WatchRun {
+pub(crate) struct WatchRun {
     /// 1-based run number.
-    pub run: u32,
+    pub(crate) run: u32,
     /// RFC 3339 start.
-    pub started_at: String,
+    pub(crate) started_at: String,
     /// The run's verdict.
-    pub verdict: Verdict,
+    pub(crate) verdict: Verdict,
     /// Its failure codes.
-    pub codes: Vec<Code>,
+    pub(crate) codes: Vec<Code>,
     /// Its wall time.
-    pub duration_ms: f64,
+    pub(crate) duration_ms: f64,
     /// What changed since the previous run (everything, on the first run, is not a change).
-    pub changes: Vec<Change>,
+    pub(crate) changes: Vec<Change>,
     /// The tally including this run.
-    pub tally: Tally,
+    pub(crate) tally: Tally,
 }
 
 /// The end of a watch.
 #[derive(Debug, Clone, Serialize)]
-pub struct WatchSummary {
+pub(crate) struct WatchSummary {
     /// The final tally.
-    pub tally: Tally,
+    pub(crate) tally: Tally,
     /// Share of runs that did not fail, in percent.
-    pub availability_percent: f64,
+    pub(crate) availability_percent: f64,
     /// For each check that ever failed, how many runs it failed in.
-    pub failures_by_check: BTreeMap<CheckId, u32>,
+    pub(crate) failures_by_check: BTreeMap<CheckId, u32>,
     /// Whether Ctrl-C ended it.
-    pub interrupted: bool,
+    pub(crate) interrupted: bool,
 }
 
 /// The state carried from run to run.
 #[derive(Debug, Default)]
-pub struct Watcher {
+pub(crate) struct Watcher {
     previous: BTreeMap<CheckId, Status>,
     tally: Tally,
     failures_by_check: BTreeMap<CheckId, u32>,
@@ -81,7 +79,7 @@ pub struct Watcher {
 
 impl Watcher {
     /// Records a run's report and says what changed.
-    pub fn observe(&mut self, report: &Report) -> WatchRun {
+    pub(crate) fn observe(&mut self, report: &Report) -> WatchRun {
         self.tally.runs += 1;
         match report.verdict {
             Verdict::Pass => self.tally.pass += 1,
@@ -118,7 +116,7 @@ impl Watcher {
     }
 
     /// The summary so far.
-    pub fn summary(&self, interrupted: bool) -> WatchSummary {
+    pub(crate) fn summary(&self, interrupted: bool) -> WatchSummary {
         let ok = self.tally.pass + self.tally.warn;
         WatchSummary {
             tally: self.tally.clone(),
@@ -136,26 +134,12 @@ impl Watcher {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::{CheckReport, Tool};
+    use wsdoctor_core::model::CheckReport;
 
     fn report(status: Status) -> Report {
         let mut check = CheckReport::skipped(CheckId::Echo, "x");
         check.status = status;
-        let mut report = Report {
-            schema: String::new(),
-            tool: Tool::default(),
-            target: String::new(),
-            verdict: Verdict::Pass,
-            codes: vec![],
-            started_at: String::new(),
-            duration_ms: 1.0,
-            platform: None,
-            diagnosis: vec![],
-            interrupted: false,
-            checks: vec![check],
-        };
-        report.finish();
-        report
+        Report::new(String::new(), String::new(), vec![check])
     }
 
     #[test]

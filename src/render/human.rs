@@ -1,13 +1,17 @@
 //! The checklist for people: a line per check with its timing, and for a failure its evidence
-//! and hint; then a timing waterfall and the verdict.
+//! and hint; then a timing waterfall and the verdict. Every piece of text that may come from a
+//! server passes through [`safe`] first, so a server cannot drive the terminal.
 
-use crate::report::{CheckReport, Report, Status, Verdict};
 use colored::{ColoredString, Colorize};
-use serde_json::Value;
 use std::fmt::Write;
+use wsdoctor_core::model::evidence::{Detail, HeldSocket};
+use wsdoctor_core::model::{CheckReport, Phase, Report, Status, Verdict};
 
 /// Width of the waterfall's bars, in characters.
 const BAR_WIDTH: usize = 32;
+
+/// Evidence values are cut to this many characters on a line.
+const EVIDENCE_WIDTH: usize = 160;
 
 fn paint(text: &str, color: bool, f: fn(&str) -> ColoredString) -> String {
     if color {
@@ -17,8 +21,30 @@ fn paint(text: &str, color: bool, f: fn(&str) -> ColoredString) -> String {
     }
 }
 
+/// Text made safe for a terminal: control characters (ESC, CR, BS, NUL, DEL, the C1 set) and
+/// bidirectional overrides become visible escapes, a newline becomes `⏎`, so nothing a server sends
+/// can move the cursor, clear the screen, set the title or reorder what is shown.
+pub(crate) fn safe(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' => out.push('⏎'),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            }
+            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' => {
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// The glyph for a status.
-pub fn glyph(status: Status, color: bool) -> String {
+pub(crate) fn glyph(status: Status, color: bool) -> String {
     match status {
         Status::Pass => paint("✓", color, |s| s.green().bold()),
         Status::Warn => paint("!", color, |s| s.yellow().bold()),
@@ -36,11 +62,12 @@ fn duration(check: &CheckReport) -> String {
 }
 
 /// One line for a check.
-pub fn check_line(check: &CheckReport, color: bool) -> String {
+pub(crate) fn check_line(check: &CheckReport, color: bool) -> String {
+    let summary = safe(&check.summary);
     let summary = if check.status == Status::Skip {
-        paint(&check.summary, color, |s| s.dimmed())
+        paint(&summary, color, |s| s.dimmed())
     } else {
-        check.summary.clone()
+        summary
     };
     format!(
         "  {} {:<12} {:>10}  {}",
@@ -51,31 +78,58 @@ pub fn check_line(check: &CheckReport, color: bool) -> String {
     )
 }
 
-fn evidence_lines(check: &CheckReport) -> Vec<String> {
-    const KEYS: [&str; 10] = [
-        "status_line",
-        "close_code",
-        "close_reason",
-        "last_server_message",
-        "os_error",
-        "location",
-        "certificate_error",
-        "accepted_without_origin",
-        "body_excerpt",
-        "url",
-    ];
-    let mut lines = Vec::new();
-    for key in KEYS {
-        if let Some(value) = check.evidence.get(key) {
-            let text = match value {
-                Value::String(s) => s.replace('\n', "⏎"),
-                other => other.to_string(),
-            };
-            let text: String = text.chars().take(160).collect();
-            lines.push(format!("{key}: {text}"));
-        }
+/// A line of evidence: the value made safe and cut to width.
+fn fact(key: &str, value: impl std::fmt::Display) -> String {
+    let text: String = safe(&value.to_string())
+        .chars()
+        .take(EVIDENCE_WIDTH)
+        .collect();
+    format!("{key}: {text}")
+}
+
+fn held_line(v: &HeldSocket) -> String {
+    let name = v.variant.as_str();
+    match v.died_after_ms {
+        Some(after) if v.died => format!(
+            "{name} socket: cut after {after:.0} ms ({}, {:.0} ms since its last byte)",
+            v.closed_by.as_str(),
+            v.since_last_byte_ms
+        ),
+        _ => format!("{name} socket: open for {:.0} ms", v.open_for_ms),
     }
-    if let Some(Value::Object(headers)) = check.evidence.get("headers") {
+}
+
+fn evidence_lines(check: &CheckReport) -> Vec<String> {
+    let common = &check.evidence.common;
+    let mut lines = Vec::new();
+    if let Some(v) = &common.status_line {
+        lines.push(fact("status_line", v));
+    }
+    if let Some(v) = common.close_code {
+        lines.push(fact("close_code", v));
+    }
+    if let Some(v) = &common.close_reason {
+        lines.push(fact("close_reason", v));
+    }
+    if let Some(v) = &common.last_server_message {
+        lines.push(fact("last_server_message", v));
+    }
+    if let Some(v) = &common.os_error {
+        lines.push(fact("os_error", v));
+    }
+    if let Some(v) = &common.certificate_error {
+        lines.push(fact("certificate_error", v));
+    }
+    if let Some(v) = common.accepted_without_origin {
+        lines.push(fact("accepted_without_origin", v));
+    }
+    if let Some(v) = &common.body_excerpt {
+        lines.push(fact("body_excerpt", v));
+    }
+    if let Some(v) = &common.url {
+        lines.push(fact("url", v));
+    }
+    if let Some(headers) = &common.headers {
         let shown: Vec<String> = headers
             .iter()
             .filter(|(k, _)| {
@@ -84,65 +138,44 @@ fn evidence_lines(check: &CheckReport) -> Vec<String> {
                     "server" | "via" | "location" | "x-powered-by" | "cf-ray" | "x-amz-cf-id"
                 )
             })
-            .map(|(k, v)| format!("{k}: {}", v.as_str().unwrap_or("")))
+            .map(|(k, v)| format!("{k}: {v}"))
             .collect();
         if !shown.is_empty() {
-            lines.push(format!("headers: {}", shown.join(", ")));
+            lines.push(fact("headers", shown.join(", ")));
         }
     }
-    if let Some(Value::Array(variants)) = check.evidence.get("variants") {
-        for v in variants {
-            let name = v["variant"].as_str().unwrap_or("?");
-            let line = if v["died"].as_bool() == Some(true) {
-                format!(
-                    "{name} socket: cut after {:.0} ms ({}, {:.0} ms since its last byte)",
-                    v["died_after_ms"].as_f64().unwrap_or(0.0),
-                    v["closed_by"].as_str().unwrap_or("?"),
-                    v["since_last_byte_ms"].as_f64().unwrap_or(0.0)
-                )
-            } else {
-                format!(
-                    "{name} socket: open for {:.0} ms",
-                    v["open_for_ms"].as_f64().unwrap_or(0.0)
-                )
-            };
-            lines.push(line);
+    if let Some(Detail::Hold(hold)) = &check.evidence.detail {
+        lines.extend(hold.variants.iter().map(held_line));
+        if let Some(heartbeat) = &hold.server_heartbeat {
+            lines.push(format!("server heartbeat: {}", safe(&heartbeat.note)));
         }
     }
-    if let Some(Value::Object(heartbeat)) = check.evidence.get("server_heartbeat") {
-        if let Some(note) = heartbeat.get("note").and_then(Value::as_str) {
-            lines.push(format!("server heartbeat: {note}"));
-        }
-    }
-    if let Some(Value::Object(underlying)) = check.evidence.get("underlying") {
+    if let Some(underlying) = &common.underlying {
         lines.push(format!(
             "last attempt: {} ({})",
-            underlying.get("code").and_then(Value::as_str).unwrap_or(""),
-            underlying
-                .get("cause")
-                .and_then(Value::as_str)
-                .unwrap_or("")
+            underlying.code.as_str(),
+            underlying.cause.as_str()
         ));
     }
     lines
 }
 
 /// The whole human report.
-pub fn render(report: &Report, color: bool) -> String {
+pub(crate) fn render(report: &Report, color: bool) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
         "{} {} — {}",
         paint("wsdoctor", color, |s| s.bold()),
         report.tool.version,
-        report.target
+        safe(&report.target)
     );
     if let Some(platform) = &report.platform {
         let _ = writeln!(
             out,
             "platform: {} ({})",
-            paint(&platform.name, color, |s| s.cyan()),
-            platform.evidence.join("; ")
+            paint(platform.name(), color, |s| s.cyan()),
+            safe(&platform.evidence.join("; "))
         );
     }
     out.push('\n');
@@ -154,7 +187,7 @@ pub fn render(report: &Report, color: bool) -> String {
                 "      {} {} ({})",
                 paint("code", color, |s| s.dimmed()),
                 paint(finding.code.as_str(), color, |s| s.red().bold()),
-                finding.cause
+                finding.cause.as_str()
             );
             for line in evidence_lines(check) {
                 let _ = writeln!(out, "      {} {line}", paint("│", color, |s| s.dimmed()));
@@ -163,7 +196,7 @@ pub fn render(report: &Report, color: bool) -> String {
                 out,
                 "      {} {}",
                 paint("hint", color, |s| s.yellow()),
-                finding.hint
+                safe(&finding.hint)
             );
         }
         if let Some(warning) = &check.warning {
@@ -171,13 +204,13 @@ pub fn render(report: &Report, color: bool) -> String {
                 out,
                 "      {} {}",
                 paint("warning", color, |s| s.yellow()),
-                warning.message
+                safe(&warning.message)
             );
             let _ = writeln!(
                 out,
                 "      {} {}",
                 paint("hint", color, |s| s.yellow()),
-                warning.hint
+                safe(&warning.hint)
             );
         }
         if let Some(attempts) = &check.attempts {
@@ -188,9 +221,7 @@ pub fn render(report: &Report, color: bool) -> String {
                         "      {} attempt {}: {} in {:.1} ms{}",
                         paint("↻", color, |s| s.dimmed()),
                         a.number,
-                        a.cause
-                            .map(|c| c.as_str().to_string())
-                            .unwrap_or_else(|| a.outcome.clone()),
+                        a.cause.map(|c| c.as_str()).unwrap_or("ok"),
                         a.duration_ms,
                         a.retry_in_ms
                             .map(|d| format!(", retry in {d:.0} ms"))
@@ -208,7 +239,12 @@ pub fn render(report: &Report, color: bool) -> String {
     out.push('\n');
     if !report.diagnosis.is_empty() {
         for line in &report.diagnosis {
-            let _ = writeln!(out, "{} {line}", paint("→", color, |s| s.cyan().bold()));
+            let _ = writeln!(
+                out,
+                "{} {}",
+                paint("→", color, |s| s.cyan().bold()),
+                safe(line)
+            );
         }
         out.push('\n');
     }
@@ -216,14 +252,17 @@ pub fn render(report: &Report, color: bool) -> String {
     out
 }
 
-/// The one-line verdict (`--quiet` prints only this).
-pub fn verdict_line(report: &Report, color: bool) -> String {
-    let count = |s: Status| report.checks.iter().filter(|c| c.status == s).count();
-    let verdict = match report.verdict {
+/// The word for a verdict, coloured.
+pub(crate) fn verdict_word(verdict: Verdict, color: bool) -> String {
+    match verdict {
         Verdict::Pass => paint("PASS", color, |s| s.green().bold()),
         Verdict::Warn => paint("WARN", color, |s| s.yellow().bold()),
         Verdict::Fail => paint("FAIL", color, |s| s.red().bold()),
-    };
+    }
+}
+
+/// The one-line verdict (`--quiet` prints only this).
+pub(crate) fn verdict_line(report: &Report, color: bool) -> String {
     let codes = if report.codes.is_empty() {
         String::new()
     } else {
@@ -238,11 +277,12 @@ pub fn verdict_line(report: &Report, color: bool) -> String {
         )
     };
     format!(
-        "{verdict}{codes} — {} passed, {} warned, {} failed, {} skipped in {:.1} ms{}",
-        count(Status::Pass),
-        count(Status::Warn),
-        count(Status::Fail),
-        count(Status::Skip),
+        "{}{codes} — {} passed, {} warned, {} failed, {} skipped in {:.1} ms{}",
+        verdict_word(report.verdict, color),
+        report.count(Status::Pass),
+        report.count(Status::Warn),
+        report.count(Status::Fail),
+        report.count(Status::Skip),
         report.duration_ms,
         if report.interrupted {
             " (interrupted)"
@@ -252,30 +292,13 @@ pub fn verdict_line(report: &Report, color: bool) -> String {
     )
 }
 
-/// One bar per phase, scaled to the slowest check, like httpstat.
+/// One bar per check, its phases in wire order, scaled to the slowest check, like httpstat.
 fn waterfall(report: &Report, color: bool) -> String {
-    const ORDER: [&str; 8] = [
-        "dns",
-        "tcp_connect",
-        "proxy_connect",
-        "tls_handshake",
-        "http_ttfb",
-        "ws_handshake",
-        "first_message",
-        "echo_round_trip",
-    ];
-    let rows: Vec<(&CheckReport, Vec<(&str, f64)>)> = report
+    let rows: Vec<(&CheckReport, Vec<(Phase, f64)>)> = report
         .checks
         .iter()
-        .filter(|c| c.status != Status::Skip)
-        .map(|c| {
-            let phases = ORDER
-                .iter()
-                .filter_map(|p| c.timings.get(*p).map(|v| (*p, *v)))
-                .collect::<Vec<_>>();
-            (c, phases)
-        })
-        .filter(|(_, phases)| !phases.is_empty())
+        .filter(|c| c.status != Status::Skip && !c.timings.is_empty())
+        .map(|c| (c, c.timings.iter().map(|(p, v)| (*p, *v)).collect()))
         .collect();
     let longest = rows
         .iter()
@@ -314,4 +337,76 @@ fn waterfall(report: &Report, color: bool) -> String {
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wsdoctor_core::model::{Cause, CheckId, Finding};
+
+    fn hostile() -> String {
+        "a\u{1b}]0;pwned\u{7}b\u{1b}[2Jc\rd\u{8}e\u{0}f\u{7f}g\u{9b}h\u{202e}i\nj".to_string()
+    }
+
+    fn report_with(text: &str) -> Report {
+        let mut check = CheckReport::failed(
+            CheckId::Terminal,
+            Finding {
+                hint: text.to_string(),
+                ..Finding::new(Cause::ServerError, text)
+            },
+        );
+        let common = &mut check.evidence.common;
+        common.close_reason = Some(text.to_string());
+        common.last_server_message = Some(text.to_string());
+        common.body_excerpt = Some(text.to_string());
+        common.status_line = Some(text.to_string());
+        common.os_error = Some(text.to_string());
+        common.url = Some(text.to_string());
+        common.headers = Some([("server".to_string(), text.to_string())].into());
+        let mut warned = CheckReport::skipped(CheckId::Cors, text);
+        warned.status = Status::Warn;
+        warned.warning = Some(wsdoctor_core::model::Notice::new(text, text));
+        let mut report = Report::new(text.to_string(), "now".into(), vec![check, warned]);
+        report.diagnosis = vec![text.to_string()];
+        report
+    }
+
+    #[test]
+    fn no_control_character_from_a_server_reaches_the_terminal() {
+        // Our own colour codes are the only escapes allowed: they are stripped, then we look.
+        let ours = regex::Regex::new("\u{1b}\\[[0-9;]*m").unwrap();
+        for color in [false, true] {
+            let out = render(&report_with(&hostile()), color);
+            let out = if color {
+                ours.replace_all(&out, "").into_owned()
+            } else {
+                out
+            };
+            for bad in [
+                '\u{1b}', '\r', '\u{8}', '\u{0}', '\u{7f}', '\u{9b}', '\u{7}', '\u{202e}',
+            ] {
+                assert!(!out.contains(bad), "{bad:?} reached the terminal:\n{out}");
+            }
+            assert!(out.contains("\\u{1b}]0;pwned"), "{out}");
+        }
+    }
+
+    #[test]
+    fn the_verdict_line_counts_and_names_the_codes() {
+        let report = report_with("x");
+        let line = verdict_line(&report, false);
+        assert!(
+            line.starts_with("FAIL SERVER_ERROR — 0 passed, 1 warned, 1 failed, 0 skipped"),
+            "{line}"
+        );
+    }
+
+    #[test]
+    fn a_failure_shows_code_cause_evidence_and_hint() {
+        let out = render(&report_with("the server's words"), false);
+        assert!(out.contains("code SERVER_ERROR (server_error)"), "{out}");
+        assert!(out.contains("│ close_reason: the server's words"), "{out}");
+        assert!(out.contains("hint the server's words"), "{out}");
+    }
 }

@@ -1,23 +1,20 @@
 //! `--format junit`: a testsuite per target, a testcase per check, for CI dashboards.
 
-use crate::report::{Report, Status};
 use quick_junit::{NonSuccessKind, TestCase, TestCaseStatus, TestSuite};
 use std::time::Duration;
+use wsdoctor_core::model::{Report, Status};
 
 /// The report as JUnit XML.
-pub fn render(report: &Report) -> String {
+pub(crate) fn render(report: &Report) -> String {
     let mut junit = quick_junit::Report::new("wsdoctor");
     let mut suite = TestSuite::new(report.target.clone());
     suite.set_time(Duration::from_secs_f64(report.duration_ms / 1000.0));
     suite.add_property(quick_junit::Property::new(
         "verdict",
-        format!("{:?}", report.verdict).to_lowercase(),
+        report.verdict.as_str(),
     ));
     if let Some(platform) = &report.platform {
-        suite.add_property(quick_junit::Property::new(
-            "platform",
-            platform.name.clone(),
-        ));
+        suite.add_property(quick_junit::Property::new("platform", platform.name()));
     }
     for check in &report.checks {
         let status = match (&check.status, &check.failure) {
@@ -35,7 +32,8 @@ pub fn render(report: &Report) -> String {
                         finding.cause,
                         finding.message,
                         finding.hint,
-                        serde_json::to_string_pretty(&check.evidence).unwrap_or_default()
+                        serde_json::to_string_pretty(&check.evidence)
+                            .unwrap_or_else(|e| format!("(cannot serialise the evidence: {e})"))
                     ));
                 status
             }
@@ -52,7 +50,7 @@ pub fn render(report: &Report) -> String {
             _ => TestCaseStatus::success(),
         };
         let mut case = TestCase::new(check.id.as_str(), status);
-        case.set_classname(format!("wsdoctor.{}", check.id));
+        case.set_classname(format!("wsdoctor.{}", check.id.as_str()));
         case.set_time(Duration::from_secs_f64(check.duration_ms / 1000.0));
         if check.status != Status::Skip {
             let mut out = check.summary.clone();

@@ -1,22 +1,40 @@
 //! Renderers: each a pure function of the [`Report`] (or, for NDJSON and progress, of its
 //! events). None of them is mixed into the probing.
 
-pub mod human;
-pub mod json;
-pub mod junit;
-pub mod ndjson;
-pub mod progress;
-pub mod watch;
+pub(crate) mod human;
+pub(crate) mod junit;
+pub(crate) mod progress;
+pub(crate) mod watch;
 
 use crate::cli::Format;
-use crate::report::Report;
+use wsdoctor_core::model::{Event, Report};
+
+/// One JSON document.
+pub(crate) fn json(report: &Report) -> String {
+    match serde_json::to_string_pretty(report) {
+        Ok(mut text) => {
+            text.push('\n');
+            text
+        }
+        // The model serialises by construction; should it ever not, the output says so in JSON.
+        Err(e) => format!("{{\"error\":\"cannot serialise the report: {e}\"}}\n"),
+    }
+}
+
+/// One event as an NDJSON line (with its newline).
+pub(crate) fn event_line(event: &Event) -> String {
+    let mut line = serde_json::to_string(event)
+        .unwrap_or_else(|e| format!("{{\"type\":\"error\",\"data\":\"{e}\"}}"));
+    line.push('\n');
+    line
+}
 
 /// Renders the report in a whole-document format. NDJSON's final line is the report itself.
-pub fn document(format: Format, report: &Report, color: bool) -> String {
+pub(crate) fn document(format: Format, report: &Report, color: bool) -> String {
     match format {
         Format::Human => human::render(report, color),
-        Format::Json => json::render(report),
-        Format::Ndjson => ndjson::report_line(report),
+        Format::Json => json(report),
+        Format::Ndjson => event_line(&Event::Report(Box::new(report.clone()))),
         Format::Junit => junit::render(report),
     }
 }

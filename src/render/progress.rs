@@ -1,34 +1,31 @@
 //! Live feedback on stderr while the run goes: a spinner per running check when stderr is a
 //! terminal, and the web client's console lines with `--verbose`.
 
-use crate::plan::CheckId;
-use crate::redact::Redactor;
-use crate::report::Event;
+use super::human::safe;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::time::Duration;
+use wsdoctor_core::model::{CheckId, Event};
 
 /// What the progress view shows.
 #[derive(Debug, Clone, Copy)]
-pub struct ProgressOptions {
+pub(crate) struct ProgressOptions {
     /// Spinners (stderr is a terminal and not CI).
-    pub spinners: bool,
+    pub(crate) spinners: bool,
     /// Connection log lines.
-    pub verbose: bool,
+    pub(crate) verbose: bool,
 }
 
 /// Consumes events and draws them on stderr.
-pub struct Progress {
+pub(crate) struct Progress {
     options: ProgressOptions,
-    redactor: Redactor,
     multi: MultiProgress,
     bars: BTreeMap<CheckId, ProgressBar>,
 }
 
 impl Progress {
     /// A progress view.
-    pub fn new(options: ProgressOptions, redactor: Redactor) -> Progress {
+    pub(crate) fn new(options: ProgressOptions) -> Progress {
         let multi = MultiProgress::with_draw_target(if options.spinners {
             ProgressDrawTarget::stderr()
         } else {
@@ -36,14 +33,13 @@ impl Progress {
         });
         Progress {
             options,
-            redactor,
             multi,
             bars: BTreeMap::new(),
         }
     }
 
     /// Shows one event.
-    pub fn on_event(&mut self, event: &Event) {
+    pub(crate) fn on_event(&mut self, event: &Event) {
         match event {
             Event::CheckStarted { id } if self.options.spinners => {
                 let bar = self.multi.add(ProgressBar::new_spinner());
@@ -61,11 +57,7 @@ impl Progress {
                 }
             }
             Event::Log { id, message } if self.options.verbose => {
-                let line = format!(
-                    "[{}] {}",
-                    capitalise(id.as_str()),
-                    self.redactor.text(message)
-                );
+                let line = format!("[{}] {}", capitalise(id.as_str()), safe(message));
                 self.println(&line);
             }
             _ => {}
@@ -76,12 +68,12 @@ impl Progress {
         if self.options.spinners {
             let _ = self.multi.println(line);
         } else {
-            let _ = writeln!(std::io::stderr(), "{line}");
+            crate::output::stderr(line);
         }
     }
 
     /// Clears any spinner left (an interrupted run).
-    pub fn finish(&mut self) {
+    pub(crate) fn finish(&mut self) {
         for (_, bar) in std::mem::take(&mut self.bars) {
             bar.finish_and_clear();
         }

@@ -1,37 +1,10 @@
 //! Lines for `wsdoctor watch`: one a run, one a change, and the summary.
 
-use crate::render::human;
-use crate::report::{Status, Verdict};
+use super::human::{self, safe, verdict_word};
 use crate::watch::{WatchRun, WatchSummary};
-use colored::Colorize;
-
-fn verdict_word(verdict: Verdict, color: bool) -> String {
-    let word = match verdict {
-        Verdict::Pass => "PASS",
-        Verdict::Warn => "WARN",
-        Verdict::Fail => "FAIL",
-    };
-    if !color {
-        return word.to_string();
-    }
-    match verdict {
-        Verdict::Pass => word.green().bold().to_string(),
-        Verdict::Warn => word.yellow().bold().to_string(),
-        Verdict::Fail => word.red().bold().to_string(),
-    }
-}
-
-fn status_word(status: Status) -> &'static str {
-    match status {
-        Status::Pass => "pass",
-        Status::Warn => "warn",
-        Status::Fail => "fail",
-        Status::Skip => "skip",
-    }
-}
 
 /// The human lines for one run: the run line, then a line per change.
-pub fn run_lines(run: &WatchRun, color: bool) -> String {
+pub(crate) fn run_lines(run: &WatchRun, color: bool) -> String {
     let codes = if run.codes.is_empty() {
         String::new()
     } else {
@@ -59,17 +32,17 @@ pub fn run_lines(run: &WatchRun, color: bool) -> String {
             "      {} {}: {} → {}{}  {}\n",
             human::glyph(change.to, color),
             change.check,
-            status_word(change.from),
-            status_word(change.to),
+            change.from.as_str(),
+            change.to.as_str(),
             change.code.map(|c| format!(" ({c})")).unwrap_or_default(),
-            change.summary
+            safe(&change.summary)
         ));
     }
     out
 }
 
 /// The closing summary.
-pub fn summary_lines(summary: &WatchSummary) -> String {
+pub(crate) fn summary_lines(summary: &WatchSummary) -> String {
     let mut out = format!(
         "watch: {} runs, {} passed, {} warned, {} failed, availability {}%, {} changes{}\n",
         summary.tally.runs,

@@ -1,8 +1,8 @@
 //! The checklist end to end: `check` against a lab started by the test, on loopback.
 
-use crate::support::{assert_schema_valid, check, closed_port, run, TestLab};
+use crate::support::{assert_schema_valid, check, refusing_port, run, TestLab};
 use std::time::Duration;
-use wsdoctor::lab::{Fault, LabOptions};
+use wsdoctor_lab::{Fault, LabOptions};
 
 const ORIGIN: &str = "http://localhost:3000";
 
@@ -221,7 +221,8 @@ fn send_and_expect_round_trip_through_the_terminal() {
 
 #[test]
 fn a_refused_port_fails_tcp_and_skips_what_needs_it() {
-    let port = closed_port();
+    let refusing = refusing_port();
+    let port = refusing.port;
     let url = format!("http://127.0.0.1:{port}");
     let run = run(&["check", &url, "--session", "x", "--format", "json"]);
     assert_eq!(run.code, 1);

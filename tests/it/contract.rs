@@ -1,7 +1,8 @@
 //! The published artefacts stay in step with the code: completions, man page, README table.
 
 use crate::support::run;
-use wsdoctor::diagnose::codes::{Code, ALL_CODES};
+use wsdoctor_core::model::codes::{markdown_table, ALL_CAUSES, ALL_CODES};
+use wsdoctor_core::model::Code;
 
 const REGENERATE: &str = "regenerate with: scripts/generate-assets";
 
@@ -9,29 +10,26 @@ const REGENERATE: &str = "regenerate with: scripts/generate-assets";
 fn committed_completions_and_man_page_are_fresh() {
     let root = env!("CARGO_MANIFEST_DIR");
     let shells = [
-        (clap_complete::Shell::Bash, "completions/wsdoctor.bash"),
-        (clap_complete::Shell::Zsh, "completions/_wsdoctor"),
-        (clap_complete::Shell::Fish, "completions/wsdoctor.fish"),
-        (
-            clap_complete::Shell::PowerShell,
-            "completions/_wsdoctor.ps1",
-        ),
-        (clap_complete::Shell::Elvish, "completions/wsdoctor.elv"),
+        ("bash", "completions/wsdoctor.bash"),
+        ("zsh", "completions/_wsdoctor"),
+        ("fish", "completions/wsdoctor.fish"),
+        ("powershell", "completions/_wsdoctor.ps1"),
+        ("elvish", "completions/wsdoctor.elv"),
     ];
     for (shell, path) in shells {
         let committed = std::fs::read_to_string(format!("{root}/{path}"))
             .unwrap_or_else(|_| panic!("{path} is missing; {REGENERATE}"));
-        assert_eq!(
-            committed,
-            wsdoctor::app::completion_text(shell),
+        let generated = run(&["completions", shell]);
+        assert_eq!(generated.code, 0);
+        assert!(
+            committed == generated.stdout,
             "{path} is stale; {REGENERATE}"
         );
     }
     let man = std::fs::read_to_string(format!("{root}/man/wsdoctor.1"))
         .unwrap_or_else(|_| panic!("man/wsdoctor.1 is missing; {REGENERATE}"));
-    assert_eq!(
-        man,
-        wsdoctor::app::man_page(),
+    assert!(
+        man == run(&["man"]).stdout,
         "man/wsdoctor.1 is stale; {REGENERATE}"
     );
 }
@@ -40,7 +38,7 @@ fn committed_completions_and_man_page_are_fresh() {
 fn the_readme_table_of_codes_is_generated_from_the_code() {
     let readme =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-    let table = wsdoctor::diagnose::codes::markdown_table();
+    let table = markdown_table();
     assert!(
         readme.contains(&table),
         "README's table of codes is stale; paste `wsdoctor explain --markdown`"
@@ -51,7 +49,7 @@ fn the_readme_table_of_codes_is_generated_from_the_code() {
 fn explain_lists_every_code_and_explains_each() {
     let list = run(&["explain"]);
     assert_eq!(list.code, 0);
-    for code in ALL_CODES {
+    for &code in ALL_CODES {
         assert!(list.stdout.contains(code.as_str()));
         let one = run(&["explain", &code.as_str().to_lowercase()]);
         assert_eq!(one.code, 0);
@@ -71,13 +69,13 @@ fn the_schema_is_valid_json_schema_and_lists_every_cause() {
     .unwrap();
     let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert!(jsonschema::validator_for(&schema).is_ok());
-    for cause in wsdoctor::diagnose::codes::ALL_CAUSES {
+    for &cause in ALL_CAUSES {
         assert!(
             text.contains(&format!("\"{}\"", cause.as_str())),
             "schema lacks cause {cause}"
         );
     }
-    for code in ALL_CODES {
+    for &code in ALL_CODES {
         assert!(
             text.contains(&format!("\"{}\"", code.as_str())),
             "schema lacks code {code}"

@@ -455,10 +455,7 @@ fn every_fault_is_listed() {
             run.stdout.lines().any(|l| l.starts_with(name)),
             "{name} missing from --list-faults"
         );
-        assert!(
-            name.parse::<wsdoctor::lab::Fault>().is_ok(),
-            "{name} parses"
-        );
+        assert!(name.parse::<wsdoctor_lab::Fault>().is_ok(), "{name} parses");
     }
     assert!(run.stdout.lines().count() >= 23);
 }

@@ -4,7 +4,7 @@
 use crate::support::{assert_schema_valid, check, run, TestLab};
 use serde_json::Value;
 use std::time::Duration;
-use wsdoctor::lab::LabOptions;
+use wsdoctor_lab::LabOptions;
 
 /// The per-variant evidence of the hold check, by variant name.
 fn variant<'a>(hold: &'a Value, name: &str) -> &'a Value {

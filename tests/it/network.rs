@@ -1,7 +1,7 @@
 //! What the browser and the network see: Origin, TLS, proxies, redirects.
 
 use crate::support::{assert_schema_valid, check, run, wsdoctor, TestLab, TestProxy};
-use wsdoctor::lab::{Fault, LabOptions, ProxyBehaviour, ProxyOptions};
+use wsdoctor_lab::{Fault, LabOptions, ProxyBehaviour, ProxyOptions};
 
 fn json_of(out: &std::process::Output) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {

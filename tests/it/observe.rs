@@ -1,6 +1,6 @@
 //! Echo statistics, every address, and watch mode.
 
-use crate::support::{assert_schema_valid, check, closed_port, run, TestLab};
+use crate::support::{assert_schema_valid, check, refusing_port, run, TestLab};
 
 #[test]
 fn count_reports_round_trip_statistics() {
@@ -78,9 +78,10 @@ fn all_addresses_finds_the_one_that_refuses() {
 
 #[test]
 fn refused_and_unreachable_are_told_apart() {
+    let refusing = refusing_port();
     let refused = run(&[
         "check",
-        &format!("http://127.0.0.1:{}", closed_port()),
+        &format!("http://127.0.0.1:{}", refusing.port),
         "--only",
         "tcp",
         "--format",
@@ -118,7 +119,8 @@ fn watch_prints_a_line_a_run_and_a_summary() {
 
 #[test]
 fn watch_in_ndjson_is_one_event_a_run_with_a_running_tally() {
-    let port = closed_port();
+    let refusing = refusing_port();
+    let port = refusing.port;
     let url = format!("http://127.0.0.1:{port}");
     let run = run(&[
         "watch",

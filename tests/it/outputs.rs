@@ -2,7 +2,7 @@
 
 use crate::support::{assert_schema_valid, run, wsdoctor, TestLab};
 use std::time::Duration;
-use wsdoctor::lab::{Fault, LabOptions};
+use wsdoctor_lab::{Fault, LabOptions};
 
 #[test]
 fn ndjson_lines_each_parse_and_end_with_the_report() {
@@ -37,7 +37,10 @@ fn junit_has_a_testcase_per_check_and_a_failure_with_code_and_hint() {
     assert_eq!(run.code, 1);
     let junit = quick_junit::Report::deserialize_from_str(&run.stdout).expect("valid JUnit XML");
     let suite = &junit.test_suites[0];
-    assert_eq!(suite.test_cases.len(), wsdoctor::plan::CheckId::ALL.len());
+    assert_eq!(
+        suite.test_cases.len(),
+        wsdoctor_core::model::CheckId::ALL.len()
+    );
     let terminal = suite
         .test_cases
         .iter()

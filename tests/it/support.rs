@@ -3,7 +3,7 @@
 use assert_cmd::Command;
 use serde_json::Value;
 use std::time::{Duration, Instant};
-use wsdoctor::lab::{Lab, LabOptions};
+use wsdoctor_lab::{Lab, LabOptions};
 
 /// A lab on 127.0.0.1:0 with its own runtime, shut down on drop.
 pub struct TestLab {
@@ -64,20 +64,20 @@ impl Drop for TestLab {
 /// A CONNECT proxy on 127.0.0.1:0 with its own runtime, shut down on drop.
 pub struct TestProxy {
     runtime: tokio::runtime::Runtime,
-    proxy: Option<wsdoctor::lab::ConnectProxy>,
+    proxy: Option<wsdoctor_lab::ConnectProxy>,
     /// `http://127.0.0.1:PORT`.
     pub url: String,
 }
 
 impl TestProxy {
-    pub fn start(options: wsdoctor::lab::ProxyOptions) -> TestProxy {
+    pub fn start(options: wsdoctor_lab::ProxyOptions) -> TestProxy {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .enable_all()
             .build()
             .expect("runtime");
         let proxy = runtime
-            .block_on(wsdoctor::lab::ConnectProxy::start(options))
+            .block_on(wsdoctor_lab::ConnectProxy::start(options))
             .expect("the proxy starts on loopback");
         let url = proxy.url();
         TestProxy {
@@ -88,7 +88,7 @@ impl TestProxy {
     }
 
     /// Every CONNECT the proxy saw.
-    pub fn requests(&self) -> Vec<wsdoctor::lab::ProxyRequest> {
+    pub fn requests(&self) -> Vec<wsdoctor_lab::ProxyRequest> {
         self.proxy
             .as_ref()
             .map(|p| p.requests())
@@ -173,10 +173,29 @@ pub fn assert_schema_valid(report: &Value) {
     assert!(errors.is_empty(), "report violates the schema: {errors:#?}");
 }
 
-/// A port on loopback that nothing listens on (bound, then released).
-pub fn closed_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    let port = listener.local_addr().expect("addr").port();
-    drop(listener);
-    port
+/// A loopback port that refuses connections: bound but never listening, and kept bound for as long
+/// as this value lives, so no other test can take the port meanwhile.
+pub struct RefusingPort {
+    _socket: socket2::Socket,
+    /// The port.
+    pub port: u16,
+}
+
+/// A port on loopback whose connections are refused (RST), reserved for the caller.
+pub fn refusing_port() -> RefusingPort {
+    let socket =
+        socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).expect("a socket");
+    socket
+        .bind(&std::net::SocketAddr::from(([127, 0, 0, 1], 0)).into())
+        .expect("bind");
+    let port = socket
+        .local_addr()
+        .ok()
+        .and_then(|a| a.as_socket())
+        .map(|a| a.port())
+        .expect("a port");
+    RefusingPort {
+        _socket: socket,
+        port,
+    }
 }

@@ -1,0 +1,135 @@
+//! Opening a connection to the target for a check: TCP (or a tunnel through the proxy), then TLS
+//! when the scheme needs it, each phase timed into the check.
+
+use super::{CheckRun, Failed};
+use crate::context::Ctx;
+use crate::diagnose::classify;
+use crate::facts::Inputs;
+use crate::probe::stream::Conn;
+use crate::probe::{proxy, route, tcp};
+use wsdoctor_model::evidence::AddressError;
+use wsdoctor_model::{Cause, Phase};
+
+/// Where the TCP connection goes: the proxy when there is one, else the target.
+pub(crate) fn connect_host(ctx: &Ctx) -> (String, u16) {
+    let settings = &ctx.settings;
+    match &settings.route.proxy {
+        Some(proxy) => (proxy.host.clone(), proxy.port),
+        None => (settings.target.host(), settings.target.port()),
+    }
+}
+
+/// Diagnoses a failed TCP connect, asking the route probe only when the failure could mean this
+/// machine is offline.
+pub(crate) async fn tcp_failure(failures: &[(std::net::SocketAddr, tcp::TcpFailure)]) -> Failed {
+    let route = if classify::tcp_could_be_offline(failures) {
+        route::has_network_route().await
+    } else {
+        true
+    };
+    let (finding, evidence) = classify::tcp(failures, route);
+    Failed::with_evidence(finding, evidence)
+}
+
+/// TCP to the target (or to the proxy, then a CONNECT tunnel): the stream TLS and HTTP run on.
+pub(crate) async fn transport(
+    ctx: &Ctx,
+    check: &mut CheckRun,
+    inputs: &Inputs,
+) -> Result<Conn, Failed> {
+    let Some(resolution) = &inputs.facts.resolution else {
+        return Err(Failed::new(classify::finding(
+            Cause::DnsFailed,
+            "no resolved address (the dns check did not run)",
+        )));
+    };
+    let settings = &ctx.settings;
+    let timeout = settings.limits.connect_timeout;
+    let connected = match tcp::connect(&resolution.addrs, timeout).await {
+        Ok(c) => c,
+        Err(failures) => {
+            let mut failed = tcp_failure(&failures).await;
+            if let Some(proxy) = &settings.route.proxy {
+                failed.finding.message =
+                    format!("the proxy {}: {}", proxy.display(), failed.finding.message);
+            }
+            return Err(failed);
+        }
+    };
+    check.phase(ctx, Phase::TcpConnect, connected.duration);
+    check.common().peer = Some(connected.peer.to_string());
+    // The name has an address that does not work: worth seeing even when another did.
+    check.common().earlier_failures = connected
+        .earlier_failures
+        .iter()
+        .map(|(a, f)| AddressError {
+            address: a.to_string(),
+            error: f.describe(),
+        })
+        .collect();
+    let Some(proxy) = &settings.route.proxy else {
+        return Ok(Conn::Plain(connected.stream));
+    };
+    let authority = format!("{}:{}", settings.target.url_host(), settings.target.port());
+    let credentials = proxy
+        .credentials
+        .as_ref()
+        .map(|(u, p)| (u.reveal(), p.reveal()));
+    match proxy::connect(connected.stream, &authority, credentials, timeout).await {
+        Ok((conn, duration)) => {
+            check.phase(ctx, Phase::ProxyConnect, duration);
+            check.common().proxy = Some(proxy.display());
+            Ok(conn)
+        }
+        Err(failure) => {
+            let (finding, evidence) =
+                classify::tunnel(&failure, &ctx.redactor, &proxy.display(), &authority);
+            Err(Failed::with_evidence(finding, evidence))
+        }
+    }
+}
+
+/// Opens a connection to the target (TCP, then TLS when the scheme needs it), timing each phase
+/// into `check`. `warm` is a connection a transport check handed on, used instead when given.
+pub(crate) async fn dial(
+    ctx: &Ctx,
+    check: &mut CheckRun,
+    inputs: &Inputs,
+    warm: Option<Conn>,
+) -> Result<Conn, Failed> {
+    if let Some(conn) = warm {
+        check.common().connection = Some("reused from the tcp/tls check".to_string());
+        return Ok(conn);
+    }
+    let transport = transport(ctx, check, inputs).await?;
+    if !ctx.settings.target.uses_tls() {
+        return Ok(transport);
+    }
+    secure(ctx, check, transport).await
+}
+
+/// The TLS handshake on an open transport.
+pub(crate) async fn secure(
+    ctx: &Ctx,
+    check: &mut CheckRun,
+    transport: Conn,
+) -> Result<Conn, Failed> {
+    let client = ctx
+        .tls()
+        .await
+        .map_err(|e| Failed::new(classify::finding(Cause::TlsHandshake, e)))?;
+    let host = ctx.settings.target.host();
+    match client
+        .handshake(transport, &host, ctx.settings.limits.connect_timeout)
+        .await
+    {
+        Ok((stream, handshake)) => {
+            check.phase(ctx, Phase::TlsHandshake, handshake.duration);
+            Ok(Conn::Tls(Box::new(stream)))
+        }
+        Err(failure) => {
+            let (finding, evidence) = classify::tls(&failure, &host);
+            Err(Failed::with_evidence(finding, evidence))
+        }
+    }
+}

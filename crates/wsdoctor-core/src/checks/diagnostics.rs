@@ -1,0 +1,174 @@
+//! The diagnostics check: `GET /api/diagnostics/websocket`, summarised, and cross-checked against
+//! what this run will do.
+
+use super::{request, CheckRun, Failed, Output};
+use crate::context::Ctx;
+use crate::diagnose::classify;
+use crate::facts::Inputs;
+use http::Method;
+use serde_json::Value;
+use wsdoctor_model::evidence::{Detail, DiagnosticsDetail};
+use wsdoctor_model::{Cause, CheckId, Notice};
+
+/// The server's JSON is kept whole up to this size; beyond it, an excerpt.
+const KEEP_WHOLE: usize = 4096;
+
+pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
+    let mut check = CheckRun::start(CheckId::Diagnostics, inputs);
+    let path = ctx.settings.paths.diagnostics.clone();
+    let response = match request::send(ctx, &mut check, inputs, Method::GET, &path, &[], None).await
+    {
+        Ok(r) => r,
+        Err(failed) => return check.fail(failed),
+    };
+    request::record(ctx, &mut check, &response);
+    if response.status.as_u16() == 404 {
+        return check.warn(
+            format!("{path} not found (404)"),
+            Notice::new(
+                "the deployment has no WebSocket diagnostics endpoint",
+                "add one (see the reference write-up) or pass --diagnostics-path; --skip diagnostics silences this",
+            ),
+        );
+    }
+    if response.status.is_server_error() {
+        return check.fail(Failed::new(classify::finding(
+            Cause::ServerError,
+            format!("{path} answered {}", response.status_line()),
+        )));
+    }
+    let Ok(body) = serde_json::from_slice::<Value>(&response.body) else {
+        return check.warn(
+            format!("{path} answered {} but not JSON", response.status.as_u16()),
+            Notice::new(
+                "the diagnostics endpoint did not answer JSON",
+                "check --diagnostics-path",
+            ),
+        );
+    };
+    check.common().body_excerpt = None;
+    let summary = summarise(&body);
+    let text = body.to_string();
+    let detail = if text.len() <= KEEP_WHOLE {
+        let mut body = body.clone();
+        ctx.redactor.scrub(&mut body);
+        DiagnosticsDetail {
+            diagnostics: Some(body),
+            diagnostics_excerpt: None,
+        }
+    } else {
+        DiagnosticsDetail {
+            diagnostics: None,
+            diagnostics_excerpt: Some(classify::excerpt(&ctx.redactor, text.as_bytes())),
+        }
+    };
+    check.detail(Detail::Diagnostics(detail));
+    if let Some(notice) = cross_check(ctx, &body) {
+        return check.warn(summary, notice);
+    }
+    check.pass(summary)
+}
+
+fn summarise(body: &Value) -> String {
+    let mut parts = Vec::new();
+    let ws = body.get("websocket").unwrap_or(body);
+    if let Some(enabled) = ws.get("enabled").and_then(Value::as_bool) {
+        parts.push(
+            if enabled {
+                "websocket enabled"
+            } else {
+                "websocket DISABLED"
+            }
+            .to_string(),
+        );
+    }
+    if let Some(timeout) = ws.get("connectionTimeoutMs").and_then(Value::as_u64) {
+        parts.push(format!("server timeout {} s", timeout / 1000));
+    }
+    if let Some(ping) = ws.get("pingIntervalMs").and_then(Value::as_u64) {
+        parts.push(format!("pings every {} s", ping / 1000));
+    }
+    if let Some(active) = body
+        .pointer("/server/activeConnections")
+        .and_then(Value::as_u64)
+    {
+        parts.push(format!("{active} active sockets"));
+    }
+    if let Some(connected) = body
+        .pointer("/sessionStore/connected")
+        .and_then(Value::as_bool)
+    {
+        parts.push(format!(
+            "session store {}",
+            if connected {
+                "connected"
+            } else {
+                "DISCONNECTED"
+            }
+        ));
+    }
+    if parts.is_empty() {
+        "JSON received".to_string()
+    } else {
+        parts.join(", ")
+    }
+}
+
+/// Compares what the server says about itself with what this run will do.
+fn cross_check(ctx: &Ctx, body: &Value) -> Option<Notice> {
+    let ws = body.get("websocket").unwrap_or(body);
+    if ws.get("enabled").and_then(Value::as_bool) == Some(false) {
+        return Some(Notice::new(
+            "the server says WebSocket support is disabled",
+            "enable the WebSocket server (express-ws attached to the HTTP server)",
+        ));
+    }
+    if body
+        .pointer("/sessionStore/connected")
+        .and_then(Value::as_bool)
+        == Some(false)
+    {
+        return Some(Notice::new(
+            "the server says its session store is disconnected",
+            "check REDIS_URL and the store's reachability",
+        ));
+    }
+    if let (Some(origin), Some(origins)) = (
+        ctx.settings.origin.as_deref(),
+        body.pointer("/cors/origins").and_then(Value::as_array),
+    ) {
+        let listed = origins
+            .iter()
+            .any(|o| o.as_str() == Some(origin) || o.as_str() == Some("*"));
+        if !listed {
+            return Some(Notice::new(
+                format!("the server's CORS origins do not list {origin}"),
+                "add the frontend origin (FRONTEND_URL) to the server's CORS configuration",
+            ));
+        }
+    }
+    let echo = &ctx.settings.paths.echo;
+    if let Some(test_path) = ws.pointer("/paths/test").and_then(Value::as_str) {
+        if test_path != echo {
+            return Some(Notice::new(
+                format!("the server's echo path is {test_path} but this run uses {echo}"),
+                format!("pass --echo-path {test_path}"),
+            ));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_summary_reads_the_reference_shape() {
+        let body = serde_json::json!({"websocket": {"enabled": true, "connectionTimeoutMs": 30000},
+                          "sessionStore": {"connected": false}});
+        let summary = summarise(&body);
+        assert!(summary.contains("server timeout 30 s"), "{summary}");
+        assert!(summary.contains("DISCONNECTED"), "{summary}");
+    }
+}

@@ -1,0 +1,221 @@
+//! The echo check: the `/ws-test` socket, send JSON, expect `{"type":"echo","received":<same>}`,
+//! with the web client's bounded retries; `--count` makes it a series with statistics.
+
+use super::socket::{self, close_code, ending_evidence, AttemptFailure, Retries, Step, CLOSE_WAIT};
+use super::{stats, CheckRun, Failed, Output};
+use crate::context::Ctx;
+use crate::diagnose::classify;
+use crate::facts::Inputs;
+use crate::probe::ws::{self, Ending};
+use serde_json::{json, Value};
+use std::time::{Duration, Instant};
+use wsdoctor_model::evidence::{Common, Detail, EchoDetail, LatencyStats, TargetKind};
+use wsdoctor_model::{ms, Cause, CheckId, Notice, Phase};
+
+pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
+    let mut check = CheckRun::start(CheckId::Echo, inputs);
+    let (url, path) = socket::echo_socket(ctx);
+    check.common().url = Some(url.clone());
+    if let Err(failed) = socket::validate_url(&url) {
+        return check.fail_plain(failed);
+    }
+    let strict = ctx.settings.target.kind() == TargetKind::Http;
+    let mut retries = Retries::new(ctx, &url);
+    let outcome = loop {
+        retries.begin(&check);
+        let result = attempt(ctx, &mut check, inputs, &url, &path, strict).await;
+        match retries.end(&mut check, result) {
+            Step::Retry(delay) => tokio::time::sleep(delay).await,
+            Step::Done(outcome) => break outcome,
+        }
+    };
+    match outcome {
+        Ok(result) => {
+            if let Some(rtt) = result.round_trip {
+                check.timings.insert(Phase::EchoRoundTrip, ms(rtt));
+            }
+            check.common().reply = result.reply;
+            let lost = result.stats.as_ref().map(|s| s.loss_percent).unwrap_or(0.0);
+            if result.stats.is_some() {
+                check.detail(Detail::Echo(EchoDetail {
+                    round_trips: result.stats,
+                }));
+            }
+            if lost > 0.0 {
+                return check.warn(
+                    result.summary,
+                    Notice::new(
+                        format!(
+                            "{lost}% of the echo round trips got no (or a wrong) answer in time"
+                        ),
+                        "look for a proxy or server dropping or reordering frames under load",
+                    ),
+                );
+            }
+            check.pass(result.summary)
+        }
+        Err(failed) => check.fail(failed),
+    }
+}
+
+/// What a successful attempt saw.
+struct EchoResult {
+    summary: String,
+    round_trip: Option<Duration>,
+    reply: Option<String>,
+    stats: Option<LatencyStats>,
+}
+
+/// How a socket's ending fails an attempt.
+fn ended(ending: Ending, path: &str, seen: usize, open_for: Duration) -> AttemptFailure {
+    let mut evidence = Common::default();
+    ending_evidence(&mut evidence, &ending);
+    AttemptFailure {
+        close_code: close_code(&ending),
+        failed: Failed::with_evidence(classify::ending(&ending, path, seen, open_for), evidence),
+    }
+}
+
+async fn attempt(
+    ctx: &Ctx,
+    check: &mut CheckRun,
+    inputs: &Inputs,
+    url: &str,
+    path: &str,
+    strict: bool,
+) -> Result<(EchoResult, String), AttemptFailure> {
+    let opened = socket::open(ctx, check, inputs, url, path).await?;
+    let mut socket = opened.socket;
+    let opened_at = Instant::now();
+    let nonce = format!("{:016x}", fastrand::u64(..));
+    let probe = json!({"type": "wsdoctor", "nonce": nonce, "test": "message"});
+    let sent_at = Instant::now();
+    let limits = ctx.settings.limits;
+    let timeout = limits.ws_timeout;
+    let mut pings = 0;
+    if let Err(ending) = ws::send_text(&mut socket, &probe.to_string(), timeout).await {
+        return Err(ended(ending, path, 0, opened_at.elapsed()));
+    }
+    let wait = if strict {
+        timeout
+    } else {
+        limits.settle.min(timeout)
+    };
+    let reply = ws::next_message(&mut socket, wait, opened_at, &mut pings).await;
+    let round_trip = sent_at.elapsed();
+    let result = match reply {
+        Err(Ending::StillOpen) if !strict => EchoResult {
+            summary: "socket open; no reply to a JSON message within the settle window".into(),
+            round_trip: None,
+            reply: None,
+            stats: None,
+        },
+        Err(ending) => return Err(ended(ending, path, 0, opened_at.elapsed())),
+        Ok(message) => {
+            let parsed: Option<Value> = serde_json::from_str(&message.text).ok();
+            let is_echo = parsed.as_ref().is_some_and(|v| {
+                v.get("type").and_then(Value::as_str) == Some("echo")
+                    && v.get("received") == Some(&probe)
+            });
+            let reply = classify::excerpt(&ctx.redactor, message.text.as_bytes());
+            if is_echo {
+                let count = limits.echo_count;
+                let mut summary = format!(
+                    "echo round trip {:.1} ms",
+                    round_trip.as_secs_f64() * 1000.0
+                );
+                let mut stats = None;
+                if count > 1 {
+                    let mut series = vec![Some(round_trip)];
+                    let ending = series_of(
+                        &mut socket,
+                        &nonce,
+                        count - 1,
+                        timeout,
+                        opened_at,
+                        &mut pings,
+                        &mut series,
+                    )
+                    .await;
+                    if let Some(ending) = ending {
+                        return Err(ended(ending, path, series.len(), opened_at.elapsed()));
+                    }
+                    let computed = stats::from_series(&series);
+                    summary = computed.summary();
+                    stats = Some(computed);
+                }
+                EchoResult {
+                    summary,
+                    round_trip: Some(round_trip),
+                    reply: Some(reply),
+                    stats,
+                }
+            } else if strict {
+                let finding = classify::finding(
+                    Cause::EchoMismatch,
+                    format!("{path} answered {reply} instead of the echo of what was sent"),
+                );
+                ws::close_normally(socket, CLOSE_WAIT).await;
+                let evidence = Common {
+                    reply: Some(reply),
+                    ..Common::default()
+                };
+                return Err(Failed::with_evidence(finding, evidence).into());
+            } else {
+                EchoResult {
+                    summary: format!(
+                        "socket answered in {:.1} ms (not an echo server)",
+                        round_trip.as_secs_f64() * 1000.0
+                    ),
+                    round_trip: Some(round_trip),
+                    reply: Some(reply),
+                    stats: None,
+                }
+            }
+        }
+    };
+    ws::close_normally(socket, CLOSE_WAIT).await;
+    let summary = result.summary.clone();
+    Ok((result, summary))
+}
+
+/// `more` further echo round trips on an open socket, one at a time; a missing or wrong answer
+/// counts as lost. Returns how the socket ended, if it did.
+async fn series_of(
+    socket: &mut ws::Socket,
+    nonce: &str,
+    more: u32,
+    timeout: Duration,
+    opened_at: Instant,
+    pings: &mut u32,
+    series: &mut Vec<Option<Duration>>,
+) -> Option<Ending> {
+    for seq in 1..=more {
+        let probe = json!({"type": "wsdoctor", "nonce": nonce, "seq": seq});
+        let sent_at = Instant::now();
+        if let Err(ending) = ws::send_text(socket, &probe.to_string(), timeout).await {
+            return Some(ending);
+        }
+        // Replies to earlier, late messages are skipped until ours arrives or time runs out.
+        let deadline = sent_at + timeout;
+        let mut answered = None;
+        loop {
+            let wait = deadline.saturating_duration_since(Instant::now());
+            match ws::next_message(socket, wait, opened_at, pings).await {
+                Ok(message) => {
+                    let matches = serde_json::from_str::<Value>(&message.text)
+                        .ok()
+                        .is_some_and(|v| v.get("received") == Some(&probe));
+                    if matches {
+                        answered = Some(sent_at.elapsed());
+                        break;
+                    }
+                }
+                Err(Ending::StillOpen) => break,
+                Err(ending) => return Some(ending),
+            }
+        }
+        series.push(answered);
+    }
+    None
+}

@@ -1,0 +1,286 @@
+//! The hold check: sockets held open to find the idle and lifetime cuts behind most 1006s.
+//!
+//! Three sockets to the echo path are held side by side for `--hold`: one silent, one sending
+//! Ping frames, one sending application messages. Which of them die, and when, is read by
+//! the diagnosis; this file only opens them, keeps them and records what happened.
+
+use super::socket::{self, ending_evidence, CLOSE_WAIT};
+use super::{CheckRun, Failed, Output};
+use crate::context::Ctx;
+use crate::diagnose::classify;
+use crate::diagnose::hold::{self as reading, Death, Held};
+use crate::facts::Inputs;
+use crate::probe::ws::{self, Ending, Socket};
+use bytes::Bytes;
+use futures_util::{SinkExt, StreamExt};
+use serde_json::json;
+use std::time::Duration;
+use tokio::time::{sleep_until, timeout_at, Instant};
+use tokio_tungstenite::tungstenite::{self, Message};
+use wsdoctor_model::evidence::{ClosedBy, Common, Detail, HoldDetail, Variant};
+use wsdoctor_model::timing::human;
+use wsdoctor_model::{ms, Cause, CheckId};
+
+pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
+    let mut check = CheckRun::start(CheckId::Hold, inputs);
+    let Some(hold) = ctx.settings.limits.hold else {
+        return check.skip("no --hold given");
+    };
+    let interval = ctx.settings.limits.ping_interval;
+    let (url, path) = socket::echo_socket(ctx);
+    check.common().url = Some(url.clone());
+    let mut detail = HoldDetail {
+        hold_ms: ms(hold),
+        ping_interval_ms: ms(interval),
+        variants: Vec::new(),
+        server_heartbeat: None,
+        cut_ms: None,
+        suspect: None,
+    };
+    ctx.log(
+        CheckId::Hold,
+        format!(
+            "Holding 3 sockets to {url} for {} (silent, ping and message every {})",
+            humantime::format_duration(hold),
+            humantime::format_duration(interval)
+        ),
+    );
+
+    // Open all three first, so a refusal fails the check at once instead of after a hold.
+    // Only the first socket's phases become the check's timings; the others use scratch runs.
+    let mut scratch = [
+        CheckRun::start(CheckId::Hold, inputs),
+        CheckRun::start(CheckId::Hold, inputs),
+    ];
+    let [second, third] = &mut scratch;
+    let opened = tokio::join!(
+        open(ctx, &mut check, inputs, &url, &path),
+        open(ctx, second, inputs, &url, &path),
+        open(ctx, third, inputs, &url, &path),
+    );
+    let (silent, ping, message) = match opened {
+        (Ok(a), Ok(b), Ok(c)) => (a, b, c),
+        (a, b, c) => {
+            let mut failure = None;
+            let mut sockets = Vec::new();
+            let variants = [Variant::Silent, Variant::Ping, Variant::Message];
+            for (variant, result) in variants.into_iter().zip([a, b, c]) {
+                match result {
+                    Ok((socket, _)) => sockets.push(ws::close_normally(socket, CLOSE_WAIT)),
+                    Err(failed) if failure.is_none() => failure = Some((variant, failed)),
+                    Err(_) => {}
+                }
+            }
+            futures_util::future::join_all(sockets).await;
+            // The match above guarantees a failure; the fallback only keeps this panic-free.
+            let (variant, mut failed) = failure.unwrap_or_else(|| {
+                (
+                    Variant::Silent,
+                    Failed::new(classify::finding(
+                        Cause::AbnormalClose,
+                        "a socket could not open",
+                    )),
+                )
+            });
+            failed.finding.message = format!(
+                "the {} socket of the hold could not open: {}",
+                variant.as_str(),
+                failed.finding.message
+            );
+            check.detail(Detail::Hold(detail));
+            return check.fail(failed);
+        }
+    };
+
+    let held = tokio::join!(
+        keep(ctx, Variant::Silent, silent, hold, interval),
+        keep(ctx, Variant::Ping, ping, hold, interval),
+        keep(ctx, Variant::Message, message, hold, interval),
+    );
+    let held = [held.0, held.1, held.2];
+
+    let seen = check.learned.platforms.ids();
+    let read = reading::read(&held, hold, interval, &path, &seen);
+
+    detail.variants = held.iter().map(Held::evidence).collect();
+    detail.server_heartbeat = Some(read.heartbeat.clone());
+    detail.cut_ms = read.cut.map(ms);
+    detail.suspect = read.suspect.clone();
+    check.detail(Detail::Hold(detail));
+    match read.finding {
+        None => check.pass(read.summary),
+        Some(finding) => {
+            // The deciding socket's ending at the top level, where every renderer looks.
+            let mut evidence = Common::default();
+            if let Some(death) = read
+                .decisive
+                .and_then(|v| held.iter().find(|h| h.variant == v))
+                .and_then(|h| h.death.as_ref())
+            {
+                ending_evidence(&mut evidence, &death.ending);
+            }
+            // A named suspect already carries the platform's advice; the generic platform note
+            // would only repeat it.
+            let failed = Failed::with_evidence(finding, evidence);
+            match read.suspect {
+                Some(_) => check.fail_plain(failed),
+                None => check.fail(failed),
+            }
+        }
+    }
+}
+
+/// Dials and upgrades one socket; the open instant is taken after the 101, where the proxies'
+/// timers start too.
+async fn open(
+    ctx: &Ctx,
+    check: &mut CheckRun,
+    inputs: &Inputs,
+    url: &str,
+    path: &str,
+) -> Result<(Socket, Instant), Failed> {
+    let opened = socket::open(ctx, check, inputs, url, path)
+        .await
+        .map_err(|failure| failure.failed)?;
+    Ok((opened.socket, Instant::now()))
+}
+
+/// How a read or write error ended the socket: the probe's reading of it, plus who ended it.
+fn death_from_error(error: tungstenite::Error) -> Death {
+    let closed_by = if ws::is_reset(&error) {
+        ClosedBy::ConnectionReset
+    } else {
+        ClosedBy::Eof
+    };
+    Death {
+        ending: ws::error_ending(error),
+        closed_by,
+    }
+}
+
+/// Keeps one socket open until it dies or `hold` has passed since it opened, sending its
+/// variant's keepalive every `interval`, then closes it with 1000.
+///
+/// Every await is bounded by the end of the hold, so a server that stops answering cannot stretch
+/// the check.
+async fn keep(
+    ctx: &Ctx,
+    variant: Variant,
+    (mut socket, opened_at): (Socket, Instant),
+    hold: Duration,
+    interval: Duration,
+) -> Held {
+    let end = opened_at + hold;
+    let keepalive = variant != Variant::Silent && !interval.is_zero();
+    let mut next_send = opened_at + interval;
+    // The 101 is the last byte the server sent before the hold starts.
+    let mut last_byte = opened_at;
+    let mut held = Held {
+        variant,
+        death: None,
+        open_for: Duration::ZERO,
+        since_last_byte: Duration::ZERO,
+        pings_sent: 0,
+        messages_sent: 0,
+        messages_received: 0,
+        server_pings: 0,
+        server_ping_interval: None,
+    };
+    let mut first_ping: Option<Instant> = None;
+    let mut last_ping: Option<Instant> = None;
+    let death = loop {
+        let wake = if keepalive { next_send.min(end) } else { end };
+        tokio::select! {
+            // Reading is also what answers the server's pings (tungstenite queues the pong and
+            // flushes it on the next read), as a browser does.
+            frame = socket.next() => {
+                let now = Instant::now();
+                match frame {
+                    Some(Ok(message)) => {
+                        last_byte = now;
+                        match message {
+                            Message::Ping(_) => {
+                                held.server_pings += 1;
+                                first_ping.get_or_insert(now);
+                                last_ping = Some(now);
+                            }
+                            Message::Text(_) | Message::Binary(_) => held.messages_received += 1,
+                            Message::Close(frame) => {
+                                let (code, reason) = frame
+                                    .map(|f| (u16::from(f.code), f.reason.to_string()))
+                                    .unwrap_or((1005, String::new()));
+                                break Some(Death {
+                                    ending: Ending::Closed { code, reason },
+                                    closed_by: ClosedBy::ServerCloseFrame,
+                                });
+                            }
+                            Message::Pong(_) | Message::Frame(_) => {}
+                        }
+                    }
+                    Some(Err(e)) => break Some(death_from_error(e)),
+                    None => break Some(Death {
+                        ending: Ending::Abnormal("the connection ended without a close frame".into()),
+                        closed_by: ClosedBy::Eof,
+                    }),
+                }
+            }
+            () = sleep_until(wake) => {
+                if Instant::now() >= end {
+                    break None;
+                }
+                let frame = match variant {
+                    Variant::Ping => Message::Ping(Bytes::from(
+                        format!("wsdoctor-{}", held.pings_sent + 1).into_bytes(),
+                    )),
+                    _ => Message::text(
+                        json!({"type": "wsdoctor-keepalive", "n": held.messages_sent + 1})
+                            .to_string(),
+                    ),
+                };
+                match timeout_at(end, socket.send(frame)).await {
+                    // The hold ended while a write was stuck: it ends as held, not as a death.
+                    Err(_) => break None,
+                    Ok(Err(e)) => break Some(death_from_error(e)),
+                    Ok(Ok(())) => match variant {
+                        Variant::Ping => held.pings_sent += 1,
+                        _ => held.messages_sent += 1,
+                    },
+                }
+                // After a stall, carry on from now rather than firing a burst to catch up.
+                next_send = (next_send + interval).max(Instant::now());
+            }
+        }
+    };
+    let now = Instant::now();
+    held.open_for = now.duration_since(opened_at);
+    held.since_last_byte = now.duration_since(last_byte);
+    held.server_ping_interval = match (held.server_pings, first_ping, last_ping) {
+        (0, _, _) => None,
+        (1, Some(first), _) => Some(first.duration_since(opened_at)),
+        (n, Some(first), Some(last)) => Some(last.duration_since(first) / (n - 1)),
+        _ => None,
+    };
+    match &death {
+        Some(d) => ctx.log(
+            CheckId::Hold,
+            format!(
+                "The {} socket died after {} ({}, {} since the last byte)",
+                variant.as_str(),
+                human(held.open_for),
+                d.closed_by.as_str(),
+                human(held.since_last_byte)
+            ),
+        ),
+        None => ctx.log(
+            CheckId::Hold,
+            format!(
+                "The {} socket was held {}; closing with 1000",
+                variant.as_str(),
+                human(held.open_for)
+            ),
+        ),
+    }
+    held.death = death;
+    ws::close_normally(socket, CLOSE_WAIT).await;
+    held
+}

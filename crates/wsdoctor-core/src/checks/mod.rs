@@ -1,0 +1,230 @@
+//! The checks of the checklist, one file each. A check takes the run's [`Ctx`] and the [`Inputs`]
+//! its prerequisites produced, uses probes, asks [`crate::diagnose`] what it saw means, and
+//! returns its report with what it learned for the checks after it.
+
+mod connect;
+mod cors;
+mod diagnostics;
+mod dns;
+mod echo;
+mod health;
+mod hold;
+mod origin;
+mod request;
+mod session;
+mod socket;
+mod stats;
+mod target;
+mod tcp;
+mod terminal;
+mod tls;
+
+use crate::context::Ctx;
+use crate::diagnose::classify;
+use crate::facts::{Facts, Inputs};
+use crate::probe::stream::Conn;
+use std::time::{Duration, Instant};
+use wsdoctor_model::evidence::{Common, Detail, Evidence};
+use wsdoctor_model::{
+    ms, Attempt, CheckId, CheckReport, Event, Finding, Notice, Phase, Platform, Status, Timings,
+};
+
+/// A failure on its way into a check report.
+#[derive(Debug)]
+pub(crate) struct Failed {
+    /// The diagnosis.
+    pub(crate) finding: Finding,
+    /// Evidence gathered on the way (boxed: failures travel in `Result`s, and evidence is big).
+    pub(crate) evidence: Box<Common>,
+}
+
+impl Failed {
+    /// A failure without extra evidence.
+    pub(crate) fn new(finding: Finding) -> Failed {
+        Failed {
+            finding,
+            evidence: Box::default(),
+        }
+    }
+
+    /// A failure with evidence.
+    pub(crate) fn with_evidence(finding: Finding, evidence: Common) -> Failed {
+        Failed {
+            finding,
+            evidence: Box::new(evidence),
+        }
+    }
+}
+
+/// What a check returns: its report, and what it learned for the checks that need it.
+pub(crate) struct Output {
+    /// The report.
+    pub(crate) report: CheckReport,
+    /// Facts for later checks.
+    pub(crate) learned: Facts,
+    /// A connection for the check the plan hands it to.
+    pub(crate) connection: Option<Conn>,
+}
+
+impl Output {
+    /// A report with nothing learned.
+    pub(crate) fn only(report: CheckReport) -> Output {
+        Output {
+            report,
+            learned: Facts::default(),
+            connection: None,
+        }
+    }
+}
+
+/// A check in progress: collects timings, evidence, attempts and what it learns, then becomes a
+/// report.
+pub(crate) struct CheckRun {
+    /// Which check.
+    pub(crate) id: CheckId,
+    started: Instant,
+    /// Phase timings so far.
+    pub(crate) timings: Timings,
+    /// Evidence so far.
+    pub(crate) evidence: Evidence,
+    /// Attempts so far (retrying checks only).
+    pub(crate) attempts: Option<Vec<Attempt>>,
+    /// What the check learned for the checks after it.
+    pub(crate) learned: Facts,
+    /// A connection to hand on.
+    pub(crate) connection: Option<Conn>,
+}
+
+impl CheckRun {
+    /// Starts timing a check; it knows what its prerequisites learned (platforms above all, for
+    /// the hints).
+    pub(crate) fn start(id: CheckId, inputs: &Inputs) -> CheckRun {
+        CheckRun {
+            id,
+            started: Instant::now(),
+            timings: Timings::new(),
+            evidence: Evidence::default(),
+            attempts: None,
+            learned: Facts {
+                platforms: inputs.facts.platforms.clone(),
+                ..Facts::default()
+            },
+            connection: None,
+        }
+    }
+
+    /// Time since the check started.
+    pub(crate) fn elapsed(&self) -> Duration {
+        self.started.elapsed()
+    }
+
+    /// The evidence every check may gather.
+    pub(crate) fn common(&mut self) -> &mut Common {
+        &mut self.evidence.common
+    }
+
+    /// Sets the evidence of this kind of check.
+    pub(crate) fn detail(&mut self, detail: Detail) {
+        self.evidence.detail = Some(detail);
+    }
+
+    /// Records a phase and tells the event stream.
+    pub(crate) fn phase(&mut self, ctx: &Ctx, phase: Phase, duration: Duration) {
+        self.timings.insert(phase, ms(duration));
+        ctx.emit(Event::Phase {
+            id: self.id,
+            phase,
+            duration_ms: ms(duration),
+        });
+    }
+
+    /// Records platforms seen in a response.
+    pub(crate) fn saw(&mut self, found: impl IntoIterator<Item = Platform>) {
+        self.learned.platforms.merge(found);
+    }
+
+    /// The most specific platform known to this check, for its hints.
+    pub(crate) fn platform(&self) -> Option<Platform> {
+        self.learned.platforms.primary().cloned()
+    }
+
+    fn finish(
+        self,
+        status: Status,
+        summary: String,
+        failure: Option<Finding>,
+        warning: Option<Notice>,
+    ) -> Output {
+        Output {
+            report: CheckReport {
+                id: self.id,
+                status,
+                duration_ms: ms(self.started.elapsed()),
+                summary,
+                timings: self.timings,
+                evidence: self.evidence,
+                failure,
+                warning,
+                attempts: self.attempts,
+            },
+            learned: self.learned,
+            connection: self.connection,
+        }
+    }
+
+    /// The check passed.
+    pub(crate) fn pass(self, summary: impl Into<String>) -> Output {
+        self.finish(Status::Pass, summary.into(), None, None)
+    }
+
+    /// The check worked with a caveat.
+    pub(crate) fn warn(self, summary: impl Into<String>, warning: Notice) -> Output {
+        self.finish(Status::Warn, summary.into(), None, Some(warning))
+    }
+
+    /// The check failed; the hint gains what the platform in front of the app means for it.
+    pub(crate) fn fail(mut self, failed: Failed) -> Output {
+        self.evidence.common.absorb(*failed.evidence);
+        let finding = classify::with_platform(failed.finding, self.platform().as_ref());
+        let summary = finding.message.clone();
+        self.finish(Status::Fail, summary, Some(finding), None)
+    }
+
+    /// The check failed, without platform advice in the hint (it is not about the platform).
+    pub(crate) fn fail_plain(mut self, failed: Failed) -> Output {
+        self.evidence.common.absorb(*failed.evidence);
+        let summary = failed.finding.message.clone();
+        self.finish(Status::Fail, summary, Some(failed.finding), None)
+    }
+
+    /// The check did not run after all.
+    pub(crate) fn skip(self, reason: impl Into<String>) -> Output {
+        self.finish(Status::Skip, reason.into(), None, None)
+    }
+}
+
+/// Runs the check `id`.
+///
+/// `connection` is one the plan hands this check from a transport check, to use instead of
+/// opening its own.
+pub(crate) async fn run(
+    id: CheckId,
+    ctx: &Ctx,
+    inputs: Inputs,
+    connection: Option<Conn>,
+) -> Output {
+    match id {
+        CheckId::Target => target::run(ctx, &inputs),
+        CheckId::Dns => dns::run(ctx, &inputs).await,
+        CheckId::Tcp => tcp::run(ctx, &inputs).await,
+        CheckId::Tls => tls::run(ctx, &inputs, connection).await,
+        CheckId::Health => health::run(ctx, &inputs, connection).await,
+        CheckId::Diagnostics => diagnostics::run(ctx, &inputs).await,
+        CheckId::Cors => cors::run(ctx, &inputs).await,
+        CheckId::Session => session::run(ctx, &inputs).await,
+        CheckId::Echo => echo::run(ctx, &inputs).await,
+        CheckId::Terminal => terminal::run(ctx, &inputs).await,
+        CheckId::Origin => origin::run(ctx, &inputs).await,
+        CheckId::Hold => hold::run(ctx, &inputs).await,
+    }
+}

@@ -1,0 +1,139 @@
+//! The origin check: the upgrade again with a foreign Origin. A socket that authenticates by
+//! session or cookie and accepts any Origin is open to cross-site WebSocket hijacking.
+
+use super::connect::dial;
+use super::socket::{self, is_error_message, upgrade_headers, CLOSE_WAIT};
+use super::{CheckRun, Output};
+use crate::context::Ctx;
+use crate::diagnose::classify;
+use crate::facts::Inputs;
+use crate::probe::ws::{self, Ending, OpenFailure};
+use std::time::Instant;
+use wsdoctor_model::evidence::{Detail, OriginDetail};
+use wsdoctor_model::{CheckId, Notice, Phase};
+
+/// An Origin a browser on another site would send; `.invalid` can never be a real site.
+pub(crate) const FOREIGN_ORIGIN: &str = "https://wsdoctor-foreign-site.invalid";
+
+/// How many error messages are read past, looking for the close that follows them.
+const ERRORS_BEFORE_CLOSE: usize = 8;
+
+pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
+    let mut check = CheckRun::start(CheckId::Origin, inputs);
+    let settings = &ctx.settings;
+    let (url, path, authenticated) = match socket::terminal_socket(ctx, inputs) {
+        Some(Ok((url, path, _)))
+            if settings.target.kind() == wsdoctor_model::evidence::TargetKind::Http =>
+        {
+            (url, path, true)
+        }
+        _ => {
+            let (url, path) = socket::echo_socket(ctx);
+            (url, path, false)
+        }
+    };
+    let cookie_auth = settings
+        .headers
+        .iter()
+        .any(|h| h.name.eq_ignore_ascii_case("cookie"));
+    if socket::validate_url(&url).is_err() {
+        return check.skip("the socket URL is unusable (see above)");
+    }
+    check.common().url = Some(url.clone());
+    let mut detail = OriginDetail {
+        origin_sent: FOREIGN_ORIGIN,
+        enforced: None,
+    };
+    let conn = match dial(ctx, &mut check, inputs, None).await {
+        Ok(conn) => conn,
+        Err(failed) => {
+            check.detail(Detail::Origin(detail));
+            return check.fail(failed);
+        }
+    };
+    let headers = upgrade_headers(ctx, Some(FOREIGN_ORIGIN));
+    let opened = ws::open(conn, &url, &headers, settings.limits.ws_timeout).await;
+    let outcome = match opened {
+        Ok(opened) => {
+            check.phase(ctx, Phase::WsHandshake, opened.handshake);
+            // A server may accept the upgrade and then close on the Origin; give it a moment.
+            let mut socket = opened.socket;
+            let mut pings = 0;
+            let opened_at = Instant::now();
+            let settle = settings.limits.settle.min(settings.limits.ws_timeout);
+            let mut ending = ws::next_message(&mut socket, settle, opened_at, &mut pings).await;
+            // An error message is the server's last word before a close: read on to the close.
+            for _ in 0..ERRORS_BEFORE_CLOSE {
+                if !matches!(&ending, Ok(message) if is_error_message(&message.text)) {
+                    break;
+                }
+                ending = ws::next_message(&mut socket, settle, opened_at, &mut pings).await;
+            }
+            let closed_on_origin = matches!(&ending, Err(Ending::Closed { code: 1008, reason }) if reason.to_ascii_lowercase().contains("origin"));
+            ws::close_normally(socket, CLOSE_WAIT).await;
+            if closed_on_origin {
+                detail.enforced = Some(true);
+                Verdict::Pass("Origin enforced: a foreign origin is closed with 1008".to_string())
+            } else {
+                detail.enforced = Some(false);
+                // A socket the server closes at once (an invalid session, say) gives a foreign
+                // page nothing to hijack; only one that stays open or talks does.
+                let closed_at_once = match &ending {
+                    Err(Ending::Closed { code, .. }) => Some(*code),
+                    Err(Ending::Abnormal(_)) => Some(1006),
+                    _ => None,
+                };
+                if let Some(code) = closed_at_once {
+                    Verdict::Pass(format!(
+                        "the upgrade with a foreign Origin was accepted but the socket closed at once ({code}): nothing to hijack on {path}"
+                    ))
+                } else if authenticated || cookie_auth {
+                    Verdict::Warn(
+                        format!("a foreign Origin is accepted on {path}"),
+                        Notice::new(
+                            format!(
+                                "the session-authenticated socket {path} accepts Origin {FOREIGN_ORIGIN}: any web page can open it with the user's session (cross-site WebSocket hijacking)"
+                            ),
+                            "check the Origin header on upgrade against an allow list (the same list as CORS: FRONTEND_URL)",
+                        ),
+                    )
+                } else {
+                    Verdict::Pass(format!(
+                        "Origin not enforced on {path} (no session on it, so no hijacking risk)"
+                    ))
+                }
+            }
+        }
+        Err(OpenFailure::Rejected { status, .. }) if matches!(status.as_u16(), 401 | 403) => {
+            detail.enforced = Some(true);
+            Verdict::Pass(format!(
+                "Origin enforced: a foreign origin gets {}",
+                status.as_u16()
+            ))
+        }
+        Err(failure) => {
+            let finding = classify::open_failure(&failure, &path);
+            Verdict::Warn(
+                format!(
+                    "the foreign-origin probe did not complete: {}",
+                    finding.message
+                ),
+                Notice::new(
+                    "could not tell whether Origin is enforced",
+                    "rerun; if it persists, the failure above explains it",
+                ),
+            )
+        }
+    };
+    check.detail(Detail::Origin(detail));
+    match outcome {
+        Verdict::Pass(summary) => check.pass(summary),
+        Verdict::Warn(summary, notice) => check.warn(summary, notice),
+    }
+}
+
+/// What the probe concluded, before the evidence is attached.
+enum Verdict {
+    Pass(String),
+    Warn(String, Notice),
+}

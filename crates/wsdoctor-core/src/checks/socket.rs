@@ -1,0 +1,425 @@
+//! What the socket checks (echo, terminal, origin, hold) share: opening a socket as a browser
+//! would and diagnosing a refusal with everything the run knows, the web client's bounded retries,
+//! and reading how a socket ended.
+
+use super::connect::dial;
+use super::{CheckRun, Failed};
+use crate::context::Ctx;
+use crate::diagnose::classify::{self, UpgradeContext};
+use crate::diagnose::platform;
+use crate::facts::Inputs;
+use crate::probe::request::USER_AGENT;
+use crate::probe::ws::{self, Ending, OpenFailure, Opened};
+use crate::settings::{render_template, DEFAULT_TERMINAL_TEMPLATE};
+use serde_json::Value;
+use std::time::{Duration, Instant};
+use wsdoctor_model::evidence::{Common, TargetKind, Underlying};
+use wsdoctor_model::{
+    ms, Attempt, AttemptOutcome, Cause, CheckId, Event, Finding, Phase, Platform, PlatformId,
+};
+
+/// The longest pause between attempts, whatever `--retry-delay` doubles to.
+pub(crate) const MAX_BACKOFF: Duration = Duration::from_secs(8);
+
+/// How long a socket gets to finish the closing handshake once a check is done with it: short,
+/// because a check promises to end soon after it has its answer.
+pub(crate) const CLOSE_WAIT: Duration = Duration::from_millis(200);
+
+/// What a failed attempt leaves behind.
+#[derive(Debug)]
+pub(crate) struct AttemptFailure {
+    /// The diagnosis, with the attempt's evidence.
+    pub(crate) failed: Failed,
+    /// The close code, when the server sent one.
+    pub(crate) close_code: Option<u16>,
+}
+
+impl From<Failed> for AttemptFailure {
+    fn from(failed: Failed) -> Self {
+        AttemptFailure {
+            failed,
+            close_code: None,
+        }
+    }
+}
+
+/// The delay before attempt `next` (2-based): exponential, capped, with ±50 % jitter so a fleet of
+/// clients does not reconnect in lockstep.
+pub(crate) fn backoff(base: Duration, next: u32) -> Duration {
+    let exp = base.saturating_mul(1u32 << next.saturating_sub(2).min(16));
+    let capped = exp.min(MAX_BACKOFF);
+    capped.mul_f64(0.5 + fastrand::f64())
+}
+
+/// The web client's bounded retries, driven by the check:
+///
+/// ```text
+/// let mut retries = Retries::new(ctx, url);
+/// let outcome = loop {
+///     retries.begin(&check);
+///     let result = attempt(&mut check).await;
+///     match retries.end(&mut check, result) {
+///         Step::Retry(delay) => tokio::time::sleep(delay).await,
+///         Step::Done(outcome) => break outcome,
+///     }
+/// };
+/// ```
+///
+/// Every attempt is logged as the web client's console does and recorded in the report; only a
+/// retryable cause is retried, at most `--attempts` times, with [`backoff`] between attempts.
+pub(crate) struct Retries<'a> {
+    ctx: &'a Ctx,
+    url: &'a str,
+    number: u32,
+    started: Duration,
+    start: Instant,
+    attempts: Vec<Attempt>,
+}
+
+/// What to do after an attempt.
+pub(crate) enum Step<T> {
+    /// Wait this long, then try again.
+    Retry(Duration),
+    /// The outcome of the check's attempts.
+    Done(Result<T, Failed>),
+}
+
+impl<'a> Retries<'a> {
+    pub(crate) fn new(ctx: &'a Ctx, url: &'a str) -> Retries<'a> {
+        Retries {
+            ctx,
+            url,
+            number: 0,
+            started: Duration::ZERO,
+            start: Instant::now(),
+            attempts: Vec::new(),
+        }
+    }
+
+    /// Starts the next attempt.
+    pub(crate) fn begin(&mut self, check: &CheckRun) {
+        self.number += 1;
+        self.ctx.log(
+            check.id,
+            format!(
+                "Connecting to {} (attempt {}/{})",
+                self.url, self.number, self.ctx.settings.limits.attempts
+            ),
+        );
+        self.started = check.elapsed();
+        self.start = Instant::now();
+    }
+
+    /// Records how the attempt ended and decides what comes next.
+    pub(crate) fn end<T>(
+        &mut self,
+        check: &mut CheckRun,
+        outcome: Result<(T, String), AttemptFailure>,
+    ) -> Step<T> {
+        let of = self.ctx.settings.limits.attempts;
+        let number = self.number;
+        let duration = self.start.elapsed();
+        let (record, step) = match outcome {
+            Ok((value, summary)) => (
+                Attempt {
+                    number,
+                    started_ms: ms(self.started),
+                    duration_ms: ms(duration),
+                    outcome: AttemptOutcome::Ok,
+                    cause: None,
+                    summary,
+                    close_code: None,
+                    retry_in_ms: None,
+                },
+                Step::Done(Ok(value)),
+            ),
+            Err(failure) => {
+                let cause = failure.failed.finding.cause;
+                let delay = (cause.retryable() && number < of)
+                    .then(|| backoff(self.ctx.settings.limits.retry_delay, number + 1));
+                let record = Attempt {
+                    number,
+                    started_ms: ms(self.started),
+                    duration_ms: ms(duration),
+                    outcome: AttemptOutcome::Fail,
+                    cause: Some(cause),
+                    summary: failure.failed.finding.message.clone(),
+                    close_code: failure.close_code,
+                    retry_in_ms: delay.map(ms),
+                };
+                self.ctx.log(
+                    check.id,
+                    format!("Attempt {number} failed: {}", record.summary),
+                );
+                let step = match delay {
+                    Some(delay) => {
+                        self.ctx.log(
+                            check.id,
+                            format!("Reconnecting in {} ms", delay.as_millis()),
+                        );
+                        Step::Retry(delay)
+                    }
+                    None => Step::Done(Err(self.give_up(failure))),
+                };
+                (record, step)
+            }
+        };
+        self.ctx.emit(Event::Attempt {
+            id: check.id,
+            of,
+            attempt: record.clone(),
+        });
+        self.attempts.push(record);
+        check.attempts = Some(self.attempts.clone());
+        step
+    }
+
+    /// The failure the check reports when it stops trying.
+    fn give_up(&self, last: AttemptFailure) -> Failed {
+        let made = self.attempts.len() + 1;
+        if made > 1 && last.failed.finding.cause.retryable() {
+            let underlying = last.failed.finding;
+            let mut evidence = *last.failed.evidence;
+            evidence.underlying = Some(Underlying {
+                code: underlying.code,
+                cause: underlying.cause,
+                message: underlying.message.clone(),
+            });
+            let finding = Finding {
+                code: Cause::RetriesExhausted.code(),
+                cause: Cause::RetriesExhausted,
+                message: format!(
+                    "all {made} attempts failed; the last: {}",
+                    underlying.message
+                ),
+                hint: format!("{} {}", Cause::RetriesExhausted.hint(), underlying.hint),
+            };
+            return Failed::with_evidence(finding, evidence);
+        }
+        last.failed
+    }
+}
+
+/// The headers of an upgrade: Origin (when known and wanted), who we are, and the user's headers.
+pub(crate) fn upgrade_headers(ctx: &Ctx, origin: Option<&str>) -> Vec<(String, String)> {
+    let mut headers = Vec::new();
+    if let Some(origin) = origin {
+        headers.push(("Origin".to_string(), origin.to_string()));
+    }
+    headers.push(("User-Agent".to_string(), USER_AGENT.to_string()));
+    headers.extend(
+        ctx.settings
+            .headers
+            .iter()
+            .map(|h| (h.name.clone(), h.value.reveal().to_string())),
+    );
+    headers
+}
+
+/// Opens a socket to `url` as a browser on the frontend would, diagnosing a refusal with
+/// everything the run knows: what `/health` said, whether the same upgrade works without our
+/// Origin, whether an Envoy edge stands in front.
+pub(crate) async fn open(
+    ctx: &Ctx,
+    check: &mut CheckRun,
+    inputs: &Inputs,
+    url: &str,
+    path: &str,
+) -> Result<Opened, AttemptFailure> {
+    let conn = dial(ctx, check, inputs, None).await?;
+    let settings = &ctx.settings;
+    let timeout = settings.limits.ws_timeout;
+    let origin = settings.origin.as_deref();
+    match ws::open(conn, url, &upgrade_headers(ctx, origin), timeout).await {
+        Ok(opened) => {
+            check.phase(ctx, Phase::WsHandshake, opened.handshake);
+            check.saw(platform::from_headers(&opened.headers));
+            ctx.log(
+                check.id,
+                format!("Connected in {} ms", opened.handshake.as_millis()),
+            );
+            Ok(opened)
+        }
+        Err(OpenFailure::Rejected {
+            status,
+            headers,
+            body,
+        }) => {
+            check.saw(platform::from_headers(&headers));
+            let mut evidence = Common::default();
+            classify::response_evidence(
+                &mut evidence,
+                &ctx.redactor,
+                classify::status_line(status),
+                &headers,
+                &body,
+            );
+            let health = inputs.health().await;
+            let mut upgrade = UpgradeContext {
+                host: settings.target.host(),
+                path: path.to_string(),
+                health_ok: health.ok,
+                health_via_envoy: health.via_envoy,
+                path_advertised: health.advertises(path),
+                accepted_without_origin: false,
+            };
+            if matches!(status.as_u16(), 401 | 403) && origin.is_some() {
+                upgrade.accepted_without_origin =
+                    accepted_without_origin(ctx, check.id, inputs, url).await;
+                evidence.accepted_without_origin = Some(upgrade.accepted_without_origin);
+            }
+            let finding = classify::upgrade_refused(status, &headers, &body, &upgrade);
+            if finding.cause == Cause::AppRunnerUpgradeBlocked {
+                check.saw([Platform::seen(
+                    PlatformId::AwsAppRunner,
+                    "Envoy edge refuses the upgrade while plain HTTP works",
+                )]);
+            }
+            Err(Failed::with_evidence(finding, evidence).into())
+        }
+        Err(failure) => Err(Failed::new(classify::open_failure(&failure, path)).into()),
+    }
+}
+
+/// The Origin probe: repeats the upgrade without our Origin and says whether it is accepted.
+async fn accepted_without_origin(ctx: &Ctx, id: CheckId, inputs: &Inputs, url: &str) -> bool {
+    let mut scratch = CheckRun::start(id, inputs);
+    let Ok(conn) = dial(ctx, &mut scratch, inputs, None).await else {
+        return false;
+    };
+    match ws::open(
+        conn,
+        url,
+        &upgrade_headers(ctx, None),
+        ctx.settings.limits.connect_timeout,
+    )
+    .await
+    {
+        Ok(opened) => {
+            ws::close_normally(opened.socket, CLOSE_WAIT).await;
+            true
+        }
+        Err(_) => false,
+    }
+}
+
+/// Checks a socket URL for what a browser's `new WebSocket()` would reject.
+pub(crate) fn validate_url(url: &str) -> Result<(), Failed> {
+    let invalid = |message: String| Failed::new(classify::finding(Cause::InvalidUrl, message));
+    let parsed =
+        url::Url::parse(url).map_err(|e| invalid(format!("{url} is not a valid URL: {e}")))?;
+    if !matches!(parsed.scheme(), "ws" | "wss") {
+        return Err(invalid(format!("{url}: the scheme must be ws or wss")));
+    }
+    if parsed.fragment().is_some() {
+        return Err(invalid(format!(
+            "{url} has a fragment, which browsers refuse in a WebSocket URL"
+        )));
+    }
+    Ok(())
+}
+
+/// How a socket ended, as evidence: the close code and reason, or 1006 and the OS error.
+pub(crate) fn ending_evidence(evidence: &mut Common, ending: &Ending) {
+    match ending {
+        Ending::Closed { code, reason } => {
+            evidence.close_code = Some(*code);
+            evidence.close_reason = Some(reason.clone());
+        }
+        Ending::Abnormal(e) => {
+            evidence.close_code = Some(1006);
+            evidence.os_error = Some(e.clone());
+        }
+        Ending::StillOpen => {}
+    }
+}
+
+/// The close code of an ending, when the server sent one.
+pub(crate) fn close_code(ending: &Ending) -> Option<u16> {
+    match ending {
+        Ending::Closed { code, .. } => Some(*code),
+        _ => None,
+    }
+}
+
+/// Whether a message is the platform's error message (`{"type":"error",…}`), which precedes a
+/// close.
+pub(crate) fn is_error_message(text: &str) -> bool {
+    serde_json::from_str::<Value>(text).ok().is_some_and(|v| {
+        v.get("type").and_then(Value::as_str) == Some("error") || v.get("error").is_some()
+    })
+}
+
+/// The echo socket's URL and path: the target itself for a ws(s) target, else the echo path
+/// under the base URL. The echo, hold and origin checks all open this one.
+pub(crate) fn echo_socket(ctx: &Ctx) -> (String, String) {
+    let target = &ctx.settings.target;
+    match target.kind() {
+        TargetKind::WebSocket => (target.url().to_string(), target.url().path().to_string()),
+        TargetKind::Http => {
+            let path = format!("{}{}", target.base_path(), ctx.settings.paths.echo);
+            (format!("{}{}", target.ws_base(), path), path)
+        }
+    }
+}
+
+/// The terminal template: explicit, advertised by `/health`, or the platform's default.
+pub(crate) fn terminal_template(ctx: &Ctx, inputs: &Inputs) -> String {
+    ctx.settings
+        .paths
+        .terminal
+        .clone()
+        .or_else(|| {
+            inputs
+                .facts
+                .health
+                .as_ref()
+                .and_then(|h| h.template("terminal", None))
+        })
+        .unwrap_or_else(|| DEFAULT_TERMINAL_TEMPLATE.to_string())
+}
+
+/// The terminal socket's URL and path for the run's session, or why there is none.
+pub(crate) fn terminal_socket(
+    ctx: &Ctx,
+    inputs: &Inputs,
+) -> Option<Result<(String, String, String), Failed>> {
+    let session = ctx.settings.session.as_ref()?;
+    let template = terminal_template(ctx, inputs);
+    let Some(rendered) = render_template(&template, session.reveal()) else {
+        return Some(Err(Failed::new(classify::finding(
+            Cause::InvalidUrl,
+            format!("the terminal path template {template:?} has no {{session}} or :param"),
+        ))));
+    };
+    let target = &ctx.settings.target;
+    let path = format!("{}{}", target.base_path(), rendered);
+    Some(Ok((
+        format!("{}{}", target.ws_base(), path),
+        path,
+        template,
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        let base = Duration::from_millis(100);
+        for _ in 0..50 {
+            let d2 = backoff(base, 2);
+            assert!(d2 >= Duration::from_millis(50) && d2 <= Duration::from_millis(150));
+            let d20 = backoff(base, 20);
+            assert!(d20 <= MAX_BACKOFF.mul_f64(1.5));
+        }
+    }
+
+    #[test]
+    fn fragments_are_refused_like_browsers_do() {
+        assert!(validate_url("ws://a/b#c").is_err());
+        assert!(validate_url("http://a/b").is_err());
+        assert!(validate_url("wss://a/b?x=1").is_ok());
+    }
+}

@@ -1,0 +1,48 @@
+//! The target check: URL validation and browser parity, what a browser would refuse before any
+//! packet is sent.
+
+use super::{CheckRun, Failed, Output};
+use crate::context::Ctx;
+use crate::diagnose::classify;
+use crate::facts::Inputs;
+use wsdoctor_model::evidence::{Detail, TargetDetail};
+use wsdoctor_model::{Cause, CheckId, Notice};
+
+pub(crate) fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
+    let mut check = CheckRun::start(CheckId::Target, inputs);
+    let settings = &ctx.settings;
+    let shown = settings.target_for_display();
+    let socket_scheme = settings.target.socket_scheme();
+    check.common().url = Some(shown.clone());
+    check.common().connection = Some(settings.route.note.clone());
+    check.detail(Detail::Target(TargetDetail {
+        kind: settings.target.kind(),
+        socket_scheme,
+        origin: settings.origin.clone(),
+    }));
+    if let Some(origin) = &settings.origin {
+        if origin.starts_with("https://") && socket_scheme == "ws" {
+            let base = settings.target.ws_base();
+            let secure = base.replacen("ws://", "wss://", 1);
+            return check.fail_plain(Failed::new(classify::finding(
+                Cause::MixedContent,
+                format!(
+                    "the frontend {origin} is served over https but the socket URL is {base}: browsers block it; the frontend should use {secure}"
+                ),
+            )));
+        }
+    }
+    if settings.insecure {
+        return check.warn(
+            format!("{shown} (certificate verification OFF)"),
+            Notice::new(
+                "--insecure: TLS certificates are not verified, so a TLS problem a browser would hit is hidden",
+                "drop --insecure, or pass the private CA with --cacert",
+            ),
+        );
+    }
+    check.pass(format!(
+        "{shown} → sockets over {socket_scheme}://, {}",
+        settings.route.note
+    ))
+}

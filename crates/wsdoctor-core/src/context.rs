@@ -1,0 +1,65 @@
+//! What every check of one run shares and nobody fills in: the settings, the redactor, the event
+//! stream, and services built once on first use (the TLS trust store).
+
+use crate::probe::tls::TlsClient;
+use crate::redact::Redactor;
+use crate::settings::Settings;
+use std::sync::Arc;
+use tokio::sync::mpsc::UnboundedSender;
+use tokio::sync::OnceCell;
+use wsdoctor_model::{CheckId, Event};
+
+/// The run's shared, read-only environment.
+pub(crate) struct Ctx {
+    /// What to check and how.
+    pub(crate) settings: Arc<Settings>,
+    /// Masks the run's secrets in anything a server sends or a check writes.
+    pub(crate) redactor: Redactor,
+    events: UnboundedSender<Event>,
+    tls: OnceCell<Result<TlsClient, String>>,
+}
+
+impl Ctx {
+    pub(crate) fn new(
+        settings: Arc<Settings>,
+        redactor: Redactor,
+        events: UnboundedSender<Event>,
+    ) -> Ctx {
+        Ctx {
+            settings,
+            redactor,
+            events,
+            tls: OnceCell::new(),
+        }
+    }
+
+    /// Sends an event with its text redacted; a closed receiver only means nobody listens.
+    pub(crate) fn emit(&self, mut event: Event) {
+        self.redactor.scrub(&mut event);
+        let _ = self.events.send(event);
+    }
+
+    /// A connection-log line (`--verbose`, NDJSON).
+    pub(crate) fn log(&self, id: CheckId, message: impl Into<String>) {
+        self.emit(Event::Log {
+            id,
+            message: message.into(),
+        });
+    }
+
+    /// The TLS client, built once. Loading the system's root store reads files, so it happens on a
+    /// blocking thread, never on a runtime worker.
+    pub(crate) async fn tls(&self) -> Result<&TlsClient, String> {
+        let client = self
+            .tls
+            .get_or_init(|| async {
+                let pem = self.settings.cacert_pem.clone();
+                let insecure = self.settings.insecure;
+                tokio::task::spawn_blocking(move || TlsClient::new(pem.as_deref(), insecure))
+                    .await
+                    .unwrap_or_else(|e| Err(format!("loading the trust store failed: {e}")))
+            })
+            .await;
+        client.as_ref().map_err(Clone::clone)
+    }
+}

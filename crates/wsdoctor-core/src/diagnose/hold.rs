@@ -1,0 +1,914 @@
+//! Reading a hold: how three sockets held side by side (silent, pinging, messaging) died tells an
+//! idle timeout from a lifetime cap from a crash, and the age at which they died names the proxy.
+//!
+//! Pure functions of what the sockets saw, so every pattern is unit-tested without a network.
+
+use super::classify;
+use crate::probe::ws::Ending;
+use std::time::Duration;
+use wsdoctor_model::evidence::{ClosedBy, Heartbeat, HeldSocket, Suspect, Variant};
+use wsdoctor_model::platform::{CutKind, PlatformId, PLATFORMS, TIE_BREAK};
+use wsdoctor_model::timing::human;
+use wsdoctor_model::{ms, Cause, Finding};
+
+/// The shortest idle timeout in common use (Heroku's router): server heartbeats slower than this
+/// are cut somewhere even when this run found no cut.
+pub(crate) const SHORTEST_COMMON_IDLE: Duration = Duration::from_secs(55);
+
+/// How far a measured cut may be from a platform's limit and still name it: timers are coarse
+/// (Cloudflare's "about 100 s") and the moment we notice a reset lags the cut.
+pub(crate) const MATCH_TOLERANCE: f64 = 0.15;
+
+/// Deaths closer together than this (or 10 % of their age, whichever is larger) count as "at the
+/// same age": three sockets opened together and cut by one timer die within a round trip.
+pub(crate) const SAME_AGE_SLACK: Duration = Duration::from_millis(500);
+
+/// Below this age a simultaneous death is a socket dropped after open, not a lifetime cap.
+pub(crate) const MIN_LIFETIME: Duration = Duration::from_millis(500);
+
+/// How a held socket died before the hold was over.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Death {
+    /// The ending as the probes describe it (close frame, or abnormal with the OS error).
+    pub(crate) ending: Ending,
+    /// Who ended it.
+    pub(crate) closed_by: ClosedBy,
+}
+
+/// What one held socket saw.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Held {
+    /// Which keepalive it used.
+    pub(crate) variant: Variant,
+    /// How it died; `None` when it was still open when the hold ended.
+    pub(crate) death: Option<Death>,
+    /// How long it was open: until its death, or the whole hold.
+    pub(crate) open_for: Duration,
+    /// Time since the last byte from the server, at death or at the end of the hold.
+    pub(crate) since_last_byte: Duration,
+    /// Ping frames this client sent.
+    pub(crate) pings_sent: u32,
+    /// Application messages this client sent.
+    pub(crate) messages_sent: u32,
+    /// Data messages the server sent (the echo's answers).
+    pub(crate) messages_received: u32,
+    /// Ping frames the server sent.
+    pub(crate) server_pings: u32,
+    /// Mean gap between the server's pings (from the open to the first one when there is only one).
+    pub(crate) server_ping_interval: Option<Duration>,
+}
+
+impl Held {
+    /// Whether it died before the hold ended.
+    pub(crate) fn died(&self) -> bool {
+        self.death.is_some()
+    }
+
+    /// Whether this client sent any keepalive before the end.
+    fn kept_alive(&self) -> bool {
+        self.pings_sent + self.messages_sent > 0
+    }
+
+    /// The evidence for this socket.
+    pub(crate) fn evidence(&self) -> HeldSocket {
+        let (closed_by, close_code, close_reason, os_error) = match &self.death {
+            None => (
+                ClosedBy::Client,
+                Some(1000),
+                Some("wsdoctor done".to_string()),
+                None,
+            ),
+            Some(Death { ending, closed_by }) => match ending {
+                Ending::Closed { code, reason } => {
+                    (*closed_by, Some(*code), Some(reason.clone()), None)
+                }
+                Ending::Abnormal(e) => (*closed_by, Some(1006), None, Some(e.clone())),
+                Ending::StillOpen => (*closed_by, None, None, None),
+            },
+        };
+        HeldSocket {
+            variant: self.variant,
+            died: self.died(),
+            died_after_ms: self.died().then(|| ms(self.open_for)),
+            open_for_ms: ms(self.open_for),
+            since_last_byte_ms: ms(self.since_last_byte),
+            closed_by,
+            close_code,
+            close_reason,
+            os_error,
+            pings_sent: self.pings_sent,
+            messages_sent: self.messages_sent,
+            messages_received: self.messages_received,
+            server_pings: self.server_pings,
+            server_ping_interval_ms: self.server_ping_interval.map(ms),
+        }
+    }
+}
+
+/// The platform whose known limit best explains a cut at `cut`.
+///
+/// Candidates are the platforms whose cut is within ±[`MATCH_TOLERANCE`] of `cut`. A platform the
+/// run fingerprinted (`seen`, primary first) wins over one that only matches the number; then one
+/// of the same kind of cut; then the closest limit; then the more common culprit. Also returns the
+/// other candidates' names, since 60 s alone cannot tell nginx from an ALB.
+pub(crate) fn suspect(
+    cut: Duration,
+    kind: CutKind,
+    seen: &[PlatformId],
+) -> Option<(Suspect, Vec<&'static str>)> {
+    let t = cut.as_secs_f64();
+    let mut candidates: Vec<_> = PLATFORMS
+        .iter()
+        .filter_map(|info| info.cut.map(|limit| (info, limit)))
+        .filter(|(_, l)| {
+            let secs = l.after.as_secs_f64();
+            (t - secs).abs() <= MATCH_TOLERANCE * secs
+        })
+        .collect();
+    let seen_rank = |id: PlatformId| seen.iter().position(|s| *s == id).unwrap_or(usize::MAX);
+    let common = |id: PlatformId| {
+        TIE_BREAK
+            .iter()
+            .position(|s| *s == id)
+            .unwrap_or(usize::MAX)
+    };
+    let distance = |after: Duration| (t - after.as_secs_f64()).abs();
+    candidates.sort_by(|(a, la), (b, lb)| {
+        seen_rank(a.id)
+            .cmp(&seen_rank(b.id))
+            .then((la.kind != kind).cmp(&(lb.kind != kind)))
+            .then(distance(la.after).total_cmp(&distance(lb.after)))
+            .then(common(a.id).cmp(&common(b.id)))
+    });
+    let (best, limit) = candidates.first()?;
+    let others = candidates.iter().skip(1).map(|(i, _)| i.name).collect();
+    Some((
+        Suspect {
+            id: best.id,
+            name: best.name,
+            limit_ms: ms(limit.after),
+            kind: limit.kind,
+            setting: limit.setting,
+            advice: limit.advice,
+            fingerprinted: seen.contains(&best.id),
+        },
+        others,
+    ))
+}
+
+/// What the hold means.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Reading {
+    /// The diagnosis; `None` when every socket survived.
+    pub(crate) finding: Option<Finding>,
+    /// One line for the report.
+    pub(crate) summary: String,
+    /// The socket whose ending decided the finding (its close code goes into the evidence).
+    pub(crate) decisive: Option<Variant>,
+    /// The measured cut: the silent socket's quiet time (idle) or the common age (lifetime).
+    pub(crate) cut: Option<Duration>,
+    /// The platform that best explains the cut.
+    pub(crate) suspect: Option<Suspect>,
+    /// The server's own heartbeats.
+    pub(crate) heartbeat: Heartbeat,
+}
+
+/// A death a proxy or platform timer could have caused: no close frame, or a close without an
+/// error in it (some servers close their own idle sockets with 1000 or 1008). A 1011, a 4xxx or a
+/// going-away is the server speaking, and the classifier reads it.
+fn cut_like(death: &Death) -> bool {
+    match &death.ending {
+        Ending::Abnormal(_) => true,
+        Ending::Closed { code, .. } => matches!(code, 1000 | 1005 | 1006 | 1008),
+        Ending::StillOpen => false,
+    }
+}
+
+fn how(death: &Death) -> String {
+    match (&death.ending, death.closed_by) {
+        (Ending::Closed { code, reason }, _) if reason.is_empty() => format!("closed {code}"),
+        (Ending::Closed { code, reason }, _) => format!("closed {code} {reason:?}"),
+        (_, ClosedBy::ConnectionReset) => "TCP reset, no close frame (1006)".to_string(),
+        _ => "connection ended without a close frame (1006)".to_string(),
+    }
+}
+
+/// Reads the outcomes of a hold.
+///
+/// `held` has one entry per variant; `path` names the socket in messages; `seen` lists the platform
+/// ids the run fingerprinted, the primary one first.
+pub(crate) fn read(
+    held: &[Held],
+    hold: Duration,
+    ping_interval: Duration,
+    path: &str,
+    seen: &[PlatformId],
+) -> Reading {
+    let get = |v: Variant| held.iter().find(|h| h.variant == v);
+    let dead: Vec<&Held> = held.iter().filter(|h| h.died()).collect();
+    let died = |v: Variant| get(v).is_some_and(Held::died);
+    let every = || format!("every {}", human(ping_interval));
+
+    // Settle the pattern first: it decides T, which the heartbeat verdict is measured against.
+    enum Pattern {
+        Pass,
+        Idle { note: String, hint: String },
+        Lifetime,
+        Ambiguous,
+        Other(Variant),
+    }
+    let pattern = if dead.is_empty() {
+        Pattern::Pass
+    } else if let Some(h) = dead
+        .iter()
+        .filter(|h| !h.death.as_ref().is_some_and(cut_like))
+        .min_by_key(|h| h.open_for)
+    {
+        Pattern::Other(h.variant)
+    } else {
+        let ages: Vec<Duration> = dead.iter().map(|h| h.open_for).collect();
+        let (min, max) = (
+            ages.iter().min().copied().unwrap_or_default(),
+            ages.iter().max().copied().unwrap_or_default(),
+        );
+        let age = median(&ages);
+        let same_age = max - min <= SAME_AGE_SLACK.max(age.mul_f64(0.1));
+        let keepalives_sent = held
+            .iter()
+            .filter(|h| h.variant != Variant::Silent)
+            .all(Held::kept_alive);
+        match (died(Variant::Silent), died(Variant::Ping), died(Variant::Message)) {
+            (true, true, true) if same_age && age >= MIN_LIFETIME && !keepalives_sent => {
+                Pattern::Ambiguous
+            }
+            (true, true, true) if same_age && age >= MIN_LIFETIME => Pattern::Lifetime,
+            (true, false, false) => Pattern::Idle {
+                note: format!(
+                    "the sockets sending pings and messages {} stayed open: pings and messages keep the socket alive",
+                    every()
+                ),
+                hint: "Send a heartbeat more often than every {T} (say every {HALF}): a server ping keeps browser sockets alive too, since browsers answer pings on their own; an application message works as well.".to_string(),
+            },
+            (true, false, true) => Pattern::Idle {
+                note: format!(
+                    "the socket sending messages {} died too, and only the one sending protocol pings stayed open: only pings reset this timer, and browsers cannot send pings, so browser sockets still get cut",
+                    every()
+                ),
+                hint: "Have the server send pings more often than every {T} (say every {HALF}): browsers answer server pings automatically, and those pongs count as traffic.".to_string(),
+            },
+            (true, true, false) => Pattern::Idle {
+                note: format!(
+                    "the socket sending pings {} died too, and only the one sending application messages stayed open: protocol pings do not count as traffic here",
+                    every()
+                ),
+                hint: "Send an application heartbeat message more often than every {T} (say every {HALF}), from the client or the server; pings alone will not do.".to_string(),
+            },
+            _ => Pattern::Other(
+                dead.iter()
+                    .min_by_key(|h| h.open_for)
+                    .map(|h| h.variant)
+                    .unwrap_or(Variant::Silent),
+            ),
+        }
+    };
+
+    let silent_quiet = get(Variant::Silent).map(|h| h.since_last_byte);
+    let lifetime_age = median(&dead.iter().map(|h| h.open_for).collect::<Vec<_>>());
+    let cut = match &pattern {
+        Pattern::Idle { .. } | Pattern::Ambiguous => silent_quiet,
+        Pattern::Lifetime => Some(lifetime_age),
+        _ => None,
+    };
+    let heartbeat = heartbeat(get(Variant::Silent), hold, ping_interval, cut);
+    let kind = match pattern {
+        Pattern::Lifetime => CutKind::Lifetime,
+        _ => CutKind::Idle,
+    };
+    let matched = cut.and_then(|t| suspect(t, kind, seen));
+    let (suspect_text, suspect_hint) = match (&matched, cut) {
+        (Some((s, others)), _) => {
+            let also = if others.is_empty() {
+                String::new()
+            } else {
+                format!("; also within range: {}", others.join(", "))
+            };
+            let why = if s.fingerprinted {
+                "fingerprinted in this run, "
+            } else {
+                ""
+            };
+            (
+                format!(
+                    "Suspect: {} ({why}{} limit {}; setting: {}){also}.",
+                    s.name,
+                    s.kind.word(),
+                    human(Duration::from_secs_f64(s.limit_ms / 1000.0)),
+                    s.setting
+                ),
+                format!("{}: {}.", s.name, s.advice),
+            )
+        }
+        (None, Some(t)) => (
+            format!("No known platform limit is near {}.", human(t)),
+            format!(
+                "Find the proxy, load balancer or server between client and application whose {} is about {} and raise it.",
+                match kind {
+                    CutKind::Idle => "idle timeout",
+                    CutKind::Lifetime => "connection or request time limit",
+                },
+                human(t)
+            ),
+        ),
+        (None, None) => (String::new(), String::new()),
+    };
+
+    let (finding, summary, decisive) = match pattern {
+        Pattern::Pass => {
+            let mut summary = format!(
+                "{} sockets held {}: no cut",
+                held.len(),
+                humantime::format_duration(round_ms(hold))
+            );
+            if ping_interval >= hold {
+                summary.push_str(&format!(
+                    " (no keepalive fell due: --ping-interval {} is not shorter than --hold)",
+                    humantime::format_duration(round_ms(ping_interval))
+                ));
+            }
+            summary.push_str("; ");
+            summary.push_str(&heartbeat.note);
+            (None, summary, None)
+        }
+        Pattern::Idle { note, hint } => {
+            let t = cut.unwrap_or_default();
+            let silent = get(Variant::Silent).and_then(|h| h.death.as_ref());
+            let message = format!(
+                "{path}: the silent socket was cut after {} without a byte ({}); {note}: an idle timeout of about {}. {suspect_text}",
+                human(t),
+                silent.map(how).unwrap_or_default(),
+                human(t),
+            );
+            let hint = format!(
+                "{} {suspect_hint}",
+                hint.replace("{T}", &human(t))
+                    .replace("{HALF}", &human(t / 2))
+            );
+            let finding = Finding {
+                code: Cause::IdleCut.code(),
+                cause: Cause::IdleCut,
+                message: message.clone(),
+                hint,
+            };
+            (Some(finding), message, Some(Variant::Silent))
+        }
+        Pattern::Ambiguous => {
+            let t = cut.unwrap_or_default();
+            let message = format!(
+                "{path}: every socket died about {} after it opened, before any keepalive fell due (--ping-interval {} is longer than the cut): an idle timeout or a lifetime cap of about {}. {suspect_text}",
+                human(lifetime_age),
+                human(ping_interval),
+                human(t),
+            );
+            let hint = format!(
+                "Run again with a --ping-interval well under {} to tell an idle timeout from a lifetime cap. {suspect_hint}",
+                human(t)
+            );
+            let finding = Finding {
+                code: Cause::IdleCut.code(),
+                cause: Cause::IdleCut,
+                message: message.clone(),
+                hint,
+            };
+            (Some(finding), message, Some(Variant::Silent))
+        }
+        Pattern::Lifetime => {
+            let t = cut.unwrap_or_default();
+            let message = format!(
+                "{path}: every socket dies at {} whatever the traffic (silent, pings and messages {}): a lifetime cap. {suspect_text}",
+                human(t),
+                every(),
+            );
+            let hint = format!(
+                "{} {suspect_hint} Until then, have the client reconnect (with backoff) before {} or on 1006.",
+                Cause::LifetimeCut.hint(),
+                human(t)
+            );
+            let finding = Finding {
+                code: Cause::LifetimeCut.code(),
+                cause: Cause::LifetimeCut,
+                message: message.clone(),
+                hint,
+            };
+            (Some(finding), message, Some(Variant::Silent))
+        }
+        Pattern::Other(variant) => {
+            let h = get(variant);
+            let ending = h
+                .and_then(|h| h.death.as_ref())
+                .map(|d| d.ending.clone())
+                .unwrap_or(Ending::StillOpen);
+            let mut finding = classify::ending(
+                &ending,
+                path,
+                h.map_or(0, |h| h.messages_received as usize),
+                h.map_or(Duration::ZERO, |h| h.open_for),
+            );
+            let others: Vec<String> = held
+                .iter()
+                .filter(|o| o.variant != variant)
+                .map(|o| match &o.death {
+                    Some(d) => format!(
+                        "{} {} after {}",
+                        o.variant.as_str(),
+                        how(d),
+                        human(o.open_for)
+                    ),
+                    None => format!("{} survived", o.variant.as_str()),
+                })
+                .collect();
+            finding.message = format!(
+                "the {} socket held open: {}; the others: {}",
+                variant.as_str(),
+                finding.message,
+                others.join(", ")
+            );
+            let summary = finding.message.clone();
+            (Some(finding), summary, Some(variant))
+        }
+    };
+    Reading {
+        finding,
+        summary,
+        decisive,
+        cut,
+        suspect: matched.map(|(s, _)| s),
+        heartbeat,
+    }
+}
+
+fn round_ms(d: Duration) -> Duration {
+    Duration::from_millis(d.as_millis() as u64)
+}
+
+fn median(values: &[Duration]) -> Duration {
+    let mut sorted = values.to_vec();
+    sorted.sort();
+    sorted.get(sorted.len() / 2).copied().unwrap_or_default()
+}
+
+/// Reads the server's heartbeats from the silent socket, which only ever answers them.
+fn heartbeat(
+    silent: Option<&Held>,
+    hold: Duration,
+    ping_interval: Duration,
+    cut: Option<Duration>,
+) -> Heartbeat {
+    let Some(silent) = silent else {
+        return Heartbeat {
+            pings: 0,
+            interval_ms: None,
+            often_enough: None,
+            note: "no silent socket to observe the server's pings".into(),
+        };
+    };
+    let window = silent.open_for.min(hold);
+    let (limit, against) = match cut {
+        Some(t) => (t, format!("the cut at {}", human(t))),
+        None => (
+            SHORTEST_COMMON_IDLE,
+            format!(
+                "{} (the shortest common idle timeout)",
+                human(SHORTEST_COMMON_IDLE)
+            ),
+        ),
+    };
+    match (silent.server_pings, silent.server_ping_interval) {
+        (0, _) | (_, None) => {
+            // No ping in a window at least as long as the limit is a verdict; in a shorter one it
+            // is only a fact, since a slower heartbeat may still beat the limit.
+            let often_enough = (window >= limit).then_some(false);
+            let note = if window >= limit {
+                format!(
+                    "the server sent no pings in {}: no heartbeat under {against}, so quiet browser sockets depend on every proxy's idle timeout",
+                    human(window)
+                )
+            } else if window > ping_interval {
+                format!(
+                    "the server sent no pings in {} (a longer --hold would show a slower heartbeat)",
+                    human(window)
+                )
+            } else {
+                format!(
+                    "the server sent no pings in {} (too short a hold to tell whether it has a heartbeat)",
+                    human(window)
+                )
+            };
+            Heartbeat {
+                pings: silent.server_pings,
+                interval_ms: None,
+                often_enough,
+                note,
+            }
+        }
+        (pings, Some(interval)) => {
+            let ok = interval < limit;
+            let note = format!(
+                "the server pings every {} ({pings} seen), {} {against}",
+                human(interval),
+                if ok {
+                    "often enough: under"
+                } else {
+                    "not often enough: not under"
+                }
+            );
+            Heartbeat {
+                pings,
+                interval_ms: Some(ms(interval)),
+                often_enough: Some(ok),
+                note,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn secs(s: f64) -> Duration {
+        Duration::from_secs_f64(s)
+    }
+
+    fn alive(variant: Variant, hold: f64) -> Held {
+        let keep = u32::from(variant != Variant::Silent) * 5;
+        Held {
+            variant,
+            death: None,
+            open_for: secs(hold),
+            since_last_byte: if variant == Variant::Silent {
+                secs(hold)
+            } else {
+                secs(0.2)
+            },
+            pings_sent: if variant == Variant::Ping { keep } else { 0 },
+            messages_sent: if variant == Variant::Message { keep } else { 0 },
+            messages_received: if variant == Variant::Message { keep } else { 0 },
+            server_pings: 0,
+            server_ping_interval: None,
+        }
+    }
+
+    fn reset(mut held: Held, at: f64, quiet: f64) -> Held {
+        held.death = Some(Death {
+            ending: Ending::Abnormal("Connection reset by peer (os error 104)".into()),
+            closed_by: ClosedBy::ConnectionReset,
+        });
+        held.open_for = secs(at);
+        held.since_last_byte = secs(quiet);
+        held
+    }
+
+    fn read_simple(held: &[Held], seen: &[PlatformId]) -> Reading {
+        read(held, secs(4.0), secs(0.5), "/ws-test", seen)
+    }
+
+    #[test]
+    fn nothing_died_is_a_pass_with_the_heartbeat() {
+        let mut silent = alive(Variant::Silent, 4.0);
+        silent.server_pings = 13;
+        silent.server_ping_interval = Some(secs(0.3));
+        silent.since_last_byte = secs(0.1);
+        let held = [
+            silent,
+            alive(Variant::Ping, 4.0),
+            alive(Variant::Message, 4.0),
+        ];
+        let reading = read_simple(&held, &[]);
+        assert!(reading.finding.is_none());
+        assert!(
+            reading.summary.starts_with("3 sockets held 4s: no cut"),
+            "{}",
+            reading.summary
+        );
+        assert!(
+            reading.summary.contains("pings every 300 ms"),
+            "{}",
+            reading.summary
+        );
+        assert_eq!(reading.heartbeat.often_enough, Some(true));
+        assert_eq!(reading.heartbeat.interval_ms, Some(300.0));
+    }
+
+    #[test]
+    fn no_server_pings_are_reported() {
+        let held = [
+            alive(Variant::Silent, 4.0),
+            alive(Variant::Ping, 4.0),
+            alive(Variant::Message, 4.0),
+        ];
+        let reading = read_simple(&held, &[]);
+        assert!(reading.finding.is_none());
+        assert!(
+            reading.heartbeat.note.contains("no pings"),
+            "{}",
+            reading.heartbeat.note
+        );
+        // 4 s says nothing about a 55 s limit.
+        assert_eq!(reading.heartbeat.often_enough, None);
+    }
+
+    #[test]
+    fn only_the_silent_socket_dying_is_an_idle_cut() {
+        let held = [
+            reset(alive(Variant::Silent, 4.0), 2.0, 2.0),
+            alive(Variant::Ping, 4.0),
+            alive(Variant::Message, 4.0),
+        ];
+        let reading = read_simple(&held, &[]);
+        let finding = reading.finding.expect("a finding");
+        assert_eq!(finding.cause, Cause::IdleCut);
+        assert_eq!(finding.code, Cause::IdleCut.code());
+        assert_eq!(reading.cut, Some(secs(2.0)));
+        assert!(finding.message.contains("2.0 s"), "{}", finding.message);
+        assert!(finding
+            .message
+            .contains("pings and messages keep the socket alive"));
+        assert!(reading.suspect.is_none());
+        assert!(finding.message.contains("an idle timeout of about 2.0 s"));
+        assert_eq!(reading.decisive, Some(Variant::Silent));
+    }
+
+    #[test]
+    fn only_pings_keeping_it_alive_warns_about_browsers() {
+        let held = [
+            reset(alive(Variant::Silent, 90.0), 60.2, 60.2),
+            alive(Variant::Ping, 90.0),
+            reset(alive(Variant::Message, 90.0), 75.0, 15.0),
+        ];
+        let reading = read(&held, secs(90.0), secs(20.0), "/ws-test", &[]);
+        let finding = reading.finding.expect("a finding");
+        assert_eq!(finding.cause, Cause::IdleCut);
+        assert!(
+            finding.message.contains("browsers cannot send pings"),
+            "{}",
+            finding.message
+        );
+        assert_eq!(reading.cut, Some(secs(60.2)));
+        // 60 s without a fingerprint: nginx first, the ALB named as the alternative.
+        let suspect = reading.suspect.expect("a suspect");
+        assert_eq!(suspect.id, PlatformId::Nginx);
+        assert!(finding.message.contains("AWS Application Load Balancer"));
+    }
+
+    #[test]
+    fn pings_not_counting_is_an_idle_cut_too() {
+        let held = [
+            reset(alive(Variant::Silent, 4.0), 2.0, 2.0),
+            reset(alive(Variant::Ping, 4.0), 2.0, 2.0),
+            alive(Variant::Message, 4.0),
+        ];
+        let finding = read_simple(&held, &[]).finding.expect("a finding");
+        assert_eq!(finding.cause, Cause::IdleCut);
+        assert!(finding.message.contains("protocol pings do not count"));
+    }
+
+    #[test]
+    fn every_socket_dying_at_one_age_is_a_lifetime_cap() {
+        let held = [
+            reset(alive(Variant::Silent, 4.0), 2.00, 2.00),
+            reset(alive(Variant::Ping, 4.0), 2.01, 0.4),
+            reset(alive(Variant::Message, 4.0), 2.02, 0.3),
+        ];
+        let reading = read_simple(&held, &[]);
+        let finding = reading.finding.expect("a finding");
+        assert_eq!(finding.cause, Cause::LifetimeCut);
+        assert_eq!(reading.cut, Some(secs(2.01)));
+        assert!(
+            finding.message.contains("whatever the traffic"),
+            "{}",
+            finding.message
+        );
+        assert!(finding.message.contains("a lifetime cap"));
+    }
+
+    #[test]
+    fn lifetime_at_120_s_is_app_runner_and_300_s_cloud_run() {
+        let at = |t: f64| {
+            [
+                reset(alive(Variant::Silent, 400.0), t, t),
+                reset(alive(Variant::Ping, 400.0), t + 0.1, 5.0),
+                reset(alive(Variant::Message, 400.0), t + 0.2, 5.0),
+            ]
+        };
+        let reading = read(&at(120.0), secs(400.0), secs(20.0), "/ws", &[]);
+        assert_eq!(
+            reading.suspect.expect("suspect").id,
+            PlatformId::AwsAppRunner
+        );
+        let reading = read(&at(300.0), secs(400.0), secs(20.0), "/ws", &[]);
+        assert_eq!(
+            reading.suspect.expect("suspect").id,
+            PlatformId::GoogleCloudRun
+        );
+    }
+
+    #[test]
+    fn deaths_at_different_ages_are_not_a_lifetime_cap() {
+        let held = [
+            reset(alive(Variant::Silent, 10.0), 2.0, 2.0),
+            reset(alive(Variant::Ping, 10.0), 5.0, 0.4),
+            reset(alive(Variant::Message, 10.0), 8.0, 0.3),
+        ];
+        let finding = read(&held, secs(10.0), secs(0.5), "/ws-test", &[])
+            .finding
+            .expect("a finding");
+        assert_eq!(finding.cause, Cause::AbnormalClose);
+        assert!(
+            finding.message.starts_with("the silent socket"),
+            "{}",
+            finding.message
+        );
+    }
+
+    #[test]
+    fn a_server_error_close_is_read_by_the_classifier() {
+        let mut message = alive(Variant::Message, 4.0);
+        message.death = Some(Death {
+            ending: Ending::Closed {
+                code: 1011,
+                reason: "internal error".into(),
+            },
+            closed_by: ClosedBy::ServerCloseFrame,
+        });
+        message.open_for = secs(1.5);
+        let held = [
+            alive(Variant::Silent, 4.0),
+            alive(Variant::Ping, 4.0),
+            message,
+        ];
+        let reading = read_simple(&held, &[]);
+        let finding = reading.finding.expect("a finding");
+        assert_eq!(finding.cause, Cause::ServerError);
+        assert!(finding.message.contains("1011"));
+        assert_eq!(reading.decisive, Some(Variant::Message));
+        assert!(reading.suspect.is_none());
+    }
+
+    #[test]
+    fn only_the_pinging_socket_dying_is_an_abnormal_close() {
+        let held = [
+            alive(Variant::Silent, 4.0),
+            reset(alive(Variant::Ping, 4.0), 1.0, 0.2),
+            alive(Variant::Message, 4.0),
+        ];
+        let finding = read_simple(&held, &[]).finding.expect("a finding");
+        assert_eq!(finding.cause, Cause::AbnormalClose);
+    }
+
+    #[test]
+    fn a_cut_before_any_keepalive_is_ambiguous() {
+        let mut held = [
+            reset(alive(Variant::Silent, 4.0), 2.0, 2.0),
+            reset(alive(Variant::Ping, 4.0), 2.0, 2.0),
+            reset(alive(Variant::Message, 4.0), 2.0, 2.0),
+        ];
+        for h in &mut held {
+            h.pings_sent = 0;
+            h.messages_sent = 0;
+        }
+        let reading = read(&held, secs(4.0), secs(3.0), "/ws-test", &[]);
+        let finding = reading.finding.expect("a finding");
+        assert_eq!(finding.cause, Cause::IdleCut);
+        assert!(finding.hint.contains("--ping-interval"), "{}", finding.hint);
+    }
+
+    #[test]
+    fn sockets_dropped_right_after_open_are_not_a_cap() {
+        let held = [
+            reset(alive(Variant::Silent, 4.0), 0.05, 0.05),
+            reset(alive(Variant::Ping, 4.0), 0.05, 0.05),
+            reset(alive(Variant::Message, 4.0), 0.06, 0.06),
+        ];
+        for keepalives in [0, 3] {
+            let mut held = held.clone();
+            held[1].pings_sent = keepalives;
+            held[2].messages_sent = keepalives;
+            let finding = read_simple(&held, &[]).finding.expect("a finding");
+            assert_eq!(finding.cause, Cause::AbnormalClose, "{}", finding.message);
+        }
+    }
+
+    #[test]
+    fn platform_matching() {
+        let idle = CutKind::Idle;
+        let s = |t: f64, seen: &[PlatformId]| {
+            suspect(secs(t), idle, seen).map(|(s, _)| s.id.to_string())
+        };
+        assert_eq!(s(60.0, &[PlatformId::AwsAlb]), Some("aws-alb".to_string()));
+        assert_eq!(s(61.5, &[PlatformId::Nginx]), Some("nginx".to_string()));
+        assert_eq!(s(55.0, &[]), Some("heroku".to_string()));
+        assert_eq!(s(100.0, &[]), Some("cloudflare".to_string()));
+        assert_eq!(s(98.0, &[]), Some("cloudflare".to_string()));
+        assert_eq!(s(120.0, &[]), Some("aws-app-runner".to_string()));
+        assert_eq!(s(300.0, &[]), Some("envoy".to_string()));
+        assert_eq!(
+            s(300.0, &[PlatformId::GoogleCloudRun]),
+            Some("google-cloud-run".to_string())
+        );
+        assert_eq!(s(7.0, &[]), None);
+        assert_eq!(s(80.0, &[]), None);
+        // A fingerprint outside the tolerance does not drag the match to it.
+        assert_eq!(
+            s(60.0, &[PlatformId::Cloudflare]),
+            Some("nginx".to_string())
+        );
+        let (alb, others) = suspect(secs(60.0), idle, &[PlatformId::AwsAlb]).unwrap();
+        assert!(alb.fingerprinted);
+        assert!(others.contains(&"nginx"));
+    }
+
+    #[test]
+    fn an_idle_cut_at_60_s_behind_an_alb_names_the_alb_setting() {
+        let held = [
+            reset(alive(Variant::Silent, 90.0), 60.0, 60.0),
+            alive(Variant::Ping, 90.0),
+            alive(Variant::Message, 90.0),
+        ];
+        let reading = read(
+            &held,
+            secs(90.0),
+            secs(20.0),
+            "/ws-test",
+            &[PlatformId::AwsAlb],
+        );
+        let finding = reading.finding.expect("a finding");
+        assert_eq!(
+            reading.suspect.as_ref().map(|s| s.id),
+            Some(PlatformId::AwsAlb)
+        );
+        assert!(
+            finding.message.contains("idle_timeout.timeout_seconds"),
+            "{}",
+            finding.message
+        );
+        assert!(
+            finding.hint.contains("idle_timeout.timeout_seconds"),
+            "{}",
+            finding.hint
+        );
+        // Silent, no pings for 90 s, against a 60 s cut.
+        assert_eq!(reading.heartbeat.often_enough, Some(false));
+    }
+
+    #[test]
+    fn heartbeats_slower_than_the_cut_are_not_enough() {
+        let mut silent = reset(alive(Variant::Silent, 200.0), 160.0, 100.0);
+        silent.server_pings = 2;
+        silent.server_ping_interval = Some(secs(60.0));
+        silent.since_last_byte = secs(100.0);
+        let held = [
+            silent,
+            alive(Variant::Ping, 200.0),
+            alive(Variant::Message, 200.0),
+        ];
+        let reading = read(&held, secs(200.0), secs(20.0), "/ws-test", &[]);
+        assert_eq!(reading.cut, Some(secs(100.0)));
+        assert_eq!(
+            reading.suspect.as_ref().map(|s| s.id),
+            Some(PlatformId::Cloudflare)
+        );
+        assert_eq!(reading.heartbeat.often_enough, Some(true));
+        let mut slow = held.clone();
+        slow[0].server_ping_interval = Some(secs(120.0));
+        let reading = read(&slow, secs(200.0), secs(20.0), "/ws-test", &[]);
+        assert_eq!(reading.heartbeat.often_enough, Some(false));
+    }
+
+    #[test]
+    fn evidence_has_the_contract_fields() {
+        let v =
+            serde_json::to_value(reset(alive(Variant::Silent, 4.0), 2.0, 1.9).evidence()).unwrap();
+        for key in [
+            "variant",
+            "died",
+            "died_after_ms",
+            "since_last_byte_ms",
+            "closed_by",
+            "close_code",
+            "close_reason",
+            "pings_sent",
+            "messages_sent",
+            "server_pings",
+            "server_ping_interval_ms",
+        ] {
+            assert!(v.get(key).is_some(), "{key} missing in {v}");
+        }
+        assert_eq!(v["closed_by"], "connection-reset");
+        assert_eq!(v["close_code"], 1006);
+        assert_eq!(v["died_after_ms"], 2000.0);
+        let v = serde_json::to_value(alive(Variant::Ping, 4.0).evidence()).unwrap();
+        assert_eq!(v["closed_by"], "client");
+        assert_eq!(v["died"], false);
+        assert!(v["died_after_ms"].is_null());
+    }
+}

@@ -1,0 +1,7 @@
+//! Diagnosis: observations become findings (code, cause, message, hint) with their evidence.
+//! Pure functions of what the probes saw, so every rule is unit-tested without a network.
+
+pub(crate) mod classify;
+pub(crate) mod hold;
+pub(crate) mod platform;
+pub(crate) mod reasoning;

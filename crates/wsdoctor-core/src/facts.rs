@@ -1,0 +1,123 @@
+//! What checks learn and hand on to the checks that need them. The runner carries these along the
+//! plan's edges; a check's inputs are exactly what its prerequisites learned.
+
+use crate::probe::dns::Resolution;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::watch;
+use wsdoctor_model::platform::Sightings;
+
+/// What the health endpoint taught the other checks.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct HealthFacts {
+    /// It answered 200 with a healthy body.
+    pub(crate) ok: bool,
+    /// It answered through an Envoy edge.
+    pub(crate) via_envoy: bool,
+    /// The endpoints it lists.
+    pub(crate) endpoints: Vec<String>,
+}
+
+impl HealthFacts {
+    /// The first endpoint whose path mentions `word`, avoids `avoid`, and takes a parameter.
+    pub(crate) fn template(&self, word: &str, avoid: Option<&str>) -> Option<String> {
+        self.endpoints
+            .iter()
+            .map(|e| e.split_whitespace().last().unwrap_or(e).to_string())
+            .find(|e| {
+                let lower = e.to_ascii_lowercase();
+                lower.contains(word)
+                    && avoid.is_none_or(|a| !lower.contains(a))
+                    && (e.contains("/:") || e.contains('{'))
+            })
+    }
+
+    /// Whether the application advertises `path` (`/terminal/:sessionId` advertises
+    /// `/terminal/abc`).
+    pub(crate) fn advertises(&self, path: &str) -> bool {
+        self.endpoints.iter().any(|e| {
+            let e = e.split_whitespace().last().unwrap_or(e);
+            if e == path {
+                return true;
+            }
+            let (prefix, _) = e.split_once("/:").unwrap_or((e, ""));
+            e.contains("/:") && path.starts_with(prefix)
+        })
+    }
+}
+
+/// Facts that flow along the plan's edges.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Facts {
+    /// The addresses the dns check found.
+    pub(crate) resolution: Option<Arc<Resolution>>,
+    /// What `/health` said.
+    pub(crate) health: Option<Arc<HealthFacts>>,
+    /// Platforms seen so far on this path of the plan.
+    pub(crate) platforms: Sightings,
+}
+
+impl Facts {
+    /// Adds what another check learned (its facts win where both have one).
+    pub(crate) fn merge(&mut self, other: &Facts) {
+        if other.resolution.is_some() {
+            self.resolution.clone_from(&other.resolution);
+        }
+        if other.health.is_some() {
+            self.health.clone_from(&other.health);
+        }
+        self.platforms
+            .merge(other.platforms.platforms().iter().cloned());
+    }
+}
+
+/// The facts of a check that may still be running, for a check that only consults it.
+#[derive(Debug, Clone)]
+pub(crate) struct Later {
+    facts: watch::Receiver<Option<Facts>>,
+    patience: Duration,
+}
+
+impl Later {
+    pub(crate) fn new(facts: watch::Receiver<Option<Facts>>, patience: Duration) -> Later {
+        Later { facts, patience }
+    }
+
+    /// The facts once the check has finished, waiting at most `patience`.
+    pub(crate) async fn get(mut self) -> Facts {
+        let waited =
+            tokio::time::timeout(self.patience, self.facts.wait_for(Option::is_some)).await;
+        match waited {
+            Ok(Ok(facts)) => facts.clone().unwrap_or_default(),
+            _ => Facts::default(),
+        }
+    }
+}
+
+/// What one check receives from the runner.
+#[derive(Debug, Default)]
+pub(crate) struct Inputs {
+    /// The facts its prerequisites learned.
+    pub(crate) facts: Facts,
+    /// The health check's facts, for checks that may consult them.
+    pub(crate) health_later: Option<Later>,
+}
+
+impl Inputs {
+    /// The health facts: already known, or waited for when the check may consult them.
+    pub(crate) async fn health(&self) -> HealthFacts {
+        if let Some(health) = &self.facts.health {
+            return health.as_ref().clone();
+        }
+        match &self.health_later {
+            Some(later) => later
+                .clone()
+                .get()
+                .await
+                .health
+                .map(|h| h.as_ref().clone())
+                .unwrap_or_default(),
+            None => HealthFacts::default(),
+        }
+    }
+}

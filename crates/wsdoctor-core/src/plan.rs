@@ -1,0 +1,368 @@
+//! Which checks run, and what each needs from the others: the checklist as data. Every way one
+//! check depends on another is an edge here, so the runner can hand each check exactly the facts
+//! its prerequisites produced and nothing waits outside the plan.
+
+use crate::settings::Settings;
+use wsdoctor_model::evidence::TargetKind;
+use wsdoctor_model::CheckId;
+
+/// How a check depends on another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// Runs only if the other passed or warned; skipped otherwise.
+    Pass(CheckId),
+    /// Waits for the other to finish (it uses what it learned) but runs whatever its outcome.
+    After(CheckId),
+    /// Starts at once, and may wait for the other's facts if it turns out to need them (a refused
+    /// upgrade is read differently when plain HTTP works).
+    Consult(CheckId),
+}
+
+impl Need {
+    /// The check depended on.
+    pub fn on(self) -> CheckId {
+        match self {
+            Need::Pass(id) | Need::After(id) | Need::Consult(id) => id,
+        }
+    }
+}
+
+/// One check in the plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedCheck {
+    /// Which check.
+    pub id: CheckId,
+    /// What it waits for.
+    pub needs: Vec<Need>,
+    /// Why it will not run, when that is known before the run (no session given, plain http…).
+    pub not_applicable: Option<String>,
+    /// The check whose open connection this one takes over instead of opening its own.
+    pub takes_connection_from: Option<CheckId>,
+}
+
+/// The checks of one run and their dependencies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    /// The checks in checklist order.
+    pub checks: Vec<PlannedCheck>,
+}
+
+/// Why a selection of checks cannot be run.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct SelectionError(pub String);
+
+impl Plan {
+    /// Builds the plan for a run.
+    ///
+    /// `--only` keeps the hard prerequisites of what it names, because a TCP check cannot run
+    /// without the addresses DNS found; `--skip session` is honoured (the terminal then runs
+    /// without asking the session endpoint first).
+    pub fn for_settings(settings: &Settings) -> Plan {
+        let https = settings.target.uses_tls();
+        let transport = if https { CheckId::Tls } else { CheckId::Tcp };
+        let http_target = settings.target.kind() == TargetKind::Http;
+        let endpoint_only =
+            (!http_target).then(|| "ws(s) target: endpoint checks only".to_string());
+        let no_session = || {
+            settings
+                .session
+                .is_none()
+                .then(|| "no --session given".to_string())
+        };
+        let mut checks = Vec::new();
+        for &id in CheckId::ALL {
+            let (needs, not_applicable): (Vec<Need>, Option<String>) = match id {
+                CheckId::Target | CheckId::Dns => (vec![], None),
+                CheckId::Tcp => (vec![Need::Pass(CheckId::Dns)], None),
+                CheckId::Tls => (
+                    vec![Need::Pass(CheckId::Tcp)],
+                    (!https).then(|| "plain http/ws target: no TLS".to_string()),
+                ),
+                CheckId::Health | CheckId::Diagnostics => {
+                    (vec![Need::Pass(transport)], endpoint_only.clone())
+                }
+                CheckId::Cors => (
+                    vec![Need::Pass(transport)],
+                    endpoint_only.clone().or_else(|| {
+                        settings
+                            .origin
+                            .is_none()
+                            .then(|| "no origin known (--origin or FRONTEND_URL)".to_string())
+                    }),
+                ),
+                CheckId::Echo => (
+                    vec![Need::Pass(transport), Need::Consult(CheckId::Health)],
+                    None,
+                ),
+                CheckId::Session => (
+                    vec![Need::Pass(transport), Need::After(CheckId::Health)],
+                    endpoint_only.clone().or_else(no_session),
+                ),
+                CheckId::Terminal => (
+                    vec![
+                        Need::Pass(transport),
+                        Need::After(CheckId::Health),
+                        Need::Pass(CheckId::Session),
+                    ],
+                    endpoint_only.clone().or_else(no_session),
+                ),
+                CheckId::Origin => (
+                    vec![
+                        Need::Pass(CheckId::Echo),
+                        Need::After(CheckId::Health),
+                        Need::After(CheckId::Terminal),
+                    ],
+                    None,
+                ),
+                CheckId::Hold => (
+                    vec![Need::Pass(CheckId::Echo), Need::Consult(CheckId::Health)],
+                    settings
+                        .limits
+                        .hold
+                        .is_none()
+                        .then(|| "no --hold given".to_string()),
+                ),
+            };
+            checks.push(PlannedCheck {
+                id,
+                needs,
+                not_applicable,
+                takes_connection_from: None,
+            });
+        }
+        let mut plan = Plan { checks };
+        plan.select(&settings.only, &settings.skip);
+        plan.hand_over_connections(https);
+        plan
+    }
+
+    /// Whether the selection leaves anything to run: `--only echo --skip echo` selects nothing,
+    /// which must be an error rather than a pass of zero checks.
+    pub fn check_selection(settings: &Settings) -> Result<(), SelectionError> {
+        let asked: Vec<CheckId> = if settings.only.is_empty() {
+            CheckId::ALL.to_vec()
+        } else {
+            settings.only.clone()
+        };
+        let left: Vec<CheckId> = asked
+            .into_iter()
+            .filter(|id| !settings.skip.contains(id))
+            .collect();
+        if left.is_empty() {
+            return Err(SelectionError(
+                "--only and --skip together select no check".to_string(),
+            ));
+        }
+        Ok(())
+    }
+
+    fn select(&mut self, only: &[CheckId], skip: &[CheckId]) {
+        let mut wanted: Vec<CheckId> = if only.is_empty() {
+            CheckId::ALL.to_vec()
+        } else {
+            only.to_vec()
+        };
+        wanted.retain(|id| !skip.contains(id));
+        // Pull in hard prerequisites until nothing changes; the graph is tiny.
+        loop {
+            let mut added = false;
+            for check in &self.checks {
+                if !wanted.contains(&check.id) {
+                    continue;
+                }
+                for need in &check.needs {
+                    // The session and terminal checks learn their paths from /health.
+                    let dep = match need {
+                        Need::Pass(dep) => *dep,
+                        Need::After(CheckId::Health) => CheckId::Health,
+                        Need::After(_) | Need::Consult(_) => continue,
+                    };
+                    // Transport checks come back even when skipped (nothing runs without them);
+                    // a skipped session check stays skipped.
+                    let allowed = dep.is_transport() || !skip.contains(&dep);
+                    if allowed
+                        && !wanted.contains(&dep)
+                        && self.get(dep).is_some_and(|d| d.not_applicable.is_none())
+                    {
+                        wanted.push(dep);
+                        added = true;
+                    }
+                }
+            }
+            if !added {
+                break;
+            }
+        }
+        self.checks.retain(|c| wanted.contains(&c.id));
+        // An edge to a check that is not in the plan, or cannot apply (tls on plain http), is no
+        // edge at all.
+        let present: Vec<CheckId> = self
+            .checks
+            .iter()
+            .filter(|c| c.not_applicable.is_none())
+            .map(|c| c.id)
+            .collect();
+        for check in &mut self.checks {
+            check.needs.retain(|need| present.contains(&need.on()));
+        }
+    }
+
+    /// The TCP check's connection goes to TLS, and the last transport check's to the health
+    /// check, so the first HTTP request costs no extra handshake.
+    fn hand_over_connections(&mut self, https: bool) {
+        let runs = |plan: &Plan, id| plan.get(id).is_some_and(|c| c.not_applicable.is_none());
+        if https && runs(self, CheckId::Tls) {
+            if let Some(tls) = self.get_mut(CheckId::Tls) {
+                tls.takes_connection_from = Some(CheckId::Tcp);
+            }
+        }
+        let last_transport = if https { CheckId::Tls } else { CheckId::Tcp };
+        if runs(self, last_transport) && runs(self, CheckId::Health) {
+            if let Some(health) = self.get_mut(CheckId::Health) {
+                health.takes_connection_from = Some(last_transport);
+            }
+        }
+    }
+
+    /// Looks up a planned check.
+    pub fn get(&self, id: CheckId) -> Option<&PlannedCheck> {
+        self.checks.iter().find(|c| c.id == id)
+    }
+
+    fn get_mut(&mut self, id: CheckId) -> Option<&mut PlannedCheck> {
+        self.checks.iter_mut().find(|c| c.id == id)
+    }
+
+    /// The ids of the checks that will be reported.
+    pub fn ids(&self) -> Vec<CheckId> {
+        self.checks.iter().map(|c| c.id).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::secret::Secret;
+    use crate::settings::Target;
+    use std::time::Duration;
+
+    fn settings(url: &str) -> Settings {
+        Settings::new(Target::parse(url).expect("a target"))
+    }
+
+    fn applicable(plan: &Plan) -> Vec<CheckId> {
+        plan.checks
+            .iter()
+            .filter(|c| c.not_applicable.is_none())
+            .map(|c| c.id)
+            .collect()
+    }
+
+    #[test]
+    fn a_plain_http_run_has_every_check_and_no_tls() {
+        let plan = Plan::for_settings(&settings("http://127.0.0.1:1/"));
+        assert_eq!(plan.ids(), CheckId::ALL.to_vec());
+        let tls = plan.get(CheckId::Tls).unwrap();
+        assert!(tls.not_applicable.is_some());
+        // Nothing waits on a check that cannot run.
+        for check in &plan.checks {
+            assert!(!check.needs.iter().any(|n| n.on() == CheckId::Tls));
+        }
+        assert_eq!(
+            plan.get(CheckId::Health).unwrap().takes_connection_from,
+            Some(CheckId::Tcp)
+        );
+        // No session, no origin, no hold: those say why.
+        for id in [
+            CheckId::Session,
+            CheckId::Terminal,
+            CheckId::Cors,
+            CheckId::Hold,
+        ] {
+            assert!(plan.get(id).unwrap().not_applicable.is_some(), "{id}");
+        }
+    }
+
+    #[test]
+    fn https_hands_the_tcp_connection_to_tls_and_tls_to_health() {
+        let plan = Plan::for_settings(&settings("https://example.com/"));
+        assert_eq!(
+            plan.get(CheckId::Tls).unwrap().takes_connection_from,
+            Some(CheckId::Tcp)
+        );
+        assert_eq!(
+            plan.get(CheckId::Health).unwrap().takes_connection_from,
+            Some(CheckId::Tls)
+        );
+        assert!(plan
+            .get(CheckId::Echo)
+            .unwrap()
+            .needs
+            .contains(&Need::Pass(CheckId::Tls)));
+    }
+
+    #[test]
+    fn only_keeps_the_prerequisites_and_health_for_paths() {
+        let mut s = settings("http://127.0.0.1:1/");
+        s.session = Some(Secret::new("abc"));
+        s.only = vec![CheckId::Terminal];
+        let plan = Plan::for_settings(&s);
+        assert_eq!(
+            applicable(&plan),
+            vec![
+                CheckId::Dns,
+                CheckId::Tcp,
+                CheckId::Health,
+                CheckId::Session,
+                CheckId::Terminal
+            ]
+        );
+    }
+
+    #[test]
+    fn skipping_the_session_lets_the_terminal_run_without_it() {
+        let mut s = settings("http://127.0.0.1:1/");
+        s.session = Some(Secret::new("abc"));
+        s.skip = vec![CheckId::Session, CheckId::Tcp];
+        let plan = Plan::for_settings(&s);
+        assert!(plan.get(CheckId::Session).is_none());
+        // Transport checks come back: nothing runs without them.
+        assert!(plan.get(CheckId::Tcp).is_some());
+        let terminal = plan.get(CheckId::Terminal).unwrap();
+        assert!(!terminal.needs.iter().any(|n| n.on() == CheckId::Session));
+    }
+
+    #[test]
+    fn a_socket_target_runs_the_endpoint_checks_only() {
+        let mut s = settings("ws://127.0.0.1:1/ws");
+        s.limits.hold = Some(Duration::from_secs(1));
+        let plan = Plan::for_settings(&s);
+        assert_eq!(
+            applicable(&plan),
+            vec![
+                CheckId::Target,
+                CheckId::Dns,
+                CheckId::Tcp,
+                CheckId::Echo,
+                CheckId::Origin,
+                CheckId::Hold
+            ]
+        );
+        // No health check, so the echo consults nothing.
+        assert_eq!(
+            plan.get(CheckId::Echo).unwrap().needs,
+            vec![Need::Pass(CheckId::Tcp)]
+        );
+    }
+
+    #[test]
+    fn a_selection_of_nothing_is_an_error() {
+        let mut s = settings("http://127.0.0.1:1/");
+        s.only = vec![CheckId::Echo];
+        s.skip = vec![CheckId::Echo];
+        assert!(Plan::check_selection(&s).is_err());
+        s.skip.clear();
+        assert!(Plan::check_selection(&s).is_ok());
+    }
+}

@@ -1,0 +1,89 @@
+//! TCP connect over the resolved addresses, each attempt bounded.
+
+use super::OsError;
+use std::io;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+use tokio::net::TcpStream;
+
+/// An open TCP connection.
+#[derive(Debug)]
+pub(crate) struct Connected {
+    /// The stream.
+    pub(crate) stream: TcpStream,
+    /// The address that answered.
+    pub(crate) peer: SocketAddr,
+    /// Time to connect to it.
+    pub(crate) duration: Duration,
+    /// Addresses tried before it, with their errors.
+    pub(crate) earlier_failures: Vec<(SocketAddr, TcpFailure)>,
+}
+
+/// Why a connect failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum TcpFailure {
+    /// RST to the SYN.
+    Refused,
+    /// No answer to the SYN within the timeout.
+    Timeout(Duration),
+    /// ENETUNREACH/ENETDOWN: no route from this machine.
+    NetworkUnreachable(OsError),
+    /// EHOSTUNREACH.
+    HostUnreachable(OsError),
+    /// Any other OS error (out of file descriptors, address in use…).
+    Other(OsError),
+}
+
+impl TcpFailure {
+    fn from_io(e: &io::Error) -> TcpFailure {
+        let os = OsError::from_io(e);
+        // Raw errno values are Linux's; ErrorKind covers the other platforms.
+        match (os.kind, os.code) {
+            (io::ErrorKind::ConnectionRefused, _) => TcpFailure::Refused,
+            (io::ErrorKind::NetworkUnreachable | io::ErrorKind::NetworkDown, _)
+            | (_, Some(100 | 101)) => TcpFailure::NetworkUnreachable(os),
+            (io::ErrorKind::HostUnreachable, _) | (_, Some(113)) => TcpFailure::HostUnreachable(os),
+            _ => TcpFailure::Other(os),
+        }
+    }
+
+    /// The OS-level description for the evidence.
+    pub(crate) fn describe(&self) -> String {
+        match self {
+            TcpFailure::Refused => "connection refused (ECONNREFUSED)".to_string(),
+            TcpFailure::Timeout(t) => format!(
+                "no answer to the SYN within {}",
+                humantime::format_duration(*t)
+            ),
+            TcpFailure::NetworkUnreachable(e)
+            | TcpFailure::HostUnreachable(e)
+            | TcpFailure::Other(e) => e.message.clone(),
+        }
+    }
+}
+
+/// Connects to the first address that answers; each address gets `timeout`.
+pub(crate) async fn connect(
+    addrs: &[SocketAddr],
+    timeout: Duration,
+) -> Result<Connected, Vec<(SocketAddr, TcpFailure)>> {
+    let mut failures = Vec::new();
+    for addr in addrs {
+        let start = Instant::now();
+        match tokio::time::timeout(timeout, TcpStream::connect(addr)).await {
+            Ok(Ok(stream)) => {
+                // Small probes: latency matters more than batching.
+                let _ = stream.set_nodelay(true);
+                return Ok(Connected {
+                    stream,
+                    peer: *addr,
+                    duration: start.elapsed(),
+                    earlier_failures: failures,
+                });
+            }
+            Ok(Err(e)) => failures.push((*addr, TcpFailure::from_io(&e))),
+            Err(_) => failures.push((*addr, TcpFailure::Timeout(timeout))),
+        }
+    }
+    Err(failures)
+}

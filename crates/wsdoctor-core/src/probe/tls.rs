@@ -1,0 +1,275 @@
+//! TLS with rustls: verification on by default, a report of what was negotiated and presented,
+//! and the presented chain kept even when verification fails so the evidence can show its dates
+//! and names. Each handshake records its own chain, so concurrent handshakes cannot mix them up.
+
+use super::stream::Conn;
+use super::OsError;
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::client::WebPkiServerVerifier;
+use rustls::crypto::CryptoProvider;
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use tokio_rustls::client::TlsStream;
+use tokio_rustls::TlsConnector;
+use wsdoctor_model::evidence::{CertInfo, TlsInfo};
+
+/// The crypto provider for every TLS connection (one provider for rustls and rcgen alike).
+pub(crate) fn provider() -> Arc<CryptoProvider> {
+    Arc::new(rustls::crypto::ring::default_provider())
+}
+
+/// A verifier that records the chain it was shown, then delegates (or, with `--insecure`,
+/// accepts after recording). One per handshake.
+#[derive(Debug)]
+struct RecordingVerifier {
+    inner: Arc<WebPkiServerVerifier>,
+    insecure: bool,
+    chain: Arc<Mutex<Vec<CertificateDer<'static>>>>,
+}
+
+impl ServerCertVerifier for RecordingVerifier {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        if let Ok(mut chain) = self.chain.lock() {
+            *chain = std::iter::once(end_entity)
+                .chain(intermediates)
+                .map(|c| c.clone().into_owned())
+                .collect();
+        }
+        if self.insecure {
+            return Ok(ServerCertVerified::assertion());
+        }
+        self.inner
+            .verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.inner.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.inner.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.inner.supported_verify_schemes()
+    }
+}
+
+/// The client side of TLS for one run: the trust store, loaded once, shared by every handshake.
+#[derive(Clone)]
+pub(crate) struct TlsClient {
+    verifier: Arc<WebPkiServerVerifier>,
+    provider: Arc<CryptoProvider>,
+    insecure: bool,
+}
+
+impl TlsClient {
+    /// Builds the client from the system store, webpki roots and `--cacert` PEM. Loading the system
+    /// store reads files: call it on a blocking thread.
+    pub(crate) fn new(cacert_pem: Option<&[u8]>, insecure: bool) -> Result<TlsClient, String> {
+        let mut roots = RootCertStore::empty();
+        roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+        let native = rustls_native_certs::load_native_certs();
+        for cert in native.certs {
+            // A broken system certificate should not stop the check; it is simply not trusted.
+            let _ = roots.add(cert);
+        }
+        if let Some(pem) = cacert_pem {
+            for cert in CertificateDer::pem_slice_iter(pem) {
+                let cert = cert.map_err(|e| format!("--cacert: not a PEM certificate: {e}"))?;
+                roots
+                    .add(cert)
+                    .map_err(|e| format!("--cacert: unusable certificate: {e}"))?;
+            }
+        }
+        let provider = provider();
+        let verifier =
+            WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
+                .build()
+                .map_err(|e| format!("cannot build the certificate verifier: {e}"))?;
+        Ok(TlsClient {
+            verifier,
+            provider,
+            insecure,
+        })
+    }
+
+    /// Runs the handshake on `transport` for `host`, bounded by `timeout`.
+    pub(crate) async fn handshake(
+        &self,
+        transport: Conn,
+        host: &str,
+        timeout: Duration,
+    ) -> Result<(TlsStream<Conn>, Handshake), TlsFailure> {
+        let start = Instant::now();
+        let name = ServerName::try_from(host.to_string()).map_err(|e| {
+            TlsFailure::Other(format!("{host:?} is not a valid TLS server name: {e}"))
+        })?;
+        let chain = Arc::new(Mutex::new(Vec::new()));
+        let verifier = RecordingVerifier {
+            inner: self.verifier.clone(),
+            insecure: self.insecure,
+            chain: chain.clone(),
+        };
+        let mut config = ClientConfig::builder_with_provider(self.provider.clone())
+            .with_safe_default_protocol_versions()
+            .map_err(|e| TlsFailure::Other(format!("TLS configuration: {e}")))?
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(verifier))
+            .with_no_client_auth();
+        config.alpn_protocols = vec![b"http/1.1".to_vec()];
+        let connector = TlsConnector::from(Arc::new(config));
+        let outcome = tokio::time::timeout(timeout, connector.connect(name, transport)).await;
+        let presented = || -> Vec<CertInfo> {
+            chain
+                .lock()
+                .map(|chain| chain.iter().filter_map(cert_info).collect())
+                .unwrap_or_default()
+        };
+        match outcome {
+            Err(_) => Err(TlsFailure::Timeout(timeout)),
+            Ok(Err(e)) => Err(TlsFailure::from_io(e, presented())),
+            Ok(Ok(stream)) => {
+                let (_, conn) = stream.get_ref();
+                let info = TlsInfo {
+                    version: conn
+                        .protocol_version()
+                        .map(|v| format!("{v:?}").replace('_', "."))
+                        .unwrap_or_default(),
+                    cipher_suite: conn
+                        .negotiated_cipher_suite()
+                        .map(|c| format!("{:?}", c.suite()))
+                        .unwrap_or_default(),
+                    alpn: conn
+                        .alpn_protocol()
+                        .map(|p| String::from_utf8_lossy(p).into_owned()),
+                    sni: host.to_string(),
+                    chain: conn
+                        .peer_certificates()
+                        .map(|certs| certs.iter().filter_map(cert_info).collect())
+                        .unwrap_or_default(),
+                };
+                Ok((
+                    stream,
+                    Handshake {
+                        info,
+                        duration: start.elapsed(),
+                    },
+                ))
+            }
+        }
+    }
+}
+
+/// A finished handshake.
+#[derive(Debug, Clone)]
+pub(crate) struct Handshake {
+    /// What was negotiated and presented.
+    pub(crate) info: TlsInfo,
+    /// ClientHello → handshake complete.
+    pub(crate) duration: Duration,
+}
+
+/// Summarises a certificate; `None` when it does not parse.
+pub(crate) fn cert_info(der: &CertificateDer<'_>) -> Option<CertInfo> {
+    use x509_parser::extensions::GeneralName;
+    let (_, cert) = x509_parser::parse_x509_certificate(der.as_ref()).ok()?;
+    let mut sans = Vec::new();
+    if let Ok(Some(ext)) = cert.subject_alternative_name() {
+        for name in &ext.value.general_names {
+            match name {
+                GeneralName::DNSName(dns) => sans.push((*dns).to_string()),
+                GeneralName::IPAddress(bytes) => {
+                    if let Ok(octets) = <[u8; 4]>::try_from(*bytes) {
+                        sans.push(std::net::Ipv4Addr::from(octets).to_string());
+                    } else if let Ok(octets) = <[u8; 16]>::try_from(*bytes) {
+                        sans.push(std::net::Ipv6Addr::from(octets).to_string());
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let not_before = cert.validity().not_before.timestamp();
+    let not_after = cert.validity().not_after.timestamp();
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0);
+    Some(CertInfo {
+        subject: cert.subject().to_string(),
+        issuer: cert.issuer().to_string(),
+        sans,
+        not_before: rfc3339(not_before),
+        not_after: rfc3339(not_after),
+        days_left: not_after.saturating_sub(now).div_euclid(86_400),
+        lifetime_days: not_after.saturating_sub(not_before).div_euclid(86_400),
+    })
+}
+
+/// An RFC 3339 date for a Unix time (the epoch for anything before it).
+pub(crate) fn rfc3339(epoch_seconds: i64) -> String {
+    let time = u64::try_from(epoch_seconds)
+        .ok()
+        .and_then(|s| UNIX_EPOCH.checked_add(Duration::from_secs(s)))
+        .unwrap_or(UNIX_EPOCH);
+    humantime::format_rfc3339_seconds(time).to_string()
+}
+
+/// Why a TLS handshake failed.
+#[derive(Debug, Clone)]
+pub(crate) enum TlsFailure {
+    /// The handshake did not finish in time.
+    Timeout(Duration),
+    /// Certificate verification failed.
+    Certificate {
+        /// rustls's verdict.
+        error: rustls::CertificateError,
+        /// The chain the server presented.
+        chain: Vec<CertInfo>,
+    },
+    /// A TLS alert or protocol error.
+    Protocol(String),
+    /// The connection broke during the handshake.
+    Io(OsError),
+    /// Anything else (a bad server name, a configuration error).
+    Other(String),
+}
+
+impl TlsFailure {
+    fn from_io(e: std::io::Error, chain: Vec<CertInfo>) -> TlsFailure {
+        let os = OsError::from_io(&e);
+        match e
+            .into_inner()
+            .and_then(|inner| inner.downcast::<rustls::Error>().ok())
+        {
+            Some(boxed) => match *boxed {
+                rustls::Error::InvalidCertificate(error) => {
+                    TlsFailure::Certificate { error, chain }
+                }
+                other => TlsFailure::Protocol(other.to_string()),
+            },
+            None => TlsFailure::Io(os),
+        }
+    }
+}

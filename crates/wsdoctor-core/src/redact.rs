@@ -1,0 +1,148 @@
+//! Redaction of secrets from free text: what servers send (bodies, headers, close reasons,
+//! messages) and what wsdoctor writes about the paths and URLs that carry a session.
+//!
+//! Redaction works on text only, never on the report's enums (see [`wsdoctor_model::scrub`]), and
+//! has no way to fail open: when a pattern cannot be applied, the whole text is masked.
+
+use crate::secret::MASK;
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use regex::Regex;
+use std::sync::OnceLock;
+use wsdoctor_model::Scrub;
+
+/// Bytes a path segment keeps literally; everything else is percent-encoded (RFC 3986 unreserved).
+pub(crate) const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// Secrets of one run and the forms in which they can appear in text.
+#[derive(Clone, Default)]
+pub struct Redactor {
+    needles: Vec<String>,
+    enabled: bool,
+}
+
+impl std::fmt::Debug for Redactor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Redactor")
+            .field("secrets", &self.needles.len())
+            .field("enabled", &self.enabled)
+            .finish()
+    }
+}
+
+/// Masks the user-info of every URL in `text` (`scheme://user:pass@host`): credentials in a
+/// server's diagnostics (a `redis://default:secret@…`) are as secret as the user's own. A password
+/// may itself contain `@`, so the match runs to the last `@` of the authority.
+pub fn mask_userinfo(text: &str) -> String {
+    static PATTERN: OnceLock<Option<Regex>> = OnceLock::new();
+    let pattern =
+        PATTERN.get_or_init(|| Regex::new(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s\x22'<>?#]*@").ok());
+    match pattern {
+        Some(re) => re.replace_all(text, format!("${{1}}{MASK}@")).into_owned(),
+        // Fail closed: without the pattern nothing in the text can be vouched for.
+        None => MASK.to_string(),
+    }
+}
+
+impl Redactor {
+    /// A redactor for these secret values; `enabled: false` (`--show-secrets`) makes it a no-op.
+    ///
+    /// One-character values are not masked on their own (that would mask every occurrence of a
+    /// letter); URL user-info is masked whatever its length.
+    pub fn new<'a>(secrets: impl IntoIterator<Item = &'a str>, enabled: bool) -> Redactor {
+        if !enabled {
+            return Redactor::default();
+        }
+        let mut needles: Vec<String> = Vec::new();
+        for secret in secrets {
+            if secret.chars().count() < 2 {
+                continue;
+            }
+            let form: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
+            let percent = utf8_percent_encode(secret, PATH_SEGMENT).to_string();
+            for needle in [secret.to_string(), form, percent] {
+                if !needles.contains(&needle) {
+                    needles.push(needle);
+                }
+            }
+        }
+        // Longest first, so a secret that contains another is masked whole.
+        needles.sort_by_key(|n| std::cmp::Reverse(n.len()));
+        Redactor {
+            needles,
+            enabled: true,
+        }
+    }
+
+    /// Whether redaction is on.
+    pub fn enabled(&self) -> bool {
+        self.enabled
+    }
+
+    /// Masks every secret in `text`, and the user-info of any URL in it.
+    pub fn text(&self, text: &str) -> String {
+        if !self.enabled {
+            return text.to_string();
+        }
+        let mut out = mask_userinfo(text);
+        for needle in &self.needles {
+            if out.contains(needle.as_str()) {
+                out = out.replace(needle.as_str(), MASK);
+            }
+        }
+        out
+    }
+
+    /// Masks secrets in place.
+    pub fn clean(&self, text: &mut String) {
+        if self.enabled {
+            *text = self.text(text);
+        }
+    }
+
+    /// Masks secrets in every piece of free text `item` holds.
+    pub fn scrub<T: Scrub + ?Sized>(&self, item: &mut T) {
+        if self.enabled {
+            item.scrub(&mut |text: &mut String| self.clean(text));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_plain_and_encoded_forms() {
+        let r = Redactor::new(["s3cret id"], true);
+        assert_eq!(r.text("a s3cret id b"), format!("a {MASK} b"));
+        assert_eq!(r.text("/t/s3cret+id"), format!("/t/{MASK}"));
+        assert_eq!(r.text("/t/s3cret%20id"), format!("/t/{MASK}"));
+    }
+
+    #[test]
+    fn url_user_info_is_masked_even_when_unknown() {
+        let r = Redactor::new([], true);
+        assert_eq!(
+            r.text("REDIS_URL=redis://default:pw@cache:6379"),
+            format!("REDIS_URL=redis://{MASK}@cache:6379")
+        );
+        assert_eq!(r.text("http://host/a@b"), "http://host/a@b");
+        // A password with an '@' in it is masked whole.
+        assert_eq!(
+            mask_userinfo("http://admin:p@ss@127.0.0.1:1/"),
+            format!("http://{MASK}@127.0.0.1:1/")
+        );
+    }
+
+    #[test]
+    fn disabled_is_a_no_op_and_debug_shows_no_secret() {
+        let r = Redactor::new(["abc"], false);
+        assert_eq!(r.text("abc"), "abc");
+        let r = Redactor::new(["hunter2"], true);
+        assert!(!format!("{r:?}").contains("hunter2"));
+    }
+}

@@ -1,0 +1,301 @@
+//! Executes a [`Plan`]: every check starts as soon as what it needs has finished, so independent
+//! checks run concurrently and the wall time is the slowest chain of round trips. The runner hands
+//! each check the facts its prerequisites learned, and nothing else.
+
+use crate::checks::{self, Output};
+use crate::context::Ctx;
+use crate::diagnose::{classify, platform, reasoning};
+use crate::facts::{Facts, Inputs, Later};
+use crate::plan::{Need, Plan, PlannedCheck};
+use crate::probe::stream::Conn;
+use crate::redact::Redactor;
+use crate::settings::Settings;
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::{Instant, SystemTime};
+use tokio::sync::{mpsc, watch};
+use wsdoctor_model::platform::Sightings;
+use wsdoctor_model::{Cause, CheckId, CheckReport, Event, Report, Status};
+
+/// Why the run stopped early, if it did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Interruption {
+    /// The run's deadline expired.
+    Deadline,
+    /// The caller asked to stop (a signal).
+    Signal,
+}
+
+/// A finished check as the checks after it see it.
+struct Published {
+    /// Whether dependents may run, and if not, why.
+    blocked: Option<String>,
+    /// What it and its prerequisites learned.
+    facts: Facts,
+    /// A connection for the check the plan hands it to.
+    connection: Mutex<Option<Conn>>,
+}
+
+type Slot = watch::Receiver<Option<Arc<Published>>>;
+
+/// Runs the plan, sending events as they happen, and returns the report.
+///
+/// `interrupt` resolves when the caller wants to stop; the checks still running are then reported
+/// as not finished, and the partial report is still returned. Every piece of text in the events and
+/// the report has passed through `redactor`.
+pub async fn run(
+    settings: Arc<Settings>,
+    plan: Plan,
+    redactor: Redactor,
+    events: mpsc::UnboundedSender<Event>,
+    interrupt: impl Future<Output = ()>,
+) -> (Report, Option<Interruption>) {
+    let started_at = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
+    let start = Instant::now();
+    let target = redactor.text(&settings.target_for_display());
+    let ctx = Arc::new(Ctx::new(settings.clone(), redactor, events));
+    ctx.emit(Event::RunStarted {
+        target: target.clone(),
+        checks: plan.ids(),
+        started_at: started_at.clone(),
+    });
+    let mut base = Facts::default();
+    base.platforms
+        .merge(platform::from_host(&settings.target.host()));
+    if settings.target.uses_tls() {
+        // Loading the system's root store takes tens of milliseconds: overlap it with DNS.
+        let ctx = ctx.clone();
+        tokio::spawn(async move {
+            let _ = ctx.tls().await;
+        });
+    }
+
+    let mut senders = BTreeMap::new();
+    let mut slots: BTreeMap<CheckId, Slot> = BTreeMap::new();
+    for check in &plan.checks {
+        let (tx, rx) = watch::channel(None);
+        senders.insert(check.id, tx);
+        slots.insert(check.id, rx);
+    }
+    let results: Arc<Mutex<BTreeMap<CheckId, (CheckReport, Sightings)>>> = Arc::default();
+    let mut tasks = tokio::task::JoinSet::new();
+    for planned in plan.checks.clone() {
+        let Some(done) = senders.remove(&planned.id) else {
+            continue;
+        };
+        let needs: Vec<(Need, Slot)> = planned
+            .needs
+            .iter()
+            .filter_map(|need| slots.get(&need.on()).map(|rx| (*need, rx.clone())))
+            .collect();
+        let ctx = ctx.clone();
+        let base = base.clone();
+        let results = results.clone();
+        tasks.spawn(async move {
+            let (report, facts, connection, was_blocked) =
+                run_one(&ctx, &planned, base, needs).await;
+            // A check that failed, or was skipped because its own prerequisite failed, blocks
+            // the checks that need it; one that passed, warned, or did not apply does not.
+            let blocked = match report.status {
+                Status::Pass | Status::Warn => None,
+                Status::Skip if !was_blocked => None,
+                _ => Some(report.summary.clone()),
+            };
+            ctx.emit(Event::CheckFinished(Box::new(report.clone())));
+            if let Ok(mut map) = results.lock() {
+                map.insert(planned.id, (report, facts.platforms.clone()));
+            }
+            let _ = done.send(Some(Arc::new(Published {
+                blocked,
+                facts,
+                connection: Mutex::new(connection),
+            })));
+        });
+    }
+
+    let deadline = tokio::time::sleep(settings.limits.deadline());
+    let interruption = tokio::select! {
+        _ = async { while tasks.join_next().await.is_some() {} } => None,
+        _ = deadline => Some(Interruption::Deadline),
+        _ = interrupt => Some(Interruption::Signal),
+    };
+    tasks.abort_all();
+
+    let finished = results.lock().map(|m| m.clone()).unwrap_or_default();
+    let mut platforms = base.platforms;
+    let mut checks = Vec::new();
+    for planned in &plan.checks {
+        match finished.get(&planned.id) {
+            Some((report, seen)) => {
+                platforms.merge(seen.platforms().iter().cloned());
+                checks.push(report.clone());
+            }
+            None => {
+                let mut report = unfinished(planned.id, interruption, &settings);
+                ctx.redactor.scrub(&mut report);
+                checks.push(report);
+            }
+        }
+    }
+    let mut report = Report::new(target, started_at, checks);
+    report.duration_ms = wsdoctor_model::ms(start.elapsed());
+    report.platform = platforms.primary().cloned();
+    report.interrupted = interruption.is_some();
+    report.diagnosis = reasoning::conclude(&report);
+    ctx.redactor.scrub(&mut report);
+    (report, interruption)
+}
+
+/// Waits for what one check needs, runs it (or says why not), and returns its redacted report
+/// with the facts and connection it hands on, and whether a failed prerequisite blocked it.
+async fn run_one(
+    ctx: &Arc<Ctx>,
+    planned: &PlannedCheck,
+    base: Facts,
+    needs: Vec<(Need, Slot)>,
+) -> (CheckReport, Facts, Option<Conn>, bool) {
+    let mut facts = base;
+    let mut blocked = None;
+    let mut connection = None;
+    let mut health_later = None;
+    for (need, mut slot) in needs {
+        if let Need::Consult(_) = need {
+            health_later = Some(Later::new(
+                consult(slot),
+                ctx.settings.limits.connect_timeout.saturating_mul(2),
+            ));
+            continue;
+        }
+        let published = slot
+            .wait_for(Option::is_some)
+            .await
+            .ok()
+            .and_then(|p| p.clone());
+        let Some(published) = published else {
+            blocked.get_or_insert(format!("skipped: {} did not finish", need.on()));
+            continue;
+        };
+        if let (Need::Pass(dep), Some(_)) = (need, &published.blocked) {
+            blocked.get_or_insert(format!("skipped: needs {dep}, which did not pass"));
+        }
+        facts.merge(&published.facts);
+        if planned.takes_connection_from == Some(need.on()) {
+            connection = published.connection.lock().ok().and_then(|mut c| c.take());
+        }
+    }
+    if let Some(reason) = &planned.not_applicable {
+        return (
+            CheckReport::skipped(planned.id, reason.clone()),
+            facts,
+            None,
+            false,
+        );
+    }
+    if let Some(reason) = blocked {
+        return (CheckReport::skipped(planned.id, reason), facts, None, true);
+    }
+    ctx.emit(Event::CheckStarted { id: planned.id });
+    let inputs = Inputs {
+        facts: facts.clone(),
+        health_later,
+    };
+    let id = planned.id;
+    let task_ctx = ctx.clone();
+    let output = run_isolated(id, async move {
+        checks::run(id, &task_ctx, inputs, connection).await
+    })
+    .await;
+    let mut report = output.report;
+    ctx.redactor.scrub(&mut report);
+    facts.merge(&output.learned);
+    (report, facts, output.connection, false)
+}
+
+/// The facts of a consulted check, as a receiver that yields them once it has finished.
+fn consult(slot: Slot) -> watch::Receiver<Option<Facts>> {
+    let (tx, rx) = watch::channel(None);
+    tokio::spawn(async move {
+        let mut slot = slot;
+        let facts = slot
+            .wait_for(Option::is_some)
+            .await
+            .ok()
+            .and_then(|p| p.as_ref().map(|p| p.facts.clone()));
+        let _ = tx.send(Some(facts.unwrap_or_default()));
+    });
+    rx
+}
+
+/// Aborts the task it holds when dropped, so an aborted run leaves no check running behind it.
+struct AbortOnDrop(tokio::task::JoinHandle<Output>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Runs a check in its own task, so a panic (a bug) becomes a failed check instead of a check
+/// that silently vanished from a passing report.
+async fn run_isolated(id: CheckId, check: impl Future<Output = Output> + Send + 'static) -> Output {
+    let mut task = AbortOnDrop(tokio::spawn(check));
+    match (&mut task.0).await {
+        Ok(output) => output,
+        Err(error) => {
+            let what = if error.is_panic() {
+                "the check panicked"
+            } else {
+                "the check was cancelled"
+            };
+            let finding = classify::finding(
+                Cause::InternalError,
+                format!("{what}: wsdoctor could not finish {id}"),
+            );
+            Output::only(CheckReport::failed(id, finding))
+        }
+    }
+}
+
+fn unfinished(id: CheckId, why: Option<Interruption>, settings: &Settings) -> CheckReport {
+    match why {
+        Some(Interruption::Deadline) => CheckReport::failed(
+            id,
+            classify::finding(
+                Cause::ClientTimeout,
+                format!(
+                    "not finished when the run's --deadline of {} expired",
+                    humantime::format_duration(settings.limits.deadline())
+                ),
+            ),
+        ),
+        _ => CheckReport::skipped(id, "interrupted before it finished"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wsdoctor_model::Code;
+
+    #[tokio::test]
+    async fn a_panicking_check_fails_with_internal_error() {
+        let output = run_isolated(CheckId::Echo, async {
+            panic!("a bug");
+        })
+        .await;
+        assert_eq!(output.report.status, Status::Fail);
+        let failure = output.report.failure.expect("a finding");
+        assert_eq!(failure.code, Code::InternalError);
+        assert!(failure.message.contains("panicked"));
+    }
+
+    #[tokio::test]
+    async fn a_finished_check_is_passed_through() {
+        let output = run_isolated(CheckId::Dns, async {
+            Output::only(CheckReport::skipped(CheckId::Dns, "x"))
+        })
+        .await;
+        assert_eq!(output.report.status, Status::Skip);
+    }
+}

@@ -1,0 +1,877 @@
+//! What one run checks and how: plain data with defaults, built by the binary from its command
+//! line (or by tests and benchmarks directly), validated before a single packet is sent.
+//!
+//! The parsers here turn user text into typed values; each failure names the setting it concerns,
+//! and the caller says how that setting was spelled (`--timeout`, `WSDOCTOR_TIMEOUT`, a file key).
+
+use crate::redact::PATH_SEGMENT;
+use crate::secret::{Secret, MASK};
+use rustls_pki_types::pem::PemObject;
+use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
+use url::Url;
+use wsdoctor_model::evidence::TargetKind;
+use wsdoctor_model::CheckId;
+
+/// A setting that cannot be used, and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid value for {setting}: {message}")]
+pub struct SettingsError {
+    /// The setting at fault, by its long option name without dashes (`timeout`, `target`).
+    pub setting: &'static str,
+    /// What is wrong with it. Never contains a secret.
+    pub message: String,
+}
+
+impl SettingsError {
+    /// An error about `setting`.
+    pub fn new(setting: &'static str, message: impl Into<String>) -> SettingsError {
+        SettingsError {
+            setting,
+            message: message.into(),
+        }
+    }
+}
+
+/// The longest any duration setting may be: keeps every timer and `Instant` far from overflow.
+pub(crate) const MAX_DURATION: Duration = Duration::from_secs(86_400);
+
+/// The deployment under test.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    url: Url,
+}
+
+impl Target {
+    /// Parses a target URL: http(s) base URL or ws(s) socket URL, with a host.
+    pub fn parse(text: &str) -> Result<Target, SettingsError> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(SettingsError::new("target", "is empty"));
+        }
+        let url = Url::parse(text).map_err(|e| {
+            let hint = if !text.contains("://") {
+                format!(" (did you mean https://{text}?)")
+            } else {
+                String::new()
+            };
+            SettingsError::new(
+                "target",
+                format!(
+                    "{:?} is not a URL: {e}{hint}",
+                    crate::redact::mask_userinfo(text)
+                ),
+            )
+        })?;
+        match url.scheme() {
+            "http" | "https" | "ws" | "wss" => {}
+            other => {
+                return Err(SettingsError::new(
+                    "target",
+                    format!("scheme {other:?} is not one of http, https, ws, wss"),
+                ))
+            }
+        }
+        if url.host().is_none() {
+            return Err(SettingsError::new("target", "has no host"));
+        }
+        Ok(Target { url })
+    }
+
+    /// The URL as given (normalised by the URL parser). Carries secrets: not for output.
+    pub fn url(&self) -> &Url {
+        &self.url
+    }
+
+    /// Which checklist applies.
+    pub fn kind(&self) -> TargetKind {
+        match self.url.scheme() {
+            "http" | "https" => TargetKind::Http,
+            _ => TargetKind::WebSocket,
+        }
+    }
+
+    /// The host as it is resolved and verified (IPv6 without brackets).
+    pub fn host(&self) -> String {
+        match self.url.host() {
+            Some(url::Host::Ipv6(addr)) => addr.to_string(),
+            Some(host) => host.to_string(),
+            None => String::new(),
+        }
+    }
+
+    /// The host as it appears in a URL or a `Host` header (IPv6 in brackets).
+    pub fn url_host(&self) -> String {
+        bracketed(&self.host())
+    }
+
+    /// The port, explicit or the scheme's default.
+    pub fn port(&self) -> u16 {
+        self.url.port_or_known_default().unwrap_or(80)
+    }
+
+    /// Whether the connection uses TLS.
+    pub fn uses_tls(&self) -> bool {
+        matches!(self.url.scheme(), "https" | "wss")
+    }
+
+    /// `ws` or `wss`: the scheme of the sockets a browser would open.
+    pub fn socket_scheme(&self) -> &'static str {
+        if self.uses_tls() {
+            "wss"
+        } else {
+            "ws"
+        }
+    }
+
+    /// The `Host` header value (the port only when the URL names one).
+    pub fn host_header(&self) -> String {
+        match self.url.port() {
+            Some(port) => format!("{}:{port}", self.url_host()),
+            None => self.url_host(),
+        }
+    }
+
+    /// `ws[s]://host[:port]`, the base of socket URLs built from the target.
+    pub fn ws_base(&self) -> String {
+        format!("{}://{}", self.socket_scheme(), self.host_header())
+    }
+
+    /// The path prefix a base URL lives under, without a trailing slash (empty for a socket URL).
+    pub fn base_path(&self) -> String {
+        match self.kind() {
+            TargetKind::WebSocket => String::new(),
+            TargetKind::Http => self.url.path().trim_end_matches('/').to_string(),
+        }
+    }
+
+    /// Secret parts of the URL: user-info and token-like query values.
+    fn secrets(&self) -> Vec<String> {
+        let mut secrets = Vec::new();
+        let decode = |s: &str| {
+            percent_encoding::percent_decode_str(s)
+                .decode_utf8_lossy()
+                .into_owned()
+        };
+        if let Some(password) = self.url.password() {
+            secrets.push(password.to_string());
+            secrets.push(decode(password));
+        }
+        if !self.url.username().is_empty() {
+            secrets.push(self.url.username().to_string());
+            secrets.push(decode(self.url.username()));
+        }
+        for (key, value) in self.url.query_pairs() {
+            if is_secret_param(&key) && !value.is_empty() {
+                secrets.push(value.into_owned());
+            }
+        }
+        secrets
+    }
+}
+
+/// An IPv6 address in brackets, anything else as it is.
+pub(crate) fn bracketed(host: &str) -> String {
+    if host.contains(':') && !host.starts_with('[') {
+        format!("[{host}]")
+    } else {
+        host.to_string()
+    }
+}
+
+/// Parses a frontend origin: `scheme://host[:port]` of an http(s) URL.
+pub fn parse_origin(text: &str) -> Result<String, SettingsError> {
+    let url = Url::parse(text.trim())
+        .map_err(|e| SettingsError::new("origin", format!("{text:?} is not a URL: {e}")))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return Err(SettingsError::new(
+            "origin",
+            format!("{text:?} must be an http(s) origin such as https://app.example.com"),
+        ));
+    }
+    Ok(url.origin().ascii_serialization())
+}
+
+/// An extra request header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Header {
+    /// Its name, as given.
+    pub name: String,
+    /// Its value; a secret, since any header may carry a credential.
+    pub value: Secret,
+}
+
+impl Header {
+    /// Parses `Name: value`. CR, LF and NUL can never be sent (they would split the request or
+    /// inject another header), so they are refused here; other bytes that HTTP does not allow are
+    /// the target check's business, as a browser would fail at `new WebSocket()`.
+    pub fn parse(text: &str) -> Result<Header, SettingsError> {
+        let Some((name, value)) = text.split_once(':') else {
+            // The value may be a credential: do not echo it back.
+            return Err(SettingsError::new(
+                "header",
+                "must look like 'Name: value' (the colon is missing)",
+            ));
+        };
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(SettingsError::new("header", "has no name"));
+        }
+        if text.contains(['\r', '\n', '\0']) {
+            return Err(SettingsError::new(
+                "header",
+                format!("the header {name:?} contains CR, LF or NUL, which would inject into the request"),
+            ));
+        }
+        if !name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+        {
+            return Err(SettingsError::new(
+                "header",
+                format!("{name:?} is not a valid header name"),
+            ));
+        }
+        Ok(Header {
+            name: name.to_string(),
+            value: Secret::new(value.trim()),
+        })
+    }
+
+    /// Whether the header's value is a credential by its name.
+    pub fn is_credential(&self) -> bool {
+        is_secret_header(&self.name)
+    }
+}
+
+/// Headers whose values are credentials.
+pub(crate) fn is_secret_header(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    matches!(
+        name.as_str(),
+        "authorization" | "proxy-authorization" | "cookie" | "set-cookie" | "x-api-key"
+    ) || name.contains("token")
+        || name.contains("secret")
+}
+
+/// Query parameters whose values are credentials.
+pub(crate) fn is_secret_param(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    [
+        "token", "key", "secret", "password", "auth", "session", "sig",
+    ]
+    .iter()
+    .any(|needle| name.contains(needle))
+}
+
+/// A `--resolve HOST:PORT:ADDR[,ADDR…]` override.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolveOverride {
+    /// The host name as it appears in the URL (lower case).
+    pub host: String,
+    /// The port it applies to.
+    pub port: u16,
+    /// The addresses to use instead of DNS, in order.
+    pub addrs: Vec<IpAddr>,
+}
+
+impl ResolveOverride {
+    /// Parses `HOST:PORT:ADDR[,ADDR…]` (IPv6 addresses may be bracketed).
+    pub fn parse(text: &str) -> Result<ResolveOverride, SettingsError> {
+        let bad = || {
+            SettingsError::new(
+                "resolve",
+                format!("{text:?} must look like HOST:PORT:ADDR[,ADDR…], e.g. app.example.com:443:127.0.0.1"),
+            )
+        };
+        let (host, rest) = text.split_once(':').ok_or_else(bad)?;
+        let (port, addrs) = rest.split_once(':').ok_or_else(bad)?;
+        let port: u16 = port.parse().map_err(|_| bad())?;
+        let addrs = addrs
+            .split(',')
+            .map(|a| {
+                a.trim()
+                    .trim_start_matches('[')
+                    .trim_end_matches(']')
+                    .parse::<IpAddr>()
+                    .map_err(|_| bad())
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        if host.is_empty() || addrs.is_empty() {
+            return Err(bad());
+        }
+        Ok(ResolveOverride {
+            host: host.to_ascii_lowercase(),
+            port,
+            addrs,
+        })
+    }
+
+    /// The addresses for `host:port`, if an override among `overrides` matches.
+    pub fn lookup(overrides: &[ResolveOverride], host: &str, port: u16) -> Option<Vec<SocketAddr>> {
+        overrides
+            .iter()
+            .find(|o| o.host.eq_ignore_ascii_case(host) && o.port == port)
+            .map(|o| o.addrs.iter().map(|a| SocketAddr::new(*a, port)).collect())
+    }
+}
+
+/// The HTTP CONNECT proxy a run goes through.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProxyRoute {
+    /// The proxy's host (IPv6 without brackets).
+    pub host: String,
+    /// The proxy's port.
+    pub port: u16,
+    /// User and password from the proxy URL.
+    pub credentials: Option<(Secret, Secret)>,
+    /// Where the setting came from (`--proxy`, `HTTPS_PROXY`…).
+    pub source: String,
+}
+
+impl ProxyRoute {
+    /// Parses a proxy URL (`http://[user:pass@]host:port`, the scheme optional); `source` names
+    /// where it came from, for errors and the report.
+    pub fn parse(text: &str, source: &str) -> Result<ProxyRoute, SettingsError> {
+        let with_scheme = if text.contains("://") {
+            text.to_string()
+        } else {
+            format!("http://{text}")
+        };
+        let url = Url::parse(&with_scheme)
+            .map_err(|e| SettingsError::new("proxy", format!("{source}: not a proxy URL: {e}")))?;
+        if url.scheme() != "http" {
+            return Err(SettingsError::new(
+                "proxy",
+                format!(
+                    "{source}: {} proxies are not supported; use an http:// CONNECT proxy",
+                    url.scheme()
+                ),
+            ));
+        }
+        let host = match url.host() {
+            Some(url::Host::Ipv6(addr)) => addr.to_string(),
+            Some(host) => host.to_string(),
+            None => {
+                return Err(SettingsError::new(
+                    "proxy",
+                    format!("{source}: the proxy URL has no host"),
+                ))
+            }
+        };
+        let decode = |s: &str| {
+            percent_encoding::percent_decode_str(s)
+                .decode_utf8_lossy()
+                .into_owned()
+        };
+        let credentials = (!url.username().is_empty()).then(|| {
+            (
+                Secret::new(decode(url.username())),
+                Secret::new(decode(url.password().unwrap_or(""))),
+            )
+        });
+        Ok(ProxyRoute {
+            host,
+            port: url.port_or_known_default().unwrap_or(80),
+            credentials,
+            source: source.to_string(),
+        })
+    }
+
+    /// `http://host:port`, without credentials, for the report.
+    pub fn display(&self) -> String {
+        format!("http://{}:{}", bracketed(&self.host), self.port)
+    }
+}
+
+/// How the run reaches the target: directly or through a proxy, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Route {
+    /// The proxy, if any.
+    pub proxy: Option<ProxyRoute>,
+    /// Why the connection is direct or proxied, for the report.
+    pub note: String,
+}
+
+impl Default for Route {
+    fn default() -> Self {
+        Route {
+            proxy: None,
+            note: "direct (no proxy configured)".to_string(),
+        }
+    }
+}
+
+impl Route {
+    /// Chooses the route: an explicit proxy, else the scheme's proxy variable among `vars`
+    /// (`HTTPS_PROXY`, `http_proxy`, `ALL_PROXY`…), unless `NO_PROXY` matches the target.
+    pub fn choose(
+        target: &Target,
+        explicit: Option<&str>,
+        direct: bool,
+        vars: &[(String, String)],
+    ) -> Result<Route, SettingsError> {
+        if direct {
+            return Ok(Route {
+                proxy: None,
+                note: "direct (--no-proxy)".to_string(),
+            });
+        }
+        let var = |name: &str| {
+            vars.iter()
+                .find(|(k, v)| k == name && !v.trim().is_empty())
+                .map(|(_, v)| v.as_str())
+        };
+        let (text, source) = match explicit {
+            Some(text) => (text.to_string(), "--proxy".to_string()),
+            None => {
+                let names: [&str; 4] = if target.uses_tls() {
+                    ["https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"]
+                } else {
+                    ["http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"]
+                };
+                let Some((name, value)) = names
+                    .iter()
+                    .find_map(|n| var(n).map(|v| (n.to_string(), v.to_string())))
+                else {
+                    return Ok(Route::default());
+                };
+                if let Some(rule) = var("no_proxy")
+                    .or_else(|| var("NO_PROXY"))
+                    .and_then(|list| no_proxy_match(list, target.url()))
+                {
+                    return Ok(Route {
+                        proxy: None,
+                        note: format!(
+                            "direct: NO_PROXY entry {rule:?} matches the host ({name} ignored)"
+                        ),
+                    });
+                }
+                (value, name)
+            }
+        };
+        let proxy = ProxyRoute::parse(&text, &source)?;
+        Ok(Route {
+            note: format!("via {} ({source})", proxy.display()),
+            proxy: Some(proxy),
+        })
+    }
+}
+
+/// The `NO_PROXY` entry that matches the target, if any (curl's rules: `*`, exact host, domain
+/// suffix with or without a leading dot, optional `:port`).
+fn no_proxy_match(list: &str, target: &Url) -> Option<String> {
+    let host = target
+        .host_str()?
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_ascii_lowercase();
+    let port = target.port_or_known_default();
+    list.split(',')
+        .map(|e| e.trim().to_ascii_lowercase())
+        .filter(|e| !e.is_empty())
+        .find(|entry| {
+            if entry == "*" {
+                return true;
+            }
+            let (name, entry_port) = match entry.rsplit_once(':') {
+                Some((n, p)) if !n.contains(':') || n.ends_with(']') => {
+                    (n.to_string(), p.parse::<u16>().ok())
+                }
+                _ => (entry.clone(), None),
+            };
+            let name = name
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .trim_start_matches('.');
+            let port_ok = entry_port.is_none() || entry_port == port;
+            port_ok && (host == name || host.ends_with(&format!(".{name}")))
+        })
+}
+
+/// The endpoints' paths and templates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paths {
+    /// Health endpoint.
+    pub health: String,
+    /// Diagnostics endpoint.
+    pub diagnostics: String,
+    /// Echo socket.
+    pub echo: String,
+    /// Terminal socket template, when given explicitly.
+    pub terminal: Option<String>,
+    /// Session validation template, when given explicitly.
+    pub session: Option<String>,
+}
+
+impl Default for Paths {
+    fn default() -> Self {
+        Paths {
+            health: "/health".to_string(),
+            diagnostics: "/api/diagnostics/websocket".to_string(),
+            echo: "/ws-test".to_string(),
+            terminal: None,
+            session: None,
+        }
+    }
+}
+
+/// The terminal template when neither the user nor `/health` names one.
+pub(crate) const DEFAULT_TERMINAL_TEMPLATE: &str = "/terminal/{session}";
+
+/// Timeouts, retries and the other numbers of a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Client timeout per WebSocket attempt.
+    pub ws_timeout: Duration,
+    /// Timeout per network step (DNS, TCP, TLS, HTTP answer).
+    pub connect_timeout: Duration,
+    /// WebSocket attempts before giving up.
+    pub attempts: u32,
+    /// First retry delay.
+    pub retry_delay: Duration,
+    /// How long a quiet terminal socket must stay open to count as working.
+    pub settle: Duration,
+    /// Bound on the whole run; `None` is five minutes plus the hold.
+    pub deadline: Option<Duration>,
+    /// Echo round trips.
+    pub echo_count: u32,
+    /// How long the hold check keeps sockets open, when asked for.
+    pub hold: Option<Duration>,
+    /// Interval of the hold check's pings and messages.
+    pub ping_interval: Duration,
+}
+
+impl Default for Limits {
+    /// The web client's numbers: 25 s per attempt, 5 attempts.
+    fn default() -> Self {
+        Limits {
+            ws_timeout: Duration::from_secs(25),
+            connect_timeout: Duration::from_secs(10),
+            attempts: 5,
+            retry_delay: Duration::from_millis(250),
+            settle: Duration::from_millis(500),
+            deadline: None,
+            echo_count: 1,
+            hold: None,
+            ping_interval: Duration::from_secs(20),
+        }
+    }
+}
+
+impl Limits {
+    /// The bound on the whole run: `--deadline`, or five minutes plus the hold.
+    pub fn deadline(&self) -> Duration {
+        self.deadline.unwrap_or_else(|| {
+            Duration::from_secs(300).saturating_add(self.hold.unwrap_or_default())
+        })
+    }
+
+    fn validate(&self) -> Result<(), SettingsError> {
+        let positive = [
+            ("timeout", Some(self.ws_timeout)),
+            ("connect-timeout", Some(self.connect_timeout)),
+            ("ping-interval", Some(self.ping_interval)),
+            ("hold", self.hold),
+            ("deadline", self.deadline),
+        ];
+        for (setting, value) in positive {
+            if value.is_some_and(|d| d.is_zero()) {
+                return Err(SettingsError::new(setting, "must be longer than zero"));
+            }
+        }
+        for (setting, value) in [
+            ("timeout", self.ws_timeout),
+            ("connect-timeout", self.connect_timeout),
+            ("retry-delay", self.retry_delay),
+            ("settle", self.settle),
+            ("ping-interval", self.ping_interval),
+            ("hold", self.hold.unwrap_or_default()),
+            ("deadline", self.deadline.unwrap_or_default()),
+        ] {
+            if value > MAX_DURATION {
+                return Err(SettingsError::new(setting, "must be at most 1 day"));
+            }
+        }
+        if !(1..=100).contains(&self.attempts) {
+            return Err(SettingsError::new("attempts", "must be between 1 and 100"));
+        }
+        if !(1..=1_000_000).contains(&self.echo_count) {
+            return Err(SettingsError::new("count", "must be between 1 and 1000000"));
+        }
+        if let (Some(deadline), Some(hold)) = (self.deadline, self.hold) {
+            if deadline <= hold {
+                return Err(SettingsError::new(
+                    "deadline",
+                    "must be longer than --hold, or the hold can never finish",
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Everything one run needs to know about its target.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The deployment.
+    pub target: Target,
+    /// Session id for the session and terminal checks.
+    pub session: Option<Secret>,
+    /// The frontend origin (`scheme://host[:port]`), sent as `Origin`.
+    pub origin: Option<String>,
+    /// Extra request headers.
+    pub headers: Vec<Header>,
+    /// Message to send on the terminal.
+    pub send: Option<String>,
+    /// Pattern a terminal message must match.
+    pub expect: Option<regex::Regex>,
+    /// Checks asked for (empty: all).
+    pub only: Vec<CheckId>,
+    /// Checks excluded.
+    pub skip: Vec<CheckId>,
+    /// Paths and templates.
+    pub paths: Paths,
+    /// Timeouts and retries.
+    pub limits: Limits,
+    /// `--resolve` overrides.
+    pub resolve: Vec<ResolveOverride>,
+    /// Extra trusted CA certificates (PEM), already read.
+    pub cacert_pem: Option<Vec<u8>>,
+    /// Skip certificate verification.
+    pub insecure: bool,
+    /// Probe every resolved address.
+    pub all_addresses: bool,
+    /// Direct or through a proxy.
+    pub route: Route,
+}
+
+impl Settings {
+    /// Settings for `target` with every default.
+    pub fn new(target: Target) -> Settings {
+        Settings {
+            target,
+            session: None,
+            origin: None,
+            headers: Vec::new(),
+            send: None,
+            expect: None,
+            only: Vec::new(),
+            skip: Vec::new(),
+            paths: Paths::default(),
+            limits: Limits::default(),
+            resolve: Vec::new(),
+            cacert_pem: None,
+            insecure: false,
+            all_addresses: false,
+            route: Route::default(),
+        }
+    }
+
+    /// Checks the settings as a whole: bounds, paths, the CA file's contents.
+    pub fn validate(&self) -> Result<(), SettingsError> {
+        self.limits.validate()?;
+        for (setting, path) in [
+            ("health-path", &self.paths.health),
+            ("diagnostics-path", &self.paths.diagnostics),
+            ("echo-path", &self.paths.echo),
+        ] {
+            if !path.starts_with('/') {
+                return Err(SettingsError::new(
+                    setting,
+                    format!("{path:?} must start with /"),
+                ));
+            }
+        }
+        if self.session.as_ref().is_some_and(|s| s.reveal().is_empty()) {
+            return Err(SettingsError::new("session", "must not be empty"));
+        }
+        if let Some(pem) = &self.cacert_pem {
+            let certificates = rustls_pki_types::CertificateDer::pem_slice_iter(pem)
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| {
+                    SettingsError::new("cacert", format!("not a PEM certificate file: {e}"))
+                })?;
+            if certificates.is_empty() {
+                return Err(SettingsError::new("cacert", "contains no PEM certificate"));
+            }
+        }
+        Ok(())
+    }
+
+    /// Every value that must never reach the output unredacted.
+    pub fn secrets(&self) -> Vec<String> {
+        let mut secrets = Vec::new();
+        if let Some(session) = &self.session {
+            secrets.push(session.reveal().to_string());
+        }
+        for header in &self.headers {
+            if header.is_credential() {
+                let value = header.value.reveal();
+                secrets.push(value.to_string());
+                // "Bearer abc" also leaks as "abc" in echoes and logs.
+                if let Some((_, token)) = value.split_once(' ') {
+                    secrets.push(token.trim().to_string());
+                }
+            }
+        }
+        if let Some((user, password)) = self
+            .route
+            .proxy
+            .as_ref()
+            .and_then(|p| p.credentials.as_ref())
+        {
+            secrets.push(password.reveal().to_string());
+            secrets.push(user.reveal().to_string());
+        }
+        secrets.extend(self.target.secrets());
+        secrets.retain(|s| !s.is_empty());
+        secrets
+    }
+
+    /// The target as it may be shown: user-info and token-like query values masked.
+    pub fn target_for_display(&self) -> String {
+        let mut url = self.target.url().clone();
+        if !url.username().is_empty() || url.password().is_some() {
+            let _ = url.set_username(MASK);
+            let _ = url.set_password(None);
+        }
+        let pairs: Vec<(String, String)> = url
+            .query_pairs()
+            .map(|(k, v)| {
+                let masked = is_secret_param(&k) && !v.is_empty();
+                (
+                    k.into_owned(),
+                    if masked {
+                        MASK.to_string()
+                    } else {
+                        v.into_owned()
+                    },
+                )
+            })
+            .collect();
+        if pairs.iter().any(|(_, v)| v == MASK) {
+            url.query_pairs_mut().clear().extend_pairs(pairs);
+        }
+        // set_username percent-encodes the brackets; show the mask as the mask.
+        url.as_str().replace("%5BREDACTED%5D", MASK)
+    }
+}
+
+/// Renders a path template with a session id: `{session}`, or the first `:param` segment. The
+/// id is percent-encoded as one path segment, dots included, so `.` and `..` can never become
+/// dot-segments that a server or proxy would normalise into another path.
+pub(crate) fn render_template(template: &str, session: &str) -> Option<String> {
+    let mut encoded = percent_encoding::utf8_percent_encode(session, PATH_SEGMENT).to_string();
+    if session.chars().all(|c| c == '.') {
+        encoded = session.replace('.', "%2E");
+    }
+    if template.contains("{session}") {
+        return Some(template.replace("{session}", &encoded));
+    }
+    let mut out = Vec::new();
+    let mut replaced = false;
+    for segment in template.split('/') {
+        if segment.starts_with(':') && !replaced {
+            out.push(encoded.clone());
+            replaced = true;
+        } else {
+            out.push(segment.to_string());
+        }
+    }
+    replaced.then(|| out.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolve_accepts_ipv6_in_brackets() {
+        let r = ResolveOverride::parse("app.example.com:443:[::1]").unwrap();
+        assert_eq!(r.addrs, vec!["::1".parse::<IpAddr>().unwrap()]);
+        let two = ResolveOverride::parse("a:80:127.0.0.1,127.0.0.2").unwrap();
+        assert_eq!(two.addrs.len(), 2);
+        assert!(ResolveOverride::parse("app:notaport:1.2.3.4").is_err());
+    }
+
+    #[test]
+    fn origin_is_normalised() {
+        assert_eq!(
+            parse_origin("https://App.Example.com/path").unwrap(),
+            "https://app.example.com"
+        );
+        assert!(parse_origin("ftp://x").is_err());
+    }
+
+    #[test]
+    fn no_proxy_follows_curls_rules() {
+        let url = Url::parse("https://api.example.com:8443/x").unwrap();
+        assert!(no_proxy_match("example.com", &url).is_some());
+        assert!(no_proxy_match(".example.com", &url).is_some());
+        assert!(no_proxy_match("*", &url).is_some());
+        assert!(no_proxy_match("api.example.com:8443", &url).is_some());
+        assert!(no_proxy_match("api.example.com:443", &url).is_none());
+        assert!(no_proxy_match("ample.com,other.org", &url).is_none());
+    }
+
+    #[test]
+    fn target_errors_name_the_setting_and_hide_credentials() {
+        let err = Target::parse("not a url").unwrap_err();
+        assert_eq!(err.setting, "target");
+        assert!(Target::parse("ftp://example.com").is_err());
+        let target = Target::parse("http://admin:p@ss@127.0.0.1:1/?token=abc&x=1").unwrap();
+        let settings = Settings::new(target);
+        let shown = settings.target_for_display();
+        assert!(!shown.contains("p@ss") && !shown.contains("ss@") && !shown.contains("abc"));
+        assert!(shown.contains("x=1"), "{shown}");
+        assert!(settings.secrets().contains(&"p@ss".to_string()));
+    }
+
+    #[test]
+    fn headers_refuse_injection() {
+        assert!(Header::parse("X: a\r\nEvil: b").is_err());
+        assert!(Header::parse("X: 1\nHost: evil").is_err());
+        assert!(Header::parse("X: a\0").is_err());
+        assert!(Header::parse("Bad Name: x").is_err());
+        let h = Header::parse("Authorization: Bearer abc").unwrap();
+        assert!(h.is_credential());
+        assert!(!format!("{h:?}").contains("abc"));
+    }
+
+    #[test]
+    fn templates_accept_both_styles_and_never_make_dot_segments() {
+        assert_eq!(
+            render_template("/terminal/{session}", "a b/c").unwrap(),
+            "/terminal/a%20b%2Fc"
+        );
+        assert_eq!(
+            render_template("/api/sessions/:sessionId", "x").unwrap(),
+            "/api/sessions/x"
+        );
+        assert_eq!(render_template("/terminal", "x"), None);
+        assert_eq!(
+            render_template("/terminal/{session}", "..").unwrap(),
+            "/terminal/%2E%2E"
+        );
+        assert_eq!(
+            render_template("/terminal/{session}", ".").unwrap(),
+            "/terminal/%2E"
+        );
+    }
+
+    #[test]
+    fn limits_are_bounded() {
+        let mut limits = Limits::default();
+        assert!(limits.validate().is_ok());
+        limits.ws_timeout = Duration::from_secs(86_401);
+        assert_eq!(limits.validate().unwrap_err().setting, "timeout");
+        let limits = Limits {
+            hold: Some(Duration::from_secs(10)),
+            deadline: Some(Duration::from_secs(5)),
+            ..Limits::default()
+        };
+        assert_eq!(limits.validate().unwrap_err().setting, "deadline");
+        assert_eq!(Limits::default().deadline(), Duration::from_secs(300));
+    }
+}

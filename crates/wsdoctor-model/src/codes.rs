@@ -1,0 +1,618 @@
+//! The failure vocabulary: stable codes, fine-grained causes, and the text that explains them.
+//!
+//! This file is the one source for hints, `wsdoctor explain` and the README's table of codes, so the
+//! three can never disagree.
+
+use serde::{Deserialize, Serialize};
+use strum::VariantArray;
+
+/// A stable failure code. Scripts match on these, so a rename is a schema change.
+///
+/// The variants are declared in rank order: the most fundamental cause first (a machine that is
+/// offline explains everything after it, a refused upgrade explains a failed terminal), which is the
+/// order `codes` sorts by and `explain` lists in.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::VariantArray,
+    strum::IntoStaticStr,
+    strum::Display,
+    strum::EnumString,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
+pub enum Code {
+    /// This machine has no usable network path.
+    Offline,
+    /// The HTTP CONNECT proxy refused or failed the tunnel.
+    ProxyError,
+    /// The socket could not even be created: the URL or a request value is unusable.
+    WebsocketCreationFailed,
+    /// An https page would open a `ws://` socket, which browsers block.
+    MixedContent,
+    /// The TLS handshake or certificate verification failed.
+    TlsError,
+    /// AWS App Runner's edge refused the WebSocket upgrade.
+    AwsAppRunnerError,
+    /// The HTTP upgrade was answered with something other than 101.
+    UpgradeRejected,
+    /// The connection could not be made or broke in a way that is not more specific.
+    ConnectionFailed,
+    /// The server or the client gave up waiting.
+    ConnectionTimeout,
+    /// The session does not exist or has expired.
+    SessionInvalid,
+    /// The server or a proxy in front of it reported an error.
+    ServerError,
+    /// The connection ended without a close frame (browsers show 1006).
+    AbnormalClosure,
+    /// A proxy cut a quiet or long-lived socket.
+    IdleTimeout,
+    /// Every attempt failed with a retryable cause.
+    MaxRetriesExceeded,
+    /// `/health` says the service is not healthy.
+    HealthCheckFailed,
+    /// The CORS preflight would block the frontend.
+    CorsRejected,
+    /// wsdoctor itself failed (a bug): the check could not finish.
+    InternalError,
+}
+
+/// Every code, in rank order.
+pub const ALL_CODES: &[Code] = Code::VARIANTS;
+
+impl Code {
+    /// The code as it appears on the wire (`SESSION_INVALID`).
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+
+    /// Parses a code case-insensitively, accepting `-` for `_`.
+    pub fn parse(text: &str) -> Option<Code> {
+        text.trim()
+            .to_ascii_uppercase()
+            .replace('-', "_")
+            .parse()
+            .ok()
+    }
+
+    /// Position in the ranking; lower is more fundamental.
+    pub fn rank(self) -> usize {
+        self as usize
+    }
+
+    /// Whether the web client in the reference write-up defines this code.
+    pub fn from_web_client(self) -> bool {
+        matches!(
+            self,
+            Code::ConnectionFailed
+                | Code::MaxRetriesExceeded
+                | Code::Offline
+                | Code::MixedContent
+                | Code::AwsAppRunnerError
+                | Code::SessionInvalid
+                | Code::ConnectionTimeout
+                | Code::WebsocketCreationFailed
+        )
+    }
+
+    /// The long explanation `wsdoctor explain CODE` prints.
+    pub fn explanation(self) -> Explanation {
+        explanation(self)
+    }
+
+    /// The causes that map to this code.
+    pub fn causes(self) -> Vec<Cause> {
+        ALL_CAUSES
+            .iter()
+            .copied()
+            .filter(|c| c.code() == self)
+            .collect()
+    }
+}
+
+/// What `explain` says about one code.
+pub struct Explanation {
+    /// One line: what the code means.
+    pub meaning: &'static str,
+    /// What it looks like on the wire.
+    pub signatures: &'static [&'static str],
+    /// The usual root causes in deployments.
+    pub root_causes: &'static [&'static str],
+    /// What to do, in order.
+    pub actions: &'static [&'static str],
+}
+
+fn explanation(code: Code) -> Explanation {
+    match code {
+        Code::ConnectionFailed => Explanation {
+            meaning: "The connection could not be made, or the handshake was malformed, and no more specific code applies.",
+            signatures: &[
+                "the host name does not resolve (NXDOMAIN)",
+                "TCP connection refused (RST to the SYN)",
+                "101 Switching Protocols with a wrong Sec-WebSocket-Accept or missing Upgrade/Connection",
+                "close 1001/1012/1013: the server is going away or restarting",
+            ],
+            root_causes: &[
+                "a typo in the host or a DNS record not yet propagated",
+                "the service is not listening on that port, or is restarting",
+                "a proxy that rewrites the handshake response",
+            ],
+            actions: &[
+                "check the host and port with `wsdoctor check` against the base URL",
+                "look at the service's deploy status and logs",
+            ],
+        },
+        Code::MaxRetriesExceeded => Explanation {
+            meaning: "Every WebSocket attempt failed with a retryable cause; the last underlying cause is kept in the report.",
+            signatures: &["N attempts, each ending in an abnormal close, a timeout, a proxy 5xx or a going-away close"],
+            root_causes: &[
+                "a proxy or load balancer that drops upgraded connections",
+                "an unhealthy WebSocket target group",
+                "a backend crashing on connect",
+            ],
+            actions: &[
+                "read the per-attempt causes in the report (`attempts`)",
+                "fix the underlying cause; retries only hide it",
+            ],
+        },
+        Code::Offline => Explanation {
+            meaning: "This machine has no usable network path, so nothing about the target can be concluded.",
+            signatures: &[
+                "ENETUNREACH / ENETDOWN on connect",
+                "the resolver is unreachable and no non-loopback interface has a route",
+            ],
+            root_causes: &["no network, a VPN that is down, a container without network"],
+            actions: &["restore connectivity, then run the check again"],
+        },
+        Code::MixedContent => Explanation {
+            meaning: "The frontend origin is https but the socket URL is ws://; browsers refuse to open it.",
+            signatures: &["--origin/FRONTEND_URL is https:// and the WebSocket URL is ws:// (or derived from an http:// base)"],
+            root_causes: &["the frontend builds the socket URL from a hard-coded ws:// or an http API base"],
+            actions: &["derive the socket URL from the page: wss:// when location.protocol is https:"],
+        },
+        Code::AwsAppRunnerError => Explanation {
+            meaning: "AWS App Runner's Envoy edge refused the WebSocket upgrade while plain HTTP works.",
+            signatures: &[
+                "403 with `server: envoy`, an empty or tiny body and no application headers on the upgrade",
+                "a host under awsapprunner.com, or an Envoy fingerprint while /health answers normally",
+            ],
+            root_causes: &["App Runner does not proxy WebSocket upgrades and caps every request at 120 s"],
+            actions: &[
+                "host the socket elsewhere: ECS/Fargate behind an ALB, or API Gateway WebSocket APIs",
+                "keep App Runner for the plain HTTP API and point the frontend's socket URL at the new host",
+            ],
+        },
+        Code::SessionInvalid => Explanation {
+            meaning: "The session does not exist or has expired.",
+            signatures: &[
+                "close 4000 (\"Invalid session\"), usually after an error message",
+                "the session endpoint answers 401, 403 or 404",
+            ],
+            root_causes: &[
+                "the session store (Redis) lost the session or is unreachable (REDIS_URL)",
+                "the session expired, or was created against another environment",
+            ],
+            actions: &[
+                "create a fresh session and retry",
+                "check the session store connection and the session TTL",
+            ],
+        },
+        Code::ConnectionTimeout => Explanation {
+            meaning: "Someone gave up waiting: the client's timeout, the server's validation timeout, or a silent network.",
+            signatures: &[
+                "SYN unanswered within --connect-timeout",
+                "TCP and TLS fine but no HTTP answer to the upgrade",
+                "close 1008 with reason \"Connection timeout\" (the server's 30 s validation timeout)",
+                "open but no message within the client timeout (25 s)",
+            ],
+            root_causes: &[
+                "a firewall or security group that drops packets",
+                "a slow session lookup (Redis latency)",
+                "a proxy that holds the upgrade without forwarding it",
+            ],
+            actions: &[
+                "find which phase stalled in the timings",
+                "check the session store latency and the server's connection timeout",
+            ],
+        },
+        Code::WebsocketCreationFailed => Explanation {
+            meaning: "The WebSocket could not be created: the URL, path template or a header value is unusable.",
+            signatures: &[
+                "a socket URL with a fragment, a non-ws scheme, or no host",
+                "a path template without {session}, or a header value with control characters",
+            ],
+            root_causes: &["a malformed configuration value in the frontend or in the check's options"],
+            actions: &["fix the URL or value the report names"],
+        },
+        Code::TlsError => Explanation {
+            meaning: "The TLS handshake failed or the certificate could not be verified.",
+            signatures: &[
+                "certificate signed by an unknown issuer (self-signed, private CA)",
+                "certificate expired or not yet valid",
+                "certificate not valid for the host name",
+                "a handshake alert or protocol error",
+            ],
+            root_causes: &[
+                "a renewal that did not happen, a missing intermediate, a certificate for another name",
+            ],
+            actions: &[
+                "read the dates and names in the evidence",
+                "for a private CA pass --cacert; --insecure only to look further",
+            ],
+        },
+        Code::UpgradeRejected => Explanation {
+            meaning: "The HTTP upgrade to WebSocket was not accepted (no 101).",
+            signatures: &[
+                "3xx with a Location (browsers never follow a WebSocket redirect)",
+                "200 HTML, 404 \"Cannot GET\", 400 or 426 from the application: the Upgrade header never reached it",
+                "401/403 with application headers, or only with the frontend's Origin",
+                "101 followed at once by a close without status (no route for that path)",
+            ],
+            root_causes: &[
+                "a proxy that drops the hop-by-hop Upgrade/Connection headers (nginx without proxy_set_header Upgrade)",
+                "a wrong path, or a WebSocket route that is not registered",
+                "an Origin allow list that lacks the frontend",
+            ],
+            actions: &[
+                "configure the proxy to forward Upgrade and Connection",
+                "check the socket path and the server's Origin allow list",
+            ],
+        },
+        Code::AbnormalClosure => Explanation {
+            meaning: "The connection ended without a close frame: what browsers report as 1006.",
+            signatures: &["TCP FIN or RST after the 101, with no WebSocket close frame"],
+            root_causes: &[
+                "the server process crashed or was killed",
+                "a proxy or load balancer cut the connection",
+            ],
+            actions: &[
+                "look at the server's logs at the time of the cut",
+                "run with --attempts to see whether it is transient",
+            ],
+        },
+        Code::ServerError => Explanation {
+            meaning: "The server, or a proxy in front of it, reported an error.",
+            signatures: &[
+                "close 1011 or >= 4500",
+                "5xx from the application",
+                "502/503/504 from a proxy (awselb/2.0, cloudflare 52x, envoy \"upstream connect error\")",
+                "the echo endpoint answered something other than the echo",
+            ],
+            root_causes: &["an exception in the handler, a proxy with no healthy upstream"],
+            actions: &["read the server's last message in the evidence, then its logs"],
+        },
+        Code::HealthCheckFailed => Explanation {
+            meaning: "The health endpoint says the service, or its WebSocket support, is not healthy.",
+            signatures: &[
+                "/health not 200",
+                "status not \"ok\", or websocket not \"available\"",
+                "a body that is not JSON",
+            ],
+            root_causes: &["a dependency down (Redis), a failed deploy, the WebSocket server not attached to the HTTP server"],
+            actions: &["read the health body in the evidence; fix the dependency it names"],
+        },
+        Code::IdleTimeout => Explanation {
+            meaning: "A proxy or platform cut a quiet or long-lived socket.",
+            signatures: &["a silent socket dies after T while a pinging one lives (idle cut)", "every socket dies at the same T (lifetime cap)"],
+            root_causes: &[
+                "nginx/ALB 60 s, Heroku 55 s, Cloudflare ~100 s idle timeouts",
+                "App Runner's 120 s request cap",
+            ],
+            actions: &["send application-level heartbeats more often than T, or raise the proxy's idle timeout"],
+        },
+        Code::ProxyError => Explanation {
+            meaning: "The HTTP CONNECT proxy between this machine and the target refused or failed the tunnel.",
+            signatures: &[
+                "407 Proxy Authentication Required to the CONNECT",
+                "403 from the proxy: the destination or port is not allowed",
+                "502/503/504 from the proxy: it could not reach the target",
+            ],
+            root_causes: &[
+                "missing or wrong credentials in HTTPS_PROXY / --proxy",
+                "a proxy policy that blocks the host or port",
+                "a target that should bypass the proxy (NO_PROXY)",
+            ],
+            actions: &[
+                "check the proxy URL and credentials (http://user:pass@proxy:3128)",
+                "add the host to NO_PROXY, or use --no-proxy, when it must be reached directly",
+            ],
+        },
+        Code::InternalError => Explanation {
+            meaning: "wsdoctor itself failed while running a check; nothing is known about the target from that check.",
+            signatures: &["a check ended with an internal error instead of a result"],
+            root_causes: &["a bug in wsdoctor"],
+            actions: &[
+                "rerun with --verbose and report the output with the version (wsdoctor --version)",
+            ],
+        },
+        Code::CorsRejected => Explanation {
+            meaning: "The CORS preflight from the frontend origin would be refused by a browser.",
+            signatures: &[
+                "no Access-Control-Allow-Origin for the origin",
+                "credentials not allowed",
+                "Allow-Headers missing the WebSocket headers the platform documents",
+            ],
+            root_causes: &["FRONTEND_URL missing from the CORS origins, an outdated allowedHeaders list"],
+            actions: &["add the frontend origin and the headers to the CORS configuration"],
+        },
+    }
+}
+
+/// A fine-grained cause. Each maps to exactly one [`Code`].
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::VariantArray,
+    strum::IntoStaticStr,
+    strum::Display,
+    strum::EnumString,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum Cause {
+    /// The name does not resolve.
+    DnsNotFound,
+    /// The resolver failed for another reason.
+    DnsFailed,
+    /// No network path from this machine.
+    Offline,
+    /// The port refused the connection.
+    TcpRefused,
+    /// The SYN was not answered in time.
+    TcpTimeout,
+    /// The host is unreachable.
+    TcpUnreachable,
+    /// The connection was reset or broke during a request.
+    ConnectionReset,
+    /// The certificate's issuer is not trusted.
+    TlsUnknownIssuer,
+    /// The certificate has expired.
+    TlsExpired,
+    /// The certificate is not valid yet.
+    TlsNotYetValid,
+    /// The certificate does not cover the host name.
+    TlsNameMismatch,
+    /// Another handshake failure: an alert or a protocol error.
+    TlsHandshake,
+    /// The TLS handshake did not finish in time.
+    TlsTimeout,
+    /// An HTTP request got no answer in time.
+    HttpTimeout,
+    /// The upgrade was answered with a redirect.
+    UpgradeRedirected,
+    /// The upgrade reached the application as a plain GET.
+    UpgradeNotForwarded,
+    /// The application has no WebSocket route at that path.
+    UpgradeWrongPath,
+    /// The application refused the upgrade (401/403).
+    UpgradeForbidden,
+    /// The upgrade is refused for the sent Origin but accepted without it.
+    OriginRejected,
+    /// AWS App Runner's edge refused the upgrade.
+    AppRunnerUpgradeBlocked,
+    /// A proxy had no healthy upstream (502/503/504).
+    ProxyNoUpstream,
+    /// The 101 response is not a valid WebSocket handshake.
+    HandshakeInvalid,
+    /// No answer to the upgrade in time.
+    HandshakeTimeout,
+    /// The socket URL is unusable.
+    InvalidUrl,
+    /// A request value (header, subprotocol) is unusable.
+    InvalidRequest,
+    /// https page, ws:// socket.
+    MixedContent,
+    /// The connection ended with no close frame.
+    AbnormalClose,
+    /// A silent socket was cut.
+    IdleCut,
+    /// Every socket was cut at the same age.
+    LifetimeCut,
+    /// 101 then a close without status: no route for the path.
+    NoRouteAfterOpen,
+    /// Close 1001/1012/1013.
+    ServerGoingAway,
+    /// Close 4000 or the session endpoint says not found.
+    SessionInvalid,
+    /// Close 1008: the server's validation timeout.
+    ServerTimeout,
+    /// The client's own timeout expired.
+    ClientTimeout,
+    /// Close 1011/≥4500 or a 5xx from the application.
+    ServerError,
+    /// The echo endpoint answered something other than the echo.
+    EchoMismatch,
+    /// `--expect` was not matched before the timeout.
+    ExpectNotMet,
+    /// Every attempt failed with a retryable cause.
+    RetriesExhausted,
+    /// `/health` answered with a non-200 status.
+    HealthStatus,
+    /// `/health` says the service or its WebSocket is degraded.
+    HealthDegraded,
+    /// `/health` did not answer JSON.
+    HealthInvalid,
+    /// The preflight did not allow the origin.
+    CorsOriginNotAllowed,
+    /// The preflight did not allow credentials or the WebSocket headers.
+    CorsIncomplete,
+    /// The proxy wants credentials (407).
+    ProxyAuthRequired,
+    /// The proxy refused the tunnel (403 and other refusals).
+    ProxyRefused,
+    /// The proxy could not reach the target (502/503/504).
+    ProxyUpstreamFailed,
+    /// The proxy did not answer the CONNECT in time.
+    ProxyTimeout,
+    /// The check panicked: a bug in wsdoctor.
+    InternalError,
+}
+
+/// Every cause, for `explain` and for tests that walk the vocabulary.
+pub const ALL_CAUSES: &[Cause] = Cause::VARIANTS;
+
+impl Cause {
+    /// The cause's stable snake_case id.
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+
+    /// The code this cause belongs to.
+    pub fn code(self) -> Code {
+        self.info().0
+    }
+
+    /// Whether a WebSocket attempt that failed this way is worth repeating.
+    ///
+    /// Only transient conditions qualify: repeating a 4000, a 403, a missing name or a bad
+    /// certificate cannot change the answer and would only delay the report.
+    pub fn retryable(self) -> bool {
+        matches!(
+            self,
+            Cause::AbnormalClose
+                | Cause::ConnectionReset
+                | Cause::TcpTimeout
+                | Cause::TlsTimeout
+                | Cause::HttpTimeout
+                | Cause::HandshakeTimeout
+                | Cause::ClientTimeout
+                | Cause::ServerTimeout
+                | Cause::ProxyNoUpstream
+                | Cause::ServerGoingAway
+                | Cause::ProxyTimeout
+        )
+    }
+
+    /// The generic next action for this cause; the diagnosis adds
+    /// platform context.
+    pub fn hint(self) -> &'static str {
+        self.info().1
+    }
+
+    fn info(self) -> (Code, &'static str) {
+        use Code as C;
+        match self {
+            Cause::DnsNotFound => (C::ConnectionFailed, "The name does not resolve: check the host for typos and that its DNS record exists (dig +short HOST)."),
+            Cause::DnsFailed => (C::ConnectionFailed, "The resolver failed: check /etc/resolv.conf and the resolver's reachability, or pin the address with --resolve."),
+            Cause::Offline => (C::Offline, "This machine has no network path: restore connectivity (interface, VPN, container network) and run again."),
+            Cause::TcpRefused => (C::ConnectionFailed, "Nothing listens on that port: check the service is running and the port in the URL."),
+            Cause::TcpTimeout => (C::ConnectionTimeout, "The SYN went unanswered: a firewall or security group drops the traffic, or the host is down."),
+            Cause::TcpUnreachable => (C::ConnectionFailed, "No route to the host: check the address and the network path to it."),
+            Cause::ConnectionReset => (C::ConnectionFailed, "The connection was reset mid-request: look for a proxy or a crashing process on the server side."),
+            Cause::TlsUnknownIssuer => (C::TlsError, "The certificate's issuer is not trusted: install the full chain on the server, or pass the private CA with --cacert."),
+            Cause::TlsExpired => (C::TlsError, "The certificate has expired: renew it and reload the server or load balancer that serves it."),
+            Cause::TlsNotYetValid => (C::TlsError, "The certificate is not valid yet: check the clock on this machine and the certificate's start date."),
+            Cause::TlsNameMismatch => (C::TlsError, "The certificate does not cover this host name: serve a certificate whose SAN includes it."),
+            Cause::TlsHandshake => (C::TlsError, "The TLS handshake failed: check the server's TLS versions and ciphers, or whether the port speaks TLS at all."),
+            Cause::TlsTimeout => (C::ConnectionTimeout, "The TLS handshake stalled: the port may not speak TLS, or a middlebox holds the connection."),
+            Cause::HttpTimeout => (C::ConnectionTimeout, "The server accepted the connection but did not answer in time: check its event loop and upstream dependencies."),
+            Cause::UpgradeRedirected => (C::UpgradeRejected, "Browsers never follow a WebSocket redirect: point the frontend at the Location URL directly."),
+            Cause::UpgradeNotForwarded => (C::UpgradeRejected, "The upgrade reached the application as a plain GET: make the proxy forward Upgrade and Connection (nginx: proxy_http_version 1.1; proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection \"upgrade\")."),
+            Cause::UpgradeWrongPath => (C::UpgradeRejected, "No WebSocket route at this path: check the socket path and that the WebSocket server is attached to the HTTP server."),
+            Cause::UpgradeForbidden => (C::UpgradeRejected, "The application refused the upgrade: check its authentication and Origin rules for WebSocket routes."),
+            Cause::OriginRejected => (C::UpgradeRejected, "The server refuses this Origin: add the frontend origin to its WebSocket/CORS allow list (FRONTEND_URL)."),
+            Cause::AppRunnerUpgradeBlocked => (C::AwsAppRunnerError, "AWS App Runner does not carry WebSocket upgrades (and caps requests at 120 s): host the socket on ECS/Fargate behind an ALB or on API Gateway WebSocket APIs, and keep App Runner for plain HTTP."),
+            Cause::ProxyNoUpstream => (C::ServerError, "The proxy has no healthy upstream for this route: check the target group's health checks and that the WebSocket service is running."),
+            Cause::HandshakeInvalid => (C::ConnectionFailed, "The 101 answer is not a valid WebSocket handshake: a proxy is rewriting it; check Sec-WebSocket-Accept and the Upgrade/Connection headers."),
+            Cause::HandshakeTimeout => (C::ConnectionTimeout, "TCP/TLS worked but the upgrade got no answer: a proxy is holding it, or the server's upgrade handler hangs."),
+            Cause::InvalidUrl => (C::WebsocketCreationFailed, "Fix the socket URL: ws:// or wss://, a host, no fragment; a path template must contain {session}."),
+            Cause::InvalidRequest => (C::WebsocketCreationFailed, "A header or subprotocol value cannot be sent: remove control characters and check the name."),
+            Cause::MixedContent => (C::MixedContent, "An https page cannot open ws://: build the socket URL as wss:// (e.g. from location.protocol)."),
+            Cause::AbnormalClose => (C::AbnormalClosure, "The connection ended without a close frame (1006): look for a crash in the server's logs or a proxy cutting the socket."),
+            Cause::IdleCut => (C::IdleTimeout, "A quiet socket is cut: send heartbeats more often than the idle timeout, or raise it on the proxy."),
+            Cause::LifetimeCut => (C::IdleTimeout, "Every socket dies at the same age: a platform caps connection lifetime; reconnect before it or move the socket."),
+            Cause::NoRouteAfterOpen => (C::UpgradeRejected, "The server accepted the upgrade and closed at once: no WebSocket handler is registered for this path (express-ws answers every path)."),
+            Cause::ServerGoingAway => (C::ConnectionFailed, "The server is going away or restarting: retry after the deploy, and check for crash loops."),
+            Cause::SessionInvalid => (C::SessionInvalid, "The session is unknown or expired: create a new one, and check the session store (REDIS_URL) and its TTL."),
+            Cause::ServerTimeout => (C::ConnectionTimeout, "The server closed with 1008 \"Connection timeout\": its session validation took too long; check the session store's latency."),
+            Cause::ClientTimeout => (C::ConnectionTimeout, "Nothing arrived before the client timeout: check the server logs for this connection; raise --timeout only if the server is known to be slow."),
+            Cause::ServerError => (C::ServerError, "The server reported an error: its last message is in the evidence; read its logs for that time."),
+            Cause::EchoMismatch => (C::ServerError, "The echo endpoint did not echo the message: check the /ws-test handler and any proxy that rewrites frames."),
+            Cause::ExpectNotMet => (C::ConnectionTimeout, "No message matched --expect before the timeout: check the terminal's output in the evidence."),
+            Cause::RetriesExhausted => (C::MaxRetriesExceeded, "Every attempt failed: fix the underlying cause shown with the last attempt."),
+            Cause::HealthStatus => (C::HealthCheckFailed, "The health endpoint did not answer 200: check the deploy and the service's logs."),
+            Cause::HealthDegraded => (C::HealthCheckFailed, "The service reports itself degraded: fix the dependency the health body names (often Redis)."),
+            Cause::HealthInvalid => (C::HealthCheckFailed, "The health endpoint did not answer JSON: check --health-path and that the request reaches the application."),
+            Cause::CorsOriginNotAllowed => (C::CorsRejected, "Add the frontend origin to the server's CORS origins (FRONTEND_URL)."),
+            Cause::ProxyAuthRequired => (C::ProxyError, "The proxy wants credentials: put them in the proxy URL (http://user:pass@proxy:port) or fix the ones there."),
+            Cause::ProxyRefused => (C::ProxyError, "The proxy refuses this destination: ask for the host and port to be allowed, or bypass it with NO_PROXY / --no-proxy."),
+            Cause::ProxyUpstreamFailed => (C::ProxyError, "The proxy could not reach the target: check the target from the proxy's network, or whether it should be reached directly (NO_PROXY)."),
+            Cause::ProxyTimeout => (C::ProxyError, "The proxy did not answer the CONNECT: check the proxy address and that it is up."),
+            Cause::InternalError => (C::InternalError, "This is a bug in wsdoctor, not in the deployment: please report it with the --verbose output."),
+            Cause::CorsIncomplete => (C::CorsRejected, "Allow credentials and the headers Upgrade, Connection, Sec-WebSocket-Key, Sec-WebSocket-Version, Sec-WebSocket-Extensions in the CORS configuration."),
+        }
+    }
+}
+
+/// The README's table of codes, generated so it cannot drift from the code.
+pub fn markdown_table() -> String {
+    let mut out = String::from("| code | meaning | causes |\n|---|---|---|\n");
+    for &code in ALL_CODES {
+        let causes: Vec<String> = code
+            .causes()
+            .iter()
+            .map(|c| format!("`{}`", c.as_str()))
+            .collect();
+        out.push_str(&format!(
+            "| `{}` | {} | {} |\n",
+            code,
+            code.explanation().meaning,
+            causes.join(", ")
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_has_a_cause_and_round_trips() {
+        for &code in ALL_CODES {
+            assert!(!code.causes().is_empty(), "{code} has no cause");
+            assert_eq!(Code::parse(code.as_str()), Some(code));
+            let json = serde_json::to_string(&code).unwrap();
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+        }
+    }
+
+    #[test]
+    fn cause_ids_match_serde_names() {
+        for &cause in ALL_CAUSES {
+            let json = serde_json::to_string(&cause).unwrap();
+            assert_eq!(json, format!("\"{}\"", cause.as_str()));
+        }
+    }
+
+    #[test]
+    fn never_retry_what_cannot_change() {
+        for cause in [
+            Cause::SessionInvalid,
+            Cause::UpgradeForbidden,
+            Cause::DnsNotFound,
+            Cause::TlsExpired,
+            Cause::InvalidUrl,
+        ] {
+            assert!(!cause.retryable(), "{cause} must not be retried");
+        }
+        assert!(Cause::AbnormalClose.retryable());
+    }
+}

@@ -1,0 +1,618 @@
+//! Typed evidence: the facts a verdict rests on.
+//!
+//! A check's evidence is the facts every check may gather ([`Common`]: the connection, an HTTP
+//! answer, how a socket ended) plus the facts of its own kind ([`Detail`]). Both serialise into one
+//! flat JSON object, the report's `checks[].evidence`, so renaming a field here is a compile error in
+//! every renderer that reads it rather than a silently missing line.
+
+use crate::codes::{Cause, Code};
+use crate::platform::{CutKind, PlatformId};
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// The facts of one check.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Evidence {
+    /// What any check may have seen.
+    #[serde(flatten)]
+    pub common: Common,
+    /// What only this kind of check sees.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<Detail>,
+}
+
+/// Facts any check may gather: the request, the connection, an HTTP answer, a socket's ending.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Common {
+    /// The URL a socket was opened to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The HTTP request line sent (`GET /health`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<String>,
+    /// How the connection was made (direct or through a proxy, reused from the tcp/tls check).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub connection: Option<String>,
+    /// The address that answered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub peer: Option<String>,
+    /// Addresses tried before the one that answered, with their errors.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub earlier_failures: Vec<AddressError>,
+    /// The proxy the connection went through.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proxy: Option<String>,
+    /// Every address tried when none answered.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tried: Vec<AddressError>,
+    /// The operating system's (or a library's) error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub os_error: Option<String>,
+    /// Whether this machine had any non-loopback route when a connection failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub network_route: Option<bool>,
+    /// Why certificate verification failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub certificate_error: Option<String>,
+    /// The chain the server presented, leaf first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chain: Option<Vec<CertInfo>>,
+    /// The HTTP status line received.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status_line: Option<String>,
+    /// The response headers that matter (fingerprints, redirects, the upgrade's own).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub headers: Option<BTreeMap<String, String>>,
+    /// At most 512 bytes of the response body.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body_excerpt: Option<String>,
+    /// Redirects met on the way, followed or not.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub redirects: Vec<Redirect>,
+    /// The close code the socket ended with (1006 when it ended without a close frame).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub close_code: Option<u16>,
+    /// The reason in the close frame.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub close_reason: Option<String>,
+    /// The last message the server sent before the socket ended.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_server_message: Option<String>,
+    /// The server's answer to the echo message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reply: Option<String>,
+    /// Whether the same upgrade without our Origin was accepted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accepted_without_origin: Option<bool>,
+    /// The cause behind a wrapper such as MAX_RETRIES_EXCEEDED.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub underlying: Option<Underlying>,
+}
+
+impl Common {
+    /// Takes every fact `other` has, keeping ours where it has none.
+    pub fn absorb(&mut self, other: Common) {
+        // Destructured so that a new field cannot be forgotten here.
+        let Common {
+            url,
+            request,
+            connection,
+            peer,
+            earlier_failures,
+            proxy,
+            tried,
+            os_error,
+            network_route,
+            certificate_error,
+            chain,
+            status_line,
+            headers,
+            body_excerpt,
+            redirects,
+            close_code,
+            close_reason,
+            last_server_message,
+            reply,
+            accepted_without_origin,
+            underlying,
+        } = other;
+        fn take<T>(into: &mut Option<T>, from: Option<T>) {
+            if from.is_some() {
+                *into = from;
+            }
+        }
+        fn take_all<T>(into: &mut Vec<T>, from: Vec<T>) {
+            if !from.is_empty() {
+                *into = from;
+            }
+        }
+        take(&mut self.url, url);
+        take(&mut self.request, request);
+        take(&mut self.connection, connection);
+        take(&mut self.peer, peer);
+        take_all(&mut self.earlier_failures, earlier_failures);
+        take(&mut self.proxy, proxy);
+        take_all(&mut self.tried, tried);
+        take(&mut self.os_error, os_error);
+        take(&mut self.network_route, network_route);
+        take(&mut self.certificate_error, certificate_error);
+        take(&mut self.chain, chain);
+        take(&mut self.status_line, status_line);
+        take(&mut self.headers, headers);
+        take(&mut self.body_excerpt, body_excerpt);
+        take_all(&mut self.redirects, redirects);
+        take(&mut self.close_code, close_code);
+        take(&mut self.close_reason, close_reason);
+        take(&mut self.last_server_message, last_server_message);
+        take(&mut self.reply, reply);
+        take(&mut self.accepted_without_origin, accepted_without_origin);
+        take(&mut self.underlying, underlying);
+    }
+}
+
+/// An address and why connecting to it failed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AddressError {
+    /// `ip:port`.
+    pub address: String,
+    /// What the OS said.
+    pub error: String,
+}
+
+/// A redirect met by an HTTP check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Redirect {
+    /// The 3xx status.
+    pub status: u16,
+    /// Where it pointed.
+    pub location: String,
+    /// Whether the check followed it.
+    pub followed: bool,
+    /// Why it was not followed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// The cause behind a wrapper code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Underlying {
+    /// Its code.
+    pub code: Code,
+    /// Its cause.
+    pub cause: Cause,
+    /// What happened.
+    pub message: String,
+}
+
+/// The facts only one kind of check gathers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Detail {
+    /// The target check.
+    Target(TargetDetail),
+    /// The dns check.
+    Dns(DnsDetail),
+    /// The tcp check with `--all-addresses`.
+    Tcp(TcpDetail),
+    /// The tls check.
+    Tls(TlsDetail),
+    /// The diagnostics check.
+    Diagnostics(DiagnosticsDetail),
+    /// The cors check.
+    Cors(CorsDetail),
+    /// The session and terminal checks' path template.
+    Session(SessionDetail),
+    /// The echo check.
+    Echo(EchoDetail),
+    /// The terminal check.
+    Terminal(TerminalDetail),
+    /// The origin check.
+    Origin(OriginDetail),
+    /// The hold check.
+    Hold(HoldDetail),
+}
+
+/// What kind of URL the target is, which decides the checklist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum TargetKind {
+    /// An http(s) base URL: the full checklist.
+    #[serde(rename = "http base URL")]
+    Http,
+    /// A ws(s) socket URL: the endpoint checks only.
+    #[serde(rename = "WebSocket URL")]
+    WebSocket,
+}
+
+/// The target check's facts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TargetDetail {
+    /// Base URL or socket URL.
+    pub kind: TargetKind,
+    /// `ws` or `wss`: what a browser's sockets would use.
+    pub socket_scheme: &'static str,
+    /// The frontend origin sent as `Origin`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
+}
+
+/// Where resolved addresses came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::IntoStaticStr)]
+pub enum AddressSource {
+    /// The host is an IP literal.
+    #[serde(rename = "literal")]
+    #[strum(serialize = "literal")]
+    Literal,
+    /// A `--resolve` override.
+    #[serde(rename = "--resolve")]
+    #[strum(serialize = "--resolve")]
+    Override,
+    /// The system resolver.
+    #[serde(rename = "system resolver")]
+    #[strum(serialize = "system resolver")]
+    System,
+}
+
+impl AddressSource {
+    /// As text for summaries.
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
+/// The dns check's facts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DnsDetail {
+    /// Every address, in the resolver's order.
+    pub addresses: Vec<String>,
+    /// Where they came from.
+    pub source: AddressSource,
+}
+
+/// One address probed by `--all-addresses`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AddressProbe {
+    /// `ip:port`.
+    pub address: String,
+    /// Whether it accepted the connection.
+    pub ok: bool,
+    /// How long the connect took, when it worked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub connect_ms: Option<f64>,
+    /// Why it failed, when it did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// The tcp check's facts beyond the connection itself.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TcpDetail {
+    /// Every address with its outcome (`--all-addresses`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub addresses: Vec<AddressProbe>,
+    /// Why `--all-addresses` was not honoured, when it was not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub all_addresses: Option<String>,
+}
+
+/// One certificate, summarised.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CertInfo {
+    /// Subject DN.
+    pub subject: String,
+    /// Issuer DN.
+    pub issuer: String,
+    /// DNS names and IP addresses it covers.
+    pub sans: Vec<String>,
+    /// Start of validity (RFC 3339).
+    pub not_before: String,
+    /// End of validity (RFC 3339).
+    pub not_after: String,
+    /// Whole days until `not_after` (negative once expired).
+    pub days_left: i64,
+    /// Whole days from `not_before` to `not_after`: the certificate's lifetime.
+    pub lifetime_days: i64,
+}
+
+/// What a TLS handshake negotiated and what the server presented.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TlsInfo {
+    /// Protocol version (`TLSv1.3`).
+    pub version: String,
+    /// Cipher suite.
+    pub cipher_suite: String,
+    /// ALPN protocol, if one was agreed.
+    pub alpn: Option<String>,
+    /// The server name sent.
+    pub sni: String,
+    /// The presented chain, leaf first.
+    pub chain: Vec<CertInfo>,
+}
+
+/// The tls check's facts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TlsDetail {
+    /// The handshake.
+    pub tls: TlsInfo,
+}
+
+/// The diagnostics check's facts: what the server says about itself.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DiagnosticsDetail {
+    /// The server's JSON, kept whole while it is small.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diagnostics: Option<Value>,
+    /// An excerpt of it when it is not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diagnostics_excerpt: Option<String>,
+}
+
+/// The cors check's facts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CorsDetail {
+    /// `Access-Control-Max-Age` as sent (empty when absent).
+    pub max_age: String,
+}
+
+/// The session check's facts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SessionDetail {
+    /// The path template used.
+    pub template: String,
+}
+
+/// Summary of N round trips, in milliseconds.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LatencyStats {
+    /// Round trips attempted.
+    pub sent: u64,
+    /// Round trips answered correctly.
+    pub received: u64,
+    /// Percentage lost (no answer in time, or a wrong answer).
+    pub loss_percent: f64,
+    /// Fastest.
+    pub min_ms: f64,
+    /// Median.
+    pub median_ms: f64,
+    /// 90th percentile.
+    pub p90_ms: f64,
+    /// 99th percentile.
+    pub p99_ms: f64,
+    /// Slowest.
+    pub max_ms: f64,
+    /// Mean.
+    pub mean_ms: f64,
+    /// Mean absolute difference between consecutive round trips (RFC 3550 style jitter).
+    pub jitter_ms: f64,
+}
+
+impl LatencyStats {
+    /// One line for people.
+    pub fn summary(&self) -> String {
+        format!(
+            "{} round trips: min {:.2} / median {:.2} / p90 {:.2} / p99 {:.2} / max {:.2} ms, jitter {:.2} ms, loss {}%",
+            self.sent,
+            self.min_ms,
+            self.median_ms,
+            self.p90_ms,
+            self.p99_ms,
+            self.max_ms,
+            self.jitter_ms,
+            self.loss_percent
+        )
+    }
+}
+
+/// The echo check's facts.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EchoDetail {
+    /// Statistics over `--count` round trips.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub round_trips: Option<LatencyStats>,
+}
+
+/// The terminal check's facts.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TerminalDetail {
+    /// The path template used.
+    pub template: String,
+    /// Data messages the server sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub messages_received: Option<u64>,
+    /// Ping frames the server sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub server_pings: Option<u32>,
+    /// Time from `--send` to the message that matched `--expect`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expect_round_trip_ms: Option<f64>,
+    /// The close code wsdoctor ended the session with.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub closed_by_client: Option<u16>,
+}
+
+/// The origin check's facts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OriginDetail {
+    /// The foreign Origin sent.
+    pub origin_sent: &'static str,
+    /// Whether the server refused it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enforced: Option<bool>,
+}
+
+/// Which keepalive a held socket uses.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::IntoStaticStr, strum::VariantArray,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum Variant {
+    /// Sends nothing; still reads, so it answers the server's pings as a browser does.
+    Silent,
+    /// Sends WebSocket Ping frames every `--ping-interval`, which browsers cannot do.
+    Ping,
+    /// Sends an application text message every `--ping-interval`, as a browser heartbeat does.
+    Message,
+}
+
+impl Variant {
+    /// The variant's name in evidence and messages.
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
+/// Who ended a held socket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, strum::IntoStaticStr)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum ClosedBy {
+    /// The server (or a proxy) sent a close frame.
+    ServerCloseFrame,
+    /// A TCP reset: what proxies do when a timer fires.
+    ConnectionReset,
+    /// wsdoctor closed it with 1000 at the end of the hold.
+    Client,
+    /// The connection ended (FIN, or a protocol failure) without a close frame.
+    Eof,
+}
+
+impl ClosedBy {
+    /// The value in evidence.
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
+/// One socket of the hold check, as the evidence shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HeldSocket {
+    /// Which keepalive it used.
+    pub variant: Variant,
+    /// Whether it died before the hold ended.
+    pub died: bool,
+    /// Its age at death.
+    pub died_after_ms: Option<f64>,
+    /// How long it was open.
+    pub open_for_ms: f64,
+    /// Time since the server's last byte, at death or at the end.
+    pub since_last_byte_ms: f64,
+    /// Who ended it.
+    pub closed_by: ClosedBy,
+    /// The close code (1006 without a close frame).
+    pub close_code: Option<u16>,
+    /// The close reason.
+    pub close_reason: Option<String>,
+    /// The OS error of a socket that ended without a close frame.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub os_error: Option<String>,
+    /// Ping frames this client sent.
+    pub pings_sent: u32,
+    /// Application messages this client sent.
+    pub messages_sent: u32,
+    /// Data messages the server sent.
+    pub messages_received: u32,
+    /// Ping frames the server sent.
+    pub server_pings: u32,
+    /// Mean gap between the server's pings.
+    pub server_ping_interval_ms: Option<f64>,
+}
+
+/// The server's own heartbeats as the silent socket saw them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Heartbeat {
+    /// Pings the server sent.
+    pub pings: u32,
+    /// Their mean interval.
+    pub interval_ms: Option<f64>,
+    /// Whether they come often enough to keep a quiet browser socket alive; `None` when the hold
+    /// was too short to tell.
+    pub often_enough: Option<bool>,
+    /// What that means, in a sentence.
+    pub note: String,
+}
+
+/// A platform whose known limit matches a measured cut.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Suspect {
+    /// The platform.
+    pub id: PlatformId,
+    /// Display name.
+    pub name: &'static str,
+    /// Its documented limit.
+    pub limit_ms: f64,
+    /// Idle timeout or lifetime cap.
+    pub kind: CutKind,
+    /// The setting to change (or why there is none).
+    pub setting: &'static str,
+    /// What to do about it.
+    pub advice: &'static str,
+    /// Whether the run fingerprinted this platform (rather than only matching the number).
+    pub fingerprinted: bool,
+}
+
+/// The hold check's facts.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HoldDetail {
+    /// `--hold`.
+    pub hold_ms: f64,
+    /// `--ping-interval`.
+    pub ping_interval_ms: f64,
+    /// The three sockets.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub variants: Vec<HeldSocket>,
+    /// The server's heartbeats.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub server_heartbeat: Option<Heartbeat>,
+    /// The measured cut.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cut_ms: Option<f64>,
+    /// The platform that best explains it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suspect: Option<Suspect>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn common_and_detail_serialise_into_one_flat_object() {
+        let evidence = Evidence {
+            common: Common {
+                status_line: Some("HTTP/1.1 403 Forbidden".into()),
+                close_code: Some(4000),
+                ..Common::default()
+            },
+            detail: Some(Detail::Cors(CorsDetail {
+                max_age: "86400".into(),
+            })),
+        };
+        let json = serde_json::to_value(&evidence).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"status_line": "HTTP/1.1 403 Forbidden", "close_code": 4000, "max_age": "86400"})
+        );
+        assert_eq!(
+            serde_json::to_value(Evidence::default()).unwrap(),
+            serde_json::json!({})
+        );
+    }
+
+    #[test]
+    fn absorb_keeps_what_the_other_lacks() {
+        let mut ours = Common {
+            url: Some("ws://a/".into()),
+            peer: Some("1".into()),
+            ..Common::default()
+        };
+        ours.absorb(Common {
+            peer: Some("2".into()),
+            close_code: Some(1006),
+            ..Common::default()
+        });
+        assert_eq!(ours.url.as_deref(), Some("ws://a/"));
+        assert_eq!(ours.peer.as_deref(), Some("2"));
+        assert_eq!(ours.close_code, Some(1006));
+    }
+}

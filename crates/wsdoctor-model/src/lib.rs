@@ -1,0 +1,35 @@
+//! The data of a wsdoctor run, at the bottom of the workspace: it imports nothing else of the
+//! project, and everything above it speaks in its terms.
+//!
+//! - [`check`]: the checks' stable ids;
+//! - [`codes`]: the failure vocabulary (codes, causes, hints, `explain`);
+//! - [`finding`]: a diagnosed failure or a caveat;
+//! - [`platform`]: the platforms in front of applications, in one table;
+//! - [`evidence`]: typed evidence, per kind of check;
+//! - [`timing`]: phases and durations;
+//! - [`report`]: the report, the public JSON contract;
+//! - [`event`]: the events of a run (the NDJSON stream);
+//! - [`scrub`]: a visitor over every piece of free text, for redaction.
+
+#![forbid(unsafe_code)]
+#![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
+
+pub mod check;
+pub mod codes;
+pub mod event;
+pub mod evidence;
+pub mod finding;
+pub mod platform;
+pub mod report;
+pub mod scrub;
+pub mod timing;
+
+pub use check::CheckId;
+pub use codes::{Cause, Code};
+pub use event::Event;
+pub use evidence::Evidence;
+pub use finding::{Finding, Notice};
+pub use platform::{Platform, PlatformId};
+pub use report::{Attempt, AttemptOutcome, CheckReport, Report, Status, Verdict};
+pub use scrub::Scrub;
+pub use timing::{ms, Phase, Timings};

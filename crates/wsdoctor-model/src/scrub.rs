@@ -1,0 +1,444 @@
+//! Visiting every piece of free text in the model, so a redactor can clean it.
+//!
+//! Only text is visited: check ids, statuses, codes and causes are enums and can never be masked,
+//! so a secret that happens to read "pass" cannot break the JSON contract. Every implementation
+//! destructures its struct completely, so a new text field that is not scrubbed is a compile error.
+
+use crate::event::Event;
+use crate::evidence::{
+    AddressError, AddressProbe, CertInfo, Common, CorsDetail, Detail, DiagnosticsDetail, DnsDetail,
+    EchoDetail, Evidence, Heartbeat, HeldSocket, HoldDetail, OriginDetail, Redirect, SessionDetail,
+    TargetDetail, TcpDetail, TerminalDetail, TlsDetail, TlsInfo, Underlying,
+};
+use crate::finding::{Finding, Notice};
+use crate::platform::Platform;
+use crate::report::{Attempt, CheckReport, Report};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// A function that cleans one piece of text in place.
+pub type Cleaner<'a> = &'a mut dyn FnMut(&mut String);
+
+/// Something that holds free text.
+pub trait Scrub {
+    /// Passes every piece of free text to `clean`.
+    fn scrub(&mut self, clean: Cleaner<'_>);
+}
+
+impl Scrub for String {
+    fn scrub(&mut self, clean: Cleaner<'_>) {
+        clean(self);
+    }
+}
+
+impl<T: Scrub> Scrub for Option<T> {
+    fn scrub(&mut self, clean: Cleaner<'_>) {
+        if let Some(inner) = self {
+            inner.scrub(clean);
+        }
+    }
+}
+
+impl<T: Scrub> Scrub for Vec<T> {
+    fn scrub(&mut self, clean: Cleaner<'_>) {
+        for item in self {
+            item.scrub(clean);
+        }
+    }
+}
+
+impl Scrub for BTreeMap<String, String> {
+    fn scrub(&mut self, clean: Cleaner<'_>) {
+        let entries = std::mem::take(self);
+        for (mut key, mut value) in entries {
+            clean(&mut key);
+            clean(&mut value);
+            self.insert(key, value);
+        }
+    }
+}
+
+impl Scrub for Value {
+    fn scrub(&mut self, clean: Cleaner<'_>) {
+        match self {
+            Value::String(s) => clean(s),
+            Value::Array(items) => {
+                for item in items {
+                    item.scrub(clean);
+                }
+            }
+            Value::Object(map) => {
+                let entries = std::mem::take(map);
+                for (mut key, mut value) in entries {
+                    clean(&mut key);
+                    value.scrub(clean);
+                    map.insert(key, value);
+                }
+            }
+            Value::Null | Value::Bool(_) | Value::Number(_) => {}
+        }
+    }
+}
+
+impl Scrub for Finding {
+    fn scrub(&mut self, clean: Cleaner<'_>) {
+        let Finding {
+            code: _,
+            cause: _,
+            message,
+            hint,
+        } = self;
+        clean(message);
+        clean(hint);
+    }
+}
+
+impl Scrub for Notice {
+    fn scrub(&mut self, clean: Cleaner<'_>) {
+        let Notice { message, hint } = self;
+        clean(message);
+        clean(hint);
+    }
+}
+
+impl Scrub for Attempt {
+    fn scrub(&mut self, clean: Cleaner<'_>) {
+        let Attempt {
+            number: _,
+            started_ms: _,
+            duration_ms: _,
+            outcome: _,
+            cause: _,
+            summary,
+            close_code: _,
+            retry_in_ms: _,
+        } = self;
+        clean(summary);
+    }
+}
+
+impl Scrub for AddressError {
+    fn scrub(&mut self, clean: Cleaner<'_>) {
+        let AddressError { address, error } = self;
+        clean(address);
+        clean(error);
+    }
+}
+
+impl Scrub for Redirect {
+    fn scrub(&mut self, clean: Cleaner<'_>) {
+        let Redirect {
+            status: _,
+            location,
+            followed: _,
+            reason,
+        } = self;
+        clean(location);
+        reason.scrub(clean);
+    }
+}
+
+impl Scrub for Underlying {
+    fn scrub(&mut self, clean: Cleaner<'_>) {
+        let Underlying {
+            code: _,
+            cause: _,
+            message,
+        } = self;
+        clean(message);
+    }
+}
+
+impl Scrub for CertInfo {
+    fn scrub(&mut self, clean: Cleaner<'_>) {
+        let CertInfo {
+            subject,
+            issuer,
+            sans,
+            not_before,
+            not_after,
+            days_left: _,
+            lifetime_days: _,
+        } = self;
+        clean(subject);
+        clean(issuer);
+        sans.scrub(clean);
+        clean(not_before);
+        clean(not_after);
+    }
+}
+
+impl Scrub for TlsInfo {
+    fn scrub(&mut self, clean: Cleaner<'_>) {
+        let TlsInfo {
+            version,
+            cipher_suite,
+            alpn,
+            sni,
+            chain,
+        } = self;
+        clean(version);
+        clean(cipher_suite);
+        alpn.scrub(clean);
+        clean(sni);
+        chain.scrub(clean);
+    }
+}
+
+impl Scrub for Common {
+    fn scrub(&mut self, clean: Cleaner<'_>) {
+        let Common {
+            url,
+            request,
+            connection,
+            peer,
+            earlier_failures,
+            proxy,
+            tried,
+            os_error,
+            network_route: _,
+            certificate_error,
+            chain,
+            status_line,
+            headers,
+            body_excerpt,
+            redirects,
+            close_code: _,
+            close_reason,
+            last_server_message,
+            reply,
+            accepted_without_origin: _,
+            underlying,
+        } = self;
+        url.scrub(clean);
+        request.scrub(clean);
+        connection.scrub(clean);
+        peer.scrub(clean);
+        earlier_failures.scrub(clean);
+        proxy.scrub(clean);
+        tried.scrub(clean);
+        os_error.scrub(clean);
+        certificate_error.scrub(clean);
+        chain.scrub(clean);
+        status_line.scrub(clean);
+        headers.scrub(clean);
+        body_excerpt.scrub(clean);
+        redirects.scrub(clean);
+        close_reason.scrub(clean);
+        last_server_message.scrub(clean);
+        reply.scrub(clean);
+        underlying.scrub(clean);
+    }
+}
+
+impl Scrub for AddressProbe {
+    fn scrub(&mut self, clean: Cleaner<'_>) {
+        let AddressProbe {
+            address,
+            ok: _,
+            connect_ms: _,
+            error,
+        } = self;
+        clean(address);
+        error.scrub(clean);
+    }
+}
+
+impl Scrub for HeldSocket {
+    fn scrub(&mut self, clean: Cleaner<'_>) {
+        let HeldSocket {
+            variant: _,
+            died: _,
+            died_after_ms: _,
+            open_for_ms: _,
+            since_last_byte_ms: _,
+            closed_by: _,
+            close_code: _,
+            close_reason,
+            os_error,
+            pings_sent: _,
+            messages_sent: _,
+            messages_received: _,
+            server_pings: _,
+            server_ping_interval_ms: _,
+        } = self;
+        close_reason.scrub(clean);
+        os_error.scrub(clean);
+    }
+}
+
+impl Scrub for Heartbeat {
+    fn scrub(&mut self, clean: Cleaner<'_>) {
+        let Heartbeat {
+            pings: _,
+            interval_ms: _,
+            often_enough: _,
+            note,
+        } = self;
+        clean(note);
+    }
+}
+
+impl Scrub for Detail {
+    fn scrub(&mut self, clean: Cleaner<'_>) {
+        match self {
+            Detail::Target(TargetDetail {
+                kind: _,
+                socket_scheme: _,
+                origin,
+            }) => origin.scrub(clean),
+            Detail::Dns(DnsDetail {
+                addresses,
+                source: _,
+            }) => addresses.scrub(clean),
+            Detail::Tcp(TcpDetail {
+                addresses,
+                all_addresses,
+            }) => {
+                addresses.scrub(clean);
+                all_addresses.scrub(clean);
+            }
+            Detail::Tls(TlsDetail { tls }) => tls.scrub(clean),
+            Detail::Diagnostics(DiagnosticsDetail {
+                diagnostics,
+                diagnostics_excerpt,
+            }) => {
+                diagnostics.scrub(clean);
+                diagnostics_excerpt.scrub(clean);
+            }
+            Detail::Cors(CorsDetail { max_age }) => clean(max_age),
+            Detail::Session(SessionDetail { template }) => clean(template),
+            Detail::Echo(EchoDetail { round_trips: _ }) => {}
+            Detail::Terminal(TerminalDetail {
+                template,
+                messages_received: _,
+                server_pings: _,
+                expect_round_trip_ms: _,
+                closed_by_client: _,
+            }) => clean(template),
+            Detail::Origin(OriginDetail {
+                origin_sent: _,
+                enforced: _,
+            }) => {}
+            Detail::Hold(HoldDetail {
+                hold_ms: _,
+                ping_interval_ms: _,
+                variants,
+                server_heartbeat,
+                cut_ms: _,
+                suspect: _,
+            }) => {
+                variants.scrub(clean);
+                server_heartbeat.scrub(clean);
+            }
+        }
+    }
+}
+
+impl Scrub for Evidence {
+    fn scrub(&mut self, clean: Cleaner<'_>) {
+        let Evidence { common, detail } = self;
+        common.scrub(clean);
+        detail.scrub(clean);
+    }
+}
+
+impl Scrub for CheckReport {
+    fn scrub(&mut self, clean: Cleaner<'_>) {
+        let CheckReport {
+            id: _,
+            status: _,
+            duration_ms: _,
+            summary,
+            timings: _,
+            evidence,
+            failure,
+            warning,
+            attempts,
+        } = self;
+        clean(summary);
+        evidence.scrub(clean);
+        failure.scrub(clean);
+        warning.scrub(clean);
+        attempts.scrub(clean);
+    }
+}
+
+impl Scrub for Platform {
+    fn scrub(&mut self, clean: Cleaner<'_>) {
+        let Platform { id: _, evidence } = self;
+        evidence.scrub(clean);
+    }
+}
+
+impl Scrub for Report {
+    fn scrub(&mut self, clean: Cleaner<'_>) {
+        let Report {
+            schema: _,
+            tool: _,
+            target,
+            verdict: _,
+            codes: _,
+            started_at: _,
+            duration_ms: _,
+            platform,
+            diagnosis,
+            interrupted: _,
+            checks,
+        } = self;
+        clean(target);
+        platform.scrub(clean);
+        diagnosis.scrub(clean);
+        checks.scrub(clean);
+    }
+}
+
+impl Scrub for Event {
+    fn scrub(&mut self, clean: Cleaner<'_>) {
+        match self {
+            Event::RunStarted {
+                target,
+                checks: _,
+                started_at: _,
+            } => clean(target),
+            Event::CheckStarted { id: _ } => {}
+            Event::Phase {
+                id: _,
+                phase: _,
+                duration_ms: _,
+            } => {}
+            Event::Attempt {
+                id: _,
+                of: _,
+                attempt,
+            } => attempt.scrub(clean),
+            Event::Log { id: _, message } => clean(message),
+            Event::CheckFinished(report) => report.scrub(clean),
+            Event::Report(report) => report.scrub(clean),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::CheckId;
+    use crate::codes::Cause;
+
+    #[test]
+    fn text_is_cleaned_and_enums_are_not() {
+        let mut report = CheckReport::failed(
+            CheckId::Echo,
+            Finding::new(Cause::AbnormalClose, "pass went wrong"),
+        );
+        report.evidence.common.close_reason = Some("pass".into());
+        report.evidence.detail = Some(Detail::Diagnostics(DiagnosticsDetail {
+            diagnostics: Some(serde_json::json!({"pass": ["pass"]})),
+            diagnostics_excerpt: None,
+        }));
+        report.scrub(&mut |s: &mut String| *s = s.replace("pass", "[REDACTED]"));
+        let json = serde_json::to_string(&report).unwrap();
+        assert!(!json.contains("pass"), "{json}");
+        assert!(json.contains("\"status\":\"fail\""), "{json}");
+    }
+}

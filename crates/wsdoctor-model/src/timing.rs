@@ -1,0 +1,93 @@
+//! Phase timings: the phases a check can time, and how durations are written.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+/// A timed phase of a check, declared in the order the phases happen on the wire (the waterfall's
+/// order).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::VariantArray,
+    strum::IntoStaticStr,
+    strum::Display,
+)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum Phase {
+    /// Lookup start → addresses (0 for IP literals and `--resolve`).
+    Dns,
+    /// `connect()` → established (to the proxy, when there is one).
+    TcpConnect,
+    /// `CONNECT host:port` sent → `200` from the proxy.
+    ProxyConnect,
+    /// ClientHello → handshake complete (certificate verified).
+    TlsHandshake,
+    /// Request written → response head received.
+    HttpTtfb,
+    /// Upgrade request written → `101` validated.
+    WsHandshake,
+    /// Socket open → the server's first message (terminal).
+    FirstMessage,
+    /// Echo message sent → echo received.
+    EchoRoundTrip,
+}
+
+impl Phase {
+    /// The phase as it appears in JSON and NDJSON.
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
+/// Phase timings of one check, in milliseconds.
+pub type Timings = BTreeMap<Phase, f64>;
+
+/// Milliseconds with microsecond resolution, so JSON shows `12.345` rather than float noise.
+pub fn ms(duration: Duration) -> f64 {
+    (duration.as_secs_f64() * 1_000_000.0).round() / 1000.0
+}
+
+/// A duration for people: "300 ms", "1.5 s", "60 s". Never rounds a non-zero value to zero, and
+/// keeps the precision a server stated (1500 ms is "1.5 s", not "1 s").
+pub fn human(d: Duration) -> String {
+    let s = d.as_secs_f64();
+    if s < 1.0 {
+        format!("{:.0} ms", s * 1000.0)
+    } else if s < 10.0 {
+        format!("{s:.1} s")
+    } else {
+        format!("{s:.0} s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_well() {
+        assert_eq!(human(Duration::from_millis(300)), "300 ms");
+        assert_eq!(human(Duration::from_millis(1500)), "1.5 s");
+        assert_eq!(human(Duration::from_secs(60)), "60 s");
+        assert_eq!(ms(Duration::from_micros(12_345)), 12.345);
+    }
+
+    #[test]
+    fn phases_serialise_as_the_documented_keys() {
+        let mut timings = Timings::new();
+        timings.insert(Phase::TcpConnect, 1.0);
+        timings.insert(Phase::Dns, 0.5);
+        let json = serde_json::to_string(&timings).unwrap();
+        assert_eq!(json, r#"{"dns":0.5,"tcp_connect":1.0}"#);
+    }
+}

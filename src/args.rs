@@ -1,0 +1,199 @@
+//! From the command line to settings: the raw options clap parsed (low-level arguments) become the
+//! core's [`Settings`] and this binary's [`OutputSettings`] (high-level arguments), validated, with
+//! files read here, before any runtime starts.
+
+use crate::cli::{CheckOptions, ColorChoice, Format, OutputOptions};
+use crate::exit::AppError;
+use std::path::PathBuf;
+use wsdoctor_core::model::CheckId;
+use wsdoctor_core::{
+    parse_origin, Header, Limits, Paths, Plan, ResolveOverride, Route, Secret, Settings,
+    SettingsError, Target,
+};
+
+/// What the process environment contributes beyond the `WSDOCTOR_*` variables clap reads itself.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Env {
+    /// `$FRONTEND_URL`, the default origin (the platform's backend reads the same variable).
+    pub(crate) frontend_url: Option<String>,
+    /// Proxy variables (`HTTPS_PROXY`, `https_proxy`, `NO_PROXY`…) that are set and not empty.
+    pub(crate) proxy_vars: Vec<(String, String)>,
+    /// `$WSDOCTOR_HEADER`: headers, one per line (only the variable splits on newlines).
+    pub(crate) headers: Option<String>,
+}
+
+impl Env {
+    /// Reads the variables wsdoctor honours from the process environment.
+    pub(crate) fn from_process() -> Env {
+        let get = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let proxy_vars = [
+            "https_proxy",
+            "HTTPS_PROXY",
+            "http_proxy",
+            "HTTP_PROXY",
+            "all_proxy",
+            "ALL_PROXY",
+            "no_proxy",
+            "NO_PROXY",
+        ]
+        .iter()
+        .filter_map(|name| get(name).map(|v| (name.to_string(), v)))
+        .collect();
+        Env {
+            frontend_url: get("FRONTEND_URL"),
+            proxy_vars,
+            headers: get("WSDOCTOR_HEADER"),
+        }
+    }
+}
+
+/// How the report is shown; the core never sees these.
+#[derive(Debug, Clone)]
+pub(crate) struct OutputSettings {
+    /// The format for stdout (or `--output`).
+    pub(crate) format: Format,
+    /// Where to write the chosen format instead of stdout.
+    pub(crate) output: Option<PathBuf>,
+    /// Colour choice.
+    pub(crate) color: ColorChoice,
+    /// One verdict line only.
+    pub(crate) quiet: bool,
+    /// Connection log on stderr.
+    pub(crate) verbose: bool,
+    /// Print secrets unredacted.
+    pub(crate) show_secrets: bool,
+}
+
+impl OutputSettings {
+    pub(crate) fn from_options(options: &OutputOptions) -> OutputSettings {
+        OutputSettings {
+            format: options.format,
+            output: options.output.clone(),
+            color: options.color,
+            quiet: options.quiet,
+            verbose: options.verbose,
+            show_secrets: options.show_secrets,
+        }
+    }
+}
+
+/// The option a setting came from, as the user typed it.
+fn flag(setting: &str) -> String {
+    match setting {
+        "target" => "<TARGET>".to_string(),
+        other => format!("--{other}"),
+    }
+}
+
+impl From<SettingsError> for AppError {
+    fn from(e: SettingsError) -> AppError {
+        AppError::usage(flag(e.setting), e.message)
+    }
+}
+
+/// Builds and validates the settings for `target` from the options and the environment. Reads the
+/// `--cacert` file, so call it before the runtime starts.
+pub(crate) fn settings(
+    target: &str,
+    options: &CheckOptions,
+    env: &Env,
+) -> Result<Settings, AppError> {
+    let target = Target::parse(target)?;
+    let route = Route::choose(
+        &target,
+        options.proxy.as_deref(),
+        options.no_proxy,
+        &env.proxy_vars,
+    )?;
+    let origin = match options.origin.clone().or_else(|| env.frontend_url.clone()) {
+        Some(text) if !text.trim().is_empty() => Some(parse_origin(&text)?),
+        _ => None,
+    };
+    let mut header_lines: Vec<String> = options.headers.clone();
+    if header_lines.is_empty() {
+        if let Some(lines) = &env.headers {
+            header_lines = lines
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(str::to_string)
+                .collect();
+        }
+    }
+    let headers = header_lines
+        .iter()
+        .map(|h| Header::parse(h))
+        .collect::<Result<Vec<_>, _>>()?;
+    let expect = options
+        .expect
+        .as_deref()
+        .map(|p| regex::Regex::new(p).map_err(|e| AppError::usage("--expect", e.to_string())))
+        .transpose()?;
+    let only = check_ids("--only", &options.only)?;
+    let skip = check_ids("--skip", &options.skip)?;
+    let resolve = options
+        .resolve
+        .iter()
+        .map(|r| ResolveOverride::parse(r))
+        .collect::<Result<Vec<_>, _>>()?;
+    let cacert_pem = match &options.cacert {
+        Some(path) => Some(std::fs::read(path).map_err(|e| {
+            AppError::usage("--cacert", format!("cannot read {}: {e}", path.display()))
+        })?),
+        None => None,
+    };
+    let mut settings = Settings::new(target);
+    settings.session = options.session.clone().map(Secret::new);
+    settings.origin = origin;
+    settings.headers = headers;
+    settings.send = options.send.clone();
+    settings.expect = expect;
+    settings.only = only;
+    settings.skip = skip;
+    settings.paths = Paths {
+        health: options.health_path.clone(),
+        diagnostics: options.diagnostics_path.clone(),
+        echo: options.echo_path.clone(),
+        terminal: options.terminal_path.clone(),
+        session: options.session_path.clone(),
+    };
+    settings.limits = Limits {
+        ws_timeout: options.timeout,
+        connect_timeout: options.connect_timeout,
+        attempts: options.attempts,
+        retry_delay: options.retry_delay,
+        settle: options.settle,
+        deadline: options.deadline,
+        echo_count: options.count,
+        hold: options.hold,
+        ping_interval: options.ping_interval,
+    };
+    settings.resolve = resolve;
+    settings.cacert_pem = cacert_pem;
+    settings.insecure = options.insecure;
+    settings.all_addresses = options.all_addresses;
+    settings.route = route;
+    settings.validate()?;
+    Plan::check_selection(&settings).map_err(|e| AppError::usage("--only/--skip", e.0))?;
+    Ok(settings)
+}
+
+fn check_ids(argument: &str, ids: &[String]) -> Result<Vec<CheckId>, AppError> {
+    ids.iter()
+        .filter(|id| !id.trim().is_empty())
+        .map(|id| {
+            id.trim().parse::<CheckId>().map_err(|_| {
+                AppError::usage(
+                    argument,
+                    format!(
+                        "unknown check {id:?}; checks are {}",
+                        CheckId::ALL
+                            .iter()
+                            .map(|c| c.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                )
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,176 @@
+//! `wsdoctor check`: the pipeline from settings to an exit status.
+
+use crate::args::{self, Env, OutputSettings};
+use crate::cli::{CheckCommand, ColorChoice, Format};
+use crate::exit::{self, AppError};
+use crate::output::{self, ReportFile};
+use crate::render::{self, progress};
+use std::io::{self, IsTerminal};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+use tokio::sync::mpsc;
+use wsdoctor_core::model::{Event, Report};
+use wsdoctor_core::{Interruption, Plan, Redactor, Settings};
+
+/// How long the event consumer may take to drain after the run.
+const DRAIN: Duration = Duration::from_secs(1);
+
+pub(crate) fn run(cmd: CheckCommand) -> Result<u8, AppError> {
+    let settings = args::settings(&cmd.target, &cmd.options, &Env::from_process())?;
+    let output = OutputSettings::from_options(&cmd.output);
+    super::block_on(check(settings, output))
+}
+
+/// Whether to colour, from the choice, the terminal and the conventions (NO_COLOR, CI, TERM=dumb).
+pub(crate) fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            is_terminal
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::env::var_os("CI").is_none()
+                && std::env::var("TERM").map_or(true, |t| t != "dumb")
+        }
+    }
+}
+
+/// The redactor for a run: the settings' secrets, unless `--show-secrets`.
+pub(crate) fn redactor(settings: &Settings, output: &OutputSettings) -> Redactor {
+    let secrets = settings.secrets();
+    Redactor::new(secrets.iter().map(String::as_str), !output.show_secrets)
+}
+
+/// Resolves when a signal asks the run to stop, and remembers which one (its exit status).
+pub(crate) async fn stop_signal(caught: Arc<OnceLock<u8>>) {
+    let status = wait_for_signal().await;
+    let _ = caught.set(status);
+}
+
+#[cfg(unix)]
+async fn wait_for_signal() -> u8 {
+    use tokio::signal::unix::{signal, SignalKind};
+    let (Ok(mut term), Ok(mut hup)) = (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::hangup()),
+    ) else {
+        let _ = tokio::signal::ctrl_c().await;
+        return exit::INTERRUPTED;
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => exit::INTERRUPTED,
+        _ = term.recv() => exit::TERMINATED,
+        _ = hup.recv() => exit::HUNG_UP,
+    }
+}
+
+#[cfg(not(unix))]
+async fn wait_for_signal() -> u8 {
+    let _ = tokio::signal::ctrl_c().await;
+    exit::INTERRUPTED
+}
+
+/// Runs the checklist and writes every output; returns the exit status.
+pub(crate) async fn check(settings: Settings, output: OutputSettings) -> Result<u8, AppError> {
+    // Find out now, not after a five-minute run, that the report cannot be written.
+    let mut file = output
+        .output
+        .as_deref()
+        .map(ReportFile::create)
+        .transpose()?;
+    let settings = Arc::new(settings);
+    let redactor = redactor(&settings, &output);
+    let plan = Plan::for_settings(&settings);
+    let color = use_color(output.color, io::stdout().is_terminal());
+    colored::control::set_override(color);
+    let spinners = io::stderr().is_terminal()
+        && std::env::var_os("CI").is_none()
+        && !output.quiet
+        && output.color != ColorChoice::Never;
+    let ndjson = output.format == Format::Ndjson;
+
+    let (events, mut receiver) = mpsc::unbounded_channel::<Event>();
+    let verbose = output.verbose;
+    let consumer = tokio::spawn(async move {
+        let mut view = progress::Progress::new(progress::ProgressOptions { spinners, verbose });
+        let mut stdout_open = true;
+        let mut file_error = None;
+        while let Some(event) = receiver.recv().await {
+            view.on_event(&event);
+            if !ndjson {
+                continue;
+            }
+            let line = render::event_line(&event);
+            match file.as_mut() {
+                Some(f) => {
+                    if let Err(e) = f.append(&line) {
+                        file_error.get_or_insert(e);
+                    }
+                }
+                None if stdout_open => stdout_open = output::stdout(&line),
+                None => {}
+            }
+        }
+        view.finish();
+        (file, file_error)
+    });
+
+    let caught = Arc::new(OnceLock::new());
+    let (report, interruption) = wsdoctor_core::run(
+        settings.clone(),
+        plan,
+        redactor,
+        events,
+        stop_signal(caught.clone()),
+    )
+    .await;
+    let (file, file_error) = match tokio::time::timeout(DRAIN, consumer).await {
+        Ok(Ok(drained)) => drained,
+        _ => {
+            return Err(AppError::Runtime(
+                "the event stream did not drain".to_string(),
+            ))
+        }
+    };
+    if let Some(e) = file_error {
+        return Err(AppError::io("writing --output", e));
+    }
+    write_outputs(&output, &report, file, color)?;
+    Ok(match interruption {
+        Some(Interruption::Signal) => caught.get().copied().unwrap_or(exit::INTERRUPTED),
+        other => exit::status(&report, other),
+    })
+}
+
+/// Writes the report where it was asked for.
+fn write_outputs(
+    output: &OutputSettings,
+    report: &Report,
+    file: Option<ReportFile>,
+    color: bool,
+) -> Result<(), AppError> {
+    let human = || {
+        if output.quiet {
+            format!("{}\n", render::human::verdict_line(report, color))
+        } else {
+            render::human::render(report, color)
+        }
+    };
+    match file {
+        Some(mut file) => {
+            let document = render::document(output.format, report, false);
+            file.append(&document)
+                .map_err(|e| AppError::io("writing --output", e))?;
+            file.commit()?;
+            output::stdout(&human());
+        }
+        None => {
+            let text = match output.format {
+                Format::Human => human(),
+                other => render::document(other, report, color),
+            };
+            output::stdout(&text);
+        }
+    }
+    Ok(())
+}

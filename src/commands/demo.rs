@@ -1,0 +1,87 @@
+//! `wsdoctor demo`: the reference backend on loopback, checked: the zero-setup first run.
+
+use crate::args::{self, Env, OutputSettings};
+use crate::cli::DemoCommand;
+use crate::exit::AppError;
+use wsdoctor_core::Target;
+use wsdoctor_lab::{Fault, Lab, LabOptions, DEFAULT_ORIGIN, DEFAULT_SESSION};
+
+/// An origin the demo backend does not allow, so `origin-check` has something to refuse.
+const UNLISTED_ORIGIN: &str = "https://frontend.wsdoctor.invalid";
+
+pub(crate) fn run(cmd: DemoCommand) -> Result<u8, AppError> {
+    let fault = cmd
+        .fault
+        .as_deref()
+        .map(str::parse::<Fault>)
+        .transpose()
+        .map_err(|e| AppError::usage("--fault", e.to_string()))?;
+    let mut options = cmd.options.clone();
+    options
+        .session
+        .get_or_insert_with(|| DEFAULT_SESSION.to_string());
+    let process = Env::from_process();
+    let origin = options
+        .origin
+        .clone()
+        .or_else(|| process.frontend_url.clone())
+        .unwrap_or_else(|| DEFAULT_ORIGIN.to_string());
+    // The demo talks to its own loopback backend: a proxy from the shell's environment would only
+    // get in the way (an explicit --proxy is still honoured).
+    let env = Env {
+        frontend_url: Some(origin.clone()),
+        proxy_vars: Vec::new(),
+        headers: process.headers,
+    };
+    // Validated against a placeholder now (files are read before the runtime starts); the real
+    // address is known once the backend listens.
+    let mut settings = args::settings("http://127.0.0.1:1/", &options, &env)?;
+    let output = OutputSettings::from_options(&cmd.output);
+    // With origin-check the backend must dislike the demo's origin, or the fault would be invisible.
+    let allowed_origins = if fault == Some(Fault::OriginCheck) {
+        vec![UNLISTED_ORIGIN.to_string()]
+    } else {
+        vec![origin]
+    };
+    let tls = cmd.tls;
+    super::block_on(async move {
+        let lab = Lab::start(LabOptions {
+            fault: fault.clone(),
+            tls,
+            allowed_origins,
+            ..LabOptions::default()
+        })
+        .await
+        .map_err(|e| AppError::Runtime(format!("cannot start the reference backend: {e}")))?;
+        settings.target = Target::parse(&lab.base_url())?;
+        // The route was chosen for the placeholder; choose it again for the real address.
+        settings.route = wsdoctor_core::Route::choose(
+            &settings.target,
+            options.proxy.as_deref(),
+            options.no_proxy,
+            &[],
+        )?;
+        if let Some(ca) = lab.ca_pem() {
+            let mut pem = settings.cacert_pem.take().unwrap_or_default();
+            pem.extend_from_slice(ca.as_bytes());
+            settings.cacert_pem = Some(pem);
+        }
+        if !output.quiet {
+            let session = match settings.session.as_ref().map(|s| s.reveal()) {
+                Some(DEFAULT_SESSION) => DEFAULT_SESSION,
+                _ => wsdoctor_core::MASK,
+            };
+            crate::output::stderr(&format!(
+                "demo: reference backend at {} ({}), session {session}",
+                lab.base_url(),
+                fault
+                    .as_ref()
+                    .map(|f| format!("fault {f}"))
+                    .unwrap_or_else(|| "healthy".to_string()),
+            ));
+        }
+        let status = super::check::check(settings, output).await;
+        lab.shutdown().await;
+        status
+    })
+}

@@ -1,0 +1,111 @@
+//! `wsdoctor lab`: the reference backend, for reproductions and tests.
+
+use crate::cli::LabCommand;
+use crate::exit::{AppError, OK};
+use wsdoctor_lab::{
+    fault_catalog, ConnectProxy, Fault, Lab, LabOptions, ProxyOptions, DEFAULT_ORIGIN,
+    DEFAULT_SESSION,
+};
+
+pub(crate) fn run(cmd: LabCommand) -> Result<u8, AppError> {
+    if cmd.list_faults {
+        let mut text = String::new();
+        for info in fault_catalog() {
+            let name = match info.argument {
+                Some(arg) => format!("{}[:{arg}]", info.name),
+                None => info.name.to_string(),
+            };
+            text.push_str(&format!("{name:<24} {}\n", info.summary));
+        }
+        crate::output::stdout(&text);
+        return Ok(OK);
+    }
+    let fault = cmd
+        .fault
+        .as_deref()
+        .map(str::parse::<Fault>)
+        .transpose()
+        .map_err(|e| AppError::usage("--fault", e.to_string()))?;
+    super::block_on(serve(cmd, fault))
+}
+
+async fn serve(cmd: LabCommand, fault: Option<Fault>) -> Result<u8, AppError> {
+    let lab = Lab::start(LabOptions {
+        listen: cmd.listen,
+        sessions: cmd.sessions.clone(),
+        fault: fault.clone(),
+        tls: cmd.tls,
+        allowed_origins: cmd.allowed_origins.clone(),
+        ping_interval: Some(cmd.ping_interval),
+        ..LabOptions::default()
+    })
+    .await
+    .map_err(|e| AppError::Runtime(format!("cannot listen on {}: {e}", cmd.listen)))?;
+    if let (Some(path), Some(ca)) = (&cmd.ca_out, lab.ca_pem()) {
+        if let Err(e) = std::fs::write(path, ca) {
+            lab.shutdown().await;
+            return Err(AppError::io(format!("writing {}", path.display()), e));
+        }
+    }
+    let proxy = match cmd.connect_proxy {
+        Some(listen) => {
+            let credentials = cmd.proxy_credentials.as_deref().map(|c| {
+                let (user, password) = c.split_once(':').unwrap_or((c, ""));
+                (user.to_string(), password.to_string())
+            });
+            match ConnectProxy::start(ProxyOptions {
+                listen,
+                credentials,
+                ..ProxyOptions::default()
+            })
+            .await
+            {
+                Ok(proxy) => Some(proxy),
+                Err(e) => {
+                    lab.shutdown().await;
+                    return Err(AppError::Runtime(format!("cannot listen on {listen}: {e}")));
+                }
+            }
+        }
+        None => None,
+    };
+    let fault_text = fault
+        .as_ref()
+        .map(|f| f.to_string())
+        .unwrap_or_else(|| "none".to_string());
+    let mut text = format!(
+        "wsdoctor lab listening on {} (fault: {fault_text})\n",
+        lab.base_url()
+    );
+    text.push_str(&format!("  sessions: {}\n", cmd.sessions.join(", ")));
+    text.push_str(&format!(
+        "  try: wsdoctor check {} --session {} --origin {}{}\n",
+        lab.base_url(),
+        cmd.sessions
+            .first()
+            .map(String::as_str)
+            .unwrap_or(DEFAULT_SESSION),
+        cmd.allowed_origins
+            .first()
+            .map(String::as_str)
+            .unwrap_or(DEFAULT_ORIGIN),
+        cmd.ca_out
+            .as_ref()
+            .map(|p| format!(" --cacert {}", p.display()))
+            .unwrap_or_default()
+    ));
+    if let Some(proxy) = &proxy {
+        text.push_str(&format!(
+            "  CONNECT proxy on {} (try --proxy {})\n",
+            proxy.url(),
+            proxy.url()
+        ));
+    }
+    crate::output::stdout(&text);
+    let _ = super::check::stop_signal(Default::default()).await;
+    if let Some(proxy) = proxy {
+        proxy.shutdown().await;
+    }
+    lab.shutdown().await;
+    Ok(OK)
+}

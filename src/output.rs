@@ -1,0 +1,90 @@
+//! Writing to the terminal and to files: a closed pipe is not an error worth a message.
+
+use std::io::{self, Write};
+
+/// Writes to stdout; false when the reader has gone (`| head`) or the write failed.
+pub(crate) fn stdout(text: &str) -> bool {
+    let mut out = io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => true,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => false,
+        Err(e) => {
+            error_line(&format!("writing to stdout: {e}"));
+            false
+        }
+    }
+}
+
+/// Writes one line to stderr (wsdoctor's own messages; reports go to stdout).
+pub(crate) fn stderr(line: &str) {
+    let mut err = io::stderr().lock();
+    let _ = writeln!(err, "{line}");
+}
+
+/// Writes `error: …` to stderr.
+pub(crate) fn error_line(message: &str) {
+    stderr(&format!("error: {message}"));
+}
+
+/// A report file that is never left half-written: everything goes to a temporary file beside it,
+/// which replaces the file only when complete. Until then (and if the run dies) the previous
+/// report at that path is untouched.
+pub(crate) struct ReportFile {
+    path: std::path::PathBuf,
+    temp: tempfile::NamedTempFile,
+}
+
+impl ReportFile {
+    /// Prepares `path`; fails (a usage error) when its directory cannot be written, before the run
+    /// rather than after it.
+    pub(crate) fn create(path: &std::path::Path) -> Result<ReportFile, crate::exit::AppError> {
+        let dir = match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => std::path::Path::new("."),
+        };
+        if path.is_dir() {
+            return Err(crate::exit::AppError::usage(
+                "--output",
+                format!("{} is a directory", path.display()),
+            ));
+        }
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "report".to_string());
+        let temp = tempfile::Builder::new()
+            .prefix(&format!(".{name}."))
+            .suffix(".partial")
+            .tempfile_in(dir)
+            .map_err(|e| {
+                crate::exit::AppError::usage(
+                    "--output",
+                    format!("cannot write {}: {e}", path.display()),
+                )
+            })?;
+        Ok(ReportFile {
+            path: path.to_path_buf(),
+            temp,
+        })
+    }
+
+    /// Appends to the report, flushed so a reader following the file sees it at once.
+    pub(crate) fn append(&mut self, text: &str) -> io::Result<()> {
+        let file = self.temp.as_file_mut();
+        file.write_all(text.as_bytes())?;
+        file.flush()
+    }
+
+    /// Moves the complete report into place.
+    pub(crate) fn commit(self) -> Result<(), crate::exit::AppError> {
+        let path = self.path.clone();
+        self.temp
+            .as_file()
+            .sync_all()
+            .map_err(|e| crate::exit::AppError::io(format!("writing {}", path.display()), e))?;
+        self.temp.persist(&path).map_err(|e| {
+            crate::exit::AppError::io(format!("writing {}", path.display()), e.error)
+        })?;
+        Ok(())
+    }
+}
