@@ -6,10 +6,8 @@ use crate::cli::{CheckOptions, ColorChoice, Format, OutputOptions};
 use crate::exit::AppError;
 use std::path::PathBuf;
 use wsdoctor_core::model::CheckId;
-use wsdoctor_core::{
-    parse_origin, Header, Limits, Paths, Plan, ResolveOverride, Route, Secret, Settings,
-    SettingsError, Target,
-};
+use wsdoctor_core::settings::{parse_origin, Header, Limits, Paths, ResolveOverride, Route};
+use wsdoctor_core::{Plan, Secret, Settings, SettingsError, Target};
 
 /// What the process environment contributes beyond the `WSDOCTOR_*` variables clap reads itself.
 #[derive(Debug, Clone, Default)]
@@ -173,7 +171,7 @@ pub(crate) fn settings(
     settings.all_addresses = options.all_addresses;
     settings.route = route;
     settings.validate()?;
-    Plan::check_selection(&settings).map_err(|e| AppError::usage("--only/--skip", e.0))?;
+    Plan::check_selection(&settings)?;
     Ok(settings)
 }
 

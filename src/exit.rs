@@ -70,7 +70,7 @@ impl AppError {
 
     /// Prints the error on stderr, with any credential in it masked, and returns its status.
     pub(crate) fn report(&self) -> ExitCode {
-        let text = wsdoctor_core::mask_userinfo(&self.to_string());
+        let text = wsdoctor_core::Redactor::mask_userinfo(&self.to_string());
         crate::output::error_line(&text);
         ExitCode::from(self.status())
     }

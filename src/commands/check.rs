@@ -41,33 +41,61 @@ pub(crate) fn redactor(settings: &Settings, output: &OutputSettings) -> Redactor
     Redactor::new(secrets.iter().map(String::as_str), !output.show_secrets)
 }
 
-/// Resolves when a signal asks the run to stop, and remembers which one (its exit status).
-pub(crate) async fn stop_signal(caught: Arc<OnceLock<u8>>) {
-    let status = wait_for_signal().await;
-    let _ = caught.set(status);
-}
-
-#[cfg(unix)]
-async fn wait_for_signal() -> u8 {
-    use tokio::signal::unix::{signal, SignalKind};
-    let (Ok(mut term), Ok(mut hup)) = (
-        signal(SignalKind::terminate()),
-        signal(SignalKind::hangup()),
-    ) else {
-        let _ = tokio::signal::ctrl_c().await;
-        return exit::INTERRUPTED;
-    };
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => exit::INTERRUPTED,
-        _ = term.recv() => exit::TERMINATED,
-        _ = hup.recv() => exit::HUNG_UP,
+/// A future that resolves when a signal asks the run to stop (SIGINT, SIGTERM, SIGHUP), and
+/// remembers which one as the exit status. The handlers are installed here, before the run starts,
+/// so a signal that comes early is never the default (fatal, reportless) one.
+pub(crate) fn stop_signal(caught: Arc<OnceLock<u8>>) -> impl std::future::Future<Output = ()> {
+    let signals = Signals::install();
+    async move {
+        let status = signals.wait().await;
+        let _ = caught.set(status);
     }
 }
 
-#[cfg(not(unix))]
-async fn wait_for_signal() -> u8 {
-    let _ = tokio::signal::ctrl_c().await;
-    exit::INTERRUPTED
+/// The stop signals, registered.
+struct Signals {
+    #[cfg(unix)]
+    streams: Option<[tokio::signal::unix::Signal; 3]>,
+}
+
+impl Signals {
+    #[cfg(unix)]
+    fn install() -> Signals {
+        use tokio::signal::unix::{signal, SignalKind};
+        let streams = match (
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::terminate()),
+            signal(SignalKind::hangup()),
+        ) {
+            (Ok(int), Ok(term), Ok(hup)) => Some([int, term, hup]),
+            _ => None,
+        };
+        Signals { streams }
+    }
+
+    #[cfg(not(unix))]
+    fn install() -> Signals {
+        Signals {}
+    }
+
+    #[cfg(unix)]
+    async fn wait(self) -> u8 {
+        let Some([mut int, mut term, mut hup]) = self.streams else {
+            let _ = tokio::signal::ctrl_c().await;
+            return exit::INTERRUPTED;
+        };
+        tokio::select! {
+            _ = int.recv() => exit::INTERRUPTED,
+            _ = term.recv() => exit::TERMINATED,
+            _ = hup.recv() => exit::HUNG_UP,
+        }
+    }
+
+    #[cfg(not(unix))]
+    async fn wait(self) -> u8 {
+        let _ = tokio::signal::ctrl_c().await;
+        exit::INTERRUPTED
+    }
 }
 
 /// Runs the checklist and writes every output; returns the exit status.

@@ -55,7 +55,7 @@ pub(crate) fn run(cmd: DemoCommand) -> Result<u8, AppError> {
         .map_err(|e| AppError::Runtime(format!("cannot start the reference backend: {e}")))?;
         settings.target = Target::parse(&lab.base_url())?;
         // The route was chosen for the placeholder; choose it again for the real address.
-        settings.route = wsdoctor_core::Route::choose(
+        settings.route = wsdoctor_core::settings::Route::choose(
             &settings.target,
             options.proxy.as_deref(),
             options.no_proxy,

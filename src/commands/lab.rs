@@ -102,7 +102,7 @@ async fn serve(cmd: LabCommand, fault: Option<Fault>) -> Result<u8, AppError> {
         ));
     }
     crate::output::stdout(&text);
-    let _ = super::check::stop_signal(Default::default()).await;
+    super::check::stop_signal(Default::default()).await;
     if let Some(proxy) = proxy {
         proxy.shutdown().await;
     }

@@ -69,3 +69,25 @@ pub(crate) fn render(report: &Report) -> String {
         .to_string()
         .unwrap_or_else(|e| format!("<!-- cannot serialise JUnit: {e} -->\n"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wsdoctor_core::model::{Cause, CheckId, CheckReport, Finding};
+
+    #[test]
+    fn a_failed_check_is_a_failure_with_code_cause_and_hint() {
+        let failed = CheckReport::failed(
+            CheckId::Terminal,
+            Finding::new(Cause::SessionInvalid, "closed 4000 <Invalid & session>"),
+        );
+        let skipped = CheckReport::skipped(CheckId::Hold, "no --hold given");
+        let report = Report::new("ws://a/".into(), "now".into(), vec![failed, skipped]);
+        let xml = render(&report);
+        assert!(xml.contains(r#"<testcase name="terminal""#), "{xml}");
+        assert!(xml.contains(r#"type="SESSION_INVALID""#), "{xml}");
+        assert!(xml.contains("cause: session_invalid"), "{xml}");
+        assert!(xml.contains("&lt;Invalid &amp; session&gt;"), "{xml}");
+        assert!(xml.contains("<skipped"), "{xml}");
+    }
+}

@@ -1,7 +1,6 @@
 //! The formats and terminal manners: NDJSON, JUnit, --output, --quiet, --verbose, secrets, Ctrl-C.
 
-use crate::support::{assert_schema_valid, run, wsdoctor, TestLab};
-use std::time::Duration;
+use crate::support::{assert_schema_valid, run, spawn_until, wsdoctor, TestLab};
 use wsdoctor_lab::{Fault, LabOptions};
 
 #[test]
@@ -160,38 +159,34 @@ fn secrets_never_reach_any_output() {
 }
 
 #[test]
-fn sigint_writes_the_partial_report_and_exits_130() {
+fn a_signal_writes_the_partial_report_and_names_the_signal_in_the_status() {
     let lab = TestLab::start(LabOptions {
         fault: Some(Fault::Blackhole),
         ..LabOptions::default()
     });
-    let binary = assert_cmd::cargo::cargo_bin("wsdoctor");
-    let child = std::process::Command::new(binary)
-        .args([
-            "check",
-            &lab.url,
-            "--format",
-            "json",
-            "--connect-timeout",
-            "30s",
-            "--timeout",
-            "30s",
-        ])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    std::thread::sleep(Duration::from_millis(700));
-    let status = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(130));
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("partial report");
-    assert_eq!(report["interrupted"], true);
-    assert_eq!(crate::support::check(&report, "dns")["status"], "pass");
+    for (signal, status) in [("INT", 130), ("TERM", 143), ("HUP", 129)] {
+        let spawned = spawn_until(
+            &[
+                "check",
+                &lab.url,
+                "--format",
+                "json",
+                "--verbose",
+                "--connect-timeout",
+                "30s",
+                "--timeout",
+                "30s",
+            ],
+            "[Echo] Connecting",
+            true,
+        );
+        crate::support::signal(&spawned, signal);
+        let (code, _, stdout) = spawned.finish();
+        assert_eq!(code, Some(status), "SIG{signal}");
+        let report: serde_json::Value = serde_json::from_str(&stdout).expect("partial report");
+        assert_eq!(report["interrupted"], true);
+        assert_eq!(crate::support::check(&report, "dns")["status"], "pass");
+    }
 }
 
 #[test]
@@ -277,25 +272,13 @@ fn an_unwritable_output_is_a_usage_error_before_the_run() {
 #[test]
 fn watch_stops_on_sigint_with_a_summary() {
     let lab = TestLab::healthy();
-    let binary = assert_cmd::cargo::cargo_bin("wsdoctor");
-    let child = std::process::Command::new(binary)
-        .args(["watch", &lab.url, "--interval", "100ms", "--only", "echo"])
-        .env("NO_COLOR", "1")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    std::thread::sleep(Duration::from_millis(600));
-    std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(130));
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("(interrupted)"), "{stdout}");
-    assert!(
-        stdout.lines().filter(|l| l.contains(" run ")).count() >= 2,
-        "{stdout}"
+    let spawned = spawn_until(
+        &["watch", &lab.url, "--interval", "100ms", "--only", "echo"],
+        "run    2",
+        false,
     );
+    crate::support::signal(&spawned, "INT");
+    let (code, stdout, _) = spawned.finish();
+    assert_eq!(code, Some(130));
+    assert!(stdout.contains("(interrupted)"), "{stdout}");
 }

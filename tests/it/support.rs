@@ -199,3 +199,87 @@ pub fn refusing_port() -> RefusingPort {
         port,
     }
 }
+
+/// A running binary whose output is read line by line.
+pub struct Spawned {
+    pub child: std::process::Child,
+    lines: std::sync::mpsc::Receiver<String>,
+    /// What the watched stream printed so far.
+    pub seen: String,
+}
+
+impl Spawned {
+    /// Waits for the process; returns its exit code, the rest of the watched stream, and the
+    /// whole other stream.
+    pub fn finish(self) -> (Option<i32>, String, String) {
+        let out = self.child.wait_with_output().expect("the binary ends");
+        let mut watched = self.seen;
+        while let Ok(line) = self.lines.recv_timeout(Duration::from_secs(5)) {
+            watched.push_str(&line);
+            watched.push('\n');
+        }
+        let other = if out.stdout.is_empty() {
+            String::from_utf8_lossy(&out.stderr).into_owned()
+        } else {
+            String::from_utf8_lossy(&out.stdout).into_owned()
+        };
+        (out.status.code(), watched, other)
+    }
+}
+
+/// Starts the binary and returns once a line of its stdout (or stderr) contains `ready`: a
+/// readiness signal instead of a sleep, so a test that signals the process never races its start.
+pub fn spawn_until(args: &[&str], ready: &str, on_stderr: bool) -> Spawned {
+    use std::io::{BufRead, BufReader};
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("wsdoctor"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    let stream: Box<dyn std::io::Read + Send> = if on_stderr {
+        Box::new(child.stderr.take().expect("stderr"))
+    } else {
+        Box::new(child.stdout.take().expect("stdout"))
+    };
+    std::thread::spawn(move || {
+        for line in BufReader::new(stream).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut seen = String::new();
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match rx.recv_timeout(left) {
+            Ok(line) => {
+                seen.push_str(&line);
+                seen.push('\n');
+                if line.contains(ready) {
+                    return Spawned {
+                        child,
+                        lines: rx,
+                        seen,
+                    };
+                }
+            }
+            Err(_) => {
+                let _ = child.kill();
+                panic!("never saw {ready:?}; output so far:\n{seen}");
+            }
+        }
+    }
+}
+
+/// Sends `signal` (`INT`, `TERM`, `HUP`) to a child.
+pub fn signal(spawned: &Spawned, signal: &str) {
+    let status = std::process::Command::new("kill")
+        .args([&format!("-{signal}"), &spawned.child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+}

@@ -35,17 +35,12 @@ mod probe;
 mod redact;
 mod runner;
 mod secret;
-mod settings;
+pub mod settings;
 
 pub use wsdoctor_model as model;
 
-pub use plan::{Need, Plan, PlannedCheck, SelectionError};
-pub use redact::{mask_userinfo, Redactor};
+pub use plan::Plan;
+pub use redact::Redactor;
 pub use runner::{run, Interruption};
 pub use secret::{Secret, MASK};
-pub use settings::{
-    parse_origin, Header, Limits, Paths, ProxyRoute, ResolveOverride, Route, Settings,
-    SettingsError, Target,
-};
-
-pub use wsdoctor_model::Report;
+pub use settings::{Settings, SettingsError, Target};

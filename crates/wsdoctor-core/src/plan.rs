@@ -2,13 +2,13 @@
 //! check depends on another is an edge here, so the runner can hand each check exactly the facts
 //! its prerequisites produced and nothing waits outside the plan.
 
-use crate::settings::Settings;
+use crate::settings::{Settings, SettingsError};
 use wsdoctor_model::evidence::TargetKind;
 use wsdoctor_model::CheckId;
 
 /// How a check depends on another.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Need {
+pub(crate) enum Need {
     /// Runs only if the other passed or warned; skipped otherwise.
     Pass(CheckId),
     /// Waits for the other to finish (it uses what it learned) but runs whatever its outcome.
@@ -20,7 +20,7 @@ pub enum Need {
 
 impl Need {
     /// The check depended on.
-    pub fn on(self) -> CheckId {
+    pub(crate) fn on(self) -> CheckId {
         match self {
             Need::Pass(id) | Need::After(id) | Need::Consult(id) => id,
         }
@@ -29,28 +29,23 @@ impl Need {
 
 /// One check in the plan.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PlannedCheck {
+pub(crate) struct PlannedCheck {
     /// Which check.
-    pub id: CheckId,
+    pub(crate) id: CheckId,
     /// What it waits for.
-    pub needs: Vec<Need>,
+    pub(crate) needs: Vec<Need>,
     /// Why it will not run, when that is known before the run (no session given, plain http…).
-    pub not_applicable: Option<String>,
+    pub(crate) not_applicable: Option<String>,
     /// The check whose open connection this one takes over instead of opening its own.
-    pub takes_connection_from: Option<CheckId>,
+    pub(crate) takes_connection_from: Option<CheckId>,
 }
 
 /// The checks of one run and their dependencies.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {
     /// The checks in checklist order.
-    pub checks: Vec<PlannedCheck>,
+    pub(crate) checks: Vec<PlannedCheck>,
 }
-
-/// Why a selection of checks cannot be run.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct SelectionError(pub String);
 
 impl Plan {
     /// Builds the plan for a run.
@@ -139,7 +134,7 @@ impl Plan {
 
     /// Whether the selection leaves anything to run: `--only echo --skip echo` selects nothing,
     /// which must be an error rather than a pass of zero checks.
-    pub fn check_selection(settings: &Settings) -> Result<(), SelectionError> {
+    pub fn check_selection(settings: &Settings) -> Result<(), SettingsError> {
         let asked: Vec<CheckId> = if settings.only.is_empty() {
             CheckId::ALL.to_vec()
         } else {
@@ -150,8 +145,9 @@ impl Plan {
             .filter(|id| !settings.skip.contains(id))
             .collect();
         if left.is_empty() {
-            return Err(SelectionError(
-                "--only and --skip together select no check".to_string(),
+            return Err(SettingsError::new(
+                "only",
+                "--only and --skip together select no check",
             ));
         }
         Ok(())
@@ -226,7 +222,7 @@ impl Plan {
     }
 
     /// Looks up a planned check.
-    pub fn get(&self, id: CheckId) -> Option<&PlannedCheck> {
+    pub(crate) fn get(&self, id: CheckId) -> Option<&PlannedCheck> {
         self.checks.iter().find(|c| c.id == id)
     }
 

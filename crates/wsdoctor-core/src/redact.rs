@@ -36,7 +36,7 @@ impl std::fmt::Debug for Redactor {
 /// Masks the user-info of every URL in `text` (`scheme://user:pass@host`): credentials in a
 /// server's diagnostics (a `redis://default:secret@…`) are as secret as the user's own. A password
 /// may itself contain `@`, so the match runs to the last `@` of the authority.
-pub fn mask_userinfo(text: &str) -> String {
+pub(crate) fn mask_userinfo(text: &str) -> String {
     static PATTERN: OnceLock<Option<Regex>> = OnceLock::new();
     let pattern =
         PATTERN.get_or_init(|| Regex::new(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s\x22'<>?#]*@").ok());
@@ -75,6 +75,11 @@ impl Redactor {
             needles,
             enabled: true,
         }
+    }
+
+    /// Masks the user-info of every URL in `text`, whatever the secrets (for error messages).
+    pub fn mask_userinfo(text: &str) -> String {
+        mask_userinfo(text)
     }
 
     /// Whether redaction is on.

@@ -290,6 +290,55 @@ mod tests {
         assert!(failure.message.contains("panicked"));
     }
 
+    /// A listener that accepts connections and never says a word, for as long as it lives.
+    async fn blackhole() -> (std::net::SocketAddr, tokio::task::JoinHandle<()>) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let task = tokio::spawn(async move {
+            let mut held = Vec::new();
+            while let Ok((socket, _)) = listener.accept().await {
+                held.push(socket);
+            }
+        });
+        (addr, task)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_deadline_bounds_the_run_whatever_the_timeouts() {
+        let (addr, server) = blackhole().await;
+        let mut settings = Settings::new(crate::Target::parse(&format!("http://{addr}/")).unwrap());
+        settings.limits.connect_timeout = std::time::Duration::from_secs(60);
+        settings.limits.ws_timeout = std::time::Duration::from_secs(60);
+        settings.limits.deadline = Some(std::time::Duration::from_secs(3));
+        let settings = Arc::new(settings);
+        let plan = Plan::for_settings(&settings);
+        let (events, _rx) = mpsc::unbounded_channel();
+        let started = tokio::time::Instant::now();
+        let (report, interruption) = run(
+            settings,
+            plan,
+            Redactor::default(),
+            events,
+            std::future::pending(),
+        )
+        .await;
+        // Virtual time: the run ends at its 3 s deadline, not at any of the 60 s timeouts.
+        let took = started.elapsed();
+        assert!(
+            took >= std::time::Duration::from_secs(3) && took < std::time::Duration::from_secs(4),
+            "{took:?}"
+        );
+        assert_eq!(interruption, Some(Interruption::Deadline));
+        assert!(report.interrupted);
+        let health = report.check(CheckId::Health).unwrap();
+        assert_eq!(health.status, Status::Fail);
+        assert_eq!(
+            health.failure.as_ref().map(|f| f.cause),
+            Some(Cause::ClientTimeout)
+        );
+        server.abort();
+    }
+
     #[tokio::test]
     async fn a_finished_check_is_passed_through() {
         let output = run_isolated(CheckId::Dns, async {
