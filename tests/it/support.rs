@@ -269,6 +269,7 @@ pub fn spawn_until(args: &[&str], ready: &str, on_stderr: bool) -> Spawned {
             }
             Err(_) => {
                 let _ = child.kill();
+                let _ = child.wait();
                 panic!("never saw {ready:?}; output so far:\n{seen}");
             }
         }
