@@ -85,7 +85,7 @@ _wsdoctor() {
             return 0
             ;;
         wsdoctor__subcmd__check)
-            opts="-H -o -q -v -h -V --session --origin --header --send --expect --count --hold --ping-interval --only --skip --health-path --diagnostics-path --echo-path --terminal-path --session-path --timeout --connect-timeout --attempts --retry-delay --settle --deadline --resolve --all-addresses --proxy --no-proxy --cacert --insecure --format --output --color --quiet --verbose --show-secrets --help --version"
+            opts="-H -o -q -v -h -V --session --origin --header --subprotocol --send --expect --count --hold --ping-interval --only --skip --health-path --diagnostics-path --echo-path --terminal-path --session-path --timeout --connect-timeout --attempts --retry-delay --accept-silence --observe --deadline --resolve --all-addresses --proxy --no-proxy --cert-warn-days --cacert --insecure --format --output --color --quiet --verbose --show-secrets --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -104,6 +104,10 @@ _wsdoctor() {
                     return 0
                     ;;
                 -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --subprotocol)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -171,7 +175,11 @@ _wsdoctor() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --settle)
+                --accept-silence)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --observe)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -184,6 +192,10 @@ _wsdoctor() {
                     return 0
                     ;;
                 --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert-warn-days)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -229,7 +241,7 @@ _wsdoctor() {
             return 0
             ;;
         wsdoctor__subcmd__demo)
-            opts="-H -o -q -v -h -V --fault --tls --session --origin --header --send --expect --count --hold --ping-interval --only --skip --health-path --diagnostics-path --echo-path --terminal-path --session-path --timeout --connect-timeout --attempts --retry-delay --settle --deadline --resolve --all-addresses --proxy --no-proxy --cacert --insecure --format --output --color --quiet --verbose --show-secrets --help --version"
+            opts="-H -o -q -v -h -V --fault --tls --session --origin --header --subprotocol --send --expect --count --hold --ping-interval --only --skip --health-path --diagnostics-path --echo-path --terminal-path --session-path --timeout --connect-timeout --attempts --retry-delay --accept-silence --observe --deadline --resolve --all-addresses --proxy --no-proxy --cert-warn-days --cacert --insecure --format --output --color --quiet --verbose --show-secrets --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -252,6 +264,10 @@ _wsdoctor() {
                     return 0
                     ;;
                 -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --subprotocol)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -319,7 +335,11 @@ _wsdoctor() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --settle)
+                --accept-silence)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --observe)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -332,6 +352,10 @@ _wsdoctor() {
                     return 0
                     ;;
                 --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert-warn-days)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -563,7 +587,7 @@ _wsdoctor() {
             return 0
             ;;
         wsdoctor__subcmd__watch)
-            opts="-H -o -q -v -h -V --interval --runs --session --origin --header --send --expect --count --hold --ping-interval --only --skip --health-path --diagnostics-path --echo-path --terminal-path --session-path --timeout --connect-timeout --attempts --retry-delay --settle --deadline --resolve --all-addresses --proxy --no-proxy --cacert --insecure --format --output --color --quiet --verbose --show-secrets --help --version"
+            opts="-H -o -q -v -h -V --interval --runs --session --origin --header --subprotocol --send --expect --count --hold --ping-interval --only --skip --health-path --diagnostics-path --echo-path --terminal-path --session-path --timeout --connect-timeout --attempts --retry-delay --accept-silence --observe --deadline --resolve --all-addresses --proxy --no-proxy --cert-warn-days --cacert --insecure --format --output --color --quiet --verbose --show-secrets --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -590,6 +614,10 @@ _wsdoctor() {
                     return 0
                     ;;
                 -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --subprotocol)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -657,7 +685,11 @@ _wsdoctor() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --settle)
+                --accept-silence)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --observe)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -670,6 +702,10 @@ _wsdoctor() {
                     return 0
                     ;;
                 --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert-warn-days)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -37,6 +37,7 @@ complete -c wsdoctor -n "__fish_wsdoctor_needs_command" -f -a "help" -d 'Print t
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l session -d 'Session id for the session and terminal checks (redacted in output)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l origin -d 'The frontend\'s origin, sent as Origin on upgrades and CORS requests [default: $FRONTEND_URL]' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -s H -l header -d 'An extra request header \'Name: value\' (repeatable) [env: WSDOCTOR_HEADER, one header per line]' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l subprotocol -d 'A subprotocol to offer in Sec-WebSocket-Protocol, as a browser\'s new WebSocket(url, protocols) does (repeatable, or comma-separated)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l send -d 'A message to send on the terminal socket once it is open' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l expect -d 'A regular expression a terminal message must match (after --send) for the check to pass' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l count -d 'Echo round trips on one socket, for latency statistics (min/median/p90/p99/max, loss, jitter)' -r
@@ -53,10 +54,12 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l timeout -d '
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l connect-timeout -d 'Timeout for each network step before the WebSocket: DNS, TCP, TLS, an HTTP answer' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l attempts -d 'WebSocket attempts before giving up (1 = no retry), as the web client\'s 5' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l retry-delay -d 'First retry delay; it doubles each attempt (capped at 8 s) with jitter' -r
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l settle -d 'How long an open terminal socket must stay open when the server sends nothing' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l accept-silence -d 'For servers that never greet: a terminal that stays open and silent this long passes (with a warning). Without it, the terminal must send a first message within --timeout, as the web client waits for one' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l observe -d 'How long a socket is watched after it did its job (greeted, echoed, matched --expect); a session that dies in this window fails' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l deadline -d 'Bound on the whole run; checks still running then fail with a timeout [default: 5m, plus --hold]' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l resolve -d 'Use ADDR for HOST:PORT instead of DNS, like curl; ADDR may list several, comma-separated (repeatable)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l proxy -d 'HTTP CONNECT proxy (http://[user:pass@]host:port) [default: HTTPS_PROXY / HTTP_PROXY / ALL_PROXY, honouring NO_PROXY]' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l cert-warn-days -d 'Warn when the certificate has fewer days left than this (or, for a certificate that lives shorter, less than a third of its lifetime)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l cacert -d 'Trust the CA certificates in this PEM file too' -r -F
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l format -d 'Output format' -r -f -a "human\t'A checklist for people, with timings, evidence and hints'
 json\t'One JSON document (schema wsdoctor.report.v1)'
@@ -78,6 +81,7 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l fault -d 'Mak
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l session -d 'Session id for the session and terminal checks (redacted in output)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l origin -d 'The frontend\'s origin, sent as Origin on upgrades and CORS requests [default: $FRONTEND_URL]' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -s H -l header -d 'An extra request header \'Name: value\' (repeatable) [env: WSDOCTOR_HEADER, one header per line]' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l subprotocol -d 'A subprotocol to offer in Sec-WebSocket-Protocol, as a browser\'s new WebSocket(url, protocols) does (repeatable, or comma-separated)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l send -d 'A message to send on the terminal socket once it is open' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l expect -d 'A regular expression a terminal message must match (after --send) for the check to pass' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l count -d 'Echo round trips on one socket, for latency statistics (min/median/p90/p99/max, loss, jitter)' -r
@@ -94,10 +98,12 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l timeout -d 'C
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l connect-timeout -d 'Timeout for each network step before the WebSocket: DNS, TCP, TLS, an HTTP answer' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l attempts -d 'WebSocket attempts before giving up (1 = no retry), as the web client\'s 5' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l retry-delay -d 'First retry delay; it doubles each attempt (capped at 8 s) with jitter' -r
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l settle -d 'How long an open terminal socket must stay open when the server sends nothing' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l accept-silence -d 'For servers that never greet: a terminal that stays open and silent this long passes (with a warning). Without it, the terminal must send a first message within --timeout, as the web client waits for one' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l observe -d 'How long a socket is watched after it did its job (greeted, echoed, matched --expect); a session that dies in this window fails' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l deadline -d 'Bound on the whole run; checks still running then fail with a timeout [default: 5m, plus --hold]' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l resolve -d 'Use ADDR for HOST:PORT instead of DNS, like curl; ADDR may list several, comma-separated (repeatable)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l proxy -d 'HTTP CONNECT proxy (http://[user:pass@]host:port) [default: HTTPS_PROXY / HTTP_PROXY / ALL_PROXY, honouring NO_PROXY]' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l cert-warn-days -d 'Warn when the certificate has fewer days left than this (or, for a certificate that lives shorter, less than a third of its lifetime)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l cacert -d 'Trust the CA certificates in this PEM file too' -r -F
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l format -d 'Output format' -r -f -a "human\t'A checklist for people, with timings, evidence and hints'
 json\t'One JSON document (schema wsdoctor.report.v1)'
@@ -121,6 +127,7 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l runs -d 'Sto
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l session -d 'Session id for the session and terminal checks (redacted in output)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l origin -d 'The frontend\'s origin, sent as Origin on upgrades and CORS requests [default: $FRONTEND_URL]' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -s H -l header -d 'An extra request header \'Name: value\' (repeatable) [env: WSDOCTOR_HEADER, one header per line]' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l subprotocol -d 'A subprotocol to offer in Sec-WebSocket-Protocol, as a browser\'s new WebSocket(url, protocols) does (repeatable, or comma-separated)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l send -d 'A message to send on the terminal socket once it is open' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l expect -d 'A regular expression a terminal message must match (after --send) for the check to pass' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l count -d 'Echo round trips on one socket, for latency statistics (min/median/p90/p99/max, loss, jitter)' -r
@@ -137,10 +144,12 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l timeout -d '
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l connect-timeout -d 'Timeout for each network step before the WebSocket: DNS, TCP, TLS, an HTTP answer' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l attempts -d 'WebSocket attempts before giving up (1 = no retry), as the web client\'s 5' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l retry-delay -d 'First retry delay; it doubles each attempt (capped at 8 s) with jitter' -r
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l settle -d 'How long an open terminal socket must stay open when the server sends nothing' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l accept-silence -d 'For servers that never greet: a terminal that stays open and silent this long passes (with a warning). Without it, the terminal must send a first message within --timeout, as the web client waits for one' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l observe -d 'How long a socket is watched after it did its job (greeted, echoed, matched --expect); a session that dies in this window fails' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l deadline -d 'Bound on the whole run; checks still running then fail with a timeout [default: 5m, plus --hold]' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l resolve -d 'Use ADDR for HOST:PORT instead of DNS, like curl; ADDR may list several, comma-separated (repeatable)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l proxy -d 'HTTP CONNECT proxy (http://[user:pass@]host:port) [default: HTTPS_PROXY / HTTP_PROXY / ALL_PROXY, honouring NO_PROXY]' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l cert-warn-days -d 'Warn when the certificate has fewer days left than this (or, for a certificate that lives shorter, less than a third of its lifetime)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l cacert -d 'Trust the CA certificates in this PEM file too' -r -F
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l format -d 'Output format' -r -f -a "human\t'A checklist for people, with timings, evidence and hints'
 json\t'One JSON document (schema wsdoctor.report.v1)'

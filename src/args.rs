@@ -143,6 +143,12 @@ pub(crate) fn settings(
     settings.session = options.session.clone().map(Secret::new);
     settings.origin = origin;
     settings.headers = headers;
+    settings.subprotocols = options
+        .subprotocols
+        .iter()
+        .map(|p| p.trim().to_string())
+        .filter(|p| !p.is_empty())
+        .collect();
     settings.send = options.send.clone();
     settings.expect = expect;
     settings.only = only;
@@ -159,7 +165,9 @@ pub(crate) fn settings(
         connect_timeout: options.connect_timeout,
         attempts: options.attempts,
         retry_delay: options.retry_delay,
-        settle: options.settle,
+        accept_silence: options.accept_silence,
+        observe: options.observe,
+        cert_warn_days: options.cert_warn_days,
         deadline: options.deadline,
         echo_count: options.count,
         hold: options.hold,

@@ -195,6 +195,15 @@ pub(crate) struct CheckOptions {
         help_heading = "Checklist"
     )]
     pub(crate) headers: Vec<String>,
+    /// A subprotocol to offer in Sec-WebSocket-Protocol, as a browser's new WebSocket(url, protocols) does (repeatable, or comma-separated).
+    #[arg(
+        long = "subprotocol",
+        value_name = "NAME",
+        value_delimiter = ',',
+        env = "WSDOCTOR_SUBPROTOCOL",
+        help_heading = "Checklist"
+    )]
+    pub(crate) subprotocols: Vec<String>,
     /// A message to send on the terminal socket once it is open.
     #[arg(
         long,
@@ -295,9 +304,12 @@ pub(crate) struct CheckOptions {
     /// First retry delay; it doubles each attempt (capped at 8 s) with jitter.
     #[arg(long, value_name = "DURATION", default_value = "250ms", value_parser = parse_duration, env = "WSDOCTOR_RETRY_DELAY", help_heading = "Network")]
     pub(crate) retry_delay: Duration,
-    /// How long an open terminal socket must stay open when the server sends nothing.
-    #[arg(long, value_name = "DURATION", default_value = "500ms", value_parser = parse_duration, env = "WSDOCTOR_SETTLE", help_heading = "Network")]
-    pub(crate) settle: Duration,
+    /// For servers that never greet: a terminal that stays open and silent this long passes (with a warning). Without it, the terminal must send a first message within --timeout, as the web client waits for one.
+    #[arg(long, alias = "settle", value_name = "DURATION", value_parser = parse_duration, env = "WSDOCTOR_ACCEPT_SILENCE", help_heading = "Network")]
+    pub(crate) accept_silence: Option<Duration>,
+    /// How long a socket is watched after it did its job (greeted, echoed, matched --expect); a session that dies in this window fails.
+    #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = parse_duration, env = "WSDOCTOR_OBSERVE", help_heading = "Network")]
+    pub(crate) observe: Duration,
     /// Bound on the whole run; checks still running then fail with a timeout [default: 5m, plus --hold].
     #[arg(long, value_name = "DURATION", value_parser = parse_duration, env = "WSDOCTOR_DEADLINE", help_heading = "Network")]
     pub(crate) deadline: Option<Duration>,
@@ -329,6 +341,9 @@ pub(crate) struct CheckOptions {
         conflicts_with = "proxy"
     )]
     pub(crate) no_proxy: bool,
+    /// Warn when the certificate has fewer days left than this (or, for a certificate that lives shorter, less than a third of its lifetime).
+    #[arg(long, value_name = "DAYS", default_value_t = 14, value_parser = clap::value_parser!(u32).range(0..=3650), env = "WSDOCTOR_CERT_WARN_DAYS", help_heading = "Network")]
+    pub(crate) cert_warn_days: u32,
     /// Trust the CA certificates in this PEM file too.
     #[arg(
         long,

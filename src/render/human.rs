@@ -5,7 +5,7 @@
 use colored::{ColoredString, Colorize};
 use std::fmt::Write;
 use wsdoctor_core::model::evidence::{Detail, HeldSocket};
-use wsdoctor_core::model::{CheckReport, Phase, Report, Status, Verdict};
+use wsdoctor_core::model::{CheckReport, Report, Status, Verdict};
 
 /// Width of the waterfall's bars, in characters.
 const BAR_WIDTH: usize = 32;
@@ -150,12 +150,8 @@ fn evidence_lines(check: &CheckReport) -> Vec<String> {
             lines.push(format!("server heartbeat: {}", safe(&heartbeat.note)));
         }
     }
-    if let Some(underlying) = &common.underlying {
-        lines.push(format!(
-            "last attempt: {} ({})",
-            underlying.code.as_str(),
-            underlying.cause.as_str()
-        ));
+    if let Some(sent) = common.close_code_sent {
+        lines.push(fact("close_code_sent", sent));
     }
     lines
 }
@@ -182,9 +178,14 @@ pub(crate) fn render(report: &Report, color: bool) -> String {
     for check in &report.checks {
         let _ = writeln!(out, "{}", check_line(check, color));
         if let Some(finding) = &check.failure {
+            let also: String = finding
+                .also
+                .iter()
+                .map(|c| format!(", {}", c.as_str()))
+                .collect();
             let _ = writeln!(
                 out,
-                "      {} {} ({})",
+                "      {} {}{also} ({})",
                 paint("code", color, |s| s.dimmed()),
                 paint(finding.code.as_str(), color, |s| s.red().bold()),
                 finding.cause.as_str()
@@ -200,9 +201,15 @@ pub(crate) fn render(report: &Report, color: bool) -> String {
             );
         }
         if let Some(warning) = &check.warning {
+            let code = match (warning.code, warning.cause) {
+                (Some(code), Some(cause)) => {
+                    format!("{} ({}) ", code.as_str(), cause.as_str())
+                }
+                _ => String::new(),
+            };
             let _ = writeln!(
                 out,
-                "      {} {}",
+                "      {} {code}{}",
                 paint("warning", color, |s| s.yellow()),
                 safe(&warning.message)
             );
@@ -292,40 +299,51 @@ pub(crate) fn verdict_line(report: &Report, color: bool) -> String {
     )
 }
 
-/// One bar per check, its phases in wire order, scaled to the slowest check, like httpstat.
+/// One row per check on the run's time axis: the bar starts where the check started and spans its
+/// duration, its timed phases first (in wire order), the rest of its time lighter.
 fn waterfall(report: &Report, color: bool) -> String {
-    let rows: Vec<(&CheckReport, Vec<(Phase, f64)>)> = report
+    let rows: Vec<&CheckReport> = report
         .checks
         .iter()
         .filter(|c| c.status != Status::Skip && !c.timings.is_empty())
-        .map(|c| (c, c.timings.iter().map(|(p, v)| (*p, *v)).collect()))
         .collect();
-    let longest = rows
+    let total = report
+        .checks
         .iter()
-        .map(|(c, _)| c.duration_ms)
-        .fold(0.0f64, f64::max);
-    if rows.is_empty() || longest <= 0.0 {
+        .map(|c| c.started_ms + c.duration_ms)
+        .fold(report.duration_ms, f64::max);
+    if rows.is_empty() || total <= 0.0 {
         return String::new();
     }
-    let mut out =
-        String::from("  timing waterfall (each bar is one check, scaled to the slowest)\n");
-    let shades = ["█", "▓", "▒", "░"];
-    for (check, phases) in rows {
-        let mut bar = String::new();
+    let cells = |ms: f64| ((ms / total) * BAR_WIDTH as f64).round() as usize;
+    let mut out = format!(
+        "  timing waterfall (one row per check on the run's time axis, {:.1} ms wide)\n",
+        total
+    );
+    let shades = ["█", "▓", "▒"];
+    for check in rows {
+        let start = cells(check.started_ms).min(BAR_WIDTH.saturating_sub(1));
+        let length = cells(check.duration_ms).max(1).min(BAR_WIDTH - start);
+        let mut bar = " ".repeat(start);
         let mut used = 0;
-        for (i, (_, value)) in phases.iter().enumerate() {
-            let cells = ((value / longest) * BAR_WIDTH as f64).round().max(1.0) as usize;
-            let cells = cells.min(BAR_WIDTH.saturating_sub(used));
-            used += cells;
-            let segment = shades[i % shades.len()].repeat(cells);
+        for (i, value) in check.timings.values().enumerate() {
+            let width = cells(*value).max(1).min(length.saturating_sub(used));
+            used += width;
+            let segment = shades[i % shades.len()].repeat(width);
             bar.push_str(&match i % 3 {
                 0 => paint(&segment, color, |s| s.cyan()),
                 1 => paint(&segment, color, |s| s.magenta()),
                 _ => paint(&segment, color, |s| s.blue()),
             });
         }
-        bar.push_str(&" ".repeat(BAR_WIDTH.saturating_sub(used)));
-        let labels: Vec<String> = phases
+        bar.push_str(&paint(
+            &"░".repeat(length.saturating_sub(used)),
+            color,
+            |s| s.dimmed(),
+        ));
+        bar.push_str(&" ".repeat(BAR_WIDTH.saturating_sub(start + length)));
+        let labels: Vec<String> = check
+            .timings
             .iter()
             .map(|(name, value)| format!("{name} {value:.2}"))
             .collect();
@@ -400,6 +418,33 @@ mod tests {
             line.starts_with("FAIL SERVER_ERROR — 0 passed, 1 warned, 1 failed, 0 skipped"),
             "{line}"
         );
+    }
+
+    #[test]
+    fn the_waterfall_starts_each_bar_where_its_check_started() {
+        let mut early = CheckReport::skipped(CheckId::Dns, "x");
+        early.status = Status::Pass;
+        early.duration_ms = 10.0;
+        early.timings.insert(wsdoctor_core::model::Phase::Dns, 10.0);
+        let mut late = CheckReport::skipped(CheckId::Echo, "x");
+        late.status = Status::Pass;
+        late.started_ms = 50.0;
+        late.duration_ms = 50.0;
+        late.timings
+            .insert(wsdoctor_core::model::Phase::WsHandshake, 10.0);
+        let mut report = Report::new("t".into(), "now".into(), vec![early, late]);
+        report.duration_ms = 100.0;
+        let out = waterfall(&report, false);
+        let row = |id: &str| {
+            out.lines()
+                .find(|l| l.trim_start().starts_with(id))
+                .map(|l| l[l.find(id).unwrap_or(0) + 13..].to_string())
+                .unwrap_or_default()
+        };
+        // dns starts at once; echo starts half-way along the axis.
+        assert!(row("dns").starts_with('█'), "{out}");
+        assert!(row("echo").starts_with(&" ".repeat(BAR_WIDTH / 2)), "{out}");
+        assert!(row("echo").contains('░'), "{out}");
     }
 
     #[test]

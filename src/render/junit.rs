@@ -55,8 +55,12 @@ pub(crate) fn render(report: &Report) -> String {
         if check.status != Status::Skip {
             let mut out = check.summary.clone();
             if let Some(warning) = &check.warning {
+                let code = match (warning.code, warning.cause) {
+                    (Some(code), Some(cause)) => format!("{} ({}) ", code.as_str(), cause.as_str()),
+                    _ => String::new(),
+                };
                 out.push_str(&format!(
-                    "\nwarning: {}\nhint: {}",
+                    "\nwarning: {code}{}\nhint: {}",
                     warning.message, warning.hint
                 ));
             }

@@ -10,3 +10,4 @@ mod hold;
 mod network;
 mod observe;
 mod outputs;
+mod verdict;

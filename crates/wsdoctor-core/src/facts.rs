@@ -46,6 +46,15 @@ impl HealthFacts {
     }
 }
 
+/// What the server says about itself (the diagnostics endpoint), as it stated it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct ServerFacts {
+    /// How long the server lets a socket go unvalidated before it closes it with 1008.
+    pub(crate) connection_timeout: Option<Duration>,
+    /// How often it pings open sockets.
+    pub(crate) ping_interval: Option<Duration>,
+}
+
 /// Facts that flow along the plan's edges.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Facts {
@@ -53,6 +62,8 @@ pub(crate) struct Facts {
     pub(crate) resolution: Option<Arc<Resolution>>,
     /// What `/health` said.
     pub(crate) health: Option<Arc<HealthFacts>>,
+    /// What the diagnostics endpoint said.
+    pub(crate) server: Option<Arc<ServerFacts>>,
     /// Platforms seen so far on this path of the plan.
     pub(crate) platforms: Sightings,
 }
@@ -65,6 +76,9 @@ impl Facts {
         }
         if other.health.is_some() {
             self.health.clone_from(&other.health);
+        }
+        if other.server.is_some() {
+            self.server.clone_from(&other.server);
         }
         self.platforms
             .merge(other.platforms.platforms().iter().cloned());
@@ -101,9 +115,28 @@ pub(crate) struct Inputs {
     pub(crate) facts: Facts,
     /// The health check's facts, for checks that may consult them.
     pub(crate) health_later: Option<Later>,
+    /// The diagnostics check's facts, for checks that may consult them.
+    pub(crate) server_later: Option<Later>,
 }
 
 impl Inputs {
+    /// What the server says about itself: already known, or waited for when consulted.
+    pub(crate) async fn server(&self) -> ServerFacts {
+        if let Some(server) = &self.facts.server {
+            return server.as_ref().clone();
+        }
+        match &self.server_later {
+            Some(later) => later
+                .clone()
+                .get()
+                .await
+                .server
+                .map(|s| s.as_ref().clone())
+                .unwrap_or_default(),
+            None => ServerFacts::default(),
+        }
+    }
+
     /// The health facts: already known, or waited for when the check may consult them.
     pub(crate) async fn health(&self) -> HealthFacts {
         if let Some(health) = &self.facts.health {

@@ -99,6 +99,7 @@ impl Plan {
                         Need::Pass(transport),
                         Need::After(CheckId::Health),
                         Need::Pass(CheckId::Session),
+                        Need::Consult(CheckId::Diagnostics),
                     ],
                     endpoint_only.clone().or_else(no_session),
                 ),

@@ -79,6 +79,7 @@ pub async fn run(
         slots.insert(check.id, rx);
     }
     let results: Arc<Mutex<BTreeMap<CheckId, (CheckReport, Sightings)>>> = Arc::default();
+    let started: Arc<Mutex<BTreeMap<CheckId, f64>>> = Arc::default();
     let mut tasks = tokio::task::JoinSet::new();
     for planned in plan.checks.clone() {
         let Some(done) = senders.remove(&planned.id) else {
@@ -92,9 +93,10 @@ pub async fn run(
         let ctx = ctx.clone();
         let base = base.clone();
         let results = results.clone();
+        let started = started.clone();
         tasks.spawn(async move {
             let (report, facts, connection, was_blocked) =
-                run_one(&ctx, &planned, base, needs).await;
+                run_one(&ctx, &planned, base, needs, start, &started).await;
             // A check that failed, or was skipped because its own prerequisite failed, blocks
             // the checks that need it; one that passed, warned, or did not apply does not.
             let blocked = match report.status {
@@ -123,6 +125,7 @@ pub async fn run(
     tasks.abort_all();
 
     let finished = results.lock().map(|m| m.clone()).unwrap_or_default();
+    let started = started.lock().map(|m| m.clone()).unwrap_or_default();
     let mut platforms = base.platforms;
     let mut checks = Vec::new();
     for planned in &plan.checks {
@@ -132,7 +135,12 @@ pub async fn run(
                 checks.push(report.clone());
             }
             None => {
-                let mut report = unfinished(planned.id, interruption, &settings);
+                let began = started.get(&planned.id).copied();
+                let mut report = unfinished(planned.id, interruption, began, &settings);
+                if let Some(began) = began {
+                    report.started_ms = began;
+                    report.duration_ms = (wsdoctor_model::ms(start.elapsed()) - began).max(0.0);
+                }
                 ctx.redactor.scrub(&mut report);
                 checks.push(report);
             }
@@ -154,17 +162,24 @@ async fn run_one(
     planned: &PlannedCheck,
     base: Facts,
     needs: Vec<(Need, Slot)>,
+    run_start: Instant,
+    started: &Mutex<BTreeMap<CheckId, f64>>,
 ) -> (CheckReport, Facts, Option<Conn>, bool) {
     let mut facts = base;
     let mut blocked = None;
     let mut connection = None;
     let mut health_later = None;
+    let mut server_later = None;
     for (need, mut slot) in needs {
-        if let Need::Consult(_) = need {
-            health_later = Some(Later::new(
+        if let Need::Consult(dep) = need {
+            let later = Some(Later::new(
                 consult(slot),
                 ctx.settings.limits.connect_timeout.saturating_mul(2),
             ));
+            match dep {
+                CheckId::Diagnostics => server_later = later,
+                _ => health_later = later,
+            }
             continue;
         }
         let published = slot
@@ -195,10 +210,15 @@ async fn run_one(
     if let Some(reason) = blocked {
         return (CheckReport::skipped(planned.id, reason), facts, None, true);
     }
+    let began = wsdoctor_model::ms(run_start.elapsed());
+    if let Ok(mut started) = started.lock() {
+        started.insert(planned.id, began);
+    }
     ctx.emit(Event::CheckStarted { id: planned.id });
     let inputs = Inputs {
         facts: facts.clone(),
         health_later,
+        server_later,
     };
     let id = planned.id;
     let task_ctx = ctx.clone();
@@ -207,6 +227,7 @@ async fn run_one(
     })
     .await;
     let mut report = output.report;
+    report.started_ms = began;
     ctx.redactor.scrub(&mut report);
     facts.merge(&output.learned);
     (report, facts, output.connection, false)
@@ -257,8 +278,22 @@ async fn run_isolated(id: CheckId, check: impl Future<Output = Output> + Send + 
     }
 }
 
-fn unfinished(id: CheckId, why: Option<Interruption>, settings: &Settings) -> CheckReport {
+/// The report of a check the run stopped before it finished: one that had started and was cut off
+/// by the deadline failed (something took too long); one that never started was skipped.
+fn unfinished(
+    id: CheckId,
+    why: Option<Interruption>,
+    began: Option<f64>,
+    settings: &Settings,
+) -> CheckReport {
     match why {
+        Some(Interruption::Deadline) if began.is_none() => CheckReport::skipped(
+            id,
+            format!(
+                "the run's --deadline of {} expired before it could start",
+                humantime::format_duration(settings.limits.deadline())
+            ),
+        ),
         Some(Interruption::Deadline) => CheckReport::failed(
             id,
             classify::finding(
@@ -269,6 +304,7 @@ fn unfinished(id: CheckId, why: Option<Interruption>, settings: &Settings) -> Ch
                 ),
             ),
         ),
+        _ if began.is_none() => CheckReport::skipped(id, "interrupted before it started"),
         _ => CheckReport::skipped(id, "interrupted before it finished"),
     }
 }
@@ -335,6 +371,14 @@ mod tests {
         assert_eq!(
             health.failure.as_ref().map(|f| f.cause),
             Some(Cause::ClientTimeout)
+        );
+        // The session check waits for health, so it never started: skipped, not failed.
+        let session = report.check(CheckId::Origin).unwrap();
+        assert_eq!(session.status, Status::Skip, "{}", session.summary);
+        assert!(
+            session.summary.contains("before it could start"),
+            "{}",
+            session.summary
         );
         server.abort();
     }

@@ -530,14 +530,21 @@ pub struct Limits {
     pub attempts: u32,
     /// First retry delay.
     pub retry_delay: Duration,
-    /// How long a quiet terminal socket must stay open to count as working.
-    pub settle: Duration,
+    /// For servers that never greet: a terminal that stays open and silent this long counts as
+    /// working. `None` (the default) waits for the server's first message, as the web client does.
+    pub accept_silence: Option<Duration>,
+    /// How long a socket is watched after it did its job (greeted, echoed, matched `--expect`):
+    /// a server that greets and then dies is not healthy.
+    pub observe: Duration,
     /// Bound on the whole run; `None` is five minutes plus the hold.
     pub deadline: Option<Duration>,
     /// Echo round trips.
     pub echo_count: u32,
     /// How long the hold check keeps sockets open, when asked for.
     pub hold: Option<Duration>,
+    /// Days of certificate validity under which the tls check warns (for a certificate whose whole
+    /// lifetime is shorter, a third of its lifetime: short-lived certificates renew often).
+    pub cert_warn_days: u32,
     /// Interval of the hold check's pings and messages.
     pub ping_interval: Duration,
 }
@@ -550,10 +557,12 @@ impl Default for Limits {
             connect_timeout: Duration::from_secs(10),
             attempts: 5,
             retry_delay: Duration::from_millis(250),
-            settle: Duration::from_millis(500),
+            accept_silence: None,
+            observe: Duration::from_secs(1),
             deadline: None,
             echo_count: 1,
             hold: None,
+            cert_warn_days: 14,
             ping_interval: Duration::from_secs(20),
         }
     }
@@ -584,7 +593,8 @@ impl Limits {
             ("timeout", self.ws_timeout),
             ("connect-timeout", self.connect_timeout),
             ("retry-delay", self.retry_delay),
-            ("settle", self.settle),
+            ("accept-silence", self.accept_silence.unwrap_or_default()),
+            ("observe", self.observe),
             ("ping-interval", self.ping_interval),
             ("hold", self.hold.unwrap_or_default()),
             ("deadline", self.deadline.unwrap_or_default()),
@@ -622,6 +632,8 @@ pub struct Settings {
     pub origin: Option<String>,
     /// Extra request headers.
     pub headers: Vec<Header>,
+    /// Subprotocols offered on every upgrade (`Sec-WebSocket-Protocol`), in order.
+    pub subprotocols: Vec<String>,
     /// Message to send on the terminal.
     pub send: Option<String>,
     /// Pattern a terminal message must match.
@@ -654,6 +666,7 @@ impl Settings {
             session: None,
             origin: None,
             headers: Vec::new(),
+            subprotocols: Vec::new(),
             send: None,
             expect: None,
             only: Vec::new(),
@@ -680,6 +693,19 @@ impl Settings {
                 return Err(SettingsError::new(
                     setting,
                     format!("{path:?} must start with /"),
+                ));
+            }
+        }
+        for protocol in &self.subprotocols {
+            // RFC 6455: a subprotocol is an HTTP token.
+            let token = !protocol.is_empty()
+                && protocol
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+            if !token {
+                return Err(SettingsError::new(
+                    "subprotocol",
+                    format!("{protocol:?} is not a valid subprotocol name (an HTTP token)"),
                 ));
             }
         }

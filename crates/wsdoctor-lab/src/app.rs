@@ -179,6 +179,10 @@ async fn route(req: Request<Incoming>, asked: &Asked, shared: &Shared) -> Respon
             return response;
         }
     }
+    // A plain application knows nothing of the platform's endpoints.
+    if matches!(shared.fault, Some(Fault::PlainApp)) {
+        return express_not_found(asked);
+    }
     match path {
         "/health" if get => health(shared),
         "/api/diagnostics/websocket" if get => json_response(StatusCode::OK, diagnostics(shared)),
@@ -265,7 +269,7 @@ fn diagnostics(shared: &Shared) -> Value {
         "websocket": {
             "enabled": true,
             "paths": {"test": "/ws-test", "terminal": "/terminal/:sessionId"},
-            "connectionTimeoutMs": u64::try_from(shared.validation_timeout.as_millis()).unwrap_or(u64::MAX),
+            "connectionTimeoutMs": u64::try_from(shared.effective_validation_timeout().as_millis()).unwrap_or(u64::MAX),
             "pingIntervalMs": ping_ms,
             "maxPayloadBytes": ws::MAX_MESSAGE,
         },
@@ -429,6 +433,10 @@ fn upgrade_response(
     }
 
     let on_upgrade = hyper::upgrade::on(&mut req);
+    let chosen_protocol = match &shared.fault {
+        Some(Fault::Subprotocol(name)) => HeaderValue::from_str(name).ok(),
+        _ => None,
+    };
     let shared = shared.clone();
     tokio::spawn(async move {
         let _guard = guard;
@@ -459,6 +467,9 @@ fn upgrade_response(
     headers.insert(header::CONNECTION, HeaderValue::from_static("Upgrade"));
     if let Ok(accept) = HeaderValue::from_str(&derive_accept_key(key.as_bytes())) {
         headers.insert(header::SEC_WEBSOCKET_ACCEPT, accept);
+    }
+    if let Some(value) = chosen_protocol {
+        headers.insert(header::SEC_WEBSOCKET_PROTOCOL, value);
     }
     response
 }

@@ -56,12 +56,10 @@ async fn serve(
                 head_len,
                 head,
             } => {
-                if head.is_upgrade() {
-                    if let Some(action) = raw::decide(&shared, &head) {
-                        let sent_more = bytes.len() > head_len;
-                        raw::perform(action, stream, sent_more).await;
-                        return;
-                    }
+                if let Some(action) = raw::decide(&shared, &head) {
+                    let sent_more = bytes.len() > head_len;
+                    raw::perform(action, stream, sent_more, &shared).await;
+                    return;
                 }
                 replay = bytes;
             }

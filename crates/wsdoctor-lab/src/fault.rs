@@ -21,6 +21,15 @@ const DEFAULT_EXPIRING_DAYS: u32 = 3;
 /// The most days `tls-expiring` accepts: ten years, far beyond any warning threshold.
 const MAX_EXPIRING_DAYS: u32 = 3650;
 
+/// How long after the greeting `greet-then-close` and `greet-then-drop` act.
+const DEFAULT_GREET_DELAY: Duration = Duration::from_millis(100);
+
+/// The subprotocol `subprotocol` selects when none is named.
+const DEFAULT_SUBPROTOCOL: &str = "chat";
+
+/// The pause between the bytes of `trickle-101`'s 101.
+const DEFAULT_TRICKLE: Duration = Duration::from_millis(2);
+
 /// The longest duration a fault accepts: its timers must never overflow.
 const MAX_FAULT_DURATION: Duration = Duration::from_secs(86_400);
 
@@ -100,6 +109,42 @@ pub enum Fault {
     /// express-ws style: every path upgrades, then closes at once with an empty close frame (1005).
     #[strum(message = "every path upgrades, then closes at once with an empty close frame (1005)")]
     NoRoute,
+    /// The upgrade request is read and the connection closed without a word.
+    #[strum(
+        message = "upgrade requests are read, then the connection is closed without an answer"
+    )]
+    UpgradeClose,
+    /// An HTTP/1.0 server that knows nothing of WebSockets answers the upgrade with a 404.
+    #[strum(
+        serialize = "http10-refusal",
+        message = "upgrades get an HTTP/1.0 404 from a server that knows nothing of WebSockets"
+    )]
+    Http10Refusal,
+    /// A load balancer reached the application, which did not answer in time: 504.
+    #[strum(
+        serialize = "proxy-504",
+        message = "load balancer (awselb/2.0) answers upgrades with 504 Gateway Timeout"
+    )]
+    Proxy504,
+    /// The valid 101 arrives one byte at a time, this long apart.
+    #[strum(
+        serialize = "trickle-101",
+        message = "the 101 is valid but trickles in one byte every DUR (default 2ms); then the socket works",
+        props(arg = "DUR")
+    )]
+    Trickle101(Duration),
+    /// Offers this subprotocol in every 101, whatever the client asked for.
+    #[strum(
+        message = "every 101 selects the subprotocol NAME (default chat), whether or not the client offered it",
+        props(arg = "NAME")
+    )]
+    Subprotocol(String),
+    /// Every answer carries headers without end (a head far beyond any limit).
+    #[strum(message = "every answer's head grows without end (header after header)")]
+    HugeHead,
+    /// `/health` announces 100 bytes, sends 10 and closes.
+    #[strum(message = "/health announces Content-Length 100, sends 10 bytes and closes")]
+    TruncatedBody,
     // Sockets that open and then fail.
     /// The socket opens, then the TCP connection is reset without a close frame.
     #[strum(message = "the socket opens, then TCP is reset without a close frame (1006)")]
@@ -118,7 +163,31 @@ pub enum Fault {
     /// The echo endpoint answers with something other than what was sent.
     #[strum(message = "/ws-test echoes something other than what was sent")]
     EchoMismatch,
+    /// The server closes each socket with a close code that may never be sent.
+    #[strum(
+        message = "each socket is closed at once with a close code that may never be sent (default 1005)",
+        props(arg = "CODE")
+    )]
+    BadClose(u16),
+    /// The server sends a text frame that is not UTF-8: a protocol violation.
+    #[strum(
+        serialize = "bad-utf8",
+        message = "each socket gets a text frame that is not UTF-8 (a protocol violation)"
+    )]
+    BadUtf8,
     // The terminal session contract.
+    /// The terminal greets, then the server closes it with CODE after DELAY.
+    #[strum(
+        message = "the terminal greets ({\"type\":\"connected\"}), then closes with CODE after DELAY (default 4500@100ms)",
+        props(arg = "CODE[@DELAY]")
+    )]
+    GreetThenClose(u16, Duration),
+    /// The terminal greets, then the TCP connection is reset after this long.
+    #[strum(
+        message = "the terminal greets, then TCP is reset without a close frame after DUR (default 100ms)",
+        props(arg = "DUR")
+    )]
+    GreetThenDrop(Duration),
     /// Every terminal session is unknown to the server (error message, then close 4000).
     #[strum(
         message = "every session is unknown: error message, then close 4000; the session endpoint says 404"
@@ -153,6 +222,11 @@ pub enum Fault {
     /// Connections are accepted and then nothing is ever read or written.
     #[strum(message = "connections are accepted, then nothing is ever read or written")]
     Blackhole,
+    /// A plain application, not the platform: no /health, no diagnostics, a raw echo at /ws-test.
+    #[strum(
+        message = "a plain app, not the platform: /health and diagnostics are 404, /ws-test echoes raw"
+    )]
+    PlainApp,
     /// The server certificate is self-signed rather than issued by the lab CA.
     #[strum(message = "TLS with a self-signed certificate (not issued by the lab CA)")]
     TlsSelfSigned,
@@ -173,6 +247,12 @@ pub enum Fault {
         props(arg = "DAYS")
     )]
     TlsExpiring(u32),
+    /// The server certificate, issued by the lab CA, lives HOURS hours and is half-way through.
+    #[strum(
+        message = "TLS with a short-lived certificate (HOURS hours, default 12), half-way through its life",
+        props(arg = "HOURS")
+    )]
+    TlsShortLived(u32),
 }
 
 impl Fault {
@@ -185,6 +265,7 @@ impl Fault {
                 | Fault::TlsWrongName
                 | Fault::TlsNotYetValid
                 | Fault::TlsExpiring(_)
+                | Fault::TlsShortLived(_)
         )
     }
 
@@ -204,6 +285,14 @@ impl Fault {
                 | Fault::Proxy502
                 | Fault::DropAfterOpen
                 | Fault::Flaky(_)
+                | Fault::UpgradeClose
+                | Fault::Http10Refusal
+                | Fault::Proxy504
+                | Fault::Trickle101(_)
+                | Fault::HugeHead
+                | Fault::TruncatedBody
+                | Fault::BadClose(_)
+                | Fault::BadUtf8
         )
     }
 }
@@ -215,7 +304,17 @@ impl fmt::Display for Fault {
             Fault::IdleCut(d) | Fault::LifetimeCut(d) | Fault::PolicyTimeout(d) => {
                 write!(f, "{name}:{}", humantime::format_duration(*d))
             }
-            Fault::Flaky(n) | Fault::TlsExpiring(n) => write!(f, "{name}:{n}"),
+            Fault::Flaky(n) | Fault::TlsExpiring(n) | Fault::TlsShortLived(n) => {
+                write!(f, "{name}:{n}")
+            }
+            Fault::GreetThenDrop(d) | Fault::Trickle101(d) => {
+                write!(f, "{name}:{}", humantime::format_duration(*d))
+            }
+            Fault::GreetThenClose(code, d) => {
+                write!(f, "{name}:{code}@{}", humantime::format_duration(*d))
+            }
+            Fault::BadClose(code) => write!(f, "{name}:{code}"),
+            Fault::Subprotocol(p) => write!(f, "{name}:{p}"),
             _ => f.write_str(name),
         }
     }
@@ -345,6 +444,63 @@ impl Fault {
             Fault::LifetimeCut(_) => Ok(Fault::LifetimeCut(duration(DEFAULT_CUT)?)),
             Fault::PolicyTimeout(_) => Ok(Fault::PolicyTimeout(duration(DEFAULT_POLICY_TIMEOUT)?)),
             Fault::Flaky(_) => Ok(Fault::Flaky(count(1, 1..=u32::MAX, "N", "count")?)),
+            Fault::GreetThenDrop(_) => Ok(Fault::GreetThenDrop(duration(DEFAULT_GREET_DELAY)?)),
+            Fault::Trickle101(_) => Ok(Fault::Trickle101(duration(DEFAULT_TRICKLE)?)),
+            Fault::BadClose(_) => Ok(Fault::BadClose(
+                count(1005, 0..=u32::from(u16::MAX), "CODE", "close code")?
+                    .try_into()
+                    .unwrap_or(1005),
+            )),
+            Fault::Subprotocol(_) => match argument {
+                None => Ok(Fault::Subprotocol(DEFAULT_SUBPROTOCOL.to_string())),
+                Some(name) if !name.is_empty() && !name.contains([' ', ',']) => {
+                    Ok(Fault::Subprotocol(name.to_string()))
+                }
+                Some(name) => Err(ParseFaultError::BadArgument {
+                    fault,
+                    argument: name.to_string(),
+                    reason: "a subprotocol name is one token".into(),
+                    expected: "NAME",
+                }),
+            },
+            Fault::GreetThenClose(..) => {
+                let (code, delay) = match argument {
+                    None => (4500, DEFAULT_GREET_DELAY),
+                    Some(arg) => {
+                        let (code, delay) = match arg.split_once('@') {
+                            Some((code, delay)) => (code, Some(delay)),
+                            None => (arg, None),
+                        };
+                        let bad = |reason: String| ParseFaultError::BadArgument {
+                            fault,
+                            argument: arg.to_string(),
+                            reason,
+                            expected: "CODE[@DELAY]",
+                        };
+                        let code: u16 = code.parse().map_err(|e| bad(format!("{e}")))?;
+                        let delay = match delay {
+                            Some(d) => humantime::parse_duration(d)
+                                .map_err(|e| bad(e.to_string()))
+                                .and_then(|d| {
+                                    if d > MAX_FAULT_DURATION {
+                                        Err(bad("the delay must be at most 1 day".into()))
+                                    } else {
+                                        Ok(d)
+                                    }
+                                })?,
+                            None => DEFAULT_GREET_DELAY,
+                        };
+                        (code, delay)
+                    }
+                };
+                Ok(Fault::GreetThenClose(code, delay))
+            }
+            Fault::TlsShortLived(_) => Ok(Fault::TlsShortLived(count(
+                12,
+                1..=48,
+                "HOURS",
+                "number of hours",
+            )?)),
             Fault::TlsExpiring(_) => Ok(Fault::TlsExpiring(count(
                 DEFAULT_EXPIRING_DAYS,
                 1..=MAX_EXPIRING_DAYS,
@@ -397,7 +553,7 @@ mod tests {
             let again: Fault = fault.to_string().parse().unwrap();
             assert_eq!(again, fault);
         }
-        assert_eq!(fault_catalog().len(), 28);
+        assert_eq!(fault_catalog().len(), 41);
     }
 
     #[test]

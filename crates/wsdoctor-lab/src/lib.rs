@@ -172,6 +172,14 @@ impl Shared {
     pub(crate) fn origin_allowed(&self, origin: &str) -> bool {
         self.allowed_origins.iter().any(|o| o == origin)
     }
+
+    /// The validation timeout the server states: `policy-timeout`'s, when that fault is on.
+    pub(crate) fn effective_validation_timeout(&self) -> Duration {
+        match self.fault {
+            Some(Fault::PolicyTimeout(limit)) => limit,
+            _ => self.validation_timeout,
+        }
+    }
 }
 
 /// Held by every task a lab spawns; [`Lab::shutdown`] knows all tasks ended when every copy is gone.

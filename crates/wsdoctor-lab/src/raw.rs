@@ -18,6 +18,10 @@ const ECHO_DROP_WAIT: Duration = Duration::from_millis(100);
 const TERMINAL_DROP_WAIT: Duration = Duration::from_millis(20);
 /// How long a `flaky` attempt stays open before it is reset.
 const FLAKY_DROP_WAIT: Duration = Duration::from_millis(10);
+/// How many 1 KB header lines `huge-head` sends before it gives up: a megabyte.
+const ENDLESS_HEAD_LINES: usize = 1024;
+/// How long `bad-close` and `bad-utf8` keep the connection after their frame.
+const HOLD_AFTER_FRAME: Duration = Duration::from_secs(2);
 /// A `Sec-WebSocket-Accept` no key can produce (base64 of twenty zero bytes).
 const WRONG_ACCEPT: &str = "AAAAAAAAAAAAAAAAAAAAAAAAAAA=";
 
@@ -34,6 +38,24 @@ pub(crate) enum RawAction {
     BadGateway,
     /// `drop-after-open` and `flaky`: a correct 101, a short wait, then a TCP reset.
     OpenThenReset { accept: String, wait: ResetWait },
+    /// `upgrade-close`: read the request, close without a word.
+    CloseSilently,
+    /// `http10-refusal`: an HTTP/1.0 404 with a body.
+    Http10NotFound,
+    /// `proxy-504`: the load balancer's 504 page, then close.
+    GatewayTimeout,
+    /// `huge-head`: a head that never ends.
+    EndlessHead,
+    /// `truncated-body`: a body cut short of its Content-Length.
+    TruncatedBody,
+    /// `bad-close` and `bad-utf8`: a correct 101, then these frame bytes, then hold.
+    OpenThenFrame { accept: String, frame: Vec<u8> },
+    /// `trickle-101`: a correct 101 one byte at a time, then the normal socket.
+    Trickle {
+        accept: String,
+        per_byte: Duration,
+        endpoint: super::ws::Endpoint,
+    },
 }
 
 /// How long an opened socket lives before its reset.
@@ -48,7 +70,55 @@ pub(crate) enum ResetWait {
 /// Decides whether the current fault answers this upgrade request itself; `None` lets the HTTP
 /// server handle it normally (e.g. the attempts `flaky` lets through, or unknown paths).
 pub(crate) fn decide(shared: &Shared, head: &RawRequest) -> Option<RawAction> {
-    match shared.fault.as_ref()? {
+    let fault = shared.fault.as_ref()?;
+    if !head.is_upgrade() {
+        return match fault {
+            Fault::TruncatedBody if head.path() == "/health" => Some(RawAction::TruncatedBody),
+            Fault::HugeHead => Some(RawAction::EndlessHead),
+            _ => None,
+        };
+    }
+    match fault {
+        Fault::UpgradeClose => Some(RawAction::CloseSilently),
+        Fault::Http10Refusal => Some(RawAction::Http10NotFound),
+        Fault::Proxy504 => Some(RawAction::GatewayTimeout),
+        Fault::HugeHead => Some(RawAction::EndlessHead),
+        Fault::BadClose(code) => {
+            let key = head.valid_key()?;
+            let [hi, lo] = code.to_be_bytes();
+            Some(RawAction::OpenThenFrame {
+                accept: derive_accept_key(key.as_bytes()),
+                frame: vec![0x88, 0x02, hi, lo],
+            })
+        }
+        Fault::BadUtf8 => {
+            let key = head.valid_key()?;
+            Some(RawAction::OpenThenFrame {
+                accept: derive_accept_key(key.as_bytes()),
+                frame: vec![0x81, 0x03, 0xff, 0xfe, 0xfd],
+            })
+        }
+        Fault::Trickle101(per_byte) => {
+            let key = head.valid_key()?;
+            let endpoint = match Route::of(head.path()) {
+                Route::WsTest => super::ws::Endpoint::Echo,
+                // The terminal's Origin rule is the application's: let it answer foreign pages.
+                Route::Terminal(_)
+                    if head
+                        .header("origin")
+                        .is_some_and(|o| !shared.origin_allowed(o)) =>
+                {
+                    return None
+                }
+                Route::Terminal(id) => super::ws::Endpoint::Terminal(id),
+                Route::Other => return None,
+            };
+            Some(RawAction::Trickle {
+                accept: derive_accept_key(key.as_bytes()),
+                per_byte: *per_byte,
+                endpoint,
+            })
+        }
         Fault::AppRunner => Some(RawAction::EnvoyForbidden),
         Fault::HandshakeHang => Some(RawAction::Hang),
         Fault::BadAccept => Some(RawAction::WrongAccept),
@@ -84,8 +154,75 @@ pub(crate) fn decide(shared: &Shared, head: &RawRequest) -> Option<RawAction> {
 
 /// Plays `action` on the stream; `sent_more` says whether the client already sent bytes after its
 /// request head (for `drop-after-open`, its first message has arrived).
-pub(crate) async fn perform(action: RawAction, mut stream: Stream, sent_more: bool) {
+pub(crate) async fn perform(
+    action: RawAction,
+    mut stream: Stream,
+    sent_more: bool,
+    shared: &Shared,
+) {
     match action {
+        RawAction::CloseSilently => {
+            let _ = stream.shutdown().await;
+        }
+        RawAction::Http10NotFound => {
+            let body = "<html><body><h1>404 Not Found</h1></body></html>\r\n";
+            let response = format!(
+                "HTTP/1.0 404 Not Found\r\nServer: legacy-httpd/1.0\r\nContent-Type: text/html\r\nContent-Length: {}\r\n\r\n{body}",
+                body.len()
+            );
+            write_and_close(stream, response.as_bytes()).await;
+        }
+        RawAction::GatewayTimeout => {
+            let body = "<html>\r\n<head><title>504 Gateway Time-out</title></head>\r\n<body>\r\n<center><h1>504 Gateway Time-out</h1></center>\r\n</body>\r\n</html>\r\n";
+            let response = format!(
+                "HTTP/1.1 504 Gateway Time-out\r\nserver: awselb/2.0\r\ndate: {}\r\ncontent-type: text/html\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                http_date(),
+                body.len()
+            );
+            write_and_close(stream, response.as_bytes()).await;
+        }
+        RawAction::EndlessHead => {
+            if stream
+                .write_all(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n")
+                .await
+                .is_err()
+            {
+                return;
+            }
+            // Header after header, until the client gives up (or a megabyte has gone by).
+            let line = format!("X-Padding: {}\r\n", "a".repeat(1000));
+            for _ in 0..ENDLESS_HEAD_LINES {
+                if stream.write_all(line.as_bytes()).await.is_err() {
+                    return;
+                }
+            }
+            let _ = stream.shutdown().await;
+        }
+        RawAction::TruncatedBody => {
+            let response = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"status\":";
+            write_and_close(stream, response.as_bytes()).await;
+        }
+        RawAction::OpenThenFrame { accept, frame } => {
+            let mut bytes = switching_protocols(&accept).into_bytes();
+            bytes.extend_from_slice(&frame);
+            if stream.write_all(&bytes).await.is_ok() && stream.flush().await.is_ok() {
+                let _ = tokio::time::timeout(HOLD_AFTER_FRAME, hold_reading(&mut stream)).await;
+            }
+        }
+        RawAction::Trickle {
+            accept,
+            per_byte,
+            endpoint,
+        } => {
+            for byte in switching_protocols(&accept).bytes() {
+                if stream.write_all(&[byte]).await.is_err() || stream.flush().await.is_err() {
+                    return;
+                }
+                tokio::time::sleep(per_byte).await;
+            }
+            let io = super::stream::Rewind::new(bytes::Bytes::new(), stream);
+            super::ws::run(io, endpoint, shared).await;
+        }
         RawAction::EnvoyForbidden => {
             let response = format!(
                 "HTTP/1.1 403 Forbidden\r\nserver: envoy\r\ndate: {}\r\ncontent-length: 0\r\n\r\n",

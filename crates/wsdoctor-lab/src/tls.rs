@@ -80,6 +80,12 @@ pub(crate) fn setup(fault: Option<&Fault>) -> io::Result<TlsSetup> {
             leaf_params.not_before = now + 30 * DAY;
             leaf_params.not_after = now + 120 * DAY;
         }
+        Some(Fault::TlsShortLived(hours)) => {
+            // Half-way through its life, as an automatically renewed certificate usually is.
+            let half = Duration::from_secs(u64::from(*hours) * 1_800);
+            leaf_params.not_before = now - half;
+            leaf_params.not_after = now + half;
+        }
         Some(Fault::TlsExpiring(days)) => {
             leaf_params.not_before = now - 30 * DAY;
             // The extra hour keeps "DAYS days" whole by the time a client counts what is left.

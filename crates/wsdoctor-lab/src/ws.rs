@@ -208,9 +208,20 @@ async fn echo(mut socket: Socket, shared: &Shared) {
         return socket.close(close_frame(1001, "Server restarting")).await;
     }
     let tampered = matches!(shared.fault, Some(Fault::EchoMismatch));
+    let plain = matches!(shared.fault, Some(Fault::PlainApp));
     loop {
         match socket.next().await {
             Event::Message(message) => {
+                // A plain echo server sends back what it got, as it got it.
+                if plain {
+                    if message.is_text() || message.is_binary() {
+                        if socket.ws.send(message).await.is_err() {
+                            return;
+                        }
+                        socket.touch();
+                    }
+                    continue;
+                }
                 let Some(text) = message_text(&message) else {
                     continue;
                 };
@@ -286,8 +297,31 @@ async fn terminal(mut socket: Socket, id: &str, shared: &Shared) {
     {
         return;
     }
+    // The greet-then faults end the session a moment after the greeting, serving it until then.
+    let ends_at = match shared.fault {
+        Some(Fault::GreetThenClose(_, delay) | Fault::GreetThenDrop(delay)) => {
+            Some(Instant::now() + delay)
+        }
+        _ => None,
+    };
     loop {
-        match socket.next().await {
+        let event = tokio::select! {
+            event = socket.next() => event,
+            () = wait_until(ends_at) => {
+                return match shared.fault {
+                    Some(Fault::GreetThenClose(code, _)) => {
+                        socket
+                            .close(Some(CloseFrame {
+                                code: CloseCode::from(code),
+                                reason: "Session ended".into(),
+                            }))
+                            .await
+                    }
+                    _ => socket.reset(),
+                };
+            }
+        };
+        match event {
             Event::Message(message) => {
                 let Some(text) = message_text(&message) else {
                     continue;

@@ -152,7 +152,7 @@ fn explanation(code: Code) -> Explanation {
             ],
         },
         Code::MaxRetriesExceeded => Explanation {
-            meaning: "Every WebSocket attempt failed with a retryable cause; the last underlying cause is kept in the report.",
+            meaning: "Every WebSocket attempt failed with a retryable cause. It travels beside the root cause, which leads `codes` and names what actually failed.",
             signatures: &["N attempts, each ending in an abnormal close, a timeout, a proxy 5xx or a going-away close"],
             root_causes: &[
                 "a proxy or load balancer that drops upgraded connections",
@@ -212,7 +212,8 @@ fn explanation(code: Code) -> Explanation {
                 "SYN unanswered within --connect-timeout",
                 "TCP and TLS fine but no HTTP answer to the upgrade",
                 "close 1008 with reason \"Connection timeout\" (the server's 30 s validation timeout)",
-                "open but no message within the client timeout (25 s)",
+                "open but no message within the client timeout (25 s): the session validation hang",
+                "a 504 from a proxy: the upstream was reached and did not answer in time",
             ],
             root_causes: &[
                 "a firewall or security group that drops packets",
@@ -268,8 +269,12 @@ fn explanation(code: Code) -> Explanation {
             ],
         },
         Code::AbnormalClosure => Explanation {
-            meaning: "The connection ended without a close frame: what browsers report as 1006.",
-            signatures: &["TCP FIN or RST after the 101, with no WebSocket close frame"],
+            meaning: "The connection ended without a valid close frame: what browsers report as 1006.",
+            signatures: &[
+                "TCP FIN or RST after the 101, with no WebSocket close frame",
+                "a close frame with a code that may not be sent (1005, 1006, 1015, <1000, >4999)",
+                "a protocol violation: invalid UTF-8, a masked server frame, reserved bits",
+            ],
             root_causes: &[
                 "the server process crashed or was killed",
                 "a proxy or load balancer cut the connection",
@@ -427,6 +432,18 @@ pub enum Cause {
     LifetimeCut,
     /// 101 then a close without status: no route for the path.
     NoRouteAfterOpen,
+    /// The server read the upgrade and closed the connection without answering.
+    UpgradeUnanswered,
+    /// A proxy reached the upstream, which did not answer in time (504).
+    ProxyUpstreamTimeout,
+    /// The server closed the connection in the middle of its answer.
+    ResponseTruncated,
+    /// The answer's head is larger than any real server sends.
+    ResponseTooLarge,
+    /// The server sent a close code that may never appear on the wire (browsers show 1006).
+    InvalidCloseCode,
+    /// The server broke the WebSocket protocol (bad UTF-8, masked frames, reserved bits…).
+    ProtocolViolation,
     /// Close 1001/1012/1013.
     ServerGoingAway,
     /// Close 4000 or the session endpoint says not found.
@@ -497,6 +514,8 @@ impl Cause {
                 | Cause::ProxyNoUpstream
                 | Cause::ServerGoingAway
                 | Cause::ProxyTimeout
+                | Cause::UpgradeUnanswered
+                | Cause::ProxyUpstreamTimeout
         )
     }
 
@@ -555,6 +574,12 @@ impl Cause {
             Cause::ProxyRefused => (C::ProxyError, "The proxy refuses this destination: ask for the host and port to be allowed, or bypass it with NO_PROXY / --no-proxy."),
             Cause::ProxyUpstreamFailed => (C::ProxyError, "The proxy could not reach the target: check the target from the proxy's network, or whether it should be reached directly (NO_PROXY)."),
             Cause::ProxyTimeout => (C::ProxyError, "The proxy did not answer the CONNECT: check the proxy address and that it is up."),
+            Cause::UpgradeUnanswered => (C::ConnectionFailed, "The server (or a proxy) read the upgrade and hung up without a word: look for a crash or a proxy that drops upgrade requests; browsers show 1006."),
+            Cause::ProxyUpstreamTimeout => (C::ConnectionTimeout, "The proxy reached the application but gave up waiting for its answer (504): check the application's response time and the proxy's upstream timeout."),
+            Cause::ResponseTruncated => (C::ConnectionFailed, "The answer was cut off before its announced end: the server or a proxy closed the connection mid-response; look for a crash or a buffer limit."),
+            Cause::ResponseTooLarge => (C::ServerError, "The answer's head is far larger than any real server sends: look for a proxy or application looping on headers."),
+            Cause::InvalidCloseCode => (C::AbnormalClosure, "The server closed with a code that may never be sent (1005, 1006, 1015, <1000, >4999): browsers fail the socket and show 1006; send a valid code (1000, 1008, 4000…)."),
+            Cause::ProtocolViolation => (C::AbnormalClosure, "The server broke the WebSocket protocol (invalid UTF-8 in a text frame, a masked frame, reserved bits, a bad fragment): browsers fail the socket with 1006; fix the server's WebSocket library or a proxy that rewrites frames."),
             Cause::InternalError => (C::InternalError, "This is a bug in wsdoctor, not in the deployment: please report it with the --verbose output."),
             Cause::CorsIncomplete => (C::CorsRejected, "Allow credentials and the headers Upgrade, Connection, Sec-WebSocket-Key, Sec-WebSocket-Version, Sec-WebSocket-Extensions in the CORS configuration."),
         }

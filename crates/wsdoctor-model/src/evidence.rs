@@ -76,6 +76,13 @@ pub struct Common {
     /// The reason in the close frame.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub close_reason: Option<String>,
+    /// The close code the server really sent, when a browser shows another (a forbidden code it
+    /// replaces with 1006).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub close_code_sent: Option<u16>,
+    /// The subprotocol the server chose.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subprotocol: Option<String>,
     /// The last message the server sent before the socket ended.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_server_message: Option<String>,
@@ -112,6 +119,8 @@ impl Common {
             redirects,
             close_code,
             close_reason,
+            close_code_sent,
+            subprotocol,
             last_server_message,
             reply,
             accepted_without_origin,
@@ -144,6 +153,8 @@ impl Common {
         take_all(&mut self.redirects, redirects);
         take(&mut self.close_code, close_code);
         take(&mut self.close_reason, close_reason);
+        take(&mut self.close_code_sent, close_code_sent);
+        take(&mut self.subprotocol, subprotocol);
         take(&mut self.last_server_message, last_server_message);
         take(&mut self.reply, reply);
         take(&mut self.accepted_without_origin, accepted_without_origin);
@@ -312,6 +323,12 @@ pub struct CertInfo {
     pub days_left: i64,
     /// Whole days from `not_before` to `not_after`: the certificate's lifetime.
     pub lifetime_days: i64,
+    /// Seconds until `not_after`, for certificates that live hours, not days.
+    #[serde(skip)]
+    pub seconds_left: i64,
+    /// Seconds from `not_before` to `not_after`.
+    #[serde(skip)]
+    pub lifetime_seconds: i64,
 }
 
 /// What a TLS handshake negotiated and what the server presented.

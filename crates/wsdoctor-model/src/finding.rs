@@ -14,6 +14,10 @@ pub struct Finding {
     pub message: String,
     /// The next action.
     pub hint: String,
+    /// Codes that describe the same failure from another angle, after the root cause: the web
+    /// client's MAX_RETRIES_EXCEEDED when every attempt failed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<Code>,
 }
 
 impl Finding {
@@ -24,6 +28,7 @@ impl Finding {
             cause,
             message: message.into(),
             hint: cause.hint().to_string(),
+            also: Vec::new(),
         }
     }
 }
@@ -35,6 +40,12 @@ pub struct Notice {
     pub message: String,
     /// What to do about it.
     pub hint: String,
+    /// The code of what went wrong, when something did (a socket that only worked on a retry).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<Code>,
+    /// Its cause.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cause: Option<Cause>,
 }
 
 impl Notice {
@@ -43,6 +54,17 @@ impl Notice {
         Notice {
             message: message.into(),
             hint: hint.into(),
+            code: None,
+            cause: None,
+        }
+    }
+
+    /// A notice about something that went wrong and recovered, named by its cause.
+    pub fn of(cause: Cause, message: impl Into<String>, hint: impl Into<String>) -> Notice {
+        Notice {
+            code: Some(cause.code()),
+            cause: Some(cause),
+            ..Notice::new(message, hint)
         }
     }
 }

@@ -107,6 +107,8 @@ pub struct CheckReport {
     pub id: CheckId,
     /// Its outcome.
     pub status: Status,
+    /// When it started, in milliseconds since the run started (the waterfall's time axis).
+    pub started_ms: f64,
     /// Wall time of the check, milliseconds.
     pub duration_ms: f64,
     /// One line for people.
@@ -131,6 +133,7 @@ impl CheckReport {
         CheckReport {
             id,
             status: Status::Skip,
+            started_ms: 0.0,
             duration_ms: 0.0,
             summary: reason.into(),
             timings: Timings::new(),
@@ -181,7 +184,8 @@ pub struct Report {
     pub target: String,
     /// The overall outcome.
     pub verdict: Verdict,
-    /// Distinct failure codes, most fundamental first; empty on pass.
+    /// Distinct codes of what went wrong, the root cause first: every failure's code and the codes
+    /// beside it, then the codes of warnings (a socket that only worked on a retry). Empty on pass.
     pub codes: Vec<Code>,
     /// RFC 3339 start time.
     pub started_at: String,
@@ -227,13 +231,24 @@ impl Report {
         } else {
             Verdict::Pass
         };
-        let mut codes: Vec<Code> = self
+        let mut failed: Vec<Code> = Vec::new();
+        for finding in self.checks.iter().filter_map(|c| c.failure.as_ref()) {
+            failed.push(finding.code);
+            failed.extend(finding.also.iter().copied());
+        }
+        failed.sort_by_key(|c| c.rank());
+        let mut warned: Vec<Code> = self
             .checks
             .iter()
-            .filter_map(|c| c.failure.as_ref().map(|f| f.code))
+            .filter_map(|c| c.warning.as_ref().and_then(|w| w.code))
             .collect();
-        codes.sort_by_key(|c| c.rank());
-        codes.dedup();
+        warned.sort_by_key(|c| c.rank());
+        let mut codes = Vec::new();
+        for code in failed.into_iter().chain(warned) {
+            if !codes.contains(&code) {
+                codes.push(code);
+            }
+        }
         self.codes = codes;
     }
 
@@ -287,6 +302,23 @@ mod tests {
         );
         assert_eq!(warned.verdict, Verdict::Warn);
         assert!(warned.codes.is_empty());
+
+        // The root cause leads; the web client's wrapper comes after it.
+        let mut retried = check(CheckId::Terminal, Status::Fail, Some(Cause::ClientTimeout));
+        if let Some(f) = retried.failure.as_mut() {
+            f.also = vec![Code::MaxRetriesExceeded];
+        }
+        let mut flaky = check(CheckId::Echo, Status::Warn, None);
+        flaky.warning = Some(Notice::of(Cause::AbnormalClose, "m", "h"));
+        let report = Report::new("t".into(), "now".into(), vec![retried, flaky]);
+        assert_eq!(
+            report.codes,
+            vec![
+                Code::ConnectionTimeout,
+                Code::MaxRetriesExceeded,
+                Code::AbnormalClosure
+            ]
+        );
         assert_eq!(warned.count(Status::Skip), 1);
     }
 

@@ -87,6 +87,7 @@ impl Scrub for Finding {
             cause: _,
             message,
             hint,
+            also: _,
         } = self;
         clean(message);
         clean(hint);
@@ -95,7 +96,12 @@ impl Scrub for Finding {
 
 impl Scrub for Notice {
     fn scrub(&mut self, clean: Cleaner<'_>) {
-        let Notice { message, hint } = self;
+        let Notice {
+            message,
+            hint,
+            code: _,
+            cause: _,
+        } = self;
         clean(message);
         clean(hint);
     }
@@ -159,6 +165,8 @@ impl Scrub for CertInfo {
             not_after,
             days_left: _,
             lifetime_days: _,
+            seconds_left: _,
+            lifetime_seconds: _,
         } = self;
         clean(subject);
         clean(issuer);
@@ -205,6 +213,8 @@ impl Scrub for Common {
             redirects,
             close_code: _,
             close_reason,
+            close_code_sent: _,
+            subprotocol,
             last_server_message,
             reply,
             accepted_without_origin: _,
@@ -225,6 +235,7 @@ impl Scrub for Common {
         body_excerpt.scrub(clean);
         redirects.scrub(clean);
         close_reason.scrub(clean);
+        subprotocol.scrub(clean);
         last_server_message.scrub(clean);
         reply.scrub(clean);
         underlying.scrub(clean);
@@ -348,6 +359,7 @@ impl Scrub for CheckReport {
         let CheckReport {
             id: _,
             status: _,
+            started_ms: _,
             duration_ms: _,
             summary,
             timings: _,

@@ -57,16 +57,22 @@ pub fn ms(duration: Duration) -> f64 {
     (duration.as_secs_f64() * 1_000_000.0).round() / 1000.0
 }
 
-/// A duration for people: "300 ms", "1.5 s", "60 s". Never rounds a non-zero value to zero, and
-/// keeps the precision a server stated (1500 ms is "1.5 s", not "1 s").
+/// A duration for people: "300 ms", "1.5 s", "60 s", "45 min", "6.0 h". Keeps the precision a
+/// server stated (1500 ms is "1.5 s", not "1 s").
 pub fn human(d: Duration) -> String {
     let s = d.as_secs_f64();
     if s < 1.0 {
         format!("{:.0} ms", s * 1000.0)
     } else if s < 10.0 {
         format!("{s:.1} s")
-    } else {
+    } else if s < 600.0 {
         format!("{s:.0} s")
+    } else if s < 7_200.0 {
+        format!("{:.0} min", s / 60.0)
+    } else if s < 36_000.0 {
+        format!("{:.1} h", s / 3_600.0)
+    } else {
+        format!("{:.0} h", s / 3_600.0)
     }
 }
 
@@ -79,6 +85,10 @@ mod tests {
         assert_eq!(human(Duration::from_millis(300)), "300 ms");
         assert_eq!(human(Duration::from_millis(1500)), "1.5 s");
         assert_eq!(human(Duration::from_secs(60)), "60 s");
+        assert_eq!(human(Duration::from_secs(300)), "300 s");
+        assert_eq!(human(Duration::from_secs(2_700)), "45 min");
+        assert_eq!(human(Duration::from_secs(21_600)), "6.0 h");
+        assert_eq!(human(Duration::from_secs(43_200)), "12 h");
         assert_eq!(ms(Duration::from_micros(12_345)), 12.345);
     }
 

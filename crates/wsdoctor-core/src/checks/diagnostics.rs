@@ -4,10 +4,13 @@
 use super::{request, CheckRun, Failed, Output};
 use crate::context::Ctx;
 use crate::diagnose::classify;
-use crate::facts::Inputs;
+use crate::facts::{Inputs, ServerFacts};
 use http::Method;
 use serde_json::Value;
+use std::sync::Arc;
+use std::time::Duration;
 use wsdoctor_model::evidence::{Detail, DiagnosticsDetail};
+use wsdoctor_model::timing::human;
 use wsdoctor_model::{Cause, CheckId, Notice};
 
 /// The server's JSON is kept whole up to this size; beyond it, an excerpt.
@@ -23,13 +26,9 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
     };
     request::record(ctx, &mut check, &response);
     if response.status.as_u16() == 404 {
-        return check.warn(
-            format!("{path} not found (404)"),
-            Notice::new(
-                "the deployment has no WebSocket diagnostics endpoint",
-                "add one (see the reference write-up) or pass --diagnostics-path; --skip diagnostics silences this",
-            ),
-        );
+        return check.skip(format!(
+            "no diagnostics endpoint at {path} (404): nothing to cross-check"
+        ));
     }
     if response.status.is_server_error() {
         return check.fail(Failed::new(classify::finding(
@@ -47,7 +46,8 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
         );
     };
     check.common().body_excerpt = None;
-    let summary = summarise(&body);
+    let server = server_facts(&body);
+    let summary = summarise(&body, &server);
     let text = body.to_string();
     let detail = if text.len() <= KEEP_WHOLE {
         let mut body = body.clone();
@@ -63,13 +63,29 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
         }
     };
     check.detail(Detail::Diagnostics(detail));
-    if let Some(notice) = cross_check(ctx, &body) {
-        return check.warn(summary, notice);
+    let notice = cross_check(ctx, &body, &server);
+    check.learned.server = Some(Arc::new(server));
+    match notice {
+        Some(notice) => check.warn(summary, notice),
+        None => check.pass(summary),
     }
-    check.pass(summary)
 }
 
-fn summarise(body: &Value) -> String {
+/// The numbers other checks use, as the server stated them.
+fn server_facts(body: &Value) -> ServerFacts {
+    let ws = body.get("websocket").unwrap_or(body);
+    let millis = |key: &str| {
+        ws.get(key)
+            .and_then(Value::as_u64)
+            .map(Duration::from_millis)
+    };
+    ServerFacts {
+        connection_timeout: millis("connectionTimeoutMs"),
+        ping_interval: millis("pingIntervalMs"),
+    }
+}
+
+fn summarise(body: &Value, server: &ServerFacts) -> String {
     let mut parts = Vec::new();
     let ws = body.get("websocket").unwrap_or(body);
     if let Some(enabled) = ws.get("enabled").and_then(Value::as_bool) {
@@ -82,11 +98,11 @@ fn summarise(body: &Value) -> String {
             .to_string(),
         );
     }
-    if let Some(timeout) = ws.get("connectionTimeoutMs").and_then(Value::as_u64) {
-        parts.push(format!("server timeout {} s", timeout / 1000));
+    if let Some(timeout) = server.connection_timeout {
+        parts.push(format!("server timeout {}", human(timeout)));
     }
-    if let Some(ping) = ws.get("pingIntervalMs").and_then(Value::as_u64) {
-        parts.push(format!("pings every {} s", ping / 1000));
+    if let Some(ping) = server.ping_interval {
+        parts.push(format!("pings every {}", human(ping)));
     }
     if let Some(active) = body
         .pointer("/server/activeConnections")
@@ -115,7 +131,7 @@ fn summarise(body: &Value) -> String {
 }
 
 /// Compares what the server says about itself with what this run will do.
-fn cross_check(ctx: &Ctx, body: &Value) -> Option<Notice> {
+fn cross_check(ctx: &Ctx, body: &Value, server: &ServerFacts) -> Option<Notice> {
     let ws = body.get("websocket").unwrap_or(body);
     if ws.get("enabled").and_then(Value::as_bool) == Some(false) {
         return Some(Notice::new(
@@ -147,6 +163,17 @@ fn cross_check(ctx: &Ctx, body: &Value) -> Option<Notice> {
             ));
         }
     }
+    let client = ctx.settings.limits.ws_timeout;
+    if let Some(timeout) = server.connection_timeout.filter(|t| *t < client) {
+        return Some(Notice::new(
+            format!(
+                "the server closes a socket it has not validated after {} (1008), sooner than the web client's {} timeout",
+                human(timeout),
+                human(client)
+            ),
+            "a session lookup slower than the server's timeout ends in 1008 \"Connection timeout\": keep the server's timeout above the client's, and the lookup fast",
+        ));
+    }
     let echo = &ctx.settings.paths.echo;
     if let Some(test_path) = ws.pointer("/paths/test").and_then(Value::as_str) {
         if test_path != echo {
@@ -167,8 +194,13 @@ mod tests {
     fn the_summary_reads_the_reference_shape() {
         let body = serde_json::json!({"websocket": {"enabled": true, "connectionTimeoutMs": 30000},
                           "sessionStore": {"connected": false}});
-        let summary = summarise(&body);
+        let summary = summarise(&body, &server_facts(&body));
         assert!(summary.contains("server timeout 30 s"), "{summary}");
         assert!(summary.contains("DISCONNECTED"), "{summary}");
+        // As the server stated it: 1500 ms is 1.5 s, not "1 s".
+        let body = serde_json::json!({"websocket": {"connectionTimeoutMs": 1500}});
+        let server = server_facts(&body);
+        assert_eq!(server.connection_timeout, Some(Duration::from_millis(1500)));
+        assert!(summarise(&body, &server).contains("server timeout 1.5 s"));
     }
 }

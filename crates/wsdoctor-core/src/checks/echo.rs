@@ -19,7 +19,11 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
     if let Err(failed) = socket::validate_url(&url) {
         return check.fail_plain(failed);
     }
-    let strict = ctx.settings.target.kind() == TargetKind::Http;
+    // A base URL's echo path, or a socket URL at the echo path, must answer the echo contract; any
+    // other socket URL is a plain socket that may or may not echo.
+    let target = &ctx.settings.target;
+    let strict = target.kind() == TargetKind::Http
+        || target.url().path().trim_end_matches('/') == ctx.settings.paths.echo;
     let mut retries = Retries::new(ctx, &url);
     let outcome = loop {
         retries.begin(&check);
@@ -29,6 +33,7 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
             Step::Done(outcome) => break outcome,
         }
     };
+    let recovered = retries.warning();
     match outcome {
         Ok(result) => {
             if let Some(rtt) = result.round_trip {
@@ -40,6 +45,9 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
                 check.detail(Detail::Echo(EchoDetail {
                     round_trips: result.stats,
                 }));
+            }
+            if let Some(notice) = recovered {
+                return check.warn(result.summary, notice);
             }
             if lost > 0.0 {
                 return check.warn(
@@ -99,13 +107,16 @@ async fn attempt(
     let wait = if strict {
         timeout
     } else {
-        limits.settle.min(timeout)
+        limits.observe.min(timeout)
     };
     let reply = ws::next_message(&mut socket, wait, opened_at, &mut pings).await;
     let round_trip = sent_at.elapsed();
     let result = match reply {
         Err(Ending::StillOpen) if !strict => EchoResult {
-            summary: "socket open; no reply to a JSON message within the settle window".into(),
+            summary: format!(
+                "socket open; no reply to a JSON message within {} (not an echo server)",
+                humantime::format_duration(wait)
+            ),
             round_trip: None,
             reply: None,
             stats: None,
@@ -113,10 +124,17 @@ async fn attempt(
         Err(ending) => return Err(ended(ending, path, 0, opened_at.elapsed())),
         Ok(message) => {
             let parsed: Option<Value> = serde_json::from_str(&message.text).ok();
-            let is_echo = parsed.as_ref().is_some_and(|v| {
-                v.get("type").and_then(Value::as_str) == Some("echo")
-                    && v.get("received") == Some(&probe)
-            });
+            let envelope = parsed
+                .as_ref()
+                .is_some_and(|v| v.get("type").and_then(Value::as_str) == Some("echo"));
+            let is_echo = envelope
+                && parsed
+                    .as_ref()
+                    .is_some_and(|v| v.get("received") == Some(&probe));
+            // A plain echo server sends the message back as it came: at a socket URL that is an
+            // echo server too, even at the echo path.
+            let is_plain_echo = ctx.settings.target.kind() == TargetKind::WebSocket
+                && parsed.as_ref() == Some(&probe);
             let reply = classify::excerpt(&ctx.redactor, message.text.as_bytes());
             if is_echo {
                 let count = limits.echo_count;
@@ -150,7 +168,17 @@ async fn attempt(
                     reply: Some(reply),
                     stats,
                 }
-            } else if strict {
+            } else if is_plain_echo {
+                EchoResult {
+                    summary: format!(
+                        "echoed in {:.1} ms (a plain echo server)",
+                        round_trip.as_secs_f64() * 1000.0
+                    ),
+                    round_trip: Some(round_trip),
+                    reply: Some(reply),
+                    stats: None,
+                }
+            } else if strict || envelope {
                 let finding = classify::finding(
                     Cause::EchoMismatch,
                     format!("{path} answered {reply} instead of the echo of what was sent"),

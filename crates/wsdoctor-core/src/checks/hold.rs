@@ -146,14 +146,14 @@ async fn open(
 }
 
 /// How a read or write error ended the socket: the probe's reading of it, plus who ended it.
-fn death_from_error(error: tungstenite::Error) -> Death {
+fn death_from_error(socket: &Socket, error: tungstenite::Error) -> Death {
     let closed_by = if ws::is_reset(&error) {
         ClosedBy::ConnectionReset
     } else {
         ClosedBy::Eof
     };
     Death {
-        ending: ws::error_ending(error),
+        ending: ws::error_ending(socket, error),
         closed_by,
     }
 }
@@ -206,18 +206,15 @@ async fn keep(
                             }
                             Message::Text(_) | Message::Binary(_) => held.messages_received += 1,
                             Message::Close(frame) => {
-                                let (code, reason) = frame
-                                    .map(|f| (u16::from(f.code), f.reason.to_string()))
-                                    .unwrap_or((1005, String::new()));
                                 break Some(Death {
-                                    ending: Ending::Closed { code, reason },
+                                    ending: ws::close_ending(&socket, frame),
                                     closed_by: ClosedBy::ServerCloseFrame,
                                 });
                             }
                             Message::Pong(_) | Message::Frame(_) => {}
                         }
                     }
-                    Some(Err(e)) => break Some(death_from_error(e)),
+                    Some(Err(e)) => break Some(death_from_error(&socket, e)),
                     None => break Some(Death {
                         ending: Ending::Abnormal("the connection ended without a close frame".into()),
                         closed_by: ClosedBy::Eof,
@@ -240,7 +237,7 @@ async fn keep(
                 match timeout_at(end, socket.send(frame)).await {
                     // The hold ended while a write was stuck: it ends as held, not as a death.
                     Err(_) => break None,
-                    Ok(Err(e)) => break Some(death_from_error(e)),
+                    Ok(Err(e)) => break Some(death_from_error(&socket, e)),
                     Ok(Ok(())) => match variant {
                         Variant::Ping => held.pings_sent += 1,
                         _ => held.messages_sent += 1,

@@ -159,6 +159,8 @@ impl CheckRun {
             report: CheckReport {
                 id: self.id,
                 status,
+                // The runner knows when the check started on the run's clock.
+                started_ms: 0.0,
                 duration_ms: ms(self.started.elapsed()),
                 summary,
                 timings: self.timings,

@@ -7,7 +7,7 @@ use super::{CheckRun, Output};
 use crate::context::Ctx;
 use crate::diagnose::classify;
 use crate::facts::Inputs;
-use crate::probe::ws::{self, Ending, OpenFailure};
+use crate::probe::ws::{self, Ending, OpenFailure, Upgrade};
 use std::time::Instant;
 use wsdoctor_model::evidence::{Detail, OriginDetail};
 use wsdoctor_model::{CheckId, Notice, Phase};
@@ -52,7 +52,12 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
         }
     };
     let headers = upgrade_headers(ctx, Some(FOREIGN_ORIGIN));
-    let opened = ws::open(conn, &url, &headers, settings.limits.ws_timeout).await;
+    let upgrade = Upgrade {
+        url: &url,
+        headers: &headers,
+        protocols: &settings.subprotocols,
+    };
+    let opened = ws::open(conn, &upgrade, settings.limits.ws_timeout).await;
     let outcome = match opened {
         Ok(opened) => {
             check.phase(ctx, Phase::WsHandshake, opened.handshake);
@@ -60,7 +65,7 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
             let mut socket = opened.socket;
             let mut pings = 0;
             let opened_at = Instant::now();
-            let settle = settings.limits.settle.min(settings.limits.ws_timeout);
+            let settle = settings.limits.observe.min(settings.limits.ws_timeout);
             let mut ending = ws::next_message(&mut socket, settle, opened_at, &mut pings).await;
             // An error message is the server's last word before a close: read on to the close.
             for _ in 0..ERRORS_BEFORE_CLOSE {
@@ -79,9 +84,8 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
                 // A socket the server closes at once (an invalid session, say) gives a foreign
                 // page nothing to hijack; only one that stays open or talks does.
                 let closed_at_once = match &ending {
-                    Err(Ending::Closed { code, .. }) => Some(*code),
-                    Err(Ending::Abnormal(_)) => Some(1006),
-                    _ => None,
+                    Err(ending) => ending.browser_code(),
+                    Ok(_) => None,
                 };
                 if let Some(code) = closed_at_once {
                     Verdict::Pass(format!(

@@ -31,6 +31,8 @@ pub(crate) async fn send(
     warm: Option<Conn>,
 ) -> Result<HttpResponse, Failed> {
     let settings = &ctx.settings;
+    // One answer, redirects included, gets one --connect-timeout budget.
+    let deadline = tokio::time::Instant::now() + settings.limits.connect_timeout;
     let mut current = format!("{}{}", settings.target.base_path(), path);
     let mut hops = Vec::new();
     let mut warm = warm;
@@ -39,10 +41,9 @@ pub(crate) async fn send(
             ctx,
             check,
             inputs,
-            method.clone(),
-            &current,
-            extra,
+            (method.clone(), &current, extra),
             warm.take(),
+            deadline,
         )
         .await?;
         let location = response
@@ -102,10 +103,9 @@ async fn send_once(
     ctx: &Ctx,
     check: &mut CheckRun,
     inputs: &Inputs,
-    method: Method,
-    full_path: &str,
-    extra: &[(&str, String)],
+    (method, full_path, extra): (Method, &str, &[(&str, String)]),
     warm: Option<Conn>,
+    deadline: tokio::time::Instant,
 ) -> Result<HttpResponse, Failed> {
     let settings = &ctx.settings;
     let invalid = |message: String| Failed::new(classify::finding(Cause::InvalidRequest, message));
@@ -128,7 +128,7 @@ async fn send_once(
         .map_err(|e| invalid(format!("cannot build {method} {full_path}: {e}")))?;
     check.common().request = Some(format!("{method} {full_path}"));
     let conn = dial(ctx, check, inputs, warm).await?;
-    let response = exchange(conn, request, settings.limits.connect_timeout)
+    let response = exchange(conn, request, deadline, settings.limits.connect_timeout)
         .await
         .map_err(|f| Failed::new(classify::http(&f)))?;
     check.phase(ctx, Phase::HttpTtfb, response.ttfb);

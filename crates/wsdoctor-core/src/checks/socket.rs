@@ -9,13 +9,13 @@ use crate::diagnose::classify::{self, UpgradeContext};
 use crate::diagnose::platform;
 use crate::facts::Inputs;
 use crate::probe::request::USER_AGENT;
-use crate::probe::ws::{self, Ending, OpenFailure, Opened};
+use crate::probe::ws::{self, Ending, OpenFailure, Opened, Upgrade};
 use crate::settings::{render_template, DEFAULT_TERMINAL_TEMPLATE};
 use serde_json::Value;
 use std::time::{Duration, Instant};
-use wsdoctor_model::evidence::{Common, TargetKind, Underlying};
+use wsdoctor_model::evidence::{Common, TargetKind};
 use wsdoctor_model::{
-    ms, Attempt, AttemptOutcome, Cause, CheckId, Event, Finding, Phase, Platform, PlatformId,
+    ms, Attempt, AttemptOutcome, Cause, CheckId, Code, Event, Notice, Phase, Platform, PlatformId,
 };
 
 /// The longest pause between attempts, whatever `--retry-delay` doubles to.
@@ -110,6 +110,47 @@ impl<'a> Retries<'a> {
         self.start = Instant::now();
     }
 
+    /// When attempts failed before one worked: how many failed, and the cause of the last of them.
+    /// That intermittent failure is the browser's 1006: worth a warning even when a retry hid it.
+    pub(crate) fn recovered(&self) -> Option<(usize, Cause)> {
+        let failed: Vec<Cause> = self
+            .attempts
+            .iter()
+            .filter(|a| a.outcome == AttemptOutcome::Fail)
+            .filter_map(|a| a.cause)
+            .collect();
+        let worked = self
+            .attempts
+            .last()
+            .is_some_and(|a| a.outcome == AttemptOutcome::Ok);
+        match failed.last() {
+            Some(cause) if worked => Some((failed.len(), *cause)),
+            _ => None,
+        }
+    }
+
+    /// The warning for a check that only worked on a retry, if it did.
+    pub(crate) fn warning(&self) -> Option<Notice> {
+        let (failed, cause) = self.recovered()?;
+        let tried = self.attempts.len();
+        let browser = if cause.code() == Code::AbnormalClosure {
+            " (what a browser reports as 1006)"
+        } else {
+            ""
+        };
+        Some(Notice::of(
+            cause,
+            format!(
+                "{failed} of {tried} attempts failed with {}{browser} before one worked: the socket is intermittent",
+                cause.as_str()
+            ),
+            format!(
+                "Users see this as sockets that drop and reconnect. {}",
+                cause.hint()
+            ),
+        ))
+    }
+
     /// Records how the attempt ended and decides what comes next.
     pub(crate) fn end<T>(
         &mut self,
@@ -174,29 +215,31 @@ impl<'a> Retries<'a> {
         step
     }
 
-    /// The failure the check reports when it stops trying.
+    /// The failure the check reports when it stops trying: the root cause, with the web client's
+    /// MAX_RETRIES_EXCEEDED beside it when every one of several attempts failed.
     fn give_up(&self, last: AttemptFailure) -> Failed {
         let made = self.attempts.len() + 1;
-        if made > 1 && last.failed.finding.cause.retryable() {
-            let underlying = last.failed.finding;
-            let mut evidence = *last.failed.evidence;
-            evidence.underlying = Some(Underlying {
-                code: underlying.code,
-                cause: underlying.cause,
-                message: underlying.message.clone(),
-            });
-            let finding = Finding {
-                code: Cause::RetriesExhausted.code(),
-                cause: Cause::RetriesExhausted,
-                message: format!(
-                    "all {made} attempts failed; the last: {}",
-                    underlying.message
-                ),
-                hint: format!("{} {}", Cause::RetriesExhausted.hint(), underlying.hint),
+        let mut failed = last.failed;
+        if made > 1 && failed.finding.cause.retryable() {
+            let earlier: Vec<&str> = self
+                .attempts
+                .iter()
+                .filter_map(|a| a.cause)
+                .filter(|c| *c != failed.finding.cause)
+                .map(|c| c.as_str())
+                .collect();
+            let earlier = if earlier.is_empty() {
+                String::new()
+            } else {
+                format!(" (earlier attempts: {})", earlier.join(", "))
             };
-            return Failed::with_evidence(finding, evidence);
+            failed.finding.message = format!(
+                "every one of {made} attempts failed{earlier}; the last: {}",
+                failed.finding.message
+            );
+            failed.finding.also = vec![Code::MaxRetriesExceeded];
         }
-        last.failed
+        failed
     }
 }
 
@@ -230,10 +273,17 @@ pub(crate) async fn open(
     let settings = &ctx.settings;
     let timeout = settings.limits.ws_timeout;
     let origin = settings.origin.as_deref();
-    match ws::open(conn, url, &upgrade_headers(ctx, origin), timeout).await {
+    let headers = upgrade_headers(ctx, origin);
+    let upgrade = Upgrade {
+        url,
+        headers: &headers,
+        protocols: &settings.subprotocols,
+    };
+    match ws::open(conn, &upgrade, timeout).await {
         Ok(opened) => {
             check.phase(ctx, Phase::WsHandshake, opened.handshake);
             check.saw(platform::from_headers(&opened.headers));
+            check.common().subprotocol.clone_from(&opened.protocol);
             ctx.log(
                 check.id,
                 format!("Connected in {} ms", opened.handshake.as_millis()),
@@ -242,6 +292,7 @@ pub(crate) async fn open(
         }
         Err(OpenFailure::Rejected {
             status,
+            version,
             headers,
             body,
         }) => {
@@ -250,7 +301,7 @@ pub(crate) async fn open(
             classify::response_evidence(
                 &mut evidence,
                 &ctx.redactor,
-                classify::status_line(status),
+                crate::probe::http::status_line(version, status),
                 &headers,
                 &body,
             );
@@ -287,14 +338,13 @@ async fn accepted_without_origin(ctx: &Ctx, id: CheckId, inputs: &Inputs, url: &
     let Ok(conn) = dial(ctx, &mut scratch, inputs, None).await else {
         return false;
     };
-    match ws::open(
-        conn,
+    let headers = upgrade_headers(ctx, None);
+    let upgrade = Upgrade {
         url,
-        &upgrade_headers(ctx, None),
-        ctx.settings.limits.connect_timeout,
-    )
-    .await
-    {
+        headers: &headers,
+        protocols: &ctx.settings.subprotocols,
+    };
+    match ws::open(conn, &upgrade, ctx.settings.limits.connect_timeout).await {
         Ok(opened) => {
             ws::close_normally(opened.socket, CLOSE_WAIT).await;
             true
@@ -319,22 +369,19 @@ pub(crate) fn validate_url(url: &str) -> Result<(), Failed> {
     Ok(())
 }
 
-/// How a socket ended, as evidence: the close code and reason, or 1006 and the OS error.
+/// How a socket ended, as evidence: the close code a browser shows (1006 when there was no valid
+/// close frame), the reason, what the server really sent, the OS error.
 pub(crate) fn ending_evidence(evidence: &mut Common, ending: &Ending) {
+    evidence.close_code = ending.browser_code();
     match ending {
-        Ending::Closed { code, reason } => {
-            evidence.close_code = Some(*code);
-            evidence.close_reason = Some(reason.clone());
-        }
-        Ending::Abnormal(e) => {
-            evidence.close_code = Some(1006);
-            evidence.os_error = Some(e.clone());
-        }
+        Ending::Closed { reason, .. } => evidence.close_reason = Some(reason.clone()),
+        Ending::InvalidClose { sent } => evidence.close_code_sent = *sent,
+        Ending::Abnormal(e) | Ending::Violation(e) => evidence.os_error = Some(e.clone()),
         Ending::StillOpen => {}
     }
 }
 
-/// The close code of an ending, when the server sent one.
+/// The close code of an ending, when the server sent a valid one.
 pub(crate) fn close_code(ending: &Ending) -> Option<u16> {
     match ending {
         Ending::Closed { code, .. } => Some(*code),

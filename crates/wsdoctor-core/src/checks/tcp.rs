@@ -5,11 +5,12 @@ use super::{CheckRun, Output};
 use crate::context::Ctx;
 use crate::diagnose::classify;
 use crate::facts::Inputs;
+use crate::probe::dns::Resolution;
 use crate::probe::stream::Conn;
 use crate::probe::tcp as tcp_probe;
 use std::net::SocketAddr;
 use wsdoctor_model::evidence::{AddressProbe, Detail, TcpDetail};
-use wsdoctor_model::{ms, Cause, CheckId, Phase};
+use wsdoctor_model::{ms, Cause, CheckId, Notice, Phase};
 
 pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
     let mut check = CheckRun::start(CheckId::Tcp, inputs);
@@ -28,7 +29,7 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
             ),
         }));
     } else if settings.all_addresses && resolution.addrs.len() > 1 {
-        return every_address(ctx, check, &resolution.addrs).await;
+        return every_address(ctx, check, &resolution).await;
     }
     match transport(ctx, &mut check, inputs).await {
         Ok(conn) => {
@@ -54,7 +55,12 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
 
 /// `--all-addresses`: connects to every resolved address at once, so one bad node behind a
 /// balancer (or a stale DNS record) shows instead of hiding behind the first that answers.
-async fn every_address(ctx: &Ctx, mut check: CheckRun, addrs: &[SocketAddr]) -> Output {
+async fn every_address(
+    ctx: &Ctx,
+    mut check: CheckRun,
+    resolution: &std::sync::Arc<Resolution>,
+) -> Output {
+    let addrs = &resolution.addrs;
     let timeout = ctx.settings.limits.connect_timeout;
     let attempts = addrs.iter().map(|addr| async move {
         (
@@ -100,21 +106,54 @@ async fn every_address(ctx: &Ctx, mut check: CheckRun, addrs: &[SocketAddr]) -> 
     if failures.is_empty() {
         return check.pass(format!("all {total} addresses accept connections"));
     }
-    let mut failed = tcp_failure(&failures).await;
+    let failed = tcp_failure(&failures).await;
     let bad: Vec<String> = failures.iter().map(|(a, _)| a.ip().to_string()).collect();
-    failed.finding.message = format!(
+    let message = format!(
         "{} of {total} addresses fail ({}): {}",
         failures.len(),
         bad.join(", "),
         failed.finding.message
     );
-    if failures.len() < total {
-        failed.finding.hint = format!(
+    let working: Vec<SocketAddr> = addrs
+        .iter()
+        .filter(|a| !failures.iter().any(|(bad, _)| bad == *a))
+        .copied()
+        .collect();
+    if working.is_empty() {
+        check.connection = None;
+        return check.fail_plain(super::Failed {
+            finding: wsdoctor_model::Finding {
+                message,
+                ..failed.finding
+            },
+            evidence: failed.evidence,
+        });
+    }
+    // The rest of the checklist runs on the addresses that work; the bad one is a warning that
+    // names it, since some users of the name will be sent to it.
+    check.learned.resolution = Some(std::sync::Arc::new(Resolution {
+        addrs: working.clone(),
+        ..resolution.as_ref().clone()
+    }));
+    let notice = Notice::of(
+        failed.finding.cause,
+        message,
+        format!(
             "Some addresses work and some do not: a node behind the name is down or a DNS record is stale; remove or fix {}. {}",
             bad.join(", "),
             failed.finding.hint
-        );
-    }
-    check.connection = None;
-    check.fail_plain(failed)
+        ),
+    );
+    check.warn(
+        format!(
+            "{} of {total} addresses accept connections; the checks go on with {}",
+            working.len(),
+            working
+                .iter()
+                .map(|a| a.ip().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        notice,
+    )
 }

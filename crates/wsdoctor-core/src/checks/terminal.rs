@@ -9,9 +9,12 @@ use super::{CheckRun, Failed, Output};
 use crate::context::Ctx;
 use crate::diagnose::classify;
 use crate::facts::Inputs;
+use crate::facts::ServerFacts;
 use crate::probe::ws::{self, Ending};
 use std::time::{Duration, Instant};
 use wsdoctor_model::evidence::{Common, Detail, TerminalDetail};
+use wsdoctor_model::timing::human;
+use wsdoctor_model::Notice;
 use wsdoctor_model::{ms, Cause, CheckId, Phase};
 
 pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
@@ -33,10 +36,11 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
         check.detail(Detail::Terminal(detail));
         return check.fail_plain(failed);
     }
+    let server = inputs.server().await;
     let mut retries = Retries::new(ctx, &url);
     let outcome = loop {
         retries.begin(&check);
-        let result = attempt(ctx, &mut check, inputs, &url, &path).await;
+        let result = attempt(ctx, &mut check, inputs, &url, &path, &server).await;
         match retries.end(&mut check, result) {
             Step::Retry(delay) => tokio::time::sleep(delay).await,
             Step::Done(outcome) => break outcome,
@@ -53,7 +57,11 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
             detail.expect_round_trip_ms = result.expect_round_trip.map(ms);
             detail.closed_by_client = Some(1000);
             check.detail(Detail::Terminal(detail));
-            check.pass(result.summary)
+            match (retries.warning(), result.silence) {
+                (Some(notice), _) => check.warn(result.summary, notice),
+                (None, Some(notice)) => check.warn(result.summary, notice),
+                (None, None) => check.pass(result.summary),
+            }
         }
         Err(failed) => {
             check.detail(Detail::Terminal(detail));
@@ -70,28 +78,41 @@ struct TerminalResult {
     messages: u64,
     pings: u32,
     expect_round_trip: Option<Duration>,
+    /// Set when the session never greeted and `--accept-silence` let it pass.
+    silence: Option<Notice>,
 }
 
-/// How a socket's ending fails an attempt, with the server's last words.
-fn ended(
-    ending: Ending,
-    path: &str,
+/// A session's state while it is watched.
+struct Session<'a> {
+    path: &'a str,
+    opened_at: Instant,
+    pings: u32,
     seen: usize,
-    open_for: Duration,
-    last: &Option<String>,
-) -> AttemptFailure {
-    let mut evidence = Common::default();
-    ending_evidence(&mut evidence, &ending);
-    let mut finding = classify::ending(&ending, path, seen, open_for);
-    if let Some(last) = last {
-        evidence.last_server_message = Some(last.clone());
-        finding.message = format!("{}; the server's last words: {last}", finding.message);
-    }
-    AttemptFailure {
-        close_code: close_code(&ending),
-        failed: Failed::with_evidence(finding, evidence),
+    last_message: Option<String>,
+}
+
+impl Session<'_> {
+    /// How a socket's ending fails the attempt, with the server's last words.
+    fn ended(&self, ending: Ending, when: &str) -> AttemptFailure {
+        let mut evidence = Common::default();
+        ending_evidence(&mut evidence, &ending);
+        let mut finding = classify::ending(&ending, self.path, self.seen, self.opened_at.elapsed());
+        if !when.is_empty() {
+            finding.message = format!("{} ({when})", finding.message);
+        }
+        if let Some(last) = &self.last_message {
+            evidence.last_server_message = Some(last.clone());
+            finding.message = format!("{}; the server's last words: {last}", finding.message);
+        }
+        AttemptFailure {
+            close_code: close_code(&ending),
+            failed: Failed::with_evidence(finding, evidence),
+        }
     }
 }
+
+/// How long to wait past a server's own timeout to see its close arrive.
+const SERVER_TIMEOUT_GRACE: Duration = Duration::from_secs(1);
 
 async fn attempt(
     ctx: &Ctx,
@@ -99,55 +120,73 @@ async fn attempt(
     inputs: &Inputs,
     url: &str,
     path: &str,
+    server: &ServerFacts,
 ) -> Result<(TerminalResult, String), AttemptFailure> {
     let opened = socket::open(ctx, check, inputs, url, path).await?;
     let mut socket = opened.socket;
-    let opened_at = Instant::now();
     let limits = ctx.settings.limits;
-    let mut pings = 0u32;
-    let mut seen = 0usize;
-    let mut last_message: Option<String> = None;
+    let mut session = Session {
+        path,
+        opened_at: Instant::now(),
+        pings: 0,
+        seen: 0,
+        last_message: None,
+    };
     let mut first_message = None;
 
-    // Phase 1: the server's greeting, or a quiet socket that stays open through the settle window.
-    let greeting_deadline = opened_at + limits.ws_timeout;
+    // Phase 1: the server's greeting. The web client waits for it up to its timeout; a socket that
+    // stays open and quiet is the validation hang until proven otherwise. With --accept-silence a
+    // quiet socket passes, unless the server says it closes unvalidated sockets: then the silence
+    // must outlast that timeout first.
+    let silence_window = limits
+        .accept_silence
+        .map(|quiet| match server.connection_timeout {
+            Some(t) => quiet.max(t.saturating_add(SERVER_TIMEOUT_GRACE)),
+            None => quiet,
+        });
+    let greeting_wait = silence_window
+        .unwrap_or(limits.ws_timeout)
+        .min(limits.ws_timeout);
+    let mut deadline = session.opened_at + greeting_wait;
+    let mut error_sent = false;
+    let mut silent = false;
     loop {
-        let wait = if seen == 0 {
-            limits.settle.min(limits.ws_timeout)
-        } else {
-            greeting_deadline.saturating_duration_since(Instant::now())
-        };
-        match ws::next_message(&mut socket, wait, opened_at, &mut pings).await {
+        let wait = deadline.saturating_duration_since(Instant::now());
+        match ws::next_message(&mut socket, wait, session.opened_at, &mut session.pings).await {
             Ok(message) => {
-                seen += 1;
+                session.seen += 1;
                 first_message.get_or_insert(message.at);
-                let error = is_error_message(&message.text);
-                last_message = Some(classify::excerpt(&ctx.redactor, message.text.as_bytes()));
-                if !error {
+                session.last_message =
+                    Some(classify::excerpt(&ctx.redactor, message.text.as_bytes()));
+                if !is_error_message(&message.text) {
                     break;
                 }
-                // An error message precedes a close: wait for it, to report the close code.
+                // An error message precedes a close: wait (briefly) for it, to report its code.
+                error_sent = true;
+                deadline = deadline.min(Instant::now() + limits.observe);
             }
-            Err(Ending::StillOpen) if seen == 0 => break,
-            Err(Ending::StillOpen) => {
+            Err(Ending::StillOpen) if error_sent => {
                 let finding = classify::finding(
                     Cause::ServerError,
                     format!(
                         "{path} sent an error and stayed open: {}",
-                        last_message.clone().unwrap_or_default()
+                        session.last_message.clone().unwrap_or_default()
                     ),
                 );
                 return Err(Failed::new(finding).into());
             }
-            Err(ending) => {
-                return Err(ended(
-                    ending,
-                    path,
-                    seen,
-                    opened_at.elapsed(),
-                    &last_message,
-                ))
+            Err(Ending::StillOpen) => {
+                let quiet_for = session.opened_at.elapsed();
+                let outlasted_server = server
+                    .connection_timeout
+                    .is_none_or(|t| quiet_for >= t.saturating_add(SERVER_TIMEOUT_GRACE));
+                if silence_window.is_some() && outlasted_server {
+                    silent = true;
+                    break;
+                }
+                return Err(no_greeting(path, quiet_for, limits.ws_timeout, server).into());
             }
+            Err(ending) => return Err(session.ended(ending, "before it greeted")),
         }
     }
     if let Some(first) = first_message {
@@ -160,13 +199,7 @@ async fn attempt(
     let mut matched = None;
     if let Some(text) = &ctx.settings.send {
         if let Err(ending) = ws::send_text(&mut socket, text, limits.ws_timeout).await {
-            return Err(ended(
-                ending,
-                path,
-                seen,
-                opened_at.elapsed(),
-                &last_message,
-            ));
+            return Err(session.ended(ending, "when --send was sent"));
         }
     }
     if let Some(pattern) = &ctx.settings.expect {
@@ -174,10 +207,11 @@ async fn attempt(
         let deadline = sent_at + limits.ws_timeout;
         loop {
             let wait = deadline.saturating_duration_since(Instant::now());
-            match ws::next_message(&mut socket, wait, opened_at, &mut pings).await {
+            match ws::next_message(&mut socket, wait, session.opened_at, &mut session.pings).await {
                 Ok(message) => {
-                    seen += 1;
-                    last_message = Some(classify::excerpt(&ctx.redactor, message.text.as_bytes()));
+                    session.seen += 1;
+                    session.last_message =
+                        Some(classify::excerpt(&ctx.redactor, message.text.as_bytes()));
                     if pattern.is_match(&message.text) {
                         matched = Some(sent_at.elapsed());
                         break;
@@ -185,7 +219,7 @@ async fn attempt(
                 }
                 Err(Ending::StillOpen) => {
                     let evidence = Common {
-                        last_server_message: last_message.clone(),
+                        last_server_message: session.last_message.clone(),
                         ..Common::default()
                     };
                     let finding = classify::finding(
@@ -198,42 +232,105 @@ async fn attempt(
                     );
                     return Err(Failed::with_evidence(finding, evidence).into());
                 }
+                Err(ending) => return Err(session.ended(ending, "while waiting for --expect")),
+            }
+        }
+    }
+    // Phase 3: a session that greets and then dies is not healthy: watch it a little longer.
+    if !silent && !limits.observe.is_zero() {
+        let watch_until = Instant::now() + limits.observe;
+        loop {
+            let wait = watch_until.saturating_duration_since(Instant::now());
+            match ws::next_message(&mut socket, wait, session.opened_at, &mut session.pings).await {
+                Ok(message) => {
+                    session.seen += 1;
+                    session.last_message =
+                        Some(classify::excerpt(&ctx.redactor, message.text.as_bytes()));
+                }
+                Err(Ending::StillOpen) => break,
                 Err(ending) => {
-                    return Err(ended(
-                        ending,
-                        path,
-                        seen,
-                        opened_at.elapsed(),
-                        &last_message,
-                    ))
+                    let when = match matched {
+                        Some(_) => "after --expect matched",
+                        None => "after it greeted",
+                    };
+                    return Err(session.ended(ending, when));
                 }
             }
         }
     }
     ws::close_normally(socket, CLOSE_WAIT).await;
+    let watched = if limits.observe.is_zero() || silent {
+        String::new()
+    } else {
+        format!(", stayed up {}", humantime::format_duration(limits.observe))
+    };
     let summary = match (matched, first_message) {
         (Some(rtt), _) => format!(
-            "session open; --expect matched in {:.1} ms",
+            "session open; --expect matched in {:.1} ms{watched}",
             rtt.as_secs_f64() * 1000.0
         ),
         (None, Some(first)) => format!(
-            "session open; first message after {:.1} ms",
+            "session open; first message after {:.1} ms{watched}",
             first.as_secs_f64() * 1000.0
         ),
         (None, None) => format!(
-            "session open and quiet for {}",
-            humantime::format_duration(limits.settle)
+            "session open and silent for {} (accepted by --accept-silence)",
+            human(session.opened_at.elapsed())
         ),
     };
+    let silence = silent.then(|| {
+        Notice::new(
+            format!(
+                "the server sent nothing in {}: a browser's web client would still be waiting for its first message",
+                human(session.opened_at.elapsed())
+            ),
+            "if the server should greet (the platform's terminal sends {\"type\":\"connected\"}), this is the session validation hang: check the session store's latency",
+        )
+    });
     Ok((
         TerminalResult {
             summary: summary.clone(),
             first_message,
-            last_message,
-            messages: seen as u64,
-            pings,
+            last_message: session.last_message,
+            messages: session.seen as u64,
+            pings: session.pings,
             expect_round_trip: matched,
+            silence,
         },
         summary,
     ))
+}
+
+/// The session validation hang: the socket opened and the server never said a word.
+fn no_greeting(
+    path: &str,
+    quiet_for: Duration,
+    client_timeout: Duration,
+    server: &ServerFacts,
+) -> Failed {
+    let server_note = match server.connection_timeout {
+        Some(t) if t > quiet_for => format!(
+            "; the server says it closes sockets it has not validated after {} (its 1008 \"Connection timeout\")",
+            human(t)
+        ),
+        _ => String::new(),
+    };
+    let finding = if quiet_for >= client_timeout {
+        classify::finding(
+            Cause::ClientTimeout,
+            format!(
+                "{path} opened but the server sent nothing in {}: the web client gives up here (\"Connection timeout - no response from server\"){server_note}",
+                human(quiet_for)
+            ),
+        )
+    } else {
+        classify::finding(
+            Cause::ServerTimeout,
+            format!(
+                "{path} stayed silent for {} and the server will close it at its validation timeout{server_note}",
+                human(quiet_for)
+            ),
+        )
+    };
+    Failed::new(finding)
 }

@@ -6,11 +6,18 @@ use crate::context::Ctx;
 use crate::diagnose::classify;
 use crate::facts::Inputs;
 use crate::probe::stream::Conn;
-use wsdoctor_model::evidence::{Detail, TlsDetail};
+use std::time::Duration;
+use wsdoctor_model::evidence::{CertInfo, Detail, TlsDetail};
+use wsdoctor_model::timing::human;
 use wsdoctor_model::{Cause, CheckId, Notice, Phase};
 
-/// Days of certificate validity under which the tls check warns.
-pub(crate) const CERT_WARN_DAYS: i64 = 14;
+/// Whether a certificate is close enough to its end to warn: under `warn_days` left, and under a
+/// third of its whole lifetime left, so a short-lived certificate that is renewed automatically
+/// (a 12-hour leaf, say) does not warn on every run, only when its renewal is overdue.
+pub(crate) fn expiring(cert: &CertInfo, warn_days: u32) -> bool {
+    let threshold = (i64::from(warn_days) * 86_400).min(cert.lifetime_seconds / 3);
+    cert.seconds_left < threshold
+}
 
 pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs, warm: Option<Conn>) -> Output {
     let mut check = CheckRun::start(CheckId::Tls, inputs);
@@ -37,7 +44,21 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs, warm: Option<Conn>) -> Outpu
             let leaf = info.chain.first().cloned();
             let expiry = leaf
                 .as_ref()
-                .map(|l| format!(", certificate valid {} more days", l.days_left))
+                .map(|l| {
+                    if l.days_left >= 1 {
+                        format!(", certificate valid {} more days", l.days_left)
+                    } else {
+                        format!(
+                            ", certificate valid {} more (a {} certificate)",
+                            human(Duration::from_secs(
+                                u64::try_from(l.seconds_left.max(0)).unwrap_or(0)
+                            )),
+                            human(Duration::from_secs(
+                                u64::try_from(l.lifetime_seconds.max(0)).unwrap_or(0)
+                            ))
+                        )
+                    }
+                })
                 .unwrap_or_default();
             let summary = format!(
                 "{} {}{}{expiry}",
@@ -60,13 +81,23 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs, warm: Option<Conn>) -> Outpu
                 );
             }
             match leaf {
-                Some(l) if l.days_left < CERT_WARN_DAYS => {
+                Some(l) if expiring(&l, settings.limits.cert_warn_days) => {
+                    let left = if l.days_left >= 1 {
+                        format!("{} days left", l.days_left)
+                    } else {
+                        format!(
+                            "{} left",
+                            human(Duration::from_secs(
+                                u64::try_from(l.seconds_left.max(0)).unwrap_or(0)
+                            ))
+                        )
+                    };
                     let notice = Notice::new(
                         format!(
-                            "the certificate for {host} expires on {} ({} days left)",
-                            l.not_after, l.days_left
+                            "the certificate for {host} expires on {} ({left}, of a {}-day lifetime)",
+                            l.not_after, l.lifetime_days
                         ),
-                        "renew the certificate before it expires",
+                        "renew the certificate before it expires (or check that automatic renewal runs)",
                     );
                     check.warn(summary, notice)
                 }
@@ -77,5 +108,38 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs, warm: Option<Conn>) -> Outpu
             let (finding, evidence) = classify::tls(&failure, &host);
             check.fail_plain(Failed::with_evidence(finding, evidence))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cert(left_secs: i64, lifetime_secs: i64) -> CertInfo {
+        CertInfo {
+            subject: String::new(),
+            issuer: String::new(),
+            sans: Vec::new(),
+            not_before: String::new(),
+            not_after: String::new(),
+            days_left: left_secs / 86_400,
+            lifetime_days: lifetime_secs / 86_400,
+            seconds_left: left_secs,
+            lifetime_seconds: lifetime_secs,
+        }
+    }
+
+    #[test]
+    fn remaining_validity_is_judged_against_the_lifetime() {
+        let hour = 3_600;
+        let day = 86_400;
+        // A 90-day certificate with 3 days left warns; with 30 days it does not.
+        assert!(expiring(&cert(3 * day, 90 * day), 14));
+        assert!(!expiring(&cert(30 * day, 90 * day), 14));
+        // A 12-hour leaf with 6 hours left is on schedule; with 2 hours its renewal is overdue.
+        assert!(!expiring(&cert(6 * hour, 12 * hour), 14));
+        assert!(expiring(&cert(2 * hour, 12 * hour), 14));
+        // The threshold is the user's.
+        assert!(expiring(&cert(20 * day, 90 * day), 30));
     }
 }

@@ -315,10 +315,20 @@ pub(crate) fn http(failure: &HttpFailure) -> Finding {
             Cause::ServerError,
             "the response body is larger than 1 MiB, which no health or diagnostics endpoint should send",
         ),
-        HttpFailure::BodyCut(e) => finding(Cause::HttpTimeout, format!("reading the body: {e}")),
+        HttpFailure::BodyCut(e) => finding(
+            Cause::ResponseTruncated,
+            format!("the server closed the connection before the end of the body it announced: {e}"),
+        ),
         HttpFailure::ClosedWithoutAnswer => finding(
             Cause::ConnectionReset,
-            "the exchange broke: the connection closed before a response",
+            "the server closed the connection without answering",
+        ),
+        HttpFailure::HeadTooLarge => finding(
+            Cause::ResponseTooLarge,
+            format!(
+                "the response head is larger than {} KiB",
+                crate::probe::http::HEAD_LIMIT / 1024
+            ),
         ),
         HttpFailure::Malformed(e) => {
             finding(Cause::ConnectionReset, format!("the exchange broke: {e}"))
@@ -385,7 +395,21 @@ pub(crate) fn upgrade_refused(
             Cause::UpgradeForbidden,
             format!("the upgrade of {path} was refused with {code}{}", if app_headers { " by the application" } else { "" }),
         ),
-        502..=504 | 520..=527
+        504 | 524
+            if !app_headers
+                || server.starts_with("awselb")
+                || server == "cloudflare"
+                || body_text.contains("upstream request timeout") =>
+        {
+            finding(
+                Cause::ProxyUpstreamTimeout,
+                format!(
+                    "the upgrade of {path} got {code} from a proxy{}: it reached the application, which did not answer in time",
+                    if server.is_empty() { String::new() } else { format!(" (server: {server})") }
+                ),
+            )
+        }
+        502 | 503 | 520..=527
             if !app_headers
                 || server.starts_with("awselb")
                 || server == "cloudflare"
@@ -429,11 +453,29 @@ pub(crate) fn open_failure(failure: &OpenFailure, path: &str) -> Finding {
             Cause::HandshakeInvalid,
             format!("the server answered the upgrade of {path} with an invalid handshake: {e}"),
         ),
-        OpenFailure::Timeout(t) => finding(
+        OpenFailure::NoAnswer => finding(
+            Cause::UpgradeUnanswered,
+            format!("the server read the upgrade of {path} and closed the connection without answering (browsers report 1006)"),
+        ),
+        OpenFailure::HeadTooLarge => finding(
+            Cause::ResponseTooLarge,
+            format!(
+                "the answer to the upgrade of {path} has a head larger than {} KiB",
+                crate::probe::ws::HEAD_LIMIT / 1024
+            ),
+        ),
+        OpenFailure::Timeout { after, received: 0 } => finding(
             Cause::HandshakeTimeout,
             format!(
                 "no answer to the upgrade of {path} within {}",
-                humantime::format_duration(*t)
+                humantime::format_duration(*after)
+            ),
+        ),
+        OpenFailure::Timeout { after, received } => finding(
+            Cause::HandshakeTimeout,
+            format!(
+                "the answer to the upgrade of {path} started ({received} bytes) but did not finish within {}: it is trickling in too slowly",
+                humantime::format_duration(*after)
             ),
         ),
         OpenFailure::Io(e) => finding(
@@ -459,6 +501,18 @@ pub(crate) fn ending(
         Ending::Abnormal(e) => finding(
             Cause::AbnormalClose,
             format!("{path} ended without a close frame {after} (browsers report 1006): {e}"),
+        ),
+        Ending::InvalidClose { sent: Some(code) } => finding(
+            Cause::InvalidCloseCode,
+            format!("{path} sent a close frame with code {code} {after}, a code that may never be sent: browsers fail the socket and report 1006"),
+        ),
+        Ending::InvalidClose { sent: None } => finding(
+            Cause::InvalidCloseCode,
+            format!("{path} sent a malformed close frame {after} (a one-byte payload): browsers fail the socket and report 1006"),
+        ),
+        Ending::Violation(e) => finding(
+            Cause::ProtocolViolation,
+            format!("{path} broke the WebSocket protocol {after}: {e} (browsers fail the socket and report 1006)"),
         ),
         Ending::StillOpen => finding(
             Cause::ClientTimeout,

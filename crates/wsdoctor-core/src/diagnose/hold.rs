@@ -82,7 +82,10 @@ impl Held {
                 Ending::Closed { code, reason } => {
                     (*closed_by, Some(*code), Some(reason.clone()), None)
                 }
-                Ending::Abnormal(e) => (*closed_by, Some(1006), None, Some(e.clone())),
+                Ending::Abnormal(e) | Ending::Violation(e) => {
+                    (*closed_by, Some(1006), None, Some(e.clone()))
+                }
+                Ending::InvalidClose { .. } => (*closed_by, Some(1006), None, None),
                 Ending::StillOpen => (*closed_by, None, None, None),
             },
         };
@@ -180,7 +183,7 @@ fn cut_like(death: &Death) -> bool {
     match &death.ending {
         Ending::Abnormal(_) => true,
         Ending::Closed { code, .. } => matches!(code, 1000 | 1005 | 1006 | 1008),
-        Ending::StillOpen => false,
+        Ending::InvalidClose { .. } | Ending::Violation(_) | Ending::StillOpen => false,
     }
 }
 
@@ -358,6 +361,7 @@ pub(crate) fn read(
                 cause: Cause::IdleCut,
                 message: message.clone(),
                 hint,
+                also: Vec::new(),
             };
             (Some(finding), message, Some(Variant::Silent))
         }
@@ -378,6 +382,7 @@ pub(crate) fn read(
                 cause: Cause::IdleCut,
                 message: message.clone(),
                 hint,
+                also: Vec::new(),
             };
             (Some(finding), message, Some(Variant::Silent))
         }
@@ -398,6 +403,7 @@ pub(crate) fn read(
                 cause: Cause::LifetimeCut,
                 message: message.clone(),
                 hint,
+                also: Vec::new(),
             };
             (Some(finding), message, Some(Variant::Silent))
         }

@@ -1,7 +1,7 @@
 //! One HTTP/1.1 exchange through hyper over a connection this tool opened, so that connect, TLS
 //! and time-to-first-byte are timed apart.
 
-use super::stream::Conn;
+use super::stream::{Conn, Counted};
 use super::OsError;
 use bytes::Bytes;
 use http::{HeaderMap, Request, StatusCode, Version};
@@ -57,6 +57,8 @@ pub(crate) enum HttpFailure {
     Timeout(Duration),
     /// The connection closed before a response head arrived.
     ClosedWithoutAnswer,
+    /// The response head grew past [`HEAD_LIMIT`].
+    HeadTooLarge,
     /// The answer was not valid HTTP.
     Malformed(String),
     /// The body was larger than [`BODY_LIMIT`].
@@ -67,19 +69,20 @@ pub(crate) enum HttpFailure {
     Io(OsError),
 }
 
-/// Sends `request` on `conn` and reads the whole response, head and body together bounded by
-/// `budget`.
+/// Sends `request` on `conn` and reads the whole response, head and body together, by
+/// `deadline` (`budget` is how long that was, for the message).
 pub(crate) async fn exchange(
     conn: Conn,
     request: Request<Empty<Bytes>>,
+    deadline: tokio::time::Instant,
     budget: Duration,
 ) -> Result<HttpResponse, HttpFailure> {
-    let deadline = tokio::time::Instant::now() + budget;
+    let read = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let (mut sender, connection) = hyper::client::conn::http1::Builder::new()
         .max_buf_size(HEAD_LIMIT)
-        .handshake(TokioIo::new(conn))
+        .handshake(TokioIo::new(Counted::new(conn, read.clone())))
         .await
-        .map_err(|e| failure(&e))?;
+        .map_err(|e| failure(&e, 0))?;
     // The connection future drives the socket; it ends when the exchange is done or dropped.
     let driver = tokio::spawn(async move {
         let _ = connection.await;
@@ -88,7 +91,7 @@ pub(crate) async fn exchange(
     let outcome = async {
         let response = match tokio::time::timeout_at(deadline, sender.send_request(request)).await {
             Err(_) => return Err(HttpFailure::Timeout(budget)),
-            Ok(Err(e)) => return Err(failure(&e)),
+            Ok(Err(e)) => return Err(failure(&e, read.load(std::sync::atomic::Ordering::Relaxed))),
             Ok(Ok(response)) => response,
         };
         let ttfb = start.elapsed();
@@ -102,10 +105,10 @@ pub(crate) async fn exchange(
             }
             Ok(Err(e)) => {
                 return Err(match e.downcast_ref::<hyper::Error>() {
-                    Some(h) if h.is_incomplete_message() => {
+                    Some(h) if h.is_incomplete_message() || ends_early(h) => {
                         HttpFailure::BodyCut(describe_hyper_error(h))
                     }
-                    Some(h) => failure(h),
+                    Some(h) => failure(h, 0),
                     None => HttpFailure::BodyCut(e.to_string()),
                 })
             }
@@ -125,9 +128,21 @@ pub(crate) async fn exchange(
     outcome
 }
 
-/// What a hyper error says about the exchange, read from its kind rather than its text.
-fn failure(e: &hyper::Error) -> HttpFailure {
+/// Whether a body error is the connection ending before the announced length.
+fn ends_early(e: &hyper::Error) -> bool {
     use std::error::Error;
+    e.source()
+        .and_then(|s| s.downcast_ref::<std::io::Error>())
+        .is_some_and(|io| io.kind() == std::io::ErrorKind::UnexpectedEof)
+}
+
+/// What a hyper error says about the exchange, read from its kind (and how much had arrived)
+/// rather than its text.
+fn failure(e: &hyper::Error, bytes_read: usize) -> HttpFailure {
+    use std::error::Error;
+    if e.is_parse() && bytes_read >= HEAD_LIMIT / 2 {
+        return HttpFailure::HeadTooLarge;
+    }
     if e.is_parse() || e.is_parse_status() {
         return HttpFailure::Malformed(describe_hyper_error(e));
     }

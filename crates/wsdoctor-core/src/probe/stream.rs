@@ -63,3 +63,57 @@ impl AsyncWrite for Conn {
         }
     }
 }
+
+/// A connection that counts the bytes read from it, so a parser's failure can be told apart by
+/// how much the server had sent (an endless head, rather than a malformed one).
+pub(crate) struct Counted {
+    inner: Conn,
+    read: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl Counted {
+    /// Wraps `inner`; the counter is shared with the caller.
+    pub(crate) fn new(
+        inner: Conn,
+        read: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    ) -> Counted {
+        Counted { inner, read }
+    }
+}
+
+impl AsyncRead for Counted {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        let before = buf.filled().len();
+        let poll = Pin::new(&mut this.inner).poll_read(cx, buf);
+        if let Poll::Ready(Ok(())) = &poll {
+            this.read.fetch_add(
+                buf.filled().len() - before,
+                std::sync::atomic::Ordering::Relaxed,
+            );
+        }
+        poll
+    }
+}
+
+impl AsyncWrite for Counted {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.get_mut().inner).poll_write(cx, buf)
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_shutdown(cx)
+    }
+}

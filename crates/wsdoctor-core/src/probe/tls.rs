@@ -224,6 +224,8 @@ pub(crate) fn cert_info(der: &CertificateDer<'_>) -> Option<CertInfo> {
         not_after: rfc3339(not_after),
         days_left: not_after.saturating_sub(now).div_euclid(86_400),
         lifetime_days: not_after.saturating_sub(not_before).div_euclid(86_400),
+        seconds_left: not_after.saturating_sub(now),
+        lifetime_seconds: not_after.saturating_sub(not_before),
     })
 }
 

@@ -1,19 +1,40 @@
-//! The WebSocket handshake and conversation through tokio-tungstenite, on a stream this tool
-//! opened, so the handshake is timed by itself.
+//! The WebSocket handshake and conversation, on a stream this tool opened, so the handshake is
+//! timed by itself.
+//!
+//! The upgrade's answer is read here, bounded in size and time and tolerant of a server that
+//! trickles it, so every kind of answer can be reported as what it is: a refusal in any HTTP
+//! version, no answer at all, a head too large, a 101 that is not a valid handshake. Frames are
+//! then tungstenite's, with a sniffer beside it that keeps what the server really sent in a close
+//! frame (tungstenite replaces a forbidden close code with 1002).
 
 use super::request;
 use super::stream::Conn;
 use super::OsError;
 use futures_util::{SinkExt, StreamExt};
-use http::{HeaderMap, StatusCode};
+use http::{HeaderMap, HeaderName, HeaderValue, StatusCode, Version};
+use std::io;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-use tokio_tungstenite::tungstenite::protocol::{CloseFrame, WebSocketConfig};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
+use tokio_tungstenite::tungstenite::handshake::client::generate_key;
+use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
+use tokio_tungstenite::tungstenite::protocol::{CloseFrame, Role, WebSocketConfig};
 use tokio_tungstenite::tungstenite::{self, Message};
 use tokio_tungstenite::WebSocketStream;
 
 /// An open socket.
-pub(crate) type Socket = WebSocketStream<Conn>;
+pub(crate) type Socket = WebSocketStream<Sniffed>;
+
+/// The largest upgrade answer head read; no real server sends more.
+pub(crate) const HEAD_LIMIT: usize = 64 * 1024;
+
+/// How much of a refusing answer's body is kept as evidence.
+const REFUSAL_BODY_LIMIT: usize = 4096;
+
+/// How long a refusing answer's body is waited for, at most: it is evidence, not the verdict.
+const REFUSAL_BODY_WAIT: Duration = Duration::from_millis(500);
 
 /// Limits on what a server may send us; a probe must not be made to allocate without bound.
 pub(crate) fn socket_config() -> WebSocketConfig {
@@ -27,19 +48,30 @@ pub(crate) fn socket_config() -> WebSocketConfig {
 pub(crate) enum OpenFailure {
     /// The request could not be built from the URL or a header.
     InvalidRequest(String),
-    /// A non-101 answer.
+    /// An answer other than 101, in any HTTP version.
     Rejected {
         /// Its status.
         status: StatusCode,
+        /// Its HTTP version.
+        version: Version,
         /// Its headers.
         headers: HeaderMap,
-        /// Its body (tungstenite reads a bounded amount).
+        /// The start of its body.
         body: Vec<u8>,
     },
-    /// A 101 that is not a valid WebSocket handshake.
+    /// A 101 that is not a valid WebSocket handshake, or an answer that is not HTTP.
     InvalidHandshake(String),
-    /// No answer within the timeout.
-    Timeout(Duration),
+    /// The connection closed before any answer.
+    NoAnswer,
+    /// The answer's head grew past [`HEAD_LIMIT`].
+    HeadTooLarge,
+    /// No complete answer within the timeout; `received` bytes of it had arrived.
+    Timeout {
+        /// The timeout.
+        after: Duration,
+        /// Bytes of an answer that had arrived.
+        received: usize,
+    },
     /// The connection broke during the handshake.
     Io(OsError),
 }
@@ -52,54 +84,455 @@ pub(crate) struct Opened {
     pub(crate) headers: HeaderMap,
     /// Time from sending the upgrade to the 101.
     pub(crate) handshake: Duration,
+    /// The subprotocol the server chose, if any.
+    pub(crate) protocol: Option<String>,
 }
 
-/// Sends the upgrade for `url` on `conn` with `headers`.
+/// What the upgrade asks for.
+pub(crate) struct Upgrade<'a> {
+    /// The socket URL.
+    pub(crate) url: &'a str,
+    /// Extra headers (Origin, User-Agent, the user's), sent as given; one named Host replaces ours.
+    pub(crate) headers: &'a [(String, String)],
+    /// Subprotocols offered, in order.
+    pub(crate) protocols: &'a [String],
+}
+
+/// Sends the upgrade on `conn` and reads its answer, all within `timeout`.
 pub(crate) async fn open(
-    conn: Conn,
-    url: &str,
-    headers: &[(String, String)],
+    mut conn: Conn,
+    upgrade: &Upgrade<'_>,
     timeout: Duration,
 ) -> Result<Opened, OpenFailure> {
-    let mut request = url
-        .into_client_request()
-        .map_err(|e| OpenFailure::InvalidRequest(e.to_string()))?;
-    for (name, value) in headers {
-        let (name, value) = request::header(name, value).map_err(OpenFailure::InvalidRequest)?;
-        request.headers_mut().insert(name, value);
-    }
+    let key = generate_key();
+    let head = request_head(upgrade, &key)?;
     let start = Instant::now();
-    let outcome = tokio::time::timeout(
-        timeout,
-        tokio_tungstenite::client_async_with_config(request, conn, Some(socket_config())),
-    )
+    let deadline = tokio::time::Instant::now() + timeout;
+    let mut received = Vec::new();
+    let outcome = tokio::time::timeout_at(deadline, async {
+        conn.write_all(&head).await.map_err(io_failure)?;
+        conn.flush().await.map_err(io_failure)?;
+        read_head(&mut conn, &mut received).await
+    })
     .await;
-    let handshake = start.elapsed();
-    match outcome {
-        Err(_) => Err(OpenFailure::Timeout(timeout)),
-        Ok(Ok((socket, response))) => Ok(Opened {
-            socket,
-            headers: response.headers().clone(),
-            handshake,
-        }),
-        Ok(Err(tungstenite::Error::Http(response))) => {
-            let (parts, body) = response.into_parts();
-            Err(OpenFailure::Rejected {
-                status: parts.status,
-                headers: parts.headers,
-                body: body.unwrap_or_default(),
+    let (response, head_len) = match outcome {
+        Err(_) => {
+            return Err(OpenFailure::Timeout {
+                after: timeout,
+                received: received.len(),
             })
         }
-        Ok(Err(tungstenite::Error::Protocol(e))) => {
-            Err(OpenFailure::InvalidHandshake(e.to_string()))
+        Ok(result) => result?,
+    };
+    let handshake = start.elapsed();
+    if response.status != StatusCode::SWITCHING_PROTOCOLS {
+        let mut body = received[head_len..].to_vec();
+        read_body(&mut conn, &response.headers, &mut body, deadline).await;
+        return Err(OpenFailure::Rejected {
+            status: response.status,
+            version: response.version,
+            headers: response.headers,
+            body,
+        });
+    }
+    let protocol = validate(&response.headers, &key, upgrade.protocols)?;
+    let leftover = received[head_len..].to_vec();
+    let stream = Sniffed::new(conn, &leftover);
+    let socket =
+        WebSocketStream::from_partially_read(stream, leftover, Role::Client, Some(socket_config()))
+            .await;
+    Ok(Opened {
+        socket,
+        headers: response.headers,
+        handshake,
+        protocol,
+    })
+}
+
+fn io_failure(e: io::Error) -> OpenFailure {
+    OpenFailure::Io(OsError::from_io(&e))
+}
+
+/// The upgrade request's bytes.
+fn request_head(upgrade: &Upgrade<'_>, key: &str) -> Result<Vec<u8>, OpenFailure> {
+    let invalid = |message: String| OpenFailure::InvalidRequest(message);
+    let url = url::Url::parse(upgrade.url).map_err(|e| invalid(format!("{e}")))?;
+    if !matches!(url.scheme(), "ws" | "wss") {
+        return Err(invalid(format!(
+            "{}: the scheme must be ws or wss",
+            url.scheme()
+        )));
+    }
+    let host = match url.host() {
+        Some(url::Host::Ipv6(addr)) => format!("[{addr}]"),
+        Some(host) => host.to_string(),
+        None => return Err(invalid("the URL has no host".to_string())),
+    };
+    let authority = match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host,
+    };
+    let target = match url.query() {
+        Some(query) => format!("{}?{query}", url.path()),
+        None => url.path().to_string(),
+    };
+    let mut lines: Vec<(String, String)> = vec![
+        ("Host".into(), authority),
+        ("Connection".into(), "Upgrade".into()),
+        ("Upgrade".into(), "websocket".into()),
+        ("Sec-WebSocket-Version".into(), "13".into()),
+        ("Sec-WebSocket-Key".into(), key.to_string()),
+    ];
+    if !upgrade.protocols.is_empty() {
+        lines.push((
+            "Sec-WebSocket-Protocol".into(),
+            upgrade.protocols.join(", "),
+        ));
+    }
+    for (name, value) in upgrade.headers {
+        // Validated as HTTP allows, so nothing can split the request or inject a header.
+        let (name, value) = request::header(name, value).map_err(invalid)?;
+        let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+        match lines
+            .iter_mut()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name.as_str()))
+        {
+            Some(line) if name == http::header::HOST => line.1 = value,
+            _ => lines.push((name.as_str().to_string(), value)),
         }
-        Ok(Err(tungstenite::Error::Url(e))) => Err(OpenFailure::InvalidRequest(e.to_string())),
-        // The request was validated above, so a malformed HTTP message now is the server's.
-        Ok(Err(tungstenite::Error::HttpFormat(e))) => {
-            Err(OpenFailure::InvalidHandshake(e.to_string()))
+    }
+    let mut head = format!("GET {target} HTTP/1.1\r\n");
+    for (name, value) in lines {
+        head.push_str(&name);
+        head.push_str(": ");
+        head.push_str(&value);
+        head.push_str("\r\n");
+    }
+    head.push_str("\r\n");
+    Ok(head.into_bytes())
+}
+
+/// A parsed answer head.
+struct Head {
+    status: StatusCode,
+    version: Version,
+    headers: HeaderMap,
+}
+
+/// Most header lines an answer may carry.
+const MAX_HEADERS: usize = 128;
+
+/// Reads until the answer's head is complete; `received` keeps every byte read.
+async fn read_head(conn: &mut Conn, received: &mut Vec<u8>) -> Result<(Head, usize), OpenFailure> {
+    let mut chunk = [0u8; 4096];
+    loop {
+        if let Some(parsed) = parse_head(received)? {
+            return Ok(parsed);
         }
-        Ok(Err(tungstenite::Error::Io(e))) => Err(OpenFailure::Io(OsError::from_io(&e))),
-        Ok(Err(e)) => Err(OpenFailure::InvalidHandshake(e.to_string())),
+        if received.len() >= HEAD_LIMIT {
+            return Err(OpenFailure::HeadTooLarge);
+        }
+        let n = conn.read(&mut chunk).await.map_err(io_failure)?;
+        if n == 0 {
+            return Err(if received.is_empty() {
+                OpenFailure::NoAnswer
+            } else {
+                OpenFailure::InvalidHandshake(format!(
+                    "the connection closed after {} bytes, in the middle of the answer's head",
+                    received.len()
+                ))
+            });
+        }
+        received.extend_from_slice(&chunk[..n]);
+    }
+}
+
+/// The head, once complete.
+fn parse_head(bytes: &[u8]) -> Result<Option<(Head, usize)>, OpenFailure> {
+    let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
+    let mut response = httparse::Response::new(&mut headers);
+    match response.parse(bytes) {
+        Ok(httparse::Status::Partial) => Ok(None),
+        Ok(httparse::Status::Complete(len)) => {
+            let status = response
+                .code
+                .and_then(|c| StatusCode::from_u16(c).ok())
+                .ok_or_else(|| OpenFailure::InvalidHandshake("no valid status code".into()))?;
+            let version = match response.version {
+                Some(0) => Version::HTTP_10,
+                _ => Version::HTTP_11,
+            };
+            let mut map = HeaderMap::new();
+            for header in response.headers.iter() {
+                if let (Ok(name), Ok(value)) = (
+                    HeaderName::from_bytes(header.name.as_bytes()),
+                    HeaderValue::from_bytes(header.value),
+                ) {
+                    map.append(name, value);
+                }
+            }
+            Ok(Some((
+                Head {
+                    status,
+                    version,
+                    headers: map,
+                },
+                len,
+            )))
+        }
+        Err(httparse::Error::TooManyHeaders) => Err(OpenFailure::HeadTooLarge),
+        Err(e) => Err(OpenFailure::InvalidHandshake(format!(
+            "the answer is not HTTP: {e}"
+        ))),
+    }
+}
+
+/// Reads the start of a refusal's body: what `Content-Length` announces, or what arrives before the
+/// connection closes, at most [`REFUSAL_BODY_LIMIT`] bytes and [`REFUSAL_BODY_WAIT`].
+async fn read_body(
+    conn: &mut Conn,
+    headers: &HeaderMap,
+    body: &mut Vec<u8>,
+    deadline: tokio::time::Instant,
+) {
+    let announced = headers
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<usize>().ok());
+    let wanted = announced
+        .unwrap_or(REFUSAL_BODY_LIMIT)
+        .min(REFUSAL_BODY_LIMIT);
+    let until = deadline.min(tokio::time::Instant::now() + REFUSAL_BODY_WAIT);
+    let mut chunk = [0u8; 1024];
+    while body.len() < wanted {
+        match tokio::time::timeout_at(until, conn.read(&mut chunk)).await {
+            Ok(Ok(n)) if n > 0 => body.extend_from_slice(&chunk[..n]),
+            _ => break,
+        }
+    }
+    body.truncate(REFUSAL_BODY_LIMIT);
+}
+
+/// Checks a 101 as a browser does; returns the subprotocol chosen.
+fn validate(
+    headers: &HeaderMap,
+    key: &str,
+    offered: &[String],
+) -> Result<Option<String>, OpenFailure> {
+    let invalid = |m: String| Err(OpenFailure::InvalidHandshake(m));
+    let value = |name: &str| {
+        headers
+            .get(name)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+    };
+    let has_token = |name: &str, token: &str| {
+        value(name).is_some_and(|v| v.split(',').any(|t| t.trim().eq_ignore_ascii_case(token)))
+    };
+    if !has_token("upgrade", "websocket") {
+        return invalid("the 101 has no \"Upgrade: websocket\" header".into());
+    }
+    if !has_token("connection", "upgrade") {
+        return invalid("the 101 has no \"Connection: Upgrade\" header".into());
+    }
+    let expected = derive_accept_key(key.as_bytes());
+    match value("sec-websocket-accept") {
+        Some(accept) if accept.trim() == expected => {}
+        Some(accept) => {
+            return invalid(format!(
+                "Sec-WebSocket-Accept is {accept:?}, not {expected:?} (the key's answer)"
+            ))
+        }
+        None => return invalid("the 101 has no Sec-WebSocket-Accept header".into()),
+    }
+    if value("sec-websocket-extensions").is_some_and(|v| !v.trim().is_empty()) {
+        return invalid("the server answered with an extension that was not offered".into());
+    }
+    match value("sec-websocket-protocol") {
+        None => Ok(None),
+        Some(chosen) => {
+            let chosen = chosen.trim().to_string();
+            if offered.contains(&chosen) {
+                Ok(Some(chosen))
+            } else if offered.is_empty() {
+                invalid(format!(
+                    "the server chose the subprotocol {chosen:?}, but none was offered"
+                ))
+            } else {
+                invalid(format!(
+                    "the server chose the subprotocol {chosen:?}, which was not offered ({})",
+                    offered.join(", ")
+                ))
+            }
+        }
+    }
+}
+
+/// A close frame as the server really sent it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RawClose {
+    /// No payload: no status.
+    Empty,
+    /// One payload byte: not a valid close frame.
+    OneByte,
+    /// A status code.
+    Code(u16),
+}
+
+/// A stream that watches the server's frames go by and keeps the last close frame's code as sent.
+pub(crate) struct Sniffed {
+    inner: Conn,
+    sniffer: Arc<Mutex<Sniffer>>,
+}
+
+impl Sniffed {
+    fn new(inner: Conn, already_read: &[u8]) -> Sniffed {
+        let mut sniffer = Sniffer::default();
+        sniffer.feed(already_read);
+        Sniffed {
+            inner,
+            sniffer: Arc::new(Mutex::new(sniffer)),
+        }
+    }
+
+    /// The last close frame the server sent, as it sent it.
+    pub(crate) fn last_close(&self) -> Option<RawClose> {
+        self.sniffer.lock().ok().and_then(|s| s.last_close)
+    }
+}
+
+/// A minimal frame-boundary tracker (RFC 6455 §5.2): headers are parsed, payloads skipped, except
+/// for the first two bytes of a close frame's payload.
+#[derive(Debug, Default)]
+struct Sniffer {
+    header: Vec<u8>,
+    /// Payload bytes of the current frame still to come.
+    remaining: u64,
+    /// The current frame is a close frame.
+    closing: bool,
+    /// Its mask, to read the code of a masked (invalid, but seen) close frame.
+    mask: Option<[u8; 4]>,
+    close_bytes: Vec<u8>,
+    close_len: u64,
+    last_close: Option<RawClose>,
+}
+
+impl Sniffer {
+    fn feed(&mut self, mut bytes: &[u8]) {
+        while !bytes.is_empty() {
+            if self.remaining > 0 {
+                let take = usize::try_from(self.remaining)
+                    .unwrap_or(usize::MAX)
+                    .min(bytes.len());
+                if self.closing {
+                    for b in &bytes[..take] {
+                        if self.close_bytes.len() >= 2 {
+                            break;
+                        }
+                        let index = self.close_bytes.len();
+                        let unmasked = match self.mask {
+                            Some(mask) => b ^ mask[index % 4],
+                            None => *b,
+                        };
+                        self.close_bytes.push(unmasked);
+                    }
+                }
+                self.remaining -= take as u64;
+                bytes = &bytes[take..];
+                if self.remaining == 0 {
+                    self.end_frame();
+                }
+                continue;
+            }
+            self.header.push(bytes[0]);
+            bytes = &bytes[1..];
+            if let Some((opcode, mask, len)) = parse_header(&self.header) {
+                self.header.clear();
+                self.closing = opcode == 0x8;
+                self.mask = mask;
+                self.close_bytes.clear();
+                self.close_len = len;
+                self.remaining = len;
+                if len == 0 {
+                    self.end_frame();
+                }
+            } else if self.header.len() >= 14 {
+                // Not a frame header we can read: stop tracking rather than guess.
+                self.header.clear();
+                self.remaining = u64::MAX;
+                self.closing = false;
+            }
+        }
+    }
+
+    fn end_frame(&mut self) {
+        if self.closing {
+            self.last_close = Some(match (self.close_len, self.close_bytes.as_slice()) {
+                (0, _) => RawClose::Empty,
+                (1, _) => RawClose::OneByte,
+                (_, [hi, lo]) => RawClose::Code(u16::from_be_bytes([*hi, *lo])),
+                _ => RawClose::OneByte,
+            });
+        }
+        self.closing = false;
+    }
+}
+
+/// A complete frame header: opcode, mask and payload length; `None` until all of it is there.
+fn parse_header(h: &[u8]) -> Option<(u8, Option<[u8; 4]>, u64)> {
+    let (&b0, &b1) = (h.first()?, h.get(1)?);
+    let opcode = b0 & 0x0f;
+    let masked = b1 & 0x80 != 0;
+    let (len, at) = match b1 & 0x7f {
+        126 => (u64::from(u16::from_be_bytes([*h.get(2)?, *h.get(3)?])), 4),
+        127 => {
+            let bytes: [u8; 8] = h.get(2..10)?.try_into().ok()?;
+            (u64::from_be_bytes(bytes), 10)
+        }
+        n => (u64::from(n), 2),
+    };
+    let mask = if masked {
+        let key: [u8; 4] = h.get(at..at + 4)?.try_into().ok()?;
+        Some(key)
+    } else {
+        None
+    };
+    let full = at + if masked { 4 } else { 0 };
+    (h.len() == full).then_some((opcode, mask, len))
+}
+
+impl AsyncRead for Sniffed {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        let before = buf.filled().len();
+        let poll = Pin::new(&mut this.inner).poll_read(cx, buf);
+        if let Poll::Ready(Ok(())) = &poll {
+            if let Ok(mut sniffer) = this.sniffer.lock() {
+                sniffer.feed(&buf.filled()[before..]);
+            }
+        }
+        poll
+    }
+}
+
+impl AsyncWrite for Sniffed {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.get_mut().inner).poll_write(cx, buf)
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_shutdown(cx)
     }
 }
 
@@ -113,10 +546,28 @@ pub(crate) enum Ending {
         /// The reason text.
         reason: String,
     },
+    /// The server sent a close frame a browser rejects (a forbidden code, a one-byte payload).
+    InvalidClose {
+        /// What it sent, when there was a code.
+        sent: Option<u16>,
+    },
     /// The TCP connection ended without a close frame (browsers: 1006).
     Abnormal(String),
+    /// The server broke the protocol (bad UTF-8, a masked frame, reserved bits…).
+    Violation(String),
     /// Nothing ended it within the time we waited.
     StillOpen,
+}
+
+impl Ending {
+    /// The close code a browser's `onclose` would show.
+    pub(crate) fn browser_code(&self) -> Option<u16> {
+        match self {
+            Ending::Closed { code, .. } => Some(*code),
+            Ending::InvalidClose { .. } | Ending::Abnormal(_) | Ending::Violation(_) => Some(1006),
+            Ending::StillOpen => None,
+        }
+    }
 }
 
 /// A message the server sent, with its arrival time.
@@ -163,13 +614,21 @@ pub(crate) async fn next_message(
             }
             Some(Ok(Message::Ping(_))) => *pings += 1,
             Some(Ok(Message::Pong(_) | Message::Frame(_))) => {}
-            Some(Ok(Message::Close(frame))) => return Err(close_ending(frame)),
-            Some(Err(e)) => return Err(error_ending(e)),
+            Some(Ok(Message::Close(frame))) => return Err(close_ending(socket, frame)),
+            Some(Err(e)) => return Err(error_ending(socket, e)),
         }
     }
 }
 
-fn close_ending(frame: Option<CloseFrame>) -> Ending {
+/// How a close frame ended the socket, read against what the server really sent.
+pub(crate) fn close_ending(socket: &Socket, frame: Option<CloseFrame>) -> Ending {
+    match socket.get_ref().last_close() {
+        Some(RawClose::OneByte) => return Ending::InvalidClose { sent: None },
+        Some(RawClose::Code(sent)) if !allowed_close_code(sent) => {
+            return Ending::InvalidClose { sent: Some(sent) }
+        }
+        _ => {}
+    }
     match frame {
         Some(frame) => Ending::Closed {
             code: u16::from(frame.code),
@@ -182,23 +641,49 @@ fn close_ending(frame: Option<CloseFrame>) -> Ending {
     }
 }
 
+/// Whether a close code may be sent on the wire (RFC 6455 §7.4).
+pub(crate) fn allowed_close_code(code: u16) -> bool {
+    matches!(code, 1000..=1003 | 1007..=1014 | 3000..=4999)
+}
+
 /// Whether an error is the peer resetting (or aborting) the TCP connection, rather than an
 /// orderly end of stream.
 pub(crate) fn is_reset(e: &tungstenite::Error) -> bool {
     matches!(e, tungstenite::Error::Io(io) if OsError::from_io(io).is_reset())
 }
 
-/// How a read or write error ended the socket: always without a close frame (1006).
-pub(crate) fn error_ending(e: tungstenite::Error) -> Ending {
+/// How a read or write error ended the socket.
+pub(crate) fn error_ending(socket: &Socket, e: tungstenite::Error) -> Ending {
+    use tungstenite::error::ProtocolError as P;
     match e {
         tungstenite::Error::ConnectionClosed | tungstenite::Error::AlreadyClosed => {
             Ending::Abnormal("the connection ended without a close frame".into())
         }
-        tungstenite::Error::Protocol(
-            tungstenite::error::ProtocolError::ResetWithoutClosingHandshake,
-        ) => Ending::Abnormal("the connection was reset without a closing handshake".into()),
+        tungstenite::Error::Protocol(P::ResetWithoutClosingHandshake) => {
+            Ending::Abnormal("the connection was reset without a closing handshake".into())
+        }
+        tungstenite::Error::Protocol(P::InvalidCloseSequence) => {
+            close_ending(socket, None).or_invalid()
+        }
         tungstenite::Error::Io(io) => Ending::Abnormal(format!("{io}")),
+        tungstenite::Error::Protocol(p) => Ending::Violation(p.to_string()),
+        tungstenite::Error::Utf8(e) => {
+            Ending::Violation(format!("invalid UTF-8 in a text frame: {e}"))
+        }
+        tungstenite::Error::Capacity(e) => Ending::Violation(format!("{e}")),
         other => Ending::Abnormal(other.to_string()),
+    }
+}
+
+impl Ending {
+    fn or_invalid(self) -> Ending {
+        match self {
+            Ending::Closed { code, .. } if !allowed_close_code(code) => {
+                Ending::InvalidClose { sent: Some(code) }
+            }
+            Ending::Closed { .. } => Ending::InvalidClose { sent: None },
+            other => other,
+        }
     }
 }
 
@@ -210,7 +695,7 @@ pub(crate) async fn send_text(
 ) -> Result<(), Ending> {
     match tokio::time::timeout(wait, socket.send(Message::text(text))).await {
         Err(_) => Err(Ending::StillOpen),
-        Ok(Err(e)) => Err(error_ending(e)),
+        Ok(Err(e)) => Err(error_ending(socket, e)),
         Ok(Ok(())) => Ok(()),
     }
 }
@@ -227,4 +712,72 @@ pub(crate) async fn close_normally(mut socket: Socket, wait: Duration) {
         }
     })
     .await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sniffer_keeps_the_close_code_as_sent() {
+        let mut sniffer = Sniffer::default();
+        // A text frame "hi", then a close frame with the forbidden code 1006 and reason "x".
+        let mut bytes = vec![0x81, 0x02, b'h', b'i'];
+        bytes.extend([0x88, 0x03, 0x03, 0xEE, b'x']);
+        // Fed one byte at a time, as a trickling server would send it.
+        for b in &bytes {
+            sniffer.feed(std::slice::from_ref(b));
+        }
+        assert_eq!(sniffer.last_close, Some(RawClose::Code(1006)));
+        sniffer.feed(&[0x88, 0x00]);
+        assert_eq!(sniffer.last_close, Some(RawClose::Empty));
+        sniffer.feed(&[0x88, 0x01, 0x03]);
+        assert_eq!(sniffer.last_close, Some(RawClose::OneByte));
+        // A 16-bit length payload is skipped without losing the frame boundary.
+        let mut long = vec![0x82, 126, 0x01, 0x00];
+        long.extend(std::iter::repeat_n(0u8, 256));
+        long.extend([0x88, 0x02, 0x13, 0x88]);
+        sniffer.feed(&long);
+        assert_eq!(sniffer.last_close, Some(RawClose::Code(5000)));
+    }
+
+    #[test]
+    fn close_codes_that_may_be_sent() {
+        for ok in [1000, 1001, 1008, 1011, 3000, 4000, 4500, 4999] {
+            assert!(allowed_close_code(ok), "{ok}");
+        }
+        for bad in [999, 1004, 1005, 1006, 1015, 2999, 5000] {
+            assert!(!allowed_close_code(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn answers_of_every_kind_are_read_as_what_they_are() {
+        let http10 = parse_head(b"HTTP/1.0 404 Not Found\r\nContent-Length: 3\r\n\r\nabc")
+            .unwrap()
+            .unwrap();
+        assert_eq!(http10.0.status, StatusCode::NOT_FOUND);
+        assert_eq!(http10.0.version, Version::HTTP_10);
+        assert!(parse_head(b"HTTP/1.1 101 Switching").unwrap().is_none());
+        assert!(matches!(
+            parse_head(b"garbage\r\n\r\n"),
+            Err(OpenFailure::InvalidHandshake(_))
+        ));
+        let key = "dGhlIHNhbXBsZSBub25jZQ==";
+        let mut headers = HeaderMap::new();
+        headers.insert("upgrade", HeaderValue::from_static("websocket"));
+        headers.insert("connection", HeaderValue::from_static("Upgrade"));
+        headers.insert(
+            "sec-websocket-accept",
+            HeaderValue::from_static("s3pPLMBiTxaQ9kYGzzhZRbK+xOo="),
+        );
+        assert_eq!(validate(&headers, key, &[]).unwrap(), None);
+        headers.insert("sec-websocket-protocol", HeaderValue::from_static("chat"));
+        assert!(validate(&headers, key, &[]).is_err());
+        assert!(validate(&headers, key, &["other".into()]).is_err());
+        assert_eq!(
+            validate(&headers, key, &["other".into(), "chat".into()]).unwrap(),
+            Some("chat".into())
+        );
+    }
 }
