@@ -28,26 +28,53 @@ pub(crate) fn error_line(message: &str) {
 
 /// A report file that is never left half-written: everything goes to a temporary file beside it,
 /// which replaces the file only when complete. Until then (and if the run dies) the previous
-/// report at that path is untouched.
-pub(crate) struct ReportFile {
-    path: std::path::PathBuf,
-    temp: tempfile::NamedTempFile,
+/// report at that path is untouched. A path that exists and is not a regular file (`/dev/stdout`,
+/// a FIFO, a device) is written directly: it cannot be replaced, and must not be.
+pub(crate) enum ReportFile {
+    /// A regular file, replaced atomically.
+    Atomic {
+        path: std::path::PathBuf,
+        temp: tempfile::NamedTempFile,
+    },
+    /// A special file, written as it is.
+    Direct {
+        path: std::path::PathBuf,
+        file: std::fs::File,
+    },
 }
 
 impl ReportFile {
-    /// Prepares `path`; fails (a usage error) when its directory cannot be written, before the run
-    /// rather than after it.
+    /// Prepares `path`; fails (a usage error) when it cannot be written, before the run rather
+    /// than after it.
     pub(crate) fn create(path: &std::path::Path) -> Result<ReportFile, crate::exit::AppError> {
+        let unwritable = |e: io::Error| {
+            crate::exit::AppError::usage(
+                "--output",
+                format!("cannot write {}: {e}", path.display()),
+            )
+        };
+        if let Ok(meta) = std::fs::metadata(path) {
+            if meta.is_dir() {
+                return Err(crate::exit::AppError::usage(
+                    "--output",
+                    format!("{} is a directory", path.display()),
+                ));
+            }
+            if !meta.is_file() {
+                let file = std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(path)
+                    .map_err(unwritable)?;
+                return Ok(ReportFile::Direct {
+                    path: path.to_path_buf(),
+                    file,
+                });
+            }
+        }
         let dir = match path.parent() {
             Some(dir) if !dir.as_os_str().is_empty() => dir,
             _ => std::path::Path::new("."),
         };
-        if path.is_dir() {
-            return Err(crate::exit::AppError::usage(
-                "--output",
-                format!("{} is a directory", path.display()),
-            ));
-        }
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -56,13 +83,8 @@ impl ReportFile {
             .prefix(&format!(".{name}."))
             .suffix(".partial")
             .tempfile_in(dir)
-            .map_err(|e| {
-                crate::exit::AppError::usage(
-                    "--output",
-                    format!("cannot write {}: {e}", path.display()),
-                )
-            })?;
-        Ok(ReportFile {
+            .map_err(unwritable)?;
+        Ok(ReportFile::Atomic {
             path: path.to_path_buf(),
             temp,
         })
@@ -70,21 +92,28 @@ impl ReportFile {
 
     /// Appends to the report, flushed so a reader following the file sees it at once.
     pub(crate) fn append(&mut self, text: &str) -> io::Result<()> {
-        let file = self.temp.as_file_mut();
+        let file = match self {
+            ReportFile::Atomic { temp, .. } => temp.as_file_mut(),
+            ReportFile::Direct { file, .. } => file,
+        };
         file.write_all(text.as_bytes())?;
         file.flush()
     }
 
     /// Moves the complete report into place.
     pub(crate) fn commit(self) -> Result<(), crate::exit::AppError> {
-        let path = self.path.clone();
-        self.temp
-            .as_file()
-            .sync_all()
-            .map_err(|e| crate::exit::AppError::io(format!("writing {}", path.display()), e))?;
-        self.temp.persist(&path).map_err(|e| {
-            crate::exit::AppError::io(format!("writing {}", path.display()), e.error)
-        })?;
-        Ok(())
+        match self {
+            ReportFile::Atomic { path, temp } => {
+                let failed = |e: io::Error| {
+                    crate::exit::AppError::io(format!("writing {}", path.display()), e)
+                };
+                temp.as_file().sync_all().map_err(failed)?;
+                temp.persist(&path).map_err(|e| failed(e.error))?;
+                Ok(())
+            }
+            ReportFile::Direct { path, mut file } => file
+                .flush()
+                .map_err(|e| crate::exit::AppError::io(format!("writing {}", path.display()), e)),
+        }
     }
 }

@@ -98,6 +98,15 @@ impl Signals {
     }
 }
 
+/// The `--output` path, for messages.
+pub(crate) fn output_path(output: &OutputSettings) -> String {
+    output
+        .output
+        .as_ref()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| "--output".to_string())
+}
+
 /// Runs the checklist and writes every output; returns the exit status.
 pub(crate) async fn check(settings: Settings, output: OutputSettings) -> Result<u8, AppError> {
     // Find out now, not after a five-minute run, that the report cannot be written.
@@ -161,7 +170,7 @@ pub(crate) async fn check(settings: Settings, output: OutputSettings) -> Result<
         }
     };
     if let Some(e) = file_error {
-        return Err(AppError::io("writing --output", e));
+        return Err(AppError::io(format!("writing {}", output_path(&output)), e));
     }
     write_outputs(&output, &report, file, color)?;
     Ok(match interruption {
@@ -188,7 +197,7 @@ fn write_outputs(
         Some(mut file) => {
             let document = render::document(output.format, report, false);
             file.append(&document)
-                .map_err(|e| AppError::io("writing --output", e))?;
+                .map_err(|e| AppError::io(format!("writing {}", output_path(output)), e))?;
             file.commit()?;
             output::stdout(&human());
         }

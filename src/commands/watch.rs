@@ -1,7 +1,7 @@
 //! `wsdoctor watch`: the checklist every interval until `--runs` or a signal; a line a run, a line
 //! whenever a check changes state, a summary at the end.
 
-use super::check::{redactor, stop_signal, use_color};
+use super::check::{output_path, redactor, stop_signal, use_color};
 use crate::args::{self, Env, OutputSettings};
 use crate::cli::{Format, WatchCommand};
 use crate::exit::{self, AppError};
@@ -83,7 +83,7 @@ async fn watch(
                 _ => render::watch::run_lines(&run, false),
             };
             file.append(&text)
-                .map_err(|e| AppError::io("writing --output", e))?;
+                .map_err(|e| AppError::io(format!("writing {}", output_path(&output)), e))?;
         }
         let text = match (format, file.is_some()) {
             (Format::Ndjson, false) => ndjson(),
@@ -112,7 +112,7 @@ async fn watch(
             _ => render::watch::summary_lines(&summary),
         };
         file.append(&text)
-            .map_err(|e| AppError::io("writing --output", e))?;
+            .map_err(|e| AppError::io(format!("writing {}", output_path(&output)), e))?;
         file.commit()?;
         let text = render::watch::summary_lines(&summary);
         output::stdout(&text);

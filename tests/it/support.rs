@@ -284,3 +284,46 @@ pub fn signal(spawned: &Spawned, signal: &str) {
         .expect("kill runs");
     assert!(status.success());
 }
+
+/// Runs the binary and samples its peak resident memory (`VmHWM`, in KiB) while it runs.
+pub fn run_measured(args: &[&str]) -> (Run, u64) {
+    let start = Instant::now();
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("wsdoctor"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    let status = format!("/proc/{}/status", child.id());
+    let peak = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let sampler = {
+        let peak = peak.clone();
+        std::thread::spawn(move || {
+            while let Ok(text) = std::fs::read_to_string(&status) {
+                let hwm = text
+                    .lines()
+                    .find(|l| l.starts_with("VmHWM:"))
+                    .and_then(|l| l.split_whitespace().nth(1))
+                    .and_then(|v| v.parse::<u64>().ok());
+                match hwm {
+                    Some(kib) => peak.fetch_max(kib, std::sync::atomic::Ordering::Relaxed),
+                    // A zombie has no memory figures left: the last sample stands.
+                    None => break,
+                };
+                std::thread::sleep(Duration::from_millis(5));
+            }
+        })
+    };
+    let output = child.wait_with_output().expect("the binary ends");
+    let _ = sampler.join();
+    (
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+            elapsed: start.elapsed(),
+        },
+        peak.load(std::sync::atomic::Ordering::Relaxed),
+    )
+}

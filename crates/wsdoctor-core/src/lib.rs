@@ -30,6 +30,9 @@ mod checks;
 mod context;
 mod diagnose;
 mod facts;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod plan;
 mod probe;
 mod redact;

@@ -51,20 +51,23 @@ impl Redactor {
     /// A redactor for these secret values; `enabled: false` (`--show-secrets`) makes it a no-op.
     ///
     /// One-character values are not masked on their own (that would mask every occurrence of a
-    /// letter); URL user-info is masked whatever its length.
+    /// letter), only their encoded forms; URL user-info is masked whatever its length.
     pub fn new<'a>(secrets: impl IntoIterator<Item = &'a str>, enabled: bool) -> Redactor {
         if !enabled {
             return Redactor::default();
         }
         let mut needles: Vec<String> = Vec::new();
         for secret in secrets {
-            if secret.chars().count() < 2 {
+            if secret.is_empty() {
                 continue;
             }
             let form: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
             let percent = utf8_percent_encode(secret, PATH_SEGMENT).to_string();
-            for needle in [secret.to_string(), form, percent] {
-                if !needles.contains(&needle) {
+            let segment = crate::settings::encode_segment(secret);
+            for needle in [secret.to_string(), form, percent, segment] {
+                // A one-character needle would mask every occurrence of that character; its
+                // longer encoded forms (`%2E`) are still masked.
+                if needle.chars().count() >= 2 && !needles.contains(&needle) {
                     needles.push(needle);
                 }
             }

@@ -784,14 +784,20 @@ impl Settings {
     }
 }
 
+/// A value as one path segment: everything but the unreserved characters percent-encoded, and a
+/// value made only of dots encoded whole, so it can never be a dot-segment.
+pub(crate) fn encode_segment(value: &str) -> String {
+    if !value.is_empty() && value.chars().all(|c| c == '.') {
+        return value.replace('.', "%2E");
+    }
+    percent_encoding::utf8_percent_encode(value, PATH_SEGMENT).to_string()
+}
+
 /// Renders a path template with a session id: `{session}`, or the first `:param` segment. The
 /// id is percent-encoded as one path segment, dots included, so `.` and `..` can never become
 /// dot-segments that a server or proxy would normalise into another path.
 pub(crate) fn render_template(template: &str, session: &str) -> Option<String> {
-    let mut encoded = percent_encoding::utf8_percent_encode(session, PATH_SEGMENT).to_string();
-    if session.chars().all(|c| c == '.') {
-        encoded = session.replace('.', "%2E");
-    }
+    let encoded = encode_segment(session);
     if template.contains("{session}") {
         return Some(template.replace("{session}", &encoded));
     }

@@ -444,6 +444,10 @@ pub enum Cause {
     InvalidCloseCode,
     /// The server broke the WebSocket protocol (bad UTF-8, masked frames, reserved bits…).
     ProtocolViolation,
+    /// The answer is not HTTP at all.
+    ResponseMalformed,
+    /// The proxy's answer to CONNECT is not usable HTTP.
+    ProxyBroken,
     /// Close 1001/1012/1013.
     ServerGoingAway,
     /// Close 4000 or the session endpoint says not found.
@@ -580,6 +584,8 @@ impl Cause {
             Cause::ResponseTooLarge => (C::ServerError, "The answer's head is far larger than any real server sends: look for a proxy or application looping on headers."),
             Cause::InvalidCloseCode => (C::AbnormalClosure, "The server closed with a code that may never be sent (1005, 1006, 1015, <1000, >4999): browsers fail the socket and show 1006; send a valid code (1000, 1008, 4000…)."),
             Cause::ProtocolViolation => (C::AbnormalClosure, "The server broke the WebSocket protocol (invalid UTF-8 in a text frame, a masked frame, reserved bits, a bad fragment): browsers fail the socket with 1006; fix the server's WebSocket library or a proxy that rewrites frames."),
+            Cause::ResponseMalformed => (C::ConnectionFailed, "The answer is not HTTP: check that the port serves HTTP (not another protocol, not TLS on a plain port) and that no middlebox rewrites it."),
+            Cause::ProxyBroken => (C::ProxyError, "The proxy's answer to CONNECT is not usable HTTP (garbage, or a head without end): check that the proxy address points at an HTTP proxy."),
             Cause::InternalError => (C::InternalError, "This is a bug in wsdoctor, not in the deployment: please report it with the --verbose output."),
             Cause::CorsIncomplete => (C::CorsRejected, "Allow credentials and the headers Upgrade, Connection, Sec-WebSocket-Key, Sec-WebSocket-Version, Sec-WebSocket-Extensions in the CORS configuration."),
         }

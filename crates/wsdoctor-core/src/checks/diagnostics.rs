@@ -72,7 +72,7 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
 }
 
 /// The numbers other checks use, as the server stated them.
-fn server_facts(body: &Value) -> ServerFacts {
+pub(crate) fn server_facts(body: &Value) -> ServerFacts {
     let ws = body.get("websocket").unwrap_or(body);
     let millis = |key: &str| {
         ws.get(key)
@@ -85,7 +85,7 @@ fn server_facts(body: &Value) -> ServerFacts {
     }
 }
 
-fn summarise(body: &Value, server: &ServerFacts) -> String {
+pub(crate) fn summarise(body: &Value, server: &ServerFacts) -> String {
     let mut parts = Vec::new();
     let ws = body.get("websocket").unwrap_or(body);
     if let Some(enabled) = ws.get("enabled").and_then(Value::as_bool) {

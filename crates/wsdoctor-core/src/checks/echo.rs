@@ -144,7 +144,8 @@ async fn attempt(
                 );
                 let mut stats = None;
                 if count > 1 {
-                    let mut series = vec![Some(round_trip)];
+                    let mut series = stats::Series::new();
+                    series.record(Some(round_trip));
                     let ending = series_of(
                         &mut socket,
                         &nonce,
@@ -156,9 +157,10 @@ async fn attempt(
                     )
                     .await;
                     if let Some(ending) = ending {
-                        return Err(ended(ending, path, series.len(), opened_at.elapsed()));
+                        let seen = usize::try_from(series.sent()).unwrap_or(usize::MAX);
+                        return Err(ended(ending, path, seen, opened_at.elapsed()));
                     }
-                    let computed = stats::from_series(&series);
+                    let computed = series.stats();
                     summary = computed.summary();
                     stats = Some(computed);
                 }
@@ -216,7 +218,7 @@ async fn series_of(
     timeout: Duration,
     opened_at: Instant,
     pings: &mut u32,
-    series: &mut Vec<Option<Duration>>,
+    series: &mut stats::Series,
 ) -> Option<Ending> {
     for seq in 1..=more {
         let probe = json!({"type": "wsdoctor", "nonce": nonce, "seq": seq});
@@ -243,7 +245,7 @@ async fn series_of(
                 Err(ending) => return Some(ending),
             }
         }
-        series.push(answered);
+        series.record(answered);
     }
     None
 }

@@ -5,10 +5,10 @@ use crate::context::Ctx;
 use crate::diagnose::{classify, platform};
 use crate::facts::{HealthFacts, Inputs};
 use crate::probe::stream::Conn;
-use http::Method;
+use http::{Method, StatusCode, Version};
 use serde_json::Value;
 use std::sync::Arc;
-use wsdoctor_model::{Cause, CheckId, Notice};
+use wsdoctor_model::{Cause, CheckId, Finding, Notice};
 
 pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs, warm: Option<Conn>) -> Output {
     let mut check = CheckRun::start(CheckId::Health, inputs);
@@ -29,71 +29,17 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs, warm: Option<Conn>) -> Outpu
             "no health endpoint at {path} (404): this deployment does not follow the platform's /health contract"
         ));
     }
-    let body: Option<Value> = serde_json::from_slice(&response.body).ok();
-    let endpoints: Vec<String> = body
-        .as_ref()
-        .and_then(|b| b.get("endpoints"))
-        .map(|e| match e {
-            Value::Array(items) => items
-                .iter()
-                .filter_map(|i| i.as_str().map(str::to_string))
-                .collect(),
-            Value::Object(map) => map
-                .values()
-                .filter_map(|v| v.as_str().map(str::to_string))
-                .collect(),
-            _ => Vec::new(),
-        })
-        .unwrap_or_default();
-    let field = |name: &str| {
-        body.as_ref()
-            .and_then(|b| b.get(name))
-            .and_then(|v| v.as_str())
-            .map(str::to_string)
-    };
-    let status_field = field("status");
-    let websocket_field = field("websocket");
+    let HealthBody {
+        json: body,
+        endpoints,
+        status_field,
+        websocket_field,
+        outcome,
+    } = interpret(&path, response.version, response.status, &response.body);
     let mut facts = HealthFacts {
         ok: false,
         via_envoy: platform::is_envoy(&response.headers),
         endpoints: endpoints.clone(),
-    };
-    let outcome = if !response.status.is_success() {
-        Err(classify::finding(
-            Cause::HealthStatus,
-            format!(
-                "{path} answered {}{}",
-                response.status_line(),
-                status_field
-                    .as_deref()
-                    .map(|s| format!(" with status {s:?}"))
-                    .unwrap_or_default()
-            ),
-        ))
-    } else if status_field
-        .as_deref()
-        .is_some_and(|s| s != "ok" && s != "healthy")
-    {
-        Err(classify::finding(
-            Cause::HealthDegraded,
-            format!(
-                "{path} says status {:?}",
-                status_field.clone().unwrap_or_default()
-            ),
-        ))
-    } else if websocket_field
-        .as_deref()
-        .is_some_and(|s| s != "available" && s != "ok" && s != "enabled")
-    {
-        Err(classify::finding(
-            Cause::HealthDegraded,
-            format!(
-                "{path} says websocket {:?}",
-                websocket_field.clone().unwrap_or_default()
-            ),
-        ))
-    } else {
-        Ok(())
     };
     match outcome {
         Err(finding) => {
@@ -135,5 +81,97 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs, warm: Option<Conn>) -> Outpu
             }
             check.pass(summary)
         }
+    }
+}
+
+/// What a `/health` answer says, read from its status and body alone.
+#[derive(Debug)]
+pub(crate) struct HealthBody {
+    /// The body as JSON, when it is JSON.
+    pub(crate) json: Option<Value>,
+    /// The endpoints it lists (an array of strings, or an object's string values).
+    pub(crate) endpoints: Vec<String>,
+    /// Its `status` field.
+    pub(crate) status_field: Option<String>,
+    /// Its `websocket` field.
+    pub(crate) websocket_field: Option<String>,
+    /// Healthy, or the finding that says why not.
+    pub(crate) outcome: Result<(), Finding>,
+}
+
+/// Reads a `/health` answer: its JSON fields, its endpoints and the verdict. Pure: no I/O.
+pub(crate) fn interpret(
+    path: &str,
+    version: Version,
+    status: StatusCode,
+    raw: &[u8],
+) -> HealthBody {
+    let body: Option<Value> = serde_json::from_slice(raw).ok();
+    let endpoints: Vec<String> = body
+        .as_ref()
+        .and_then(|b| b.get("endpoints"))
+        .map(|e| match e {
+            Value::Array(items) => items
+                .iter()
+                .filter_map(|i| i.as_str().map(str::to_string))
+                .collect(),
+            Value::Object(map) => map
+                .values()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect(),
+            _ => Vec::new(),
+        })
+        .unwrap_or_default();
+    let field = |name: &str| {
+        body.as_ref()
+            .and_then(|b| b.get(name))
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    };
+    let status_field = field("status");
+    let websocket_field = field("websocket");
+    let outcome = if !status.is_success() {
+        Err(classify::finding(
+            Cause::HealthStatus,
+            format!(
+                "{path} answered {}{}",
+                crate::probe::http::status_line(version, status),
+                status_field
+                    .as_deref()
+                    .map(|s| format!(" with status {s:?}"))
+                    .unwrap_or_default()
+            ),
+        ))
+    } else if status_field
+        .as_deref()
+        .is_some_and(|s| s != "ok" && s != "healthy")
+    {
+        Err(classify::finding(
+            Cause::HealthDegraded,
+            format!(
+                "{path} says status {:?}",
+                status_field.clone().unwrap_or_default()
+            ),
+        ))
+    } else if websocket_field
+        .as_deref()
+        .is_some_and(|s| s != "available" && s != "ok" && s != "enabled")
+    {
+        Err(classify::finding(
+            Cause::HealthDegraded,
+            format!(
+                "{path} says websocket {:?}",
+                websocket_field.clone().unwrap_or_default()
+            ),
+        ))
+    } else {
+        Ok(())
+    };
+    HealthBody {
+        json: body,
+        endpoints,
+        status_field,
+        websocket_field,
+        outcome,
     }
 }

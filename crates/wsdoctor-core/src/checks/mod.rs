@@ -4,10 +4,10 @@
 
 mod connect;
 mod cors;
-mod diagnostics;
+pub(crate) mod diagnostics;
 mod dns;
 mod echo;
-mod health;
+pub(crate) mod health;
 mod hold;
 mod origin;
 mod request;

@@ -297,8 +297,8 @@ pub(crate) fn tunnel(
             format!("the connection to the proxy {proxy} broke during CONNECT: {e}"),
         ),
         TunnelFailure::Broken(e) => finding(
-            Cause::ConnectionReset,
-            format!("the connection to the proxy {proxy} broke during CONNECT: {e}"),
+            Cause::ProxyBroken,
+            format!("the proxy {proxy} answered CONNECT {authority} with something that is not usable HTTP: {e}"),
         ),
     };
     (finding, evidence)
@@ -312,7 +312,7 @@ pub(crate) fn http(failure: &HttpFailure) -> Finding {
             format!("no HTTP answer within {}", humantime::format_duration(*t)),
         ),
         HttpFailure::BodyTooLarge => finding(
-            Cause::ServerError,
+            Cause::ResponseTooLarge,
             "the response body is larger than 1 MiB, which no health or diagnostics endpoint should send",
         ),
         HttpFailure::BodyCut(e) => finding(
@@ -330,9 +330,10 @@ pub(crate) fn http(failure: &HttpFailure) -> Finding {
                 crate::probe::http::HEAD_LIMIT / 1024
             ),
         ),
-        HttpFailure::Malformed(e) => {
-            finding(Cause::ConnectionReset, format!("the exchange broke: {e}"))
-        }
+        HttpFailure::Malformed(e) => finding(
+            Cause::ResponseMalformed,
+            format!("the answer is not valid HTTP: {e}"),
+        ),
         HttpFailure::Io(e) => finding(Cause::ConnectionReset, format!("the exchange broke: {e}")),
     }
 }

@@ -15,6 +15,9 @@ pub(crate) const BODY_LIMIT: usize = 1024 * 1024;
 /// Response heads are read up to this many bytes.
 pub(crate) const HEAD_LIMIT: usize = 64 * 1024;
 
+/// Header lines a response may have; a head of this many lines exceeds [`HEAD_LIMIT`] first.
+const MAX_HEADERS: usize = HEAD_LIMIT / 4;
+
 /// A response, with its timings.
 #[derive(Debug, Clone)]
 pub(crate) struct HttpResponse {
@@ -80,6 +83,9 @@ pub(crate) async fn exchange(
     let read = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let (mut sender, connection) = hyper::client::conn::http1::Builder::new()
         .max_buf_size(HEAD_LIMIT)
+        // Enough that the head's size, not its count of lines, is what runs out first: hyper
+        // reports both as "too large", and only the size can be measured from here.
+        .max_headers(MAX_HEADERS)
         .handshake(TokioIo::new(Counted::new(conn, read.clone())))
         .await
         .map_err(|e| failure(&e, 0))?;
@@ -140,7 +146,9 @@ fn ends_early(e: &hyper::Error) -> bool {
 /// rather than its text.
 fn failure(e: &hyper::Error, bytes_read: usize) -> HttpFailure {
     use std::error::Error;
-    if e.is_parse() && bytes_read >= HEAD_LIMIT / 2 {
+    // No answer, yet half a head's worth of bytes or more: whatever hyper made of it (a parse
+    // error, or dropping the connection mid-head), the head is too large.
+    if bytes_read >= HEAD_LIMIT / 2 && !e.is_incomplete_message() {
         return HttpFailure::HeadTooLarge;
     }
     if e.is_parse() || e.is_parse_status() {
@@ -150,6 +158,12 @@ fn failure(e: &hyper::Error, bytes_read: usize) -> HttpFailure {
         return HttpFailure::Io(OsError::from_io(io));
     }
     if e.is_incomplete_message() || e.is_closed() || e.is_canceled() {
+        // hyper drops a connection that speaks before it is asked: that is not silence.
+        if bytes_read > 0 {
+            return HttpFailure::Malformed(format!(
+                "{bytes_read} bytes that are not an HTTP answer arrived, and the connection was dropped"
+            ));
+        }
         return HttpFailure::ClosedWithoutAnswer;
     }
     HttpFailure::Malformed(describe_hyper_error(e))

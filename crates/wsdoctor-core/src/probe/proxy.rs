@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use tokio::net::TcpStream;
 
 /// How much of a refusing proxy's body is kept.
-const REFUSAL_BODY_LIMIT: usize = 4096;
+pub(crate) const REFUSAL_BODY_LIMIT: usize = 4096;
 
 /// Why the proxy did not open a tunnel.
 #[derive(Debug, Clone)]

@@ -213,10 +213,13 @@ fn request_head(upgrade: &Upgrade<'_>, key: &str) -> Result<Vec<u8>, OpenFailure
 }
 
 /// A parsed answer head.
-struct Head {
-    status: StatusCode,
-    version: Version,
-    headers: HeaderMap,
+pub(crate) struct Head {
+    /// Its status.
+    pub(crate) status: StatusCode,
+    /// Its HTTP version.
+    pub(crate) version: Version,
+    /// Its headers (lines that are not valid HTTP headers are left out).
+    pub(crate) headers: HeaderMap,
 }
 
 /// Most header lines an answer may carry.
@@ -248,7 +251,7 @@ async fn read_head(conn: &mut Conn, received: &mut Vec<u8>) -> Result<(Head, usi
 }
 
 /// The head, once complete.
-fn parse_head(bytes: &[u8]) -> Result<Option<(Head, usize)>, OpenFailure> {
+pub(crate) fn parse_head(bytes: &[u8]) -> Result<Option<(Head, usize)>, OpenFailure> {
     let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
     let mut response = httparse::Response::new(&mut headers);
     match response.parse(bytes) {
@@ -314,7 +317,7 @@ async fn read_body(
 }
 
 /// Checks a 101 as a browser does; returns the subprotocol chosen.
-fn validate(
+pub(crate) fn validate(
     headers: &HeaderMap,
     key: &str,
     offered: &[String],
@@ -403,7 +406,7 @@ impl Sniffed {
 /// A minimal frame-boundary tracker (RFC 6455 §5.2): headers are parsed, payloads skipped, except
 /// for the first two bytes of a close frame's payload.
 #[derive(Debug, Default)]
-struct Sniffer {
+pub(crate) struct Sniffer {
     header: Vec<u8>,
     /// Payload bytes of the current frame still to come.
     remaining: u64,
@@ -413,11 +416,13 @@ struct Sniffer {
     mask: Option<[u8; 4]>,
     close_bytes: Vec<u8>,
     close_len: u64,
-    last_close: Option<RawClose>,
+    /// The last close frame seen, as it was sent.
+    pub(crate) last_close: Option<RawClose>,
 }
 
 impl Sniffer {
-    fn feed(&mut self, mut bytes: &[u8]) {
+    /// Tracks `bytes`, the next bytes the server sent.
+    pub(crate) fn feed(&mut self, mut bytes: &[u8]) {
         while !bytes.is_empty() {
             if self.remaining > 0 {
                 let take = usize::try_from(self.remaining)
