@@ -63,17 +63,41 @@ pub(crate) struct OutputSettings {
 }
 
 impl OutputSettings {
-    pub(crate) fn from_options(options: &OutputOptions) -> OutputSettings {
-        OutputSettings {
+    /// The output settings, or why `--output` is a mistake.
+    pub(crate) fn from_options(options: &OutputOptions) -> Result<OutputSettings, AppError> {
+        let output = match options.output.as_deref() {
+            // `-o -` is standard output, as for curl and most tools.
+            Some(path) if path.as_os_str() == "-" => None,
+            // kubectl's `-o json` means a format; here -o names a file.
+            Some(path)
+                if FORMAT_WORDS
+                    .iter()
+                    .any(|w| path.as_os_str().eq_ignore_ascii_case(w)) =>
+            {
+                let word = path.display().to_string().to_ascii_lowercase();
+                return Err(AppError::usage(
+                    "--output",
+                    format!(
+                        "-o/--output takes a file name; to choose a format, use --format {} (for a file named {word:?}, write ./{word})",
+                        if matches!(word.as_str(), "yaml" | "wide" | "text") { "json" } else { word.as_str() }
+                    ),
+                ));
+            }
+            other => other.map(PathBuf::from),
+        };
+        Ok(OutputSettings {
             format: options.format,
-            output: options.output.clone(),
+            output,
             color: options.color,
             quiet: options.quiet,
             verbose: options.verbose,
             show_secrets: options.show_secrets,
-        }
+        })
     }
 }
+
+/// Words that, given to `-o`, mean a format rather than a file (the kubectl habit).
+const FORMAT_WORDS: [&str; 7] = ["json", "ndjson", "junit", "human", "yaml", "wide", "text"];
 
 /// The option a setting came from, as the user typed it.
 fn flag(setting: &str) -> String {

@@ -369,7 +369,7 @@ pub(crate) struct OutputOptions {
         help_heading = "Output"
     )]
     pub(crate) format: Format,
-    /// Write the chosen format to FILE; the terminal still shows the human view.
+    /// Write the chosen format to FILE (written whole, or not at all); the terminal still shows the human view. `-` is standard output.
     #[arg(
         long,
         short = 'o',
@@ -387,7 +387,7 @@ pub(crate) struct OutputOptions {
         help_heading = "Output"
     )]
     pub(crate) color: ColorChoice,
-    /// Print nothing but one verdict line (the exit status tells the rest).
+    /// Print nothing on stdout but one verdict line, whatever the format (the document goes to --output if given).
     #[arg(
         long,
         short = 'q',

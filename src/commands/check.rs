@@ -9,7 +9,7 @@ use std::io::{self, IsTerminal};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use tokio::sync::mpsc;
-use wsdoctor_core::model::{Event, Report};
+use wsdoctor_core::model::{Report, Stamped};
 use wsdoctor_core::{Interruption, Plan, Redactor, Settings};
 
 /// How long the event consumer may take to drain after the run.
@@ -17,7 +17,7 @@ const DRAIN: Duration = Duration::from_secs(1);
 
 pub(crate) fn run(cmd: CheckCommand) -> Result<u8, AppError> {
     let settings = args::settings(&cmd.target, &cmd.options, &Env::from_process())?;
-    let output = OutputSettings::from_options(&cmd.output);
+    let output = OutputSettings::from_options(&cmd.output)?;
     super::block_on(check(settings, output))
 }
 
@@ -124,16 +124,17 @@ pub(crate) async fn check(settings: Settings, output: OutputSettings) -> Result<
         && std::env::var_os("CI").is_none()
         && !output.quiet
         && output.color != ColorChoice::Never;
-    let ndjson = output.format == Format::Ndjson;
+    // --quiet: nothing on stdout but the verdict line, whatever the format.
+    let ndjson = output.format == Format::Ndjson && !(output.quiet && output.output.is_none());
 
-    let (events, mut receiver) = mpsc::unbounded_channel::<Event>();
+    let (events, mut receiver) = mpsc::unbounded_channel::<Stamped>();
     let verbose = output.verbose;
     let consumer = tokio::spawn(async move {
         let mut view = progress::Progress::new(progress::ProgressOptions { spinners, verbose });
         let mut stdout_open = true;
         let mut file_error = None;
         while let Some(event) = receiver.recv().await {
-            view.on_event(&event);
+            view.on_event(&event.event);
             if !ndjson {
                 continue;
             }
@@ -203,6 +204,7 @@ fn write_outputs(
         }
         None => {
             let text = match output.format {
+                _ if output.quiet => human(),
                 Format::Human => human(),
                 other => render::document(other, report, color),
             };

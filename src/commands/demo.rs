@@ -36,7 +36,7 @@ pub(crate) fn run(cmd: DemoCommand) -> Result<u8, AppError> {
     // Validated against a placeholder now (files are read before the runtime starts); the real
     // address is known once the backend listens.
     let mut settings = args::settings("http://127.0.0.1:1/", &options, &env)?;
-    let output = OutputSettings::from_options(&cmd.output);
+    let output = OutputSettings::from_options(&cmd.output)?;
     // With origin-check the backend must dislike the demo's origin, or the fault would be invisible.
     let allowed_origins = if fault == Some(Fault::OriginCheck) {
         vec![UNLISTED_ORIGIN.to_string()]

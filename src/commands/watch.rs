@@ -15,7 +15,7 @@ use wsdoctor_core::{Interruption, Plan};
 
 pub(crate) fn run(cmd: WatchCommand) -> Result<u8, AppError> {
     let settings = args::settings(&cmd.target, &cmd.options, &Env::from_process())?;
-    let output = OutputSettings::from_options(&cmd.output);
+    let output = OutputSettings::from_options(&cmd.output)?;
     if !matches!(output.format, Format::Human | Format::Ndjson) {
         return Err(AppError::usage("--format", "watch writes human or ndjson"));
     }

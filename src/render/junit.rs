@@ -69,9 +69,35 @@ pub(crate) fn render(report: &Report) -> String {
         suite.add_test_case(case);
     }
     junit.add_test_suite(suite);
-    junit
-        .to_string()
-        .unwrap_or_else(|e| format!("<!-- cannot serialise JUnit: {e} -->\n"))
+    match junit.to_string() {
+        Ok(xml) => strict(xml),
+        Err(e) => format!("<!-- cannot serialise JUnit: {e} -->\n"),
+    }
+}
+
+/// The Jenkins/Ant JUnit schema (what strict consumers validate against) allows no `skipped`
+/// attribute on `<testsuites>`; quick-junit writes one. The count stays on each `<testsuite>`.
+fn strict(xml: String) -> String {
+    let Some(start) = xml.find("<testsuites") else {
+        return xml;
+    };
+    let Some(end) = xml[start..].find('>').map(|e| start + e) else {
+        return xml;
+    };
+    let element = &xml[start..end];
+    let Some(at) = element.find(" skipped=\"") else {
+        return xml;
+    };
+    let value_end = element[at + 10..]
+        .find('"')
+        .map(|e| at + 10 + e + 1)
+        .unwrap_or(element.len());
+    format!(
+        "{}{}{}",
+        &xml[..start + at],
+        &xml[start + value_end..end],
+        &xml[end..]
+    )
 }
 
 #[cfg(test)]
@@ -93,5 +119,14 @@ mod tests {
         assert!(xml.contains("cause: session_invalid"), "{xml}");
         assert!(xml.contains("&lt;Invalid &amp; session&gt;"), "{xml}");
         assert!(xml.contains("<skipped"), "{xml}");
+        let root = xml.lines().nth(1).unwrap_or_default();
+        assert!(
+            root.starts_with("<testsuites ") && !root.contains("skipped"),
+            "{root}"
+        );
+        assert!(
+            xml.contains(r#"<testsuite name="ws://a/" tests="2" skipped="1""#),
+            "{xml}"
+        );
     }
 }

@@ -7,7 +7,8 @@ pub(crate) mod progress;
 pub(crate) mod watch;
 
 use crate::cli::Format;
-use wsdoctor_core::model::{Event, Report};
+use std::time::SystemTime;
+use wsdoctor_core::model::{Event, Report, Stamped};
 
 /// One JSON document.
 pub(crate) fn json(report: &Report) -> String {
@@ -22,7 +23,7 @@ pub(crate) fn json(report: &Report) -> String {
 }
 
 /// One event as an NDJSON line (with its newline).
-pub(crate) fn event_line(event: &Event) -> String {
+pub(crate) fn event_line(event: &Stamped) -> String {
     let mut line = serde_json::to_string(event)
         .unwrap_or_else(|e| format!("{{\"type\":\"error\",\"data\":\"{e}\"}}"));
     line.push('\n');
@@ -34,7 +35,10 @@ pub(crate) fn document(format: Format, report: &Report, color: bool) -> String {
     match format {
         Format::Human => human::render(report, color),
         Format::Json => json(report),
-        Format::Ndjson => event_line(&Event::Report(Box::new(report.clone()))),
+        Format::Ndjson => event_line(&Stamped {
+            time: humantime::format_rfc3339_millis(SystemTime::now()).to_string(),
+            event: Event::Report(Box::new(report.clone())),
+        }),
         Format::Junit => junit::render(report),
     }
 }

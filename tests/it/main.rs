@@ -5,6 +5,7 @@ mod support;
 
 mod checklist;
 mod contract;
+mod conventions;
 mod faults;
 mod hold;
 mod hostile;

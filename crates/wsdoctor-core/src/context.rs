@@ -5,9 +5,10 @@ use crate::probe::tls::TlsClient;
 use crate::redact::Redactor;
 use crate::settings::Settings;
 use std::sync::Arc;
+use std::time::SystemTime;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::sync::OnceCell;
-use wsdoctor_model::{CheckId, Event};
+use wsdoctor_model::{CheckId, Event, Stamped};
 
 /// The run's shared, read-only environment.
 pub(crate) struct Ctx {
@@ -15,7 +16,7 @@ pub(crate) struct Ctx {
     pub(crate) settings: Arc<Settings>,
     /// Masks the run's secrets in anything a server sends or a check writes.
     pub(crate) redactor: Redactor,
-    events: UnboundedSender<Event>,
+    events: UnboundedSender<Stamped>,
     tls: OnceCell<Result<TlsClient, String>>,
 }
 
@@ -23,7 +24,7 @@ impl Ctx {
     pub(crate) fn new(
         settings: Arc<Settings>,
         redactor: Redactor,
-        events: UnboundedSender<Event>,
+        events: UnboundedSender<Stamped>,
     ) -> Ctx {
         Ctx {
             settings,
@@ -33,10 +34,12 @@ impl Ctx {
         }
     }
 
-    /// Sends an event with its text redacted; a closed receiver only means nobody listens.
+    /// Sends an event, stamped with the time and its text redacted; a closed receiver only means
+    /// nobody listens.
     pub(crate) fn emit(&self, mut event: Event) {
         self.redactor.scrub(&mut event);
-        let _ = self.events.send(event);
+        let time = humantime::format_rfc3339_millis(SystemTime::now()).to_string();
+        let _ = self.events.send(Stamped { time, event });
     }
 
     /// A connection-log line (`--verbose`, NDJSON).

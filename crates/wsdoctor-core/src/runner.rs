@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Instant, SystemTime};
 use tokio::sync::{mpsc, watch};
 use wsdoctor_model::platform::Sightings;
-use wsdoctor_model::{Cause, CheckId, CheckReport, Event, Report, Status};
+use wsdoctor_model::{Cause, CheckId, CheckReport, Event, Report, Stamped, Status};
 
 /// Why the run stopped early, if it did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,7 +48,7 @@ pub async fn run(
     settings: Arc<Settings>,
     plan: Plan,
     redactor: Redactor,
-    events: mpsc::UnboundedSender<Event>,
+    events: mpsc::UnboundedSender<Stamped>,
     interrupt: impl Future<Output = ()>,
 ) -> (Report, Option<Interruption>) {
     let started_at = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
@@ -199,7 +199,9 @@ async fn run_one(
             connection = published.connection.lock().ok().and_then(|mut c| c.take());
         }
     }
+    // Every check finished is a check started, in the stream, skipped ones included.
     if let Some(reason) = &planned.not_applicable {
+        ctx.emit(Event::CheckStarted { id: planned.id });
         return (
             CheckReport::skipped(planned.id, reason.clone()),
             facts,
@@ -208,6 +210,7 @@ async fn run_one(
         );
     }
     if let Some(reason) = blocked {
+        ctx.emit(Event::CheckStarted { id: planned.id });
         return (CheckReport::skipped(planned.id, reason), facts, None, true);
     }
     let began = wsdoctor_model::ms(run_start.elapsed());

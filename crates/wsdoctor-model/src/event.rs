@@ -54,3 +54,14 @@ pub enum Event {
     /// The final report.
     Report(Box<Report>),
 }
+
+/// An event with the moment it happened: one line of the NDJSON stream,
+/// `{"type": …, "time": …, "data": …}`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Stamped {
+    /// RFC 3339 UTC, with milliseconds.
+    pub time: String,
+    /// What happened.
+    #[serde(flatten)]
+    pub event: Event,
+}

@@ -26,7 +26,7 @@ pub mod timing;
 
 pub use check::CheckId;
 pub use codes::{Cause, Code};
-pub use event::Event;
+pub use event::{Event, Stamped};
 pub use evidence::Evidence;
 pub use finding::{Finding, Notice};
 pub use platform::{Platform, PlatformId};

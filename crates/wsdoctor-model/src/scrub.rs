@@ -4,7 +4,7 @@
 //! so a secret that happens to read "pass" cannot break the JSON contract. Every implementation
 //! destructures its struct completely, so a new text field that is not scrubbed is a compile error.
 
-use crate::event::Event;
+use crate::event::{Event, Stamped};
 use crate::evidence::{
     AddressError, AddressProbe, CertInfo, Common, CorsDetail, Detail, DiagnosticsDetail, DnsDetail,
     EchoDetail, Evidence, Heartbeat, HeldSocket, HoldDetail, OriginDetail, Redirect, SessionDetail,
@@ -402,6 +402,13 @@ impl Scrub for Report {
         platform.scrub(clean);
         diagnosis.scrub(clean);
         checks.scrub(clean);
+    }
+}
+
+impl Scrub for Stamped {
+    fn scrub(&mut self, clean: Cleaner<'_>) {
+        let Stamped { time: _, event } = self;
+        event.scrub(clean);
     }
 }
 

@@ -10,7 +10,7 @@ use crate::probe::ws::{self, Ending};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 use wsdoctor_model::evidence::{Common, Detail, EchoDetail, LatencyStats, TargetKind};
-use wsdoctor_model::{ms, Cause, CheckId, Notice, Phase};
+use wsdoctor_model::{Cause, CheckId, Notice, Phase};
 
 pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
     let mut check = CheckRun::start(CheckId::Echo, inputs);
@@ -37,7 +37,7 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
     match outcome {
         Ok(result) => {
             if let Some(rtt) = result.round_trip {
-                check.timings.insert(Phase::EchoRoundTrip, ms(rtt));
+                check.phase(ctx, Phase::EchoRoundTrip, rtt);
             }
             check.common().reply = result.reply;
             let lost = result.stats.as_ref().map(|s| s.loss_percent).unwrap_or(0.0);

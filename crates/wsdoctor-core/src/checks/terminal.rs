@@ -49,7 +49,7 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
     match outcome {
         Ok(result) => {
             if let Some(first) = result.first_message {
-                check.timings.insert(Phase::FirstMessage, ms(first));
+                check.phase(ctx, Phase::FirstMessage, first);
             }
             check.common().last_server_message = result.last_message;
             detail.messages_received = Some(result.messages);

@@ -1,0 +1,231 @@
+//! The conventions users bring: formats strict consumers accept (JUnit against its XSD, NDJSON
+//! against its schema), the habits of curl, kubectl and ripgrep users, the environment as people
+//! expect it.
+
+use crate::support::{check, run, wsdoctor, TestLab};
+use serde_json::Value;
+use std::collections::HashSet;
+use wsdoctor_lab::{Fault, LabOptions};
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+fn schema(name: &str) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(format!("{ROOT}/schema/{name}")).unwrap())
+        .unwrap()
+}
+
+/// Checks an NDJSON stream: every line valid against the event schema, every check_finished after
+/// its check_started, every timing of the final report announced by a phase event.
+fn assert_stream(stdout: &str) {
+    let registry = jsonschema::Registry::new()
+        .add("urn:wsdoctor:schema:report:v1", schema("report.v1.json"))
+        .unwrap()
+        .prepare()
+        .unwrap();
+    let validator = jsonschema::options()
+        .with_registry(&registry)
+        .build(&schema("events.v1.json"))
+        .unwrap();
+    let mut started = HashSet::new();
+    let mut phases = HashSet::new();
+    let mut report = None;
+    for line in stdout.lines() {
+        let event: Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+        let errors: Vec<String> = validator
+            .iter_errors(&event)
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{line}\n{errors:#?}");
+        let data = &event["data"];
+        match event["type"].as_str().unwrap() {
+            "check_started" => {
+                started.insert(data["id"].as_str().unwrap().to_string());
+            }
+            "check_finished" => assert!(
+                started.contains(data["id"].as_str().unwrap()),
+                "check_finished before check_started: {line}"
+            ),
+            "phase" => {
+                phases.insert((
+                    data["id"].as_str().unwrap().to_string(),
+                    data["phase"].as_str().unwrap().to_string(),
+                ));
+            }
+            "report" => report = Some(data.clone()),
+            _ => {}
+        }
+    }
+    let report = report.expect("the stream ends with the report");
+    for check in report["checks"].as_array().unwrap() {
+        let id = check["id"].as_str().unwrap().to_string();
+        for phase in check["timings"].as_object().unwrap().keys() {
+            assert!(
+                phases.contains(&(id.clone(), phase.clone())),
+                "{id}.{phase} in the report was never announced"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_ndjson_event_follows_its_schema_and_its_order() {
+    for args in [
+        vec!["demo", "--format", "ndjson", "--observe", "100ms"],
+        vec![
+            "demo",
+            "--fault",
+            "flaky:1",
+            "--format",
+            "ndjson",
+            "--observe",
+            "100ms",
+        ],
+        vec![
+            "demo",
+            "--fault",
+            "server-error",
+            "--attempts",
+            "1",
+            "--format",
+            "ndjson",
+        ],
+        vec![
+            "demo",
+            "--fault",
+            "idle-cut:300ms",
+            "--only",
+            "hold",
+            "--hold",
+            "600ms",
+            "--ping-interval",
+            "100ms",
+            "--format",
+            "ndjson",
+        ],
+    ] {
+        let run = run(&args);
+        assert_stream(&run.stdout);
+    }
+}
+
+#[test]
+fn ndjson_to_a_file_streams_as_it_happens() {
+    let lab = TestLab::start(LabOptions {
+        fault: Some(Fault::Blackhole),
+        ..LabOptions::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("events.ndjson");
+    let spawned = crate::support::spawn_until(
+        &[
+            "check",
+            &lab.url,
+            "--format",
+            "ndjson",
+            "--output",
+            path.to_str().unwrap(),
+            "--verbose",
+            "--connect-timeout",
+            "30s",
+        ],
+        "[Echo] Connecting",
+        true,
+    );
+    // The run is still going: the events so far are already in the (temporary) file beside it.
+    let partial: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
+        .collect();
+    assert!(
+        partial
+            .iter()
+            .any(|text| text.contains("\"check_started\"")),
+        "{partial:?}"
+    );
+    crate::support::signal(&spawned, "INT");
+    let (code, _, _) = spawned.finish();
+    assert_eq!(code, Some(130));
+    assert_stream(&std::fs::read_to_string(&path).unwrap());
+}
+
+#[test]
+fn junit_validates_against_the_strict_jenkins_schema() {
+    let xsd = format!("{ROOT}/tests/fixtures/junit-10.xsd");
+    let xmllint = std::process::Command::new("xmllint")
+        .arg("--version")
+        .output();
+    assert!(
+        xmllint.is_ok(),
+        "xmllint is needed to validate JUnit (Debian: libxml2-utils; .ci/run installs it)"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    for (name, args) in [
+        ("healthy", vec!["demo", "--observe", "100ms"]),
+        (
+            "failing",
+            vec!["demo", "--fault", "server-error", "--attempts", "1"],
+        ),
+        (
+            "warning",
+            vec!["demo", "--fault", "flaky:1", "--observe", "100ms"],
+        ),
+    ] {
+        let file = dir.path().join(format!("{name}.xml"));
+        let mut all = args.clone();
+        all.extend(["--format", "junit", "--output", file.to_str().unwrap()]);
+        run(&all);
+        let out = std::process::Command::new("xmllint")
+            .args(["--noout", "--schema", &xsd, file.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn quiet_prints_only_the_verdict_line_whatever_the_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("report.json");
+    for format in ["human", "json", "junit", "ndjson"] {
+        let out = run(&["demo", "--quiet", "--format", format, "--observe", "100ms"]);
+        assert_eq!(out.stdout.lines().count(), 1, "{format}: {}", out.stdout);
+        assert!(out.stdout.starts_with("PASS"), "{}", out.stdout);
+        assert!(out.stderr.is_empty(), "{}", out.stderr);
+    }
+    let out = run(&[
+        "demo",
+        "--quiet",
+        "--format",
+        "json",
+        "--output",
+        file.to_str().unwrap(),
+        "--observe",
+        "100ms",
+    ]);
+    assert!(out.stdout.starts_with("PASS"));
+    let report: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(report["verdict"], "pass");
+}
+
+#[test]
+fn dash_o_dash_is_stdout_and_dash_o_json_is_a_kubectl_habit() {
+    let out = run(&["demo", "--only", "echo", "--format", "json", "-o", "-"]);
+    assert_eq!(out.code, 0);
+    let report: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(check(&report, "echo")["status"], "pass");
+    let dir = tempfile::tempdir().unwrap();
+    let out = wsdoctor()
+        .current_dir(dir.path())
+        .args(["check", "http://127.0.0.1:1/", "-o", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--format json"), "{stderr}");
+    assert!(!dir.path().join("json").exists(), "no file named json");
+}
