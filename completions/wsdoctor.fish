@@ -65,16 +65,16 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l format -d 'O
 json\t'One JSON document (schema wsdoctor.report.v1)'
 ndjson\t'One JSON event a line as the run progresses, ending with the report'
 junit\t'JUnit XML: a testsuite per target, a testcase per check'"
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -s o -l output -d 'Write the chosen format to FILE; the terminal still shows the human view' -r -F
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -s o -l output -d 'Write the chosen format to FILE (written whole, or not at all); the terminal still shows the human view. `-` is standard output' -r -F
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l color -d 'When to use colour (NO_COLOR and CI turn it off in auto)' -r -f -a "auto\t'Colour when the output is a terminal and neither NO_COLOR nor CI is set'
 always\t'Always colour'
 never\t'Never colour'"
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l all-addresses -d 'Connect to every resolved address (not just the first that answers), to find a bad node'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l no-proxy -d 'Connect directly even when a proxy variable is set'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l insecure -d 'Do not verify TLS certificates (the report says so, loudly)'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -s q -l quiet -d 'Print nothing but one verdict line (the exit status tells the rest)'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -s v -l verbose -d 'Print the connection log to stderr, as the web client\'s console does'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l show-secrets -d 'Show session ids, tokens and credentials instead of redacting them'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l all-addresses -d 'Connect to every resolved address (not just the first that answers), to find a bad node [env: WSDOCTOR_ALL_ADDRESSES]'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l no-proxy -d 'Connect directly even when a proxy variable is set [env: WSDOCTOR_NO_PROXY]'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l insecure -d 'Do not verify TLS certificates (the report says so, loudly) [env: WSDOCTOR_INSECURE]'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -s q -l quiet -d 'Print nothing on stdout but one verdict line, whatever the format (the document goes to --output if given) [env: WSDOCTOR_QUIET]'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -s v -l verbose -d 'Print the connection log to stderr, as the web client\'s console does [env: WSDOCTOR_VERBOSE]'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l show-secrets -d 'Show session ids, tokens and credentials instead of redacting them [env: WSDOCTOR_SHOW_SECRETS]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -s V -l version -d 'Print version'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l fault -d 'Make the embedded backend misbehave this way (see `wsdoctor lab --list-faults`)' -r
@@ -109,17 +109,17 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l format -d 'Ou
 json\t'One JSON document (schema wsdoctor.report.v1)'
 ndjson\t'One JSON event a line as the run progresses, ending with the report'
 junit\t'JUnit XML: a testsuite per target, a testcase per check'"
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -s o -l output -d 'Write the chosen format to FILE; the terminal still shows the human view' -r -F
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -s o -l output -d 'Write the chosen format to FILE (written whole, or not at all); the terminal still shows the human view. `-` is standard output' -r -F
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l color -d 'When to use colour (NO_COLOR and CI turn it off in auto)' -r -f -a "auto\t'Colour when the output is a terminal and neither NO_COLOR nor CI is set'
 always\t'Always colour'
 never\t'Never colour'"
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l tls -d 'Serve the embedded backend over TLS with a certificate from a throwaway CA'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l all-addresses -d 'Connect to every resolved address (not just the first that answers), to find a bad node'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l no-proxy -d 'Connect directly even when a proxy variable is set'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l insecure -d 'Do not verify TLS certificates (the report says so, loudly)'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -s q -l quiet -d 'Print nothing but one verdict line (the exit status tells the rest)'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -s v -l verbose -d 'Print the connection log to stderr, as the web client\'s console does'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l show-secrets -d 'Show session ids, tokens and credentials instead of redacting them'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l all-addresses -d 'Connect to every resolved address (not just the first that answers), to find a bad node [env: WSDOCTOR_ALL_ADDRESSES]'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l no-proxy -d 'Connect directly even when a proxy variable is set [env: WSDOCTOR_NO_PROXY]'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l insecure -d 'Do not verify TLS certificates (the report says so, loudly) [env: WSDOCTOR_INSECURE]'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -s q -l quiet -d 'Print nothing on stdout but one verdict line, whatever the format (the document goes to --output if given) [env: WSDOCTOR_QUIET]'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -s v -l verbose -d 'Print the connection log to stderr, as the web client\'s console does [env: WSDOCTOR_VERBOSE]'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l show-secrets -d 'Show session ids, tokens and credentials instead of redacting them [env: WSDOCTOR_SHOW_SECRETS]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -s V -l version -d 'Print version'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l interval -d 'Time between the starts of two runs' -r
@@ -155,16 +155,16 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l format -d 'O
 json\t'One JSON document (schema wsdoctor.report.v1)'
 ndjson\t'One JSON event a line as the run progresses, ending with the report'
 junit\t'JUnit XML: a testsuite per target, a testcase per check'"
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -s o -l output -d 'Write the chosen format to FILE; the terminal still shows the human view' -r -F
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -s o -l output -d 'Write the chosen format to FILE (written whole, or not at all); the terminal still shows the human view. `-` is standard output' -r -F
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l color -d 'When to use colour (NO_COLOR and CI turn it off in auto)' -r -f -a "auto\t'Colour when the output is a terminal and neither NO_COLOR nor CI is set'
 always\t'Always colour'
 never\t'Never colour'"
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l all-addresses -d 'Connect to every resolved address (not just the first that answers), to find a bad node'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l no-proxy -d 'Connect directly even when a proxy variable is set'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l insecure -d 'Do not verify TLS certificates (the report says so, loudly)'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -s q -l quiet -d 'Print nothing but one verdict line (the exit status tells the rest)'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -s v -l verbose -d 'Print the connection log to stderr, as the web client\'s console does'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l show-secrets -d 'Show session ids, tokens and credentials instead of redacting them'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l all-addresses -d 'Connect to every resolved address (not just the first that answers), to find a bad node [env: WSDOCTOR_ALL_ADDRESSES]'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l no-proxy -d 'Connect directly even when a proxy variable is set [env: WSDOCTOR_NO_PROXY]'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l insecure -d 'Do not verify TLS certificates (the report says so, loudly) [env: WSDOCTOR_INSECURE]'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -s q -l quiet -d 'Print nothing on stdout but one verdict line, whatever the format (the document goes to --output if given) [env: WSDOCTOR_QUIET]'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -s v -l verbose -d 'Print the connection log to stderr, as the web client\'s console does [env: WSDOCTOR_VERBOSE]'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l show-secrets -d 'Show session ids, tokens and credentials instead of redacting them [env: WSDOCTOR_SHOW_SECRETS]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -s V -l version -d 'Print version'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l fault -d 'Make the backend misbehave this way (see --list-faults)' -r

@@ -89,9 +89,9 @@ impl OutputSettings {
             format: options.format,
             output,
             color: options.color,
-            quiet: options.quiet,
-            verbose: options.verbose,
-            show_secrets: options.show_secrets,
+            quiet: env_flag("WSDOCTOR_QUIET", options.quiet)?,
+            verbose: env_flag("WSDOCTOR_VERBOSE", options.verbose)?,
+            show_secrets: env_flag("WSDOCTOR_SHOW_SECRETS", options.show_secrets)?,
         })
     }
 }
@@ -124,7 +124,7 @@ pub(crate) fn settings(
     let route = Route::choose(
         &target,
         options.proxy.as_deref(),
-        options.no_proxy,
+        env_flag("WSDOCTOR_NO_PROXY", options.no_proxy)?,
         &env.proxy_vars,
     )?;
     let origin = match options.origin.clone().or_else(|| env.frontend_url.clone()) {
@@ -199,8 +199,8 @@ pub(crate) fn settings(
     };
     settings.resolve = resolve;
     settings.cacert_pem = cacert_pem;
-    settings.insecure = options.insecure;
-    settings.all_addresses = options.all_addresses;
+    settings.insecure = env_flag("WSDOCTOR_INSECURE", options.insecure)?;
+    settings.all_addresses = env_flag("WSDOCTOR_ALL_ADDRESSES", options.all_addresses)?;
     settings.route = route;
     settings.validate()?;
     Plan::check_selection(&settings)?;
@@ -226,4 +226,69 @@ fn check_ids(argument: &str, ids: &[String]) -> Result<Vec<CheckId>, AppError> {
             })
         })
         .collect()
+}
+
+/// A boolean as people write it in the environment: 1/0, true/false, yes/no, on/off, any case.
+pub(crate) fn parse_bool(text: &str) -> Option<bool> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" | "y" => Some(true),
+        "0" | "false" | "no" | "off" | "n" => Some(false),
+        _ => None,
+    }
+}
+
+/// A flag from the command line, else from its environment variable (an empty value is unset);
+/// a value that is not a boolean is a usage error naming the variable.
+pub(crate) fn env_flag(variable: &str, flag: bool) -> Result<bool, AppError> {
+    if flag {
+        return Ok(true);
+    }
+    match std::env::var(variable) {
+        Ok(value) if !value.trim().is_empty() => parse_bool(&value).ok_or_else(|| {
+            AppError::usage(
+                variable,
+                format!("{value:?} is not a boolean (use 1/0, true/false, yes/no or on/off)"),
+            )
+        }),
+        _ => Ok(false),
+    }
+}
+
+/// Whether this runs in CI: `CI` set to anything but a false boolean (`CI=false` and `CI=0` are not
+/// CI; `CI=true`, `CI=1`, `CI=woodpecker` are).
+pub(crate) fn in_ci() -> bool {
+    ci_value_means_ci(std::env::var("CI").ok().as_deref())
+}
+
+fn ci_value_means_ci(value: Option<&str>) -> bool {
+    match value {
+        Some(value) if !value.trim().is_empty() => parse_bool(value) != Some(false),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn booleans_as_people_write_them() {
+        for yes in ["1", "true", "TRUE", "Yes", "on", "ON"] {
+            assert_eq!(parse_bool(yes), Some(true), "{yes}");
+        }
+        for no in ["0", "false", "No", "OFF"] {
+            assert_eq!(parse_bool(no), Some(false), "{no}");
+        }
+        assert_eq!(parse_bool("banana"), None);
+    }
+
+    #[test]
+    fn ci_false_is_not_ci() {
+        for ci in ["true", "1", "woodpecker", "yes"] {
+            assert!(ci_value_means_ci(Some(ci)), "{ci}");
+        }
+        for not_ci in [None, Some(""), Some("false"), Some("0"), Some("no")] {
+            assert!(!ci_value_means_ci(not_ci), "{not_ci:?}");
+        }
+    }
 }

@@ -322,8 +322,8 @@ pub(crate) struct CheckOptions {
         help_heading = "Network"
     )]
     pub(crate) resolve: Vec<String>,
-    /// Connect to every resolved address (not just the first that answers), to find a bad node.
-    #[arg(long, env = "WSDOCTOR_ALL_ADDRESSES", help_heading = "Network")]
+    /// Connect to every resolved address (not just the first that answers), to find a bad node [env: WSDOCTOR_ALL_ADDRESSES].
+    #[arg(long, help_heading = "Network")]
     pub(crate) all_addresses: bool,
     /// HTTP CONNECT proxy (http://[user:pass@]host:port) [default: HTTPS_PROXY / HTTP_PROXY / ALL_PROXY, honouring NO_PROXY].
     #[arg(
@@ -333,13 +333,8 @@ pub(crate) struct CheckOptions {
         help_heading = "Network"
     )]
     pub(crate) proxy: Option<String>,
-    /// Connect directly even when a proxy variable is set.
-    #[arg(
-        long,
-        env = "WSDOCTOR_NO_PROXY",
-        help_heading = "Network",
-        conflicts_with = "proxy"
-    )]
+    /// Connect directly even when a proxy variable is set [env: WSDOCTOR_NO_PROXY].
+    #[arg(long, help_heading = "Network", conflicts_with = "proxy")]
     pub(crate) no_proxy: bool,
     /// Warn when the certificate has fewer days left than this (or, for a certificate that lives shorter, less than a third of its lifetime).
     #[arg(long, value_name = "DAYS", default_value_t = 14, value_parser = clap::value_parser!(u32).range(0..=3650), env = "WSDOCTOR_CERT_WARN_DAYS", help_heading = "Network")]
@@ -352,8 +347,8 @@ pub(crate) struct CheckOptions {
         help_heading = "Network"
     )]
     pub(crate) cacert: Option<PathBuf>,
-    /// Do not verify TLS certificates (the report says so, loudly).
-    #[arg(long, env = "WSDOCTOR_INSECURE", help_heading = "Network")]
+    /// Do not verify TLS certificates (the report says so, loudly) [env: WSDOCTOR_INSECURE].
+    #[arg(long, help_heading = "Network")]
     pub(crate) insecure: bool,
 }
 
@@ -387,20 +382,14 @@ pub(crate) struct OutputOptions {
         help_heading = "Output"
     )]
     pub(crate) color: ColorChoice,
-    /// Print nothing on stdout but one verdict line, whatever the format (the document goes to --output if given).
-    #[arg(
-        long,
-        short = 'q',
-        env = "WSDOCTOR_QUIET",
-        help_heading = "Output",
-        conflicts_with = "verbose"
-    )]
+    /// Print nothing on stdout but one verdict line, whatever the format (the document goes to --output if given) [env: WSDOCTOR_QUIET].
+    #[arg(long, short = 'q', help_heading = "Output", conflicts_with = "verbose")]
     pub(crate) quiet: bool,
-    /// Print the connection log to stderr, as the web client's console does.
-    #[arg(long, short = 'v', env = "WSDOCTOR_VERBOSE", help_heading = "Output")]
+    /// Print the connection log to stderr, as the web client's console does [env: WSDOCTOR_VERBOSE].
+    #[arg(long, short = 'v', help_heading = "Output")]
     pub(crate) verbose: bool,
-    /// Show session ids, tokens and credentials instead of redacting them.
-    #[arg(long, env = "WSDOCTOR_SHOW_SECRETS", help_heading = "Output")]
+    /// Show session ids, tokens and credentials instead of redacting them [env: WSDOCTOR_SHOW_SECRETS].
+    #[arg(long, help_heading = "Output")]
     pub(crate) show_secrets: bool,
 }
 
@@ -421,4 +410,53 @@ const MAX_DURATION: Duration = Duration::from_secs(86_400);
 /// The clap command, for completions and the man page.
 pub(crate) fn command() -> clap::Command {
     <Cli as clap::CommandFactory>::command()
+}
+
+/// An empty `WSDOCTOR_*` variable means unset, as people expect of `FOO= cmd`.
+pub(crate) fn forget_empty_variables() {
+    let empty: Vec<std::ffi::OsString> = std::env::vars_os()
+        .filter(|(name, value)| name.to_string_lossy().starts_with("WSDOCTOR_") && value.is_empty())
+        .map(|(name, _)| name)
+        .collect();
+    for name in empty {
+        // The process is still single-threaded: nothing else reads the environment yet.
+        std::env::remove_var(name);
+    }
+}
+
+/// Prints a command-line error; one caused by an environment variable names the variable, not the
+/// flag it stands for.
+pub(crate) fn usage_error(e: clap::Error) -> std::process::ExitCode {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let status = u8::try_from(e.exit_code()).unwrap_or(crate::exit::USAGE);
+    if matches!(
+        e.kind(),
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation
+    ) {
+        if let Some(ContextValue::String(arg)) = e.get(ContextKind::InvalidArg) {
+            let long = arg
+                .split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .to_string();
+            let typed = std::env::args().any(|a| a == long || a.starts_with(&format!("{long}=")));
+            let variable = command()
+                .get_subcommands()
+                .flat_map(|sub| sub.get_arguments())
+                .find(|a| a.get_long().is_some_and(|l| format!("--{l}") == long))
+                .and_then(|a| a.get_env().map(|v| v.to_string_lossy().into_owned()));
+            if let (false, Some(variable)) = (typed, variable) {
+                if std::env::var_os(&variable).is_some() {
+                    let text = e.to_string().replace(
+                        &format!("'{arg}'"),
+                        &format!("{variable} (the variable for {long})"),
+                    );
+                    crate::output::stderr(text.trim_end());
+                    return std::process::ExitCode::from(status);
+                }
+            }
+        }
+    }
+    let _ = e.print();
+    std::process::ExitCode::from(status)
 }

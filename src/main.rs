@@ -18,12 +18,10 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    cli::forget_empty_variables();
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
-        Err(e) => {
-            let _ = e.print();
-            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(exit::USAGE));
-        }
+        Err(e) => return cli::usage_error(e),
     };
     match commands::dispatch(cli) {
         Ok(status) => ExitCode::from(status),

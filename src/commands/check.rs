@@ -29,7 +29,7 @@ pub(crate) fn use_color(choice: ColorChoice, is_terminal: bool) -> bool {
         ColorChoice::Auto => {
             is_terminal
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && std::env::var_os("CI").is_none()
+                && !crate::args::in_ci()
                 && std::env::var("TERM").map_or(true, |t| t != "dumb")
         }
     }
@@ -121,7 +121,7 @@ pub(crate) async fn check(settings: Settings, output: OutputSettings) -> Result<
     let color = use_color(output.color, io::stdout().is_terminal());
     colored::control::set_override(color);
     let spinners = io::stderr().is_terminal()
-        && std::env::var_os("CI").is_none()
+        && !crate::args::in_ci()
         && !output.quiet
         && output.color != ColorChoice::Never;
     // --quiet: nothing on stdout but the verdict line, whatever the format.

@@ -229,3 +229,68 @@ fn dash_o_dash_is_stdout_and_dash_o_json_is_a_kubectl_habit() {
     assert!(stderr.contains("--format json"), "{stderr}");
     assert!(!dir.path().join("json").exists(), "no file named json");
 }
+
+#[test]
+fn boolean_variables_read_as_people_write_them() {
+    for (value, quiet) in [
+        ("1", true),
+        ("true", true),
+        ("yes", true),
+        ("0", false),
+        ("false", false),
+        ("", false),
+    ] {
+        let out = wsdoctor()
+            .env("WSDOCTOR_QUIET", value)
+            .args(["demo", "--only", "health"])
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "WSDOCTOR_QUIET={value:?}: {stdout}"
+        );
+        assert_eq!(
+            stdout.lines().count() == 1,
+            quiet,
+            "WSDOCTOR_QUIET={value:?}: {stdout}"
+        );
+    }
+    let out = wsdoctor()
+        .env("WSDOCTOR_QUIET", "maybe")
+        .args(["demo", "--only", "health"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("WSDOCTOR_QUIET") && stderr.contains("maybe"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_bad_variable_is_named_in_the_error_not_the_flag_it_stands_for() {
+    let out = wsdoctor()
+        .env("WSDOCTOR_TIMEOUT", "soon")
+        .args(["check", "http://127.0.0.1:1/"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("WSDOCTOR_TIMEOUT"), "{stderr}");
+    // An empty variable is as good as unset: the default applies and the run goes ahead.
+    let out = wsdoctor()
+        .env("WSDOCTOR_TIMEOUT", "")
+        .env("WSDOCTOR_FORMAT", "")
+        .args(["demo", "--only", "health", "--quiet"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
