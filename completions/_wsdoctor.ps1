@@ -27,11 +27,11 @@ Register-ArgumentCompleter -Native -CommandName 'wsdoctor' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Run the checklist against a deployment (http(s) base URL or a ws(s) socket URL)')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Start the reference backend on loopback and check it: the zero-setup first run')
-            [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Repeat the checklist every interval: a line a run, a line whenever a check changes state')
             [CompletionResult]::new('lab', 'lab', [CompletionResultType]::ParameterValue, 'Run the reference backend (with an optional fault) for reproductions and tests')
             [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Explain a failure code: what it means, how it looks on the wire, what to do')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions for SHELL to stdout')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) to stdout')
+            [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Repeat the checklist every interval: a line a run, a line whenever a check changes state')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -131,6 +131,46 @@ Register-ArgumentCompleter -Native -CommandName 'wsdoctor' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'wsdoctor;lab' {
+            [CompletionResult]::new('--fault', '--fault', [CompletionResultType]::ParameterName, 'Make the backend misbehave this way (see --list-faults)')
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'The address to listen on; loopback by default')
+            [CompletionResult]::new('--ca-out', '--ca-out', [CompletionResultType]::ParameterName, 'Write the throwaway CA''s certificate (PEM) here, for `check --cacert`')
+            [CompletionResult]::new('--session', '--session', [CompletionResultType]::ParameterName, 'A valid session id (repeatable); `POST /api/sessions` creates more')
+            [CompletionResult]::new('--allow-origin', '--allow-origin', [CompletionResultType]::ParameterName, 'An origin allowed by CORS and the Origin check (repeatable)')
+            [CompletionResult]::new('--ping-interval', '--ping-interval', [CompletionResultType]::ParameterName, 'Interval of the server''s WebSocket pings on open sockets')
+            [CompletionResult]::new('--connect-proxy', '--connect-proxy', [CompletionResultType]::ParameterName, 'Also run an HTTP CONNECT proxy on this address (loopback targets only), for proxied runs')
+            [CompletionResult]::new('--proxy-credentials', '--proxy-credentials', [CompletionResultType]::ParameterName, 'Credentials the proxy requires, as USER:PASSWORD')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Serve https/wss with a certificate from a throwaway CA')
+            [CompletionResult]::new('--list-faults', '--list-faults', [CompletionResultType]::ParameterName, 'List the faults, one line each, and exit')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'wsdoctor;explain' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'human or json')
+            [CompletionResult]::new('--markdown', '--markdown', [CompletionResultType]::ParameterName, 'Print the table of codes as Markdown (the README''s table)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'wsdoctor;completions' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'wsdoctor;man' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'wsdoctor;watch' {
             [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Time between the starts of two runs')
             [CompletionResult]::new('--runs', '--runs', [CompletionResultType]::ParameterName, 'Stop after this many runs (default: until Ctrl-C)')
@@ -162,10 +202,10 @@ Register-ArgumentCompleter -Native -CommandName 'wsdoctor' -ScriptBlock {
             [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'HTTP CONNECT proxy (http://[user:pass@]host:port) [default: HTTPS_PROXY / HTTP_PROXY / ALL_PROXY, honouring NO_PROXY]')
             [CompletionResult]::new('--cert-warn-days', '--cert-warn-days', [CompletionResultType]::ParameterName, 'Warn when the certificate has fewer days left than this (or, for a certificate that lives shorter, less than a third of its lifetime)')
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM file too')
-            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the chosen format to FILE (written whole, or not at all); the terminal still shows the human view. `-` is standard output')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the chosen format to FILE (written whole, or not at all); the terminal still shows the human view. `-` is standard output')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR and CI turn it off in auto)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--all-addresses', '--all-addresses', [CompletionResultType]::ParameterName, 'Connect to every resolved address (not just the first that answers), to find a bad node [env: WSDOCTOR_ALL_ADDRESSES]')
             [CompletionResult]::new('--no-proxy', '--no-proxy', [CompletionResultType]::ParameterName, 'Connect directly even when a proxy variable is set [env: WSDOCTOR_NO_PROXY]')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify TLS certificates (the report says so, loudly) [env: WSDOCTOR_INSECURE]')
@@ -180,53 +220,14 @@ Register-ArgumentCompleter -Native -CommandName 'wsdoctor' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
-        'wsdoctor;lab' {
-            [CompletionResult]::new('--fault', '--fault', [CompletionResultType]::ParameterName, 'Make the backend misbehave this way (see --list-faults)')
-            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'The address to listen on; loopback by default')
-            [CompletionResult]::new('--ca-out', '--ca-out', [CompletionResultType]::ParameterName, 'Write the throwaway CA''s certificate (PEM) here, for `check --cacert`')
-            [CompletionResult]::new('--session', '--session', [CompletionResultType]::ParameterName, 'A valid session id (repeatable); `POST /api/sessions` creates more')
-            [CompletionResult]::new('--allow-origin', '--allow-origin', [CompletionResultType]::ParameterName, 'An origin allowed by CORS and the Origin check (repeatable)')
-            [CompletionResult]::new('--ping-interval', '--ping-interval', [CompletionResultType]::ParameterName, 'Interval of the server''s WebSocket pings on open sockets')
-            [CompletionResult]::new('--connect-proxy', '--connect-proxy', [CompletionResultType]::ParameterName, 'Also run an HTTP CONNECT proxy on this address (loopback targets only), for proxied runs')
-            [CompletionResult]::new('--proxy-credentials', '--proxy-credentials', [CompletionResultType]::ParameterName, 'Credentials the proxy requires, as USER:PASSWORD')
-            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Serve https/wss with a certificate from a throwaway CA')
-            [CompletionResult]::new('--list-faults', '--list-faults', [CompletionResultType]::ParameterName, 'List the faults, one line each, and exit')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            break
-        }
-        'wsdoctor;explain' {
-            [CompletionResult]::new('--markdown', '--markdown', [CompletionResultType]::ParameterName, 'Print the table of codes as Markdown (the README''s table)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            break
-        }
-        'wsdoctor;completions' {
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            break
-        }
-        'wsdoctor;man' {
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            break
-        }
         'wsdoctor;help' {
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Run the checklist against a deployment (http(s) base URL or a ws(s) socket URL)')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Start the reference backend on loopback and check it: the zero-setup first run')
-            [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Repeat the checklist every interval: a line a run, a line whenever a check changes state')
             [CompletionResult]::new('lab', 'lab', [CompletionResultType]::ParameterValue, 'Run the reference backend (with an optional fault) for reproductions and tests')
             [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Explain a failure code: what it means, how it looks on the wire, what to do')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions for SHELL to stdout')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) to stdout')
+            [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Repeat the checklist every interval: a line a run, a line whenever a check changes state')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -234,9 +235,6 @@ Register-ArgumentCompleter -Native -CommandName 'wsdoctor' -ScriptBlock {
             break
         }
         'wsdoctor;help;demo' {
-            break
-        }
-        'wsdoctor;help;watch' {
             break
         }
         'wsdoctor;help;lab' {
@@ -249,6 +247,9 @@ Register-ArgumentCompleter -Native -CommandName 'wsdoctor' -ScriptBlock {
             break
         }
         'wsdoctor;help;man' {
+            break
+        }
+        'wsdoctor;help;watch' {
             break
         }
         'wsdoctor;help;help' {

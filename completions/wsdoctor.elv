@@ -24,11 +24,11 @@ set edit:completion:arg-completer[wsdoctor] = {|@words|
             cand --version 'Print version'
             cand check 'Run the checklist against a deployment (http(s) base URL or a ws(s) socket URL)'
             cand demo 'Start the reference backend on loopback and check it: the zero-setup first run'
-            cand watch 'Repeat the checklist every interval: a line a run, a line whenever a check changes state'
             cand lab 'Run the reference backend (with an optional fault) for reproductions and tests'
             cand explain 'Explain a failure code: what it means, how it looks on the wire, what to do'
             cand completions 'Print shell completions for SHELL to stdout'
             cand man 'Print the man page (roff) to stdout'
+            cand watch 'Repeat the checklist every interval: a line a run, a line whenever a check changes state'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'wsdoctor;check'= {
@@ -125,6 +125,42 @@ set edit:completion:arg-completer[wsdoctor] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'wsdoctor;lab'= {
+            cand --fault 'Make the backend misbehave this way (see --list-faults)'
+            cand --listen 'The address to listen on; loopback by default'
+            cand --ca-out 'Write the throwaway CA''s certificate (PEM) here, for `check --cacert`'
+            cand --session 'A valid session id (repeatable); `POST /api/sessions` creates more'
+            cand --allow-origin 'An origin allowed by CORS and the Origin check (repeatable)'
+            cand --ping-interval 'Interval of the server''s WebSocket pings on open sockets'
+            cand --connect-proxy 'Also run an HTTP CONNECT proxy on this address (loopback targets only), for proxied runs'
+            cand --proxy-credentials 'Credentials the proxy requires, as USER:PASSWORD'
+            cand --tls 'Serve https/wss with a certificate from a throwaway CA'
+            cand --list-faults 'List the faults, one line each, and exit'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'wsdoctor;explain'= {
+            cand --format 'human or json'
+            cand --markdown 'Print the table of codes as Markdown (the README''s table)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'wsdoctor;completions'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'wsdoctor;man'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'wsdoctor;watch'= {
             cand --interval 'Time between the starts of two runs'
             cand --runs 'Stop after this many runs (default: until Ctrl-C)'
@@ -156,10 +192,10 @@ set edit:completion:arg-completer[wsdoctor] = {|@words|
             cand --proxy 'HTTP CONNECT proxy (http://[user:pass@]host:port) [default: HTTPS_PROXY / HTTP_PROXY / ALL_PROXY, honouring NO_PROXY]'
             cand --cert-warn-days 'Warn when the certificate has fewer days left than this (or, for a certificate that lives shorter, less than a third of its lifetime)'
             cand --cacert 'Trust the CA certificates in this PEM file too'
-            cand --format 'Output format'
             cand -o 'Write the chosen format to FILE (written whole, or not at all); the terminal still shows the human view. `-` is standard output'
             cand --output 'Write the chosen format to FILE (written whole, or not at all); the terminal still shows the human view. `-` is standard output'
             cand --color 'When to use colour (NO_COLOR and CI turn it off in auto)'
+            cand --format 'Output format'
             cand --all-addresses 'Connect to every resolved address (not just the first that answers), to find a bad node [env: WSDOCTOR_ALL_ADDRESSES]'
             cand --no-proxy 'Connect directly even when a proxy variable is set [env: WSDOCTOR_NO_PROXY]'
             cand --insecure 'Do not verify TLS certificates (the report says so, loudly) [env: WSDOCTOR_INSECURE]'
@@ -173,56 +209,19 @@ set edit:completion:arg-completer[wsdoctor] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
-        &'wsdoctor;lab'= {
-            cand --fault 'Make the backend misbehave this way (see --list-faults)'
-            cand --listen 'The address to listen on; loopback by default'
-            cand --ca-out 'Write the throwaway CA''s certificate (PEM) here, for `check --cacert`'
-            cand --session 'A valid session id (repeatable); `POST /api/sessions` creates more'
-            cand --allow-origin 'An origin allowed by CORS and the Origin check (repeatable)'
-            cand --ping-interval 'Interval of the server''s WebSocket pings on open sockets'
-            cand --connect-proxy 'Also run an HTTP CONNECT proxy on this address (loopback targets only), for proxied runs'
-            cand --proxy-credentials 'Credentials the proxy requires, as USER:PASSWORD'
-            cand --tls 'Serve https/wss with a certificate from a throwaway CA'
-            cand --list-faults 'List the faults, one line each, and exit'
-            cand -h 'Print help'
-            cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
-        }
-        &'wsdoctor;explain'= {
-            cand --markdown 'Print the table of codes as Markdown (the README''s table)'
-            cand -h 'Print help'
-            cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
-        }
-        &'wsdoctor;completions'= {
-            cand -h 'Print help'
-            cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
-        }
-        &'wsdoctor;man'= {
-            cand -h 'Print help'
-            cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
-        }
         &'wsdoctor;help'= {
             cand check 'Run the checklist against a deployment (http(s) base URL or a ws(s) socket URL)'
             cand demo 'Start the reference backend on loopback and check it: the zero-setup first run'
-            cand watch 'Repeat the checklist every interval: a line a run, a line whenever a check changes state'
             cand lab 'Run the reference backend (with an optional fault) for reproductions and tests'
             cand explain 'Explain a failure code: what it means, how it looks on the wire, what to do'
             cand completions 'Print shell completions for SHELL to stdout'
             cand man 'Print the man page (roff) to stdout'
+            cand watch 'Repeat the checklist every interval: a line a run, a line whenever a check changes state'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'wsdoctor;help;check'= {
         }
         &'wsdoctor;help;demo'= {
-        }
-        &'wsdoctor;help;watch'= {
         }
         &'wsdoctor;help;lab'= {
         }
@@ -231,6 +230,8 @@ set edit:completion:arg-completer[wsdoctor] = {|@words|
         &'wsdoctor;help;completions'= {
         }
         &'wsdoctor;help;man'= {
+        }
+        &'wsdoctor;help;watch'= {
         }
         &'wsdoctor;help;help'= {
         }

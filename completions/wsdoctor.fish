@@ -28,11 +28,11 @@ complete -c wsdoctor -n "__fish_wsdoctor_needs_command" -s h -l help -d 'Print h
 complete -c wsdoctor -n "__fish_wsdoctor_needs_command" -s V -l version -d 'Print version'
 complete -c wsdoctor -n "__fish_wsdoctor_needs_command" -f -a "check" -d 'Run the checklist against a deployment (http(s) base URL or a ws(s) socket URL)'
 complete -c wsdoctor -n "__fish_wsdoctor_needs_command" -f -a "demo" -d 'Start the reference backend on loopback and check it: the zero-setup first run'
-complete -c wsdoctor -n "__fish_wsdoctor_needs_command" -f -a "watch" -d 'Repeat the checklist every interval: a line a run, a line whenever a check changes state'
 complete -c wsdoctor -n "__fish_wsdoctor_needs_command" -f -a "lab" -d 'Run the reference backend (with an optional fault) for reproductions and tests'
 complete -c wsdoctor -n "__fish_wsdoctor_needs_command" -f -a "explain" -d 'Explain a failure code: what it means, how it looks on the wire, what to do'
 complete -c wsdoctor -n "__fish_wsdoctor_needs_command" -f -a "completions" -d 'Print shell completions for SHELL to stdout'
 complete -c wsdoctor -n "__fish_wsdoctor_needs_command" -f -a "man" -d 'Print the man page (roff) to stdout'
+complete -c wsdoctor -n "__fish_wsdoctor_needs_command" -f -a "watch" -d 'Repeat the checklist every interval: a line a run, a line whenever a check changes state'
 complete -c wsdoctor -n "__fish_wsdoctor_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l session -d 'Session id for the session and terminal checks (redacted in output)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l origin -d 'The frontend\'s origin, sent as Origin on upgrades and CORS requests [default: $FRONTEND_URL]' -r
@@ -43,8 +43,30 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l expect -d 'A
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l count -d 'Echo round trips on one socket, for latency statistics (min/median/p90/p99/max, loss, jitter)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l hold -d 'After the echo works, hold sockets open this long to find idle and lifetime cuts (the hold check)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l ping-interval -d 'Interval of the pinging and messaging sockets during --hold' -r
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l only -d 'Run only these checks (comma-separated ids, e.g. health,echo)' -r
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l skip -d 'Skip these checks (comma-separated ids)' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l only -d 'Run only these checks (comma-separated ids, e.g. health,echo)' -r -f -a "target\t''
+dns\t''
+tcp\t''
+tls\t''
+health\t''
+diagnostics\t''
+cors\t''
+echo\t''
+session\t''
+terminal\t''
+origin\t''
+hold\t''"
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l skip -d 'Skip these checks (comma-separated ids)' -r -f -a "target\t''
+dns\t''
+tcp\t''
+tls\t''
+health\t''
+diagnostics\t''
+cors\t''
+echo\t''
+session\t''
+terminal\t''
+origin\t''
+hold\t''"
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l health-path -d 'Health endpoint path' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l diagnostics-path -d 'Diagnostics endpoint path' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l echo-path -d 'WebSocket echo endpoint path' -r
@@ -77,7 +99,47 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -s v -l verbose
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l show-secrets -d 'Show session ids, tokens and credentials instead of redacting them [env: WSDOCTOR_SHOW_SECRETS]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -s V -l version -d 'Print version'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l fault -d 'Make the embedded backend misbehave this way (see `wsdoctor lab --list-faults`)' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l fault -d 'Make the embedded backend misbehave this way (see `wsdoctor lab --list-faults`)' -r -f -a "app-runner\t'Envoy edge (AWS App Runner): HTTP works, every upgrade gets a bare 403 from server: envoy'
+strip-upgrade\t'proxy drops Upgrade/Connection headers: the app answers the upgrade as a plain GET (404)'
+proxy-502\t'load balancer (awselb/2.0) answers upgrades with 502 Bad Gateway'
+redirect\t'upgrade requests are redirected (301) to the https URL'
+idle-cut\t'proxy idle timeout: sockets are reset after DUR without a frame (default 5s), no server pings'
+lifetime-cut\t'proxy request cap: every socket is reset DUR after it opened (default 5s)'
+edge-403\t'the application refuses every WebSocket upgrade with a JSON 403'
+origin-check\t'upgrades from an Origin outside the allow list get 403, on every path'
+origin-any\t'the terminal accepts upgrades from any Origin (cross-site WebSocket hijacking risk)'
+handshake-hang\t'upgrade requests are read and never answered'
+bad-accept\t'101 response with a wrong Sec-WebSocket-Accept'
+no-route\t'every path upgrades, then closes at once with an empty close frame (1005)'
+upgrade-close\t'upgrade requests are read, then the connection is closed without an answer'
+http10-refusal\t'upgrades get an HTTP/1.0 404 from a server that knows nothing of WebSockets'
+proxy-504\t'load balancer (awselb/2.0) answers upgrades with 504 Gateway Timeout'
+trickle-101\t'the 101 is valid but trickles in one byte every DUR (default 2ms); then the socket works'
+subprotocol\t'every 101 selects the subprotocol NAME (default chat), whether or not the client offered it'
+huge-head\t'every answer\'s head grows without end (header after header)'
+truncated-body\t'/health announces Content-Length 100, sends 10 bytes and closes'
+drop-after-open\t'the socket opens, then TCP is reset without a close frame (1006)'
+flaky\t'the first N upgrade attempts per route open and are reset (default 1), later ones work'
+going-away\t'the server closes each socket with 1001 "Server restarting" right after open'
+echo-mismatch\t'/ws-test echoes something other than what was sent'
+bad-close\t'each socket is closed at once with a close code that may never be sent (default 1005)'
+bad-utf8\t'each socket gets a text frame that is not UTF-8 (a protocol violation)'
+greet-then-close\t'the terminal greets ({"type":"connected"}), then closes with CODE after DELAY (default 4500@100ms)'
+greet-then-drop\t'the terminal greets, then TCP is reset without a close frame after DUR (default 100ms)'
+invalid-session\t'every session is unknown: error message, then close 4000; the session endpoint says 404'
+server-error\t'the terminal fails after the session is accepted: error message, then close 4500'
+policy-timeout\t'session validation hangs; the server closes with 1008 "Connection timeout" after DUR (default 300ms)'
+health-degraded\t'/health answers 503 with status degraded and websocket unavailable'
+health-redirect\t'/health redirects (301) to /healthz; diagnostics redirect (302, absolute) to a /v2 path'
+health-redirect-offsite\t'/health redirects (302) to another host, where credentials must not follow'
+blackhole\t'connections are accepted, then nothing is ever read or written'
+plain-app\t'a plain app, not the platform: /health and diagnostics are 404, /ws-test echoes raw'
+tls-self-signed\t'TLS with a self-signed certificate (not issued by the lab CA)'
+tls-expired\t'TLS with an expired certificate issued by the lab CA'
+tls-wrong-name\t'TLS with a certificate for wrong-name.invalid, issued by the lab CA'
+tls-not-yet-valid\t'TLS with a certificate issued by the lab CA that only becomes valid in 30 days'
+tls-expiring\t'TLS with a certificate issued by the lab CA that expires in DAYS days (default 3)'
+tls-short-lived\t'TLS with a short-lived certificate (HOURS hours, default 12), half-way through its life'"
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l session -d 'Session id for the session and terminal checks (redacted in output)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l origin -d 'The frontend\'s origin, sent as Origin on upgrades and CORS requests [default: $FRONTEND_URL]' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -s H -l header -d 'An extra request header \'Name: value\' (repeatable) [env: WSDOCTOR_HEADER, one header per line]' -r
@@ -87,8 +149,30 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l expect -d 'A 
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l count -d 'Echo round trips on one socket, for latency statistics (min/median/p90/p99/max, loss, jitter)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l hold -d 'After the echo works, hold sockets open this long to find idle and lifetime cuts (the hold check)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l ping-interval -d 'Interval of the pinging and messaging sockets during --hold' -r
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l only -d 'Run only these checks (comma-separated ids, e.g. health,echo)' -r
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l skip -d 'Skip these checks (comma-separated ids)' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l only -d 'Run only these checks (comma-separated ids, e.g. health,echo)' -r -f -a "target\t''
+dns\t''
+tcp\t''
+tls\t''
+health\t''
+diagnostics\t''
+cors\t''
+echo\t''
+session\t''
+terminal\t''
+origin\t''
+hold\t''"
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l skip -d 'Skip these checks (comma-separated ids)' -r -f -a "target\t''
+dns\t''
+tcp\t''
+tls\t''
+health\t''
+diagnostics\t''
+cors\t''
+echo\t''
+session\t''
+terminal\t''
+origin\t''
+hold\t''"
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l health-path -d 'Health endpoint path' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l diagnostics-path -d 'Diagnostics endpoint path' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l echo-path -d 'WebSocket echo endpoint path' -r
@@ -122,6 +206,67 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -s v -l verbose 
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l show-secrets -d 'Show session ids, tokens and credentials instead of redacting them [env: WSDOCTOR_SHOW_SECRETS]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -s V -l version -d 'Print version'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l fault -d 'Make the backend misbehave this way (see --list-faults)' -r -f -a "app-runner\t'Envoy edge (AWS App Runner): HTTP works, every upgrade gets a bare 403 from server: envoy'
+strip-upgrade\t'proxy drops Upgrade/Connection headers: the app answers the upgrade as a plain GET (404)'
+proxy-502\t'load balancer (awselb/2.0) answers upgrades with 502 Bad Gateway'
+redirect\t'upgrade requests are redirected (301) to the https URL'
+idle-cut\t'proxy idle timeout: sockets are reset after DUR without a frame (default 5s), no server pings'
+lifetime-cut\t'proxy request cap: every socket is reset DUR after it opened (default 5s)'
+edge-403\t'the application refuses every WebSocket upgrade with a JSON 403'
+origin-check\t'upgrades from an Origin outside the allow list get 403, on every path'
+origin-any\t'the terminal accepts upgrades from any Origin (cross-site WebSocket hijacking risk)'
+handshake-hang\t'upgrade requests are read and never answered'
+bad-accept\t'101 response with a wrong Sec-WebSocket-Accept'
+no-route\t'every path upgrades, then closes at once with an empty close frame (1005)'
+upgrade-close\t'upgrade requests are read, then the connection is closed without an answer'
+http10-refusal\t'upgrades get an HTTP/1.0 404 from a server that knows nothing of WebSockets'
+proxy-504\t'load balancer (awselb/2.0) answers upgrades with 504 Gateway Timeout'
+trickle-101\t'the 101 is valid but trickles in one byte every DUR (default 2ms); then the socket works'
+subprotocol\t'every 101 selects the subprotocol NAME (default chat), whether or not the client offered it'
+huge-head\t'every answer\'s head grows without end (header after header)'
+truncated-body\t'/health announces Content-Length 100, sends 10 bytes and closes'
+drop-after-open\t'the socket opens, then TCP is reset without a close frame (1006)'
+flaky\t'the first N upgrade attempts per route open and are reset (default 1), later ones work'
+going-away\t'the server closes each socket with 1001 "Server restarting" right after open'
+echo-mismatch\t'/ws-test echoes something other than what was sent'
+bad-close\t'each socket is closed at once with a close code that may never be sent (default 1005)'
+bad-utf8\t'each socket gets a text frame that is not UTF-8 (a protocol violation)'
+greet-then-close\t'the terminal greets ({"type":"connected"}), then closes with CODE after DELAY (default 4500@100ms)'
+greet-then-drop\t'the terminal greets, then TCP is reset without a close frame after DUR (default 100ms)'
+invalid-session\t'every session is unknown: error message, then close 4000; the session endpoint says 404'
+server-error\t'the terminal fails after the session is accepted: error message, then close 4500'
+policy-timeout\t'session validation hangs; the server closes with 1008 "Connection timeout" after DUR (default 300ms)'
+health-degraded\t'/health answers 503 with status degraded and websocket unavailable'
+health-redirect\t'/health redirects (301) to /healthz; diagnostics redirect (302, absolute) to a /v2 path'
+health-redirect-offsite\t'/health redirects (302) to another host, where credentials must not follow'
+blackhole\t'connections are accepted, then nothing is ever read or written'
+plain-app\t'a plain app, not the platform: /health and diagnostics are 404, /ws-test echoes raw'
+tls-self-signed\t'TLS with a self-signed certificate (not issued by the lab CA)'
+tls-expired\t'TLS with an expired certificate issued by the lab CA'
+tls-wrong-name\t'TLS with a certificate for wrong-name.invalid, issued by the lab CA'
+tls-not-yet-valid\t'TLS with a certificate issued by the lab CA that only becomes valid in 30 days'
+tls-expiring\t'TLS with a certificate issued by the lab CA that expires in DAYS days (default 3)'
+tls-short-lived\t'TLS with a short-lived certificate (HOURS hours, default 12), half-way through its life'"
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l listen -d 'The address to listen on; loopback by default' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l ca-out -d 'Write the throwaway CA\'s certificate (PEM) here, for `check --cacert`' -r -F
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l session -d 'A valid session id (repeatable); `POST /api/sessions` creates more' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l allow-origin -d 'An origin allowed by CORS and the Origin check (repeatable)' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l ping-interval -d 'Interval of the server\'s WebSocket pings on open sockets' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l connect-proxy -d 'Also run an HTTP CONNECT proxy on this address (loopback targets only), for proxied runs' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l proxy-credentials -d 'Credentials the proxy requires, as USER:PASSWORD' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l tls -d 'Serve https/wss with a certificate from a throwaway CA'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l list-faults -d 'List the faults, one line each, and exit'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -s h -l help -d 'Print help'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -s V -l version -d 'Print version'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand explain" -l format -d 'human or json' -r -f -a "human\t'Text for people'
+json\t'One JSON document'"
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand explain" -l markdown -d 'Print the table of codes as Markdown (the README\'s table)'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand explain" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand explain" -s V -l version -d 'Print version'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand man" -s h -l help -d 'Print help'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand man" -s V -l version -d 'Print version'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l interval -d 'Time between the starts of two runs' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l runs -d 'Stop after this many runs (default: until Ctrl-C)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l session -d 'Session id for the session and terminal checks (redacted in output)' -r
@@ -133,8 +278,30 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l expect -d 'A
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l count -d 'Echo round trips on one socket, for latency statistics (min/median/p90/p99/max, loss, jitter)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l hold -d 'After the echo works, hold sockets open this long to find idle and lifetime cuts (the hold check)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l ping-interval -d 'Interval of the pinging and messaging sockets during --hold' -r
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l only -d 'Run only these checks (comma-separated ids, e.g. health,echo)' -r
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l skip -d 'Skip these checks (comma-separated ids)' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l only -d 'Run only these checks (comma-separated ids, e.g. health,echo)' -r -f -a "target\t''
+dns\t''
+tcp\t''
+tls\t''
+health\t''
+diagnostics\t''
+cors\t''
+echo\t''
+session\t''
+terminal\t''
+origin\t''
+hold\t''"
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l skip -d 'Skip these checks (comma-separated ids)' -r -f -a "target\t''
+dns\t''
+tcp\t''
+tls\t''
+health\t''
+diagnostics\t''
+cors\t''
+echo\t''
+session\t''
+terminal\t''
+origin\t''
+hold\t''"
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l health-path -d 'Health endpoint path' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l diagnostics-path -d 'Diagnostics endpoint path' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l echo-path -d 'WebSocket echo endpoint path' -r
@@ -151,14 +318,12 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l resolve -d '
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l proxy -d 'HTTP CONNECT proxy (http://[user:pass@]host:port) [default: HTTPS_PROXY / HTTP_PROXY / ALL_PROXY, honouring NO_PROXY]' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l cert-warn-days -d 'Warn when the certificate has fewer days left than this (or, for a certificate that lives shorter, less than a third of its lifetime)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l cacert -d 'Trust the CA certificates in this PEM file too' -r -F
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l format -d 'Output format' -r -f -a "human\t'A checklist for people, with timings, evidence and hints'
-json\t'One JSON document (schema wsdoctor.report.v1)'
-ndjson\t'One JSON event a line as the run progresses, ending with the report'
-junit\t'JUnit XML: a testsuite per target, a testcase per check'"
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -s o -l output -d 'Write the chosen format to FILE (written whole, or not at all); the terminal still shows the human view. `-` is standard output' -r -F
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l color -d 'When to use colour (NO_COLOR and CI turn it off in auto)' -r -f -a "auto\t'Colour when the output is a terminal and neither NO_COLOR nor CI is set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l format -d 'Output format' -r -f -a "human\t'A checklist for people, with timings, evidence and hints'
+ndjson\t'One JSON event a line as the run progresses, ending with the report'"
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l all-addresses -d 'Connect to every resolved address (not just the first that answers), to find a bad node [env: WSDOCTOR_ALL_ADDRESSES]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l no-proxy -d 'Connect directly even when a proxy variable is set [env: WSDOCTOR_NO_PROXY]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l insecure -d 'Do not verify TLS certificates (the report says so, loudly) [env: WSDOCTOR_INSECURE]'
@@ -167,30 +332,11 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -s v -l verbose
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l show-secrets -d 'Show session ids, tokens and credentials instead of redacting them [env: WSDOCTOR_SHOW_SECRETS]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -s V -l version -d 'Print version'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l fault -d 'Make the backend misbehave this way (see --list-faults)' -r
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l listen -d 'The address to listen on; loopback by default' -r
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l ca-out -d 'Write the throwaway CA\'s certificate (PEM) here, for `check --cacert`' -r -F
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l session -d 'A valid session id (repeatable); `POST /api/sessions` creates more' -r
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l allow-origin -d 'An origin allowed by CORS and the Origin check (repeatable)' -r
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l ping-interval -d 'Interval of the server\'s WebSocket pings on open sockets' -r
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l connect-proxy -d 'Also run an HTTP CONNECT proxy on this address (loopback targets only), for proxied runs' -r
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l proxy-credentials -d 'Credentials the proxy requires, as USER:PASSWORD' -r
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l tls -d 'Serve https/wss with a certificate from a throwaway CA'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l list-faults -d 'List the faults, one line each, and exit'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -s h -l help -d 'Print help'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -s V -l version -d 'Print version'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand explain" -l markdown -d 'Print the table of codes as Markdown (the README\'s table)'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand explain" -s h -l help -d 'Print help'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand explain" -s V -l version -d 'Print version'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand man" -s h -l help -d 'Print help'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand man" -s V -l version -d 'Print version'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from check demo watch lab explain completions man help" -f -a "check" -d 'Run the checklist against a deployment (http(s) base URL or a ws(s) socket URL)'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from check demo watch lab explain completions man help" -f -a "demo" -d 'Start the reference backend on loopback and check it: the zero-setup first run'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from check demo watch lab explain completions man help" -f -a "watch" -d 'Repeat the checklist every interval: a line a run, a line whenever a check changes state'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from check demo watch lab explain completions man help" -f -a "lab" -d 'Run the reference backend (with an optional fault) for reproductions and tests'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from check demo watch lab explain completions man help" -f -a "explain" -d 'Explain a failure code: what it means, how it looks on the wire, what to do'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from check demo watch lab explain completions man help" -f -a "completions" -d 'Print shell completions for SHELL to stdout'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from check demo watch lab explain completions man help" -f -a "man" -d 'Print the man page (roff) to stdout'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from check demo watch lab explain completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from check demo lab explain completions man watch help" -f -a "check" -d 'Run the checklist against a deployment (http(s) base URL or a ws(s) socket URL)'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from check demo lab explain completions man watch help" -f -a "demo" -d 'Start the reference backend on loopback and check it: the zero-setup first run'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from check demo lab explain completions man watch help" -f -a "lab" -d 'Run the reference backend (with an optional fault) for reproductions and tests'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from check demo lab explain completions man watch help" -f -a "explain" -d 'Explain a failure code: what it means, how it looks on the wire, what to do'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from check demo lab explain completions man watch help" -f -a "completions" -d 'Print shell completions for SHELL to stdout'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from check demo lab explain completions man watch help" -f -a "man" -d 'Print the man page (roff) to stdout'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from check demo lab explain completions man watch help" -f -a "watch" -d 'Repeat the checklist every interval: a line a run, a line whenever a check changes state'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from check demo lab explain completions man watch help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -80,7 +80,7 @@ pub(crate) struct WatchCommand {
 #[derive(Debug, Args)]
 pub(crate) struct DemoCommand {
     /// Make the embedded backend misbehave this way (see `wsdoctor lab --list-faults`).
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_parser = Offered(fault_names), hide_possible_values = true)]
     pub(crate) fault: Option<String>,
     /// Serve the embedded backend over TLS with a certificate from a throwaway CA.
     #[arg(long)]
@@ -98,7 +98,7 @@ pub(crate) struct DemoCommand {
 #[derive(Debug, Args)]
 pub(crate) struct LabCommand {
     /// Make the backend misbehave this way (see --list-faults).
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_parser = Offered(fault_names), hide_possible_values = true)]
     pub(crate) fault: Option<String>,
     /// The address to listen on; loopback by default.
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:0")]
@@ -136,12 +136,73 @@ pub(crate) struct LabCommand {
 /// `wsdoctor explain`.
 #[derive(Debug, Args)]
 pub(crate) struct ExplainCommand {
-    /// The failure code (e.g. SESSION_INVALID); without it, the list of codes.
-    #[arg(value_name = "CODE")]
-    pub(crate) code: Option<String>,
+    /// A failure code (SESSION_INVALID), a cause (tcp_refused) or a close code (1006); without it, the list.
+    #[arg(value_name = "TOPIC", value_parser = Offered(explain_topics), hide_possible_values = true)]
+    pub(crate) topic: Option<String>,
+    /// human or json.
+    #[arg(long, value_enum, default_value_t = ExplainFormat::Human)]
+    pub(crate) format: ExplainFormat,
     /// Print the table of codes as Markdown (the README's table).
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["topic", "format"])]
     pub(crate) markdown: bool,
+}
+
+/// What `explain` can print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ExplainFormat {
+    /// Text for people.
+    Human,
+    /// One JSON document.
+    Json,
+}
+
+#[cfg(feature = "lab")]
+fn fault_names() -> Vec<clap::builder::PossibleValue> {
+    wsdoctor_lab::fault_catalog()
+        .into_iter()
+        .map(|fault| clap::builder::PossibleValue::new(fault.name).help(fault.summary))
+        .collect()
+}
+
+fn check_ids() -> Vec<clap::builder::PossibleValue> {
+    wsdoctor_core::model::CheckId::ALL
+        .iter()
+        .map(|id| clap::builder::PossibleValue::new(id.as_str()))
+        .collect()
+}
+
+fn explain_topics() -> Vec<clap::builder::PossibleValue> {
+    crate::commands::explain::topic_names()
+        .map(clap::builder::PossibleValue::new)
+        .chain(
+            crate::commands::explain::close_code_examples()
+                .map(|m| clap::builder::PossibleValue::new(m.code.to_string()).help(m.name)),
+        )
+        .collect()
+}
+
+/// A value parser that offers a list to shell completion but accepts any text, so the command
+/// can answer a near miss with "did you mean" (and a close code need not be in the list).
+#[derive(Clone)]
+pub(crate) struct Offered(pub(crate) fn() -> Vec<clap::builder::PossibleValue>);
+
+impl clap::builder::TypedValueParser for Offered {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        clap::builder::StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new((self.0)().into_iter()))
+    }
 }
 
 /// The output formats.
@@ -235,6 +296,8 @@ pub(crate) struct CheckOptions {
         value_name = "IDS",
         value_delimiter = ',',
         env = "WSDOCTOR_ONLY",
+        value_parser = Offered(check_ids),
+        hide_possible_values = true,
         help_heading = "Checklist"
     )]
     pub(crate) only: Vec<String>,
@@ -244,6 +307,8 @@ pub(crate) struct CheckOptions {
         value_name = "IDS",
         value_delimiter = ',',
         env = "WSDOCTOR_SKIP",
+        value_parser = Offered(check_ids),
+        hide_possible_values = true,
         help_heading = "Checklist"
     )]
     pub(crate) skip: Vec<String>,
@@ -407,9 +472,27 @@ pub(crate) fn parse_duration(text: &str) -> Result<Duration, String> {
 /// The longest duration any option accepts.
 const MAX_DURATION: Duration = Duration::from_secs(86_400);
 
-/// The clap command, for completions and the man page.
+/// The clap command, for parsing, completions and the man page alike: the derive, narrowed where
+/// a subcommand accepts less than the shared options say (watch streams human or ndjson only).
 pub(crate) fn command() -> clap::Command {
-    <Cli as clap::CommandFactory>::command()
+    <Cli as clap::CommandFactory>::command().mut_subcommand("watch", |watch| {
+        watch.mut_arg("format", |format| {
+            let streamable = [Format::Human, Format::Ndjson]
+                .iter()
+                .filter_map(ValueEnum::to_possible_value);
+            use clap::builder::TypedValueParser;
+            format.value_parser(
+                clap::builder::PossibleValuesParser::new(streamable)
+                    .try_map(|name: String| Format::from_str(&name, true)),
+            )
+        })
+    })
+}
+
+/// Parses the process's arguments with [`command`].
+pub(crate) fn parse() -> Result<Cli, clap::Error> {
+    let matches = command().try_get_matches()?;
+    <Cli as clap::FromArgMatches>::from_arg_matches(&matches)
 }
 
 /// An empty `WSDOCTOR_*` variable means unset, as people expect of `FOO= cmd`.

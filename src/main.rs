@@ -14,12 +14,11 @@ mod output;
 mod render;
 mod watch;
 
-use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     cli::forget_empty_variables();
-    let cli = match cli::Cli::try_parse() {
+    let cli = match cli::parse() {
         Ok(cli) => cli,
         Err(e) => return cli::usage_error(e),
     };

@@ -4,7 +4,7 @@
 mod check;
 #[cfg(feature = "lab")]
 mod demo;
-mod explain;
+pub(crate) mod explain;
 mod generate;
 #[cfg(feature = "lab")]
 mod lab;

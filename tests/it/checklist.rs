@@ -404,7 +404,7 @@ fn bad_input_is_exit_2_naming_the_argument() {
             vec!["check", "http://h", "--cacert", "/nonexistent/ca.pem"],
             "--cacert",
         ),
-        (vec!["explain", "NOT_A_CODE"], "<CODE>"),
+        (vec!["explain", "NOT_A_CODE"], "<TOPIC>"),
         (
             vec!["check", "http://h", "--timeout", "18446744073709551615s"],
             "--timeout",

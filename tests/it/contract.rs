@@ -61,6 +61,62 @@ fn explain_lists_every_code_and_explains_each() {
 }
 
 #[test]
+fn explain_answers_causes_close_codes_and_json_without_sending_users_in_circles() {
+    for &cause in ALL_CAUSES {
+        let one = run(&["explain", cause.as_str()]);
+        assert_eq!(one.code, 0, "{cause}: {}", one.stderr);
+        assert!(one.stdout.contains(cause.code().as_str()), "{}", one.stdout);
+        assert!(one.stdout.contains(cause.hint()), "{}", one.stdout);
+    }
+    let abnormal = run(&["explain", "1006"]);
+    assert!(
+        abnormal.stdout.contains("never sent"),
+        "{}",
+        abnormal.stdout
+    );
+    assert!(
+        abnormal.stdout.contains("AWS_APP_RUNNER_ERROR"),
+        "{}",
+        abnormal.stdout
+    );
+    let session = run(&["explain", "4000", "--format", "json"]).json();
+    assert_eq!(session["kind"], "close_code");
+    assert_eq!(session["code"], "SESSION_INVALID");
+    assert_eq!(session["cause"], "session_invalid");
+    let policy = run(&["explain", "1008", "--format", "json"]).json();
+    assert_eq!(policy["code"], "CONNECTION_TIMEOUT");
+    assert!(policy["browser"].as_str().unwrap().contains("cannot"));
+    let code = run(&["explain", "MAX_RETRIES_EXCEEDED", "--format", "json"]).json();
+    assert_eq!(code["kind"], "code");
+    assert!(code["causes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|c| c["code"] == "MAX_RETRIES_EXCEEDED"));
+    let all = run(&["explain", "--format", "json"]).json();
+    assert_eq!(all["codes"].as_array().unwrap().len(), ALL_CODES.len());
+    // The tags in the listing are explained where they appear.
+    let list = run(&["explain"]);
+    assert!(list.stdout.contains("[wsdoctor] a code") && list.stdout.contains("[retried] a cause"));
+    // A near miss gets a suggestion and the usage status.
+    let near = run(&["explain", "tcp-refuse"]);
+    assert_eq!(near.code, 2);
+    assert!(
+        near.stderr.contains("did you mean tcp_refused"),
+        "{}",
+        near.stderr
+    );
+    // No hint tells the user to run the tool they are already running.
+    for &code in ALL_CODES {
+        let text = run(&["explain", code.as_str()]).stdout;
+        assert!(!text.contains("with `wsdoctor check`"), "{code}: {text}");
+    }
+    for &cause in ALL_CAUSES {
+        assert!(!cause.hint().contains("wsdoctor check"), "{cause}");
+    }
+}
+
+#[test]
 fn the_schema_is_valid_json_schema_and_lists_every_cause() {
     let text = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),

@@ -294,3 +294,71 @@ fn a_bad_variable_is_named_in_the_error_not_the_flag_it_stands_for() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn a_selection_that_cannot_be_honoured_is_a_usage_error() {
+    for args in [
+        &["demo", "--only", "echo", "--skip", "echo"][..],
+        &["demo", "--skip", "tcp"][..],
+        &["check", "https://127.0.0.1:1/", "--skip", "tls"][..],
+    ] {
+        let out = run(args);
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stdout);
+        assert!(
+            out.stdout.is_empty(),
+            "no PASS of zero checks: {}",
+            out.stdout
+        );
+        assert!(out.stderr.contains("--"), "{}", out.stderr);
+    }
+}
+
+/// What bash's completion function offers for a partial command line, with the committed script.
+fn bash_completes(words: &[&str]) -> Vec<String> {
+    let script = format!("{ROOT}/completions/wsdoctor.bash");
+    let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
+    let program = format!(
+        "source '{script}'; COMP_WORDS=({}); COMP_CWORD={}; COMP_LINE='{}'; COMP_POINT=${{#COMP_LINE}}; _wsdoctor wsdoctor '{}' '{}'; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+        quoted.join(" "),
+        words.len() - 1,
+        words.join(" "),
+        words[words.len() - 1],
+        words[words.len() - 2],
+    );
+    let out = std::process::Command::new("bash")
+        .args(["--norc", "--noprofile", "-c", &program])
+        .output()
+        .expect("bash runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn completion_offers_values_not_file_names() {
+    let offered = bash_completes(&["wsdoctor", "check", "--only", "h"]);
+    assert_eq!(offered, ["health", "hold"]);
+    let offered = bash_completes(&["wsdoctor", "demo", "--fault", "tls-e"]);
+    assert_eq!(offered, ["tls-expired", "tls-expiring"]);
+    let offered = bash_completes(&["wsdoctor", "watch", "--format", ""]);
+    assert_eq!(
+        offered,
+        ["human", "ndjson"],
+        "watch offers only what it accepts"
+    );
+    let offered = bash_completes(&["wsdoctor", "check", "--format", ""]);
+    assert_eq!(offered, ["human", "json", "ndjson", "junit"]);
+    let offered = bash_completes(&["wsdoctor", "explain", "SESSION"]);
+    assert_eq!(offered, ["SESSION_INVALID"]);
+    let offered = bash_completes(&["wsdoctor", "explain", "tcp_"]);
+    assert!(offered.contains(&"tcp_refused".to_string()), "{offered:?}");
+    let offered = bash_completes(&["wsdoctor", "explain", "100"]);
+    assert!(offered.contains(&"1006".to_string()), "{offered:?}");
+}

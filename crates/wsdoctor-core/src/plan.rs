@@ -151,6 +151,33 @@ impl Plan {
                 "--only and --skip together select no check",
             ));
         }
+        // Every request rides on DNS, TCP and (for https) TLS: skipping one of them while keeping
+        // a check that needs it cannot be honoured, and silently running it anyway would lie.
+        let https = settings.target.uses_tls();
+        for &skipped in &settings.skip {
+            if !skipped.is_transport() || (skipped == CheckId::Tls && !https) {
+                continue;
+            }
+            let order = |id: CheckId| CheckId::ALL.iter().position(|&c| c == id);
+            let dependants: Vec<&str> = left
+                .iter()
+                .filter(|&&id| id != CheckId::Target && order(id) > order(skipped))
+                .filter(|&&id| https || id != CheckId::Tls)
+                .map(|id| id.as_str())
+                .collect();
+            if !dependants.is_empty() {
+                return Err(SettingsError::new(
+                    "skip",
+                    format!(
+                        "--skip {skipped} cannot be honoured: {} need{} it (every request goes through dns, tcp{}); skip those too, or name what should run with --only",
+                        dependants.join(", "),
+                        if dependants.len() == 1 { "s" } else { "" },
+                        if https { " and tls" } else { "" },
+                        skipped = skipped.as_str(),
+                    ),
+                ));
+            }
+        }
         Ok(())
     }
 
@@ -361,5 +388,26 @@ mod tests {
         assert!(Plan::check_selection(&s).is_err());
         s.skip.clear();
         assert!(Plan::check_selection(&s).is_ok());
+    }
+
+    #[test]
+    fn skipping_the_transport_others_need_is_an_error_not_ignored() {
+        let mut s = settings("http://127.0.0.1:1/");
+        s.skip = vec![CheckId::Tcp];
+        let error = Plan::check_selection(&s).unwrap_err().to_string();
+        assert!(
+            error.contains("--skip tcp") && error.contains("echo"),
+            "{error}"
+        );
+        // Plain http has no TLS to skip; skipping it changes nothing.
+        s.skip = vec![CheckId::Tls];
+        assert!(Plan::check_selection(&s).is_ok());
+        // Nothing left that needs the network: fine.
+        s.only = vec![CheckId::Target];
+        s.skip = vec![CheckId::Dns];
+        assert!(Plan::check_selection(&s).is_ok());
+        let mut s = settings("https://127.0.0.1:1/");
+        s.skip = vec![CheckId::Tls];
+        assert!(Plan::check_selection(&s).is_err());
     }
 }

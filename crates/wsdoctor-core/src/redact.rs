@@ -38,8 +38,9 @@ impl std::fmt::Debug for Redactor {
 /// may itself contain `@`, so the match runs to the last `@` of the authority.
 pub(crate) fn mask_userinfo(text: &str) -> String {
     static PATTERN: OnceLock<Option<Regex>> = OnceLock::new();
+    // No `\b` before the scheme: a URL glued to a word or a number (`%20redis://…`) is still one.
     let pattern =
-        PATTERN.get_or_init(|| Regex::new(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s\x22'<>?#]*@").ok());
+        PATTERN.get_or_init(|| Regex::new(r"(?i)([a-z][a-z0-9+.-]*://)[^/\s\x22'<>?#]*@").ok());
     match pattern {
         Some(re) => re.replace_all(text, format!("${{1}}{MASK}@")).into_owned(),
         // Fail closed: without the pattern nothing in the text can be vouched for.
@@ -139,6 +140,11 @@ mod tests {
             format!("REDIS_URL=redis://{MASK}@cache:6379")
         );
         assert_eq!(r.text("http://host/a@b"), "http://host/a@b");
+        // Glued to what precedes it (found by fuzzing).
+        assert_eq!(
+            mask_userinfo("a%20redis://u:pw@db x_http://u:pw@h"),
+            format!("a%20redis://{MASK}@db x_http://{MASK}@h")
+        );
         // A password with an '@' in it is masked whole.
         assert_eq!(
             mask_userinfo("http://admin:p@ss@127.0.0.1:1/"),

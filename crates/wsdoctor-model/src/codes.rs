@@ -147,7 +147,7 @@ fn explanation(code: Code) -> Explanation {
                 "a proxy that rewrites the handshake response",
             ],
             actions: &[
-                "check the host and port with `wsdoctor check` against the base URL",
+                "confirm the name resolves and the port answers from where the users are: `dig +short HOST` and `nc -vz HOST 443` (or `curl -sv https://HOST/health`)",
                 "look at the service's deploy status and logs",
             ],
         },

@@ -2,6 +2,7 @@
 //! project, and everything above it speaks in its terms.
 //!
 //! - [`check`]: the checks' stable ids;
+//! - [`close`]: WebSocket close codes, by RFC, platform and browser;
 //! - [`codes`]: the failure vocabulary (codes, causes, hints, `explain`);
 //! - [`finding`]: a diagnosed failure or a caveat;
 //! - [`platform`]: the platforms in front of applications, in one table;
@@ -15,6 +16,7 @@
 #![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod check;
+pub mod close;
 pub mod codes;
 pub mod event;
 pub mod evidence;

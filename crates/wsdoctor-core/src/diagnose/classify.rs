@@ -536,26 +536,8 @@ pub(crate) fn ending(
     }
 }
 
-/// The cause a close code stands for.
-pub(crate) fn close_cause(code: u16, reason: &str, messages_seen: usize) -> Cause {
-    let reason = reason.to_ascii_lowercase();
-    match code {
-        1000 | 1005 if messages_seen == 0 => Cause::NoRouteAfterOpen,
-        1000 | 1005 | 1001 | 1012 | 1013 => Cause::ServerGoingAway,
-        1008 if reason.contains("origin") => Cause::OriginRejected,
-        1008 => Cause::ServerTimeout,
-        4000 => Cause::SessionInvalid,
-        4001..=4499
-            if ["session", "auth", "token", "expired", "unauthor"]
-                .iter()
-                .any(|w| reason.contains(w)) =>
-        {
-            Cause::SessionInvalid
-        }
-        1006 => Cause::AbnormalClose,
-        _ => Cause::ServerError,
-    }
-}
+/// The cause a close code stands for: one table in the model, shared with `explain`.
+pub(crate) use wsdoctor_model::close::cause as close_cause;
 
 #[cfg(test)]
 mod tests {
@@ -567,22 +549,6 @@ mod tests {
             map.insert(*k, v.parse().unwrap());
         }
         map
-    }
-
-    #[test]
-    fn close_codes_map_as_the_web_client_reads_them() {
-        assert_eq!(
-            close_cause(4000, "Invalid session", 1),
-            Cause::SessionInvalid
-        );
-        assert_eq!(
-            close_cause(1008, "Connection timeout", 0),
-            Cause::ServerTimeout
-        );
-        assert_eq!(close_cause(4500, "", 1), Cause::ServerError);
-        assert_eq!(close_cause(1011, "", 1), Cause::ServerError);
-        assert_eq!(close_cause(1001, "", 0), Cause::ServerGoingAway);
-        assert_eq!(close_cause(1005, "", 0), Cause::NoRouteAfterOpen);
     }
 
     #[test]

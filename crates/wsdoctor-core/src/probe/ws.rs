@@ -648,7 +648,7 @@ pub(crate) fn close_ending(socket: &Socket, frame: Option<CloseFrame>) -> Ending
 
 /// Whether a close code may be sent on the wire (RFC 6455 §7.4).
 pub(crate) fn allowed_close_code(code: u16) -> bool {
-    matches!(code, 1000..=1003 | 1007..=1014 | 3000..=4999)
+    wsdoctor_model::close::meaning(code).sendable
 }
 
 /// Whether an error is the peer resetting (or aborting) the TCP connection, rather than an
