@@ -343,6 +343,49 @@ fn tls_expired_shows_the_date() {
         .unwrap()
         .to_string();
     assert!(message.contains("expired on"), "{message}");
+    let evidence = &check(&report, "tls")["evidence"];
+    let problem = &evidence["certificate_problem"];
+    assert_eq!(problem["kind"], "expired");
+    assert!(
+        problem["not_after"].as_str().unwrap().ends_with('Z'),
+        "{problem}"
+    );
+    assert!(problem["checked_at"].as_str().unwrap() > problem["not_after"].as_str().unwrap());
+    let words = evidence["certificate_error"].as_str().unwrap();
+    assert!(words.starts_with("the certificate expired at"), "{words}");
+}
+
+#[test]
+fn certificate_evidence_is_words_and_fields_never_debug_text() {
+    for (fault, kind, field) in [
+        ("tls-expired", "expired", "not_after"),
+        ("tls-not-yet-valid", "not_yet_valid", "not_before"),
+        ("tls-wrong-name", "wrong_name", "expected_name"),
+        ("tls-self-signed", "unknown_issuer", "kind"),
+    ] {
+        let out = run(&[
+            "demo", "--fault", fault, "--only", "tls", "--format", "json",
+        ]);
+        assert_eq!(out.code, 1, "{fault}");
+        for debug in ["Context {", "UnixTime", "ServerName", "DnsName"] {
+            assert!(
+                !out.stdout.contains(debug),
+                "{fault}: {debug} in {}",
+                out.stdout
+            );
+        }
+        let report = out.json();
+        let problem = &check(&report, "tls")["evidence"]["certificate_problem"];
+        assert_eq!(problem["kind"], kind, "{fault}: {problem}");
+        assert!(!problem[field].is_null(), "{fault}: {problem}");
+        let human = run(&["demo", "--fault", fault, "--only", "tls"]);
+        assert!(
+            human.stdout.contains("the certificate"),
+            "{fault}: {}",
+            human.stdout
+        );
+        assert!(!human.stdout.contains("Context {"), "{}", human.stdout);
+    }
 }
 
 #[test]

@@ -6,9 +6,10 @@
 
 use crate::event::{Event, Stamped};
 use crate::evidence::{
-    AddressError, AddressProbe, CertInfo, Common, CorsDetail, Detail, DiagnosticsDetail, DnsDetail,
-    EchoDetail, Evidence, Heartbeat, HeldSocket, HoldDetail, OriginDetail, Redirect, SessionDetail,
-    TargetDetail, TcpDetail, TerminalDetail, TlsDetail, TlsInfo, Underlying,
+    AddressError, AddressProbe, CertInfo, CertificateProblem, Common, CorsDetail, Detail,
+    DiagnosticsDetail, DnsDetail, EchoDetail, Evidence, Heartbeat, HeldSocket, HoldDetail,
+    OriginDetail, Redirect, SessionDetail, TargetDetail, TcpDetail, TerminalDetail, TlsDetail,
+    TlsInfo, Underlying,
 };
 use crate::finding::{Finding, Notice};
 use crate::platform::Platform;
@@ -193,6 +194,26 @@ impl Scrub for TlsInfo {
     }
 }
 
+impl Scrub for CertificateProblem {
+    fn scrub(&mut self, clean: Cleaner<'_>) {
+        let CertificateProblem {
+            kind: _,
+            checked_at,
+            not_after,
+            not_before,
+            expected_name,
+            presented_names,
+            required_purpose,
+        } = self;
+        checked_at.scrub(clean);
+        not_after.scrub(clean);
+        not_before.scrub(clean);
+        expected_name.scrub(clean);
+        presented_names.scrub(clean);
+        required_purpose.scrub(clean);
+    }
+}
+
 impl Scrub for Common {
     fn scrub(&mut self, clean: Cleaner<'_>) {
         let Common {
@@ -206,6 +227,7 @@ impl Scrub for Common {
             os_error,
             network_route: _,
             certificate_error,
+            certificate_problem,
             chain,
             status_line,
             headers,
@@ -229,6 +251,7 @@ impl Scrub for Common {
         tried.scrub(clean);
         os_error.scrub(clean);
         certificate_error.scrub(clean);
+        certificate_problem.scrub(clean);
         chain.scrub(clean);
         status_line.scrub(clean);
         headers.scrub(clean);

@@ -214,7 +214,13 @@ pub(crate) fn tls(failure: &TlsFailure, host: &str) -> (Finding, Common) {
             ),
         ),
         TlsFailure::Certificate { error, chain } => {
-            evidence.certificate_error = Some(format!("{error:?}"));
+            let mut problem = crate::probe::tls::certificate_problem(error);
+            if let (Some(leaf), false) = (chain.first(), problem.presented_names.is_empty()) {
+                // Our own reading of the leaf is exact where the verifier's list is a summary.
+                problem.presented_names = leaf.sans.clone();
+            }
+            evidence.certificate_error = Some(problem.describe());
+            evidence.certificate_problem = Some(problem.clone());
             evidence.chain = Some(chain.clone());
             let leaf = chain.first();
             let cause = match error {
@@ -235,7 +241,7 @@ pub(crate) fn tls(failure: &TlsFailure, host: &str) -> (Finding, Common) {
                 (Cause::TlsUnknownIssuer, Some(l)) => {
                     format!("issued by {:?}, which is not trusted", l.issuer)
                 }
-                _ => format!("{error:?}"),
+                _ => problem.describe(),
             };
             let mut found = finding(
                 cause,

@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tokio_rustls::client::TlsStream;
 use tokio_rustls::TlsConnector;
-use wsdoctor_model::evidence::{CertInfo, TlsInfo};
+use wsdoctor_model::evidence::{CertInfo, CertificateProblem, CertificateProblemKind, TlsInfo};
 
 /// The crypto provider for every TLS connection (one provider for rustls and rcgen alike).
 pub(crate) fn provider() -> Arc<CryptoProvider> {
@@ -238,6 +238,80 @@ pub(crate) fn rfc3339(epoch_seconds: i64) -> String {
     humantime::format_rfc3339_seconds(time).to_string()
 }
 
+/// The verifier's verdict as dates, names and words: never the library's debug text.
+pub(crate) fn certificate_problem(error: &rustls::CertificateError) -> CertificateProblem {
+    use rustls::CertificateError as E;
+    use CertificateProblemKind as K;
+    let date = |t: &UnixTime| Some(rfc3339(i64::try_from(t.as_secs()).unwrap_or(i64::MAX)));
+    let kind = |kind| CertificateProblem {
+        kind,
+        ..CertificateProblem::default()
+    };
+    #[allow(deprecated)] // the context-free variants still arrive from older verifiers
+    match error {
+        E::Expired => kind(K::Expired),
+        E::ExpiredContext { time, not_after } => CertificateProblem {
+            checked_at: date(time),
+            not_after: date(not_after),
+            ..kind(K::Expired)
+        },
+        E::NotValidYet => kind(K::NotYetValid),
+        E::NotValidYetContext { time, not_before } => CertificateProblem {
+            checked_at: date(time),
+            not_before: date(not_before),
+            ..kind(K::NotYetValid)
+        },
+        E::NotValidForName => kind(K::WrongName),
+        E::NotValidForNameContext {
+            expected,
+            presented,
+        } => CertificateProblem {
+            expected_name: Some(expected.to_str().into_owned()),
+            presented_names: presented.iter().map(|name| plain_name(name)).collect(),
+            ..kind(K::WrongName)
+        },
+        E::UnknownIssuer => kind(K::UnknownIssuer),
+        E::BadSignature => kind(K::BadSignature),
+        E::Revoked => kind(K::Revoked),
+        E::UnknownRevocationStatus
+        | E::ExpiredRevocationList
+        | E::ExpiredRevocationListContext { .. }
+        | E::InvalidOcspResponse => kind(K::RevocationUnknown),
+        E::UnsupportedSignatureAlgorithm
+        | E::UnsupportedSignatureAlgorithmContext { .. }
+        | E::UnsupportedSignatureAlgorithmForPublicKeyContext { .. } => {
+            kind(K::UnsupportedAlgorithm)
+        }
+        E::InvalidPurpose => kind(K::WrongPurpose),
+        E::InvalidPurposeContext { required, .. } => CertificateProblem {
+            required_purpose: Some(
+                match required {
+                    rustls::ExtendedKeyPurpose::ServerAuth => "server authentication",
+                    rustls::ExtendedKeyPurpose::ClientAuth => "client authentication",
+                    _ => "the required key usage",
+                }
+                .to_string(),
+            ),
+            ..kind(K::WrongPurpose)
+        },
+        E::BadEncoding => kind(K::BadEncoding),
+        E::UnhandledCriticalExtension => kind(K::UnhandledCriticalExtension),
+        _ => kind(K::Other),
+    }
+}
+
+/// A name as rustls presents it (`DnsName("a.example")`, `IpAddress(10.0.0.1)`), without the
+/// wrapper.
+fn plain_name(presented: &str) -> String {
+    let inner = match (presented.find('('), presented.strip_suffix(')')) {
+        (Some(open), Some(body)) if presented[..open].chars().all(char::is_alphanumeric) => {
+            &body[open + 1..]
+        }
+        _ => presented,
+    };
+    inner.trim_matches('"').to_string()
+}
+
 /// Why a TLS handshake failed.
 #[derive(Debug, Clone)]
 pub(crate) enum TlsFailure {
@@ -273,5 +347,31 @@ impl TlsFailure {
             },
             None => TlsFailure::Io(os),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn presented_names_lose_their_wrapper() {
+        assert_eq!(plain_name("DnsName(\"a.example\")"), "a.example");
+        assert_eq!(plain_name("IpAddress(10.0.0.1)"), "10.0.0.1");
+        assert_eq!(plain_name("a.example"), "a.example");
+    }
+
+    #[test]
+    fn expired_certificates_read_as_dates() {
+        let problem = certificate_problem(&rustls::CertificateError::ExpiredContext {
+            time: UnixTime::since_unix_epoch(Duration::from_secs(1_700_000_000)),
+            not_after: UnixTime::since_unix_epoch(Duration::from_secs(1_600_000_000)),
+        });
+        assert_eq!(problem.kind, CertificateProblemKind::Expired);
+        assert_eq!(problem.not_after.as_deref(), Some("2020-09-13T12:26:40Z"));
+        assert_eq!(
+            problem.describe(),
+            "the certificate expired at 2020-09-13T12:26:40Z (checked at 2023-11-14T22:13:20Z)"
+        );
     }
 }
