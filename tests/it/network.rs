@@ -243,6 +243,31 @@ fn proxy_variables_are_honoured_and_no_proxy_bypasses_them() {
         .unwrap()
         .contains("NO_PROXY"));
     assert_eq!(proxy.requests().len(), seen, "NO_PROXY bypassed the proxy");
+    // curl's newer rules: a CIDR range matches an address target; a range that does not contain
+    // it leaves the proxy in place.
+    for (no_proxy, bypassed) in [("127.0.0.0/8", true), ("10.0.0.0/8 192.168.0.0/16", false)] {
+        let before = proxy.requests().len();
+        let out = wsdoctor()
+            .env("HTTP_PROXY", &proxy.url)
+            .env("NO_PROXY", no_proxy)
+            .args([
+                "check",
+                &lab.url,
+                "--only",
+                "target,health",
+                "--format",
+                "json",
+            ])
+            .output()
+            .unwrap();
+        let report = json_of(&out);
+        assert_eq!(report["verdict"], "pass");
+        assert_eq!(
+            proxy.requests().len() == before,
+            bypassed,
+            "NO_PROXY={no_proxy}"
+        );
+    }
 }
 
 #[test]

@@ -458,35 +458,64 @@ impl Route {
     }
 }
 
-/// The `NO_PROXY` entry that matches the target, if any (curl's rules: `*`, exact host, domain
-/// suffix with or without a leading dot, optional `:port`).
+/// The `NO_PROXY` entry that matches the target, if any, by current curl's rules: entries
+/// separated by commas or spaces; `*` matches everything; a name matches itself and its
+/// subdomains (a leading dot changes nothing); an IP address or CIDR range (`10.0.0.0/8`,
+/// `::1`, `[fe80::]/10`) matches a target given as an address in it — names are not resolved for
+/// this, as curl does not. A `:port` suffix narrows an entry to that port (Go's extension).
 fn no_proxy_match(list: &str, target: &Url) -> Option<String> {
     let host = target
         .host_str()?
         .trim_start_matches('[')
         .trim_end_matches(']')
         .to_ascii_lowercase();
+    let target_ip: Option<std::net::IpAddr> = host.parse().ok();
     let port = target.port_or_known_default();
-    list.split(',')
+    list.split(|c: char| c == ',' || c.is_whitespace())
         .map(|e| e.trim().to_ascii_lowercase())
         .filter(|e| !e.is_empty())
         .find(|entry| {
             if entry == "*" {
                 return true;
             }
-            let (name, entry_port) = match entry.rsplit_once(':') {
-                Some((n, p)) if !n.contains(':') || n.ends_with(']') => {
-                    (n.to_string(), p.parse::<u16>().ok())
-                }
-                _ => (entry.clone(), None),
-            };
-            let name = name
-                .trim_start_matches('[')
-                .trim_end_matches(']')
-                .trim_start_matches('.');
-            let port_ok = entry_port.is_none() || entry_port == port;
-            port_ok && (host == name || host.ends_with(&format!(".{name}")))
+            let (name, entry_port) = split_entry_port(entry);
+            if entry_port.is_some_and(|p| Some(p) != port) {
+                return false;
+            }
+            if let Some(ip) = target_ip {
+                return match (
+                    name.parse::<ipnet::IpNet>(),
+                    name.parse::<std::net::IpAddr>(),
+                ) {
+                    (Ok(range), _) => range.contains(&ip),
+                    (_, Ok(entry_ip)) => entry_ip == ip,
+                    _ => host == name,
+                };
+            }
+            let name = name.trim_start_matches('.');
+            host == name || host.ends_with(&format!(".{name}"))
         })
+}
+
+/// An entry's host part (brackets removed) and its port, if it has one; a bare IPv6 address is
+/// all host.
+fn split_entry_port(entry: &str) -> (String, Option<u16>) {
+    if let Some(rest) = entry.strip_prefix('[') {
+        // [v6] or [v6]:port or [v6]/len
+        if let Some((inside, after)) = rest.split_once(']') {
+            return match after.strip_prefix(':') {
+                Some(p) => (inside.to_string(), p.parse().ok()),
+                None => (format!("{inside}{after}"), None),
+            };
+        }
+    }
+    match entry.rsplit_once(':') {
+        Some((name, p)) if !name.contains(':') => match p.parse() {
+            Ok(p) => (name.to_string(), Some(p)),
+            Err(_) => (entry.to_string(), None),
+        },
+        _ => (entry.to_string(), None),
+    }
 }
 
 /// The endpoints' paths and templates.
@@ -845,6 +874,26 @@ mod tests {
         assert!(no_proxy_match("api.example.com:8443", &url).is_some());
         assert!(no_proxy_match("api.example.com:443", &url).is_none());
         assert!(no_proxy_match("ample.com,other.org", &url).is_none());
+        // Spaces separate entries too.
+        assert!(no_proxy_match("other.org example.com", &url).is_some());
+        // Addresses and ranges match addresses, never names (curl does not resolve).
+        assert!(no_proxy_match("10.0.0.0/8", &url).is_none());
+        let v4 = Url::parse("http://10.1.2.3:8080/").unwrap();
+        assert!(no_proxy_match("10.0.0.0/8", &v4).is_some());
+        assert!(no_proxy_match("10.1.2.3", &v4).is_some());
+        assert!(no_proxy_match("10.1.2.3:8080", &v4).is_some());
+        assert!(no_proxy_match("10.1.2.3:80", &v4).is_none());
+        assert!(no_proxy_match("192.168.0.0/16,11.0.0.0/8", &v4).is_none());
+        let v6 = Url::parse("http://[fe80::1]/").unwrap();
+        assert!(no_proxy_match("fe80::/10", &v6).is_some());
+        assert!(no_proxy_match("[fe80::]/10", &v6).is_some());
+        assert!(no_proxy_match("fe80::1", &v6).is_some());
+        assert!(no_proxy_match("[fe80::1]:80", &v6).is_some());
+        assert!(no_proxy_match("[fe80::1]:81", &v6).is_none());
+        assert!(no_proxy_match("::1", &v6).is_none());
+        let loopback6 = Url::parse("http://[::1]:9/").unwrap();
+        assert!(no_proxy_match("::1", &loopback6).is_some());
+        assert!(no_proxy_match("::1/128", &loopback6).is_some());
     }
 
     #[test]
