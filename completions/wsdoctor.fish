@@ -83,6 +83,8 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l resolve -d '
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l proxy -d 'HTTP CONNECT proxy (http://[user:pass@]host:port) [default: HTTPS_PROXY / HTTP_PROXY / ALL_PROXY, honouring NO_PROXY]' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l cert-warn-days -d 'Warn when the certificate has fewer days left than this (or, for a certificate that lives shorter, less than a third of its lifetime)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l cacert -d 'Trust the CA certificates in this PEM file too' -r -F
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l cert -d 'Client certificate chain for mutual TLS (PEM; may hold the key too)' -r -F
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l key -d 'Private key for --cert (PEM: PKCS#8, PKCS#1 or SEC1) [default: the --cert file]' -r -F
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l format -d 'Output format' -r -f -a "human\t'A checklist for people, with timings, evidence and hints'
 json\t'One JSON document (schema wsdoctor.report.v1)'
 ndjson\t'One JSON event a line as the run progresses, ending with the report'
@@ -93,6 +95,8 @@ always\t'Always colour'
 never\t'Never colour'"
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l all-addresses -d 'Connect to every resolved address (not just the first that answers), to find a bad node [env: WSDOCTOR_ALL_ADDRESSES]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l no-proxy -d 'Connect directly even when a proxy variable is set [env: WSDOCTOR_NO_PROXY]'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -s 4 -l ipv4 -d 'Use IPv4 addresses only'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -s 6 -l ipv6 -d 'Use IPv6 addresses only'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l insecure -d 'Do not verify TLS certificates (the report says so, loudly) [env: WSDOCTOR_INSECURE]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -s q -l quiet -d 'Print nothing on stdout but one verdict line, whatever the format (the document goes to --output if given) [env: WSDOCTOR_QUIET]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -s v -l verbose -d 'Print the connection log to stderr, as the web client\'s console does [env: WSDOCTOR_VERBOSE]'
@@ -139,7 +143,8 @@ tls-expired\t'TLS with an expired certificate issued by the lab CA'
 tls-wrong-name\t'TLS with a certificate for wrong-name.invalid, issued by the lab CA'
 tls-not-yet-valid\t'TLS with a certificate issued by the lab CA that only becomes valid in 30 days'
 tls-expiring\t'TLS with a certificate issued by the lab CA that expires in DAYS days (default 3)'
-tls-short-lived\t'TLS with a short-lived certificate (HOURS hours, default 12), half-way through its life'"
+tls-short-lived\t'TLS with a short-lived certificate (HOURS hours, default 12), half-way through its life'
+tls-client-cert\t'mutual TLS: the server demands a client certificate issued by the lab CA (see Lab::client_identity_pem)'"
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l session -d 'Session id for the session and terminal checks (redacted in output)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l origin -d 'The frontend\'s origin, sent as Origin on upgrades and CORS requests [default: $FRONTEND_URL]' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -s H -l header -d 'An extra request header \'Name: value\' (repeatable) [env: WSDOCTOR_HEADER, one header per line]' -r
@@ -189,6 +194,8 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l resolve -d 'U
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l proxy -d 'HTTP CONNECT proxy (http://[user:pass@]host:port) [default: HTTPS_PROXY / HTTP_PROXY / ALL_PROXY, honouring NO_PROXY]' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l cert-warn-days -d 'Warn when the certificate has fewer days left than this (or, for a certificate that lives shorter, less than a third of its lifetime)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l cacert -d 'Trust the CA certificates in this PEM file too' -r -F
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l cert -d 'Client certificate chain for mutual TLS (PEM; may hold the key too)' -r -F
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l key -d 'Private key for --cert (PEM: PKCS#8, PKCS#1 or SEC1) [default: the --cert file]' -r -F
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l format -d 'Output format' -r -f -a "human\t'A checklist for people, with timings, evidence and hints'
 json\t'One JSON document (schema wsdoctor.report.v1)'
 ndjson\t'One JSON event a line as the run progresses, ending with the report'
@@ -200,6 +207,8 @@ never\t'Never colour'"
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l tls -d 'Serve the embedded backend over TLS with a certificate from a throwaway CA'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l all-addresses -d 'Connect to every resolved address (not just the first that answers), to find a bad node [env: WSDOCTOR_ALL_ADDRESSES]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l no-proxy -d 'Connect directly even when a proxy variable is set [env: WSDOCTOR_NO_PROXY]'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -s 4 -l ipv4 -d 'Use IPv4 addresses only'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -s 6 -l ipv6 -d 'Use IPv6 addresses only'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l insecure -d 'Do not verify TLS certificates (the report says so, loudly) [env: WSDOCTOR_INSECURE]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -s q -l quiet -d 'Print nothing on stdout but one verdict line, whatever the format (the document goes to --output if given) [env: WSDOCTOR_QUIET]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -s v -l verbose -d 'Print the connection log to stderr, as the web client\'s console does [env: WSDOCTOR_VERBOSE]'
@@ -246,9 +255,11 @@ tls-expired\t'TLS with an expired certificate issued by the lab CA'
 tls-wrong-name\t'TLS with a certificate for wrong-name.invalid, issued by the lab CA'
 tls-not-yet-valid\t'TLS with a certificate issued by the lab CA that only becomes valid in 30 days'
 tls-expiring\t'TLS with a certificate issued by the lab CA that expires in DAYS days (default 3)'
-tls-short-lived\t'TLS with a short-lived certificate (HOURS hours, default 12), half-way through its life'"
+tls-short-lived\t'TLS with a short-lived certificate (HOURS hours, default 12), half-way through its life'
+tls-client-cert\t'mutual TLS: the server demands a client certificate issued by the lab CA (see Lab::client_identity_pem)'"
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l listen -d 'The address to listen on; loopback by default' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l ca-out -d 'Write the throwaway CA\'s certificate (PEM) here, for `check --cacert`' -r -F
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l client-cert-out -d 'Under --fault tls-client-cert, write a client certificate and key the lab accepts (PEM), for `check --cert`' -r -F
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l session -d 'A valid session id (repeatable); `POST /api/sessions` creates more' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l allow-origin -d 'An origin allowed by CORS and the Origin check (repeatable)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l ping-interval -d 'Interval of the server\'s WebSocket pings on open sockets' -r
@@ -318,6 +329,8 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l resolve -d '
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l proxy -d 'HTTP CONNECT proxy (http://[user:pass@]host:port) [default: HTTPS_PROXY / HTTP_PROXY / ALL_PROXY, honouring NO_PROXY]' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l cert-warn-days -d 'Warn when the certificate has fewer days left than this (or, for a certificate that lives shorter, less than a third of its lifetime)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l cacert -d 'Trust the CA certificates in this PEM file too' -r -F
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l cert -d 'Client certificate chain for mutual TLS (PEM; may hold the key too)' -r -F
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l key -d 'Private key for --cert (PEM: PKCS#8, PKCS#1 or SEC1) [default: the --cert file]' -r -F
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -s o -l output -d 'Write the chosen format to FILE (written whole, or not at all); the terminal still shows the human view. `-` is standard output' -r -F
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l color -d 'When to use colour (NO_COLOR and CI turn it off in auto)' -r -f -a "auto\t'Colour when the output is a terminal and neither NO_COLOR nor CI is set'
 always\t'Always colour'
@@ -326,6 +339,8 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l format -d 'O
 ndjson\t'One JSON event a line as the run progresses, ending with the report'"
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l all-addresses -d 'Connect to every resolved address (not just the first that answers), to find a bad node [env: WSDOCTOR_ALL_ADDRESSES]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l no-proxy -d 'Connect directly even when a proxy variable is set [env: WSDOCTOR_NO_PROXY]'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -s 4 -l ipv4 -d 'Use IPv4 addresses only'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -s 6 -l ipv6 -d 'Use IPv6 addresses only'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l insecure -d 'Do not verify TLS certificates (the report says so, loudly) [env: WSDOCTOR_INSECURE]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -s q -l quiet -d 'Print nothing on stdout but one verdict line, whatever the format (the document goes to --output if given) [env: WSDOCTOR_QUIET]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -s v -l verbose -d 'Print the connection log to stderr, as the web client\'s console does [env: WSDOCTOR_VERBOSE]'

@@ -6,7 +6,9 @@ use crate::cli::{CheckOptions, ColorChoice, Format, OutputOptions};
 use crate::exit::AppError;
 use std::path::PathBuf;
 use wsdoctor_core::model::CheckId;
-use wsdoctor_core::settings::{parse_origin, Header, Limits, Paths, ResolveOverride, Route};
+use wsdoctor_core::settings::{
+    parse_origin, ClientIdentity, Header, IpFamily, Limits, Paths, ResolveOverride, Route,
+};
 use wsdoctor_core::{Plan, Secret, Settings, SettingsError, Target};
 
 /// What the process environment contributes beyond the `WSDOCTOR_*` variables clap reads itself.
@@ -163,6 +165,36 @@ pub(crate) fn settings(
         })?),
         None => None,
     };
+    let client_identity = match &options.cert {
+        Some(cert) => {
+            let read = |flag: &str, path: &std::path::Path| {
+                std::fs::read(path).map_err(|e| {
+                    AppError::usage(flag, format!("cannot read {}: {e}", path.display()))
+                })
+            };
+            let cert_pem = read("--cert", cert)?;
+            let key_pem = match &options.key {
+                Some(key) => read("--key", key)?,
+                None => cert_pem.clone(),
+            };
+            let identity = ClientIdentity { cert_pem, key_pem };
+            if options.key.is_none() {
+                // Without --key the key must be in the --cert file: say that, not "--key: …".
+                identity.check().map_err(|e| match e.setting {
+                    "key" => AppError::usage(
+                        "--cert",
+                        format!(
+                            "{} holds no private key; pass the key with --key FILE",
+                            cert.display()
+                        ),
+                    ),
+                    _ => e.into(),
+                })?;
+            }
+            Some(identity)
+        }
+        None => None,
+    };
     let mut settings = Settings::new(target);
     settings.session = options.session.clone().map(Secret::new);
     settings.origin = origin;
@@ -202,6 +234,12 @@ pub(crate) fn settings(
     settings.insecure = env_flag("WSDOCTOR_INSECURE", options.insecure)?;
     settings.all_addresses = env_flag("WSDOCTOR_ALL_ADDRESSES", options.all_addresses)?;
     settings.route = route;
+    settings.client_identity = client_identity;
+    settings.family = match (options.ipv4, options.ipv6) {
+        (true, _) => Some(IpFamily::V4),
+        (_, true) => Some(IpFamily::V6),
+        _ => None,
+    };
     settings.validate()?;
     Plan::check_selection(&settings)?;
     Ok(settings)

@@ -109,6 +109,9 @@ pub(crate) struct LabCommand {
     /// Write the throwaway CA's certificate (PEM) here, for `check --cacert`.
     #[arg(long, value_name = "FILE")]
     pub(crate) ca_out: Option<PathBuf>,
+    /// Under --fault tls-client-cert, write a client certificate and key the lab accepts (PEM), for `check --cert`.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) client_cert_out: Option<PathBuf>,
     /// A valid session id (repeatable); `POST /api/sessions` creates more.
     #[arg(long = "session", value_name = "ID", default_value = wsdoctor_lab::DEFAULT_SESSION)]
     pub(crate) sessions: Vec<String>,
@@ -412,6 +415,23 @@ pub(crate) struct CheckOptions {
         help_heading = "Network"
     )]
     pub(crate) cacert: Option<PathBuf>,
+    /// Client certificate chain for mutual TLS (PEM; may hold the key too).
+    #[arg(long, value_name = "FILE", env = "WSDOCTOR_CERT", value_hint = clap::ValueHint::FilePath, help_heading = "Network")]
+    pub(crate) cert: Option<PathBuf>,
+    /// Private key for --cert (PEM: PKCS#8, PKCS#1 or SEC1) [default: the --cert file].
+    #[arg(long, value_name = "FILE", env = "WSDOCTOR_KEY", requires = "cert", value_hint = clap::ValueHint::FilePath, help_heading = "Network")]
+    pub(crate) key: Option<PathBuf>,
+    /// Use IPv4 addresses only.
+    #[arg(
+        long = "ipv4",
+        short = '4',
+        conflicts_with = "ipv6",
+        help_heading = "Network"
+    )]
+    pub(crate) ipv4: bool,
+    /// Use IPv6 addresses only.
+    #[arg(long = "ipv6", short = '6', help_heading = "Network")]
+    pub(crate) ipv6: bool,
     /// Do not verify TLS certificates (the report says so, loudly) [env: WSDOCTOR_INSECURE].
     #[arg(long, help_heading = "Network")]
     pub(crate) insecure: bool,

@@ -41,10 +41,19 @@ async fn serve(cmd: LabCommand, fault: Option<Fault>) -> Result<u8, AppError> {
     })
     .await
     .map_err(|e| AppError::Runtime(format!("cannot listen on {}: {e}", cmd.listen)))?;
-    if let (Some(path), Some(ca)) = (&cmd.ca_out, lab.ca_pem()) {
-        if let Err(e) = std::fs::write(path, ca) {
-            lab.shutdown().await;
-            return Err(AppError::io(format!("writing {}", path.display()), e));
+    let files = [
+        (&cmd.ca_out, lab.ca_pem().map(str::to_string)),
+        (
+            &cmd.client_cert_out,
+            lab.client_identity_pem().map(str::to_string),
+        ),
+    ];
+    for (path, pem) in files {
+        if let (Some(path), Some(pem)) = (path, pem) {
+            if let Err(e) = std::fs::write(path, pem) {
+                lab.shutdown().await;
+                return Err(AppError::io(format!("writing {}", path.display()), e));
+            }
         }
     }
     let proxy = match cmd.connect_proxy {

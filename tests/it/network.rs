@@ -328,3 +328,136 @@ fn a_redirect_to_another_host_is_reported_not_followed() {
         .contains("wsdoctor-elsewhere.invalid"));
     assert!(!run.stdout.contains("never-leaves-t0ken"));
 }
+
+#[test]
+fn mutual_tls_passes_with_the_client_certificate_and_names_its_absence() {
+    let lab = TestLab::start(LabOptions {
+        fault: Some(Fault::TlsClientCert),
+        ..LabOptions::default()
+    });
+    let ca = lab.ca_file();
+    let identity = lab.client_identity_file();
+    let base = [
+        "check",
+        &lab.url,
+        "--only",
+        "tls,health,echo",
+        "--format",
+        "json",
+        "--cacert",
+    ];
+    let mut without = base.to_vec();
+    without.push(ca.path().to_str().unwrap());
+    let out = run(&without);
+    let report = out.json();
+    assert_eq!(
+        out.code, 1,
+        "a server that demands a certificate is not a PASS"
+    );
+    assert_eq!(report["codes"][0], "TLS_ERROR");
+    assert_eq!(
+        check(&report, "tls")["failure"]["cause"],
+        "tls_client_cert_required"
+    );
+    let human: Vec<&str> = without
+        .iter()
+        .copied()
+        .filter(|a| *a != "json" && *a != "--format")
+        .collect();
+    let human = run(&human);
+    let headline = human.stdout.lines().last().unwrap_or_default().to_string();
+    assert!(headline.starts_with("FAIL TLS_ERROR"), "{headline}");
+
+    let mut with = without.clone();
+    with.extend(["--cert", identity.path().to_str().unwrap()]);
+    let out = run(&with);
+    let report = out.json();
+    assert_eq!(report["verdict"], "pass", "{}", out.stdout);
+    assert!(check(&report, "tls")["summary"]
+        .as_str()
+        .unwrap()
+        .contains("client certificate accepted"));
+    assert!(
+        !out.stdout.contains("PRIVATE KEY"),
+        "the key never reaches the output"
+    );
+
+    // A certificate from another authority is refused, and that is a different cause.
+    let other = TestLab::start(LabOptions {
+        fault: Some(Fault::TlsClientCert),
+        ..LabOptions::default()
+    });
+    let stranger = other.client_identity_file();
+    let mut wrong = without.clone();
+    wrong.extend(["--cert", stranger.path().to_str().unwrap()]);
+    let report = run(&wrong).json();
+    assert_eq!(report["verdict"], "fail");
+    assert_eq!(
+        check(&report, "tls")["failure"]["cause"],
+        "tls_client_cert_rejected"
+    );
+
+    // A --cert file without a key is a usage error that names --cert.
+    let mut keyless = without.clone();
+    keyless.extend(["--cert", ca.path().to_str().unwrap()]);
+    let out = run(&keyless);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("--cert") && out.stderr.contains("--key FILE"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn address_families_can_be_restricted_like_curl() {
+    let lab = TestLab::healthy();
+    let port = lab.port();
+    let name = format!("app.test:{port}:::1,127.0.0.1");
+    let url = format!("http://app.test:{port}");
+    // -4 drops the IPv6 address (where nothing listens) and connects to 127.0.0.1.
+    let report = run(&[
+        "check",
+        &url,
+        "--resolve",
+        &name,
+        "-4",
+        "--only",
+        "health",
+        "--format",
+        "json",
+    ])
+    .json();
+    assert_eq!(report["verdict"], "pass", "{report:#}");
+    assert_eq!(
+        check(&report, "dns")["evidence"]["addresses"],
+        serde_json::json!(["127.0.0.1"])
+    );
+    // -6 with only IPv4 addresses is a DNS failure that says why.
+    let v4_only = format!("app.test:{port}:127.0.0.1");
+    let report = run(&[
+        "check",
+        &url,
+        "--resolve",
+        &v4_only,
+        "-6",
+        "--only",
+        "health",
+        "--format",
+        "json",
+    ])
+    .json();
+    assert_eq!(report["verdict"], "fail");
+    let failure = &check(&report, "dns")["failure"];
+    assert!(
+        failure["message"]
+            .as_str()
+            .unwrap()
+            .contains("no IPv6 address"),
+        "{failure}"
+    );
+    // A literal address of the other family is a usage error.
+    let out = run(&["check", &lab.url, "-6"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("--ipv6"), "{}", out.stderr);
+}

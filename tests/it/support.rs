@@ -51,6 +51,19 @@ impl TestLab {
         std::fs::write(file.path(), pem).expect("write CA");
         file
     }
+
+    /// Under `tls-client-cert`, a file with a client certificate and key the lab accepts.
+    pub fn client_identity_file(&self) -> tempfile::NamedTempFile {
+        let pem = self
+            .lab
+            .as_ref()
+            .and_then(|l| l.client_identity_pem())
+            .expect("a tls-client-cert lab has a client identity")
+            .to_string();
+        let file = tempfile::NamedTempFile::new().expect("temp file");
+        std::fs::write(file.path(), pem).expect("write identity");
+        file
+    }
 }
 
 impl Drop for TestLab {

@@ -58,9 +58,12 @@ impl Ctx {
             .get_or_init(|| async {
                 let pem = self.settings.cacert_pem.clone();
                 let insecure = self.settings.insecure;
-                tokio::task::spawn_blocking(move || TlsClient::new(pem.as_deref(), insecure))
-                    .await
-                    .unwrap_or_else(|e| Err(format!("loading the trust store failed: {e}")))
+                let identity = self.settings.client_identity.clone();
+                tokio::task::spawn_blocking(move || {
+                    TlsClient::new(pem.as_deref(), insecure, identity.as_ref())
+                })
+                .await
+                .unwrap_or_else(|e| Err(format!("loading the trust store failed: {e}")))
             })
             .await;
         client.as_ref().map_err(Clone::clone)

@@ -683,8 +683,98 @@ pub struct Settings {
     pub insecure: bool,
     /// Probe every resolved address.
     pub all_addresses: bool,
+    /// Only this address family (`-4`/`-6`), or both.
+    pub family: Option<IpFamily>,
+    /// A client certificate for mutual TLS (`--cert`/`--key`).
+    pub client_identity: Option<ClientIdentity>,
     /// Direct or through a proxy.
     pub route: Route,
+}
+
+/// An IP address family.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IpFamily {
+    /// IPv4 only (`-4`).
+    V4,
+    /// IPv6 only (`-6`).
+    V6,
+}
+
+impl IpFamily {
+    /// Whether `ip` belongs to this family.
+    pub fn admits(self, ip: std::net::IpAddr) -> bool {
+        match self {
+            IpFamily::V4 => ip.is_ipv4(),
+            IpFamily::V6 => ip.is_ipv6(),
+        }
+    }
+
+    /// "IPv4" or "IPv6".
+    pub fn name(self) -> &'static str {
+        match self {
+            IpFamily::V4 => "IPv4",
+            IpFamily::V6 => "IPv6",
+        }
+    }
+
+    /// The flag that asks for it.
+    pub fn flag(self) -> &'static str {
+        match self {
+            IpFamily::V4 => "-4",
+            IpFamily::V6 => "-6",
+        }
+    }
+}
+
+/// A client certificate chain and its private key, PEM, already read. The key is a secret: it
+/// is never printed, and its Debug says so.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ClientIdentity {
+    /// The certificate chain, leaf first (PEM).
+    pub cert_pem: Vec<u8>,
+    /// The private key (PEM: PKCS#8, PKCS#1 or SEC1).
+    pub key_pem: Vec<u8>,
+}
+
+impl ClientIdentity {
+    /// The chain and key, parsed; the errors name the option at fault and never quote the key.
+    pub(crate) fn parse(
+        &self,
+    ) -> Result<
+        (
+            Vec<rustls_pki_types::CertificateDer<'static>>,
+            rustls_pki_types::PrivateKeyDer<'static>,
+        ),
+        SettingsError,
+    > {
+        let chain = rustls_pki_types::CertificateDer::pem_slice_iter(&self.cert_pem)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| SettingsError::new("cert", format!("not a PEM certificate file: {e}")))?;
+        if chain.is_empty() {
+            return Err(SettingsError::new("cert", "contains no PEM certificate"));
+        }
+        let key = rustls_pki_types::PrivateKeyDer::from_pem_slice(&self.key_pem).map_err(|_| {
+            SettingsError::new(
+                "key",
+                "contains no PEM private key (PKCS#8, PKCS#1 or SEC1; encrypted keys are not supported)",
+            )
+        })?;
+        Ok((chain, key))
+    }
+
+    /// Whether the chain and key parse.
+    pub fn check(&self) -> Result<(), SettingsError> {
+        self.parse().map(|_| ())
+    }
+}
+
+impl std::fmt::Debug for ClientIdentity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientIdentity")
+            .field("cert_pem", &format_args!("{} bytes", self.cert_pem.len()))
+            .field("key_pem", &format_args!("{}", MASK))
+            .finish()
+    }
 }
 
 impl Settings {
@@ -706,6 +796,8 @@ impl Settings {
             cacert_pem: None,
             insecure: false,
             all_addresses: false,
+            family: None,
+            client_identity: None,
             route: Route::default(),
         }
     }
@@ -749,6 +841,26 @@ impl Settings {
                 })?;
             if certificates.is_empty() {
                 return Err(SettingsError::new("cacert", "contains no PEM certificate"));
+            }
+        }
+        if let Some(identity) = &self.client_identity {
+            identity.check()?;
+        }
+        if let (Some(family), Some(url::Host::Ipv4(_) | url::Host::Ipv6(_))) =
+            (self.family, self.target.url().host())
+        {
+            let literal = self.target.url().host_str().unwrap_or_default().to_string();
+            let ip: Option<std::net::IpAddr> =
+                literal.trim_matches(|c| c == '[' || c == ']').parse().ok();
+            if ip.is_some_and(|ip| !family.admits(ip)) {
+                return Err(SettingsError::new(
+                    if family == IpFamily::V4 {
+                        "ipv4"
+                    } else {
+                        "ipv6"
+                    },
+                    format!("the target's address {literal} is not {}", family.name()),
+                ));
             }
         }
         Ok(())

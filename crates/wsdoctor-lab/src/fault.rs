@@ -253,6 +253,11 @@ pub enum Fault {
         props(arg = "HOURS")
     )]
     TlsShortLived(u32),
+    /// The server demands a client certificate issued by the lab CA (mutual TLS).
+    #[strum(
+        message = "mutual TLS: the server demands a client certificate issued by the lab CA (see Lab::client_identity_pem)"
+    )]
+    TlsClientCert,
 }
 
 impl Fault {
@@ -266,6 +271,7 @@ impl Fault {
                 | Fault::TlsNotYetValid
                 | Fault::TlsExpiring(_)
                 | Fault::TlsShortLived(_)
+                | Fault::TlsClientCert
         )
     }
 

@@ -221,6 +221,7 @@ pub struct Lab {
     addr: SocketAddr,
     tls: bool,
     ca_pem: Option<String>,
+    client_identity_pem: Option<String>,
     sessions: SessionStore,
     shutdown_tx: watch::Sender<bool>,
     accept_task: JoinHandle<()>,
@@ -266,6 +267,9 @@ impl Lab {
         Ok(Lab {
             addr,
             tls: use_tls,
+            client_identity_pem: tls
+                .as_ref()
+                .and_then(|setup| setup.client_identity_pem.clone()),
             ca_pem: tls.map(|setup| setup.ca_pem),
             sessions,
             shutdown_tx,
@@ -289,6 +293,12 @@ impl Lab {
     /// the lab the way it verifies a real deployment instead of turning verification off.
     pub fn ca_pem(&self) -> Option<&str> {
         self.ca_pem.as_deref()
+    }
+
+    /// Under `tls-client-cert`, a client certificate and key (one PEM) the lab accepts, so a test
+    /// can show the same run passing with `--cert` and failing without.
+    pub fn client_identity_pem(&self) -> Option<&str> {
+        self.client_identity_pem.as_deref()
     }
 
     /// The session ids the terminal currently accepts, including ones created by `POST /api/sessions`.

@@ -25,6 +25,8 @@ const EXPIRY_MARGIN: Duration = Duration::from_secs(3_600);
 pub(crate) struct TlsSetup {
     pub(crate) config: Arc<ServerConfig>,
     pub(crate) ca_pem: String,
+    /// For `tls-client-cert`: a client certificate the server accepts, then its key (PEM).
+    pub(crate) client_identity_pem: Option<String>,
 }
 
 fn other(e: impl std::error::Error + Send + Sync + 'static) -> io::Error {
@@ -106,10 +108,35 @@ pub(crate) fn setup(fault: Option<&Fault>) -> io::Result<TlsSetup> {
 
     let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(leaf_key.serialize_der()));
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let mut config = ServerConfig::builder_with_provider(provider)
+    let builder = ServerConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
-        .map_err(other)?
-        .with_no_client_auth()
+        .map_err(other)?;
+    let (builder, client_identity_pem) = if matches!(fault, Some(Fault::TlsClientCert)) {
+        let mut client_params = CertificateParams::new(Vec::<String>::new()).map_err(other)?;
+        client_params
+            .distinguished_name
+            .push(DnType::CommonName, "wsdoctor lab client");
+        client_params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+        client_params.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
+        client_params.not_before = now - DAY;
+        client_params.not_after = now + 90 * DAY;
+        client_params.use_authority_key_identifier_extension = true;
+        let client_key = KeyPair::generate().map_err(other)?;
+        let client = client_params.signed_by(&client_key, &ca).map_err(other)?;
+        let mut roots = rustls::RootCertStore::empty();
+        roots.add(ca.der().clone()).map_err(other)?;
+        let verifier =
+            rustls::server::WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider)
+                .build()
+                .map_err(other)?;
+        (
+            builder.with_client_cert_verifier(verifier),
+            Some(format!("{}{}", client.pem(), client_key.serialize_pem())),
+        )
+    } else {
+        (builder.with_no_client_auth(), None)
+    };
+    let mut config = builder
         .with_single_cert(vec![leaf.der().clone()], key)
         .map_err(other)?;
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
@@ -117,5 +144,6 @@ pub(crate) fn setup(fault: Option<&Fault>) -> io::Result<TlsSetup> {
     Ok(TlsSetup {
         config: Arc::new(config),
         ca_pem: ca.pem(),
+        client_identity_pem,
     })
 }

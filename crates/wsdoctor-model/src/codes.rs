@@ -398,6 +398,10 @@ pub enum Cause {
     TlsHandshake,
     /// The TLS handshake did not finish in time.
     TlsTimeout,
+    /// The server demands a client certificate (mutual TLS) and none was given.
+    TlsClientCertRequired,
+    /// The server refused the client certificate that was given.
+    TlsClientCertRejected,
     /// An HTTP request got no answer in time.
     HttpTimeout,
     /// The upgrade was answered with a redirect.
@@ -544,6 +548,8 @@ impl Cause {
             Cause::TlsNotYetValid => (C::TlsError, "The certificate is not valid yet: check the clock on this machine and the certificate's start date."),
             Cause::TlsNameMismatch => (C::TlsError, "The certificate does not cover this host name: serve a certificate whose SAN includes it."),
             Cause::TlsHandshake => (C::TlsError, "The TLS handshake failed: check the server's TLS versions and ciphers, or whether the port speaks TLS at all."),
+            Cause::TlsClientCertRequired => (C::TlsError, "The server demands a client certificate (mutual TLS): pass one with --cert FILE (and --key FILE when the key is separate)."),
+            Cause::TlsClientCertRejected => (C::TlsError, "The server refused the client certificate: check that it is issued by a CA the server trusts, is not expired, and is meant for client authentication."),
             Cause::TlsTimeout => (C::ConnectionTimeout, "The TLS handshake stalled: the port may not speak TLS, or a middlebox holds the connection."),
             Cause::HttpTimeout => (C::ConnectionTimeout, "The server accepted the connection but did not answer in time: check its event loop and upstream dependencies."),
             Cause::UpgradeRedirected => (C::UpgradeRejected, "Browsers never follow a WebSocket redirect: point the frontend at the Location URL directly."),

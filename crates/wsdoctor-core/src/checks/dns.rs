@@ -9,7 +9,7 @@ use crate::probe::dns::{self, DnsFailure};
 use crate::probe::route;
 use std::sync::Arc;
 use wsdoctor_model::evidence::{Detail, DnsDetail};
-use wsdoctor_model::{CheckId, Phase};
+use wsdoctor_model::{Cause, CheckId, Phase};
 
 pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
     let mut check = CheckRun::start(CheckId::Dns, inputs);
@@ -26,8 +26,27 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
     )
     .await
     {
-        Ok(resolution) => {
+        Ok(mut resolution) => {
             check.phase(ctx, Phase::Dns, resolution.duration);
+            if let Some(family) = settings.family {
+                let all = std::mem::take(&mut resolution.addrs);
+                let (kept, other): (Vec<_>, Vec<_>) =
+                    all.into_iter().partition(|a| family.admits(a.ip()));
+                if kept.is_empty() {
+                    let others: Vec<String> = other.iter().map(|a| a.ip().to_string()).collect();
+                    let finding = classify::finding(
+                        Cause::DnsNotFound,
+                        format!(
+                            "{host} has no {} address ({} asked for one); it resolves to {}",
+                            family.name(),
+                            family.flag(),
+                            others.join(", ")
+                        ),
+                    );
+                    return check.fail_plain(Failed::with_evidence(finding, Default::default()));
+                }
+                resolution.addrs = kept;
+            }
             let addresses: Vec<String> = resolution
                 .addrs
                 .iter()

@@ -6,6 +6,7 @@ use crate::context::Ctx;
 use crate::diagnose::classify;
 use crate::facts::Inputs;
 use crate::probe::stream::Conn;
+use crate::probe::tls::{self, AfterRequest, TlsFailure};
 use std::time::Duration;
 use wsdoctor_model::evidence::{CertInfo, Detail, TlsDetail};
 use wsdoctor_model::timing::human;
@@ -38,8 +39,40 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs, warm: Option<Conn>) -> Outpu
         .handshake(stream, &host, settings.limits.connect_timeout)
         .await
     {
-        Ok((stream, handshake)) => {
+        Ok((mut stream, handshake)) => {
             check.phase(ctx, Phase::TlsHandshake, handshake.duration);
+            let mut hand_over = true;
+            let mut mutual = String::new();
+            if handshake.client_cert_requested {
+                let wait = (handshake.duration * 2)
+                    .clamp(Duration::from_millis(100), Duration::from_secs(1))
+                    .min(settings.limits.connect_timeout);
+                match tls::after_certificate_request(&mut stream, wait).await {
+                    AfterRequest::Refused(alert) => {
+                        let failure = TlsFailure::ClientCert {
+                            had_cert: handshake.client_cert_sent,
+                            alert,
+                        };
+                        let (finding, evidence) = classify::tls(&failure, &host);
+                        return check.fail_plain(Failed::with_evidence(finding, evidence));
+                    }
+                    AfterRequest::Closed => {
+                        let failure = TlsFailure::ClientCert {
+                            had_cert: handshake.client_cert_sent,
+                            alert: "none (the connection was closed)".into(),
+                        };
+                        let (finding, evidence) = classify::tls(&failure, &host);
+                        return check.fail_plain(Failed::with_evidence(finding, evidence));
+                    }
+                    AfterRequest::Spoke => hand_over = false,
+                    AfterRequest::Quiet => {}
+                }
+                mutual = if handshake.client_cert_sent {
+                    ", client certificate accepted".into()
+                } else {
+                    ", client certificate requested but optional".into()
+                };
+            }
             let info = handshake.info;
             let leaf = info.chain.first().cloned();
             let expiry = leaf
@@ -61,7 +94,7 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs, warm: Option<Conn>) -> Outpu
                 })
                 .unwrap_or_default();
             let summary = format!(
-                "{} {}{}{expiry}",
+                "{} {}{}{expiry}{mutual}",
                 info.version,
                 info.cipher_suite,
                 info.alpn
@@ -70,7 +103,9 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs, warm: Option<Conn>) -> Outpu
                     .unwrap_or_default()
             );
             check.detail(Detail::Tls(TlsDetail { tls: info }));
-            check.connection = Some(Conn::Tls(Box::new(stream)));
+            if hand_over {
+                check.connection = Some(Conn::Tls(Box::new(stream)));
+            }
             if settings.insecure {
                 return check.warn(
                     summary,

@@ -251,6 +251,14 @@ pub(crate) fn tls(failure: &TlsFailure, host: &str) -> (Finding, Common) {
             found.hint = format!("{} (Here: {detail}.)", found.hint);
             found
         }
+        TlsFailure::ClientCert { had_cert: false, alert } => finding(
+            Cause::TlsClientCertRequired,
+            format!("{host} demands a client certificate (mutual TLS) and none was given: the server sent the alert {alert}"),
+        ),
+        TlsFailure::ClientCert { had_cert: true, alert } => finding(
+            Cause::TlsClientCertRejected,
+            format!("{host} refused the client certificate from --cert with the alert {alert}"),
+        ),
         TlsFailure::Protocol(e) => {
             finding(Cause::TlsHandshake, format!("TLS handshake failed: {e}"))
         }

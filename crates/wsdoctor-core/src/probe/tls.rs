@@ -81,12 +81,42 @@ pub(crate) struct TlsClient {
     verifier: Arc<WebPkiServerVerifier>,
     provider: Arc<CryptoProvider>,
     insecure: bool,
+    identity: Option<Arc<rustls::sign::CertifiedKey>>,
+}
+
+/// Answers a server's certificate request with the `--cert` identity (or nothing), and remembers
+/// that the server asked: in TLS 1.3 a server refuses a missing certificate only after the client
+/// thinks the handshake is over, so the question is the only early sign of mutual TLS.
+#[derive(Debug)]
+struct RecordingResolver {
+    identity: Option<Arc<rustls::sign::CertifiedKey>>,
+    asked: std::sync::atomic::AtomicBool,
+}
+
+impl rustls::client::ResolvesClientCert for RecordingResolver {
+    fn resolve(
+        &self,
+        _root_hint_subjects: &[&[u8]],
+        _sigschemes: &[SignatureScheme],
+    ) -> Option<Arc<rustls::sign::CertifiedKey>> {
+        self.asked.store(true, std::sync::atomic::Ordering::Relaxed);
+        self.identity.clone()
+    }
+
+    fn has_certs(&self) -> bool {
+        // Always: rustls only follows a certificate request (and so tells us of it) when it does.
+        true
+    }
 }
 
 impl TlsClient {
     /// Builds the client from the system store, webpki roots and `--cacert` PEM. Loading the system
     /// store reads files: call it on a blocking thread.
-    pub(crate) fn new(cacert_pem: Option<&[u8]>, insecure: bool) -> Result<TlsClient, String> {
+    pub(crate) fn new(
+        cacert_pem: Option<&[u8]>,
+        insecure: bool,
+        identity: Option<&crate::settings::ClientIdentity>,
+    ) -> Result<TlsClient, String> {
         let mut roots = RootCertStore::empty();
         roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
         let native = rustls_native_certs::load_native_certs();
@@ -107,10 +137,22 @@ impl TlsClient {
             WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
                 .build()
                 .map_err(|e| format!("cannot build the certificate verifier: {e}"))?;
+        let identity = match identity {
+            None => None,
+            Some(identity) => {
+                let (chain, key) = identity.parse().map_err(|e| e.to_string())?;
+                let certified = rustls::sign::CertifiedKey::from_der(chain, key, &provider)
+                    .map_err(|e| {
+                        format!("--cert/--key: the key does not belong to the certificate: {e}")
+                    })?;
+                Some(Arc::new(certified))
+            }
+        };
         Ok(TlsClient {
             verifier,
             provider,
             insecure,
+            identity,
         })
     }
 
@@ -131,12 +173,16 @@ impl TlsClient {
             insecure: self.insecure,
             chain: chain.clone(),
         };
-        let mut config = ClientConfig::builder_with_provider(self.provider.clone())
+        let config = ClientConfig::builder_with_provider(self.provider.clone())
             .with_safe_default_protocol_versions()
             .map_err(|e| TlsFailure::Other(format!("TLS configuration: {e}")))?
             .dangerous()
-            .with_custom_certificate_verifier(Arc::new(verifier))
-            .with_no_client_auth();
+            .with_custom_certificate_verifier(Arc::new(verifier));
+        let resolver = Arc::new(RecordingResolver {
+            identity: self.identity.clone(),
+            asked: std::sync::atomic::AtomicBool::new(false),
+        });
+        let mut config = config.with_client_cert_resolver(resolver.clone());
         config.alpn_protocols = vec![b"http/1.1".to_vec()];
         let connector = TlsConnector::from(Arc::new(config));
         let outcome = tokio::time::timeout(timeout, connector.connect(name, transport)).await;
@@ -148,7 +194,16 @@ impl TlsClient {
         };
         match outcome {
             Err(_) => Err(TlsFailure::Timeout(timeout)),
-            Ok(Err(e)) => Err(TlsFailure::from_io(e, presented())),
+            Ok(Err(e)) => {
+                let asked = resolver.asked.load(std::sync::atomic::Ordering::Relaxed);
+                match refused_client_cert(&e) {
+                    Some(alert) if asked => Err(TlsFailure::ClientCert {
+                        had_cert: self.identity.is_some(),
+                        alert,
+                    }),
+                    _ => Err(TlsFailure::from_io(e, presented())),
+                }
+            }
             Ok(Ok(stream)) => {
                 let (_, conn) = stream.get_ref();
                 let info = TlsInfo {
@@ -174,6 +229,10 @@ impl TlsClient {
                     Handshake {
                         info,
                         duration: start.elapsed(),
+                        client_cert_requested: resolver
+                            .asked
+                            .load(std::sync::atomic::Ordering::Relaxed),
+                        client_cert_sent: self.identity.is_some(),
                     },
                 ))
             }
@@ -188,6 +247,65 @@ pub(crate) struct Handshake {
     pub(crate) info: TlsInfo,
     /// ClientHello → handshake complete.
     pub(crate) duration: Duration,
+    /// Whether the server asked for a client certificate (mutual TLS, required or optional).
+    pub(crate) client_cert_requested: bool,
+    /// Whether one was sent (`--cert`).
+    pub(crate) client_cert_sent: bool,
+}
+
+/// What the server did in the moments after a handshake in which it asked for a certificate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum AfterRequest {
+    /// It refused the certificate (or its absence) with this alert.
+    Refused(String),
+    /// It closed the connection without a word: the same refusal from a terser server.
+    Closed,
+    /// It waited for a request, as a server with optional client certificates does.
+    Quiet,
+    /// It sent application data first; the connection can no longer be handed over.
+    Spoke,
+}
+
+/// Reads briefly after a handshake in which the server asked for a client certificate: under TLS
+/// 1.3 a refusal arrives only now, after the client has finished its side.
+pub(crate) async fn after_certificate_request(
+    stream: &mut TlsStream<Conn>,
+    wait: Duration,
+) -> AfterRequest {
+    use tokio::io::AsyncReadExt;
+    let mut byte = [0u8; 1];
+    match tokio::time::timeout(wait, stream.read(&mut byte)).await {
+        Err(_) => AfterRequest::Quiet,
+        Ok(Ok(0)) => AfterRequest::Closed,
+        Ok(Ok(_)) => AfterRequest::Spoke,
+        Ok(Err(e)) => match refused_client_cert(&e) {
+            Some(alert) => AfterRequest::Refused(alert),
+            None => AfterRequest::Closed,
+        },
+    }
+}
+
+/// The alert a server sends when it refuses a client's certificate (or its absence), named as
+/// RFC 8446 names it; `None` for any other error.
+pub(crate) fn refused_client_cert(e: &std::io::Error) -> Option<String> {
+    use rustls::AlertDescription as A;
+    let rustls::Error::AlertReceived(alert) = e.get_ref()?.downcast_ref::<rustls::Error>()? else {
+        return None;
+    };
+    let name = match alert {
+        A::CertificateRequired => "certificate_required",
+        A::BadCertificate => "bad_certificate",
+        A::UnsupportedCertificate => "unsupported_certificate",
+        A::CertificateRevoked => "certificate_revoked",
+        A::CertificateExpired => "certificate_expired",
+        A::CertificateUnknown => "certificate_unknown",
+        A::UnknownCA => "unknown_ca",
+        A::AccessDenied => "access_denied",
+        A::HandshakeFailure => "handshake_failure",
+        A::DecryptError => "decrypt_error",
+        _ => return None,
+    };
+    Some(name.to_string())
 }
 
 /// Summarises a certificate; `None` when it does not parse.
@@ -323,6 +441,13 @@ pub(crate) enum TlsFailure {
         error: rustls::CertificateError,
         /// The chain the server presented.
         chain: Vec<CertInfo>,
+    },
+    /// The server refused the client certificate, or its absence, with this alert.
+    ClientCert {
+        /// Whether a certificate was sent (`--cert`).
+        had_cert: bool,
+        /// The alert's RFC 8446 name.
+        alert: String,
     },
     /// A TLS alert or protocol error.
     Protocol(String),
