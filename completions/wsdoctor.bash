@@ -71,7 +71,7 @@ _wsdoctor() {
 
     case "${cmd}" in
         wsdoctor)
-            opts="-h -V --help --version check demo lab explain completions man watch help"
+            opts="-h -V --help --version completions man check demo lab explain watch help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -85,7 +85,7 @@ _wsdoctor() {
             return 0
             ;;
         wsdoctor__subcmd__check)
-            opts="-H -4 -6 -o -q -v -h -V --session --origin --header --subprotocol --send --expect --count --hold --ping-interval --only --skip --health-path --diagnostics-path --echo-path --terminal-path --session-path --timeout --connect-timeout --attempts --retry-delay --accept-silence --observe --deadline --resolve --all-addresses --proxy --no-proxy --cert-warn-days --cacert --cert --key --ipv4 --ipv6 --insecure --format --output --color --quiet --verbose --show-secrets --help --version"
+            opts="-H -4 -6 -o -q -v -h -V --dry-run --session --origin --header --subprotocol --send --expect --count --hold --ping-interval --only --skip --health-path --diagnostics-path --echo-path --terminal-path --session-path --timeout --connect-timeout --attempts --retry-delay --accept-silence --observe --deadline --resolve --all-addresses --proxy --no-proxy --cert-warn-days --cacert --cert --key --ipv4 --ipv6 --insecure --format --output --color --quiet --verbose --show-secrets --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -271,7 +271,7 @@ _wsdoctor() {
             return 0
             ;;
         wsdoctor__subcmd__demo)
-            opts="-H -4 -6 -o -q -v -h -V --fault --tls --session --origin --header --subprotocol --send --expect --count --hold --ping-interval --only --skip --health-path --diagnostics-path --echo-path --terminal-path --session-path --timeout --connect-timeout --attempts --retry-delay --accept-silence --observe --deadline --resolve --all-addresses --proxy --no-proxy --cert-warn-days --cacert --cert --key --ipv4 --ipv6 --insecure --format --output --color --quiet --verbose --show-secrets --help --version"
+            opts="-H -4 -6 -o -q -v -h -V --fault --tls --dry-run --session --origin --header --subprotocol --send --expect --count --hold --ping-interval --only --skip --health-path --diagnostics-path --echo-path --terminal-path --session-path --timeout --connect-timeout --attempts --retry-delay --accept-silence --observe --deadline --resolve --all-addresses --proxy --no-proxy --cert-warn-days --cacert --cert --key --ipv4 --ipv6 --insecure --format --output --color --quiet --verbose --show-secrets --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -465,7 +465,7 @@ _wsdoctor() {
             return 0
             ;;
         wsdoctor__subcmd__help)
-            opts="check demo lab explain completions man watch help"
+            opts="completions man check demo lab explain watch help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -591,7 +591,7 @@ _wsdoctor() {
             return 0
             ;;
         wsdoctor__subcmd__lab)
-            opts="-h -V --fault --listen --tls --ca-out --client-cert-out --session --allow-origin --ping-interval --connect-proxy --proxy-credentials --list-faults --help --version"
+            opts="-h -V --fault --listen --tls --ca-out --client-cert-out --session --allow-origin --ping-interval --connect-proxy --proxy-credentials --list-faults --dry-run --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -655,7 +655,7 @@ _wsdoctor() {
             return 0
             ;;
         wsdoctor__subcmd__watch)
-            opts="-H -4 -6 -o -q -v -h -V --interval --runs --session --origin --header --subprotocol --send --expect --count --hold --ping-interval --only --skip --health-path --diagnostics-path --echo-path --terminal-path --session-path --timeout --connect-timeout --attempts --retry-delay --accept-silence --observe --deadline --resolve --all-addresses --proxy --no-proxy --cert-warn-days --cacert --cert --key --ipv4 --ipv6 --insecure --output --color --quiet --verbose --show-secrets --format --help --version"
+            opts="-H -4 -6 -o -q -v -h -V --interval --runs --dry-run --session --origin --header --subprotocol --send --expect --count --hold --ping-interval --only --skip --health-path --diagnostics-path --echo-path --terminal-path --session-path --timeout --connect-timeout --attempts --retry-delay --accept-silence --observe --deadline --resolve --all-addresses --proxy --no-proxy --cert-warn-days --cacert --cert --key --ipv4 --ipv6 --insecure --output --color --quiet --verbose --show-secrets --format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -22,14 +22,26 @@ set edit:completion:arg-completer[wsdoctor] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
+            cand completions 'Print shell completions for SHELL to stdout'
+            cand man 'Print a man page (roff) to stdout: the top page, or a subcommand''s'
             cand check 'Run the checklist against a deployment (http(s) base URL or a ws(s) socket URL)'
             cand demo 'Start the reference backend on loopback and check it: the zero-setup first run'
             cand lab 'Run the reference backend (with an optional fault) for reproductions and tests'
             cand explain 'Explain a failure code: what it means, how it looks on the wire, what to do'
-            cand completions 'Print shell completions for SHELL to stdout'
-            cand man 'Print the man page (roff) to stdout'
             cand watch 'Repeat the checklist every interval: a line a run, a line whenever a check changes state'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'wsdoctor;completions'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'wsdoctor;man'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
         }
         &'wsdoctor;check'= {
             cand --session 'Session id for the session and terminal checks (redacted in output)'
@@ -66,6 +78,7 @@ set edit:completion:arg-completer[wsdoctor] = {|@words|
             cand -o 'Write the chosen format to FILE (written whole, or not at all); the terminal still shows the human view. `-` is standard output'
             cand --output 'Write the chosen format to FILE (written whole, or not at all); the terminal still shows the human view. `-` is standard output'
             cand --color 'When to use colour (NO_COLOR and CI turn it off in auto)'
+            cand --dry-run 'Print what the run would do (target, route, limits, the checks and their order) and exit without sending anything'
             cand --all-addresses 'Connect to every resolved address (not just the first that answers), to find a bad node [env: WSDOCTOR_ALL_ADDRESSES]'
             cand --no-proxy 'Connect directly even when a proxy variable is set [env: WSDOCTOR_NO_PROXY]'
             cand -4 'Use IPv4 addresses only'
@@ -120,6 +133,7 @@ set edit:completion:arg-completer[wsdoctor] = {|@words|
             cand --output 'Write the chosen format to FILE (written whole, or not at all); the terminal still shows the human view. `-` is standard output'
             cand --color 'When to use colour (NO_COLOR and CI turn it off in auto)'
             cand --tls 'Serve the embedded backend over TLS with a certificate from a throwaway CA'
+            cand --dry-run 'Print what the run would do (target, route, limits, the checks and their order) and exit without sending anything'
             cand --all-addresses 'Connect to every resolved address (not just the first that answers), to find a bad node [env: WSDOCTOR_ALL_ADDRESSES]'
             cand --no-proxy 'Connect directly even when a proxy variable is set [env: WSDOCTOR_NO_PROXY]'
             cand -4 'Use IPv4 addresses only'
@@ -149,6 +163,7 @@ set edit:completion:arg-completer[wsdoctor] = {|@words|
             cand --proxy-credentials 'Credentials the proxy requires, as USER:PASSWORD'
             cand --tls 'Serve https/wss with a certificate from a throwaway CA'
             cand --list-faults 'List the faults, one line each, and exit'
+            cand --dry-run 'Print what would be served and exit without listening'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -159,18 +174,6 @@ set edit:completion:arg-completer[wsdoctor] = {|@words|
             cand --markdown 'Print the table of codes as Markdown (the README''s table)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
-            cand -V 'Print version'
-            cand --version 'Print version'
-        }
-        &'wsdoctor;completions'= {
-            cand -h 'Print help'
-            cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
-        }
-        &'wsdoctor;man'= {
-            cand -h 'Print help'
-            cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
         }
@@ -211,6 +214,7 @@ set edit:completion:arg-completer[wsdoctor] = {|@words|
             cand --output 'Write the chosen format to FILE (written whole, or not at all); the terminal still shows the human view. `-` is standard output'
             cand --color 'When to use colour (NO_COLOR and CI turn it off in auto)'
             cand --format 'Output format'
+            cand --dry-run 'Print what the run would do (target, route, limits, the checks and their order) and exit without sending anything'
             cand --all-addresses 'Connect to every resolved address (not just the first that answers), to find a bad node [env: WSDOCTOR_ALL_ADDRESSES]'
             cand --no-proxy 'Connect directly even when a proxy variable is set [env: WSDOCTOR_NO_PROXY]'
             cand -4 'Use IPv4 addresses only'
@@ -229,14 +233,18 @@ set edit:completion:arg-completer[wsdoctor] = {|@words|
             cand --version 'Print version'
         }
         &'wsdoctor;help'= {
+            cand completions 'Print shell completions for SHELL to stdout'
+            cand man 'Print a man page (roff) to stdout: the top page, or a subcommand''s'
             cand check 'Run the checklist against a deployment (http(s) base URL or a ws(s) socket URL)'
             cand demo 'Start the reference backend on loopback and check it: the zero-setup first run'
             cand lab 'Run the reference backend (with an optional fault) for reproductions and tests'
             cand explain 'Explain a failure code: what it means, how it looks on the wire, what to do'
-            cand completions 'Print shell completions for SHELL to stdout'
-            cand man 'Print the man page (roff) to stdout'
             cand watch 'Repeat the checklist every interval: a line a run, a line whenever a check changes state'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'wsdoctor;help;completions'= {
+        }
+        &'wsdoctor;help;man'= {
         }
         &'wsdoctor;help;check'= {
         }
@@ -245,10 +253,6 @@ set edit:completion:arg-completer[wsdoctor] = {|@words|
         &'wsdoctor;help;lab'= {
         }
         &'wsdoctor;help;explain'= {
-        }
-        &'wsdoctor;help;completions'= {
-        }
-        &'wsdoctor;help;man'= {
         }
         &'wsdoctor;help;watch'= {
         }

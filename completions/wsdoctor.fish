@@ -26,14 +26,18 @@ end
 
 complete -c wsdoctor -n "__fish_wsdoctor_needs_command" -s h -l help -d 'Print help'
 complete -c wsdoctor -n "__fish_wsdoctor_needs_command" -s V -l version -d 'Print version'
+complete -c wsdoctor -n "__fish_wsdoctor_needs_command" -f -a "completions" -d 'Print shell completions for SHELL to stdout'
+complete -c wsdoctor -n "__fish_wsdoctor_needs_command" -f -a "man" -d 'Print a man page (roff) to stdout: the top page, or a subcommand\'s'
 complete -c wsdoctor -n "__fish_wsdoctor_needs_command" -f -a "check" -d 'Run the checklist against a deployment (http(s) base URL or a ws(s) socket URL)'
 complete -c wsdoctor -n "__fish_wsdoctor_needs_command" -f -a "demo" -d 'Start the reference backend on loopback and check it: the zero-setup first run'
 complete -c wsdoctor -n "__fish_wsdoctor_needs_command" -f -a "lab" -d 'Run the reference backend (with an optional fault) for reproductions and tests'
 complete -c wsdoctor -n "__fish_wsdoctor_needs_command" -f -a "explain" -d 'Explain a failure code: what it means, how it looks on the wire, what to do'
-complete -c wsdoctor -n "__fish_wsdoctor_needs_command" -f -a "completions" -d 'Print shell completions for SHELL to stdout'
-complete -c wsdoctor -n "__fish_wsdoctor_needs_command" -f -a "man" -d 'Print the man page (roff) to stdout'
 complete -c wsdoctor -n "__fish_wsdoctor_needs_command" -f -a "watch" -d 'Repeat the checklist every interval: a line a run, a line whenever a check changes state'
 complete -c wsdoctor -n "__fish_wsdoctor_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand man" -s h -l help -d 'Print help'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand man" -s V -l version -d 'Print version'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l session -d 'Session id for the session and terminal checks (redacted in output)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l origin -d 'The frontend\'s origin, sent as Origin on upgrades and CORS requests [default: $FRONTEND_URL]' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -s H -l header -d 'An extra request header \'Name: value\' (repeatable) [env: WSDOCTOR_HEADER, one header per line]' -r
@@ -93,6 +97,7 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -s o -l output 
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l color -d 'When to use colour (NO_COLOR and CI turn it off in auto)' -r -f -a "auto\t'Colour when the output is a terminal and neither NO_COLOR nor CI is set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l dry-run -d 'Print what the run would do (target, route, limits, the checks and their order) and exit without sending anything'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l all-addresses -d 'Connect to every resolved address (not just the first that answers), to find a bad node [env: WSDOCTOR_ALL_ADDRESSES]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l no-proxy -d 'Connect directly even when a proxy variable is set [env: WSDOCTOR_NO_PROXY]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -s 4 -l ipv4 -d 'Use IPv4 addresses only'
@@ -205,6 +210,7 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l color -d 'Whe
 always\t'Always colour'
 never\t'Never colour'"
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l tls -d 'Serve the embedded backend over TLS with a certificate from a throwaway CA'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l dry-run -d 'Print what the run would do (target, route, limits, the checks and their order) and exit without sending anything'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l all-addresses -d 'Connect to every resolved address (not just the first that answers), to find a bad node [env: WSDOCTOR_ALL_ADDRESSES]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l no-proxy -d 'Connect directly even when a proxy variable is set [env: WSDOCTOR_NO_PROXY]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -s 4 -l ipv4 -d 'Use IPv4 addresses only'
@@ -267,6 +273,7 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l connect-proxy 
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l proxy-credentials -d 'Credentials the proxy requires, as USER:PASSWORD' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l tls -d 'Serve https/wss with a certificate from a throwaway CA'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l list-faults -d 'List the faults, one line each, and exit'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l dry-run -d 'Print what would be served and exit without listening'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -s h -l help -d 'Print help'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -s V -l version -d 'Print version'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand explain" -l format -d 'human or json' -r -f -a "human\t'Text for people'
@@ -274,10 +281,6 @@ json\t'One JSON document'"
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand explain" -l markdown -d 'Print the table of codes as Markdown (the README\'s table)'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand explain" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand explain" -s V -l version -d 'Print version'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand man" -s h -l help -d 'Print help'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand man" -s V -l version -d 'Print version'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l interval -d 'Time between the starts of two runs' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l runs -d 'Stop after this many runs (default: until Ctrl-C)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l session -d 'Session id for the session and terminal checks (redacted in output)' -r
@@ -337,6 +340,7 @@ always\t'Always colour'
 never\t'Never colour'"
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l format -d 'Output format' -r -f -a "human\t'A checklist for people, with timings, evidence and hints'
 ndjson\t'One JSON event a line as the run progresses, ending with the report'"
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l dry-run -d 'Print what the run would do (target, route, limits, the checks and their order) and exit without sending anything'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l all-addresses -d 'Connect to every resolved address (not just the first that answers), to find a bad node [env: WSDOCTOR_ALL_ADDRESSES]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l no-proxy -d 'Connect directly even when a proxy variable is set [env: WSDOCTOR_NO_PROXY]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -s 4 -l ipv4 -d 'Use IPv4 addresses only'
@@ -347,11 +351,11 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -s v -l verbose
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l show-secrets -d 'Show session ids, tokens and credentials instead of redacting them [env: WSDOCTOR_SHOW_SECRETS]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -s V -l version -d 'Print version'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from check demo lab explain completions man watch help" -f -a "check" -d 'Run the checklist against a deployment (http(s) base URL or a ws(s) socket URL)'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from check demo lab explain completions man watch help" -f -a "demo" -d 'Start the reference backend on loopback and check it: the zero-setup first run'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from check demo lab explain completions man watch help" -f -a "lab" -d 'Run the reference backend (with an optional fault) for reproductions and tests'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from check demo lab explain completions man watch help" -f -a "explain" -d 'Explain a failure code: what it means, how it looks on the wire, what to do'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from check demo lab explain completions man watch help" -f -a "completions" -d 'Print shell completions for SHELL to stdout'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from check demo lab explain completions man watch help" -f -a "man" -d 'Print the man page (roff) to stdout'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from check demo lab explain completions man watch help" -f -a "watch" -d 'Repeat the checklist every interval: a line a run, a line whenever a check changes state'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from check demo lab explain completions man watch help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from completions man check demo lab explain watch help" -f -a "completions" -d 'Print shell completions for SHELL to stdout'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from completions man check demo lab explain watch help" -f -a "man" -d 'Print a man page (roff) to stdout: the top page, or a subcommand\'s'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from completions man check demo lab explain watch help" -f -a "check" -d 'Run the checklist against a deployment (http(s) base URL or a ws(s) socket URL)'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from completions man check demo lab explain watch help" -f -a "demo" -d 'Start the reference backend on loopback and check it: the zero-setup first run'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from completions man check demo lab explain watch help" -f -a "lab" -d 'Run the reference backend (with an optional fault) for reproductions and tests'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from completions man check demo lab explain watch help" -f -a "explain" -d 'Explain a failure code: what it means, how it looks on the wire, what to do'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from completions man check demo lab explain watch help" -f -a "watch" -d 'Repeat the checklist every interval: a line a run, a line whenever a check changes state'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from completions man check demo lab explain watch help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

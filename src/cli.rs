@@ -37,8 +37,12 @@ pub(crate) enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff) to stdout.
-    Man,
+    /// Print a man page (roff) to stdout: the top page, or a subcommand's.
+    Man {
+        /// The subcommand whose page to print (check, watch, demo, lab, explain).
+        #[arg(value_name = "SUBCOMMAND")]
+        subcommand: Option<String>,
+    },
 }
 
 /// `wsdoctor check`.
@@ -134,6 +138,9 @@ pub(crate) struct LabCommand {
     /// List the faults, one line each, and exit.
     #[arg(long)]
     pub(crate) list_faults: bool,
+    /// Print what would be served and exit without listening.
+    #[arg(long)]
+    pub(crate) dry_run: bool,
 }
 
 /// `wsdoctor explain`.
@@ -235,6 +242,9 @@ pub(crate) enum ColorChoice {
 /// Every option of the checklist, shared by `check` and `demo`.
 #[derive(Debug, Clone, Args)]
 pub(crate) struct CheckOptions {
+    /// Print what the run would do (target, route, limits, the checks and their order) and exit without sending anything.
+    #[arg(long, help_heading = "Checklist")]
+    pub(crate) dry_run: bool,
     /// Session id for the session and terminal checks (redacted in output).
     #[arg(
         long,
@@ -495,7 +505,17 @@ const MAX_DURATION: Duration = Duration::from_secs(86_400);
 /// The clap command, for parsing, completions and the man page alike: the derive, narrowed where
 /// a subcommand accepts less than the shared options say (watch streams human or ndjson only).
 pub(crate) fn command() -> clap::Command {
-    <Cli as clap::CommandFactory>::command().mut_subcommand("watch", |watch| {
+    let mut command = <Cli as clap::CommandFactory>::command()
+        .after_help(crate::examples::help_section(""))
+        .long_version(crate::version::long());
+    for name in ["check", "watch", "demo", "lab", "explain"] {
+        if command.find_subcommand(name).is_some() {
+            command = command.mut_subcommand(name, |sub| {
+                sub.after_help(crate::examples::help_section(name))
+            });
+        }
+    }
+    command.mut_subcommand("watch", |watch| {
         watch.mut_arg("format", |format| {
             let streamable = [Format::Human, Format::Ndjson]
                 .iter()

@@ -19,6 +19,17 @@ pub(crate) const TERMINATED: u8 = 143;
 /// Stopped by SIGHUP (the terminal went away); a partial report was written.
 pub(crate) const HUNG_UP: u8 = 129;
 
+/// Every exit status with its meaning, for the man pages and the README's table.
+pub(crate) const STATUSES: &[(u8, &str)] = &[
+    (OK, "every check passed or warned"),
+    (FAILED, "at least one check failed (including a check cut off by --deadline)"),
+    (USAGE, "usage or configuration error: the message names the argument or variable"),
+    (ERROR, "wsdoctor could not do its job (an I/O or runtime error); never a verdict on the target"),
+    (INTERRUPTED, "stopped by SIGINT (Ctrl-C); the partial report is still written"),
+    (TERMINATED, "stopped by SIGTERM (timeout, CI cancellation, a container stop); the partial report is still written"),
+    (HUNG_UP, "stopped by SIGHUP; the partial report is still written"),
+];
+
 /// Why wsdoctor could not produce a verdict.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum AppError {

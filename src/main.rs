@@ -9,9 +9,11 @@
 mod args;
 mod cli;
 mod commands;
+mod examples;
 mod exit;
 mod output;
 mod render;
+mod version;
 mod watch;
 
 use std::process::ExitCode;

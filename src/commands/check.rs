@@ -18,6 +18,14 @@ const DRAIN: Duration = Duration::from_secs(1);
 pub(crate) fn run(cmd: CheckCommand) -> Result<u8, AppError> {
     let settings = args::settings(&cmd.target, &cmd.options, &Env::from_process())?;
     let output = OutputSettings::from_options(&cmd.output)?;
+    if cmd.options.dry_run {
+        output::stdout(&render::plan::dry_run(
+            &settings,
+            &redactor(&settings, &output),
+            None,
+        ));
+        return Ok(exit::OK);
+    }
     super::block_on(check(settings, output))
 }
 

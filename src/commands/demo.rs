@@ -44,6 +44,23 @@ pub(crate) fn run(cmd: DemoCommand) -> Result<u8, AppError> {
         vec![origin]
     };
     let tls = cmd.tls;
+    if options.dry_run {
+        let note = format!(
+            "the reference backend on 127.0.0.1 ({}{})",
+            fault
+                .as_ref()
+                .map(|f| format!("fault {f}"))
+                .unwrap_or_else(|| "healthy".into()),
+            if tls { ", TLS" } else { "" }
+        );
+        let redactor = super::check::redactor(&settings, &output);
+        crate::output::stdout(&crate::render::plan::dry_run(
+            &settings,
+            &redactor,
+            Some(&note),
+        ));
+        return Ok(crate::exit::OK);
+    }
     super::block_on(async move {
         let lab = Lab::start(LabOptions {
             fault: fault.clone(),

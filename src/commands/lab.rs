@@ -26,6 +26,22 @@ pub(crate) fn run(cmd: LabCommand) -> Result<u8, AppError> {
         .map(str::parse::<Fault>)
         .transpose()
         .map_err(|e| AppError::usage("--fault", e.to_string()))?;
+    if cmd.dry_run {
+        let tls = cmd.tls || fault.as_ref().is_some_and(Fault::needs_tls);
+        crate::output::stdout(&format!(
+            "dry run: would serve the reference backend on {} over {} ({}){}\n",
+            cmd.listen,
+            if tls { "https/wss" } else { "http/ws" },
+            fault
+                .as_ref()
+                .map(|f| format!("fault {f}"))
+                .unwrap_or_else(|| "healthy".into()),
+            cmd.connect_proxy
+                .map(|p| format!(", with a CONNECT proxy on {p}"))
+                .unwrap_or_default()
+        ));
+        return Ok(OK);
+    }
     super::block_on(serve(cmd, fault))
 }
 

@@ -1,7 +1,7 @@
 //! The subcommands. Each translates its arguments (before any runtime starts, since that may read
 //! files), runs, and returns the exit status or the application error.
 
-mod check;
+pub(crate) mod check;
 #[cfg(feature = "lab")]
 mod demo;
 pub(crate) mod explain;
@@ -29,7 +29,7 @@ pub(crate) fn dispatch(cli: Cli) -> Result<u8, AppError> {
         Command::Lab(cmd) => lab::run(cmd),
         Command::Explain(cmd) => explain::run(&cmd),
         Command::Completions { shell } => generate::completions(shell),
-        Command::Man => generate::man(),
+        Command::Man { subcommand } => generate::man(subcommand.as_deref()),
     }
 }
 

@@ -19,6 +19,19 @@ pub(crate) fn run(cmd: WatchCommand) -> Result<u8, AppError> {
     if !matches!(output.format, Format::Human | Format::Ndjson) {
         return Err(AppError::usage("--format", "watch writes human or ndjson"));
     }
+    if cmd.options.dry_run {
+        let redactor = super::check::redactor(&settings, &output);
+        let mut text = crate::render::plan::dry_run(&settings, &redactor, None);
+        text.push_str(&format!(
+            "\n  every {}{}\n",
+            wsdoctor_core::model::timing::human(cmd.interval),
+            cmd.runs
+                .map(|n| format!(", {n} runs"))
+                .unwrap_or_else(|| ", until stopped".into())
+        ));
+        crate::output::stdout(&text);
+        return Ok(crate::exit::OK);
+    }
     super::block_on(watch(cmd, settings, output))
 }
 

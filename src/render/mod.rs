@@ -3,6 +3,7 @@
 
 pub(crate) mod human;
 pub(crate) mod junit;
+pub(crate) mod plan;
 pub(crate) mod progress;
 pub(crate) mod watch;
 

@@ -26,11 +26,82 @@ fn committed_completions_and_man_page_are_fresh() {
             "{path} is stale; {REGENERATE}"
         );
     }
-    let man = std::fs::read_to_string(format!("{root}/man/wsdoctor.1"))
-        .unwrap_or_else(|_| panic!("man/wsdoctor.1 is missing; {REGENERATE}"));
+    for page in ["", "check", "watch", "demo", "lab", "explain"] {
+        let file = if page.is_empty() {
+            "wsdoctor.1".to_string()
+        } else {
+            format!("wsdoctor-{page}.1")
+        };
+        let committed = std::fs::read_to_string(format!("{root}/man/{file}"))
+            .unwrap_or_else(|_| panic!("man/{file} is missing; {REGENERATE}"));
+        let args: Vec<&str> = std::iter::once("man")
+            .chain((!page.is_empty()).then_some(page))
+            .collect();
+        assert!(
+            committed == run(&args).stdout,
+            "man/{file} is stale; {REGENERATE}"
+        );
+    }
+}
+
+/// Every page renders with man(1) where it is installed, with the sections users look for.
+#[test]
+fn man_pages_render_with_every_section() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let has_man = std::process::Command::new("man")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    for file in [
+        "wsdoctor.1",
+        "wsdoctor-check.1",
+        "wsdoctor-watch.1",
+        "wsdoctor-demo.1",
+        "wsdoctor-lab.1",
+        "wsdoctor-explain.1",
+    ] {
+        let path = format!("{root}/man/{file}");
+        let roff = std::fs::read_to_string(&path).unwrap();
+        for section in [
+            "EXAMPLES",
+            "ENVIRONMENT",
+            "EXIT STATUS",
+            "FILES",
+            "SEE ALSO",
+        ] {
+            assert!(
+                roff.contains(&format!(".SH \"{section}\""))
+                    || roff.contains(&format!(".SH {section}")),
+                "{file} lacks {section}"
+            );
+        }
+        if !has_man {
+            continue;
+        }
+        let out = std::process::Command::new("man")
+            .args(["-l", &path])
+            .env("MANPAGER", "cat")
+            .env("PAGER", "cat")
+            .env("MANWIDTH", "100")
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "man -l {file}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            text.contains("EXIT STATUS") && text.contains("EXAMPLES"),
+            "{file}: {text}"
+        );
+        let warnings = String::from_utf8_lossy(&out.stderr);
+        assert!(!warnings.contains("warning"), "{file}: {warnings}");
+    }
+    let top = std::fs::read_to_string(format!("{root}/man/wsdoctor.1")).unwrap();
     assert!(
-        man == run(&["man"]).stdout,
-        "man/wsdoctor.1 is stale; {REGENERATE}"
+        top.contains("wsdoctor\\-check(1)") || top.contains("wsdoctor-check(1)"),
+        "the top page names the others"
     );
 }
 

@@ -362,3 +362,124 @@ fn completion_offers_values_not_file_names() {
     let offered = bash_completes(&["wsdoctor", "explain", "100"]);
     assert!(offered.contains(&"1006".to_string()), "{offered:?}");
 }
+
+/// Runs a documented command line: for real when it needs nothing but this machine (demo,
+/// explain, listings), with `--dry-run` when it names a deployment or would serve forever.
+/// Returns the run and whether it was a dry run.
+pub(crate) fn run_documented(
+    words: &[String],
+    dir: &std::path::Path,
+) -> (crate::support::Run, bool) {
+    let args: Vec<&str> = words.iter().skip(1).map(String::as_str).collect();
+    let already_dry = args.contains(&"--dry-run");
+    let local = already_dry
+        || matches!(
+            args.first(),
+            Some(&"demo") | Some(&"explain") | Some(&"completions") | Some(&"man")
+        )
+        || args.contains(&"--list-faults")
+        || args.contains(&"--version")
+        || args.contains(&"--help");
+    let run_in = |args: &[&str]| {
+        let start = std::time::Instant::now();
+        let out = wsdoctor().current_dir(dir).args(args).output().unwrap();
+        crate::support::Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            elapsed: start.elapsed(),
+        }
+    };
+    if local {
+        (run_in(&args), already_dry)
+    } else {
+        let mut dry = args.clone();
+        dry.push("--dry-run");
+        (run_in(&dry), true)
+    }
+}
+
+/// A directory with the files documented commands name (ca.pem, client.pem, client.key), real
+/// ones from a lab, so a dry run validates them as it would in earnest.
+pub(crate) fn documented_files() -> tempfile::TempDir {
+    let lab = TestLab::start(LabOptions {
+        fault: Some(Fault::TlsClientCert),
+        ..LabOptions::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(lab.ca_file().path(), dir.path().join("ca.pem")).unwrap();
+    std::fs::copy(lab.ca_file().path(), dir.path().join("lab-ca.pem")).unwrap();
+    let identity = lab.client_identity_file();
+    std::fs::copy(identity.path(), dir.path().join("client.pem")).unwrap();
+    std::fs::copy(identity.path(), dir.path().join("client.key")).unwrap();
+    dir
+}
+
+#[test]
+fn every_help_example_runs() {
+    let files = documented_files();
+    let mut seen = 0;
+    for subcommand in ["", "check", "watch", "demo", "lab", "explain"] {
+        let args: Vec<&str> = [subcommand, "--help"]
+            .into_iter()
+            .filter(|a| !a.is_empty())
+            .collect();
+        let help = run(&args);
+        let examples: Vec<&str> = help
+            .stdout
+            .split("Examples:")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{subcommand} --help has no Examples section"))
+            .lines()
+            .map(str::trim)
+            .filter(|l| l.starts_with("wsdoctor "))
+            .collect();
+        assert!(examples.len() >= 2, "{subcommand}: {examples:?}");
+        for example in examples {
+            let words: Vec<String> = example.split_whitespace().map(str::to_string).collect();
+            let (out, dry) = run_documented(&words, files.path());
+            if dry {
+                assert_eq!(out.code, 0, "{example}: {}", out.stderr);
+                assert!(
+                    out.stdout.starts_with("dry run"),
+                    "{example}: {}",
+                    out.stdout
+                );
+            } else {
+                assert!(
+                    out.code == 0 || out.code == 1,
+                    "{example}: {} {}",
+                    out.code,
+                    out.stderr
+                );
+                assert!(!out.stdout.is_empty(), "{example}");
+            }
+            seen += 1;
+        }
+    }
+    assert!(seen >= 15, "{seen}");
+}
+
+#[test]
+fn long_version_says_how_the_binary_was_built() {
+    let long = run(&["--version"]);
+    assert_eq!(long.code, 0);
+    for field in [
+        "commit:",
+        "built:",
+        "target:",
+        "TLS:      rustls",
+        "features: lab",
+        "report:",
+    ] {
+        assert!(long.stdout.contains(field), "{field}: {}", long.stdout);
+    }
+    assert!(long
+        .stdout
+        .starts_with(&format!("wsdoctor {}", env!("CARGO_PKG_VERSION"))));
+    let short = run(&["-V"]);
+    assert_eq!(
+        short.stdout.trim(),
+        format!("wsdoctor {}", env!("CARGO_PKG_VERSION"))
+    );
+}

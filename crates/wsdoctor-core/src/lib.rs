@@ -42,7 +42,7 @@ pub mod settings;
 
 pub use wsdoctor_model as model;
 
-pub use plan::Plan;
+pub use plan::{Plan, PlannedStep};
 pub use redact::Redactor;
 pub use runner::{run, Interruption};
 pub use secret::{Secret, MASK};

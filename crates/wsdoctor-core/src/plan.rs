@@ -47,7 +47,30 @@ pub struct Plan {
     pub(crate) checks: Vec<PlannedCheck>,
 }
 
+/// One check as planned, for `--dry-run` and other readers outside the core.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlannedStep {
+    /// Which check.
+    pub id: CheckId,
+    /// The checks it waits for.
+    pub waits_for: Vec<CheckId>,
+    /// Why it will be skipped, when that is known before the run.
+    pub skipped_because: Option<String>,
+}
+
 impl Plan {
+    /// The checks in order, with what each waits for and whether it is known to be skipped.
+    pub fn steps(&self) -> Vec<PlannedStep> {
+        self.checks
+            .iter()
+            .map(|c| PlannedStep {
+                id: c.id,
+                waits_for: c.needs.iter().map(|n| n.on()).collect(),
+                skipped_because: c.not_applicable.clone(),
+            })
+            .collect()
+    }
+
     /// Builds the plan for a run.
     ///
     /// `--only` keeps the hard prerequisites of what it names, because a TCP check cannot run
