@@ -386,7 +386,7 @@ pub(crate) struct CheckOptions {
     #[arg(long, alias = "settle", value_name = "DURATION", value_parser = parse_duration, env = "WSDOCTOR_ACCEPT_SILENCE", help_heading = "Network")]
     pub(crate) accept_silence: Option<Duration>,
     /// How long a socket is watched after it did its job (greeted, echoed, matched --expect); a session that dies in this window fails.
-    #[arg(long, value_name = "DURATION", default_value = "1s", value_parser = parse_duration, env = "WSDOCTOR_OBSERVE", help_heading = "Network")]
+    #[arg(long, value_name = "DURATION", default_value = "500ms", value_parser = parse_duration, env = "WSDOCTOR_OBSERVE", help_heading = "Network")]
     pub(crate) observe: Duration,
     /// Bound on the whole run; checks still running then fail with a timeout [default: 5m, plus --hold].
     #[arg(long, value_name = "DURATION", value_parser = parse_duration, env = "WSDOCTOR_DEADLINE", help_heading = "Network")]

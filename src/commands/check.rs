@@ -137,11 +137,29 @@ pub(crate) async fn check(settings: Settings, output: OutputSettings) -> Result<
 
     let (events, mut receiver) = mpsc::unbounded_channel::<Stamped>();
     let verbose = output.verbose;
+    let slow_lines = !spinners && !output.quiet;
+    let hold = settings.limits.hold;
     let consumer = tokio::spawn(async move {
-        let mut view = progress::Progress::new(progress::ProgressOptions { spinners, verbose });
+        let mut view = progress::Progress::new(progress::ProgressOptions {
+            spinners,
+            verbose,
+            slow_lines,
+            hold,
+        });
         let mut stdout_open = true;
         let mut file_error = None;
-        while let Some(event) = receiver.recv().await {
+        let mut ticks = tokio::time::interval(Duration::from_millis(250));
+        loop {
+            let event = tokio::select! {
+                event = receiver.recv() => match event {
+                    Some(event) => event,
+                    None => break,
+                },
+                _ = ticks.tick() => {
+                    view.tick();
+                    continue;
+                }
+            };
             view.on_event(&event.event);
             if !ndjson {
                 continue;

@@ -483,3 +483,26 @@ fn long_version_says_how_the_binary_was_built() {
         format!("wsdoctor {}", env!("CARGO_PKG_VERSION"))
     );
 }
+
+#[test]
+fn an_empty_secret_in_ci_fails_clearly_and_still_writes_the_junit_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("wsdoctor.xml");
+    let out = wsdoctor()
+        .env("CI", "true")
+        .args(["demo", "--session", "", "--format", "junit", "--output"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "a failure, not a usage error");
+    let xml = std::fs::read_to_string(&file).expect("the JUnit file is written");
+    assert!(xml.contains("the session id is empty"), "{xml}");
+    assert!(xml.contains("WEBSOCKET_CREATION_FAILED"), "{xml}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("secret is not set"), "{stdout}");
+    assert!(stdout
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .starts_with("FAIL WEBSOCKET_CREATION_FAILED"));
+}

@@ -176,3 +176,76 @@ fn without_hold_the_check_is_not_run() {
         "{hold:#}"
     );
 }
+
+#[test]
+fn ctrl_c_during_a_hold_keeps_what_was_observed() {
+    // A lab that cuts sockets after 300 ms; the hold asks for a minute and is stopped early.
+    let spawned = crate::support::spawn_until(
+        &[
+            "demo",
+            "--fault",
+            "idle-cut:300ms",
+            "--only",
+            "hold",
+            "--hold",
+            "60s",
+            "--ping-interval",
+            "100ms",
+            "--format",
+            "json",
+            "--verbose",
+        ],
+        "socket died after",
+        true,
+    );
+    let started = std::time::Instant::now();
+    crate::support::signal(&spawned, "INT");
+    let (code, _, stdout) = spawned.finish();
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "stopped promptly"
+    );
+    assert_eq!(code, Some(130));
+    let report: Value = serde_json::from_str(&stdout).expect("partial report");
+    assert_eq!(report["interrupted"], true);
+    let hold = check(&report, "hold");
+    // The cut seen before Ctrl-C is the verdict, with its evidence, not "interrupted".
+    assert_eq!(hold["status"], "fail", "{hold:#}");
+    assert_eq!(hold["failure"]["cause"], "idle_cut", "{hold:#}");
+    assert!(variant(hold, "silent")["closed_by"].is_string(), "{hold:#}");
+    assert_eq!(report["codes"][0], "IDLE_TIMEOUT");
+}
+
+#[test]
+fn a_hold_stopped_before_any_cut_warns_it_proves_nothing() {
+    let spawned = crate::support::spawn_until(
+        &[
+            "demo",
+            "--only",
+            "hold",
+            "--hold",
+            "60s",
+            "--format",
+            "json",
+            "--verbose",
+        ],
+        "[Hold] Connected",
+        true,
+    );
+    crate::support::signal(&spawned, "INT");
+    let (code, _, stdout) = spawned.finish();
+    assert_eq!(code, Some(130));
+    let report: Value = serde_json::from_str(&stdout).expect("partial report");
+    let hold = check(&report, "hold");
+    assert_eq!(
+        hold["status"], "warn",
+        "never a pass for a hold cut short: {hold:#}"
+    );
+    assert!(
+        hold["summary"]
+            .as_str()
+            .unwrap()
+            .starts_with("stopped after"),
+        "{hold:#}"
+    );
+}

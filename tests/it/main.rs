@@ -12,5 +12,6 @@ mod hostile;
 mod network;
 mod observe;
 mod outputs;
+mod readme;
 mod safety;
 mod verdict;

@@ -282,3 +282,57 @@ fn watch_stops_on_sigint_with_a_summary() {
     assert_eq!(code, Some(130));
     assert!(stdout.contains("(interrupted)"), "{stdout}");
 }
+
+#[test]
+fn a_long_run_reports_progress_in_a_log_without_a_terminal() {
+    // stderr is a pipe here, as in CI: no spinner, but a slow check is mentioned, with the
+    // total of the hold, and its end.
+    let out = run(&["demo", "--only", "hold", "--hold", "4s", "--format", "json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("[wsdoctor] hold still running after 3.")
+            && out.stderr.contains("of 4.0 s"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("[wsdoctor] hold finished after 4."),
+        "{}",
+        out.stderr
+    );
+    // --quiet means quiet.
+    let out = run(&["demo", "--only", "hold", "--hold", "4s", "--quiet"]);
+    assert!(!out.stderr.contains("[wsdoctor]"), "{}", out.stderr);
+}
+
+/// On a terminal (a pseudo-terminal from util-linux's `script`), the hold's spinner says how long
+/// the hold will take.
+#[test]
+fn the_hold_spinner_shows_the_total() {
+    let Ok(script) = which_script() else {
+        eprintln!("skipped: util-linux `script` is not installed");
+        return;
+    };
+    let command = format!(
+        "{} demo --only hold --hold 1s --observe 0s",
+        assert_cmd::cargo::cargo_bin("wsdoctor").display()
+    );
+    let out = std::process::Command::new(script)
+        .args(["-qec", &command, "/dev/null"])
+        .env_remove("CI")
+        .env_remove("NO_COLOR")
+        .env("TERM", "xterm")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("(holding for 1.0 s)"), "{text}");
+}
+
+fn which_script() -> Result<std::path::PathBuf, ()> {
+    ["/usr/bin/script", "/bin/script"]
+        .iter()
+        .map(std::path::PathBuf::from)
+        .find(|p| p.exists())
+        .ok_or(())
+}

@@ -18,6 +18,9 @@ pub(crate) struct Ctx {
     pub(crate) redactor: Redactor,
     events: UnboundedSender<Stamped>,
     tls: OnceCell<Result<TlsClient, String>>,
+    /// Turns true when the run is asked to stop (Ctrl-C, the deadline): checks that observe
+    /// over time end early and report what they saw.
+    stop: tokio::sync::watch::Receiver<bool>,
 }
 
 impl Ctx {
@@ -25,13 +28,29 @@ impl Ctx {
         settings: Arc<Settings>,
         redactor: Redactor,
         events: UnboundedSender<Stamped>,
+        stop: tokio::sync::watch::Receiver<bool>,
     ) -> Ctx {
         Ctx {
             settings,
             redactor,
             events,
             tls: OnceCell::new(),
+            stop,
         }
+    }
+
+    /// Resolves once the run is asked to stop; never, if it is not.
+    pub(crate) async fn stopped(&self) {
+        let mut stop = self.stop.clone();
+        if stop.wait_for(|stopping| *stopping).await.is_err() {
+            // The runner is gone without asking: nothing will ever ask.
+            std::future::pending::<()>().await;
+        }
+    }
+
+    /// Whether the run has been asked to stop.
+    pub(crate) fn stopping(&self) -> bool {
+        *self.stop.borrow()
     }
 
     /// Sends an event, stamped with the time and its text redacted; a closed receiver only means

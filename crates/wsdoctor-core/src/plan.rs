@@ -82,11 +82,10 @@ impl Plan {
         let http_target = settings.target.kind() == TargetKind::Http;
         let endpoint_only =
             (!http_target).then(|| "ws(s) target: endpoint checks only".to_string());
-        let no_session = || {
-            settings
-                .session
-                .is_none()
-                .then(|| "no --session given".to_string())
+        let no_session = || match &settings.session {
+            None => Some("no --session given".to_string()),
+            Some(s) if s.reveal().trim().is_empty() => Some("the session id is empty".to_string()),
+            Some(_) => None,
         };
         let mut checks = Vec::new();
         for &id in CheckId::ALL {

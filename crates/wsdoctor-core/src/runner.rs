@@ -13,7 +13,7 @@ use crate::settings::Settings;
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
-use std::time::{Instant, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 use tokio::sync::{mpsc, watch};
 use wsdoctor_model::platform::Sightings;
 use wsdoctor_model::{Cause, CheckId, CheckReport, Event, Report, Stamped, Status};
@@ -39,6 +39,9 @@ struct Published {
 
 type Slot = watch::Receiver<Option<Arc<Published>>>;
 
+/// How long an observing check may take to report what it saw once the run is stopped.
+const STOP_GRACE: Duration = Duration::from_millis(500);
+
 /// Runs the plan, sending events as they happen, and returns the report.
 ///
 /// `interrupt` resolves when the caller wants to stop; the checks still running are then reported
@@ -54,7 +57,8 @@ pub async fn run(
     let started_at = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
     let start = Instant::now();
     let target = redactor.text(&settings.target_for_display());
-    let ctx = Arc::new(Ctx::new(settings.clone(), redactor, events));
+    let (stop, stop_seen) = watch::channel(false);
+    let ctx = Arc::new(Ctx::new(settings.clone(), redactor, events, stop_seen));
     ctx.emit(Event::RunStarted {
         target: target.clone(),
         checks: plan.ids(),
@@ -81,6 +85,9 @@ pub async fn run(
     let results: Arc<Mutex<BTreeMap<CheckId, (CheckReport, Sightings)>>> = Arc::default();
     let started: Arc<Mutex<BTreeMap<CheckId, f64>>> = Arc::default();
     let mut tasks = tokio::task::JoinSet::new();
+    // Checks that observe over time (the hold) stop on request and report what they saw; the
+    // others are aborted when the run is stopped.
+    let mut observers = tokio::task::JoinSet::new();
     for planned in plan.checks.clone() {
         let Some(done) = senders.remove(&planned.id) else {
             continue;
@@ -94,7 +101,12 @@ pub async fn run(
         let base = base.clone();
         let results = results.clone();
         let started = started.clone();
-        tasks.spawn(async move {
+        let set = if planned.id == CheckId::Hold {
+            &mut observers
+        } else {
+            &mut tasks
+        };
+        set.spawn(async move {
             let (report, facts, connection, was_blocked) =
                 run_one(&ctx, &planned, base, needs, start, &started).await;
             // A check that failed, or was skipped because its own prerequisite failed, blocks
@@ -118,11 +130,20 @@ pub async fn run(
 
     let deadline = tokio::time::sleep(settings.limits.deadline());
     let interruption = tokio::select! {
-        _ = async { while tasks.join_next().await.is_some() {} } => None,
+        _ = async {
+            while tasks.join_next().await.is_some() {}
+            while observers.join_next().await.is_some() {}
+        } => None,
         _ = deadline => Some(Interruption::Deadline),
         _ = interrupt => Some(Interruption::Signal),
     };
     tasks.abort_all();
+    if interruption.is_some() && !observers.is_empty() {
+        let _ = stop.send(true);
+        let drained = async { while observers.join_next().await.is_some() {} };
+        let _ = tokio::time::timeout(STOP_GRACE, drained).await;
+    }
+    observers.abort_all();
 
     let finished = results.lock().map(|m| m.clone()).unwrap_or_default();
     let started = started.lock().map(|m| m.clone()).unwrap_or_default();

@@ -587,7 +587,7 @@ impl Default for Limits {
             attempts: 5,
             retry_delay: Duration::from_millis(250),
             accept_silence: None,
-            observe: Duration::from_secs(1),
+            observe: Duration::from_millis(500),
             deadline: None,
             echo_count: 1,
             hold: None,
@@ -829,9 +829,6 @@ impl Settings {
                     format!("{protocol:?} is not a valid subprotocol name (an HTTP token)"),
                 ));
             }
-        }
-        if self.session.as_ref().is_some_and(|s| s.reveal().is_empty()) {
-            return Err(SettingsError::new("session", "must not be empty"));
         }
         if let Some(pem) = &self.cacert_pem {
             let certificates = rustls_pki_types::CertificateDer::pem_slice_iter(pem)

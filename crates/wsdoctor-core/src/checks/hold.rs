@@ -98,9 +98,16 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
         keep(ctx, Variant::Message, message, hold, interval),
     );
     let held = [held.0, held.1, held.2];
+    // Stopped early (Ctrl-C, the deadline): read what was seen over the time actually held.
+    let stopped = ctx.stopping();
+    let observed = if stopped {
+        held.iter().map(|h| h.open_for).max().unwrap_or_default()
+    } else {
+        hold
+    };
 
     let seen = check.learned.platforms.ids();
-    let read = reading::read(&held, hold, interval, &path, &seen);
+    let read = reading::read(&held, observed, interval, &path, &seen);
 
     detail.variants = held.iter().map(Held::evidence).collect();
     detail.server_heartbeat = Some(read.heartbeat.clone());
@@ -108,6 +115,22 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
     detail.suspect = read.suspect.clone();
     check.detail(Detail::Hold(detail));
     match read.finding {
+        None if stopped => check.warn(
+            format!(
+                "stopped after {} of {}: {}",
+                human(observed),
+                human(hold),
+                read.summary
+            ),
+            wsdoctor_model::Notice::new(
+                format!(
+                    "the hold was stopped after {} of {}: no socket was cut in that time, which says nothing about the rest",
+                    human(observed),
+                    human(hold)
+                ),
+                "run the whole --hold to rule out a longer idle or lifetime cut",
+            ),
+        ),
         None => check.pass(read.summary),
         Some(finding) => {
             // The deciding socket's ending at the top level, where every renderer looks.
@@ -221,6 +244,7 @@ async fn keep(
                     }),
                 }
             }
+            () = ctx.stopped() => break None,
             () = sleep_until(wake) => {
                 if Instant::now() >= end {
                     break None;
@@ -278,6 +302,8 @@ async fn keep(
         ),
     }
     held.death = death;
-    ws::close_normally(socket, CLOSE_WAIT).await;
+    if !ctx.stopping() {
+        ws::close_normally(socket, CLOSE_WAIT).await;
+    }
     held
 }

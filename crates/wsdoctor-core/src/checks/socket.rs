@@ -431,7 +431,11 @@ pub(crate) fn terminal_socket(
     ctx: &Ctx,
     inputs: &Inputs,
 ) -> Option<Result<(String, String, String), Failed>> {
-    let session = ctx.settings.session.as_ref()?;
+    let session = ctx
+        .settings
+        .session
+        .as_ref()
+        .filter(|s| !s.reveal().trim().is_empty())?;
     let template = terminal_template(ctx, inputs);
     let Some(rendered) = render_template(&template, session.reveal()) else {
         return Some(Err(Failed::new(classify::finding(

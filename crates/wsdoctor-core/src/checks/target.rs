@@ -20,6 +20,20 @@ pub(crate) fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
         socket_scheme,
         origin: settings.origin.clone(),
     }));
+    if settings
+        .session
+        .as_ref()
+        .is_some_and(|s| s.reveal().trim().is_empty())
+    {
+        // Usually a CI secret that is not set or not passed to the job: fail the run (so the
+        // JUnit file is still written) rather than stop at a usage error.
+        let mut finding = classify::finding(
+            Cause::InvalidRequest,
+            "the session id is empty (--session \"\"): in CI this usually means the secret is not set, or not passed to this job; the session and terminal checks cannot run",
+        );
+        finding.hint = "Set the secret and pass it to this step (GitHub Actions: env: SMOKE_SESSION: ${{ secrets.SMOKE_SESSION }}; GitLab: a masked CI/CD variable), or drop --session to skip the session checks.".into();
+        return check.fail_plain(Failed::new(finding));
+    }
     if let Some(origin) = &settings.origin {
         if origin.starts_with("https://") && socket_scheme == "ws" {
             let base = settings.target.ws_base();
