@@ -289,3 +289,25 @@ fn no_locked_dependency_needs_a_newer_rust_than_declared() {
         "the README states the minimum"
     );
 }
+
+/// The counts the changelog gives for this release are the program's.
+#[test]
+fn the_changelog_counts_are_true() {
+    let changelog =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/CHANGELOG.md")).unwrap();
+    let unreleased = changelog
+        .split("## [Unreleased]")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## [").next())
+        .expect("an Unreleased section");
+    let causes = format!("({} causes, {} codes)", ALL_CAUSES.len(), ALL_CODES.len());
+    assert!(
+        unreleased.contains(&causes),
+        "the changelog should say {causes}"
+    );
+    let faults = format!("({} faults)", wsdoctor_lab::fault_catalog().len());
+    assert!(
+        unreleased.contains(&faults),
+        "the changelog should say {faults}"
+    );
+}
