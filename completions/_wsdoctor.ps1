@@ -25,6 +25,7 @@ Register-ArgumentCompleter -Native -CommandName 'wsdoctor' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Validate the config file (wsdoctor.toml), or print its JSON Schema')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions for SHELL to stdout')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print a man page (roff) to stdout: the top page, or a subcommand''s')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Run the checklist against a deployment (http(s) base URL or a ws(s) socket URL)')
@@ -33,6 +34,46 @@ Register-ArgumentCompleter -Native -CommandName 'wsdoctor' -ScriptBlock {
             [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Explain a failure code: what it means, how it looks on the wire, what to do')
             [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Repeat the checklist every interval: a line a run, a line whenever a check changes state')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'wsdoctor;config' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Validate a file without running it: syntax, keys, values, environment references, every target''s options')
+            [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schema of the file (schema/config.v1.json), for editors')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'wsdoctor;config;check' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The file [default: ./wsdoctor.toml]')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'wsdoctor;config;schema' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'wsdoctor;config;help' {
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Validate a file without running it: syntax, keys, values, environment references, every target''s options')
+            [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schema of the file (schema/config.v1.json), for editors')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'wsdoctor;config;help;check' {
+            break
+        }
+        'wsdoctor;config;help;schema' {
+            break
+        }
+        'wsdoctor;config;help;help' {
             break
         }
         'wsdoctor;completions' {
@@ -50,6 +91,14 @@ Register-ArgumentCompleter -Native -CommandName 'wsdoctor' -ScriptBlock {
             break
         }
         'wsdoctor;check' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [default: ./wsdoctor.toml when it exists]')
+            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'Run only these targets of the config file, by name (repeatable, or comma-separated)')
+            [CompletionResult]::new('--parallel', '--parallel', [CompletionResultType]::ParameterName, 'How many targets are checked at once')
+            [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Make warnings fail the run too (exit 1; in JUnit the warned check is a failure)')
+            [CompletionResult]::new('--min-cert-days', '--min-cert-days', [CompletionResultType]::ParameterName, 'Fail the tls check when the certificate has fewer days left than this')
+            [CompletionResult]::new('--max-echo-rtt', '--max-echo-rtt', [CompletionResultType]::ParameterName, 'Fail the echo check when the round trip (the median with --count) is slower than this')
+            [CompletionResult]::new('--max-first-message', '--max-first-message', [CompletionResultType]::ParameterName, 'Fail the terminal check when its first message comes later than this after open')
+            [CompletionResult]::new('--max-attempts', '--max-attempts', [CompletionResultType]::ParameterName, 'Fail the echo and terminal checks when they needed more attempts than this')
             [CompletionResult]::new('--session', '--session', [CompletionResultType]::ParameterName, 'Session id for the session and terminal checks (redacted in output)')
             [CompletionResult]::new('--origin', '--origin', [CompletionResultType]::ParameterName, 'The frontend''s origin, sent as Origin on upgrades and CORS requests [default: $FRONTEND_URL]')
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'An extra request header ''Name: value'' (repeatable) [env: WSDOCTOR_HEADER, one header per line]')
@@ -105,6 +154,11 @@ Register-ArgumentCompleter -Native -CommandName 'wsdoctor' -ScriptBlock {
         }
         'wsdoctor;demo' {
             [CompletionResult]::new('--fault', '--fault', [CompletionResultType]::ParameterName, 'Make the embedded backend misbehave this way (see `wsdoctor lab --list-faults`)')
+            [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Make warnings fail the run too (exit 1; in JUnit the warned check is a failure)')
+            [CompletionResult]::new('--min-cert-days', '--min-cert-days', [CompletionResultType]::ParameterName, 'Fail the tls check when the certificate has fewer days left than this')
+            [CompletionResult]::new('--max-echo-rtt', '--max-echo-rtt', [CompletionResultType]::ParameterName, 'Fail the echo check when the round trip (the median with --count) is slower than this')
+            [CompletionResult]::new('--max-first-message', '--max-first-message', [CompletionResultType]::ParameterName, 'Fail the terminal check when its first message comes later than this after open')
+            [CompletionResult]::new('--max-attempts', '--max-attempts', [CompletionResultType]::ParameterName, 'Fail the echo and terminal checks when they needed more attempts than this')
             [CompletionResult]::new('--session', '--session', [CompletionResultType]::ParameterName, 'Session id for the session and terminal checks (redacted in output)')
             [CompletionResult]::new('--origin', '--origin', [CompletionResultType]::ParameterName, 'The frontend''s origin, sent as Origin on upgrades and CORS requests [default: $FRONTEND_URL]')
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'An extra request header ''Name: value'' (repeatable) [env: WSDOCTOR_HEADER, one header per line]')
@@ -188,8 +242,16 @@ Register-ArgumentCompleter -Native -CommandName 'wsdoctor' -ScriptBlock {
             break
         }
         'wsdoctor;watch' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [default: ./wsdoctor.toml when it exists]')
+            [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'Run only these targets of the config file, by name (repeatable, or comma-separated)')
+            [CompletionResult]::new('--parallel', '--parallel', [CompletionResultType]::ParameterName, 'How many targets are checked at once')
             [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Time between the starts of two runs')
             [CompletionResult]::new('--runs', '--runs', [CompletionResultType]::ParameterName, 'Stop after this many runs (default: until Ctrl-C)')
+            [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Make warnings fail the run too (exit 1; in JUnit the warned check is a failure)')
+            [CompletionResult]::new('--min-cert-days', '--min-cert-days', [CompletionResultType]::ParameterName, 'Fail the tls check when the certificate has fewer days left than this')
+            [CompletionResult]::new('--max-echo-rtt', '--max-echo-rtt', [CompletionResultType]::ParameterName, 'Fail the echo check when the round trip (the median with --count) is slower than this')
+            [CompletionResult]::new('--max-first-message', '--max-first-message', [CompletionResultType]::ParameterName, 'Fail the terminal check when its first message comes later than this after open')
+            [CompletionResult]::new('--max-attempts', '--max-attempts', [CompletionResultType]::ParameterName, 'Fail the echo and terminal checks when they needed more attempts than this')
             [CompletionResult]::new('--session', '--session', [CompletionResultType]::ParameterName, 'Session id for the session and terminal checks (redacted in output)')
             [CompletionResult]::new('--origin', '--origin', [CompletionResultType]::ParameterName, 'The frontend''s origin, sent as Origin on upgrades and CORS requests [default: $FRONTEND_URL]')
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'An extra request header ''Name: value'' (repeatable) [env: WSDOCTOR_HEADER, one header per line]')
@@ -244,6 +306,7 @@ Register-ArgumentCompleter -Native -CommandName 'wsdoctor' -ScriptBlock {
             break
         }
         'wsdoctor;help' {
+            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Validate the config file (wsdoctor.toml), or print its JSON Schema')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions for SHELL to stdout')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print a man page (roff) to stdout: the top page, or a subcommand''s')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Run the checklist against a deployment (http(s) base URL or a ws(s) socket URL)')
@@ -252,6 +315,17 @@ Register-ArgumentCompleter -Native -CommandName 'wsdoctor' -ScriptBlock {
             [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Explain a failure code: what it means, how it looks on the wire, what to do')
             [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Repeat the checklist every interval: a line a run, a line whenever a check changes state')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'wsdoctor;help;config' {
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Validate a file without running it: syntax, keys, values, environment references, every target''s options')
+            [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schema of the file (schema/config.v1.json), for editors')
+            break
+        }
+        'wsdoctor;help;config;check' {
+            break
+        }
+        'wsdoctor;help;config;schema' {
             break
         }
         'wsdoctor;help;completions' {

@@ -22,6 +22,9 @@ _wsdoctor() {
             wsdoctor,completions)
                 cmd="wsdoctor__subcmd__completions"
                 ;;
+            wsdoctor,config)
+                cmd="wsdoctor__subcmd__config"
+                ;;
             wsdoctor,demo)
                 cmd="wsdoctor__subcmd__demo"
                 ;;
@@ -40,11 +43,32 @@ _wsdoctor() {
             wsdoctor,watch)
                 cmd="wsdoctor__subcmd__watch"
                 ;;
+            wsdoctor__subcmd__config,check)
+                cmd="wsdoctor__subcmd__config__subcmd__check"
+                ;;
+            wsdoctor__subcmd__config,help)
+                cmd="wsdoctor__subcmd__config__subcmd__help"
+                ;;
+            wsdoctor__subcmd__config,schema)
+                cmd="wsdoctor__subcmd__config__subcmd__schema"
+                ;;
+            wsdoctor__subcmd__config__subcmd__help,check)
+                cmd="wsdoctor__subcmd__config__subcmd__help__subcmd__check"
+                ;;
+            wsdoctor__subcmd__config__subcmd__help,help)
+                cmd="wsdoctor__subcmd__config__subcmd__help__subcmd__help"
+                ;;
+            wsdoctor__subcmd__config__subcmd__help,schema)
+                cmd="wsdoctor__subcmd__config__subcmd__help__subcmd__schema"
+                ;;
             wsdoctor__subcmd__help,check)
                 cmd="wsdoctor__subcmd__help__subcmd__check"
                 ;;
             wsdoctor__subcmd__help,completions)
                 cmd="wsdoctor__subcmd__help__subcmd__completions"
+                ;;
+            wsdoctor__subcmd__help,config)
+                cmd="wsdoctor__subcmd__help__subcmd__config"
                 ;;
             wsdoctor__subcmd__help,demo)
                 cmd="wsdoctor__subcmd__help__subcmd__demo"
@@ -64,6 +88,12 @@ _wsdoctor() {
             wsdoctor__subcmd__help,watch)
                 cmd="wsdoctor__subcmd__help__subcmd__watch"
                 ;;
+            wsdoctor__subcmd__help__subcmd__config,check)
+                cmd="wsdoctor__subcmd__help__subcmd__config__subcmd__check"
+                ;;
+            wsdoctor__subcmd__help__subcmd__config,schema)
+                cmd="wsdoctor__subcmd__help__subcmd__config__subcmd__schema"
+                ;;
             *)
                 ;;
         esac
@@ -71,7 +101,7 @@ _wsdoctor() {
 
     case "${cmd}" in
         wsdoctor)
-            opts="-h -V --help --version completions man check demo lab explain watch help"
+            opts="-h -V --help --version config completions man check demo lab explain watch help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -85,12 +115,55 @@ _wsdoctor() {
             return 0
             ;;
         wsdoctor__subcmd__check)
-            opts="-H -4 -6 -o -q -v -h -V --dry-run --session --origin --header --subprotocol --send --expect --count --hold --ping-interval --only --skip --health-path --diagnostics-path --echo-path --terminal-path --session-path --timeout --connect-timeout --attempts --retry-delay --accept-silence --observe --deadline --resolve --all-addresses --proxy --no-proxy --cert-warn-days --cacert --cert --key --ipv4 --ipv6 --insecure --format --output --color --quiet --verbose --show-secrets --help --version"
+            opts="-H -4 -6 -o -q -v -h -V --config --target --parallel --fail-on --min-cert-days --max-echo-rtt --max-first-message --max-attempts --dry-run --session --origin --header --subprotocol --send --expect --count --hold --ping-interval --only --skip --health-path --diagnostics-path --echo-path --terminal-path --session-path --timeout --connect-timeout --attempts --retry-delay --accept-silence --observe --deadline --resolve --all-addresses --proxy --no-proxy --cert-warn-days --cacert --cert --key --ipv4 --ipv6 --insecure --format --output --color --quiet --verbose --show-secrets --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --target)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --parallel)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fail-on)
+                    COMPREPLY=($(compgen -W "fail warn" -- "${cur}"))
+                    return 0
+                    ;;
+                --min-cert-days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-echo-rtt)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-first-message)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-attempts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --session)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -234,7 +307,7 @@ _wsdoctor() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "human json ndjson junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "human json ndjson junit markdown github" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -270,8 +343,121 @@ _wsdoctor() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        wsdoctor__subcmd__config)
+            opts="-h -V --help --version check schema help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wsdoctor__subcmd__config__subcmd__check)
+            opts="-h -V --config --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wsdoctor__subcmd__config__subcmd__help)
+            opts="check schema help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wsdoctor__subcmd__config__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wsdoctor__subcmd__config__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wsdoctor__subcmd__config__subcmd__help__subcmd__schema)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wsdoctor__subcmd__config__subcmd__schema)
+            opts="-h -V --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         wsdoctor__subcmd__demo)
-            opts="-H -4 -6 -o -q -v -h -V --fault --tls --dry-run --session --origin --header --subprotocol --send --expect --count --hold --ping-interval --only --skip --health-path --diagnostics-path --echo-path --terminal-path --session-path --timeout --connect-timeout --attempts --retry-delay --accept-silence --observe --deadline --resolve --all-addresses --proxy --no-proxy --cert-warn-days --cacert --cert --key --ipv4 --ipv6 --insecure --format --output --color --quiet --verbose --show-secrets --help --version"
+            opts="-H -4 -6 -o -q -v -h -V --fault --tls --fail-on --min-cert-days --max-echo-rtt --max-first-message --max-attempts --dry-run --session --origin --header --subprotocol --send --expect --count --hold --ping-interval --only --skip --health-path --diagnostics-path --echo-path --terminal-path --session-path --timeout --connect-timeout --attempts --retry-delay --accept-silence --observe --deadline --resolve --all-addresses --proxy --no-proxy --cert-warn-days --cacert --cert --key --ipv4 --ipv6 --insecure --format --output --color --quiet --verbose --show-secrets --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -279,6 +465,26 @@ _wsdoctor() {
             case "${prev}" in
                 --fault)
                     COMPREPLY=($(compgen -W "app-runner strip-upgrade proxy-502 redirect idle-cut lifetime-cut edge-403 origin-check origin-any handshake-hang bad-accept no-route upgrade-close http10-refusal proxy-504 trickle-101 subprotocol huge-head truncated-body drop-after-open flaky going-away echo-mismatch bad-close bad-utf8 greet-then-close greet-then-drop invalid-session server-error policy-timeout health-degraded health-redirect health-redirect-offsite blackhole plain-app tls-self-signed tls-expired tls-wrong-name tls-not-yet-valid tls-expiring tls-short-lived tls-client-cert" -- "${cur}"))
+                    return 0
+                    ;;
+                --fail-on)
+                    COMPREPLY=($(compgen -W "fail warn" -- "${cur}"))
+                    return 0
+                    ;;
+                --min-cert-days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-echo-rtt)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-first-message)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-attempts)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --session)
@@ -424,7 +630,7 @@ _wsdoctor() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "human json ndjson junit" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "human json ndjson junit markdown github" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -447,7 +653,7 @@ _wsdoctor() {
             return 0
             ;;
         wsdoctor__subcmd__explain)
-            opts="-h -V --format --markdown --help --version OFFLINE PROXY_ERROR WEBSOCKET_CREATION_FAILED MIXED_CONTENT TLS_ERROR AWS_APP_RUNNER_ERROR UPGRADE_REJECTED CONNECTION_FAILED CONNECTION_TIMEOUT SESSION_INVALID SERVER_ERROR ABNORMAL_CLOSURE IDLE_TIMEOUT MAX_RETRIES_EXCEEDED HEALTH_CHECK_FAILED CORS_REJECTED INTERNAL_ERROR dns_not_found dns_failed offline tcp_refused tcp_timeout tcp_unreachable connection_reset tls_unknown_issuer tls_expired tls_not_yet_valid tls_name_mismatch tls_handshake tls_timeout tls_client_cert_required tls_client_cert_rejected http_timeout upgrade_redirected upgrade_not_forwarded upgrade_wrong_path upgrade_forbidden origin_rejected app_runner_upgrade_blocked proxy_no_upstream handshake_invalid handshake_timeout invalid_url invalid_request mixed_content abnormal_close idle_cut lifetime_cut no_route_after_open upgrade_unanswered proxy_upstream_timeout response_truncated response_too_large invalid_close_code protocol_violation response_malformed proxy_broken server_going_away session_invalid server_timeout client_timeout server_error echo_mismatch expect_not_met retries_exhausted health_status health_degraded health_invalid cors_origin_not_allowed cors_incomplete proxy_auth_required proxy_refused proxy_upstream_failed proxy_timeout internal_error 1000 1001 1002 1003 1005 1006 1007 1008 1009 1011 1012 1013 1014 1015 4000 4500"
+            opts="-h -V --format --markdown --help --version OFFLINE PROXY_ERROR WEBSOCKET_CREATION_FAILED MIXED_CONTENT TLS_ERROR AWS_APP_RUNNER_ERROR UPGRADE_REJECTED CONNECTION_FAILED CONNECTION_TIMEOUT SESSION_INVALID SERVER_ERROR ABNORMAL_CLOSURE IDLE_TIMEOUT MAX_RETRIES_EXCEEDED HEALTH_CHECK_FAILED CORS_REJECTED GATE_FAILED INTERNAL_ERROR dns_not_found dns_failed offline tcp_refused tcp_timeout tcp_unreachable connection_reset tls_unknown_issuer tls_expired tls_not_yet_valid tls_name_mismatch tls_handshake tls_timeout tls_client_cert_required tls_client_cert_rejected http_timeout upgrade_redirected upgrade_not_forwarded upgrade_wrong_path upgrade_forbidden origin_rejected app_runner_upgrade_blocked proxy_no_upstream handshake_invalid handshake_timeout invalid_url invalid_request mixed_content abnormal_close idle_cut lifetime_cut no_route_after_open upgrade_unanswered proxy_upstream_timeout response_truncated response_too_large invalid_close_code protocol_violation response_malformed proxy_broken server_going_away session_invalid server_timeout client_timeout server_error echo_mismatch expect_not_met retries_exhausted health_status health_degraded health_invalid cors_origin_not_allowed cors_incomplete cert_days_below_minimum echo_rtt_above_maximum first_message_above_maximum attempts_above_maximum warning_not_allowed proxy_auth_required proxy_refused proxy_upstream_failed proxy_timeout internal_error 1000 1001 1002 1003 1005 1006 1007 1008 1009 1011 1012 1013 1014 1015 4000 4500"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -465,7 +671,7 @@ _wsdoctor() {
             return 0
             ;;
         wsdoctor__subcmd__help)
-            opts="completions man check demo lab explain watch help"
+            opts="config completions man check demo lab explain watch help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -495,6 +701,48 @@ _wsdoctor() {
         wsdoctor__subcmd__help__subcmd__completions)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wsdoctor__subcmd__help__subcmd__config)
+            opts="check schema"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wsdoctor__subcmd__help__subcmd__config__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wsdoctor__subcmd__help__subcmd__config__subcmd__schema)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -655,17 +903,60 @@ _wsdoctor() {
             return 0
             ;;
         wsdoctor__subcmd__watch)
-            opts="-H -4 -6 -o -q -v -h -V --interval --runs --dry-run --session --origin --header --subprotocol --send --expect --count --hold --ping-interval --only --skip --health-path --diagnostics-path --echo-path --terminal-path --session-path --timeout --connect-timeout --attempts --retry-delay --accept-silence --observe --deadline --resolve --all-addresses --proxy --no-proxy --cert-warn-days --cacert --cert --key --ipv4 --ipv6 --insecure --output --color --quiet --verbose --show-secrets --format --help --version"
+            opts="-H -4 -6 -o -q -v -h -V --config --target --parallel --interval --runs --fail-on --min-cert-days --max-echo-rtt --max-first-message --max-attempts --dry-run --session --origin --header --subprotocol --send --expect --count --hold --ping-interval --only --skip --health-path --diagnostics-path --echo-path --terminal-path --session-path --timeout --connect-timeout --attempts --retry-delay --accept-silence --observe --deadline --resolve --all-addresses --proxy --no-proxy --cert-warn-days --cacert --cert --key --ipv4 --ipv6 --insecure --output --color --quiet --verbose --show-secrets --format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --config)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --target)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --parallel)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --interval)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --runs)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fail-on)
+                    COMPREPLY=($(compgen -W "fail warn" -- "${cur}"))
+                    return 0
+                    ;;
+                --min-cert-days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-echo-rtt)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-first-message)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-attempts)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -22,6 +22,7 @@ set edit:completion:arg-completer[wsdoctor] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
+            cand config 'Validate the config file (wsdoctor.toml), or print its JSON Schema'
             cand completions 'Print shell completions for SHELL to stdout'
             cand man 'Print a man page (roff) to stdout: the top page, or a subcommand''s'
             cand check 'Run the checklist against a deployment (http(s) base URL or a ws(s) socket URL)'
@@ -30,6 +31,39 @@ set edit:completion:arg-completer[wsdoctor] = {|@words|
             cand explain 'Explain a failure code: what it means, how it looks on the wire, what to do'
             cand watch 'Repeat the checklist every interval: a line a run, a line whenever a check changes state'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'wsdoctor;config'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand check 'Validate a file without running it: syntax, keys, values, environment references, every target''s options'
+            cand schema 'Print the JSON Schema of the file (schema/config.v1.json), for editors'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'wsdoctor;config;check'= {
+            cand --config 'The file [default: ./wsdoctor.toml]'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'wsdoctor;config;schema'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'wsdoctor;config;help'= {
+            cand check 'Validate a file without running it: syntax, keys, values, environment references, every target''s options'
+            cand schema 'Print the JSON Schema of the file (schema/config.v1.json), for editors'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'wsdoctor;config;help;check'= {
+        }
+        &'wsdoctor;config;help;schema'= {
+        }
+        &'wsdoctor;config;help;help'= {
         }
         &'wsdoctor;completions'= {
             cand -h 'Print help'
@@ -44,6 +78,14 @@ set edit:completion:arg-completer[wsdoctor] = {|@words|
             cand --version 'Print version'
         }
         &'wsdoctor;check'= {
+            cand --config 'The config file [default: ./wsdoctor.toml when it exists]'
+            cand --target 'Run only these targets of the config file, by name (repeatable, or comma-separated)'
+            cand --parallel 'How many targets are checked at once'
+            cand --fail-on 'Make warnings fail the run too (exit 1; in JUnit the warned check is a failure)'
+            cand --min-cert-days 'Fail the tls check when the certificate has fewer days left than this'
+            cand --max-echo-rtt 'Fail the echo check when the round trip (the median with --count) is slower than this'
+            cand --max-first-message 'Fail the terminal check when its first message comes later than this after open'
+            cand --max-attempts 'Fail the echo and terminal checks when they needed more attempts than this'
             cand --session 'Session id for the session and terminal checks (redacted in output)'
             cand --origin 'The frontend''s origin, sent as Origin on upgrades and CORS requests [default: $FRONTEND_URL]'
             cand -H 'An extra request header ''Name: value'' (repeatable) [env: WSDOCTOR_HEADER, one header per line]'
@@ -98,6 +140,11 @@ set edit:completion:arg-completer[wsdoctor] = {|@words|
         }
         &'wsdoctor;demo'= {
             cand --fault 'Make the embedded backend misbehave this way (see `wsdoctor lab --list-faults`)'
+            cand --fail-on 'Make warnings fail the run too (exit 1; in JUnit the warned check is a failure)'
+            cand --min-cert-days 'Fail the tls check when the certificate has fewer days left than this'
+            cand --max-echo-rtt 'Fail the echo check when the round trip (the median with --count) is slower than this'
+            cand --max-first-message 'Fail the terminal check when its first message comes later than this after open'
+            cand --max-attempts 'Fail the echo and terminal checks when they needed more attempts than this'
             cand --session 'Session id for the session and terminal checks (redacted in output)'
             cand --origin 'The frontend''s origin, sent as Origin on upgrades and CORS requests [default: $FRONTEND_URL]'
             cand -H 'An extra request header ''Name: value'' (repeatable) [env: WSDOCTOR_HEADER, one header per line]'
@@ -178,8 +225,16 @@ set edit:completion:arg-completer[wsdoctor] = {|@words|
             cand --version 'Print version'
         }
         &'wsdoctor;watch'= {
+            cand --config 'The config file [default: ./wsdoctor.toml when it exists]'
+            cand --target 'Run only these targets of the config file, by name (repeatable, or comma-separated)'
+            cand --parallel 'How many targets are checked at once'
             cand --interval 'Time between the starts of two runs'
             cand --runs 'Stop after this many runs (default: until Ctrl-C)'
+            cand --fail-on 'Make warnings fail the run too (exit 1; in JUnit the warned check is a failure)'
+            cand --min-cert-days 'Fail the tls check when the certificate has fewer days left than this'
+            cand --max-echo-rtt 'Fail the echo check when the round trip (the median with --count) is slower than this'
+            cand --max-first-message 'Fail the terminal check when its first message comes later than this after open'
+            cand --max-attempts 'Fail the echo and terminal checks when they needed more attempts than this'
             cand --session 'Session id for the session and terminal checks (redacted in output)'
             cand --origin 'The frontend''s origin, sent as Origin on upgrades and CORS requests [default: $FRONTEND_URL]'
             cand -H 'An extra request header ''Name: value'' (repeatable) [env: WSDOCTOR_HEADER, one header per line]'
@@ -233,6 +288,7 @@ set edit:completion:arg-completer[wsdoctor] = {|@words|
             cand --version 'Print version'
         }
         &'wsdoctor;help'= {
+            cand config 'Validate the config file (wsdoctor.toml), or print its JSON Schema'
             cand completions 'Print shell completions for SHELL to stdout'
             cand man 'Print a man page (roff) to stdout: the top page, or a subcommand''s'
             cand check 'Run the checklist against a deployment (http(s) base URL or a ws(s) socket URL)'
@@ -241,6 +297,14 @@ set edit:completion:arg-completer[wsdoctor] = {|@words|
             cand explain 'Explain a failure code: what it means, how it looks on the wire, what to do'
             cand watch 'Repeat the checklist every interval: a line a run, a line whenever a check changes state'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'wsdoctor;help;config'= {
+            cand check 'Validate a file without running it: syntax, keys, values, environment references, every target''s options'
+            cand schema 'Print the JSON Schema of the file (schema/config.v1.json), for editors'
+        }
+        &'wsdoctor;help;config;check'= {
+        }
+        &'wsdoctor;help;config;schema'= {
         }
         &'wsdoctor;help;completions'= {
         }

@@ -26,6 +26,7 @@ end
 
 complete -c wsdoctor -n "__fish_wsdoctor_needs_command" -s h -l help -d 'Print help'
 complete -c wsdoctor -n "__fish_wsdoctor_needs_command" -s V -l version -d 'Print version'
+complete -c wsdoctor -n "__fish_wsdoctor_needs_command" -f -a "config" -d 'Validate the config file (wsdoctor.toml), or print its JSON Schema'
 complete -c wsdoctor -n "__fish_wsdoctor_needs_command" -f -a "completions" -d 'Print shell completions for SHELL to stdout'
 complete -c wsdoctor -n "__fish_wsdoctor_needs_command" -f -a "man" -d 'Print a man page (roff) to stdout: the top page, or a subcommand\'s'
 complete -c wsdoctor -n "__fish_wsdoctor_needs_command" -f -a "check" -d 'Run the checklist against a deployment (http(s) base URL or a ws(s) socket URL)'
@@ -34,10 +35,32 @@ complete -c wsdoctor -n "__fish_wsdoctor_needs_command" -f -a "lab" -d 'Run the 
 complete -c wsdoctor -n "__fish_wsdoctor_needs_command" -f -a "explain" -d 'Explain a failure code: what it means, how it looks on the wire, what to do'
 complete -c wsdoctor -n "__fish_wsdoctor_needs_command" -f -a "watch" -d 'Repeat the checklist every interval: a line a run, a line whenever a check changes state'
 complete -c wsdoctor -n "__fish_wsdoctor_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand config; and not __fish_seen_subcommand_from check schema help" -s h -l help -d 'Print help'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand config; and not __fish_seen_subcommand_from check schema help" -s V -l version -d 'Print version'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand config; and not __fish_seen_subcommand_from check schema help" -f -a "check" -d 'Validate a file without running it: syntax, keys, values, environment references, every target\'s options'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand config; and not __fish_seen_subcommand_from check schema help" -f -a "schema" -d 'Print the JSON Schema of the file (schema/config.v1.json), for editors'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand config; and not __fish_seen_subcommand_from check schema help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand config; and __fish_seen_subcommand_from check" -l config -d 'The file [default: ./wsdoctor.toml]' -r -F
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand config; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand config; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand config; and __fish_seen_subcommand_from schema" -s h -l help -d 'Print help'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand config; and __fish_seen_subcommand_from schema" -s V -l version -d 'Print version'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "check" -d 'Validate a file without running it: syntax, keys, values, environment references, every target\'s options'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "schema" -d 'Print the JSON Schema of the file (schema/config.v1.json), for editors'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand man" -s h -l help -d 'Print help'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand man" -s V -l version -d 'Print version'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l config -d 'The config file [default: ./wsdoctor.toml when it exists]' -r -F
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l target -d 'Run only these targets of the config file, by name (repeatable, or comma-separated)' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l parallel -d 'How many targets are checked at once' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l fail-on -d 'Make warnings fail the run too (exit 1; in JUnit the warned check is a failure)' -r -f -a "fail\t'Only failures (warnings exit 0)'
+warn\t'Warnings too'"
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l min-cert-days -d 'Fail the tls check when the certificate has fewer days left than this' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l max-echo-rtt -d 'Fail the echo check when the round trip (the median with --count) is slower than this' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l max-first-message -d 'Fail the terminal check when its first message comes later than this after open' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l max-attempts -d 'Fail the echo and terminal checks when they needed more attempts than this' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l session -d 'Session id for the session and terminal checks (redacted in output)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l origin -d 'The frontend\'s origin, sent as Origin on upgrades and CORS requests [default: $FRONTEND_URL]' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -s H -l header -d 'An extra request header \'Name: value\' (repeatable) [env: WSDOCTOR_HEADER, one header per line]' -r
@@ -92,7 +115,9 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l key -d 'Priv
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l format -d 'Output format' -r -f -a "human\t'A checklist for people, with timings, evidence and hints'
 json\t'One JSON document (schema wsdoctor.report.v1)'
 ndjson\t'One JSON event a line as the run progresses, ending with the report'
-junit\t'JUnit XML: a testsuite per target, a testcase per check'"
+junit\t'JUnit XML: a testsuite per target, a testcase per check'
+markdown\t'A Markdown summary: a table per run, for job summaries and pull requests'
+github\t'GitHub Actions annotations (::error / ::warning) and the verdict line; the Markdown summary goes to $GITHUB_STEP_SUMMARY'"
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -s o -l output -d 'Write the chosen format to FILE (written whole, or not at all); the terminal still shows the human view. `-` is standard output' -r -F
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l color -d 'When to use colour (NO_COLOR and CI turn it off in auto)' -r -f -a "auto\t'Colour when the output is a terminal and neither NO_COLOR nor CI is set'
 always\t'Always colour'
@@ -150,6 +175,12 @@ tls-not-yet-valid\t'TLS with a certificate issued by the lab CA that only become
 tls-expiring\t'TLS with a certificate issued by the lab CA that expires in DAYS days (default 3)'
 tls-short-lived\t'TLS with a short-lived certificate (HOURS hours, default 12), half-way through its life'
 tls-client-cert\t'mutual TLS: the server demands a client certificate issued by the lab CA (see Lab::client_identity_pem)'"
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l fail-on -d 'Make warnings fail the run too (exit 1; in JUnit the warned check is a failure)' -r -f -a "fail\t'Only failures (warnings exit 0)'
+warn\t'Warnings too'"
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l min-cert-days -d 'Fail the tls check when the certificate has fewer days left than this' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l max-echo-rtt -d 'Fail the echo check when the round trip (the median with --count) is slower than this' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l max-first-message -d 'Fail the terminal check when its first message comes later than this after open' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l max-attempts -d 'Fail the echo and terminal checks when they needed more attempts than this' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l session -d 'Session id for the session and terminal checks (redacted in output)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l origin -d 'The frontend\'s origin, sent as Origin on upgrades and CORS requests [default: $FRONTEND_URL]' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -s H -l header -d 'An extra request header \'Name: value\' (repeatable) [env: WSDOCTOR_HEADER, one header per line]' -r
@@ -204,7 +235,9 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l key -d 'Priva
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l format -d 'Output format' -r -f -a "human\t'A checklist for people, with timings, evidence and hints'
 json\t'One JSON document (schema wsdoctor.report.v1)'
 ndjson\t'One JSON event a line as the run progresses, ending with the report'
-junit\t'JUnit XML: a testsuite per target, a testcase per check'"
+junit\t'JUnit XML: a testsuite per target, a testcase per check'
+markdown\t'A Markdown summary: a table per run, for job summaries and pull requests'
+github\t'GitHub Actions annotations (::error / ::warning) and the verdict line; the Markdown summary goes to $GITHUB_STEP_SUMMARY'"
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -s o -l output -d 'Write the chosen format to FILE (written whole, or not at all); the terminal still shows the human view. `-` is standard output' -r -F
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l color -d 'When to use colour (NO_COLOR and CI turn it off in auto)' -r -f -a "auto\t'Colour when the output is a terminal and neither NO_COLOR nor CI is set'
 always\t'Always colour'
@@ -281,8 +314,17 @@ json\t'One JSON document'"
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand explain" -l markdown -d 'Print the table of codes as Markdown (the README\'s table)'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand explain" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand explain" -s V -l version -d 'Print version'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l config -d 'The config file [default: ./wsdoctor.toml when it exists]' -r -F
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l target -d 'Run only these targets of the config file, by name (repeatable, or comma-separated)' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l parallel -d 'How many targets are checked at once' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l interval -d 'Time between the starts of two runs' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l runs -d 'Stop after this many runs (default: until Ctrl-C)' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l fail-on -d 'Make warnings fail the run too (exit 1; in JUnit the warned check is a failure)' -r -f -a "fail\t'Only failures (warnings exit 0)'
+warn\t'Warnings too'"
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l min-cert-days -d 'Fail the tls check when the certificate has fewer days left than this' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l max-echo-rtt -d 'Fail the echo check when the round trip (the median with --count) is slower than this' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l max-first-message -d 'Fail the terminal check when its first message comes later than this after open' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l max-attempts -d 'Fail the echo and terminal checks when they needed more attempts than this' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l session -d 'Session id for the session and terminal checks (redacted in output)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l origin -d 'The frontend\'s origin, sent as Origin on upgrades and CORS requests [default: $FRONTEND_URL]' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -s H -l header -d 'An extra request header \'Name: value\' (repeatable) [env: WSDOCTOR_HEADER, one header per line]' -r
@@ -351,11 +393,14 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -s v -l verbose
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l show-secrets -d 'Show session ids, tokens and credentials instead of redacting them [env: WSDOCTOR_SHOW_SECRETS]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -s V -l version -d 'Print version'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from completions man check demo lab explain watch help" -f -a "completions" -d 'Print shell completions for SHELL to stdout'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from completions man check demo lab explain watch help" -f -a "man" -d 'Print a man page (roff) to stdout: the top page, or a subcommand\'s'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from completions man check demo lab explain watch help" -f -a "check" -d 'Run the checklist against a deployment (http(s) base URL or a ws(s) socket URL)'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from completions man check demo lab explain watch help" -f -a "demo" -d 'Start the reference backend on loopback and check it: the zero-setup first run'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from completions man check demo lab explain watch help" -f -a "lab" -d 'Run the reference backend (with an optional fault) for reproductions and tests'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from completions man check demo lab explain watch help" -f -a "explain" -d 'Explain a failure code: what it means, how it looks on the wire, what to do'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from completions man check demo lab explain watch help" -f -a "watch" -d 'Repeat the checklist every interval: a line a run, a line whenever a check changes state'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from completions man check demo lab explain watch help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from config completions man check demo lab explain watch help" -f -a "config" -d 'Validate the config file (wsdoctor.toml), or print its JSON Schema'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from config completions man check demo lab explain watch help" -f -a "completions" -d 'Print shell completions for SHELL to stdout'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from config completions man check demo lab explain watch help" -f -a "man" -d 'Print a man page (roff) to stdout: the top page, or a subcommand\'s'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from config completions man check demo lab explain watch help" -f -a "check" -d 'Run the checklist against a deployment (http(s) base URL or a ws(s) socket URL)'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from config completions man check demo lab explain watch help" -f -a "demo" -d 'Start the reference backend on loopback and check it: the zero-setup first run'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from config completions man check demo lab explain watch help" -f -a "lab" -d 'Run the reference backend (with an optional fault) for reproductions and tests'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from config completions man check demo lab explain watch help" -f -a "explain" -d 'Explain a failure code: what it means, how it looks on the wire, what to do'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from config completions man check demo lab explain watch help" -f -a "watch" -d 'Repeat the checklist every interval: a line a run, a line whenever a check changes state'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from config completions man check demo lab explain watch help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "check" -d 'Validate a file without running it: syntax, keys, values, environment references, every target\'s options'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "schema" -d 'Print the JSON Schema of the file (schema/config.v1.json), for editors'

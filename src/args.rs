@@ -2,12 +2,13 @@
 //! core's [`Settings`] and this binary's [`OutputSettings`] (high-level arguments), validated, with
 //! files read here, before any runtime starts.
 
+use crate::cli::FailOn;
 use crate::cli::{CheckOptions, ColorChoice, Format, OutputOptions};
 use crate::exit::AppError;
 use std::path::PathBuf;
 use wsdoctor_core::model::CheckId;
 use wsdoctor_core::settings::{
-    parse_origin, ClientIdentity, Header, IpFamily, Limits, Paths, ResolveOverride, Route,
+    parse_origin, ClientIdentity, Gates, Header, IpFamily, Limits, Paths, ResolveOverride, Route,
 };
 use wsdoctor_core::{Plan, Secret, Settings, SettingsError, Target};
 
@@ -126,7 +127,11 @@ pub(crate) fn settings(
     let route = Route::choose(
         &target,
         options.proxy.as_deref(),
-        env_flag("WSDOCTOR_NO_PROXY", options.no_proxy)?,
+        env_flag_or(
+            "WSDOCTOR_NO_PROXY",
+            options.no_proxy,
+            options.file_flags.get("no-proxy").copied().unwrap_or(false),
+        )?,
         &env.proxy_vars,
     )?;
     let origin = match options.origin.clone().or_else(|| env.frontend_url.clone()) {
@@ -231,8 +236,20 @@ pub(crate) fn settings(
     };
     settings.resolve = resolve;
     settings.cacert_pem = cacert_pem;
-    settings.insecure = env_flag("WSDOCTOR_INSECURE", options.insecure)?;
-    settings.all_addresses = env_flag("WSDOCTOR_ALL_ADDRESSES", options.all_addresses)?;
+    let from_file = |key: &str| options.file_flags.get(key).copied().unwrap_or(false);
+    settings.insecure = env_flag_or("WSDOCTOR_INSECURE", options.insecure, from_file("insecure"))?;
+    settings.all_addresses = env_flag_or(
+        "WSDOCTOR_ALL_ADDRESSES",
+        options.all_addresses,
+        from_file("all-addresses"),
+    )?;
+    settings.gates = Gates {
+        fail_on_warn: options.fail_on == FailOn::Warn,
+        min_cert_days: options.min_cert_days,
+        max_echo_rtt: options.max_echo_rtt,
+        max_first_message: options.max_first_message,
+        max_attempts: options.max_attempts,
+    };
     settings.route = route;
     settings.client_identity = client_identity;
     settings.family = match (options.ipv4, options.ipv6) {
@@ -278,6 +295,11 @@ pub(crate) fn parse_bool(text: &str) -> Option<bool> {
 /// A flag from the command line, else from its environment variable (an empty value is unset);
 /// a value that is not a boolean is a usage error naming the variable.
 pub(crate) fn env_flag(variable: &str, flag: bool) -> Result<bool, AppError> {
+    env_flag_or(variable, flag, false)
+}
+
+/// As [`env_flag`], with `fallback` (the config file's value) when neither is set.
+pub(crate) fn env_flag_or(variable: &str, flag: bool, fallback: bool) -> Result<bool, AppError> {
     if flag {
         return Ok(true);
     }
@@ -288,7 +310,7 @@ pub(crate) fn env_flag(variable: &str, flag: bool) -> Result<bool, AppError> {
                 format!("{value:?} is not a boolean (use 1/0, true/false, yes/no or on/off)"),
             )
         }),
-        _ => Ok(false),
+        _ => Ok(fallback),
     }
 }
 

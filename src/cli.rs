@@ -31,6 +31,8 @@ pub(crate) enum Command {
     Lab(LabCommand),
     /// Explain a failure code: what it means, how it looks on the wire, what to do.
     Explain(ExplainCommand),
+    /// Validate the config file (wsdoctor.toml), or print its JSON Schema.
+    Config(ConfigCommand),
     /// Print shell completions for SHELL to stdout.
     Completions {
         /// The shell to generate for.
@@ -48,9 +50,12 @@ pub(crate) enum Command {
 /// `wsdoctor check`.
 #[derive(Debug, Args)]
 pub(crate) struct CheckCommand {
-    /// The deployment: an http(s) base URL (full checklist) or a ws(s) socket URL (endpoint checks).
+    /// The deployments: http(s) base URLs (full checklist) or ws(s) socket URLs (endpoint checks); several run as a fleet. Without any, the targets of the config file.
     #[arg(value_name = "TARGET", env = "WSDOCTOR_TARGET")]
-    pub(crate) target: String,
+    pub(crate) targets: Vec<String>,
+    /// The fleet: config file, target names, concurrency.
+    #[command(flatten)]
+    pub(crate) fleet: FleetOptions,
     /// The checklist options.
     #[command(flatten)]
     pub(crate) options: CheckOptions,
@@ -62,9 +67,12 @@ pub(crate) struct CheckCommand {
 /// `wsdoctor watch`.
 #[derive(Debug, Args)]
 pub(crate) struct WatchCommand {
-    /// The deployment, as for `check`.
+    /// The deployments, as for `check`.
     #[arg(value_name = "TARGET", env = "WSDOCTOR_TARGET")]
-    pub(crate) target: String,
+    pub(crate) targets: Vec<String>,
+    /// The fleet: config file, target names, concurrency.
+    #[command(flatten)]
+    pub(crate) fleet: FleetOptions,
     /// Time between the starts of two runs.
     #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration, env = "WSDOCTOR_INTERVAL")]
     pub(crate) interval: Duration,
@@ -77,6 +85,46 @@ pub(crate) struct WatchCommand {
     /// How the report is shown.
     #[command(flatten)]
     pub(crate) output: OutputOptions,
+}
+
+/// `wsdoctor config`.
+#[derive(Debug, Args)]
+pub(crate) struct ConfigCommand {
+    /// What to do with the file.
+    #[command(subcommand)]
+    pub(crate) action: ConfigAction,
+}
+
+/// The `config` actions.
+#[derive(Debug, Subcommand)]
+pub(crate) enum ConfigAction {
+    /// Validate a file without running it: syntax, keys, values, environment references, every target's options.
+    Check {
+        /// The file [default: ./wsdoctor.toml].
+        #[arg(long, value_name = "FILE", env = "WSDOCTOR_CONFIG", value_hint = clap::ValueHint::FilePath)]
+        config: Option<PathBuf>,
+    },
+    /// Print the JSON Schema of the file (schema/config.v1.json), for editors.
+    Schema,
+}
+
+/// Which targets run, from where, how many at once.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct FleetOptions {
+    /// The config file [default: ./wsdoctor.toml when it exists].
+    #[arg(long, value_name = "FILE", env = "WSDOCTOR_CONFIG", value_hint = clap::ValueHint::FilePath, help_heading = "Fleet")]
+    pub(crate) config: Option<PathBuf>,
+    /// Run only these targets of the config file, by name (repeatable, or comma-separated).
+    #[arg(
+        long = "target",
+        value_name = "NAME",
+        value_delimiter = ',',
+        help_heading = "Fleet"
+    )]
+    pub(crate) names: Vec<String>,
+    /// How many targets are checked at once.
+    #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..=4096), env = "WSDOCTOR_PARALLEL", help_heading = "Fleet")]
+    pub(crate) parallel: u32,
 }
 
 /// `wsdoctor demo`.
@@ -157,6 +205,15 @@ pub(crate) struct ExplainCommand {
     pub(crate) markdown: bool,
 }
 
+/// What fails a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum FailOn {
+    /// Only failures (warnings exit 0).
+    Fail,
+    /// Warnings too.
+    Warn,
+}
+
 /// What `explain` can print.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub(crate) enum ExplainFormat {
@@ -226,6 +283,10 @@ pub(crate) enum Format {
     Ndjson,
     /// JUnit XML: a testsuite per target, a testcase per check.
     Junit,
+    /// A Markdown summary: a table per run, for job summaries and pull requests.
+    Markdown,
+    /// GitHub Actions annotations (::error / ::warning) and the verdict line; the Markdown summary goes to $GITHUB_STEP_SUMMARY.
+    Github,
 }
 
 /// When to colour the human output.
@@ -242,6 +303,24 @@ pub(crate) enum ColorChoice {
 /// Every option of the checklist, shared by `check` and `demo`.
 #[derive(Debug, Clone, Args)]
 pub(crate) struct CheckOptions {
+    /// Make warnings fail the run too (exit 1; in JUnit the warned check is a failure).
+    #[arg(long, value_name = "LEVEL", value_enum, default_value_t = FailOn::Fail, env = "WSDOCTOR_FAIL_ON", help_heading = "Gates")]
+    pub(crate) fail_on: FailOn,
+    /// Fail the tls check when the certificate has fewer days left than this.
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(0..=3650), env = "WSDOCTOR_MIN_CERT_DAYS", help_heading = "Gates")]
+    pub(crate) min_cert_days: Option<u32>,
+    /// Fail the echo check when the round trip (the median with --count) is slower than this.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, env = "WSDOCTOR_MAX_ECHO_RTT", help_heading = "Gates")]
+    pub(crate) max_echo_rtt: Option<Duration>,
+    /// Fail the terminal check when its first message comes later than this after open.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, env = "WSDOCTOR_MAX_FIRST_MESSAGE", help_heading = "Gates")]
+    pub(crate) max_first_message: Option<Duration>,
+    /// Fail the echo and terminal checks when they needed more attempts than this.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000), env = "WSDOCTOR_MAX_ATTEMPTS", help_heading = "Gates")]
+    pub(crate) max_attempts: Option<u32>,
+    /// Boolean options set by the config file, below their flags and variables in precedence.
+    #[arg(skip)]
+    pub(crate) file_flags: std::collections::BTreeMap<String, bool>,
     /// Print what the run would do (target, route, limits, the checks and their order) and exit without sending anything.
     #[arg(long, help_heading = "Checklist")]
     pub(crate) dry_run: bool,

@@ -41,6 +41,14 @@ pub(crate) enum AppError {
         /// What is wrong with it. Never contains a secret.
         message: String,
     },
+    /// A place in a file (the config file) is unusable (exit 2).
+    #[error("{place}: {message}")]
+    At {
+        /// `FILE:LINE[:COLUMN]`, with the target when there is one.
+        place: String,
+        /// What is wrong there. Never contains a secret.
+        message: String,
+    },
     /// Reading or writing something failed (exit 3).
     #[error("{what}: {error}")]
     Io {
@@ -63,6 +71,14 @@ impl AppError {
         }
     }
 
+    /// An error at a place in a file.
+    pub(crate) fn at(place: impl Into<String>, message: impl Into<String>) -> AppError {
+        AppError::At {
+            place: place.into(),
+            message: message.into(),
+        }
+    }
+
     /// An I/O error while doing `what`.
     pub(crate) fn io(what: impl Into<String>, error: std::io::Error) -> AppError {
         AppError::Io {
@@ -74,7 +90,7 @@ impl AppError {
     /// The exit status for this error.
     pub(crate) fn status(&self) -> u8 {
         match self {
-            AppError::Usage { .. } => USAGE,
+            AppError::Usage { .. } | AppError::At { .. } => USAGE,
             AppError::Io { .. } | AppError::Runtime(_) => ERROR,
         }
     }

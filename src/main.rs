@@ -9,8 +9,10 @@
 mod args;
 mod cli;
 mod commands;
+mod config;
 mod examples;
 mod exit;
+mod fleet;
 mod output;
 mod render;
 mod version;

@@ -1,6 +1,6 @@
 //! `wsdoctor check`: the pipeline from settings to an exit status.
 
-use crate::args::{self, Env, OutputSettings};
+use crate::args::{Env, OutputSettings};
 use crate::cli::{CheckCommand, ColorChoice, Format};
 use crate::exit::{self, AppError};
 use crate::output::{self, ReportFile};
@@ -16,17 +16,34 @@ use wsdoctor_core::{Interruption, Plan, Redactor, Settings};
 const DRAIN: Duration = Duration::from_secs(1);
 
 pub(crate) fn run(cmd: CheckCommand) -> Result<u8, AppError> {
-    let settings = args::settings(&cmd.target, &cmd.options, &Env::from_process())?;
     let output = OutputSettings::from_options(&cmd.output)?;
+    let mut selection =
+        crate::fleet::select("check", &cmd.targets, &cmd.fleet, &Env::from_process())?;
     if cmd.options.dry_run {
-        output::stdout(&render::plan::dry_run(
-            &settings,
-            &redactor(&settings, &output),
-            None,
-        ));
+        let mut text = String::new();
+        for target in &selection.targets {
+            if selection.fleet {
+                text.push_str(&format!("── {} ──\n", target.name));
+            }
+            text.push_str(&render::plan::dry_run(
+                &target.settings,
+                &redactor(&target.settings, &output),
+                None,
+            ));
+        }
+        output::stdout(&text);
         return Ok(exit::OK);
     }
-    super::block_on(check(settings, output))
+    if !selection.fleet {
+        if let Some(target) = selection.targets.pop() {
+            return super::block_on(check(target.settings, output));
+        }
+    }
+    super::block_on(super::fleet::run(
+        selection.targets,
+        cmd.fleet.parallel,
+        output,
+    ))
 }
 
 /// Whether to colour, from the choice, the terminal and the conventions (NO_COLOR, CI, TERM=dumb).
@@ -220,6 +237,15 @@ fn write_outputs(
             render::human::render(report, color)
         }
     };
+    if output.format == Format::Github || render::github::in_github_actions() {
+        if let Err(e) = render::github::append_step_summary(&render::markdown::render(report)) {
+            output::stderr(&format!(
+                "wsdoctor: cannot append to $GITHUB_STEP_SUMMARY: {e}"
+            ));
+        }
+    }
+    let annotate =
+        output.format == Format::Human && render::github::in_github_actions() && !output.quiet;
     match file {
         Some(mut file) => {
             let document = render::document(output.format, report, false);
@@ -236,6 +262,9 @@ fn write_outputs(
             };
             output::stdout(&text);
         }
+    }
+    if annotate {
+        output::stdout(&render::github::annotations(report, None));
     }
     Ok(())
 }

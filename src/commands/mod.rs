@@ -2,9 +2,11 @@
 //! files), runs, and returns the exit status or the application error.
 
 pub(crate) mod check;
+mod config;
 #[cfg(feature = "lab")]
 mod demo;
 pub(crate) mod explain;
+mod fleet;
 mod generate;
 #[cfg(feature = "lab")]
 mod lab;
@@ -30,6 +32,7 @@ pub(crate) fn dispatch(cli: Cli) -> Result<u8, AppError> {
         Command::Explain(cmd) => explain::run(&cmd),
         Command::Completions { shell } => generate::completions(shell),
         Command::Man { subcommand } => generate::man(subcommand.as_deref()),
+        Command::Config(cmd) => config::run(&cmd),
     }
 }
 

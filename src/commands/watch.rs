@@ -2,7 +2,7 @@
 //! whenever a check changes state, a summary at the end.
 
 use super::check::{output_path, redactor, stop_signal, use_color};
-use crate::args::{self, Env, OutputSettings};
+use crate::args::{Env, OutputSettings};
 use crate::cli::{Format, WatchCommand};
 use crate::exit::{self, AppError};
 use crate::output::{self, ReportFile};
@@ -14,14 +14,23 @@ use wsdoctor_core::model::Verdict;
 use wsdoctor_core::{Interruption, Plan};
 
 pub(crate) fn run(cmd: WatchCommand) -> Result<u8, AppError> {
-    let settings = args::settings(&cmd.target, &cmd.options, &Env::from_process())?;
     let output = OutputSettings::from_options(&cmd.output)?;
     if !matches!(output.format, Format::Human | Format::Ndjson) {
         return Err(AppError::usage("--format", "watch writes human or ndjson"));
     }
+    let selection = crate::fleet::select("watch", &cmd.targets, &cmd.fleet, &Env::from_process())?;
     if cmd.options.dry_run {
-        let redactor = super::check::redactor(&settings, &output);
-        let mut text = crate::render::plan::dry_run(&settings, &redactor, None);
+        let mut text = String::new();
+        for target in &selection.targets {
+            if selection.fleet {
+                text.push_str(&format!("── {} ──\n", target.name));
+            }
+            text.push_str(&render::plan::dry_run(
+                &target.settings,
+                &redactor(&target.settings, &output),
+                None,
+            ));
+        }
         text.push_str(&format!(
             "\n  every {}{}\n",
             wsdoctor_core::model::timing::human(cmd.interval),
@@ -29,22 +38,39 @@ pub(crate) fn run(cmd: WatchCommand) -> Result<u8, AppError> {
                 .map(|n| format!(", {n} runs"))
                 .unwrap_or_else(|| ", until stopped".into())
         ));
-        crate::output::stdout(&text);
-        return Ok(crate::exit::OK);
+        output::stdout(&text);
+        return Ok(exit::OK);
     }
-    super::block_on(watch(cmd, settings, output))
+    super::block_on(watch(cmd, selection, output))
+}
+
+/// One watched target.
+struct Watched {
+    name: String,
+    settings: Arc<wsdoctor_core::Settings>,
+    redactor: wsdoctor_core::Redactor,
+    watcher: crate::watch::Watcher,
 }
 
 async fn watch(
     cmd: WatchCommand,
-    settings: wsdoctor_core::Settings,
+    selection: crate::fleet::Selection,
     output: OutputSettings,
 ) -> Result<u8, AppError> {
-    let settings = Arc::new(settings);
+    let fleet = selection.fleet;
+    let mut watched: Vec<Watched> = selection
+        .targets
+        .into_iter()
+        .map(|target| Watched {
+            redactor: redactor(&target.settings, &output),
+            name: target.name,
+            settings: Arc::new(target.settings),
+            watcher: crate::watch::Watcher::default(),
+        })
+        .collect();
     let format = output.format;
     let color = use_color(output.color, io::stdout().is_terminal());
     colored::control::set_override(color);
-    let redactor = redactor(&settings, &output);
     let caught: Arc<OnceLock<u8>> = Arc::new(OnceLock::new());
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     {
@@ -63,49 +89,73 @@ async fn watch(
         .as_deref()
         .map(ReportFile::create)
         .transpose()?;
-    let mut watcher = crate::watch::Watcher::default();
+    let permits = Arc::new(tokio::sync::Semaphore::new(cmd.fleet.parallel as usize));
     let mut interrupted = false;
     let mut any_failed = false;
-    loop {
+    let mut round = 0u32;
+    'rounds: loop {
+        round += 1;
         let started = tokio::time::Instant::now();
-        let (events, _ignored) = mpsc::unbounded_channel();
-        let plan = Plan::for_settings(&settings);
-        let (report, interruption) = wsdoctor_core::run(
-            settings.clone(),
-            plan,
-            redactor.clone(),
-            events,
-            stopped(stop_rx.clone()),
-        )
-        .await;
-        if interruption == Some(Interruption::Signal) {
-            interrupted = true;
-            break;
+        // Every target once, at most --parallel at a time.
+        let mut runs = tokio::task::JoinSet::new();
+        for (index, target) in watched.iter().enumerate() {
+            let settings = target.settings.clone();
+            let redactor = target.redactor.clone();
+            let stop = stopped(stop_rx.clone());
+            let permits = permits.clone();
+            runs.spawn(async move {
+                let _permit = permits.acquire_owned().await.ok();
+                let (events, _ignored) = mpsc::unbounded_channel();
+                let plan = Plan::for_settings(&settings);
+                (
+                    index,
+                    wsdoctor_core::run(settings, plan, redactor, events, stop).await,
+                )
+            });
         }
-        let run = watcher.observe(&report);
-        any_failed |= report.verdict == Verdict::Fail;
-        let ndjson = || {
-            format!(
-                "{}\n",
-                serde_json::json!({"type": "watch_run", "data": run})
-            )
-        };
-        if let Some(file) = file.as_mut() {
-            let text = match format {
-                Format::Ndjson => ndjson(),
-                _ => render::watch::run_lines(&run, false),
+        let mut results = Vec::with_capacity(watched.len());
+        while let Some(joined) = runs.join_next().await {
+            let (index, result) =
+                joined.map_err(|e| AppError::Runtime(format!("a target's run failed: {e}")))?;
+            results.push((index, result));
+        }
+        results.sort_by_key(|(index, _)| *index);
+        for (target, (_, (report, interruption))) in watched.iter_mut().zip(results) {
+            if interruption == Some(Interruption::Signal) {
+                interrupted = true;
+                break 'rounds;
+            }
+            let run = target.watcher.observe(&report);
+            any_failed |= report.verdict == Verdict::Fail;
+            let name = fleet.then_some(target.name.as_str());
+            let ndjson = || {
+                let mut data = serde_json::to_value(&run).unwrap_or_default();
+                if let (Some(name), Some(fields)) = (name, data.as_object_mut()) {
+                    fields.insert("target".into(), name.into());
+                }
+                format!(
+                    "{}\n",
+                    serde_json::json!({"type": "watch_run", "data": data})
+                )
             };
-            file.append(&text)
-                .map_err(|e| AppError::io(format!("writing {}", output_path(&output)), e))?;
+            let human = |color: bool| prefixed(name, &render::watch::run_lines(&run, color));
+            if let Some(file) = file.as_mut() {
+                let text = match format {
+                    Format::Ndjson => ndjson(),
+                    _ => human(false),
+                };
+                file.append(&text)
+                    .map_err(|e| AppError::io(format!("writing {}", output_path(&output)), e))?;
+            }
+            let text = match (format, file.is_some()) {
+                (Format::Ndjson, false) => ndjson(),
+                _ => human(color),
+            };
+            if !output.quiet && !output::stdout(&text) {
+                break 'rounds;
+            }
         }
-        let text = match (format, file.is_some()) {
-            (Format::Ndjson, false) => ndjson(),
-            _ => render::watch::run_lines(&run, color),
-        };
-        if !output.quiet && !output::stdout(&text) {
-            break;
-        }
-        if cmd.runs.is_some_and(|n| run.run >= n) {
+        if cmd.runs.is_some_and(|n| round >= n) {
             break;
         }
         let next = started + cmd.interval;
@@ -114,25 +164,34 @@ async fn watch(
             _ = stopped(stop_rx.clone()) => { interrupted = true; break; }
         }
     }
-    let summary = watcher.summary(interrupted);
-    let ndjson = format!(
-        "{}\n",
-        serde_json::json!({"type": "watch_summary", "data": summary})
-    );
+    let mut human_summary = String::new();
+    let mut ndjson_summary = String::new();
+    for target in &watched {
+        let summary = target.watcher.summary(interrupted);
+        let name = fleet.then_some(target.name.as_str());
+        human_summary.push_str(&prefixed(name, &render::watch::summary_lines(&summary)));
+        let mut data = serde_json::to_value(&summary).unwrap_or_default();
+        if let (Some(name), Some(fields)) = (name, data.as_object_mut()) {
+            fields.insert("target".into(), name.into());
+        }
+        ndjson_summary.push_str(&format!(
+            "{}\n",
+            serde_json::json!({"type": "watch_summary", "data": data})
+        ));
+    }
     if let Some(mut file) = file {
         let text = match format {
-            Format::Ndjson => ndjson.clone(),
-            _ => render::watch::summary_lines(&summary),
+            Format::Ndjson => ndjson_summary.clone(),
+            _ => human_summary.clone(),
         };
         file.append(&text)
             .map_err(|e| AppError::io(format!("writing {}", output_path(&output)), e))?;
         file.commit()?;
-        let text = render::watch::summary_lines(&summary);
-        output::stdout(&text);
+        output::stdout(&human_summary);
     } else {
         let text = match format {
-            Format::Ndjson => ndjson,
-            _ => render::watch::summary_lines(&summary),
+            Format::Ndjson => ndjson_summary,
+            _ => human_summary,
         };
         output::stdout(&text);
     }
@@ -143,4 +202,15 @@ async fn watch(
     } else {
         exit::OK
     })
+}
+
+/// Lines of one target of a fleet, each starting with its name.
+fn prefixed(name: Option<&str>, lines: &str) -> String {
+    match name {
+        None => lines.to_string(),
+        Some(name) => lines
+            .lines()
+            .map(|line| format!("[{}] {line}\n", render::human::safe(name)))
+            .collect(),
+    }
 }

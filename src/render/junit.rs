@@ -2,12 +2,39 @@
 
 use quick_junit::{NonSuccessKind, TestCase, TestCaseStatus, TestSuite};
 use std::time::Duration;
-use wsdoctor_core::model::{Report, Status};
+use wsdoctor_core::model::{FleetReport, Report, Status};
 
 /// The report as JUnit XML.
 pub(crate) fn render(report: &Report) -> String {
     let mut junit = quick_junit::Report::new("wsdoctor");
-    let mut suite = TestSuite::new(report.target.clone());
+    junit.add_test_suite(suite(report.target.clone(), report));
+    finish(junit)
+}
+
+/// A fleet as JUnit XML: a testsuite per target, named by the target's name.
+pub(crate) fn render_fleet(fleet: &FleetReport) -> String {
+    let mut junit = quick_junit::Report::new("wsdoctor");
+    for entry in &fleet.targets {
+        let mut suite = suite(entry.name.clone(), &entry.report);
+        suite.add_property(quick_junit::Property::new(
+            "target",
+            entry.report.target.as_str(),
+        ));
+        junit.add_test_suite(suite);
+    }
+    finish(junit)
+}
+
+fn finish(junit: quick_junit::Report) -> String {
+    match junit.to_string() {
+        Ok(xml) => strict(xml),
+        Err(e) => format!("<!-- cannot serialise JUnit: {e} -->\n"),
+    }
+}
+
+/// One target's testsuite: a testcase per check.
+fn suite(name: String, report: &Report) -> TestSuite {
+    let mut suite = TestSuite::new(name);
     suite.set_time(Duration::from_secs_f64(report.duration_ms / 1000.0));
     suite.add_property(quick_junit::Property::new(
         "verdict",
@@ -68,11 +95,7 @@ pub(crate) fn render(report: &Report) -> String {
         }
         suite.add_test_case(case);
     }
-    junit.add_test_suite(suite);
-    match junit.to_string() {
-        Ok(xml) => strict(xml),
-        Err(e) => format!("<!-- cannot serialise JUnit: {e} -->\n"),
-    }
+    suite
 }
 
 /// The Jenkins/Ant JUnit schema (what strict consumers validate against) allows no `skipped`

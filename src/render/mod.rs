@@ -1,8 +1,11 @@
 //! Renderers: each a pure function of the [`Report`] (or, for NDJSON and progress, of its
 //! events). None of them is mixed into the probing.
 
+pub(crate) mod fleet;
+pub(crate) mod github;
 pub(crate) mod human;
 pub(crate) mod junit;
+pub(crate) mod markdown;
 pub(crate) mod plan;
 pub(crate) mod progress;
 pub(crate) mod watch;
@@ -41,5 +44,12 @@ pub(crate) fn document(format: Format, report: &Report, color: bool) -> String {
             event: Event::Report(Box::new(report.clone())),
         }),
         Format::Junit => junit::render(report),
+        Format::Markdown => markdown::render(report),
+        Format::Github => {
+            let mut text = github::annotations(report, None);
+            text.push_str(&human::verdict_line(report, false));
+            text.push('\n');
+            text
+        }
     }
 }

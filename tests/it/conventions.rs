@@ -354,7 +354,10 @@ fn completion_offers_values_not_file_names() {
         "watch offers only what it accepts"
     );
     let offered = bash_completes(&["wsdoctor", "check", "--format", ""]);
-    assert_eq!(offered, ["human", "json", "ndjson", "junit"]);
+    assert_eq!(
+        offered,
+        ["human", "json", "ndjson", "junit", "markdown", "github"]
+    );
     let offered = bash_completes(&["wsdoctor", "explain", "SESSION"]);
     assert_eq!(offered, ["SESSION_INVALID"]);
     let offered = bash_completes(&["wsdoctor", "explain", "tcp_"]);

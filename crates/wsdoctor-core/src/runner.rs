@@ -4,7 +4,7 @@
 
 use crate::checks::{self, Output};
 use crate::context::Ctx;
-use crate::diagnose::{classify, platform, reasoning};
+use crate::diagnose::{classify, gates, platform, reasoning};
 use crate::facts::{Facts, Inputs, Later};
 use crate::plan::{Need, Plan, PlannedCheck};
 use crate::probe::stream::Conn;
@@ -171,6 +171,7 @@ pub async fn run(
     report.duration_ms = wsdoctor_model::ms(start.elapsed());
     report.platform = platforms.primary().cloned();
     report.interrupted = interruption.is_some();
+    gates::apply(&mut report, &settings.gates);
     report.diagnosis = reasoning::conclude(&report);
     ctx.redactor.scrub(&mut report);
     (report, interruption)

@@ -687,8 +687,32 @@ pub struct Settings {
     pub family: Option<IpFamily>,
     /// A client certificate for mutual TLS (`--cert`/`--key`).
     pub client_identity: Option<ClientIdentity>,
+    /// Thresholds and `--fail-on warn`, applied to the finished report.
+    pub gates: Gates,
     /// Direct or through a proxy.
     pub route: Route,
+}
+
+/// Gates for CI: what turns a measured value or a warning into a failure.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Gates {
+    /// Warnings fail the check (`--fail-on warn`).
+    pub fail_on_warn: bool,
+    /// Fewer days of certificate validity fail the tls check (`--min-cert-days`).
+    pub min_cert_days: Option<u32>,
+    /// A slower echo round trip fails the echo check (`--max-echo-rtt`; the median with `--count`).
+    pub max_echo_rtt: Option<Duration>,
+    /// A later first message fails the terminal check (`--max-first-message`).
+    pub max_first_message: Option<Duration>,
+    /// More attempts fail the echo and terminal checks (`--max-attempts`).
+    pub max_attempts: Option<u32>,
+}
+
+impl Gates {
+    /// Whether no gate is set.
+    pub fn is_empty(&self) -> bool {
+        *self == Gates::default()
+    }
 }
 
 /// An IP address family.
@@ -798,6 +822,7 @@ impl Settings {
             all_addresses: false,
             family: None,
             client_identity: None,
+            gates: Gates::default(),
             route: Route::default(),
         }
     }

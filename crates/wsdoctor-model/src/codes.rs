@@ -62,6 +62,8 @@ pub enum Code {
     HealthCheckFailed,
     /// The CORS preflight would block the frontend.
     CorsRejected,
+    /// A gate set for CI was not met: a threshold, or a warning under `--fail-on warn`.
+    GateFailed,
     /// wsdoctor itself failed (a bug): the check could not finish.
     InternalError,
 }
@@ -339,6 +341,20 @@ fn explanation(code: Code) -> Explanation {
                 "rerun with --verbose and report the output with the version (wsdoctor --version)",
             ],
         },
+        Code::GateFailed => Explanation {
+            meaning: "A gate set for CI was not met: a threshold (certificate days, echo round trip, time to the first message, attempts) or a warning under --fail-on warn.",
+            signatures: &[
+                "the measured value beside the limit: \"certificate valid 9 days, --min-cert-days 14\"",
+                "a warning (Origin not enforced, --insecure, a shortened hold) turned into a failure by --fail-on warn",
+            ],
+            root_causes: &[
+                "a certificate whose renewal is late, a slow path to the echo endpoint, a backend slow to greet",
+                "a warning the team decided must not ship",
+            ],
+            actions: &[
+                "fix what the measurement shows, or adjust the threshold where the team keeps its gates (wsdoctor.toml)",
+            ],
+        },
         Code::CorsRejected => Explanation {
             meaning: "The CORS preflight from the frontend origin would be refused by a browser.",
             signatures: &[
@@ -478,6 +494,16 @@ pub enum Cause {
     CorsOriginNotAllowed,
     /// The preflight did not allow credentials or the WebSocket headers.
     CorsIncomplete,
+    /// The certificate has fewer days left than `--min-cert-days`.
+    CertDaysBelowMinimum,
+    /// The echo round trip is above `--max-echo-rtt`.
+    EchoRttAboveMaximum,
+    /// The terminal's first message came later than `--max-first-message`.
+    FirstMessageAboveMaximum,
+    /// The socket needed more attempts than `--max-attempts`.
+    AttemptsAboveMaximum,
+    /// A warning without a code of its own, failed by `--fail-on warn`.
+    WarningNotAllowed,
     /// The proxy wants credentials (407).
     ProxyAuthRequired,
     /// The proxy refused the tunnel (403 and other refusals).
@@ -593,6 +619,11 @@ impl Cause {
             Cause::ResponseMalformed => (C::ConnectionFailed, "The answer is not HTTP: check that the port serves HTTP (not another protocol, not TLS on a plain port) and that no middlebox rewrites it."),
             Cause::ProxyBroken => (C::ProxyError, "The proxy's answer to CONNECT is not usable HTTP (garbage, or a head without end): check that the proxy address points at an HTTP proxy."),
             Cause::InternalError => (C::InternalError, "This is a bug in wsdoctor, not in the deployment: please report it with the --verbose output."),
+            Cause::CertDaysBelowMinimum => (C::GateFailed, "The certificate expires sooner than the gate allows: renew it now (or check that automatic renewal runs)."),
+            Cause::EchoRttAboveMaximum => (C::GateFailed, "The echo round trip is above the gate: look at the path (region, proxy, TLS termination) and the server's load."),
+            Cause::FirstMessageAboveMaximum => (C::GateFailed, "The terminal greets later than the gate allows: look at the session lookup (the store's latency) and the container start."),
+            Cause::AttemptsAboveMaximum => (C::GateFailed, "The socket needed more attempts than the gate allows: the first attempts fail intermittently (see the attempts)."),
+            Cause::WarningNotAllowed => (C::GateFailed, "A warning fails the run under --fail-on warn: fix what it says, or drop the gate."),
             Cause::CorsIncomplete => (C::CorsRejected, "Allow credentials and the headers Upgrade, Connection, Sec-WebSocket-Key, Sec-WebSocket-Version, Sec-WebSocket-Extensions in the CORS configuration."),
         }
     }

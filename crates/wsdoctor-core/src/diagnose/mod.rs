@@ -2,6 +2,7 @@
 //! Pure functions of what the probes saw, so every rule is unit-tested without a network.
 
 pub(crate) mod classify;
+pub(crate) mod gates;
 pub(crate) mod hold;
 pub(crate) mod platform;
 pub(crate) mod reasoning;

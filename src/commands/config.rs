@@ -1,0 +1,53 @@
+//! `wsdoctor config check` and `wsdoctor config schema`.
+
+use crate::cli::{ConfigAction, ConfigCommand, FleetOptions};
+use crate::exit::{AppError, OK};
+
+pub(crate) fn run(cmd: &ConfigCommand) -> Result<u8, AppError> {
+    match &cmd.action {
+        ConfigAction::Schema => {
+            let check = check_command()?;
+            let schema = crate::config::json_schema(&check);
+            let text = serde_json::to_string_pretty(&schema)
+                .map_err(|e| AppError::Runtime(format!("cannot serialise the schema: {e}")))?;
+            crate::output::stdout(&format!("{text}\n"));
+            Ok(OK)
+        }
+        ConfigAction::Check { config } => {
+            let path = crate::config::locate(config.as_deref()).ok_or_else(|| {
+                AppError::usage(
+                    "--config",
+                    format!(
+                        "no config file: give one with --config FILE, or create ./{}",
+                        crate::config::DEFAULT_FILE
+                    ),
+                )
+            })?;
+            // The same resolution a run does, options and all, without sending anything.
+            let fleet = FleetOptions {
+                config: Some(path.clone()),
+                names: Vec::new(),
+                parallel: 1,
+            };
+            let selection =
+                crate::fleet::select("check", &[], &fleet, &crate::args::Env::from_process())?;
+            let names: Vec<&str> = selection.targets.iter().map(|t| t.name.as_str()).collect();
+            crate::output::stdout(&format!(
+                "{}: valid, {} target{} ({})\n",
+                path.display(),
+                names.len(),
+                if names.len() == 1 { "" } else { "s" },
+                names.join(", ")
+            ));
+            Ok(OK)
+        }
+    }
+}
+
+fn check_command() -> Result<clap::Command, AppError> {
+    let mut top = crate::cli::command();
+    top.build();
+    top.find_subcommand("check")
+        .cloned()
+        .ok_or_else(|| AppError::Runtime("no check subcommand".into()))
+}

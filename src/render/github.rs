@@ -1,0 +1,114 @@
+//! GitHub Actions: workflow commands (`::error`, `::warning`) per failing or warned check, which
+//! GitHub shows as annotations on the run, and the Markdown summary appended to
+//! `$GITHUB_STEP_SUMMARY`. Text is escaped by the workflow-command rules, so nothing a server
+//! says can start a command of its own.
+
+use wsdoctor_core::model::{CheckReport, FleetReport, Report, Status};
+
+/// The annotations for one report (`target`: the name shown in the title, if a fleet's).
+pub(crate) fn annotations(report: &Report, target: Option<&str>) -> String {
+    let mut out = String::new();
+    for check in &report.checks {
+        if let Some(line) = annotation(check, target.unwrap_or(&report.target)) {
+            out.push_str(&line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// The annotations of every target of a fleet.
+pub(crate) fn fleet_annotations(fleet: &FleetReport) -> String {
+    fleet
+        .targets
+        .iter()
+        .map(|entry| annotations(&entry.report, Some(&entry.name)))
+        .collect()
+}
+
+fn annotation(check: &CheckReport, target: &str) -> Option<String> {
+    let (kind, code, message, hint) = match (check.status, &check.failure, &check.warning) {
+        (Status::Fail, Some(f), _) => (
+            "error",
+            format!("{} ({})", f.code, f.cause),
+            f.message.clone(),
+            f.hint.clone(),
+        ),
+        (Status::Fail, None, _) => ("error", String::new(), check.summary.clone(), String::new()),
+        (Status::Warn, _, Some(w)) => (
+            "warning",
+            match (w.code, w.cause) {
+                (Some(code), Some(cause)) => format!("{code} ({cause})"),
+                _ => String::new(),
+            },
+            w.message.clone(),
+            w.hint.clone(),
+        ),
+        _ => return None,
+    };
+    let title = format!("wsdoctor {target}: {}", check.id.as_str());
+    let text = [code, message, hint]
+        .into_iter()
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(" — ");
+    Some(format!(
+        "::{kind} title={}::{}",
+        escape_property(&title),
+        escape_data(&text)
+    ))
+}
+
+/// Escapes a command's message (the workflow-command rules).
+pub(crate) fn escape_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a command's property value.
+fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// Appends `markdown` to the file `$GITHUB_STEP_SUMMARY` names, when it names one.
+pub(crate) fn append_step_summary(markdown: &str) -> std::io::Result<()> {
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
+        return Ok(());
+    };
+    use std::io::Write;
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)?;
+    file.write_all(markdown.as_bytes())?;
+    file.write_all(b"\n")
+}
+
+/// Whether this runs inside GitHub Actions.
+pub(crate) fn in_github_actions() -> bool {
+    std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wsdoctor_core::model::{Cause, CheckId, Finding};
+
+    #[test]
+    fn a_failure_is_an_error_annotation_that_server_text_cannot_escape() {
+        let check = CheckReport::failed(
+            CheckId::Terminal,
+            Finding::new(Cause::ServerError, "closed 4500: 100%\n::error::forged"),
+        );
+        let line = annotation(&check, "prod-eu").unwrap();
+        assert!(
+            line.starts_with(
+                "::error title=wsdoctor prod-eu%3A terminal::SERVER_ERROR (server_error)"
+            ),
+            "{line}"
+        );
+        assert!(line.contains("100%25%0A::error::forged"), "{line}");
+        assert_eq!(line.lines().count(), 1);
+    }
+}
