@@ -244,8 +244,9 @@ fn write_outputs(
             ));
         }
     }
-    let annotate =
-        output.format == Format::Human && render::github::in_github_actions() && !output.quiet;
+    // Under GitHub Actions, wherever the human view reaches the log the annotations follow it.
+    let human_on_stdout = output.format == Format::Human || output.output.is_some();
+    let annotate = human_on_stdout && render::github::in_github_actions() && !output.quiet;
     match file {
         Some(mut file) => {
             let document = render::document(output.format, report, false);

@@ -38,7 +38,7 @@ pub(crate) fn run(cmd: DemoCommand) -> Result<u8, AppError> {
     let mut settings = args::settings("http://127.0.0.1:1/", &options, &env)?;
     let output = OutputSettings::from_options(&cmd.output)?;
     // With origin-check the backend must dislike the demo's origin, or the fault would be invisible.
-    let allowed_origins = if fault == Some(Fault::OriginCheck) {
+    let allowed_origins = if matches!(fault, Some(Fault::OriginCheck | Fault::OriginClose)) {
         vec![UNLISTED_ORIGIN.to_string()]
     } else {
         vec![origin]

@@ -142,6 +142,7 @@ async fn run_target(
     let redactor = wsdoctor_core::Redactor::new(secrets.iter().map(String::as_str), !show_secrets);
     let plan = Plan::for_settings(&settings);
     let (events, mut receiver) = mpsc::unbounded_channel::<Stamped>();
+    let report_lines = lines.clone();
     let forward = lines.map(|lines| {
         let name = target.name.clone();
         tokio::spawn(async move {
@@ -156,6 +157,14 @@ async fn run_target(
     let (report, _) = wsdoctor_core::run(settings, plan, redactor, events, interrupt).await;
     if let Some(forward) = forward {
         let _ = forward.await;
+    }
+    // As in a single run, each target's stream ends with its report, as soon as it is done.
+    if let Some(lines) = report_lines {
+        let event = Stamped {
+            time: humantime::format_rfc3339_millis(SystemTime::now()).to_string(),
+            event: wsdoctor_core::model::Event::Report(Box::new(report.clone())),
+        };
+        let _ = lines.send(tagged_line(&target.name, &event));
     }
     report
 }
@@ -286,7 +295,8 @@ fn write_outputs(
             output::stdout(&text);
         }
     }
-    if output.format == Format::Human && render::github::in_github_actions() && !output.quiet {
+    let human_on_stdout = output.format == Format::Human || output.output.is_some();
+    if human_on_stdout && render::github::in_github_actions() && !output.quiet {
         output::stdout(&render::github::fleet_annotations(fleet));
     }
     Ok(())

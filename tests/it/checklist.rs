@@ -244,9 +244,14 @@ fn a_refused_port_fails_tcp_and_skips_what_needs_it() {
 #[test]
 fn an_https_origin_with_a_ws_socket_is_mixed_content() {
     let lab = TestLab::healthy();
+    // A name, not a loopback literal: loopback is exempt (see browser_rules.rs).
+    let url = format!("http://app.test:{}", lab.port());
+    let pin = format!("app.test:{}:127.0.0.1", lab.port());
     let run = run(&[
         "check",
-        &lab.url,
+        &url,
+        "--resolve",
+        &pin,
         "--origin",
         "https://frontend.wsdoctor.test",
         "--format",

@@ -20,6 +20,8 @@ fn assert_stream(stdout: &str) {
     let registry = jsonschema::Registry::new()
         .add("urn:wsdoctor:schema:report:v1", schema("report.v1.json"))
         .unwrap()
+        .add("urn:wsdoctor:schema:fleet:v1", schema("fleet.v1.json"))
+        .unwrap()
         .prepare()
         .unwrap();
     let validator = jsonschema::options()
@@ -374,7 +376,8 @@ pub(crate) fn run_documented(
     dir: &std::path::Path,
 ) -> (crate::support::Run, bool) {
     let args: Vec<&str> = words.iter().skip(1).map(String::as_str).collect();
-    let already_dry = args.contains(&"--dry-run");
+    // `config check` sends nothing by itself.
+    let already_dry = args.contains(&"--dry-run") || args.first() == Some(&"config");
     let local = already_dry
         || matches!(
             args.first(),
@@ -385,7 +388,13 @@ pub(crate) fn run_documented(
         || args.contains(&"--help");
     let run_in = |args: &[&str]| {
         let start = std::time::Instant::now();
-        let out = wsdoctor().current_dir(dir).args(args).output().unwrap();
+        // The variables the README's config file names.
+        let out = wsdoctor()
+            .current_dir(dir)
+            .env("PROD_SESSION", "example")
+            .args(args)
+            .output()
+            .unwrap();
         crate::support::Run {
             code: out.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),

@@ -3,10 +3,12 @@
 
 mod support;
 
+mod browser_rules;
 mod checklist;
 mod contract;
 mod conventions;
 mod faults;
+mod fleet;
 mod hold;
 mod hostile;
 mod network;

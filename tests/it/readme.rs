@@ -11,7 +11,9 @@
 //! - any other ```text or ```json block carries a marker comment right above it:
 //!   `<!-- output of: CMD -->` (stdout), `<!-- stderr of: CMD -->`, `<!-- figures from: SCRIPT -->`
 //!   (a benchmark: its row labels must be the script's) or `<!-- not output: WHY -->`;
-//! - a ```yaml block (CI recipes): each `wsdoctor` command in it runs with `--dry-run`.
+//! - a ```yaml block (CI recipes): each `wsdoctor` command in it runs with `--dry-run`;
+//! - a ```toml block is a config file: it must pass `config check`, and is the `wsdoctor.toml` the
+//!   commands after it use.
 //!
 //! In shown output, a line `...` skips any lines and `…` within a line matches any text; a block
 //! is an excerpt, so it may start and end anywhere in the output.
@@ -431,6 +433,22 @@ fn every_command_and_output_in_the_readme_is_real() {
                         ran += 1;
                     }
                 }
+            }
+            ("toml", _) => {
+                // The README's config file is the one its commands use: it must be valid.
+                std::fs::write(files.path().join("wsdoctor.toml"), &block.body).unwrap();
+                let out = wsdoctor()
+                    .current_dir(files.path())
+                    .env("PROD_SESSION", "example")
+                    .args(["config", "check"])
+                    .output()
+                    .unwrap();
+                assert!(
+                    out.status.success(),
+                    "{context}: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                ran += 1;
             }
             ("yaml", _) => {
                 let joined = block.body.replace("\\\n", " ");

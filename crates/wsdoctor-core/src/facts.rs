@@ -66,6 +66,9 @@ pub(crate) struct Facts {
     pub(crate) server: Option<Arc<ServerFacts>>,
     /// Platforms seen so far on this path of the plan.
     pub(crate) platforms: Sightings,
+    /// Socket paths that opened and did their job with our Origin (echo, terminal): a foreign
+    /// Origin closed at once on one of them is the server refusing that Origin.
+    pub(crate) open_paths: Vec<String>,
 }
 
 impl Facts {
@@ -82,6 +85,11 @@ impl Facts {
         }
         self.platforms
             .merge(other.platforms.platforms().iter().cloned());
+        for path in &other.open_paths {
+            if !self.open_paths.contains(path) {
+                self.open_paths.push(path.clone());
+            }
+        }
     }
 }
 

@@ -386,7 +386,12 @@ fn upgrade_response(
         _ => {}
     }
 
-    let endpoint = if matches!(shared.fault, Some(Fault::NoRoute)) {
+    let refused_by_close = matches!(shared.fault, Some(Fault::OriginClose))
+        && asked
+            .origin
+            .as_deref()
+            .is_some_and(|origin| !shared.origin_allowed(origin));
+    let endpoint = if matches!(shared.fault, Some(Fault::NoRoute)) || refused_by_close {
         Endpoint::Unrouted
     } else {
         match Route::of(&asked.path) {
@@ -400,7 +405,7 @@ fn upgrade_response(
     // is even looked up); clients that send no Origin are not browsers and are let through.
     // `origin-any` is the platform that forgot this check.
     if matches!(endpoint, Endpoint::Terminal(_))
-        && !matches!(shared.fault, Some(Fault::OriginAny))
+        && !matches!(shared.fault, Some(Fault::OriginAny | Fault::OriginClose))
         && asked
             .origin
             .as_deref()

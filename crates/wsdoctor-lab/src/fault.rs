@@ -95,6 +95,12 @@ pub enum Fault {
     /// The application refuses upgrades from origins outside its allow list, on every path.
     #[strum(message = "upgrades from an Origin outside the allow list get 403, on every path")]
     OriginCheck,
+    /// Upgrades from an Origin outside the allow list are accepted, then closed at once, on every
+    /// path: express-ws behind the `cors` middleware refuses that way instead of with a 403.
+    #[strum(
+        message = "upgrades from an Origin outside the allow list get a 101, then an empty close frame (1005) at once, on every path"
+    )]
+    OriginClose,
     /// The terminal accepts upgrades from any Origin: a cross-site WebSocket hijacking risk.
     #[strum(
         message = "the terminal accepts upgrades from any Origin (cross-site WebSocket hijacking risk)"
@@ -559,7 +565,7 @@ mod tests {
             let again: Fault = fault.to_string().parse().unwrap();
             assert_eq!(again, fault);
         }
-        assert_eq!(fault_catalog().len(), 41);
+        assert_eq!(fault_catalog().len(), 43);
     }
 
     #[test]

@@ -9,7 +9,46 @@ use crate::probe::dns::{self, DnsFailure};
 use crate::probe::route;
 use std::sync::Arc;
 use wsdoctor_model::evidence::{Detail, DnsDetail};
-use wsdoctor_model::{Cause, CheckId, Phase};
+use wsdoctor_model::{Cause, CheckId, Notice, Phase};
+
+/// Local Network Access (Chromium 142+): a page on a public origin that fetches from or opens a
+/// socket to a private or loopback address needs the user's permission; unprompted (headless, a
+/// kiosk, a denied prompt) it fails, and the page sees only 1006.
+fn local_network_access(
+    settings: &crate::settings::Settings,
+    resolution: &crate::probe::dns::Resolution,
+    host: &str,
+) -> Option<Notice> {
+    use crate::browser::{public_host, AddressSpace};
+    // Through a proxy the browser's own rules apply to the target's name, not the proxy's address.
+    if settings.route.proxy.is_some() {
+        return None;
+    }
+    let origin = settings.origin.as_deref()?;
+    let origin_host = url::Url::parse(origin).ok()?.host_str()?.to_string();
+    if !public_host(&origin_host) {
+        return None;
+    }
+    let spaces: Vec<AddressSpace> = resolution
+        .addrs
+        .iter()
+        .map(|a| AddressSpace::of(a.ip()))
+        .collect();
+    let space = if spaces.iter().all(|s| *s == AddressSpace::Loopback) {
+        AddressSpace::Loopback
+    } else if spaces.iter().all(|s| *s != AddressSpace::Public) {
+        AddressSpace::Private
+    } else {
+        return None;
+    };
+    Some(Notice::new(
+        format!(
+            "the page's origin {origin} is public and {host} is a {} address: Chrome and Edge 142+ (Local Network Access) ask the user for permission to reach it, and without it (headless, a denied prompt, an enterprise policy) the socket fails and the page sees only 1006",
+            space.as_str()
+        ),
+        "serve the socket from a public address for public pages, or have users allow local network access for the origin (a browser permission or policy); a browser run shows what the page sees",
+    ))
+}
 
 pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
     let mut check = CheckRun::start(CheckId::Dns, inputs);
@@ -66,8 +105,12 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
                 addresses,
                 source: resolution.source,
             }));
+            let local_network = local_network_access(settings, &resolution, &host);
             check.learned.resolution = Some(Arc::new(resolution));
-            check.pass(summary)
+            match local_network {
+                Some(notice) => check.warn(summary, notice),
+                None => check.pass(summary),
+            }
         }
         Err(failure) => {
             // Only a resolver that cannot be reached could mean the machine is offline.

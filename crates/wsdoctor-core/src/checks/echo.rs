@@ -34,8 +34,15 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
         }
     };
     let recovered = retries.warning();
+    let outcome = match outcome {
+        Err(failed) => {
+            Err(socket::origin_refused_by_close(ctx, check.id, inputs, &url, &path, failed).await)
+        }
+        ok => ok,
+    };
     match outcome {
         Ok(result) => {
+            check.learned.open_paths.push(path.clone());
             if let Some(rtt) = result.round_trip {
                 check.phase(ctx, Phase::EchoRoundTrip, rtt);
             }

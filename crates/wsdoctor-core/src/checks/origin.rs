@@ -87,7 +87,15 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
                     Err(ending) => ending.browser_code(),
                     Ok(_) => None,
                 };
-                if let Some(code) = closed_at_once {
+                let opens_for_us = inputs.facts.open_paths.contains(&path);
+                if let (Some(code), true) = (closed_at_once, opens_for_us) {
+                    // The same path opened and did its job with our Origin: closing a foreign one
+                    // at once is the server enforcing Origin by closing rather than with a 403.
+                    detail.enforced = Some(true);
+                    Verdict::Pass(format!(
+                        "Origin enforced: a foreign origin is accepted and closed at once ({code}), while ours stays open"
+                    ))
+                } else if let Some(code) = closed_at_once {
                     Verdict::Pass(format!(
                         "the upgrade with a foreign Origin was accepted but the socket closed at once ({code}): nothing to hijack on {path}"
                     ))

@@ -34,16 +34,39 @@ pub(crate) fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
         finding.hint = "Set the secret and pass it to this step (GitHub Actions: env: SMOKE_SESSION: ${{ secrets.SMOKE_SESSION }}; GitLab: a masked CI/CD variable), or drop --session to skip the session checks.".into();
         return check.fail_plain(Failed::new(finding));
     }
+    let mut exemption = None;
     if let Some(origin) = &settings.origin {
         if origin.starts_with("https://") && socket_scheme == "ws" {
             let base = settings.target.ws_base();
-            let secure = base.replacen("ws://", "wss://", 1);
-            return check.fail_plain(Failed::new(classify::finding(
-                Cause::MixedContent,
-                format!(
-                    "the frontend {origin} is served over https but the socket URL is {base}: browsers block it; the frontend should use {secure}"
-                ),
-            )));
+            let host = settings.target.host();
+            if !crate::browser::potentially_trustworthy(&host) {
+                let secure = base.replacen("ws://", "wss://", 1);
+                return check.fail_plain(Failed::new(classify::finding(
+                    Cause::MixedContent,
+                    format!(
+                        "the frontend {origin} is served over https but the socket URL is {base}: browsers block it; the frontend should use {secure}"
+                    ),
+                )));
+            }
+            // Secure Contexts: loopback is potentially trustworthy, so browsers allow ws:// to
+            // it from an https page. Fine on a developer's machine; a production page on a
+            // public origin will not reach loopback, and its real ws:// URL would be blocked.
+            let origin_host = url::Url::parse(origin)
+                .ok()
+                .and_then(|u| u.host_str().map(str::to_string))
+                .unwrap_or_default();
+            exemption = Some(if crate::browser::potentially_trustworthy(&origin_host) {
+                Ok(format!(
+                    "; ws:// from the https origin is allowed because {host} is loopback (potentially trustworthy, Secure Contexts)"
+                ))
+            } else {
+                Err(Notice::new(
+                    format!(
+                        "{origin} is https and the socket is {base}: browsers allow it only because {host} is loopback (potentially trustworthy, Secure Contexts), so it works on this machine and nowhere else"
+                    ),
+                    "in production the socket URL is not loopback: serve it as wss://, or ws:// will be blocked as mixed content",
+                ))
+            });
         }
     }
     if settings.insecure {
@@ -55,8 +78,13 @@ pub(crate) fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
             ),
         );
     }
-    check.pass(format!(
+    let summary = format!(
         "{shown} → sockets over {socket_scheme}://, {}",
         settings.route.note
-    ))
+    );
+    match exemption {
+        Some(Ok(note)) => check.pass(format!("{summary}{note}")),
+        Some(Err(notice)) => check.warn(summary, notice),
+        None => check.pass(summary),
+    }
 }

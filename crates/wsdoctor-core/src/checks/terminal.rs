@@ -46,8 +46,15 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
             Step::Done(outcome) => break outcome,
         }
     };
+    let outcome = match outcome {
+        Err(failed) => {
+            Err(socket::origin_refused_by_close(ctx, check.id, inputs, &url, &path, failed).await)
+        }
+        ok => ok,
+    };
     match outcome {
         Ok(result) => {
+            check.learned.open_paths.push(path.clone());
             if let Some(first) = result.first_message {
                 check.phase(ctx, Phase::FirstMessage, first);
             }

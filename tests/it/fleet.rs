@@ -1,0 +1,574 @@
+//! Fleets: the config file (`wsdoctor.toml`), many targets in one run, and the gates CI sets.
+
+use crate::support::{check, refusing_port, run, wsdoctor, TestLab};
+use serde_json::Value;
+use std::path::Path;
+use wsdoctor_lab::{Fault, LabOptions};
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+fn schema(name: &str) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(format!("{ROOT}/schema/{name}")).unwrap())
+        .unwrap()
+}
+
+/// Validates a fleet document against schema/fleet.v1.json (which refers to the report schema).
+fn assert_fleet_valid(document: &Value) {
+    let registry = jsonschema::Registry::new()
+        .add("urn:wsdoctor:schema:report:v1", schema("report.v1.json"))
+        .unwrap()
+        .prepare()
+        .unwrap();
+    let validator = jsonschema::options()
+        .with_registry(&registry)
+        .build(&schema("fleet.v1.json"))
+        .unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(document)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+/// A run of the binary in `dir` with extra environment.
+fn run_in(dir: &Path, env: &[(&str, &str)], args: &[&str]) -> crate::support::Run {
+    let start = std::time::Instant::now();
+    let mut cmd = wsdoctor();
+    cmd.current_dir(dir).args(args);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    crate::support::Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        elapsed: start.elapsed(),
+    }
+}
+
+fn target<'a>(fleet: &'a Value, name: &str) -> &'a Value {
+    fleet["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == name)
+        .map(|t| &t["report"])
+        .unwrap_or_else(|| panic!("no target {name} in {fleet:#}"))
+}
+
+#[test]
+fn a_fleet_runs_every_target_and_reports_the_worst_verdict() {
+    let healthy = TestLab::healthy();
+    let broken = TestLab::start(LabOptions {
+        fault: Some(Fault::InvalidSession),
+        ..LabOptions::default()
+    });
+    let down = refusing_port();
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "wsdoctor.toml",
+        &format!(
+            r#"
+[defaults]
+origin = "http://localhost:3000"
+observe = "0s"
+attempts = 1
+
+[[targets]]
+name = "prod-eu"
+url = "{healthy}"
+session = "${{PROD_SESSION}}"
+
+[[targets]]
+name = "staging"
+url = "{broken}"
+session = "demo-session"
+
+[[targets]]
+name = "gone"
+url = "http://127.0.0.1:{down}"
+connect_timeout = "2s"
+"#,
+            healthy = healthy.url,
+            broken = broken.url,
+            down = down.port
+        ),
+    );
+    let env = [("PROD_SESSION", "demo-session")];
+    // The file in the current directory is found without --config.
+    let out = run_in(dir.path(), &env, &["check", "--format", "json"]);
+    assert_eq!(
+        out.code, 1,
+        "the worst verdict is the exit status: {}",
+        out.stderr
+    );
+    let fleet: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_fleet_valid(&fleet);
+    assert_eq!(fleet["schema"], "wsdoctor.fleet.v1");
+    assert_eq!(fleet["totals"]["targets"], 3);
+    assert_eq!(fleet["totals"]["passed"], 1);
+    assert_eq!(fleet["totals"]["failed"], 2);
+    assert_eq!(target(&fleet, "prod-eu")["verdict"], "pass");
+    assert_eq!(target(&fleet, "staging")["codes"][0], "SESSION_INVALID");
+    // The unreachable one fails on its own; the others still finished.
+    assert_eq!(target(&fleet, "gone")["codes"][0], "CONNECTION_FAILED");
+    assert_eq!(
+        check(target(&fleet, "gone"), "tcp")["failure"]["cause"],
+        "tcp_refused"
+    );
+    // The session never reaches the output.
+    assert!(!out.stdout.contains("demo-session"));
+
+    // Human: a line per target, the failing targets' checklists, one verdict line.
+    let out = run_in(dir.path(), &env, &["check"]);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("prod-eu") && l.contains("PASS")),
+        "{}",
+        out.stdout
+    );
+    assert!(lines
+        .iter()
+        .any(|l| l.contains("staging") && l.contains("FAIL SESSION_INVALID")));
+    assert!(out.stdout.contains("── staging ──") && !out.stdout.contains("── prod-eu ──"));
+    let last = lines.last().unwrap();
+    assert!(
+        last.starts_with(
+            "FAIL CONNECTION_FAILED, SESSION_INVALID — 3 targets: 1 passed, 0 warned, 2 failed"
+        ),
+        "{last}"
+    );
+
+    // --target picks by name; a near miss gets a suggestion.
+    let one = run_in(
+        dir.path(),
+        &env,
+        &["check", "--target", "prod-eu", "--format", "json"],
+    );
+    assert_eq!(one.code, 0, "{}", one.stderr);
+    let fleet: Value = serde_json::from_str(&one.stdout).unwrap();
+    assert_eq!(fleet["totals"]["targets"], 1);
+    let typo = run_in(dir.path(), &env, &["check", "--target", "prod-e"]);
+    assert_eq!(typo.code, 2);
+    assert!(
+        typo.stderr.contains("did you mean \"prod-eu\""),
+        "{}",
+        typo.stderr
+    );
+
+    // JUnit: a testsuite per target, valid against the strict schema.
+    let junit = dir.path().join("fleet.xml");
+    run_in(
+        dir.path(),
+        &env,
+        &["check", "--format", "junit", "-o", junit.to_str().unwrap()],
+    );
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert_eq!(xml.matches("<testsuite ").count(), 3, "{xml}");
+    assert!(xml.contains(r#"<testsuite name="staging""#), "{xml}");
+    let lint = std::process::Command::new("xmllint")
+        .args([
+            "--noout",
+            "--schema",
+            &format!("{ROOT}/tests/fixtures/junit-10.xsd"),
+        ])
+        .arg(&junit)
+        .output()
+        .unwrap();
+    assert!(
+        lint.status.success(),
+        "{}",
+        String::from_utf8_lossy(&lint.stderr)
+    );
+
+    // NDJSON: every line names its target; the last is the fleet.
+    let out = run_in(dir.path(), &env, &["check", "--format", "ndjson"]);
+    let events: Vec<Value> = out
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let last = events.last().unwrap();
+    assert_eq!(last["type"], "fleet_report");
+    assert_fleet_valid(&last["data"]);
+    assert!(events[..events.len() - 1]
+        .iter()
+        .all(|e| e["target"].is_string()));
+    for name in ["prod-eu", "staging", "gone"] {
+        assert!(
+            events
+                .iter()
+                .any(|e| e["target"] == name && e["type"] == "report"),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn urls_on_the_command_line_are_a_fleet_too() {
+    let a = TestLab::healthy();
+    let b = TestLab::healthy();
+    let out = run(&[
+        "check", &a.url, &b.url, "--only", "health", "--format", "json",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let fleet = out.json();
+    assert_fleet_valid(&fleet);
+    assert_eq!(fleet["totals"]["passed"], 2);
+    let names: Vec<&str> = fleet["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            format!("127.0.0.1:{}", a.port()),
+            format!("127.0.0.1:{}", b.port())
+        ]
+    );
+    // One URL stays a single report.
+    let single = run(&["check", &a.url, "--only", "health", "--format", "json"]).json();
+    assert_eq!(single["schema"], "wsdoctor.report.v1");
+}
+
+#[test]
+fn precedence_is_flag_then_variable_then_target_then_defaults_then_built_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write(
+        dir.path(),
+        "fleet.toml",
+        r#"
+[defaults]
+timeout = "11s"
+attempts = 2
+
+[[targets]]
+name = "a"
+url = "http://127.0.0.1:1"
+timeout = "12s"
+
+[[targets]]
+name = "b"
+url = "http://127.0.0.1:2"
+"#,
+    );
+    let limits = |env: &[(&str, &str)], extra: &[&str]| -> Vec<String> {
+        let mut args = vec!["check", "--config", &config, "--dry-run"];
+        args.extend_from_slice(extra);
+        let out = run_in(dir.path(), env, &args);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        out.stdout
+            .lines()
+            .filter(|l| l.contains("limits"))
+            .map(str::to_string)
+            .collect()
+    };
+    let plain = limits(&[], &[]);
+    assert!(
+        plain[0].contains("socket timeout 12 s") && plain[0].contains("2 attempts"),
+        "target over defaults: {plain:?}"
+    );
+    assert!(
+        plain[1].contains("socket timeout 11 s"),
+        "defaults over built-in: {plain:?}"
+    );
+    assert!(
+        plain[1].contains("connect timeout 10 s"),
+        "built-in: {plain:?}"
+    );
+    let env = limits(&[("WSDOCTOR_TIMEOUT", "13s")], &[]);
+    assert!(
+        env.iter().all(|l| l.contains("socket timeout 13 s")),
+        "variable over the file: {env:?}"
+    );
+    let flag = limits(&[("WSDOCTOR_TIMEOUT", "13s")], &["--timeout", "14s"]);
+    assert!(
+        flag.iter().all(|l| l.contains("socket timeout 14 s")),
+        "flag over variable: {flag:?}"
+    );
+}
+
+#[test]
+fn config_check_validates_and_bad_files_say_where() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = write(
+        dir.path(),
+        "good.toml",
+        "[defaults]\nconnect_timeout = \"2s\"\n[[targets]]\nname = \"a\"\nurl = \"https://a.example\"\nsession = \"${S}\"\n[[targets]]\nname = \"b\"\nurl = \"https://b.example\"\n",
+    );
+    let out = run_in(
+        dir.path(),
+        &[("S", "x")],
+        &["config", "check", "--config", &good],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("valid, 2 targets (a, b)"),
+        "{}",
+        out.stdout
+    );
+    for (text, expected) in [
+        ("[defaults\n", "bad.toml:1:"),
+        ("[defaults]\ntimout = \"1s\"\n", "did you mean `timeout`"),
+        ("[[targets]]\nname = \"a\"\nurl = \"http://x\"\n[[targets]]\nname = \"a\"\nurl = \"http://y\"\n", "duplicate target name \"a\""),
+        ("[[targets]]\nname = \"a\"\nurl = \"http://x\"\nsession = \"${UNSET_FOR_TEST}\"\n", "target \"a\", key session: ${UNSET_FOR_TEST} is not set"),
+        ("[defaults]\ntimeout = \"1s\"\n", "has no [[targets]]"),
+        ("[[targets]]\nname = \"a\"\nurl = \"http://x\"\nattempts = \"many\"\n", "bad.toml:4 (target \"a\"): attempts"),
+        ("[[targets]]\nname = \"a\"\nurl = \"ftp://x\"\n", "scheme"),
+    ] {
+        let bad = write(dir.path(), "bad.toml", text);
+        let out = run_in(dir.path(), &[], &["config", "check", "--config", &bad]);
+        assert_eq!(out.code, 2, "{text}: {}", out.stdout);
+        assert!(out.stderr.contains(expected), "{text}: {}", out.stderr);
+        assert!(!out.stderr.contains("panicked"));
+        // A run with the same file stops the same way, before sending anything.
+        let run = run_in(dir.path(), &[], &["check", "--config", &bad]);
+        assert_eq!(run.code, 2, "{text}");
+    }
+    let out = run_in(dir.path(), &[], &["check"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("no target"), "{}", out.stderr);
+}
+
+#[test]
+fn the_committed_config_schema_is_the_program_s() {
+    let committed = std::fs::read_to_string(format!("{ROOT}/schema/config.v1.json")).unwrap();
+    assert_eq!(
+        committed,
+        run(&["config", "schema"]).stdout,
+        "run scripts/generate-assets"
+    );
+    let schema: Value = serde_json::from_str(&committed).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let example: Value = serde_json::json!({
+        "defaults": {"origin": "https://app.example.com", "timeout": "25s", "min_cert_days": 14},
+        "targets": [{"name": "prod-eu", "url": "https://api.example.com", "session": "${PROD_SESSION}"}]
+    });
+    assert!(validator.is_valid(&example));
+    assert!(!validator.is_valid(&serde_json::json!({"defaults": {"timout": "1s"}})));
+}
+
+#[test]
+fn fail_on_warn_turns_a_warning_into_a_failure_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let junit = dir.path().join("w.xml");
+    let args = [
+        "demo",
+        "--fault",
+        "flaky:1",
+        "--only",
+        "echo",
+        "--observe",
+        "0s",
+    ];
+    let warned = run(&args);
+    assert_eq!(warned.code, 0, "a warning alone exits 0");
+    let mut strict = args.to_vec();
+    strict.extend([
+        "--fail-on",
+        "warn",
+        "--format",
+        "junit",
+        "-o",
+        junit.to_str().unwrap(),
+    ]);
+    let out = run(&strict);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert!(
+        out.stdout
+            .lines()
+            .last()
+            .unwrap()
+            .starts_with("FAIL ABNORMAL_CLOSURE"),
+        "{}",
+        out.stdout
+    );
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(
+        xml.contains("<failure") && xml.contains("--fail-on warn"),
+        "{xml}"
+    );
+    assert!(xml.contains("hint:"), "{xml}");
+}
+
+#[test]
+fn thresholds_fail_with_their_own_cause_the_value_and_the_limit() {
+    let cases: [(&[&str], &str, &str, &str); 4] = [
+        (
+            &["--tls", "--only", "tls", "--min-cert-days", "120"],
+            "tls",
+            "cert_days_below_minimum",
+            "under --min-cert-days 120",
+        ),
+        (
+            &["--only", "echo", "--max-echo-rtt", "1us"],
+            "echo",
+            "echo_rtt_above_maximum",
+            "above --max-echo-rtt",
+        ),
+        (
+            &["--only", "terminal", "--max-first-message", "1us"],
+            "terminal",
+            "first_message_above_maximum",
+            "above --max-first-message",
+        ),
+        (
+            &[
+                "--fault",
+                "flaky:2",
+                "--only",
+                "echo",
+                "--max-attempts",
+                "1",
+            ],
+            "echo",
+            "attempts_above_maximum",
+            "needed 3 attempts, above --max-attempts 1",
+        ),
+    ];
+    for (extra, id, cause, words) in cases {
+        let mut args = vec!["demo", "--observe", "0s", "--format", "json"];
+        args.extend_from_slice(extra);
+        let out = run(&args);
+        assert_eq!(out.code, 1, "{extra:?}: {}", out.stderr);
+        let report = out.json();
+        let failure = &check(&report, id)["failure"];
+        assert_eq!(failure["code"], "GATE_FAILED", "{extra:?}: {failure}");
+        assert_eq!(failure["cause"], cause);
+        assert!(
+            failure["message"].as_str().unwrap().contains(words),
+            "{failure}"
+        );
+        assert_eq!(report["codes"][0], "GATE_FAILED");
+        // Within the limit, the gate is silent.
+    }
+    let relaxed = run(&[
+        "demo",
+        "--only",
+        "echo",
+        "--max-echo-rtt",
+        "10s",
+        "--observe",
+        "0s",
+    ]);
+    assert_eq!(relaxed.code, 0, "{}", relaxed.stdout);
+}
+
+#[test]
+fn github_annotations_and_a_step_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let summary = dir.path().join("summary.md");
+    let out = wsdoctor()
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .args([
+            "demo",
+            "--fault",
+            "server-error",
+            "--attempts",
+            "1",
+            "--observe",
+            "0s",
+            "--format",
+            "github",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let error = stdout
+        .lines()
+        .find(|l| l.starts_with("::error "))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(
+        error.contains("terminal::SERVER_ERROR (server_error)"),
+        "{error}"
+    );
+    assert!(stdout
+        .lines()
+        .last()
+        .unwrap()
+        .starts_with("FAIL SERVER_ERROR"));
+    let markdown = std::fs::read_to_string(&summary).unwrap();
+    assert!(
+        markdown.contains("## wsdoctor: ❌ FAIL")
+            && markdown.contains("| terminal | ❌ fail | SERVER_ERROR (server_error)"),
+        "{markdown}"
+    );
+    // Under GitHub Actions the human view gets the annotations too.
+    let out = wsdoctor()
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .args([
+            "demo",
+            "--fault",
+            "server-error",
+            "--attempts",
+            "1",
+            "--observe",
+            "0s",
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("✗ terminal") && stdout.contains("::error title=wsdoctor"),
+        "{stdout}"
+    );
+    // Markdown anywhere.
+    let markdown = run(&["demo", "--only", "health", "--format", "markdown"]);
+    assert!(
+        markdown.stdout.starts_with("## wsdoctor: ✅ PASS"),
+        "{}",
+        markdown.stdout
+    );
+}
+
+#[test]
+fn watch_takes_the_fleet_too() {
+    let a = TestLab::healthy();
+    let b = TestLab::healthy();
+    let out = run(&[
+        "watch",
+        &a.url,
+        &b.url,
+        "--runs",
+        "2",
+        "--interval",
+        "50ms",
+        "--only",
+        "health",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let a_name = format!("[127.0.0.1:{}]", a.port());
+    let b_name = format!("[127.0.0.1:{}]", b.port());
+    assert_eq!(
+        out.stdout
+            .lines()
+            .filter(|l| l.starts_with(&a_name) && l.contains(" run "))
+            .count(),
+        2,
+        "{}",
+        out.stdout
+    );
+    assert_eq!(
+        out.stdout
+            .lines()
+            .filter(|l| l.starts_with(&b_name) && l.contains("watch: 2 runs"))
+            .count(),
+        1,
+        "{}",
+        out.stdout
+    );
+}
