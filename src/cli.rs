@@ -1,7 +1,7 @@
 //! The command line, defined once: parsing, `--help`, completions and the man page all come from here.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-#[cfg(feature = "lab")]
+#[cfg(any(feature = "lab", feature = "serve"))]
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -33,6 +33,9 @@ pub(crate) enum Command {
     Explain(ExplainCommand),
     /// Validate the config file (wsdoctor.toml), or print its JSON Schema.
     Config(ConfigCommand),
+    /// Serve probes to Prometheus: GET /probe?target=NAME&module=MODULE answers with metrics.
+    #[cfg(feature = "serve")]
+    Serve(ServeCommand),
     /// Print shell completions for SHELL to stdout.
     Completions {
         /// The shell to generate for.
@@ -85,6 +88,47 @@ pub(crate) struct WatchCommand {
     /// How the report is shown.
     #[command(flatten)]
     pub(crate) output: OutputOptions,
+}
+
+/// `wsdoctor serve`.
+#[cfg(feature = "serve")]
+#[derive(Debug, Args)]
+pub(crate) struct ServeCommand {
+    /// The address to serve on.
+    #[arg(
+        long,
+        value_name = "ADDR",
+        default_value = "127.0.0.1:9716",
+        env = "WSDOCTOR_LISTEN"
+    )]
+    pub(crate) listen: SocketAddr,
+    /// Allow a --listen address that is not loopback (the probes then answer the network).
+    #[arg(long)]
+    pub(crate) listen_public: bool,
+    /// The config file with the targets, modules and allowed URL patterns [default: ./wsdoctor.toml].
+    #[arg(long, value_name = "FILE", env = "WSDOCTOR_CONFIG", value_hint = clap::ValueHint::FilePath)]
+    pub(crate) config: Option<PathBuf>,
+    /// Probe any URL a request names, not only the file's targets and allowed patterns. This turns the exporter into a request-forgery tool for anyone who can reach it; the log and the page say so.
+    #[arg(long)]
+    pub(crate) allow_any_target: bool,
+    /// Probes at once; more get 503.
+    #[arg(long, value_name = "N", default_value_t = 32, value_parser = clap::value_parser!(u32).range(1..=4096))]
+    pub(crate) max_concurrent: u32,
+    /// How long probes in flight may finish after SIGINT or SIGTERM.
+    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration)]
+    pub(crate) shutdown_grace: Duration,
+    /// One log line per probe on stderr, as text or JSON.
+    #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+    pub(crate) log_format: LogFormat,
+}
+
+/// The exporter's log lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum LogFormat {
+    /// `key=value` words.
+    Text,
+    /// One JSON object a line.
+    Json,
 }
 
 /// `wsdoctor config`.

@@ -65,6 +65,11 @@ pub(crate) struct ConfigFile {
     pub(crate) defaults: Vec<Entry>,
     /// `[[targets]]`, in file order.
     pub(crate) targets: Vec<TargetEntry>,
+    /// `[modules.NAME]`: named sets of options for `wsdoctor serve` probes.
+    pub(crate) modules: BTreeMap<String, Vec<Entry>>,
+    /// `[serve] allow`: URL patterns (`*` matches any run of characters) that `serve` may probe
+    /// besides the named targets.
+    pub(crate) allow: Vec<String>,
 }
 
 type RawTable = BTreeMap<Spanned<String>, Spanned<toml::Value>>;
@@ -76,6 +81,17 @@ struct RawFile {
     defaults: RawTable,
     #[serde(default)]
     targets: Vec<RawTable>,
+    #[serde(default)]
+    modules: BTreeMap<String, RawTable>,
+    #[serde(default)]
+    serve: RawServe,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawServe {
+    #[serde(default)]
+    allow: Vec<String>,
 }
 
 /// The file to read: `--config`, else `./wsdoctor.toml` when it exists.
@@ -178,10 +194,20 @@ pub(crate) fn parse(
             line,
         });
     }
+    let mut modules = BTreeMap::new();
+    for (name, table) in &raw.modules {
+        let context = format!("module {name:?}");
+        modules.insert(
+            name.clone(),
+            entries(table, &context, known, false, &shown, &at, env)?,
+        );
+    }
     Ok(ConfigFile {
         path: path.to_path_buf(),
         defaults,
         targets,
+        modules,
+        allow: raw.serve.allow,
     })
 }
 
@@ -296,6 +322,45 @@ pub(crate) fn interpolate(
     Ok(out)
 }
 
+/// Whether `url` matches an allow-list pattern. `*` stands for a run of characters within one
+/// part of the URL (never `/`, `@`, `?` or `#`), so `https://*.example.com/*` cannot be satisfied
+/// by `https://evil.test/x.example.com/` or `https://a.example.com@evil.test/`; a pattern that
+/// ends in `/*` takes any path after it. The URL is compared in its normalised form.
+#[cfg_attr(not(feature = "serve"), allow(dead_code))]
+pub(crate) fn allowed(pattern: &str, url: &str) -> bool {
+    let normalised = match url::Url::parse(url) {
+        Ok(parsed) => parsed.to_string(),
+        Err(_) => return false,
+    };
+    let (pattern, any_path) = match pattern.strip_suffix("/*") {
+        Some(head) => (head, true),
+        None => (pattern, false),
+    };
+    let pattern: Vec<char> = pattern.chars().collect();
+    let text: Vec<char> = normalised.chars().collect();
+    glob(&pattern, &text, any_path)
+}
+
+#[cfg_attr(not(feature = "serve"), allow(dead_code))]
+fn glob(pattern: &[char], text: &[char], any_path: bool) -> bool {
+    match pattern.split_first() {
+        None => text.is_empty() || (any_path && text.first() == Some(&'/')),
+        Some(('*', rest)) => {
+            let mut taken = 0;
+            loop {
+                if glob(rest, &text[taken..], any_path) {
+                    return true;
+                }
+                match text.get(taken) {
+                    Some(c) if !matches!(c, '/' | '@' | '?' | '#') => taken += 1,
+                    _ => return false,
+                }
+            }
+        }
+        Some((c, rest)) => text.first() == Some(c) && glob(rest, &text[1..], any_path),
+    }
+}
+
 /// The known key nearest to a misspelt one.
 pub(crate) fn did_you_mean<'a>(wrong: &str, known: &'a [String]) -> Option<&'a str> {
     known
@@ -368,7 +433,23 @@ pub(crate) fn json_schema(check: &clap::Command) -> serde_json::Value {
         "type": "object",
         "additionalProperties": false,
         "properties": {
-            "defaults": {"type": "object", "additionalProperties": false, "properties": options},
+            "defaults": {"type": "object", "additionalProperties": false, "properties": options.clone()},
+            "modules": {
+                "type": "object",
+                "description": "Named sets of options for `wsdoctor serve` probes (?module=NAME).",
+                "additionalProperties": {"type": "object", "additionalProperties": false, "properties": options.clone()},
+            },
+            "serve": {
+                "type": "object",
+                "additionalProperties": false,
+                "properties": {
+                    "allow": {
+                        "type": "array",
+                        "items": {"type": "string"},
+                        "description": "URL patterns (* matches anything) `wsdoctor serve` may probe besides the named targets.",
+                    },
+                },
+            },
             "targets": {
                 "type": "array",
                 "items": {
@@ -468,6 +549,42 @@ insecure = false
         assert!(invocation.contains("command line"), "{invocation}");
         let nameless = error("[[targets]]\nurl = \"http://x\"\n");
         assert!(nameless.contains("no name"), "{nameless}");
+    }
+
+    #[test]
+    fn allow_patterns_match_with_stars() {
+        assert!(allowed(
+            "https://*.example.com/*",
+            "https://api.example.com/"
+        ));
+        assert!(!allowed(
+            "https://*.example.com/*",
+            "https://api.example.org/"
+        ));
+        assert!(!allowed(
+            "https://*.example.com/*",
+            "http://api.example.com/"
+        ));
+        assert!(allowed(
+            "https://api.example.com/",
+            "https://api.example.com"
+        ));
+        assert!(!allowed(
+            "https://api.example.com/*",
+            "https://api.example.com.evil/"
+        ));
+        assert!(!allowed(
+            "https://*.example.com/*",
+            "https://evil.test/x.example.com/"
+        ));
+        assert!(!allowed(
+            "https://*.example.com/*",
+            "https://a.example.com@evil.test/"
+        ));
+        assert!(allowed(
+            "wss://*.example.com/*",
+            "wss://a.b.example.com/ws-test?x=1"
+        ));
     }
 
     #[test]

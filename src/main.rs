@@ -15,6 +15,8 @@ mod exit;
 mod fleet;
 mod output;
 mod render;
+#[cfg(feature = "serve")]
+mod serve;
 mod version;
 mod watch;
 

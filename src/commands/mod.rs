@@ -33,6 +33,8 @@ pub(crate) fn dispatch(cli: Cli) -> Result<u8, AppError> {
         Command::Completions { shell } => generate::completions(shell),
         Command::Man { subcommand } => generate::man(subcommand.as_deref()),
         Command::Config(cmd) => config::run(&cmd),
+        #[cfg(feature = "serve")]
+        Command::Serve(cmd) => crate::serve::run(cmd),
     }
 }
 

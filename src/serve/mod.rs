@@ -1,0 +1,551 @@
+//! `wsdoctor serve`: a Prometheus exporter in blackbox_exporter's multi-target pattern. Prometheus
+//! schedules, stores and alerts; this answers `GET /probe?target=…&module=…` with the checklist's
+//! results as metrics.
+//!
+//! It is not an open proxy: a target must be named in the config file or match its `[serve]
+//! allow` patterns, unless `--allow-any-target` says otherwise, loudly. Every probe is bounded by
+//! the scrape's own timeout, and by a limit on probes in flight.
+
+mod metrics;
+mod page;
+
+use crate::args::Env;
+use crate::cli::{LogFormat, ServeCommand};
+use crate::config::{self, ConfigFile, Entry};
+use crate::exit::{AppError, OK};
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::body::Incoming;
+use hyper::header::{self, HeaderValue};
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use std::collections::VecDeque;
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+use wsdoctor_core::model::{Report, Verdict};
+use wsdoctor_core::{Plan, Redactor, Settings};
+
+/// Taken off the scrape timeout, so the answer reaches Prometheus before it gives up.
+const SCRAPE_MARGIN: Duration = Duration::from_millis(500);
+
+/// The longest request line and headers taken, and how long a client may take to send them.
+const MAX_HEAD: usize = 16 * 1024;
+const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Probes the status page remembers.
+const RECENT: usize = 50;
+
+/// One probe, as the page shows it.
+#[derive(Debug, Clone)]
+pub(crate) struct Recent {
+    time: String,
+    target: String,
+    module: String,
+    success: bool,
+    codes: Vec<String>,
+    duration_ms: f64,
+}
+
+/// A target the file names.
+#[derive(Debug, Clone)]
+pub(crate) struct NamedTarget {
+    name: String,
+    url: String,
+}
+
+/// What every request shares.
+pub(crate) struct State {
+    file: Option<ConfigFile>,
+    allow_any: bool,
+    max_concurrent: usize,
+    permits: Semaphore,
+    in_flight: AtomicUsize,
+    started: Instant,
+    probes_success: AtomicU64,
+    probes_failure: AtomicU64,
+    requests_refused: AtomicU64,
+    recent: Mutex<VecDeque<Recent>>,
+    log_json: bool,
+    show_secrets: bool,
+}
+
+impl State {
+    fn in_flight(&self) -> usize {
+        self.in_flight.load(Ordering::Relaxed)
+    }
+
+    fn targets(&self) -> Vec<NamedTarget> {
+        self.file
+            .iter()
+            .flat_map(|f| f.targets.iter())
+            .map(|t| NamedTarget {
+                name: t.name.clone(),
+                url: t.url.clone(),
+            })
+            .collect()
+    }
+
+    fn modules(&self) -> Vec<&str> {
+        self.file
+            .iter()
+            .flat_map(|f| f.modules.keys())
+            .map(String::as_str)
+            .collect()
+    }
+
+    fn allow_patterns(&self) -> &[String] {
+        self.file.as_ref().map_or(&[], |f| f.allow.as_slice())
+    }
+
+    /// The settings of a probe, or the status and reason it is refused with.
+    fn settings_for(
+        &self,
+        target: &str,
+        module: &str,
+    ) -> Result<(String, Settings), (StatusCode, String)> {
+        let none: &[Entry] = &[];
+        let defaults = self.file.as_ref().map_or(none, |f| f.defaults.as_slice());
+        let module_entries = match (
+            module,
+            self.file.as_ref().and_then(|f| f.modules.get(module)),
+        ) {
+            ("default", None) => none,
+            (_, Some(entries)) => entries.as_slice(),
+            (other, None) => {
+                return Err((
+                    StatusCode::BAD_REQUEST,
+                    format!(
+                        "unknown module {other:?}; modules: default{}",
+                        self.modules()
+                            .iter()
+                            .map(|m| format!(", {m}"))
+                            .collect::<String>()
+                    ),
+                ))
+            }
+        };
+        let named = self
+            .file
+            .as_ref()
+            .and_then(|f| f.targets.iter().find(|t| t.name == target));
+        let (name, url, layers): (String, String, Vec<&[Entry]>) = match named {
+            Some(entry) => (
+                entry.name.clone(),
+                entry.url.clone(),
+                vec![defaults, entry.entries.as_slice(), module_entries],
+            ),
+            None if target.contains("://") => {
+                let listed = self
+                    .allow_patterns()
+                    .iter()
+                    .any(|p| config::allowed(p, target));
+                if !listed && !self.allow_any {
+                    return Err((
+                        StatusCode::FORBIDDEN,
+                        "this target is not named in the config file and matches none of its [serve] allow patterns: wsdoctor serve does not probe arbitrary URLs (--allow-any-target changes that)".into(),
+                    ));
+                }
+                (
+                    target.to_string(),
+                    target.to_string(),
+                    vec![defaults, module_entries],
+                )
+            }
+            None => {
+                return Err((
+                    StatusCode::BAD_REQUEST,
+                    format!("no target named {target:?} in the config file"),
+                ))
+            }
+        };
+        let options = crate::fleet::options_for("check", &layers, self.file.as_ref(), Some(&name))
+            .map_err(|e| (StatusCode::BAD_REQUEST, e.to_string()))?;
+        let settings = crate::args::settings(&url, &options, &Env::from_process())
+            .map_err(|e| (StatusCode::BAD_REQUEST, e.to_string()))?;
+        Ok((name, settings))
+    }
+
+    fn record(&self, probe: Recent) {
+        if let Ok(mut recent) = self.recent.lock() {
+            if recent.len() == RECENT {
+                recent.pop_front();
+            }
+            recent.push_back(probe);
+        }
+    }
+}
+
+pub(crate) fn run(cmd: ServeCommand) -> Result<u8, AppError> {
+    let file = match config::locate(cmd.config.as_deref()) {
+        Some(path) => {
+            let known = config::known_keys(&check_command()?);
+            Some(config::load(&path, &known)?)
+        }
+        None => None,
+    };
+    if !cmd.listen.ip().is_loopback() && !cmd.listen_public {
+        return Err(AppError::usage(
+            "--listen",
+            format!(
+                "{} is not a loopback address: add --listen-public to serve probes to the network on purpose",
+                cmd.listen
+            ),
+        ));
+    }
+    let state = Arc::new(State {
+        file,
+        allow_any: cmd.allow_any_target,
+        max_concurrent: cmd.max_concurrent as usize,
+        permits: Semaphore::new(cmd.max_concurrent as usize),
+        in_flight: AtomicUsize::new(0),
+        started: Instant::now(),
+        probes_success: AtomicU64::new(0),
+        probes_failure: AtomicU64::new(0),
+        requests_refused: AtomicU64::new(0),
+        recent: Mutex::new(VecDeque::new()),
+        log_json: cmd.log_format == LogFormat::Json,
+        show_secrets: false,
+    });
+    // Every named target and module must resolve now, not at the first scrape.
+    for target in state.targets() {
+        for module in std::iter::once("default").chain(state.modules()) {
+            state
+                .settings_for(&target.name, module)
+                .map_err(|(_, why)| AppError::usage("--config", why))?;
+        }
+    }
+    let grace = cmd.shutdown_grace;
+    super::commands::block_on(serve(cmd.listen, state, grace))
+}
+
+fn check_command() -> Result<clap::Command, AppError> {
+    crate::cli::command()
+        .find_subcommand("check")
+        .cloned()
+        .ok_or_else(|| AppError::Runtime("no check subcommand".into()))
+}
+
+async fn serve(listen: SocketAddr, state: Arc<State>, grace: Duration) -> Result<u8, AppError> {
+    let listener = TcpListener::bind(listen)
+        .await
+        .map_err(|e| AppError::Runtime(format!("cannot listen on {listen}: {e}")))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| AppError::Runtime(format!("cannot listen on {listen}: {e}")))?;
+    crate::output::stderr(&format!("wsdoctor serve listening on http://{addr}"));
+    if state.allow_any {
+        crate::output::stderr(
+            "wsdoctor serve: WARNING --allow-any-target: any URL a request names will be probed; anyone who can reach this port can make it connect anywhere",
+        );
+    }
+    let caught = Arc::new(std::sync::OnceLock::new());
+    let stop = super::commands::check::stop_signal(caught);
+    tokio::pin!(stop);
+    let connections = Arc::new(AtomicUsize::new(0));
+    loop {
+        tokio::select! {
+            _ = &mut stop => break,
+            accepted = listener.accept() => {
+                let Ok((stream, _)) = accepted else { continue };
+                let state = state.clone();
+                let connections = connections.clone();
+                connections.fetch_add(1, Ordering::Relaxed);
+                tokio::spawn(async move {
+                    let service = hyper::service::service_fn(move |req| {
+                        let state = state.clone();
+                        async move { Ok::<_, Infallible>(respond(req, &state).await) }
+                    });
+                    let mut builder = hyper::server::conn::http1::Builder::new();
+                    builder
+                        .timer(TokioTimer::new())
+                        .header_read_timeout(HEAD_TIMEOUT)
+                        .max_buf_size(MAX_HEAD);
+                    let _ = builder.serve_connection(TokioIo::new(stream), service).await;
+                    connections.fetch_sub(1, Ordering::Relaxed);
+                });
+            }
+        }
+    }
+    // Stop accepting; let the probes in flight finish within the grace period.
+    drop(listener);
+    crate::output::stderr("wsdoctor serve: stopping");
+    let deadline = Instant::now() + grace;
+    while state.in_flight() > 0 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    Ok(OK)
+}
+
+fn text(status: StatusCode, body: impl Into<String>) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(Bytes::from(body.into())));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    response
+}
+
+async fn respond(req: Request<Incoming>, state: &Arc<State>) -> Response<Full<Bytes>> {
+    if req.method() != Method::GET && req.method() != Method::HEAD {
+        let mut response = text(StatusCode::METHOD_NOT_ALLOWED, "only GET\n");
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return response;
+    }
+    match req.uri().path() {
+        "/probe" => probe(req, state).await,
+        "/metrics" => own_metrics(&req, state),
+        "/" => {
+            let recent: Vec<Recent> = state
+                .recent
+                .lock()
+                .map(|r| r.iter().cloned().collect())
+                .unwrap_or_default();
+            let mut response = Response::new(Full::new(Bytes::from(page::render(state, &recent))));
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            );
+            response
+        }
+        "/-/healthy" | "/-/ready" => text(StatusCode::OK, "OK\n"),
+        _ => text(
+            StatusCode::NOT_FOUND,
+            "not found: try /probe, /metrics or /\n",
+        ),
+    }
+}
+
+/// The query's parameters, decoded.
+fn query(req: &Request<Incoming>) -> Vec<(String, String)> {
+    url::form_urlencoded::parse(req.uri().query().unwrap_or_default().as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
+}
+
+async fn probe(req: Request<Incoming>, state: &Arc<State>) -> Response<Full<Bytes>> {
+    let params = query(&req);
+    let param = |name: &str| {
+        params
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
+    let Some(target) = param("target").filter(|t| !t.is_empty()) else {
+        state.requests_refused.fetch_add(1, Ordering::Relaxed);
+        return text(StatusCode::BAD_REQUEST, "the target parameter is missing\n");
+    };
+    let module = param("module").unwrap_or_else(|| "default".into());
+    let (name, mut settings) = match state.settings_for(&target, &module) {
+        Ok(found) => found,
+        Err((status, why)) => {
+            state.requests_refused.fetch_add(1, Ordering::Relaxed);
+            log_refusal(state, &target, &module, status, &why);
+            return text(status, format!("{why}\n"));
+        }
+    };
+    let Ok(_permit) = state.permits.try_acquire() else {
+        state.requests_refused.fetch_add(1, Ordering::Relaxed);
+        return text(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!(
+                "{} probes are already running (--max-concurrent)\n",
+                state.max_concurrent
+            ),
+        );
+    };
+    // Prometheus says how long it will wait; answer before that.
+    if let Some(scrape) = req
+        .headers()
+        .get("x-prometheus-scrape-timeout-seconds")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s > 0.0)
+    {
+        let budget = Duration::from_secs_f64(scrape.min(86_400.0)).saturating_sub(SCRAPE_MARGIN);
+        let budget = budget.max(Duration::from_millis(100));
+        settings.limits.deadline = Some(settings.limits.deadline().min(budget));
+    }
+    state.in_flight.fetch_add(1, Ordering::Relaxed);
+    let report = run_probe(settings, state.show_secrets).await;
+    state.in_flight.fetch_sub(1, Ordering::Relaxed);
+    let success = report.verdict != Verdict::Fail;
+    let counter = if success {
+        &state.probes_success
+    } else {
+        &state.probes_failure
+    };
+    counter.fetch_add(1, Ordering::Relaxed);
+    let codes: Vec<String> = report
+        .codes
+        .iter()
+        .map(|c| c.as_str().to_string())
+        .collect();
+    log_probe(state, &name, &module, success, &codes, report.duration_ms);
+    state.record(Recent {
+        time: humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
+        target: name,
+        module,
+        success,
+        codes,
+        duration_ms: report.duration_ms,
+    });
+    let flavour = metrics::Flavour::from_accept(
+        req.headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok()),
+    );
+    let mut response = Response::new(Full::new(Bytes::from(metrics::probe(&report, flavour))));
+    if let Ok(value) = HeaderValue::from_str(flavour.content_type()) {
+        response.headers_mut().insert(header::CONTENT_TYPE, value);
+    }
+    response
+}
+
+async fn run_probe(settings: Settings, show_secrets: bool) -> Report {
+    let secrets = settings.secrets();
+    let redactor = Redactor::new(secrets.iter().map(String::as_str), !show_secrets);
+    let plan = Plan::for_settings(&settings);
+    let (events, _ignored) = tokio::sync::mpsc::unbounded_channel();
+    let (report, _) = wsdoctor_core::run(
+        Arc::new(settings),
+        plan,
+        redactor,
+        events,
+        std::future::pending::<()>(),
+    )
+    .await;
+    report
+}
+
+fn own_metrics(req: &Request<Incoming>, state: &State) -> Response<Full<Bytes>> {
+    let flavour = metrics::Flavour::from_accept(
+        req.headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok()),
+    );
+    let mut out = metrics::Exposition::new(flavour);
+    out.family(
+        "wsdoctor_exporter_probes_total",
+        "counter",
+        "Probes run, by result.",
+    );
+    out.sample(
+        "wsdoctor_exporter_probes_total",
+        &[("result", "success")],
+        state.probes_success.load(Ordering::Relaxed) as f64,
+    );
+    out.sample(
+        "wsdoctor_exporter_probes_total",
+        &[("result", "failure")],
+        state.probes_failure.load(Ordering::Relaxed) as f64,
+    );
+    out.family(
+        "wsdoctor_exporter_requests_refused_total",
+        "counter",
+        "Probe requests refused: bad parameters, unlisted targets, too many in flight.",
+    );
+    out.sample(
+        "wsdoctor_exporter_requests_refused_total",
+        &[],
+        state.requests_refused.load(Ordering::Relaxed) as f64,
+    );
+    out.family(
+        "wsdoctor_exporter_probes_in_flight",
+        "gauge",
+        "Probes running now.",
+    );
+    out.sample(
+        "wsdoctor_exporter_probes_in_flight",
+        &[],
+        state.in_flight() as f64,
+    );
+    out.family(
+        "wsdoctor_exporter_build_info",
+        "gauge",
+        "The build (always 1).",
+    );
+    out.sample(
+        "wsdoctor_exporter_build_info",
+        &[
+            ("version", env!("CARGO_PKG_VERSION")),
+            ("commit", env!("WSDOCTOR_GIT_COMMIT")),
+        ],
+        1.0,
+    );
+    if let Some(rss) = resident_bytes() {
+        out.family(
+            "process_resident_memory_bytes",
+            "gauge",
+            "Resident memory size in bytes.",
+        );
+        out.sample("process_resident_memory_bytes", &[], rss as f64);
+    }
+    let mut response = Response::new(Full::new(Bytes::from(out.finish())));
+    if let Ok(value) = HeaderValue::from_str(flavour.content_type()) {
+        response.headers_mut().insert(header::CONTENT_TYPE, value);
+    }
+    response
+}
+
+/// This process's resident memory, from /proc (Linux).
+fn resident_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
+
+fn log_probe(state: &State, target: &str, module: &str, success: bool, codes: &[String], ms: f64) {
+    let time = humantime::format_rfc3339_millis(SystemTime::now()).to_string();
+    let target = Redactor::mask_userinfo(target);
+    let result = if success { "success" } else { "failure" };
+    let line = if state.log_json {
+        serde_json::json!({
+            "time": time, "event": "probe", "target": target, "module": module,
+            "result": result, "codes": codes, "duration_ms": ms,
+        })
+        .to_string()
+    } else {
+        format!(
+            "{time} probe target={} module={} result={result} codes={} duration={:.1}ms",
+            crate::render::human::safe(&target),
+            crate::render::human::safe(module),
+            if codes.is_empty() {
+                "-".to_string()
+            } else {
+                codes.join(",")
+            },
+            ms
+        )
+    };
+    crate::output::stderr(&line);
+}
+
+fn log_refusal(state: &State, target: &str, module: &str, status: StatusCode, why: &str) {
+    let time = humantime::format_rfc3339_millis(SystemTime::now()).to_string();
+    let target = Redactor::mask_userinfo(target);
+    let line = if state.log_json {
+        serde_json::json!({
+            "time": time, "event": "refused", "target": target, "module": module,
+            "status": status.as_u16(), "reason": why,
+        })
+        .to_string()
+    } else {
+        format!(
+            "{time} refused target={} module={} status={} reason={}",
+            crate::render::human::safe(&target),
+            crate::render::human::safe(module),
+            status.as_u16(),
+            crate::render::human::safe(why)
+        )
+    };
+    crate::output::stderr(&line);
+}
