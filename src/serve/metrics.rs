@@ -117,29 +117,6 @@ fn seconds(ms: f64) -> f64 {
     ms / 1000.0
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn numbers_and_labels_follow_the_exposition_format() {
-        assert_eq!(number(0.009191000000000001), "0.009191");
-        assert_eq!(number(1.0), "1");
-        assert_eq!(number(1795751397.0), "1795751397");
-        assert_eq!(escape("a\"b\\c\nd"), "a\\\"b\\\\c\\nd");
-        let mut om = Exposition::new(Flavour::OpenMetrics);
-        om.family("x_total", "counter", "h");
-        om.family("y_info", "gauge", "h");
-        let text = om.finish();
-        assert!(
-            text.contains("# TYPE x counter")
-                && text.contains("# TYPE y info")
-                && text.ends_with("# EOF\n"),
-            "{text}"
-        );
-    }
-}
-
 /// The metrics of one probe.
 pub(crate) fn probe(report: &Report, flavour: Flavour) -> String {
     let mut out = Exposition::new(flavour);
@@ -436,5 +413,28 @@ fn hold_metrics(report: &Report, out: &mut Exposition) {
             "The age at which the hold check saw sockets cut (an idle or lifetime limit).",
         );
         out.sample("wsdoctor_hold_cut_seconds", &[], seconds(cut));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_labels_follow_the_exposition_format() {
+        assert_eq!(number(0.009191000000000001), "0.009191");
+        assert_eq!(number(1.0), "1");
+        assert_eq!(number(1795751397.0), "1795751397");
+        assert_eq!(escape("a\"b\\c\nd"), "a\\\"b\\\\c\\nd");
+        let mut om = Exposition::new(Flavour::OpenMetrics);
+        om.family("x_total", "counter", "h");
+        om.family("y_info", "gauge", "h");
+        let text = om.finish();
+        assert!(
+            text.contains("# TYPE x counter")
+                && text.contains("# TYPE y info")
+                && text.ends_with("# EOF\n"),
+            "{text}"
+        );
     }
 }
