@@ -56,6 +56,10 @@ const CHECK_EXAMPLES: &[Example] = &[
         "See the plan without sending anything",
         "wsdoctor check https://app.example.com --session abc123 --dry-run",
     ),
+    ex(
+        "Look behind SESSION_INVALID: the session store and the session's key",
+        "wsdoctor check https://app.example.com --session abc123 --redis-url rediss://cache.example.com:6380/0 --session-key 'session:{session}'",
+    ),
 ];
 
 const WATCH_EXAMPLES: &[Example] = &[

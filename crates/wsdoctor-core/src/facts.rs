@@ -53,6 +53,9 @@ pub(crate) struct ServerFacts {
     pub(crate) connection_timeout: Option<Duration>,
     /// How often it pings open sockets.
     pub(crate) ping_interval: Option<Duration>,
+    /// The session store's key template it advertises (`sessionStore.keyTemplate`, or
+    /// `keyPrefix` followed by `{session}`).
+    pub(crate) key_template: Option<String>,
 }
 
 /// Facts that flow along the plan's edges.
@@ -66,6 +69,8 @@ pub(crate) struct Facts {
     pub(crate) server: Option<Arc<ServerFacts>>,
     /// Platforms seen so far on this path of the plan.
     pub(crate) platforms: Sightings,
+    /// Whether the session endpoint accepted the session (`None`: not asked, or no clear answer).
+    pub(crate) session_accepted: Option<bool>,
 }
 
 impl Facts {
@@ -79,6 +84,9 @@ impl Facts {
         }
         if other.server.is_some() {
             self.server.clone_from(&other.server);
+        }
+        if other.session_accepted.is_some() {
+            self.session_accepted = other.session_accepted;
         }
         self.platforms
             .merge(other.platforms.platforms().iter().cloned());

@@ -5,3 +5,4 @@ pub(crate) mod classify;
 pub(crate) mod hold;
 pub(crate) mod platform;
 pub(crate) mod reasoning;
+pub(crate) mod store;
