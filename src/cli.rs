@@ -130,7 +130,12 @@ pub(crate) struct LabCommand {
     #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration)]
     pub(crate) ping_interval: Duration,
     /// Keep sessions in this Redis (redis:// only) under session:{id}, as the platform does, instead of memory.
-    #[arg(long, value_name = "URL", env = "WSDOCTOR_REDIS_URL", hide_env_values = true)]
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "WSDOCTOR_REDIS_URL",
+        hide_env_values = true
+    )]
     pub(crate) redis_url: Option<String>,
     /// With --redis-url: the TTL each session key gets.
     #[arg(long, value_name = "DURATION", default_value = "1h", value_parser = parse_duration, requires = "redis_url")]

@@ -195,7 +195,11 @@ fn evidence_lines(check: &CheckReport) -> Vec<String> {
         if let Some(underlying) = &common.underlying {
             lines.push(fact(
                 "underlying",
-                format!("{} ({})", underlying.code.as_str(), underlying.cause.as_str()),
+                format!(
+                    "{} ({})",
+                    underlying.code.as_str(),
+                    underlying.cause.as_str()
+                ),
             ));
         }
         lines.extend(store_lines(store));

@@ -13,5 +13,7 @@ mod network;
 mod observe;
 mod outputs;
 mod readme;
+mod redis;
 mod safety;
+mod store;
 mod verdict;

@@ -123,7 +123,8 @@ pub fn wsdoctor() -> Command {
     let mut cmd = Command::cargo_bin("wsdoctor").expect("binary built");
     for (key, _) in std::env::vars() {
         let proxy_var = key.to_ascii_lowercase().ends_with("_proxy");
-        if key.starts_with("WSDOCTOR_") || key == "FRONTEND_URL" || key == "REDIS_URL" || proxy_var {
+        if key.starts_with("WSDOCTOR_") || key == "FRONTEND_URL" || key == "REDIS_URL" || proxy_var
+        {
             cmd.env_remove(key);
         }
     }

@@ -207,8 +207,7 @@ impl Plan {
                 .iter()
                 .filter(|&&id| {
                     // The store check opens its own connection to the store, not the target's.
-                    !matches!(id, CheckId::Target | CheckId::Store)
-                        && order(id) > order(skipped)
+                    !matches!(id, CheckId::Target | CheckId::Store) && order(id) > order(skipped)
                 })
                 .filter(|&&id| https || id != CheckId::Tls)
                 .map(|id| id.as_str())

@@ -143,9 +143,9 @@ impl Shared {
     /// The validation timeout the server states: the fault's, when a fault makes lookups hang.
     pub(crate) fn effective_validation_timeout(&self) -> Duration {
         match self.fault {
-            Some(Fault::PolicyTimeout(limit) | Fault::StoreHang(limit) | Fault::StoreDown(limit)) => {
-                limit
-            }
+            Some(
+                Fault::PolicyTimeout(limit) | Fault::StoreHang(limit) | Fault::StoreDown(limit),
+            ) => limit,
             _ => self.validation_timeout,
         }
     }

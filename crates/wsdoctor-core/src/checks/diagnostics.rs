@@ -229,7 +229,8 @@ mod tests {
 
     #[test]
     fn the_key_template_is_read_from_the_session_store() {
-        let template = |store: Value| server_facts(&serde_json::json!({ "sessionStore": store })).key_template;
+        let template =
+            |store: Value| server_facts(&serde_json::json!({ "sessionStore": store })).key_template;
         assert_eq!(
             template(serde_json::json!({"keyTemplate": "app:{session}:data"})).as_deref(),
             Some("app:{session}:data")
@@ -238,7 +239,12 @@ mod tests {
             template(serde_json::json!({"keyPrefix": "sess:"})).as_deref(),
             Some("sess:{session}")
         );
-        assert_eq!(template(serde_json::json!({"keyTemplate": "no-placeholder"})), None);
-        assert!(store_disconnected(&serde_json::json!({"sessionStore": {"connected": false}})));
+        assert_eq!(
+            template(serde_json::json!({"keyTemplate": "no-placeholder"})),
+            None
+        );
+        assert!(store_disconnected(
+            &serde_json::json!({"sessionStore": {"connected": false}})
+        ));
     }
 }

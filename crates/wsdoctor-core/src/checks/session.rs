@@ -54,11 +54,11 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
         401 | 403 | 404 | 410 => {
             check.learned.session_accepted = Some(false);
             check.fail_plain(Failed::new(classify::finding(
-            Cause::SessionInvalid,
-            format!(
-                "the session endpoint answered {}: the session is unknown or expired",
-                response.status_line()
-            ),
+                Cause::SessionInvalid,
+                format!(
+                    "the session endpoint answered {}: the session is unknown or expired",
+                    response.status_line()
+                ),
             )))
         }
         500..=599 => check.fail(Failed::new(classify::finding(

@@ -215,11 +215,7 @@ async fn converse(
 }
 
 /// DNS, TCP and (for rediss://) TLS to the store, each timed; a failure is the store's.
-async fn transport(
-    ctx: &Ctx,
-    check: &mut CheckRun,
-    store: &StoreSettings,
-) -> Result<Conn, Failed> {
+async fn transport(ctx: &Ctx, check: &mut CheckRun, store: &StoreSettings) -> Result<Conn, Failed> {
     let url = &store.url;
     let settings = &ctx.settings;
     let timeout = settings.limits.connect_timeout;
@@ -231,19 +227,19 @@ async fn transport(
             inner,
         )
     };
-    let mut resolution = match dns::resolve(url.host(), url.port(), &settings.resolve, timeout).await
-    {
-        Ok(resolution) => resolution,
-        Err(failure) => {
-            let route = match failure {
-                DnsFailure::Temporary(_) | DnsFailure::Timeout(_) => {
-                    route::has_network_route().await
-                }
-                DnsFailure::NotFound(_) | DnsFailure::Other(_) => true,
-            };
-            return Err(unreachable(classify::dns(&failure, url.host(), route)));
-        }
-    };
+    let mut resolution =
+        match dns::resolve(url.host(), url.port(), &settings.resolve, timeout).await {
+            Ok(resolution) => resolution,
+            Err(failure) => {
+                let route = match failure {
+                    DnsFailure::Temporary(_) | DnsFailure::Timeout(_) => {
+                        route::has_network_route().await
+                    }
+                    DnsFailure::NotFound(_) | DnsFailure::Other(_) => true,
+                };
+                return Err(unreachable(classify::dns(&failure, url.host(), route)));
+            }
+        };
     check.phase(ctx, Phase::Dns, resolution.duration);
     if let Some(family) = settings.family {
         resolution.addrs.retain(|a| family.admits(a.ip()));
@@ -258,8 +254,8 @@ async fn transport(
     let connected = match tcp::connect(&resolution.addrs, timeout).await {
         Ok(connected) => connected,
         Err(failures) => {
-            let route = !classify::tcp_could_be_offline(&failures)
-                || route::has_network_route().await;
+            let route =
+                !classify::tcp_could_be_offline(&failures) || route::has_network_route().await;
             return Err(unreachable(classify::tcp(&failures, route)));
         }
     };

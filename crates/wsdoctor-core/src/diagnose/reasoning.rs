@@ -150,10 +150,9 @@ fn store_lines(report: &Report) -> Vec<String> {
 fn store_state(cause: Cause, detail: &StoreDetail) -> String {
     match cause {
         Cause::StoreSlow => match &detail.round_trips {
-            Some(stats) if stats.received > 0 => format!(
-                "is slow (PING median {:.2} ms)",
-                stats.median_ms
-            ),
+            Some(stats) if stats.received > 0 => {
+                format!("is slow (PING median {:.2} ms)", stats.median_ms)
+            }
             _ => "does not answer in time".to_string(),
         },
         Cause::StoreNotReady => "cannot serve".to_string(),

@@ -58,8 +58,13 @@ pub(crate) fn step_failure(
             ),
         ),
         StoreFailure::Lost(e) => {
-            let first = matches!(step, Step::Open | Step::Auth | Step::Ping(0))
-                || (step == Step::Select && !authenticated);
+            // The first command sent on the connection: AUTH, else SELECT, else the first PING.
+            let first = match step {
+                Step::Open | Step::Auth => true,
+                Step::Select => !authenticated,
+                Step::Ping(0) => !authenticated && database == 0,
+                _ => false,
+            };
             if first && !tls {
                 let mut finding = Finding::new(
                     Cause::StoreUnreachable,
@@ -72,6 +77,7 @@ pub(crate) fn step_failure(
                 finding
             } else {
                 let when = match step {
+                    Step::Ping(0) => "before the first PING was answered".to_string(),
                     Step::Ping(done) => format!("after {done} PINGs"),
                     _ => format!("during {command}"),
                 };
@@ -245,7 +251,11 @@ pub(crate) fn judge(seen: &Observed, thresholds: Thresholds) -> Verdict {
     if let Some(ttl) = seen.key.as_ref().and_then(|k| k.ttl_ms) {
         let ttl = Duration::from_millis(ttl);
         if ttl < thresholds.min_ttl {
-            let key = seen.key.as_ref().map(|k| k.key.as_str()).unwrap_or_default();
+            let key = seen
+                .key
+                .as_ref()
+                .map(|k| k.key.as_str())
+                .unwrap_or_default();
             return Verdict::Warn(Notice::of(
                 Cause::SessionExpiring,
                 format!(
@@ -392,14 +402,20 @@ mod tests {
         assert_eq!(judge(&seen, thresholds()), Verdict::Pass);
         let text = summary(&seen);
         assert!(text.contains("redis 7.0.15 master"), "{text}");
-        assert!(text.contains("session:x string, expires in 60 min"), "{text}");
+        assert!(
+            text.contains("session:x string, expires in 60 min"),
+            "{text}"
+        );
     }
 
     #[test]
     fn each_observation_has_its_cause() {
         let mut replica = healthy();
         replica.role = Some("slave".into());
-        assert_eq!(cause(judge(&replica, thresholds())), Some(Cause::StoreNotReady));
+        assert_eq!(
+            cause(judge(&replica, thresholds())),
+            Some(Cause::StoreNotReady)
+        );
 
         let mut missing = healthy();
         if let Some(k) = missing.key.as_mut() {
@@ -409,7 +425,10 @@ mod tests {
             cause(judge(&missing, thresholds())),
             Some(Cause::SessionExpiredOrNeverCreated)
         );
-        assert_eq!(Cause::SessionExpiredOrNeverCreated.code(), Code::SessionInvalid);
+        assert_eq!(
+            Cause::SessionExpiredOrNeverCreated.code(),
+            Code::SessionInvalid
+        );
         // The application accepts it: our template or database is the odd one out.
         missing.session_accepted = Some(true);
         assert!(matches!(judge(&missing, thresholds()), Verdict::Warn(n) if n.cause.is_none()));
@@ -475,33 +494,65 @@ mod tests {
             step_failure(step, failure, "h:1", false, auth, 3).cause
         };
         assert_eq!(
-            at(Step::Ping(0), &server("NOAUTH", "Authentication required."), false),
+            at(
+                Step::Ping(0),
+                &server("NOAUTH", "Authentication required."),
+                false
+            ),
             Cause::StoreAuthRefused
         );
         assert_eq!(
-            at(Step::Auth, &server("WRONGPASS", "invalid username-password pair"), true),
+            at(
+                Step::Auth,
+                &server("WRONGPASS", "invalid username-password pair"),
+                true
+            ),
             Cause::StoreAuthRefused
         );
         assert_eq!(
-            at(Step::Select, &server("ERR", "DB index is out of range"), true),
+            at(
+                Step::Select,
+                &server("ERR", "DB index is out of range"),
+                true
+            ),
             Cause::StoreWrongDatabase
         );
         assert_eq!(
-            at(Step::Ping(0), &server("LOADING", "Redis is loading the dataset in memory"), false),
+            at(
+                Step::Ping(0),
+                &server("LOADING", "Redis is loading the dataset in memory"),
+                false
+            ),
             Cause::StoreNotReady
         );
         assert_eq!(
-            at(Step::Ping(2), &server("BUSY", "Redis is busy running a script."), false),
+            at(
+                Step::Ping(2),
+                &server("BUSY", "Redis is busy running a script."),
+                false
+            ),
             Cause::StoreNotReady
         );
         assert_eq!(
-            at(Step::Ping(3), &StoreFailure::Timeout(Duration::from_secs(1)), false),
+            at(
+                Step::Ping(3),
+                &StoreFailure::Timeout(Duration::from_secs(1)),
+                false
+            ),
             Cause::StoreSlow
         );
         let lost = StoreFailure::Lost("connection reset".into());
         assert_eq!(at(Step::Ping(3), &lost, false), Cause::StoreUnreachable);
         let first = step_failure(Step::Ping(0), &lost, "h:1", false, false, 0);
         assert!(first.hint.contains("rediss://"), "{}", first.hint);
+        // After AUTH was answered, a lost first PING is a store that went away, not TLS.
+        let later = step_failure(Step::Ping(0), &lost, "h:1", false, true, 0);
+        assert!(
+            later.message.contains("before the first PING"),
+            "{}",
+            later.message
+        );
+        assert!(!later.hint.contains("rediss://"));
     }
 
     #[test]

@@ -49,7 +49,9 @@ impl StoreFailure {
     /// The failure in words, for messages and evidence.
     pub(crate) fn describe(&self) -> String {
         match self {
-            StoreFailure::Timeout(t) => format!("no answer within {}", humantime::format_duration(*t)),
+            StoreFailure::Timeout(t) => {
+                format!("no answer within {}", humantime::format_duration(*t))
+            }
             StoreFailure::Server { code, detail } if detail.is_empty() => code.clone(),
             StoreFailure::Server { code, detail } => format!("{code} {detail}"),
             StoreFailure::Lost(e) => format!("the connection was lost: {e}"),
@@ -147,7 +149,10 @@ mod tests {
         let info = parse_info(
             "# Server\r\nredis_version:7.0.15\r\n\r\n# Replication\r\nrole:master\r\n# Keyspace\r\ndb0:keys=3,expires=1,avg_ttl=0\r\ndb2:keys=0,expires=0\r\ndb5:keys=1,expires=0,avg_ttl=0\r\n",
         );
-        assert_eq!(info.get("redis_version").map(String::as_str), Some("7.0.15"));
+        assert_eq!(
+            info.get("redis_version").map(String::as_str),
+            Some("7.0.15")
+        );
         assert_eq!(info.get("role").map(String::as_str), Some("master"));
         assert_eq!(databases_with_keys(&info), vec![0, 5]);
     }

@@ -85,12 +85,10 @@ impl StoreUrl {
         } else {
             match path.parse::<i64>() {
                 Ok(db) if db >= 0 => db,
-                _ => {
-                    return Err(bad(format!(
-                        "{shown}: the path must be a database number (redis://host:6379/0), not {:?}",
-                        path
-                    )))
-                }
+                _ => return Err(bad(format!(
+                    "{shown}: the path must be a database number (redis://host:6379/0), not {:?}",
+                    path
+                ))),
             }
         };
         let decode = |s: &str| {
@@ -231,7 +229,10 @@ mod tests {
         );
         assert_eq!(url.username(), Some("app"));
         assert_eq!(url.password().map(Secret::reveal), Some("s3cret"));
-        assert_eq!(url.display(), "rediss://[REDACTED]@cache.example.com:6380/2");
+        assert_eq!(
+            url.display(),
+            "rediss://[REDACTED]@cache.example.com:6380/2"
+        );
         assert!(!format!("{url:?}").contains("s3cret"));
         let url = StoreUrl::parse("redis://:p%40ss@127.0.0.1").unwrap();
         assert_eq!(url.password().map(Secret::reveal), Some("p@ss"));
@@ -260,7 +261,11 @@ mod tests {
         ] {
             let error = StoreUrl::parse(bad).unwrap_err();
             assert_eq!(error.setting, "redis-url");
-            assert!(!error.message.contains("hunter2"), "{bad}: {}", error.message);
+            assert!(
+                !error.message.contains("hunter2"),
+                "{bad}: {}",
+                error.message
+            );
         }
     }
 
