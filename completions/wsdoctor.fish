@@ -56,6 +56,7 @@ diagnostics\t''
 cors\t''
 echo\t''
 session\t''
+store\t''
 terminal\t''
 origin\t''
 hold\t''"
@@ -68,6 +69,7 @@ diagnostics\t''
 cors\t''
 echo\t''
 session\t''
+store\t''
 terminal\t''
 origin\t''
 hold\t''"
@@ -89,6 +91,11 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l cert-warn-da
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l cacert -d 'Trust the CA certificates in this PEM file too' -r -F
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l cert -d 'Client certificate chain for mutual TLS (PEM; may hold the key too)' -r -F
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l key -d 'Private key for --cert (PEM: PKCS#8, PKCS#1 or SEC1) [default: the --cert file]' -r -F
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l redis-url -d 'The session store to check, redis://[[user]:password@]host:6379/DB or rediss:// for TLS (--cacert applies); its credentials are redacted [default: $REDIS_URL]' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l session-key -d 'The session\'s key in the store, with {session} for the id (e.g. \'session:{session}\') [default: as the diagnostics endpoint advertises it]' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l store-pings -d 'PINGs the store check times (min/median/p99)' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l store-slow -d 'A median PING above this fails the store check as slow: every session lookup waits as long' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l session-min-ttl -d 'The session\'s expected use: a key that expires sooner warns' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l format -d 'Output format' -r -f -a "human\t'A checklist for people, with timings, evidence and hints'
 json\t'One JSON document (schema wsdoctor.report.v1)'
 ndjson\t'One JSON event a line as the run progresses, ending with the report'
@@ -138,6 +145,8 @@ greet-then-drop\t'the terminal greets, then TCP is reset without a close frame a
 invalid-session\t'every session is unknown: error message, then close 4000; the session endpoint says 404'
 server-error\t'the terminal fails after the session is accepted: error message, then close 4500'
 policy-timeout\t'session validation hangs; the server closes with 1008 "Connection timeout" after DUR (default 300ms)'
+store-hang\t'the terminal\'s session lookup hangs in the store (a blocking Redis command) while the store answers; 1008 after DUR (default 300ms)'
+store-down\t'the app has lost its session store: diagnostics say disconnected, lookups wait; 503 and 1008 after DUR (default 300ms)'
 health-degraded\t'/health answers 503 with status degraded and websocket unavailable'
 health-redirect\t'/health redirects (301) to /healthz; diagnostics redirect (302, absolute) to a /v2 path'
 health-redirect-offsite\t'/health redirects (302) to another host, where credentials must not follow'
@@ -168,6 +177,7 @@ diagnostics\t''
 cors\t''
 echo\t''
 session\t''
+store\t''
 terminal\t''
 origin\t''
 hold\t''"
@@ -180,6 +190,7 @@ diagnostics\t''
 cors\t''
 echo\t''
 session\t''
+store\t''
 terminal\t''
 origin\t''
 hold\t''"
@@ -201,6 +212,11 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l cert-warn-day
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l cacert -d 'Trust the CA certificates in this PEM file too' -r -F
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l cert -d 'Client certificate chain for mutual TLS (PEM; may hold the key too)' -r -F
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l key -d 'Private key for --cert (PEM: PKCS#8, PKCS#1 or SEC1) [default: the --cert file]' -r -F
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l redis-url -d 'The session store to check, redis://[[user]:password@]host:6379/DB or rediss:// for TLS (--cacert applies); its credentials are redacted [default: $REDIS_URL]' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l session-key -d 'The session\'s key in the store, with {session} for the id (e.g. \'session:{session}\') [default: as the diagnostics endpoint advertises it]' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l store-pings -d 'PINGs the store check times (min/median/p99)' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l store-slow -d 'A median PING above this fails the store check as slow: every session lookup waits as long' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l session-min-ttl -d 'The session\'s expected use: a key that expires sooner warns' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l format -d 'Output format' -r -f -a "human\t'A checklist for people, with timings, evidence and hints'
 json\t'One JSON document (schema wsdoctor.report.v1)'
 ndjson\t'One JSON event a line as the run progresses, ending with the report'
@@ -251,6 +267,8 @@ greet-then-drop\t'the terminal greets, then TCP is reset without a close frame a
 invalid-session\t'every session is unknown: error message, then close 4000; the session endpoint says 404'
 server-error\t'the terminal fails after the session is accepted: error message, then close 4500'
 policy-timeout\t'session validation hangs; the server closes with 1008 "Connection timeout" after DUR (default 300ms)'
+store-hang\t'the terminal\'s session lookup hangs in the store (a blocking Redis command) while the store answers; 1008 after DUR (default 300ms)'
+store-down\t'the app has lost its session store: diagnostics say disconnected, lookups wait; 503 and 1008 after DUR (default 300ms)'
 health-degraded\t'/health answers 503 with status degraded and websocket unavailable'
 health-redirect\t'/health redirects (301) to /healthz; diagnostics redirect (302, absolute) to a /v2 path'
 health-redirect-offsite\t'/health redirects (302) to another host, where credentials must not follow'
@@ -269,6 +287,8 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l client-cert-ou
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l session -d 'A valid session id (repeatable); `POST /api/sessions` creates more' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l allow-origin -d 'An origin allowed by CORS and the Origin check (repeatable)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l ping-interval -d 'Interval of the server\'s WebSocket pings on open sockets' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l redis-url -d 'Keep sessions in this Redis (redis:// only) under session:{id}, as the platform does, instead of memory' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l session-ttl -d 'With --redis-url: the TTL each session key gets' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l connect-proxy -d 'Also run an HTTP CONNECT proxy on this address (loopback targets only), for proxied runs' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l proxy-credentials -d 'Credentials the proxy requires, as USER:PASSWORD' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l tls -d 'Serve https/wss with a certificate from a throwaway CA'
@@ -301,6 +321,7 @@ diagnostics\t''
 cors\t''
 echo\t''
 session\t''
+store\t''
 terminal\t''
 origin\t''
 hold\t''"
@@ -313,6 +334,7 @@ diagnostics\t''
 cors\t''
 echo\t''
 session\t''
+store\t''
 terminal\t''
 origin\t''
 hold\t''"
@@ -334,6 +356,11 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l cert-warn-da
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l cacert -d 'Trust the CA certificates in this PEM file too' -r -F
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l cert -d 'Client certificate chain for mutual TLS (PEM; may hold the key too)' -r -F
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l key -d 'Private key for --cert (PEM: PKCS#8, PKCS#1 or SEC1) [default: the --cert file]' -r -F
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l redis-url -d 'The session store to check, redis://[[user]:password@]host:6379/DB or rediss:// for TLS (--cacert applies); its credentials are redacted [default: $REDIS_URL]' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l session-key -d 'The session\'s key in the store, with {session} for the id (e.g. \'session:{session}\') [default: as the diagnostics endpoint advertises it]' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l store-pings -d 'PINGs the store check times (min/median/p99)' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l store-slow -d 'A median PING above this fails the store check as slow: every session lookup waits as long' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l session-min-ttl -d 'The session\'s expected use: a key that expires sooner warns' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -s o -l output -d 'Write the chosen format to FILE (written whole, or not at all); the terminal still shows the human view. `-` is standard output' -r -F
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l color -d 'When to use colour (NO_COLOR and CI turn it off in auto)' -r -f -a "auto\t'Colour when the output is a terminal and neither NO_COLOR nor CI is set'
 always\t'Always colour'

@@ -57,8 +57,8 @@ const CHECK_EXAMPLES: &[Example] = &[
         "wsdoctor check https://app.example.com --session abc123 --dry-run",
     ),
     ex(
-        "Look behind SESSION_INVALID: the session store and the session's key",
-        "wsdoctor check https://app.example.com --session abc123 --redis-url rediss://cache.example.com:6380/0 --session-key 'session:{session}'",
+        "Behind SESSION_INVALID: the session store and the session's key",
+        "wsdoctor check https://app.example.com --session abc123 --redis-url redis://cache:6379",
     ),
 ];
 

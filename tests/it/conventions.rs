@@ -356,7 +356,7 @@ fn completion_offers_values_not_file_names() {
     let offered = bash_completes(&["wsdoctor", "check", "--format", ""]);
     assert_eq!(offered, ["human", "json", "ndjson", "junit"]);
     let offered = bash_completes(&["wsdoctor", "explain", "SESSION"]);
-    assert_eq!(offered, ["SESSION_INVALID"]);
+    assert_eq!(offered, ["SESSION_STORE_ERROR", "SESSION_INVALID"]);
     let offered = bash_completes(&["wsdoctor", "explain", "tcp_"]);
     assert!(offered.contains(&"tcp_refused".to_string()), "{offered:?}");
     let offered = bash_completes(&["wsdoctor", "explain", "100"]);

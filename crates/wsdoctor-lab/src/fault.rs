@@ -580,7 +580,7 @@ mod tests {
             let again: Fault = fault.to_string().parse().unwrap();
             assert_eq!(again, fault);
         }
-        assert_eq!(fault_catalog().len(), 43);
+        assert_eq!(fault_catalog().len(), 44);
     }
 
     #[test]

@@ -85,10 +85,12 @@ impl StoreUrl {
         } else {
             match path.parse::<i64>() {
                 Ok(db) if db >= 0 => db,
-                _ => return Err(bad(format!(
+                _ => {
+                    return Err(bad(format!(
                     "{shown}: the path must be a database number (redis://host:6379/0), not {:?}",
                     path
-                ))),
+                )))
+                }
             }
         };
         let decode = |s: &str| {
