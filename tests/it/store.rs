@@ -630,3 +630,34 @@ fn bad_store_input_is_a_usage_error_without_the_secret() {
     );
     assert!(!stdout.contains("s3cret"));
 }
+
+#[test]
+fn a_missing_key_for_a_session_the_application_accepts_is_our_template_not_the_session() {
+    let redis = TestRedis::start(PASSWORD, &[]);
+    let lab = lab_on(&redis, None);
+    let url = redis.url(0);
+    let run = both(&[
+        "check",
+        &lab.url,
+        "--session",
+        DEFAULT_SESSION,
+        "--redis-url",
+        &url,
+        "--session-key",
+        "sess:{session}",
+        "--observe",
+        "0s",
+    ]);
+    assert_eq!(run.report["verdict"], "warn", "{}", run.human.stdout);
+    assert_eq!(check(&run.report, "session")["status"], "pass");
+    assert_eq!(run.store()["status"], "warn");
+    assert!(
+        run.store()["warning"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("yet the application accepts the session")),
+        "{:#}",
+        run.store()
+    );
+    assert!(run.headline().starts_with("WARN"), "{}", run.headline());
+    run.assert_no_secret();
+}
