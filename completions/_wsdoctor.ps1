@@ -26,6 +26,7 @@ Register-ArgumentCompleter -Native -CommandName 'wsdoctor' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Validate the config file (wsdoctor.toml), or print its JSON Schema')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve probes to Prometheus: GET /probe?target=NAME&module=MODULE answers with metrics')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions for SHELL to stdout')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print a man page (roff) to stdout: the top page, or a subcommand''s')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Run the checklist against a deployment (http(s) base URL or a ws(s) socket URL)')
@@ -74,6 +75,20 @@ Register-ArgumentCompleter -Native -CommandName 'wsdoctor' -ScriptBlock {
             break
         }
         'wsdoctor;config;help;help' {
+            break
+        }
+        'wsdoctor;serve' {
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'The address to serve on')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file with the targets, modules and allowed URL patterns [default: ./wsdoctor.toml]')
+            [CompletionResult]::new('--max-concurrent', '--max-concurrent', [CompletionResultType]::ParameterName, 'Probes at once; more get 503')
+            [CompletionResult]::new('--shutdown-grace', '--shutdown-grace', [CompletionResultType]::ParameterName, 'How long probes in flight may finish after SIGINT or SIGTERM')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'One log line per probe on stderr, as text or JSON')
+            [CompletionResult]::new('--listen-public', '--listen-public', [CompletionResultType]::ParameterName, 'Allow a --listen address that is not loopback (the probes then answer the network)')
+            [CompletionResult]::new('--allow-any-target', '--allow-any-target', [CompletionResultType]::ParameterName, 'Probe any URL a request names, not only the file''s targets and allowed patterns. This turns the exporter into a request-forgery tool for anyone who can reach it; the log and the page say so')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'wsdoctor;completions' {
@@ -129,6 +144,11 @@ Register-ArgumentCompleter -Native -CommandName 'wsdoctor' -ScriptBlock {
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM file too')
             [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate chain for mutual TLS (PEM; may hold the key too)')
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Private key for --cert (PEM: PKCS#8, PKCS#1 or SEC1) [default: the --cert file]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'The session store to check, redis://[[user]:password@]host:6379/DB or rediss:// for TLS (--cacert applies); its credentials are redacted [default: $REDIS_URL]')
+            [CompletionResult]::new('--session-key', '--session-key', [CompletionResultType]::ParameterName, 'The session''s key in the store, with {session} for the id (e.g. ''session:{session}'') [default: as the diagnostics endpoint advertises it]')
+            [CompletionResult]::new('--store-pings', '--store-pings', [CompletionResultType]::ParameterName, 'PINGs the store check times (min/median/p99)')
+            [CompletionResult]::new('--store-slow', '--store-slow', [CompletionResultType]::ParameterName, 'A median PING above this fails the store check as slow: every session lookup waits as long')
+            [CompletionResult]::new('--session-min-ttl', '--session-min-ttl', [CompletionResultType]::ParameterName, 'The session''s expected use: a key that expires sooner warns')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the chosen format to FILE (written whole, or not at all); the terminal still shows the human view. `-` is standard output')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the chosen format to FILE (written whole, or not at all); the terminal still shows the human view. `-` is standard output')
@@ -189,6 +209,11 @@ Register-ArgumentCompleter -Native -CommandName 'wsdoctor' -ScriptBlock {
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM file too')
             [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate chain for mutual TLS (PEM; may hold the key too)')
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Private key for --cert (PEM: PKCS#8, PKCS#1 or SEC1) [default: the --cert file]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'The session store to check, redis://[[user]:password@]host:6379/DB or rediss:// for TLS (--cacert applies); its credentials are redacted [default: $REDIS_URL]')
+            [CompletionResult]::new('--session-key', '--session-key', [CompletionResultType]::ParameterName, 'The session''s key in the store, with {session} for the id (e.g. ''session:{session}'') [default: as the diagnostics endpoint advertises it]')
+            [CompletionResult]::new('--store-pings', '--store-pings', [CompletionResultType]::ParameterName, 'PINGs the store check times (min/median/p99)')
+            [CompletionResult]::new('--store-slow', '--store-slow', [CompletionResultType]::ParameterName, 'A median PING above this fails the store check as slow: every session lookup waits as long')
+            [CompletionResult]::new('--session-min-ttl', '--session-min-ttl', [CompletionResultType]::ParameterName, 'The session''s expected use: a key that expires sooner warns')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the chosen format to FILE (written whole, or not at all); the terminal still shows the human view. `-` is standard output')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the chosen format to FILE (written whole, or not at all); the terminal still shows the human view. `-` is standard output')
@@ -221,6 +246,8 @@ Register-ArgumentCompleter -Native -CommandName 'wsdoctor' -ScriptBlock {
             [CompletionResult]::new('--session', '--session', [CompletionResultType]::ParameterName, 'A valid session id (repeatable); `POST /api/sessions` creates more')
             [CompletionResult]::new('--allow-origin', '--allow-origin', [CompletionResultType]::ParameterName, 'An origin allowed by CORS and the Origin check (repeatable)')
             [CompletionResult]::new('--ping-interval', '--ping-interval', [CompletionResultType]::ParameterName, 'Interval of the server''s WebSocket pings on open sockets')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'Keep sessions in this Redis (redis:// only) under session:{id}, as the platform does, instead of memory')
+            [CompletionResult]::new('--session-ttl', '--session-ttl', [CompletionResultType]::ParameterName, 'With --redis-url: the TTL each session key gets')
             [CompletionResult]::new('--connect-proxy', '--connect-proxy', [CompletionResultType]::ParameterName, 'Also run an HTTP CONNECT proxy on this address (loopback targets only), for proxied runs')
             [CompletionResult]::new('--proxy-credentials', '--proxy-credentials', [CompletionResultType]::ParameterName, 'Credentials the proxy requires, as USER:PASSWORD')
             [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Serve https/wss with a certificate from a throwaway CA')
@@ -282,6 +309,11 @@ Register-ArgumentCompleter -Native -CommandName 'wsdoctor' -ScriptBlock {
             [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM file too')
             [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate chain for mutual TLS (PEM; may hold the key too)')
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Private key for --cert (PEM: PKCS#8, PKCS#1 or SEC1) [default: the --cert file]')
+            [CompletionResult]::new('--redis-url', '--redis-url', [CompletionResultType]::ParameterName, 'The session store to check, redis://[[user]:password@]host:6379/DB or rediss:// for TLS (--cacert applies); its credentials are redacted [default: $REDIS_URL]')
+            [CompletionResult]::new('--session-key', '--session-key', [CompletionResultType]::ParameterName, 'The session''s key in the store, with {session} for the id (e.g. ''session:{session}'') [default: as the diagnostics endpoint advertises it]')
+            [CompletionResult]::new('--store-pings', '--store-pings', [CompletionResultType]::ParameterName, 'PINGs the store check times (min/median/p99)')
+            [CompletionResult]::new('--store-slow', '--store-slow', [CompletionResultType]::ParameterName, 'A median PING above this fails the store check as slow: every session lookup waits as long')
+            [CompletionResult]::new('--session-min-ttl', '--session-min-ttl', [CompletionResultType]::ParameterName, 'The session''s expected use: a key that expires sooner warns')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the chosen format to FILE (written whole, or not at all); the terminal still shows the human view. `-` is standard output')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the chosen format to FILE (written whole, or not at all); the terminal still shows the human view. `-` is standard output')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour (NO_COLOR and CI turn it off in auto)')
@@ -307,6 +339,7 @@ Register-ArgumentCompleter -Native -CommandName 'wsdoctor' -ScriptBlock {
         }
         'wsdoctor;help' {
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Validate the config file (wsdoctor.toml), or print its JSON Schema')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve probes to Prometheus: GET /probe?target=NAME&module=MODULE answers with metrics')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions for SHELL to stdout')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print a man page (roff) to stdout: the top page, or a subcommand''s')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Run the checklist against a deployment (http(s) base URL or a ws(s) socket URL)')
@@ -326,6 +359,9 @@ Register-ArgumentCompleter -Native -CommandName 'wsdoctor' -ScriptBlock {
             break
         }
         'wsdoctor;help;config;schema' {
+            break
+        }
+        'wsdoctor;help;serve' {
             break
         }
         'wsdoctor;help;completions' {

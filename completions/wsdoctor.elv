@@ -23,6 +23,7 @@ set edit:completion:arg-completer[wsdoctor] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand config 'Validate the config file (wsdoctor.toml), or print its JSON Schema'
+            cand serve 'Serve probes to Prometheus: GET /probe?target=NAME&module=MODULE answers with metrics'
             cand completions 'Print shell completions for SHELL to stdout'
             cand man 'Print a man page (roff) to stdout: the top page, or a subcommand''s'
             cand check 'Run the checklist against a deployment (http(s) base URL or a ws(s) socket URL)'
@@ -64,6 +65,19 @@ set edit:completion:arg-completer[wsdoctor] = {|@words|
         &'wsdoctor;config;help;schema'= {
         }
         &'wsdoctor;config;help;help'= {
+        }
+        &'wsdoctor;serve'= {
+            cand --listen 'The address to serve on'
+            cand --config 'The config file with the targets, modules and allowed URL patterns [default: ./wsdoctor.toml]'
+            cand --max-concurrent 'Probes at once; more get 503'
+            cand --shutdown-grace 'How long probes in flight may finish after SIGINT or SIGTERM'
+            cand --log-format 'One log line per probe on stderr, as text or JSON'
+            cand --listen-public 'Allow a --listen address that is not loopback (the probes then answer the network)'
+            cand --allow-any-target 'Probe any URL a request names, not only the file''s targets and allowed patterns. This turns the exporter into a request-forgery tool for anyone who can reach it; the log and the page say so'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
         }
         &'wsdoctor;completions'= {
             cand -h 'Print help'
@@ -116,6 +130,11 @@ set edit:completion:arg-completer[wsdoctor] = {|@words|
             cand --cacert 'Trust the CA certificates in this PEM file too'
             cand --cert 'Client certificate chain for mutual TLS (PEM; may hold the key too)'
             cand --key 'Private key for --cert (PEM: PKCS#8, PKCS#1 or SEC1) [default: the --cert file]'
+            cand --redis-url 'The session store to check, redis://[[user]:password@]host:6379/DB or rediss:// for TLS (--cacert applies); its credentials are redacted [default: $REDIS_URL]'
+            cand --session-key 'The session''s key in the store, with {session} for the id (e.g. ''session:{session}'') [default: as the diagnostics endpoint advertises it]'
+            cand --store-pings 'PINGs the store check times (min/median/p99)'
+            cand --store-slow 'A median PING above this fails the store check as slow: every session lookup waits as long'
+            cand --session-min-ttl 'The session''s expected use: a key that expires sooner warns'
             cand --format 'Output format'
             cand -o 'Write the chosen format to FILE (written whole, or not at all); the terminal still shows the human view. `-` is standard output'
             cand --output 'Write the chosen format to FILE (written whole, or not at all); the terminal still shows the human view. `-` is standard output'
@@ -175,6 +194,11 @@ set edit:completion:arg-completer[wsdoctor] = {|@words|
             cand --cacert 'Trust the CA certificates in this PEM file too'
             cand --cert 'Client certificate chain for mutual TLS (PEM; may hold the key too)'
             cand --key 'Private key for --cert (PEM: PKCS#8, PKCS#1 or SEC1) [default: the --cert file]'
+            cand --redis-url 'The session store to check, redis://[[user]:password@]host:6379/DB or rediss:// for TLS (--cacert applies); its credentials are redacted [default: $REDIS_URL]'
+            cand --session-key 'The session''s key in the store, with {session} for the id (e.g. ''session:{session}'') [default: as the diagnostics endpoint advertises it]'
+            cand --store-pings 'PINGs the store check times (min/median/p99)'
+            cand --store-slow 'A median PING above this fails the store check as slow: every session lookup waits as long'
+            cand --session-min-ttl 'The session''s expected use: a key that expires sooner warns'
             cand --format 'Output format'
             cand -o 'Write the chosen format to FILE (written whole, or not at all); the terminal still shows the human view. `-` is standard output'
             cand --output 'Write the chosen format to FILE (written whole, or not at all); the terminal still shows the human view. `-` is standard output'
@@ -206,6 +230,8 @@ set edit:completion:arg-completer[wsdoctor] = {|@words|
             cand --session 'A valid session id (repeatable); `POST /api/sessions` creates more'
             cand --allow-origin 'An origin allowed by CORS and the Origin check (repeatable)'
             cand --ping-interval 'Interval of the server''s WebSocket pings on open sockets'
+            cand --redis-url 'Keep sessions in this Redis (redis:// only) under session:{id}, as the platform does, instead of memory'
+            cand --session-ttl 'With --redis-url: the TTL each session key gets'
             cand --connect-proxy 'Also run an HTTP CONNECT proxy on this address (loopback targets only), for proxied runs'
             cand --proxy-credentials 'Credentials the proxy requires, as USER:PASSWORD'
             cand --tls 'Serve https/wss with a certificate from a throwaway CA'
@@ -265,6 +291,11 @@ set edit:completion:arg-completer[wsdoctor] = {|@words|
             cand --cacert 'Trust the CA certificates in this PEM file too'
             cand --cert 'Client certificate chain for mutual TLS (PEM; may hold the key too)'
             cand --key 'Private key for --cert (PEM: PKCS#8, PKCS#1 or SEC1) [default: the --cert file]'
+            cand --redis-url 'The session store to check, redis://[[user]:password@]host:6379/DB or rediss:// for TLS (--cacert applies); its credentials are redacted [default: $REDIS_URL]'
+            cand --session-key 'The session''s key in the store, with {session} for the id (e.g. ''session:{session}'') [default: as the diagnostics endpoint advertises it]'
+            cand --store-pings 'PINGs the store check times (min/median/p99)'
+            cand --store-slow 'A median PING above this fails the store check as slow: every session lookup waits as long'
+            cand --session-min-ttl 'The session''s expected use: a key that expires sooner warns'
             cand -o 'Write the chosen format to FILE (written whole, or not at all); the terminal still shows the human view. `-` is standard output'
             cand --output 'Write the chosen format to FILE (written whole, or not at all); the terminal still shows the human view. `-` is standard output'
             cand --color 'When to use colour (NO_COLOR and CI turn it off in auto)'
@@ -289,6 +320,7 @@ set edit:completion:arg-completer[wsdoctor] = {|@words|
         }
         &'wsdoctor;help'= {
             cand config 'Validate the config file (wsdoctor.toml), or print its JSON Schema'
+            cand serve 'Serve probes to Prometheus: GET /probe?target=NAME&module=MODULE answers with metrics'
             cand completions 'Print shell completions for SHELL to stdout'
             cand man 'Print a man page (roff) to stdout: the top page, or a subcommand''s'
             cand check 'Run the checklist against a deployment (http(s) base URL or a ws(s) socket URL)'
@@ -305,6 +337,8 @@ set edit:completion:arg-completer[wsdoctor] = {|@words|
         &'wsdoctor;help;config;check'= {
         }
         &'wsdoctor;help;config;schema'= {
+        }
+        &'wsdoctor;help;serve'= {
         }
         &'wsdoctor;help;completions'= {
         }

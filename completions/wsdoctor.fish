@@ -27,6 +27,7 @@ end
 complete -c wsdoctor -n "__fish_wsdoctor_needs_command" -s h -l help -d 'Print help'
 complete -c wsdoctor -n "__fish_wsdoctor_needs_command" -s V -l version -d 'Print version'
 complete -c wsdoctor -n "__fish_wsdoctor_needs_command" -f -a "config" -d 'Validate the config file (wsdoctor.toml), or print its JSON Schema'
+complete -c wsdoctor -n "__fish_wsdoctor_needs_command" -f -a "serve" -d 'Serve probes to Prometheus: GET /probe?target=NAME&module=MODULE answers with metrics'
 complete -c wsdoctor -n "__fish_wsdoctor_needs_command" -f -a "completions" -d 'Print shell completions for SHELL to stdout'
 complete -c wsdoctor -n "__fish_wsdoctor_needs_command" -f -a "man" -d 'Print a man page (roff) to stdout: the top page, or a subcommand\'s'
 complete -c wsdoctor -n "__fish_wsdoctor_needs_command" -f -a "check" -d 'Run the checklist against a deployment (http(s) base URL or a ws(s) socket URL)'
@@ -48,6 +49,16 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand config; and __fish_see
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "check" -d 'Validate a file without running it: syntax, keys, values, environment references, every target\'s options'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "schema" -d 'Print the JSON Schema of the file (schema/config.v1.json), for editors'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand config; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand serve" -l listen -d 'The address to serve on' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand serve" -l config -d 'The config file with the targets, modules and allowed URL patterns [default: ./wsdoctor.toml]' -r -F
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand serve" -l max-concurrent -d 'Probes at once; more get 503' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand serve" -l shutdown-grace -d 'How long probes in flight may finish after SIGINT or SIGTERM' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand serve" -l log-format -d 'One log line per probe on stderr, as text or JSON' -r -f -a "text\t'`key=value` words'
+json\t'One JSON object a line'"
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand serve" -l listen-public -d 'Allow a --listen address that is not loopback (the probes then answer the network)'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand serve" -l allow-any-target -d 'Probe any URL a request names, not only the file\'s targets and allowed patterns. This turns the exporter into a request-forgery tool for anyone who can reach it; the log and the page say so'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand serve" -s V -l version -d 'Print version'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand man" -s h -l help -d 'Print help'
@@ -79,6 +90,7 @@ diagnostics\t''
 cors\t''
 echo\t''
 session\t''
+store\t''
 terminal\t''
 origin\t''
 hold\t''"
@@ -91,6 +103,7 @@ diagnostics\t''
 cors\t''
 echo\t''
 session\t''
+store\t''
 terminal\t''
 origin\t''
 hold\t''"
@@ -112,6 +125,11 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l cert-warn-da
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l cacert -d 'Trust the CA certificates in this PEM file too' -r -F
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l cert -d 'Client certificate chain for mutual TLS (PEM; may hold the key too)' -r -F
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l key -d 'Private key for --cert (PEM: PKCS#8, PKCS#1 or SEC1) [default: the --cert file]' -r -F
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l redis-url -d 'The session store to check, redis://[[user]:password@]host:6379/DB or rediss:// for TLS (--cacert applies); its credentials are redacted [default: $REDIS_URL]' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l session-key -d 'The session\'s key in the store, with {session} for the id (e.g. \'session:{session}\') [default: as the diagnostics endpoint advertises it]' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l store-pings -d 'PINGs the store check times (min/median/p99)' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l store-slow -d 'A median PING above this fails the store check as slow: every session lookup waits as long' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l session-min-ttl -d 'The session\'s expected use: a key that expires sooner warns' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l format -d 'Output format' -r -f -a "human\t'A checklist for people, with timings, evidence and hints'
 json\t'One JSON document (schema wsdoctor.report.v1)'
 ndjson\t'One JSON event a line as the run progresses, ending with the report'
@@ -164,6 +182,8 @@ greet-then-drop\t'the terminal greets, then TCP is reset without a close frame a
 invalid-session\t'every session is unknown: error message, then close 4000; the session endpoint says 404'
 server-error\t'the terminal fails after the session is accepted: error message, then close 4500'
 policy-timeout\t'session validation hangs; the server closes with 1008 "Connection timeout" after DUR (default 300ms)'
+store-hang\t'the terminal\'s session lookup hangs in the store (a blocking Redis command) while the store answers; 1008 after DUR (default 300ms)'
+store-down\t'the app has lost its session store: diagnostics say disconnected, lookups wait; 503 and 1008 after DUR (default 300ms)'
 health-degraded\t'/health answers 503 with status degraded and websocket unavailable'
 health-redirect\t'/health redirects (301) to /healthz; diagnostics redirect (302, absolute) to a /v2 path'
 health-redirect-offsite\t'/health redirects (302) to another host, where credentials must not follow'
@@ -200,6 +220,7 @@ diagnostics\t''
 cors\t''
 echo\t''
 session\t''
+store\t''
 terminal\t''
 origin\t''
 hold\t''"
@@ -212,6 +233,7 @@ diagnostics\t''
 cors\t''
 echo\t''
 session\t''
+store\t''
 terminal\t''
 origin\t''
 hold\t''"
@@ -233,6 +255,11 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l cert-warn-day
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l cacert -d 'Trust the CA certificates in this PEM file too' -r -F
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l cert -d 'Client certificate chain for mutual TLS (PEM; may hold the key too)' -r -F
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l key -d 'Private key for --cert (PEM: PKCS#8, PKCS#1 or SEC1) [default: the --cert file]' -r -F
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l redis-url -d 'The session store to check, redis://[[user]:password@]host:6379/DB or rediss:// for TLS (--cacert applies); its credentials are redacted [default: $REDIS_URL]' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l session-key -d 'The session\'s key in the store, with {session} for the id (e.g. \'session:{session}\') [default: as the diagnostics endpoint advertises it]' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l store-pings -d 'PINGs the store check times (min/median/p99)' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l store-slow -d 'A median PING above this fails the store check as slow: every session lookup waits as long' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l session-min-ttl -d 'The session\'s expected use: a key that expires sooner warns' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l format -d 'Output format' -r -f -a "human\t'A checklist for people, with timings, evidence and hints'
 json\t'One JSON document (schema wsdoctor.report.v1)'
 ndjson\t'One JSON event a line as the run progresses, ending with the report'
@@ -286,6 +313,8 @@ greet-then-drop\t'the terminal greets, then TCP is reset without a close frame a
 invalid-session\t'every session is unknown: error message, then close 4000; the session endpoint says 404'
 server-error\t'the terminal fails after the session is accepted: error message, then close 4500'
 policy-timeout\t'session validation hangs; the server closes with 1008 "Connection timeout" after DUR (default 300ms)'
+store-hang\t'the terminal\'s session lookup hangs in the store (a blocking Redis command) while the store answers; 1008 after DUR (default 300ms)'
+store-down\t'the app has lost its session store: diagnostics say disconnected, lookups wait; 503 and 1008 after DUR (default 300ms)'
 health-degraded\t'/health answers 503 with status degraded and websocket unavailable'
 health-redirect\t'/health redirects (301) to /healthz; diagnostics redirect (302, absolute) to a /v2 path'
 health-redirect-offsite\t'/health redirects (302) to another host, where credentials must not follow'
@@ -304,6 +333,8 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l client-cert-ou
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l session -d 'A valid session id (repeatable); `POST /api/sessions` creates more' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l allow-origin -d 'An origin allowed by CORS and the Origin check (repeatable)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l ping-interval -d 'Interval of the server\'s WebSocket pings on open sockets' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l redis-url -d 'Keep sessions in this Redis (redis:// only) under session:{id}, as the platform does, instead of memory' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l session-ttl -d 'With --redis-url: the TTL each session key gets' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l connect-proxy -d 'Also run an HTTP CONNECT proxy on this address (loopback targets only), for proxied runs' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l proxy-credentials -d 'Credentials the proxy requires, as USER:PASSWORD' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l tls -d 'Serve https/wss with a certificate from a throwaway CA'
@@ -345,6 +376,7 @@ diagnostics\t''
 cors\t''
 echo\t''
 session\t''
+store\t''
 terminal\t''
 origin\t''
 hold\t''"
@@ -357,6 +389,7 @@ diagnostics\t''
 cors\t''
 echo\t''
 session\t''
+store\t''
 terminal\t''
 origin\t''
 hold\t''"
@@ -378,6 +411,11 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l cert-warn-da
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l cacert -d 'Trust the CA certificates in this PEM file too' -r -F
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l cert -d 'Client certificate chain for mutual TLS (PEM; may hold the key too)' -r -F
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l key -d 'Private key for --cert (PEM: PKCS#8, PKCS#1 or SEC1) [default: the --cert file]' -r -F
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l redis-url -d 'The session store to check, redis://[[user]:password@]host:6379/DB or rediss:// for TLS (--cacert applies); its credentials are redacted [default: $REDIS_URL]' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l session-key -d 'The session\'s key in the store, with {session} for the id (e.g. \'session:{session}\') [default: as the diagnostics endpoint advertises it]' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l store-pings -d 'PINGs the store check times (min/median/p99)' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l store-slow -d 'A median PING above this fails the store check as slow: every session lookup waits as long' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l session-min-ttl -d 'The session\'s expected use: a key that expires sooner warns' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -s o -l output -d 'Write the chosen format to FILE (written whole, or not at all); the terminal still shows the human view. `-` is standard output' -r -F
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l color -d 'When to use colour (NO_COLOR and CI turn it off in auto)' -r -f -a "auto\t'Colour when the output is a terminal and neither NO_COLOR nor CI is set'
 always\t'Always colour'
@@ -395,14 +433,15 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -s v -l verbose
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l show-secrets -d 'Show session ids, tokens and credentials instead of redacting them [env: WSDOCTOR_SHOW_SECRETS]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -s V -l version -d 'Print version'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from config completions man check demo lab explain watch help" -f -a "config" -d 'Validate the config file (wsdoctor.toml), or print its JSON Schema'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from config completions man check demo lab explain watch help" -f -a "completions" -d 'Print shell completions for SHELL to stdout'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from config completions man check demo lab explain watch help" -f -a "man" -d 'Print a man page (roff) to stdout: the top page, or a subcommand\'s'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from config completions man check demo lab explain watch help" -f -a "check" -d 'Run the checklist against a deployment (http(s) base URL or a ws(s) socket URL)'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from config completions man check demo lab explain watch help" -f -a "demo" -d 'Start the reference backend on loopback and check it: the zero-setup first run'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from config completions man check demo lab explain watch help" -f -a "lab" -d 'Run the reference backend (with an optional fault) for reproductions and tests'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from config completions man check demo lab explain watch help" -f -a "explain" -d 'Explain a failure code: what it means, how it looks on the wire, what to do'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from config completions man check demo lab explain watch help" -f -a "watch" -d 'Repeat the checklist every interval: a line a run, a line whenever a check changes state'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from config completions man check demo lab explain watch help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from config serve completions man check demo lab explain watch help" -f -a "config" -d 'Validate the config file (wsdoctor.toml), or print its JSON Schema'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from config serve completions man check demo lab explain watch help" -f -a "serve" -d 'Serve probes to Prometheus: GET /probe?target=NAME&module=MODULE answers with metrics'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from config serve completions man check demo lab explain watch help" -f -a "completions" -d 'Print shell completions for SHELL to stdout'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from config serve completions man check demo lab explain watch help" -f -a "man" -d 'Print a man page (roff) to stdout: the top page, or a subcommand\'s'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from config serve completions man check demo lab explain watch help" -f -a "check" -d 'Run the checklist against a deployment (http(s) base URL or a ws(s) socket URL)'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from config serve completions man check demo lab explain watch help" -f -a "demo" -d 'Start the reference backend on loopback and check it: the zero-setup first run'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from config serve completions man check demo lab explain watch help" -f -a "lab" -d 'Run the reference backend (with an optional fault) for reproductions and tests'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from config serve completions man check demo lab explain watch help" -f -a "explain" -d 'Explain a failure code: what it means, how it looks on the wire, what to do'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from config serve completions man check demo lab explain watch help" -f -a "watch" -d 'Repeat the checklist every interval: a line a run, a line whenever a check changes state'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from config serve completions man check demo lab explain watch help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "check" -d 'Validate a file without running it: syntax, keys, values, environment references, every target\'s options'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "schema" -d 'Print the JSON Schema of the file (schema/config.v1.json), for editors'

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use wsdoctor_core::model::CheckId;
 use wsdoctor_core::settings::{
     parse_origin, ClientIdentity, Gates, Header, IpFamily, Limits, Paths, ResolveOverride, Route,
+    StoreSettings, StoreUrl,
 };
 use wsdoctor_core::{Plan, Secret, Settings, SettingsError, Target};
 
@@ -21,6 +22,10 @@ pub(crate) struct Env {
     pub(crate) proxy_vars: Vec<(String, String)>,
     /// `$WSDOCTOR_HEADER`: headers, one per line (only the variable splits on newlines).
     pub(crate) headers: Option<String>,
+    /// `$REDIS_URL`, the default session store (the platform's backend reads the same variable).
+    pub(crate) redis_url: Option<String>,
+    /// Whether `--redis-url` is on the command line (else its value came from WSDOCTOR_REDIS_URL).
+    pub(crate) redis_url_typed: bool,
 }
 
 impl Env {
@@ -44,6 +49,9 @@ impl Env {
             frontend_url: get("FRONTEND_URL"),
             proxy_vars,
             headers: get("WSDOCTOR_HEADER"),
+            redis_url: get("REDIS_URL"),
+            redis_url_typed: std::env::args()
+                .any(|a| a == "--redis-url" || a.starts_with("--redis-url=")),
         }
     }
 }
@@ -233,7 +241,11 @@ pub(crate) fn settings(
         echo_count: options.count,
         hold: options.hold,
         ping_interval: options.ping_interval,
+        store_pings: options.store_pings,
+        store_slow: options.store_slow,
+        session_min_ttl: options.session_min_ttl,
     };
+    settings.store = store(options, env)?;
     settings.resolve = resolve;
     settings.cacert_pem = cacert_pem;
     let from_file = |key: &str| options.file_flags.get(key).copied().unwrap_or(false);
@@ -260,6 +272,40 @@ pub(crate) fn settings(
     settings.validate()?;
     Plan::check_selection(&settings)?;
     Ok(settings)
+}
+
+/// The session store to check: `--redis-url`, else `WSDOCTOR_REDIS_URL` (clap reads both into
+/// one option), else `REDIS_URL`. An error names where the bad URL came from, never its secret.
+fn store(options: &CheckOptions, env: &Env) -> Result<Option<StoreSettings>, AppError> {
+    let (text, source) = match (&options.redis_url, &env.redis_url) {
+        (Some(text), _) if !text.trim().is_empty() => {
+            let source = if env.redis_url_typed {
+                "--redis-url"
+            } else {
+                "WSDOCTOR_REDIS_URL"
+            };
+            (text.clone(), source)
+        }
+        (_, Some(text)) => (text.clone(), "REDIS_URL"),
+        _ => {
+            if options.session_key.is_some() {
+                return Err(AppError::usage(
+                    "--session-key",
+                    "names a key in the session store, but no store is given: add --redis-url (or set REDIS_URL)",
+                ));
+            }
+            return Ok(None);
+        }
+    };
+    let url = StoreUrl::parse(&text).map_err(|e| match source {
+        "--redis-url" => AppError::from(e),
+        variable => AppError::usage(variable, e.message),
+    })?;
+    Ok(Some(StoreSettings {
+        url,
+        source: source.to_string(),
+        key_template: options.session_key.clone().filter(|t| !t.is_empty()),
+    }))
 }
 
 fn check_ids(argument: &str, ids: &[String]) -> Result<Vec<CheckId>, AppError> {

@@ -221,6 +221,17 @@ pub(crate) struct LabCommand {
     /// Interval of the server's WebSocket pings on open sockets.
     #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration)]
     pub(crate) ping_interval: Duration,
+    /// Keep sessions in this Redis (redis:// only) under session:{id}, as the platform does, instead of memory.
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "WSDOCTOR_REDIS_URL",
+        hide_env_values = true
+    )]
+    pub(crate) redis_url: Option<String>,
+    /// With --redis-url: the TTL each session key gets.
+    #[arg(long, value_name = "DURATION", default_value = "1h", value_parser = parse_duration, requires = "redis_url")]
+    pub(crate) session_ttl: Duration,
     /// Also run an HTTP CONNECT proxy on this address (loopback targets only), for proxied runs.
     #[arg(long, value_name = "ADDR")]
     pub(crate) connect_proxy: Option<SocketAddr>,
@@ -568,6 +579,33 @@ pub(crate) struct CheckOptions {
     /// Do not verify TLS certificates (the report says so, loudly) [env: WSDOCTOR_INSECURE].
     #[arg(long, help_heading = "Network")]
     pub(crate) insecure: bool,
+
+    /// The session store to check, redis://[[user]:password@]host:6379/DB or rediss:// for TLS (--cacert applies); its credentials are redacted [default: $REDIS_URL].
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "WSDOCTOR_REDIS_URL",
+        hide_env_values = true,
+        help_heading = "Session store"
+    )]
+    pub(crate) redis_url: Option<String>,
+    /// The session's key in the store, with {session} for the id (e.g. 'session:{session}') [default: as the diagnostics endpoint advertises it].
+    #[arg(
+        long,
+        value_name = "TEMPLATE",
+        env = "WSDOCTOR_SESSION_KEY",
+        help_heading = "Session store"
+    )]
+    pub(crate) session_key: Option<String>,
+    /// PINGs the store check times (min/median/p99).
+    #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=10_000), env = "WSDOCTOR_STORE_PINGS", help_heading = "Session store")]
+    pub(crate) store_pings: u32,
+    /// A median PING above this fails the store check as slow: every session lookup waits as long.
+    #[arg(long, value_name = "DURATION", default_value = "200ms", value_parser = parse_duration, env = "WSDOCTOR_STORE_SLOW", help_heading = "Session store")]
+    pub(crate) store_slow: Duration,
+    /// The session's expected use: a key that expires sooner warns.
+    #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = parse_duration, env = "WSDOCTOR_SESSION_MIN_TTL", help_heading = "Session store")]
+    pub(crate) session_min_ttl: Duration,
 }
 
 /// How the report is shown, shared by `check`, `demo` and `watch`.

@@ -56,6 +56,10 @@ const CHECK_EXAMPLES: &[Example] = &[
         "See the plan without sending anything",
         "wsdoctor check https://app.example.com --session abc123 --dry-run",
     ),
+    ex(
+        "Behind SESSION_INVALID: the session store and the session's key",
+        "wsdoctor check https://app.example.com --session abc123 --redis-url redis://cache:6379",
+    ),
 ];
 
 const WATCH_EXAMPLES: &[Example] = &[

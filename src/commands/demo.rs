@@ -4,7 +4,7 @@ use crate::args::{self, Env, OutputSettings};
 use crate::cli::DemoCommand;
 use crate::exit::AppError;
 use wsdoctor_core::Target;
-use wsdoctor_lab::{Fault, Lab, LabOptions, DEFAULT_ORIGIN, DEFAULT_SESSION};
+use wsdoctor_lab::{Fault, Lab, LabOptions, RedisStoreOptions, DEFAULT_ORIGIN, DEFAULT_SESSION};
 
 /// An origin the demo backend does not allow, so `origin-check` has something to refuse.
 const UNLISTED_ORIGIN: &str = "https://frontend.wsdoctor.invalid";
@@ -28,10 +28,14 @@ pub(crate) fn run(cmd: DemoCommand) -> Result<u8, AppError> {
         .unwrap_or_else(|| DEFAULT_ORIGIN.to_string());
     // The demo talks to its own loopback backend: a proxy from the shell's environment would only
     // get in the way (an explicit --proxy is still honoured).
+    // REDIS_URL from the shell is ignored for the same reason: the demo writes sessions into the
+    // store it is given, so only an explicit --redis-url may name one.
     let env = Env {
         frontend_url: Some(origin.clone()),
         proxy_vars: Vec::new(),
         headers: process.headers,
+        redis_url: None,
+        redis_url_typed: process.redis_url_typed,
     };
     // Validated against a placeholder now (files are read before the runtime starts); the real
     // address is known once the backend listens.
@@ -66,6 +70,7 @@ pub(crate) fn run(cmd: DemoCommand) -> Result<u8, AppError> {
             fault: fault.clone(),
             tls,
             allowed_origins,
+            store: options.redis_url.clone().map(RedisStoreOptions::new),
             ..LabOptions::default()
         })
         .await

@@ -83,6 +83,7 @@ const OTHER_VARIABLES: &[(&str, &str)] = &[
     ("WSDOCTOR_QUIET, WSDOCTOR_VERBOSE, WSDOCTOR_SHOW_SECRETS, WSDOCTOR_INSECURE, WSDOCTOR_ALL_ADDRESSES, WSDOCTOR_NO_PROXY", "The boolean flags of the same names: 1/0, true/false, yes/no, on/off in any case. An invalid value is a usage error that names the variable."),
     ("WSDOCTOR_HEADER", "Extra request headers, one per line (the -H flag takes one header per flag)."),
     ("FRONTEND_URL", "The default for --origin, as the platform's backend reads it."),
+    ("REDIS_URL", "The default for --redis-url (the session store check), as the platform's backend reads it; its credentials are redacted."),
     ("HTTPS_PROXY, HTTP_PROXY, ALL_PROXY (or lower case)", "The HTTP CONNECT proxy for https/wss and http/ws targets, unless --proxy or --no-proxy says otherwise."),
     ("NO_PROXY (or no_proxy)", "Hosts reached directly, as current curl reads it: names and their subdomains, *, IP addresses, CIDR ranges, IPv6; an optional :port."),
     ("NO_COLOR", "Set and not empty: no colour (as --color never)."),

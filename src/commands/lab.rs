@@ -3,8 +3,8 @@
 use crate::cli::LabCommand;
 use crate::exit::{AppError, OK};
 use wsdoctor_lab::{
-    fault_catalog, ConnectProxy, Fault, Lab, LabOptions, ProxyOptions, DEFAULT_ORIGIN,
-    DEFAULT_SESSION,
+    fault_catalog, ConnectProxy, Fault, Lab, LabOptions, ProxyOptions, RedisStoreOptions,
+    DEFAULT_ORIGIN, DEFAULT_SESSION,
 };
 
 pub(crate) fn run(cmd: LabCommand) -> Result<u8, AppError> {
@@ -53,10 +53,14 @@ async fn serve(cmd: LabCommand, fault: Option<Fault>) -> Result<u8, AppError> {
         tls: cmd.tls,
         allowed_origins: cmd.allowed_origins.clone(),
         ping_interval: Some(cmd.ping_interval),
+        store: cmd.redis_url.as_ref().map(|url| RedisStoreOptions {
+            ttl: cmd.session_ttl,
+            ..RedisStoreOptions::new(url.as_str())
+        }),
         ..LabOptions::default()
     })
     .await
-    .map_err(|e| AppError::Runtime(format!("cannot listen on {}: {e}", cmd.listen)))?;
+    .map_err(|e| AppError::Runtime(format!("cannot start on {}: {e}", cmd.listen)))?;
     let files = [
         (&cmd.ca_out, lab.ca_pem().map(str::to_string)),
         (
@@ -103,6 +107,13 @@ async fn serve(cmd: LabCommand, fault: Option<Fault>) -> Result<u8, AppError> {
         lab.base_url()
     );
     text.push_str(&format!("  sessions: {}\n", cmd.sessions.join(", ")));
+    if cmd.redis_url.is_some() {
+        text.push_str(&format!(
+            "  session store: Redis (--redis-url), keys {}{{session}}, TTL {}\n",
+            wsdoctor_lab::DEFAULT_KEY_PREFIX,
+            humantime::format_duration(cmd.session_ttl)
+        ));
+    }
     text.push_str(&format!(
         "  try: wsdoctor check {} --session {} --origin {}{}\n",
         lab.base_url(),

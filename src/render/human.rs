@@ -4,7 +4,7 @@
 
 use colored::{ColoredString, Colorize};
 use std::fmt::Write;
-use wsdoctor_core::model::evidence::{Detail, HeldSocket};
+use wsdoctor_core::model::evidence::{Detail, HeldSocket, StoreDetail};
 use wsdoctor_core::model::{CheckReport, Report, Status, Verdict};
 
 /// Width of the waterfall's bars, in characters.
@@ -99,6 +99,46 @@ fn held_line(v: &HeldSocket) -> String {
     }
 }
 
+/// What the store check learned, a fact a line: what a failure there rests on.
+fn store_lines(store: &StoreDetail) -> Vec<String> {
+    let mut lines = vec![fact("store", &store.store)];
+    if let Some(version) = &store.server_version {
+        let role = store.role.as_deref().unwrap_or("");
+        lines.push(fact("server", format!("redis {version} {role}").trim_end()));
+    }
+    if let Some(stats) = &store.round_trips {
+        lines.push(fact("round_trips", stats.summary()));
+    }
+    if let Some(policy) = &store.maxmemory_policy {
+        let memory = match (store.used_memory, store.maxmemory) {
+            (Some(used), Some(0) | None) => format!("{used} bytes used, no maxmemory, "),
+            (Some(used), Some(max)) => format!("{used} of {max} bytes used, "),
+            _ => String::new(),
+        };
+        lines.push(fact("memory", format!("{memory}policy {policy}")));
+    }
+    if let Some(key) = &store.session_key {
+        let state = match (key.exists, key.ttl_ms) {
+            (false, _) if key.found_in_databases.is_empty() => "missing".to_string(),
+            (false, _) => format!(
+                "missing; found in database {}",
+                key.found_in_databases
+                    .iter()
+                    .map(i64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            (true, Some(ms)) => format!(
+                "{}, expires in {ms} ms",
+                key.kind.as_deref().unwrap_or("exists")
+            ),
+            (true, None) => format!("{}, no expiry", key.kind.as_deref().unwrap_or("exists")),
+        };
+        lines.push(fact("session_key", format!("{} ({state})", key.key)));
+    }
+    lines
+}
+
 fn evidence_lines(check: &CheckReport) -> Vec<String> {
     let common = &check.evidence.common;
     let mut lines = Vec::new();
@@ -149,6 +189,20 @@ fn evidence_lines(check: &CheckReport) -> Vec<String> {
         if let Some(heartbeat) = &hold.server_heartbeat {
             lines.push(format!("server heartbeat: {}", safe(&heartbeat.note)));
         }
+    }
+    if let Some(Detail::Store(store)) = &check.evidence.detail {
+        // A store failure behind a transport one (refused, a certificate) names it too.
+        if let Some(underlying) = &common.underlying {
+            lines.push(fact(
+                "underlying",
+                format!(
+                    "{} ({})",
+                    underlying.code.as_str(),
+                    underlying.cause.as_str()
+                ),
+            ));
+        }
+        lines.extend(store_lines(store));
     }
     if let Some(sent) = common.close_code_sent {
         lines.push(fact("close_code_sent", sent));

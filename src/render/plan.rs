@@ -46,6 +46,37 @@ pub(crate) fn dry_run(
     if settings.client_identity.is_some() {
         out.push_str("  client      certificate from --cert\n");
     }
+    if let Some(store) = &settings.store {
+        let shown = if redactor.enabled() {
+            store.url.display()
+        } else {
+            // --show-secrets: the URL as given, credentials included.
+            format!(
+                "{}://{}{}/{}",
+                if store.url.tls() { "rediss" } else { "redis" },
+                match (store.url.username(), store.url.password()) {
+                    (None, None) => String::new(),
+                    (user, password) => format!(
+                        "{}:{}@",
+                        user.unwrap_or_default(),
+                        password.map(|p| p.reveal()).unwrap_or_default()
+                    ),
+                },
+                store.url.address(),
+                store.url.database()
+            )
+        };
+        out.push_str(&format!(
+            "  store       {shown} ({}), key {}\n",
+            store.source,
+            redactor.text(
+                store
+                    .key_template
+                    .as_deref()
+                    .unwrap_or("as the diagnostics endpoint advertises")
+            )
+        ));
+    }
     out.push_str(&format!(
         "  limits      socket timeout {}, connect timeout {}, {} attempt{}, observe {}{}{}\n",
         human(limits.ws_timeout),

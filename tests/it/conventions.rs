@@ -361,7 +361,7 @@ fn completion_offers_values_not_file_names() {
         ["human", "json", "ndjson", "junit", "markdown", "github"]
     );
     let offered = bash_completes(&["wsdoctor", "explain", "SESSION"]);
-    assert_eq!(offered, ["SESSION_INVALID"]);
+    assert_eq!(offered, ["SESSION_STORE_ERROR", "SESSION_INVALID"]);
     let offered = bash_completes(&["wsdoctor", "explain", "tcp_"]);
     assert!(offered.contains(&"tcp_refused".to_string()), "{offered:?}");
     let offered = bash_completes(&["wsdoctor", "explain", "100"]);

@@ -15,5 +15,7 @@ mod network;
 mod observe;
 mod outputs;
 mod readme;
+mod redis;
 mod safety;
+mod store;
 mod verdict;

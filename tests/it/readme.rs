@@ -7,7 +7,8 @@
 //!   dropped);
 //! - a ```text block starting with `$ wsdoctor …`: each command runs, and the lines after it must
 //!   appear in its output, in order; a loopback URL (`http(s)://127.0.0.1:PORT`) is a lab this test
-//!   starts, `--proxy http://127.0.0.1:PORT` a CONNECT proxy, `ca.pem` the lab's CA;
+//!   starts, `--proxy http://127.0.0.1:PORT` a CONNECT proxy, `ca.pem` the lab's CA,
+//!   `redis://:PASSWORD@127.0.0.1:PORT` a real redis-server with that password;
 //! - any other ```text or ```json block carries a marker comment right above it:
 //!   `<!-- output of: CMD -->` (stdout), `<!-- stderr of: CMD -->`, `<!-- figures from: SCRIPT -->`
 //!   (a benchmark: its row labels must be the script's) or `<!-- not output: WHY -->`;
@@ -120,7 +121,7 @@ static NORMALISERS: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
         (r"\d+(\.\d+)?%", "N%"),
         (r"\d+ (days?|more days|attempts)", "N $1"),
         // Numbers in the waterfall and JSON timings.
-        (r"\b(dns|tcp_connect|proxy_connect|tls_handshake|http_ttfb|ws_handshake|echo_round_trip|first_message) -?\d+\.\d+", "$1 N"),
+        (r"\b(dns|tcp_connect|proxy_connect|tls_handshake|http_ttfb|ws_handshake|echo_round_trip|first_message|store_handshake|store_round_trip) -?\d+\.\d+", "$1 N"),
         // Numbers in JSON.
         (r#""(\w+)": -?\d+(\.\d+)?"#, "\"$1\": N"),
         // Waterfall bars.
@@ -207,8 +208,21 @@ fn assert_excerpt(shown: &str, real: &str, context: &str) {
 
 /// Runs a command line, a loopback URL in it standing for a lab this test starts (TLS for
 /// https, with its CA as `ca.pem` and `lab-ca.pem`), `--proxy http://127.0.0.1:PORT` for a
-/// CONNECT proxy. Returns the output.
+/// CONNECT proxy, `redis://:PASSWORD@127.0.0.1:PORT` for a Redis server. Returns the output.
 fn run_with_fixtures(command: &str, context: &str) -> std::process::Output {
+    let redis_url = Regex::new(r"redis://:([^@\s]+)@127\.0\.0\.1:\d+").unwrap();
+    let redis = redis_url
+        .captures(command)
+        .map(|found| crate::redis::TestRedis::start(&found[1], &[]));
+    let command = match &redis {
+        Some(redis) => redis_url
+            .replace_all(command, |found: &regex::Captures<'_>| {
+                format!("redis://:{}@127.0.0.1:{}", &found[1], redis.port)
+            })
+            .into_owned(),
+        None => command.to_string(),
+    };
+    let command = command.as_str();
     let loopback = Regex::new(r"(https?)://127\.0\.0\.1:\d+").unwrap();
     let proxy_flag = Regex::new(r"--proxy http://127\.0\.0\.1:\d+").unwrap();
     let tls = command.contains("https://127.0.0.1");

@@ -117,13 +117,14 @@ impl Drop for TestProxy {
     }
 }
 
-/// The binary with a clean environment: no WSDOCTOR_*, FRONTEND_URL or proxy variables leaking in
+/// The binary with a clean environment: no WSDOCTOR_*, FRONTEND_URL, REDIS_URL or proxy variables leaking in
 /// from the shell.
 pub fn wsdoctor() -> Command {
     let mut cmd = Command::cargo_bin("wsdoctor").expect("binary built");
     for (key, _) in std::env::vars() {
         let proxy_var = key.to_ascii_lowercase().ends_with("_proxy");
-        if key.starts_with("WSDOCTOR_") || key == "FRONTEND_URL" || proxy_var {
+        if key.starts_with("WSDOCTOR_") || key == "FRONTEND_URL" || key == "REDIS_URL" || proxy_var
+        {
             cmd.env_remove(key);
         }
     }

@@ -53,6 +53,9 @@ pub(crate) struct ServerFacts {
     pub(crate) connection_timeout: Option<Duration>,
     /// How often it pings open sockets.
     pub(crate) ping_interval: Option<Duration>,
+    /// The session store's key template it advertises (`sessionStore.keyTemplate`, or
+    /// `keyPrefix` followed by `{session}`).
+    pub(crate) key_template: Option<String>,
 }
 
 /// Facts that flow along the plan's edges.
@@ -69,6 +72,8 @@ pub(crate) struct Facts {
     /// Socket paths that opened and did their job with our Origin (echo, terminal): a foreign
     /// Origin closed at once on one of them is the server refusing that Origin.
     pub(crate) open_paths: Vec<String>,
+    /// Whether the session endpoint accepted the session (`None`: not asked, or no clear answer).
+    pub(crate) session_accepted: Option<bool>,
 }
 
 impl Facts {
@@ -82,6 +87,9 @@ impl Facts {
         }
         if other.server.is_some() {
             self.server.clone_from(&other.server);
+        }
+        if other.session_accepted.is_some() {
+            self.session_accepted = other.session_accepted;
         }
         self.platforms
             .merge(other.platforms.platforms().iter().cloned());

@@ -116,6 +116,28 @@ impl Plan {
                     vec![Need::Pass(transport), Need::After(CheckId::Health)],
                     endpoint_only.clone().or_else(no_session),
                 ),
+                CheckId::Store => {
+                    // Beside the HTTP checks, on its own connection: it needs none of them. It
+                    // reads what the session endpoint concluded (a key missing while the
+                    // application accepts the session is our template's fault, not the
+                    // session's), and the key template the diagnostics endpoint advertises.
+                    let mut needs = Vec::new();
+                    if http_target && no_session().is_none() {
+                        needs.push(Need::After(CheckId::Session));
+                        let advertised = settings
+                            .store
+                            .as_ref()
+                            .is_some_and(|s| s.key_template.is_none());
+                        if advertised {
+                            needs.push(Need::After(CheckId::Diagnostics));
+                        }
+                    }
+                    let not_applicable = settings
+                        .store
+                        .is_none()
+                        .then(|| "no --redis-url given (nor REDIS_URL)".to_string());
+                    (needs, not_applicable)
+                }
                 CheckId::Terminal => (
                     vec![
                         Need::Pass(transport),
@@ -183,7 +205,10 @@ impl Plan {
             let order = |id: CheckId| CheckId::ALL.iter().position(|&c| c == id);
             let dependants: Vec<&str> = left
                 .iter()
-                .filter(|&&id| id != CheckId::Target && order(id) > order(skipped))
+                .filter(|&&id| {
+                    // The store check opens its own connection to the store, not the target's.
+                    !matches!(id, CheckId::Target | CheckId::Store) && order(id) > order(skipped)
+                })
                 .filter(|&&id| https || id != CheckId::Tls)
                 .map(|id| id.as_str())
                 .collect();
@@ -319,12 +344,13 @@ mod tests {
             plan.get(CheckId::Health).unwrap().takes_connection_from,
             Some(CheckId::Tcp)
         );
-        // No session, no origin, no hold: those say why.
+        // No session, no origin, no hold, no store: those say why.
         for id in [
             CheckId::Session,
             CheckId::Terminal,
             CheckId::Cors,
             CheckId::Hold,
+            CheckId::Store,
         ] {
             assert!(plan.get(id).unwrap().not_applicable.is_some(), "{id}");
         }
@@ -400,6 +426,37 @@ mod tests {
             plan.get(CheckId::Echo).unwrap().needs,
             vec![Need::Pass(CheckId::Tcp)]
         );
+    }
+
+    #[test]
+    fn the_store_runs_beside_the_http_checks_and_reads_the_session_and_diagnostics() {
+        let mut s = settings("http://127.0.0.1:1/");
+        s.store = Some(crate::settings::StoreSettings {
+            url: crate::settings::StoreUrl::parse("redis://127.0.0.1:6379").unwrap(),
+            source: "--redis-url".into(),
+            key_template: None,
+        });
+        let plan = Plan::for_settings(&s);
+        let store = plan.get(CheckId::Store).unwrap();
+        assert!(store.not_applicable.is_none());
+        assert!(store.needs.is_empty(), "no session, nothing to wait for");
+        s.session = Some(Secret::new("abc"));
+        let plan = Plan::for_settings(&s);
+        assert_eq!(
+            plan.get(CheckId::Store).unwrap().needs,
+            vec![
+                Need::After(CheckId::Session),
+                Need::After(CheckId::Diagnostics)
+            ]
+        );
+        // Alone, it pulls in nothing: it does not ride on the target's connection.
+        s.only = vec![CheckId::Store];
+        let plan = Plan::for_settings(&s);
+        assert_eq!(applicable(&plan), vec![CheckId::Store]);
+        s.only.clear();
+        s.skip = vec![CheckId::Dns, CheckId::Tcp];
+        s.only = vec![CheckId::Store];
+        assert!(Plan::check_selection(&s).is_ok());
     }
 
     #[test]

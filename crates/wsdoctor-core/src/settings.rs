@@ -13,6 +13,10 @@ use url::Url;
 use wsdoctor_model::evidence::TargetKind;
 use wsdoctor_model::CheckId;
 
+mod store;
+pub(crate) use store::render_key;
+pub use store::{StoreSettings, StoreUrl, SESSION_PLACEHOLDER};
+
 /// A setting that cannot be used, and why.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid value for {setting}: {message}")]
@@ -576,6 +580,12 @@ pub struct Limits {
     pub cert_warn_days: u32,
     /// Interval of the hold check's pings and messages.
     pub ping_interval: Duration,
+    /// PINGs the store check times.
+    pub store_pings: u32,
+    /// A median store round trip above this fails the store check as slow.
+    pub store_slow: Duration,
+    /// A session key that expires sooner than this warns: the session outlives its key.
+    pub session_min_ttl: Duration,
 }
 
 impl Default for Limits {
@@ -593,6 +603,9 @@ impl Default for Limits {
             hold: None,
             cert_warn_days: 14,
             ping_interval: Duration::from_secs(20),
+            store_pings: 10,
+            store_slow: Duration::from_millis(200),
+            session_min_ttl: Duration::from_secs(600),
         }
     }
 }
@@ -612,6 +625,7 @@ impl Limits {
             ("ping-interval", Some(self.ping_interval)),
             ("hold", self.hold),
             ("deadline", self.deadline),
+            ("store-slow", Some(self.store_slow)),
         ];
         for (setting, value) in positive {
             if value.is_some_and(|d| d.is_zero()) {
@@ -627,6 +641,8 @@ impl Limits {
             ("ping-interval", self.ping_interval),
             ("hold", self.hold.unwrap_or_default()),
             ("deadline", self.deadline.unwrap_or_default()),
+            ("store-slow", self.store_slow),
+            ("session-min-ttl", self.session_min_ttl),
         ] {
             if value > MAX_DURATION {
                 return Err(SettingsError::new(setting, "must be at most 1 day"));
@@ -634,6 +650,12 @@ impl Limits {
         }
         if !(1..=100).contains(&self.attempts) {
             return Err(SettingsError::new("attempts", "must be between 1 and 100"));
+        }
+        if !(1..=10_000).contains(&self.store_pings) {
+            return Err(SettingsError::new(
+                "store-pings",
+                "must be between 1 and 10000",
+            ));
         }
         if !(1..=1_000_000).contains(&self.echo_count) {
             return Err(SettingsError::new("count", "must be between 1 and 1000000"));
@@ -691,6 +713,8 @@ pub struct Settings {
     pub gates: Gates,
     /// Direct or through a proxy.
     pub route: Route,
+    /// The session store to check (`--redis-url`), if any.
+    pub store: Option<StoreSettings>,
 }
 
 /// Gates for CI: what turns a measured value or a warning into a failure.
@@ -824,6 +848,7 @@ impl Settings {
             client_identity: None,
             gates: Gates::default(),
             route: Route::default(),
+            store: None,
         }
     }
 
@@ -867,6 +892,9 @@ impl Settings {
         }
         if let Some(identity) = &self.client_identity {
             identity.check()?;
+        }
+        if let Some(store) = &self.store {
+            store.validate(self.session.as_ref())?;
         }
         if let (Some(family), Some(url::Host::Ipv4(_) | url::Host::Ipv6(_))) =
             (self.family, self.target.url().host())
@@ -914,6 +942,9 @@ impl Settings {
             secrets.push(user.reveal().to_string());
         }
         secrets.extend(self.target.secrets());
+        if let Some(store) = &self.store {
+            secrets.extend(store.url.secrets());
+        }
         secrets.retain(|s| !s.is_empty());
         secrets
     }

@@ -185,10 +185,14 @@ async fn route(req: Request<Incoming>, asked: &Asked, shared: &Shared) -> Respon
     }
     match path {
         "/health" if get => health(shared),
-        "/api/diagnostics/websocket" if get => json_response(StatusCode::OK, diagnostics(shared)),
+        "/api/diagnostics/websocket" if get => {
+            json_response(StatusCode::OK, diagnostics(shared).await)
+        }
         "/api/sessions" if *method == Method::POST => create_session(req, shared).await,
         _ => match path.strip_prefix("/api/sessions/") {
-            Some(id) if get && !id.is_empty() && !id.contains('/') => session_status(id, shared),
+            Some(id) if get && !id.is_empty() && !id.contains('/') => {
+                session_status(id, shared).await
+            }
             _ => express_not_found(asked),
         },
     }
@@ -217,7 +221,7 @@ fn redirect_route(path: &str, shared: &Shared) -> Option<Response<Body>> {
             ))
         }
         (Some(Fault::HealthRedirect), DIAGNOSTICS_MOVED_TO) => {
-            Some(json_response(StatusCode::OK, diagnostics(shared)))
+            Some(json_response(StatusCode::OK, diagnostics_now(shared)))
         }
         (Some(Fault::HealthRedirectOffsite), "/health") => {
             Some(redirect(StatusCode::FOUND, OFFSITE_HEALTH.to_string()))
@@ -261,7 +265,16 @@ fn health(shared: &Shared) -> Response<Body> {
     )
 }
 
-fn diagnostics(shared: &Shared) -> Value {
+/// The diagnostics, the store's state included (it is asked: a lost store must show).
+async fn diagnostics(shared: &Shared) -> Value {
+    let connected = shared.sessions.connected().await;
+    let mut body = diagnostics_now(shared);
+    body["sessionStore"]["connected"] = json!(connected);
+    body
+}
+
+/// The diagnostics as the server knows them without asking its store.
+fn diagnostics_now(shared: &Shared) -> Value {
     let ping_ms = shared
         .ping_interval
         .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
@@ -285,9 +298,10 @@ fn diagnostics(shared: &Shared) -> Value {
             "allowedHeaders": ALLOWED_HEADERS,
         },
         "sessionStore": {
-            "type": "memory",
-            "connected": true,
+            "type": shared.sessions.kind(),
+            "connected": !matches!(shared.fault, Some(Fault::StoreDown(_))),
             "sessions": shared.sessions.len(),
+            "keyTemplate": shared.sessions.key_template(),
         },
     })
 }
@@ -339,14 +353,28 @@ async fn create_session(req: Request<Incoming>, shared: &Shared) -> Response<Bod
         );
     }
     let id = format!("{:016x}", fastrand::u64(..));
-    shared.sessions.insert(id.clone());
+    if !shared.sessions.insert(id.clone()).await {
+        return store_unavailable();
+    }
     json_response(StatusCode::CREATED, json!({ "sessionId": id }))
 }
 
-fn session_status(id: &str, shared: &Shared) -> Response<Body> {
+/// What the platform answers when its session store does not: 503, after its timeout.
+fn store_unavailable() -> Response<Body> {
+    json_response(
+        StatusCode::SERVICE_UNAVAILABLE,
+        json!({"error": "Session store unavailable", "code": "SERVER_ERROR"}),
+    )
+}
+
+async fn session_status(id: &str, shared: &Shared) -> Response<Body> {
     let id = super::stream::percent_decode(id);
-    let known =
-        !matches!(shared.fault, Some(Fault::InvalidSession)) && shared.sessions.contains(&id);
+    let lookup = shared.sessions.contains(&id);
+    let Ok(found) = tokio::time::timeout(shared.effective_validation_timeout(), lookup).await
+    else {
+        return store_unavailable();
+    };
+    let known = !matches!(shared.fault, Some(Fault::InvalidSession)) && found;
     if known {
         json_response(StatusCode::OK, json!({"sessionId": id, "valid": true}))
     } else {

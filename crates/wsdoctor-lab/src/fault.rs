@@ -210,6 +210,21 @@ pub enum Fault {
         props(arg = "DUR")
     )]
     PolicyTimeout(Duration),
+    /// The terminal's session lookup hangs in the session store (a blocking command on the lab's
+    /// Redis, when it has one) while the store itself answers; the server closes with 1008 after
+    /// the duration, which it states as its timeout.
+    #[strum(
+        message = "the terminal's session lookup hangs in the store (a blocking Redis command) while the store answers; 1008 after DUR (default 300ms)",
+        props(arg = "DUR")
+    )]
+    StoreHang(Duration),
+    /// The application has lost its session store: the diagnostics endpoint says so, and every
+    /// lookup waits for the store (as a client with an offline queue does) until the duration.
+    #[strum(
+        message = "the app has lost its session store: diagnostics say disconnected, lookups wait; 503 and 1008 after DUR (default 300ms)",
+        props(arg = "DUR")
+    )]
+    StoreDown(Duration),
     /// `/health` reports the service degraded with a 503.
     #[strum(message = "/health answers 503 with status degraded and websocket unavailable")]
     HealthDegraded,
@@ -313,7 +328,11 @@ impl fmt::Display for Fault {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let name = self.name();
         match self {
-            Fault::IdleCut(d) | Fault::LifetimeCut(d) | Fault::PolicyTimeout(d) => {
+            Fault::IdleCut(d)
+            | Fault::LifetimeCut(d)
+            | Fault::PolicyTimeout(d)
+            | Fault::StoreHang(d)
+            | Fault::StoreDown(d) => {
                 write!(f, "{name}:{}", humantime::format_duration(*d))
             }
             Fault::Flaky(n) | Fault::TlsExpiring(n) | Fault::TlsShortLived(n) => {
@@ -455,6 +474,8 @@ impl Fault {
             Fault::IdleCut(_) => Ok(Fault::IdleCut(duration(DEFAULT_CUT)?)),
             Fault::LifetimeCut(_) => Ok(Fault::LifetimeCut(duration(DEFAULT_CUT)?)),
             Fault::PolicyTimeout(_) => Ok(Fault::PolicyTimeout(duration(DEFAULT_POLICY_TIMEOUT)?)),
+            Fault::StoreHang(_) => Ok(Fault::StoreHang(duration(DEFAULT_POLICY_TIMEOUT)?)),
+            Fault::StoreDown(_) => Ok(Fault::StoreDown(duration(DEFAULT_POLICY_TIMEOUT)?)),
             Fault::Flaky(_) => Ok(Fault::Flaky(count(1, 1..=u32::MAX, "N", "count")?)),
             Fault::GreetThenDrop(_) => Ok(Fault::GreetThenDrop(duration(DEFAULT_GREET_DELAY)?)),
             Fault::Trickle101(_) => Ok(Fault::Trickle101(duration(DEFAULT_TRICKLE)?)),
@@ -565,7 +586,7 @@ mod tests {
             let again: Fault = fault.to_string().parse().unwrap();
             assert_eq!(again, fault);
         }
-        assert_eq!(fault_catalog().len(), 43);
+        assert_eq!(fault_catalog().len(), 45);
     }
 
     #[test]

@@ -15,6 +15,7 @@ mod conn;
 mod fault;
 mod proxy;
 mod raw;
+mod store;
 mod stream;
 mod tls;
 mod ws;
@@ -24,7 +25,7 @@ mod tests;
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tokio::net::TcpListener;
@@ -34,6 +35,9 @@ use tokio_rustls::TlsAcceptor;
 
 pub use fault::{fault_catalog, Fault, FaultInfo, ParseFaultError};
 pub use proxy::{ConnectProxy, ProxyBehaviour, ProxyOptions, ProxyRequest};
+pub use store::{RedisStoreOptions, DEFAULT_KEY_PREFIX};
+
+use store::SessionStore;
 
 /// The session a lab knows from the start, unless told otherwise.
 pub const DEFAULT_SESSION: &str = "demo-session";
@@ -63,6 +67,8 @@ pub struct LabOptions {
     pub ping_interval: Option<Duration>,
     /// How long terminal session validation may take before the server closes with 1008.
     pub validation_timeout: Duration,
+    /// Keep sessions in Redis (`lab --redis-url`) instead of memory.
+    pub store: Option<RedisStoreOptions>,
 }
 
 impl Default for LabOptions {
@@ -76,47 +82,8 @@ impl Default for LabOptions {
             allowed_origins: vec![DEFAULT_ORIGIN.to_string()],
             ping_interval: Some(Duration::from_secs(30)),
             validation_timeout: Duration::from_secs(30),
+            store: None,
         }
-    }
-}
-
-/// The valid session ids, shared by the HTTP endpoints, the terminal sockets and [`Lab::sessions`].
-#[derive(Debug, Clone, Default)]
-pub(crate) struct SessionStore {
-    ids: Arc<Mutex<Vec<String>>>,
-}
-
-impl SessionStore {
-    fn new(ids: Vec<String>) -> Self {
-        SessionStore {
-            ids: Arc::new(Mutex::new(ids)),
-        }
-    }
-
-    fn lock(&self) -> MutexGuard<'_, Vec<String>> {
-        // A panic elsewhere cannot leave a Vec<String> half-updated, so a poisoned lock is still usable.
-        self.ids
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    pub(crate) fn contains(&self, id: &str) -> bool {
-        self.lock().iter().any(|known| known == id)
-    }
-
-    pub(crate) fn insert(&self, id: String) {
-        let mut ids = self.lock();
-        if !ids.contains(&id) {
-            ids.push(id);
-        }
-    }
-
-    pub(crate) fn len(&self) -> usize {
-        self.lock().len()
-    }
-
-    fn list(&self) -> Vec<String> {
-        self.lock().clone()
     }
 }
 
@@ -173,10 +140,12 @@ impl Shared {
         self.allowed_origins.iter().any(|o| o == origin)
     }
 
-    /// The validation timeout the server states: `policy-timeout`'s, when that fault is on.
+    /// The validation timeout the server states: the fault's, when a fault makes lookups hang.
     pub(crate) fn effective_validation_timeout(&self) -> Duration {
         match self.fault {
-            Some(Fault::PolicyTimeout(limit)) => limit,
+            Some(
+                Fault::PolicyTimeout(limit) | Fault::StoreHang(limit) | Fault::StoreDown(limit),
+            ) => limit,
             _ => self.validation_timeout,
         }
     }
@@ -234,7 +203,8 @@ impl Lab {
     ///
     /// # Errors
     ///
-    /// Fails when the address cannot be bound or, with TLS, when the certificates cannot be made.
+    /// Fails when the address cannot be bound, with TLS when the certificates cannot be made, and
+    /// with a Redis store when it cannot be reached or refuses the sessions.
     pub async fn start(options: LabOptions) -> std::io::Result<Lab> {
         let use_tls = options.tls || options.fault.as_ref().is_some_and(Fault::needs_tls);
         let tls = if use_tls {
@@ -246,7 +216,15 @@ impl Lab {
         let addr = listener.local_addr()?;
         let (shutdown_tx, shutdown_rx) = watch::channel(false);
         let (done_tx, tasks_done) = mpsc::channel(1);
-        let sessions = SessionStore::new(options.sessions);
+        let sessions = match options.store {
+            Some(store) => SessionStore::redis(store, options.sessions).await?,
+            None => SessionStore::memory(options.sessions),
+        };
+        let sessions = if matches!(options.fault, Some(Fault::StoreDown(_))) {
+            sessions.made_unreachable()
+        } else {
+            sessions
+        };
         let shared = Arc::new(Shared {
             fault: options.fault,
             allowed_origins: options.allowed_origins,

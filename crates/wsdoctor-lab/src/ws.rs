@@ -337,29 +337,38 @@ async fn terminal(mut socket: Socket, id: &str, shared: &Shared) {
 }
 
 /// Looks the session up, bounded by the server-side validation timeout (which `policy-timeout`
-/// makes the lookup exceed).
+/// and the store faults make the lookup exceed). Meanwhile the socket is read, so pings are
+/// answered and a client that gives up is noticed.
 async fn validate(socket: &mut Socket, id: &str, shared: &Shared) -> Validation {
-    if let Some(Fault::PolicyTimeout(limit)) = shared.fault {
-        // The lookup hangs; meanwhile keep reading, so pings are answered and a client that gives
-        // up is noticed.
-        let deadline = Instant::now() + limit;
-        loop {
-            tokio::select! {
-                () = sleep_until(deadline) => return Validation::TimedOut,
-                event = socket.next() => match event {
-                    Event::Message(_) => {}
-                    Event::Gone => return Validation::Gone,
-                    Event::Cut => return Validation::Cut,
-                },
-            }
-        }
-    }
     let invalidated = matches!(shared.fault, Some(Fault::InvalidSession));
-    let lookup = async { !invalidated && shared.sessions.contains(id) };
-    match timeout(shared.validation_timeout, lookup).await {
-        Ok(true) => Validation::Known,
-        Ok(false) => Validation::Unknown,
-        Err(_) => Validation::TimedOut,
+    let limit = shared.effective_validation_timeout();
+    let lookup = async {
+        match shared.fault {
+            Some(Fault::PolicyTimeout(_)) => std::future::pending().await,
+            Some(Fault::StoreHang(_)) => {
+                shared.sessions.hang(limit).await;
+                std::future::pending().await
+            }
+            _ => !invalidated && shared.sessions.contains(id).await,
+        }
+    };
+    tokio::pin!(lookup);
+    let deadline = sleep(limit);
+    tokio::pin!(deadline);
+    loop {
+        tokio::select! {
+            // An answer already there wins over anything the client sent meanwhile.
+            biased;
+            known = &mut lookup => {
+                return if known { Validation::Known } else { Validation::Unknown };
+            }
+            () = &mut deadline => return Validation::TimedOut,
+            event = socket.next() => match event {
+                Event::Message(_) => {}
+                Event::Gone => return Validation::Gone,
+                Event::Cut => return Validation::Cut,
+            },
+        }
     }
 }
 

@@ -41,6 +41,8 @@ pub enum CheckId {
     Echo,
     /// Session validation endpoint.
     Session,
+    /// The session store (Redis) itself: reachability, credentials, latency, the session's key.
+    Store,
     /// Terminal socket with the session.
     Terminal,
     /// Whether the server enforces Origin on upgrades (cross-site WebSocket hijacking).

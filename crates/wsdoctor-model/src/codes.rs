@@ -46,6 +46,8 @@ pub enum Code {
     UpgradeRejected,
     /// The connection could not be made or broke in a way that is not more specific.
     ConnectionFailed,
+    /// The session store (Redis) cannot serve sessions, seen from here or by the application.
+    SessionStoreError,
     /// The server or the client gave up waiting.
     ConnectionTimeout,
     /// The session does not exist or has expired.
@@ -206,6 +208,29 @@ fn explanation(code: Code) -> Explanation {
             actions: &[
                 "create a fresh session and retry",
                 "check the session store connection and the session TTL",
+            ],
+        },
+        Code::SessionStoreError => Explanation {
+            meaning: "The session store (Redis) cannot serve sessions: unreachable, refusing the credentials, on the wrong database, not ready or too slow, or the application says it lost it.",
+            signatures: &[
+                "the store's host does not resolve, or its port refuses or drops the connection",
+                "the TLS handshake with a rediss:// store fails",
+                "NOAUTH or WRONGPASS to AUTH or to the first command",
+                "SELECT refused (DB index out of range), or the session's key found in another database",
+                "LOADING, BUSY or MASTERDOWN answers, or a read-only replica (role:slave)",
+                "PING round trips slower than --store-slow, or no answer within --connect-timeout",
+                "the diagnostics endpoint says sessionStore.connected is false",
+            ],
+            root_causes: &[
+                "a wrong REDIS_URL (host, port, password, database) in the deployment, or here",
+                "a store restarting, loading its dataset, or blocked by a slow script",
+                "a security group or network path that blocks the store's port",
+                "a REDIS_URL that still points at a node demoted to replica after a failover",
+            ],
+            actions: &[
+                "compare the deployment's REDIS_URL with the one given here (the report redacts its credentials)",
+                "from the application's network: `redis-cli -u \"$REDIS_URL\" ping`",
+                "read the store check's evidence: version, role, memory, eviction policy, round trips, the session's key",
             ],
         },
         Code::ConnectionTimeout => Explanation {
@@ -512,6 +537,24 @@ pub enum Cause {
     ProxyUpstreamFailed,
     /// The proxy did not answer the CONNECT in time.
     ProxyTimeout,
+    /// The session store cannot be reached (name, connection refused or dropped).
+    StoreUnreachable,
+    /// TLS with the session store failed.
+    StoreTls,
+    /// The session store refused the credentials (NOAUTH, WRONGPASS).
+    StoreAuthRefused,
+    /// The database in the store URL does not exist, or the session lives in another one.
+    StoreWrongDatabase,
+    /// The store is loading, busy, without its master, or a read-only replica.
+    StoreNotReady,
+    /// The store's round trips exceed the threshold, or it does not answer in time.
+    StoreSlow,
+    /// The application says its session store is disconnected.
+    StoreDisconnected,
+    /// The session's key is not in the store: never created, or expired.
+    SessionExpiredOrNeverCreated,
+    /// The session's key expires before the session's expected use is over.
+    SessionExpiring,
     /// The check panicked: a bug in wsdoctor.
     InternalError,
 }
@@ -618,6 +661,15 @@ impl Cause {
             Cause::ProtocolViolation => (C::AbnormalClosure, "The server broke the WebSocket protocol (invalid UTF-8 in a text frame, a masked frame, reserved bits, a bad fragment): browsers fail the socket with 1006; fix the server's WebSocket library or a proxy that rewrites frames."),
             Cause::ResponseMalformed => (C::ConnectionFailed, "The answer is not HTTP: check that the port serves HTTP (not another protocol, not TLS on a plain port) and that no middlebox rewrites it."),
             Cause::ProxyBroken => (C::ProxyError, "The proxy's answer to CONNECT is not usable HTTP (garbage, or a head without end): check that the proxy address points at an HTTP proxy."),
+            Cause::StoreUnreachable => (C::SessionStoreError, "The session store cannot be reached from here: check the host and port in REDIS_URL, that the store is running, and that it accepts connections from this network (security group, firewall, VPC)."),
+            Cause::StoreTls => (C::SessionStoreError, "TLS with the session store failed: a rediss:// URL needs a store that speaks TLS with a certificate this machine trusts (--cacert for a private CA); a store without TLS needs redis://."),
+            Cause::StoreAuthRefused => (C::SessionStoreError, "The session store refused the credentials (NOAUTH/WRONGPASS): put the right password, or ACL user and password, in the user-info of REDIS_URL (the part before the @)."),
+            Cause::StoreWrongDatabase => (C::SessionStoreError, "The database in REDIS_URL is wrong: it does not exist, or the sessions live in another one; use the database the application writes to (the path of redis://host:6379/N)."),
+            Cause::StoreNotReady => (C::SessionStoreError, "The session store cannot serve now: it is loading its dataset, blocked by a script (BUSY), without its master, or a read-only replica; wait for it, or point REDIS_URL at the primary."),
+            Cause::StoreSlow => (C::SessionStoreError, "The session store answers slowly, so every session lookup waits as long: look for slow commands (SLOWLOG GET), memory pressure, or a long network path to the store."),
+            Cause::StoreDisconnected => (C::SessionStoreError, "The application says its session store is disconnected: check the deployment's REDIS_URL, the network path from the application to the store, and the credentials."),
+            Cause::SessionExpiredOrNeverCreated => (C::SessionInvalid, "The session's key is not in the store: the session was never created or has expired; create a new one, and check the session TTL and the store's eviction policy."),
+            Cause::SessionExpiring => (C::SessionInvalid, "The session's key expires soon: users are logged out mid-use; extend its TTL on activity (EXPIRE) or lengthen it."),
             Cause::InternalError => (C::InternalError, "This is a bug in wsdoctor, not in the deployment: please report it with the --verbose output."),
             Cause::CertDaysBelowMinimum => (C::GateFailed, "The certificate expires sooner than the gate allows: renew it now (or check that automatic renewal runs)."),
             Cause::EchoRttAboveMaximum => (C::GateFailed, "The echo round trip is above the gate: look at the path (region, proxy, TLS termination) and the server's load."),

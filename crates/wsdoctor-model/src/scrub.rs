@@ -8,8 +8,8 @@ use crate::event::{Event, Stamped};
 use crate::evidence::{
     AddressError, AddressProbe, CertInfo, CertificateProblem, Common, CorsDetail, Detail,
     DiagnosticsDetail, DnsDetail, EchoDetail, Evidence, Heartbeat, HeldSocket, HoldDetail,
-    OriginDetail, Redirect, SessionDetail, TargetDetail, TcpDetail, TerminalDetail, TlsDetail,
-    TlsInfo, Underlying,
+    OriginDetail, Redirect, SessionDetail, SessionKey, StoreDetail, TargetDetail, TcpDetail,
+    TerminalDetail, TlsDetail, TlsInfo, Underlying,
 };
 use crate::finding::{Finding, Notice};
 use crate::platform::Platform;
@@ -365,7 +365,41 @@ impl Scrub for Detail {
                 variants.scrub(clean);
                 server_heartbeat.scrub(clean);
             }
+            Detail::Store(StoreDetail {
+                store,
+                store_tls: _,
+                database: _,
+                server_version,
+                role,
+                used_memory: _,
+                maxmemory: _,
+                maxmemory_policy,
+                round_trips: _,
+                session_key,
+            }) => {
+                clean(store);
+                server_version.scrub(clean);
+                role.scrub(clean);
+                maxmemory_policy.scrub(clean);
+                session_key.scrub(clean);
+            }
         }
+    }
+}
+
+impl Scrub for SessionKey {
+    fn scrub(&mut self, clean: Cleaner<'_>) {
+        let SessionKey {
+            key,
+            template_from,
+            exists: _,
+            kind,
+            ttl_ms: _,
+            found_in_databases: _,
+        } = self;
+        clean(key);
+        clean(template_from);
+        kind.scrub(clean);
     }
 }
 

@@ -40,6 +40,10 @@ pub enum Phase {
     FirstMessage,
     /// Echo message sent → echo received.
     EchoRoundTrip,
+    /// Session store: AUTH and SELECT sent → both answered.
+    StoreHandshake,
+    /// Session store: the median PING round trip.
+    StoreRoundTrip,
 }
 
 impl Phase {

@@ -65,6 +65,14 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
     check.detail(Detail::Diagnostics(detail));
     let notice = cross_check(ctx, &body, &server);
     check.learned.server = Some(Arc::new(server));
+    if store_disconnected(&body) {
+        // The application cannot look a session up: every terminal that depends on it will fail,
+        // so this is the failure that explains theirs, not a caveat.
+        return check.fail_plain(Failed::new(classify::finding(
+            Cause::StoreDisconnected,
+            format!("{summary}: the application says its session store is disconnected"),
+        )));
+    }
     match notice {
         Some(notice) => check.warn(summary, notice),
         None => check.pass(summary),
@@ -82,7 +90,25 @@ pub(crate) fn server_facts(body: &Value) -> ServerFacts {
     ServerFacts {
         connection_timeout: millis("connectionTimeoutMs"),
         ping_interval: millis("pingIntervalMs"),
+        key_template: key_template(body),
     }
+}
+
+/// The session store's key template the server advertises: `sessionStore.keyTemplate` as it is
+/// when it names `{session}`, else `sessionStore.keyPrefix` followed by `{session}`.
+fn key_template(body: &Value) -> Option<String> {
+    use crate::settings::SESSION_PLACEHOLDER;
+    let store = body.get("sessionStore")?;
+    let text = |key: &str| {
+        store
+            .get(key)
+            .and_then(Value::as_str)
+            .filter(|t| !t.is_empty())
+    };
+    if let Some(template) = text("keyTemplate").filter(|t| t.contains(SESSION_PLACEHOLDER)) {
+        return Some(template.to_string());
+    }
+    text("keyPrefix").map(|prefix| format!("{prefix}{SESSION_PLACEHOLDER}"))
 }
 
 pub(crate) fn summarise(body: &Value, server: &ServerFacts) -> String {
@@ -130,6 +156,13 @@ pub(crate) fn summarise(body: &Value, server: &ServerFacts) -> String {
     }
 }
 
+/// Whether the server says its session store is disconnected.
+fn store_disconnected(body: &Value) -> bool {
+    body.pointer("/sessionStore/connected")
+        .and_then(Value::as_bool)
+        == Some(false)
+}
+
 /// Compares what the server says about itself with what this run will do.
 fn cross_check(ctx: &Ctx, body: &Value, server: &ServerFacts) -> Option<Notice> {
     let ws = body.get("websocket").unwrap_or(body);
@@ -137,16 +170,6 @@ fn cross_check(ctx: &Ctx, body: &Value, server: &ServerFacts) -> Option<Notice> 
         return Some(Notice::new(
             "the server says WebSocket support is disabled",
             "enable the WebSocket server (express-ws attached to the HTTP server)",
-        ));
-    }
-    if body
-        .pointer("/sessionStore/connected")
-        .and_then(Value::as_bool)
-        == Some(false)
-    {
-        return Some(Notice::new(
-            "the server says its session store is disconnected",
-            "check REDIS_URL and the store's reachability",
         ));
     }
     if let (Some(origin), Some(origins)) = (
@@ -202,5 +225,26 @@ mod tests {
         let server = server_facts(&body);
         assert_eq!(server.connection_timeout, Some(Duration::from_millis(1500)));
         assert!(summarise(&body, &server).contains("server timeout 1.5 s"));
+    }
+
+    #[test]
+    fn the_key_template_is_read_from_the_session_store() {
+        let template =
+            |store: Value| server_facts(&serde_json::json!({ "sessionStore": store })).key_template;
+        assert_eq!(
+            template(serde_json::json!({"keyTemplate": "app:{session}:data"})).as_deref(),
+            Some("app:{session}:data")
+        );
+        assert_eq!(
+            template(serde_json::json!({"keyPrefix": "sess:"})).as_deref(),
+            Some("sess:{session}")
+        );
+        assert_eq!(
+            template(serde_json::json!({"keyTemplate": "no-placeholder"})),
+            None
+        );
+        assert!(store_disconnected(
+            &serde_json::json!({"sessionStore": {"connected": false}})
+        ));
     }
 }

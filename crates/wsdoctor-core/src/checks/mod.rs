@@ -14,6 +14,7 @@ mod request;
 mod session;
 mod socket;
 mod stats;
+mod store;
 mod target;
 mod tcp;
 mod terminal;
@@ -224,6 +225,7 @@ pub(crate) async fn run(
         CheckId::Diagnostics => diagnostics::run(ctx, &inputs).await,
         CheckId::Cors => cors::run(ctx, &inputs).await,
         CheckId::Session => session::run(ctx, &inputs).await,
+        CheckId::Store => store::run(ctx, &inputs).await,
         CheckId::Echo => echo::run(ctx, &inputs).await,
         CheckId::Terminal => terminal::run(ctx, &inputs).await,
         CheckId::Origin => origin::run(ctx, &inputs).await,

@@ -48,15 +48,19 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
     match response.status.as_u16() {
         200..=299 => {
             ctx.log(CheckId::Session, "Session validation successful");
+            check.learned.session_accepted = Some(true);
             check.pass(format!("session is valid ({})", response.status.as_u16()))
         }
-        401 | 403 | 404 | 410 => check.fail_plain(Failed::new(classify::finding(
-            Cause::SessionInvalid,
-            format!(
-                "the session endpoint answered {}: the session is unknown or expired",
-                response.status_line()
-            ),
-        ))),
+        401 | 403 | 404 | 410 => {
+            check.learned.session_accepted = Some(false);
+            check.fail_plain(Failed::new(classify::finding(
+                Cause::SessionInvalid,
+                format!(
+                    "the session endpoint answered {}: the session is unknown or expired",
+                    response.status_line()
+                ),
+            )))
+        }
         500..=599 => check.fail(Failed::new(classify::finding(
             Cause::ServerError,
             format!("the session endpoint answered {}", response.status_line()),

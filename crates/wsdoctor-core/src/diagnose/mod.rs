@@ -6,3 +6,4 @@ pub(crate) mod gates;
 pub(crate) mod hold;
 pub(crate) mod platform;
 pub(crate) mod reasoning;
+pub(crate) mod store;

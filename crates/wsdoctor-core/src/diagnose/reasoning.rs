@@ -1,6 +1,9 @@
 //! Conclusions drawn across checks: what one failure means given what else worked.
 
-use wsdoctor_model::{CheckId, Code, Report, Status};
+use std::time::Duration;
+use wsdoctor_model::evidence::{Detail, StoreDetail};
+use wsdoctor_model::timing::human;
+use wsdoctor_model::{Cause, CheckId, Code, Report, Status};
 
 /// Lines for the report's `diagnosis`, most telling first.
 pub(crate) fn conclude(report: &Report) -> Vec<String> {
@@ -47,6 +50,8 @@ pub(crate) fn conclude(report: &Report) -> Vec<String> {
             "The health endpoint fails while WebSockets work: the health check itself, or a dependency it reports, is the problem.".to_string(),
         );
     }
+    let store = store_lines(report);
+    lines.splice(0..0, store);
     if report.codes.contains(&Code::Offline) {
         lines.insert(
             0,
@@ -54,4 +59,105 @@ pub(crate) fn conclude(report: &Report) -> Vec<String> {
         );
     }
     lines
+}
+
+/// The differential diagnosis behind SESSION_INVALID and the validation hang: what the
+/// application says about a session, set against what the store itself says.
+fn store_lines(report: &Report) -> Vec<String> {
+    let Some(store) = report.check(CheckId::Store) else {
+        return Vec::new();
+    };
+    let Some(Detail::Store(detail)) = &store.evidence.detail else {
+        return Vec::new();
+    };
+    let cause = |id| {
+        report
+            .check(id)
+            .and_then(|c| c.failure.as_ref())
+            .map(|f| f.cause)
+    };
+    let store_failed = store.failure.as_ref().map(|f| f.cause);
+    let store_answered = matches!(store.status, Status::Pass | Status::Warn)
+        || matches!(
+            store_failed,
+            Some(Cause::SessionExpiredOrNeverCreated | Cause::StoreWrongDatabase)
+        );
+    let mut lines = Vec::new();
+
+    let said_invalid = [CheckId::Session, CheckId::Terminal]
+        .into_iter()
+        .any(|id| cause(id) == Some(Cause::SessionInvalid));
+    if said_invalid {
+        if let Some(key) = &detail.session_key {
+            if store_failed == Some(Cause::SessionExpiredOrNeverCreated) {
+                lines.push(format!(
+                    "The application says the session is invalid and its key {} is not in the store (database {}): the session was never created or has expired; create a new one, and check the TTL the application gives it.",
+                    key.key, detail.database
+                ));
+            } else if key.exists && store.status == Status::Pass {
+                let ttl = key
+                    .ttl_ms
+                    .map(|ms| format!("{} left", human(Duration::from_millis(ms))))
+                    .unwrap_or_else(|| "no expiry".to_string());
+                lines.push(format!(
+                    "The application says the session is invalid, yet its key {} exists in the store (database {}, {ttl}): the application's lookup is wrong — a different key prefix, another database, or another REDIS_URL in the deployment than {}.",
+                    key.key, detail.database, detail.store
+                ));
+            }
+        }
+    }
+
+    let hung = matches!(
+        cause(CheckId::Terminal),
+        Some(Cause::ClientTimeout | Cause::ServerTimeout)
+    ) || cause(CheckId::Session) == Some(Cause::HttpTimeout);
+    if hung {
+        match (store_failed, store_answered) {
+            (Some(failed), false) => lines.push(format!(
+                "The session validation times out and the session store {} from here ({}): the store is the suspect; fix it before the application.",
+                store_state(failed, detail),
+                failed.as_str()
+            )),
+            (_, true) => lines.push(format!(
+                "The session validation times out while the session store answers fast from here{}: the application's lookup is the suspect — a blocked or queued command, a client stuck reconnecting, a wrong key or database, or another REDIS_URL in the deployment.",
+                detail
+                    .round_trips
+                    .as_ref()
+                    .map(|s| format!(" (PING median {:.2} ms)", s.median_ms))
+                    .unwrap_or_default()
+            )),
+            _ => {}
+        }
+    }
+
+    if cause(CheckId::Diagnostics) == Some(Cause::StoreDisconnected) {
+        if store_answered {
+            lines.push(format!(
+                "The application says its session store is disconnected, yet the store at {} answers here: the deployment's REDIS_URL, its network path to the store, or its credentials differ from the ones given.",
+                detail.store
+            ));
+        } else if let Some(failed) = store_failed {
+            lines.push(format!(
+                "The application says its session store is disconnected, and the store {} from here too: the store itself is down or unreachable.",
+                store_state(failed, detail)
+            ));
+        }
+    }
+    lines
+}
+
+/// What a failed store check says about the store, as a predicate.
+fn store_state(cause: Cause, detail: &StoreDetail) -> String {
+    match cause {
+        Cause::StoreSlow => match &detail.round_trips {
+            Some(stats) if stats.received > 0 => {
+                format!("is slow (PING median {:.2} ms)", stats.median_ms)
+            }
+            _ => "does not answer in time".to_string(),
+        },
+        Cause::StoreNotReady => "cannot serve".to_string(),
+        Cause::StoreTls => "fails its TLS handshake".to_string(),
+        Cause::StoreAuthRefused => "refuses the credentials".to_string(),
+        _ => "cannot be reached".to_string(),
+    }
 }

@@ -7,6 +7,7 @@ pub(crate) mod http;
 pub(crate) mod proxy;
 pub(crate) mod request;
 pub(crate) mod route;
+pub(crate) mod store;
 pub(crate) mod stream;
 pub(crate) mod tcp;
 pub(crate) mod tls;

@@ -156,12 +156,25 @@ impl TlsClient {
         })
     }
 
-    /// Runs the handshake on `transport` for `host`, bounded by `timeout`.
+    /// Runs the handshake on `transport` for `host`, bounded by `timeout`, offering HTTP/1.1.
     pub(crate) async fn handshake(
         &self,
         transport: Conn,
         host: &str,
         timeout: Duration,
+    ) -> Result<(TlsStream<Conn>, Handshake), TlsFailure> {
+        self.handshake_offering(transport, host, timeout, &[b"http/1.1"])
+            .await
+    }
+
+    /// Runs the handshake offering the ALPN protocols `alpn` (none for a protocol that has no
+    /// ALPN name, such as Redis).
+    pub(crate) async fn handshake_offering(
+        &self,
+        transport: Conn,
+        host: &str,
+        timeout: Duration,
+        alpn: &[&[u8]],
     ) -> Result<(TlsStream<Conn>, Handshake), TlsFailure> {
         let start = Instant::now();
         let name = ServerName::try_from(host.to_string()).map_err(|e| {
@@ -183,7 +196,7 @@ impl TlsClient {
             asked: std::sync::atomic::AtomicBool::new(false),
         });
         let mut config = config.with_client_cert_resolver(resolver.clone());
-        config.alpn_protocols = vec![b"http/1.1".to_vec()];
+        config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
         let connector = TlsConnector::from(Arc::new(config));
         let outcome = tokio::time::timeout(timeout, connector.connect(name, transport)).await;
         let presented = || -> Vec<CertInfo> {

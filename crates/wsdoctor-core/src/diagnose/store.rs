@@ -1,0 +1,564 @@
+//! What the session store's answers mean: a failed step becomes a cause, and what the store said
+//! about itself (role, memory, eviction, latency, the session's key) becomes a verdict. Pure
+//! functions, so every rule is tested without a store.
+
+use crate::probe::store::StoreFailure;
+use std::time::Duration;
+use wsdoctor_model::evidence::{LatencyStats, SessionKey};
+use wsdoctor_model::timing::human;
+use wsdoctor_model::{Cause, Finding, Notice};
+
+/// The step of the conversation with the store that failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Step {
+    /// Opening the RESP connection.
+    Open,
+    /// `AUTH [user] password`.
+    Auth,
+    /// `SELECT db`.
+    Select,
+    /// The timed `PING`s (how many answered before this one).
+    Ping(u32),
+    /// `INFO`.
+    Info,
+    /// `TYPE`/`PTTL` of the session's key.
+    Key,
+}
+
+impl Step {
+    fn command(self) -> &'static str {
+        match self {
+            Step::Open => "the connection",
+            Step::Auth => "AUTH",
+            Step::Select => "SELECT",
+            Step::Ping(_) => "PING",
+            Step::Info => "INFO",
+            Step::Key => "TYPE/PTTL",
+        }
+    }
+}
+
+/// A failed step as a finding. `address` is the store's `host:port`, `tls` whether the URL asked
+/// for TLS, `authenticated` whether the URL carries credentials.
+pub(crate) fn step_failure(
+    step: Step,
+    failure: &StoreFailure,
+    address: &str,
+    tls: bool,
+    authenticated: bool,
+    database: i64,
+) -> Finding {
+    let command = step.command();
+    match failure {
+        StoreFailure::Timeout(t) => Finding::new(
+            Cause::StoreSlow,
+            format!(
+                "the session store at {address} did not answer {command} within {}: it is blocked (a long command, a paused client) or overloaded, and every session lookup waits as long",
+                human(*t)
+            ),
+        ),
+        StoreFailure::Lost(e) => {
+            // The first command sent on the connection: AUTH, else SELECT, else the first PING.
+            let first = match step {
+                Step::Open | Step::Auth => true,
+                Step::Select => !authenticated,
+                Step::Ping(0) => !authenticated && database == 0,
+                _ => false,
+            };
+            if first && !tls {
+                let mut finding = Finding::new(
+                    Cause::StoreUnreachable,
+                    format!("the session store at {address} closed the connection at the first command ({e})"),
+                );
+                finding.hint = format!(
+                    "{} A store that expects TLS drops plain connections like this: if it does, use rediss://.",
+                    finding.hint
+                );
+                finding
+            } else {
+                let when = match step {
+                    Step::Ping(0) => "before the first PING was answered".to_string(),
+                    Step::Ping(done) => format!("after {done} PINGs"),
+                    _ => format!("during {command}"),
+                };
+                Finding::new(
+                    Cause::StoreUnreachable,
+                    format!("the connection to the session store at {address} was lost {when}: {e}"),
+                )
+            }
+        }
+        StoreFailure::Protocol(e) => Finding::new(
+            Cause::StoreUnreachable,
+            format!("{address} does not answer as a Redis server does ({e}): is it the store's port?"),
+        ),
+        StoreFailure::Server { code, .. } => {
+            let said = failure.describe();
+            match code.as_str() {
+                "NOAUTH" if authenticated => Finding::new(
+                    Cause::StoreAuthRefused,
+                    format!("the session store at {address} still demands authentication (NOAUTH) after the URL's credentials: {said}"),
+                ),
+                "NOAUTH" => Finding::new(
+                    Cause::StoreAuthRefused,
+                    format!("the session store at {address} demands a password (NOAUTH) and the URL has none"),
+                ),
+                "WRONGPASS" => Finding::new(
+                    Cause::StoreAuthRefused,
+                    format!("the session store at {address} refused the URL's credentials: {said}"),
+                ),
+                "NOPERM" => Finding::new(
+                    Cause::StoreAuthRefused,
+                    format!("the session store's ACL does not let the URL's user run {command}: {said}"),
+                ),
+                "LOADING" | "BUSY" | "MASTERDOWN" | "TRYAGAIN" | "CLUSTERDOWN" | "READONLY" => {
+                    Finding::new(
+                        Cause::StoreNotReady,
+                        format!("the session store at {address} cannot serve {command}: {said}"),
+                    )
+                }
+                _ if step == Step::Auth => Finding::new(
+                    Cause::StoreAuthRefused,
+                    format!("the session store at {address} refused AUTH: {said}"),
+                ),
+                _ if step == Step::Select => Finding::new(
+                    Cause::StoreWrongDatabase,
+                    format!("the session store at {address} refused SELECT {database}: {said}"),
+                ),
+                _ => Finding::new(
+                    Cause::StoreNotReady,
+                    format!("the session store at {address} answered {command} with an error: {said}"),
+                ),
+            }
+        }
+    }
+}
+
+/// What the store told about itself and the session's key, gathered once connected.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Observed {
+    /// `host:port`.
+    pub(crate) address: String,
+    /// The database selected.
+    pub(crate) database: i64,
+    /// `redis_version`.
+    pub(crate) version: Option<String>,
+    /// `role`.
+    pub(crate) role: Option<String>,
+    /// `master_host:master_port`, for a replica.
+    pub(crate) master: Option<String>,
+    /// `loading:1`.
+    pub(crate) loading: bool,
+    /// `used_memory`.
+    pub(crate) used_memory: Option<u64>,
+    /// `maxmemory` (0: no limit).
+    pub(crate) maxmemory: Option<u64>,
+    /// `maxmemory_policy`.
+    pub(crate) policy: Option<String>,
+    /// The PINGs.
+    pub(crate) round_trips: Option<LatencyStats>,
+    /// The session's key, when looked at.
+    pub(crate) key: Option<SessionKey>,
+    /// Whether the session endpoint accepted the session (`None`: it was not asked).
+    pub(crate) session_accepted: Option<bool>,
+}
+
+/// The thresholds the verdict uses.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Thresholds {
+    /// A median PING above this is slow.
+    pub(crate) slow: Duration,
+    /// A key that expires sooner than this warns.
+    pub(crate) min_ttl: Duration,
+}
+
+/// The store check's conclusion.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Verdict {
+    /// Nothing to say but the summary.
+    Pass,
+    /// Works, with a caveat.
+    Warn(Notice),
+    /// Does not serve sessions as it should.
+    Fail(Finding),
+}
+
+/// Share of `maxmemory` in use above which a full store is near.
+const MEMORY_NEARLY_FULL: f64 = 0.9;
+
+/// Judges what the store said, the gravest finding first: a replica or a loading store cannot
+/// serve at all, a slow one serves every lookup late, a missing key is the session's own problem.
+pub(crate) fn judge(seen: &Observed, thresholds: Thresholds) -> Verdict {
+    let address = &seen.address;
+    if matches!(seen.role.as_deref(), Some("slave" | "replica")) {
+        let of = seen
+            .master
+            .as_deref()
+            .map(|m| format!(" of {m}"))
+            .unwrap_or_default();
+        return Verdict::Fail(Finding::new(
+            Cause::StoreNotReady,
+            format!("the session store at {address} is a read-only replica{of} (role slave): the application's session writes fail there with READONLY"),
+        ));
+    }
+    if seen.loading {
+        return Verdict::Fail(Finding::new(
+            Cause::StoreNotReady,
+            format!("the session store at {address} is still loading its dataset: sessions are not readable until it has"),
+        ));
+    }
+    if let Some(stats) = &seen.round_trips {
+        let slow_ms = thresholds.slow.as_secs_f64() * 1000.0;
+        if stats.received > 0 && stats.median_ms > slow_ms {
+            return Verdict::Fail(Finding::new(
+                Cause::StoreSlow,
+                format!(
+                    "the session store at {address} is slow: PING median {:.2} ms (p99 {:.2} ms) over {} round trips, above --store-slow {}",
+                    stats.median_ms,
+                    stats.p99_ms,
+                    stats.received,
+                    human(thresholds.slow)
+                ),
+            ));
+        }
+    }
+    if let Some(key) = seen.key.as_ref().filter(|k| !k.exists) {
+        let db = seen.database;
+        if !key.found_in_databases.is_empty() {
+            let list: Vec<String> = key.found_in_databases.iter().map(i64::to_string).collect();
+            return Verdict::Fail(Finding::new(
+                Cause::StoreWrongDatabase,
+                format!(
+                    "the key {} is not in database {db} but exists in database {}: the URL, or the application, uses the wrong database",
+                    key.key,
+                    list.join(", ")
+                ),
+            ));
+        }
+        if seen.session_accepted == Some(true) {
+            return Verdict::Warn(Notice::new(
+                format!("the key {} is not in database {db}, yet the application accepts the session: the key template or the database given here is not the application's", key.key),
+                "pass the application's key template with --session-key (its diagnostics endpoint can advertise it as sessionStore.keyTemplate) and its database in the URL's path",
+            ));
+        }
+        return Verdict::Fail(Finding::new(
+            Cause::SessionExpiredOrNeverCreated,
+            format!(
+                "the key {} does not exist in database {db}: the session was never created or has expired",
+                key.key
+            ),
+        ));
+    }
+    if let Some(ttl) = seen.key.as_ref().and_then(|k| k.ttl_ms) {
+        let ttl = Duration::from_millis(ttl);
+        if ttl < thresholds.min_ttl {
+            let key = seen
+                .key
+                .as_ref()
+                .map(|k| k.key.as_str())
+                .unwrap_or_default();
+            return Verdict::Warn(Notice::of(
+                Cause::SessionExpiring,
+                format!(
+                    "the key {key} expires in {}, within the session's expected use (--session-min-ttl {})",
+                    human(ttl),
+                    human(thresholds.min_ttl)
+                ),
+                Cause::SessionExpiring.hint(),
+            ));
+        }
+    }
+    if let Some(policy) = seen.policy.as_deref().filter(|p| p.starts_with("allkeys-")) {
+        return Verdict::Warn(Notice::new(
+            format!("the eviction policy is {policy}: when the store is full it evicts any key, sessions included, and their users see SESSION_INVALID"),
+            "use volatile-lru (or volatile-ttl) with a TTL on every session key, noeviction if nothing may be lost, or keep sessions in a store of their own",
+        ));
+    }
+    if let (Some(used), Some(max)) = (seen.used_memory, seen.maxmemory.filter(|m| *m > 0)) {
+        let share = used as f64 / max as f64;
+        if share >= MEMORY_NEARLY_FULL {
+            let consequence = match seen.policy.as_deref() {
+                Some("noeviction") => "new sessions will fail to be written (OOM)",
+                _ => "keys will be evicted",
+            };
+            return Verdict::Warn(Notice::new(
+                format!(
+                    "the store uses {} of its maxmemory {} ({:.0}%): {consequence}",
+                    bytes(used),
+                    bytes(max),
+                    share * 100.0
+                ),
+                "raise maxmemory, shorten session TTLs, or move other data out of the session store",
+            ));
+        }
+    }
+    Verdict::Pass
+}
+
+/// The one-line summary of a store that answered.
+pub(crate) fn summary(seen: &Observed) -> String {
+    let mut parts = Vec::new();
+    let mut server = String::from("redis");
+    if let Some(v) = &seen.version {
+        server.push(' ');
+        server.push_str(v);
+    }
+    if let Some(role) = &seen.role {
+        server.push(' ');
+        server.push_str(role);
+    }
+    parts.push(server);
+    if let Some(stats) = &seen.round_trips {
+        parts.push(format!(
+            "PING min {:.2} / median {:.2} / p99 {:.2} ms",
+            stats.min_ms, stats.median_ms, stats.p99_ms
+        ));
+    }
+    if let Some(used) = seen.used_memory {
+        let limit = match seen.maxmemory {
+            Some(0) | None => "no maxmemory".to_string(),
+            Some(max) => format!("of {}", bytes(max)),
+        };
+        parts.push(format!("{} {limit}", bytes(used)));
+    }
+    if let Some(policy) = &seen.policy {
+        parts.push(policy.clone());
+    }
+    match &seen.key {
+        Some(key) if key.exists => {
+            let kind = key.kind.as_deref().unwrap_or("key");
+            let ttl = match key.ttl_ms {
+                Some(ms) => format!("expires in {}", human(Duration::from_millis(ms))),
+                None => "no expiry".to_string(),
+            };
+            parts.push(format!("{} {kind}, {ttl}", key.key));
+        }
+        Some(key) => parts.push(format!("{} missing", key.key)),
+        None => {}
+    }
+    parts.join(", ")
+}
+
+/// Bytes for people: `812 KiB`, `1.2 MiB`, `4.0 GiB`.
+pub(crate) fn bytes(n: u64) -> String {
+    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
+    if n < 1024 {
+        return format!("{n} B");
+    }
+    let mut value = n as f64 / 1024.0;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if value < 10.0 {
+        format!("{value:.1} {}", UNITS[unit])
+    } else {
+        format!("{value:.0} {}", UNITS[unit])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wsdoctor_model::Code;
+
+    fn thresholds() -> Thresholds {
+        Thresholds {
+            slow: Duration::from_millis(100),
+            min_ttl: Duration::from_secs(600),
+        }
+    }
+
+    fn healthy() -> Observed {
+        Observed {
+            address: "127.0.0.1:6379".into(),
+            version: Some("7.0.15".into()),
+            role: Some("master".into()),
+            policy: Some("noeviction".into()),
+            used_memory: Some(1_000_000),
+            maxmemory: Some(0),
+            key: Some(SessionKey {
+                key: "session:x".into(),
+                exists: true,
+                kind: Some("string".into()),
+                ttl_ms: Some(3_600_000),
+                ..SessionKey::default()
+            }),
+            ..Observed::default()
+        }
+    }
+
+    fn cause(verdict: Verdict) -> Option<Cause> {
+        match verdict {
+            Verdict::Fail(f) => Some(f.cause),
+            Verdict::Warn(n) => n.cause,
+            Verdict::Pass => None,
+        }
+    }
+
+    #[test]
+    fn a_healthy_store_passes_and_says_what_it_is() {
+        let seen = healthy();
+        assert_eq!(judge(&seen, thresholds()), Verdict::Pass);
+        let text = summary(&seen);
+        assert!(text.contains("redis 7.0.15 master"), "{text}");
+        assert!(
+            text.contains("session:x string, expires in 60 min"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn each_observation_has_its_cause() {
+        let mut replica = healthy();
+        replica.role = Some("slave".into());
+        assert_eq!(
+            cause(judge(&replica, thresholds())),
+            Some(Cause::StoreNotReady)
+        );
+
+        let mut missing = healthy();
+        if let Some(k) = missing.key.as_mut() {
+            k.exists = false;
+        }
+        assert_eq!(
+            cause(judge(&missing, thresholds())),
+            Some(Cause::SessionExpiredOrNeverCreated)
+        );
+        assert_eq!(
+            Cause::SessionExpiredOrNeverCreated.code(),
+            Code::SessionInvalid
+        );
+        // The application accepts it: our template or database is the odd one out.
+        missing.session_accepted = Some(true);
+        assert!(matches!(judge(&missing, thresholds()), Verdict::Warn(n) if n.cause.is_none()));
+        if let Some(k) = missing.key.as_mut() {
+            k.found_in_databases = vec![0];
+        }
+        missing.database = 1;
+        assert_eq!(
+            cause(judge(&missing, thresholds())),
+            Some(Cause::StoreWrongDatabase)
+        );
+
+        let mut expiring = healthy();
+        if let Some(k) = expiring.key.as_mut() {
+            k.ttl_ms = Some(300);
+        }
+        assert_eq!(
+            cause(judge(&expiring, thresholds())),
+            Some(Cause::SessionExpiring)
+        );
+
+        let mut evicting = healthy();
+        evicting.policy = Some("allkeys-lru".into());
+        assert!(
+            matches!(judge(&evicting, thresholds()), Verdict::Warn(n) if n.message.contains("sessions included"))
+        );
+
+        let mut full = healthy();
+        full.maxmemory = Some(1_050_000);
+        assert!(
+            matches!(judge(&full, thresholds()), Verdict::Warn(n) if n.message.contains("OOM"))
+        );
+    }
+
+    #[test]
+    fn a_slow_median_fails_and_one_slow_round_trip_does_not() {
+        let stats = |median: f64, p99: f64| LatencyStats {
+            sent: 10,
+            received: 10,
+            loss_percent: 0.0,
+            min_ms: 0.1,
+            median_ms: median,
+            p90_ms: p99,
+            p99_ms: p99,
+            max_ms: p99,
+            mean_ms: median,
+            jitter_ms: 0.0,
+        };
+        let mut seen = healthy();
+        seen.round_trips = Some(stats(150.0, 200.0));
+        assert_eq!(cause(judge(&seen, thresholds())), Some(Cause::StoreSlow));
+        seen.round_trips = Some(stats(0.2, 400.0));
+        assert_eq!(judge(&seen, thresholds()), Verdict::Pass);
+    }
+
+    #[test]
+    fn failed_steps_name_their_cause() {
+        let server = |code: &str, detail: &str| StoreFailure::Server {
+            code: code.into(),
+            detail: detail.into(),
+        };
+        let at = |step, failure: &StoreFailure, auth| {
+            step_failure(step, failure, "h:1", false, auth, 3).cause
+        };
+        assert_eq!(
+            at(
+                Step::Ping(0),
+                &server("NOAUTH", "Authentication required."),
+                false
+            ),
+            Cause::StoreAuthRefused
+        );
+        assert_eq!(
+            at(
+                Step::Auth,
+                &server("WRONGPASS", "invalid username-password pair"),
+                true
+            ),
+            Cause::StoreAuthRefused
+        );
+        assert_eq!(
+            at(
+                Step::Select,
+                &server("ERR", "DB index is out of range"),
+                true
+            ),
+            Cause::StoreWrongDatabase
+        );
+        assert_eq!(
+            at(
+                Step::Ping(0),
+                &server("LOADING", "Redis is loading the dataset in memory"),
+                false
+            ),
+            Cause::StoreNotReady
+        );
+        assert_eq!(
+            at(
+                Step::Ping(2),
+                &server("BUSY", "Redis is busy running a script."),
+                false
+            ),
+            Cause::StoreNotReady
+        );
+        assert_eq!(
+            at(
+                Step::Ping(3),
+                &StoreFailure::Timeout(Duration::from_secs(1)),
+                false
+            ),
+            Cause::StoreSlow
+        );
+        let lost = StoreFailure::Lost("connection reset".into());
+        assert_eq!(at(Step::Ping(3), &lost, false), Cause::StoreUnreachable);
+        let first = step_failure(Step::Ping(0), &lost, "h:1", false, false, 0);
+        assert!(first.hint.contains("rediss://"), "{}", first.hint);
+        // After AUTH was answered, a lost first PING is a store that went away, not TLS.
+        let later = step_failure(Step::Ping(0), &lost, "h:1", false, true, 0);
+        assert!(
+            later.message.contains("before the first PING"),
+            "{}",
+            later.message
+        );
+        assert!(!later.hint.contains("rediss://"));
+    }
+
+    #[test]
+    fn bytes_read_well() {
+        assert_eq!(bytes(512), "512 B");
+        assert_eq!(bytes(1_200_000), "1.1 MiB");
+        assert_eq!(bytes(4 * 1024 * 1024 * 1024), "4.0 GiB");
+    }
+}
