@@ -8,8 +8,8 @@ use crate::exit::AppError;
 use std::path::PathBuf;
 use wsdoctor_core::model::CheckId;
 use wsdoctor_core::settings::{
-    parse_origin, ClientIdentity, Gates, Header, IpFamily, Limits, Paths, ResolveOverride, Route,
-    StoreSettings, StoreUrl,
+    parse_origin, BrowserSettings, ClientIdentity, Gates, Header, IpFamily, Limits, Paths,
+    ResolveOverride, Route, StoreSettings, StoreUrl,
 };
 use wsdoctor_core::{Plan, Secret, Settings, SettingsError, Target};
 
@@ -264,6 +264,14 @@ pub(crate) fn settings(
     };
     settings.route = route;
     settings.client_identity = client_identity;
+    // --only browser asks for the browser as plainly as --browser does.
+    let browser = env_flag_or("WSDOCTOR_BROWSER", options.browser, from_file("browser"))?
+        || settings.only.contains(&CheckId::Browser);
+    if browser {
+        settings.browser = Some(BrowserSettings {
+            executable: find_browser(options.browser_path.as_deref(), std::env::var_os("PATH"))?,
+        });
+    }
     settings.family = match (options.ipv4, options.ipv6) {
         (true, _) => Some(IpFamily::V4),
         (_, true) => Some(IpFamily::V6),
@@ -272,6 +280,79 @@ pub(crate) fn settings(
     settings.validate()?;
     Plan::check_selection(&settings)?;
     Ok(settings)
+}
+
+/// The names a Chromium answers to on `PATH`, in the order they are tried.
+pub(crate) const BROWSER_NAMES: [&str; 5] = [
+    "chromium",
+    "chromium-browser",
+    "google-chrome",
+    "google-chrome-stable",
+    "chrome",
+];
+
+/// The browser to run: `--browser-path` (a path, or a name looked up on `path`), else the first
+/// Chromium on `path`. None is a usage error that says what to install: wsdoctor never downloads
+/// a browser.
+fn find_browser(
+    explicit: Option<&std::path::Path>,
+    path: Option<std::ffi::OsString>,
+) -> Result<PathBuf, AppError> {
+    if !cfg!(feature = "browser") {
+        return Err(AppError::usage(
+            "--browser",
+            "this wsdoctor was built without the browser feature (cargo install --features browser)",
+        ));
+    }
+    let on_path = |name: &std::ffi::OsStr| {
+        std::env::split_paths(path.as_deref()?)
+            .map(|dir| dir.join(name))
+            .find(|candidate| is_executable(candidate))
+    };
+    if let Some(explicit) = explicit {
+        let found = if explicit.components().count() > 1 {
+            is_executable(explicit).then(|| explicit.to_path_buf())
+        } else {
+            on_path(explicit.as_os_str())
+        };
+        return found.ok_or_else(|| {
+            AppError::usage(
+                "--browser-path",
+                format!(
+                    "{} is not an executable file (nor a program on PATH)",
+                    explicit.display()
+                ),
+            )
+        });
+    }
+    BROWSER_NAMES
+        .iter()
+        .find_map(|name| on_path(std::ffi::OsStr::new(name)))
+        .ok_or_else(|| {
+            AppError::usage(
+                "--browser",
+                format!(
+                    "no Chromium on PATH (looked for {}); install one (Debian/Ubuntu: apt-get install chromium; Fedora: dnf install chromium; Alpine: apk add chromium; macOS: brew install --cask chromium) or name it with --browser-path",
+                    BROWSER_NAMES.join(", ")
+                ),
+            )
+        })
+}
+
+/// Whether `path` is a file this user may run.
+fn is_executable(path: &std::path::Path) -> bool {
+    let Ok(metadata) = std::fs::metadata(path) else {
+        return false;
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        metadata.is_file() && metadata.permissions().mode() & 0o111 != 0
+    }
+    #[cfg(not(unix))]
+    {
+        metadata.is_file()
+    }
 }
 
 /// The session store to check: `--redis-url`, else `WSDOCTOR_REDIS_URL` (clap reads both into

@@ -580,6 +580,13 @@ pub(crate) struct CheckOptions {
     #[arg(long, help_heading = "Network")]
     pub(crate) insecure: bool,
 
+    /// Also run the page, /health and the sockets in a headless Chromium on the frontend origin, and put what the browser saw beside the command line's verdict (the browser check) [env: WSDOCTOR_BROWSER].
+    #[arg(long, help_heading = "Browser")]
+    pub(crate) browser: bool,
+    /// The Chromium (or Chrome) to run for --browser: a path, or a name on PATH [default: the first of chromium, chromium-browser, google-chrome, google-chrome-stable, chrome on PATH].
+    #[arg(long, value_name = "PATH", env = "WSDOCTOR_BROWSER_PATH", value_hint = clap::ValueHint::ExecutablePath, help_heading = "Browser")]
+    pub(crate) browser_path: Option<PathBuf>,
+
     /// The session store to check, redis://[[user]:password@]host:6379/DB or rediss:// for TLS (--cacert applies); its credentials are redacted [default: $REDIS_URL].
     #[arg(
         long,

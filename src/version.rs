@@ -3,11 +3,14 @@
 
 /// The long version text.
 pub(crate) fn long() -> String {
-    let features: Vec<&str> = [("lab", cfg!(feature = "lab"))]
-        .iter()
-        .filter(|(_, on)| *on)
-        .map(|(name, _)| *name)
-        .collect();
+    let features: Vec<&str> = [
+        ("lab", cfg!(feature = "lab")),
+        ("browser", cfg!(feature = "browser")),
+    ]
+    .iter()
+    .filter(|(_, on)| *on)
+    .map(|(name, _)| *name)
+    .collect();
     format!(
         "{version}\ncommit:   {commit}\nbuilt:    {date} ({profile})\ntarget:   {target}\nTLS:      rustls {rustls} (ring), verification with the system store + webpki roots\nfeatures: {features}\nreport:   wsdoctor.report.v1, events wsdoctor.events.v1",
         version = env!("CARGO_PKG_VERSION"),

@@ -4,7 +4,7 @@
 
 use colored::{ColoredString, Colorize};
 use std::fmt::Write;
-use wsdoctor_core::model::evidence::{Detail, HeldSocket, StoreDetail};
+use wsdoctor_core::model::evidence::{BrowserDetail, Detail, HeldSocket, StoreDetail};
 use wsdoctor_core::model::{CheckReport, Report, Status, Verdict};
 
 /// Width of the waterfall's bars, in characters.
@@ -139,6 +139,52 @@ fn store_lines(store: &StoreDetail) -> Vec<String> {
     lines
 }
 
+/// Console messages shown under the browser check; the rest are in the JSON report.
+const CONSOLE_SHOWN: usize = 3;
+
+/// What the browser saw beside what the command line concluded, a request or socket at a time:
+/// the point of the browser check, so it is shown whatever its status.
+fn browser_lines(browser: &BrowserDetail) -> Vec<String> {
+    let mut lines = vec![fact(
+        "browser",
+        format!(
+            "{}, {}, page on {}",
+            browser.browser,
+            browser.sandbox.describe(),
+            browser.page_origin
+        ),
+    )];
+    for comparison in &browser.comparisons {
+        lines.push(fact(
+            &format!("{} in the browser", comparison.subject),
+            &comparison.browser,
+        ));
+        // The verdict leads: a long line is cut at the screen's width, never before it.
+        let verdict = match comparison.agrees {
+            Some(true) => " (agrees)",
+            Some(false) => " (DIFFERS)",
+            None => "",
+        };
+        lines.push(fact(
+            &format!("{} on the command line{verdict}", comparison.subject),
+            &comparison.command_line,
+        ));
+    }
+    for entry in browser.console.iter().take(CONSOLE_SHOWN) {
+        lines.push(fact(
+            "console",
+            format!("{} ({}): {}", entry.level, entry.source, entry.text),
+        ));
+    }
+    if browser.console.len() > CONSOLE_SHOWN {
+        lines.push(format!(
+            "console: {} more in the JSON report",
+            browser.console.len() - CONSOLE_SHOWN
+        ));
+    }
+    lines
+}
+
 fn evidence_lines(check: &CheckReport) -> Vec<String> {
     let common = &check.evidence.common;
     let mut lines = Vec::new();
@@ -231,6 +277,11 @@ pub(crate) fn render(report: &Report, color: bool) -> String {
     out.push('\n');
     for check in &report.checks {
         let _ = writeln!(out, "{}", check_line(check, color));
+        if let (Some(Detail::Browser(browser)), None) = (&check.evidence.detail, &check.failure) {
+            for line in browser_lines(browser) {
+                let _ = writeln!(out, "      {} {line}", paint("│", color, |s| s.dimmed()));
+            }
+        }
         if let Some(finding) = &check.failure {
             let also: String = finding
                 .also

@@ -2,10 +2,12 @@
 //! plan's edges; a check's inputs are exactly what its prerequisites learned.
 
 use crate::probe::dns::Resolution;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
 use wsdoctor_model::platform::Sightings;
+use wsdoctor_model::{CheckId, CheckReport};
 
 /// What the health endpoint taught the other checks.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -74,6 +76,12 @@ pub(crate) struct Facts {
     pub(crate) open_paths: Vec<String>,
     /// Whether the session endpoint accepted the session (`None`: not asked, or no clear answer).
     pub(crate) session_accepted: Option<bool>,
+    /// The SHA-256 of each public key in the chain the tls check verified (base64), for a browser
+    /// told to trust what the command line trusted through `--cacert`.
+    pub(crate) verified_spki: Vec<String>,
+    /// The dns check found a public page reaching a local address: Local Network Access asks
+    /// the user first.
+    pub(crate) local_network_prompt: bool,
 }
 
 impl Facts {
@@ -90,6 +98,10 @@ impl Facts {
         }
         if other.session_accepted.is_some() {
             self.session_accepted = other.session_accepted;
+        }
+        self.local_network_prompt |= other.local_network_prompt;
+        if !other.verified_spki.is_empty() {
+            self.verified_spki.clone_from(&other.verified_spki);
         }
         self.platforms
             .merge(other.platforms.platforms().iter().cloned());
@@ -133,6 +145,9 @@ pub(crate) struct Inputs {
     pub(crate) health_later: Option<Later>,
     /// The diagnostics check's facts, for checks that may consult them.
     pub(crate) server_later: Option<Later>,
+    /// The reports of the checks this one compares with (`Need::Compare`), already redacted.
+    #[cfg_attr(not(feature = "browser"), allow(dead_code))]
+    pub(crate) compared: BTreeMap<CheckId, Arc<CheckReport>>,
 }
 
 impl Inputs {

@@ -16,13 +16,17 @@ pub(crate) enum Need {
     /// Starts at once, and may wait for the other's facts if it turns out to need them (a refused
     /// upgrade is read differently when plain HTTP works).
     Consult(CheckId),
+    /// Waits for the other to finish, whatever its outcome, and reads its report to compare with
+    /// (the browser check); `--only` brings the other along, since there is nothing to compare
+    /// with otherwise.
+    Compare(CheckId),
 }
 
 impl Need {
     /// The check depended on.
     pub(crate) fn on(self) -> CheckId {
         match self {
-            Need::Pass(id) | Need::After(id) | Need::Consult(id) => id,
+            Need::Pass(id) | Need::After(id) | Need::Consult(id) | Need::Compare(id) => id,
         }
     }
 }
@@ -155,6 +159,25 @@ impl Plan {
                     ],
                     None,
                 ),
+                CheckId::Browser => {
+                    // In the checklist only when asked for: a browser costs a second or two.
+                    if settings.browser.is_none() {
+                        continue;
+                    }
+                    // After every command-line check whose verdict it puts beside the browser's:
+                    // mixed content (target), Local Network Access (dns), the certificate the
+                    // browser is told to trust (tls), /health and CORS, the sockets.
+                    let compared = [
+                        CheckId::Target,
+                        CheckId::Dns,
+                        CheckId::Tls,
+                        CheckId::Health,
+                        CheckId::Cors,
+                        CheckId::Echo,
+                        CheckId::Terminal,
+                    ];
+                    (compared.into_iter().map(Need::Compare).collect(), None)
+                }
                 CheckId::Hold => (
                     vec![Need::Pass(CheckId::Echo), Need::Consult(CheckId::Health)],
                     settings
@@ -185,9 +208,11 @@ impl Plan {
         } else {
             settings.only.clone()
         };
+        // The browser check runs only when a browser is given (`--browser`).
         let left: Vec<CheckId> = asked
             .into_iter()
             .filter(|id| !settings.skip.contains(id))
+            .filter(|id| *id != CheckId::Browser || settings.browser.is_some())
             .collect();
         if left.is_empty() {
             return Err(SettingsError::new(
@@ -245,7 +270,7 @@ impl Plan {
                 for need in &check.needs {
                     // The session and terminal checks learn their paths from /health.
                     let dep = match need {
-                        Need::Pass(dep) => *dep,
+                        Need::Pass(dep) | Need::Compare(dep) => *dep,
                         Need::After(CheckId::Health) => CheckId::Health,
                         Need::After(_) | Need::Consult(_) => continue,
                     };
@@ -333,7 +358,16 @@ mod tests {
     #[test]
     fn a_plain_http_run_has_every_check_and_no_tls() {
         let plan = Plan::for_settings(&settings("http://127.0.0.1:1/"));
-        assert_eq!(plan.ids(), CheckId::ALL.to_vec());
+        let without_browser: Vec<CheckId> = CheckId::ALL
+            .iter()
+            .copied()
+            .filter(|id| *id != CheckId::Browser)
+            .collect();
+        assert_eq!(
+            plan.ids(),
+            without_browser,
+            "the browser only when asked for"
+        );
         let tls = plan.get(CheckId::Tls).unwrap();
         assert!(tls.not_applicable.is_some());
         // Nothing waits on a check that cannot run.
@@ -457,6 +491,49 @@ mod tests {
         s.skip = vec![CheckId::Dns, CheckId::Tcp];
         s.only = vec![CheckId::Store];
         assert!(Plan::check_selection(&s).is_ok());
+    }
+
+    #[test]
+    fn the_browser_runs_after_what_it_compares_and_brings_it_along() {
+        let mut s = settings("http://127.0.0.1:1/");
+        s.session = Some(Secret::new("abc"));
+        s.browser = Some(crate::settings::BrowserSettings {
+            executable: "chromium".into(),
+        });
+        let plan = Plan::for_settings(&s);
+        let browser = plan.get(CheckId::Browser).expect("asked for");
+        let compared: Vec<CheckId> = browser.needs.iter().map(|n| n.on()).collect();
+        // No tls on plain http; everything else it compares with.
+        assert_eq!(
+            compared,
+            vec![
+                CheckId::Target,
+                CheckId::Dns,
+                CheckId::Health,
+                CheckId::Cors,
+                CheckId::Echo,
+                CheckId::Terminal
+            ]
+        );
+        assert!(browser.needs.iter().all(|n| matches!(n, Need::Compare(_))));
+        // It waits for the command line, never the other way round.
+        for check in &plan.checks {
+            assert!(!check.needs.iter().any(|n| n.on() == CheckId::Browser));
+        }
+        // --only browser brings along what it compares with.
+        s.only = vec![CheckId::Browser];
+        let plan = Plan::for_settings(&s);
+        for id in [
+            CheckId::Echo,
+            CheckId::Terminal,
+            CheckId::Session,
+            CheckId::Health,
+        ] {
+            assert!(applicable(&plan).contains(&id), "{id}");
+        }
+        // Without a browser, --only browser selects nothing.
+        s.browser = None;
+        assert!(Plan::check_selection(&s).is_err());
     }
 
     #[test]

@@ -35,6 +35,8 @@ struct Published {
     facts: Facts,
     /// A connection for the check the plan hands it to.
     connection: Mutex<Option<Conn>>,
+    /// Its report, for a check that compares with it.
+    report: Arc<CheckReport>,
 }
 
 type Slot = watch::Receiver<Option<Arc<Published>>>;
@@ -118,12 +120,13 @@ pub async fn run(
             };
             ctx.emit(Event::CheckFinished(Box::new(report.clone())));
             if let Ok(mut map) = results.lock() {
-                map.insert(planned.id, (report, facts.platforms.clone()));
+                map.insert(planned.id, (report.clone(), facts.platforms.clone()));
             }
             let _ = done.send(Some(Arc::new(Published {
                 blocked,
                 facts,
                 connection: Mutex::new(connection),
+                report: Arc::new(report),
             })));
         });
     }
@@ -192,6 +195,7 @@ async fn run_one(
     let mut connection = None;
     let mut health_later = None;
     let mut server_later = None;
+    let mut compared = BTreeMap::new();
     for (need, mut slot) in needs {
         if let Need::Consult(dep) = need {
             let later = Some(Later::new(
@@ -215,6 +219,9 @@ async fn run_one(
         };
         if let (Need::Pass(dep), Some(_)) = (need, &published.blocked) {
             blocked.get_or_insert(format!("skipped: needs {dep}, which did not pass"));
+        }
+        if let Need::Compare(dep) = need {
+            compared.insert(dep, published.report.clone());
         }
         facts.merge(&published.facts);
         if planned.takes_connection_from == Some(need.on()) {
@@ -244,6 +251,7 @@ async fn run_one(
         facts: facts.clone(),
         health_later,
         server_later,
+        compared,
     };
     let id = planned.id;
     let task_ctx = ctx.clone();

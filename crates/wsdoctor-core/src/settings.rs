@@ -715,6 +715,16 @@ pub struct Settings {
     pub route: Route,
     /// The session store to check (`--redis-url`), if any.
     pub store: Option<StoreSettings>,
+    /// The browser check (`--browser`), if asked for.
+    pub browser: Option<BrowserSettings>,
+}
+
+/// The browser check's settings: which Chromium to run. Everything else it needs (the origin,
+/// the paths, the timeouts, `--resolve`, the proxy) is the run's own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrowserSettings {
+    /// The Chromium (or Chrome) executable: `--browser-path`, or found on `PATH`.
+    pub executable: std::path::PathBuf,
 }
 
 /// Gates for CI: what turns a measured value or a warning into a failure.
@@ -849,6 +859,7 @@ impl Settings {
             gates: Gates::default(),
             route: Route::default(),
             store: None,
+            browser: None,
         }
     }
 

@@ -47,6 +47,9 @@ pub enum CheckId {
     Terminal,
     /// Whether the server enforces Origin on upgrades (cross-site WebSocket hijacking).
     Origin,
+    /// The same sockets opened by a headless Chromium, compared with the command line's verdict
+    /// (`--browser`).
+    Browser,
     /// Sockets held open to find idle and lifetime cuts (`--hold`).
     Hold,
 }

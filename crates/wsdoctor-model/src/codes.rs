@@ -360,8 +360,14 @@ fn explanation(code: Code) -> Explanation {
         },
         Code::InternalError => Explanation {
             meaning: "wsdoctor itself failed while running a check; nothing is known about the target from that check.",
-            signatures: &["a check ended with an internal error instead of a result"],
-            root_causes: &["a bug in wsdoctor"],
+            signatures: &[
+                "a check ended with an internal error instead of a result",
+                "the browser check could not start or drive Chromium (browser_unavailable)",
+            ],
+            root_causes: &[
+                "a bug in wsdoctor",
+                "a Chromium that crashes or hangs on this machine (no /dev/shm, a missing library, a sandbox the kernel refuses)",
+            ],
             actions: &[
                 "rerun with --verbose and report the output with the version (wsdoctor --version)",
             ],
@@ -557,6 +563,8 @@ pub enum Cause {
     SessionExpiring,
     /// The check panicked: a bug in wsdoctor.
     InternalError,
+    /// The browser check could not start or drive Chromium, so the browser said nothing.
+    BrowserUnavailable,
 }
 
 /// Every cause, for `explain` and for tests that walk the vocabulary.
@@ -670,6 +678,7 @@ impl Cause {
             Cause::StoreDisconnected => (C::SessionStoreError, "The application says its session store is disconnected: check the deployment's REDIS_URL, the network path from the application to the store, and the credentials."),
             Cause::SessionExpiredOrNeverCreated => (C::SessionInvalid, "The session's key is not in the store: the session was never created or has expired; create a new one, and check the session TTL and the store's eviction policy."),
             Cause::SessionExpiring => (C::SessionInvalid, "The session's key expires soon: users are logged out mid-use; extend its TTL on activity (EXPIRE) or lengthen it."),
+            Cause::BrowserUnavailable => (C::InternalError, "Chromium could not be started or driven, so nothing is known from the browser (the other checks stand): read its own words in the evidence; check --browser-path, that `chromium --headless --dump-dom about:blank` works here, and in a container that /dev/shm is not tiny."),
             Cause::InternalError => (C::InternalError, "This is a bug in wsdoctor, not in the deployment: please report it with the --verbose output."),
             Cause::CertDaysBelowMinimum => (C::GateFailed, "The certificate expires sooner than the gate allows: renew it now (or check that automatic renewal runs)."),
             Cause::EchoRttAboveMaximum => (C::GateFailed, "The echo round trip is above the gate: look at the path (region, proxy, TLS termination) and the server's load."),

@@ -6,10 +6,11 @@
 
 use crate::event::{Event, Stamped};
 use crate::evidence::{
-    AddressError, AddressProbe, CertInfo, CertificateProblem, Common, CorsDetail, Detail,
+    AddressError, AddressProbe, BrowserDetail, BrowserFetch, BrowserSocket, CertInfo,
+    CertificateProblem, Common, Comparison, ConsoleEntry, CorsDetail, Detail, DevtoolsSocket,
     DiagnosticsDetail, DnsDetail, EchoDetail, Evidence, Heartbeat, HeldSocket, HoldDetail,
-    OriginDetail, Redirect, SessionDetail, SessionKey, StoreDetail, TargetDetail, TcpDetail,
-    TerminalDetail, TlsDetail, TlsInfo, Underlying,
+    OriginDetail, PageSocket, Redirect, SessionDetail, SessionKey, StoreDetail, TargetDetail,
+    TcpDetail, TerminalDetail, TlsDetail, TlsInfo, Underlying,
 };
 use crate::finding::{Finding, Notice};
 use crate::platform::Platform;
@@ -365,6 +366,7 @@ impl Scrub for Detail {
                 variants.scrub(clean);
                 server_heartbeat.scrub(clean);
             }
+            Detail::Browser(browser) => browser.scrub(clean),
             Detail::Store(StoreDetail {
                 store,
                 store_tls: _,
@@ -384,6 +386,142 @@ impl Scrub for Detail {
                 session_key.scrub(clean);
             }
         }
+    }
+}
+
+impl Scrub for BrowserDetail {
+    fn scrub(&mut self, clean: Cleaner<'_>) {
+        let BrowserDetail {
+            browser,
+            executable,
+            sandbox: _,
+            page_origin,
+            switches,
+            local_network_access,
+            cookies,
+            health,
+            sockets,
+            console,
+            comparisons,
+        } = self;
+        clean(browser);
+        clean(executable);
+        clean(page_origin);
+        switches.scrub(clean);
+        clean(local_network_access);
+        cookies.scrub(clean);
+        health.scrub(clean);
+        sockets.scrub(clean);
+        console.scrub(clean);
+        comparisons.scrub(clean);
+    }
+}
+
+impl Scrub for BrowserFetch {
+    fn scrub(&mut self, clean: Cleaner<'_>) {
+        let BrowserFetch {
+            url,
+            credentials,
+            status: _,
+            error,
+            blocked_reason,
+            cors_error,
+            network_error,
+            protocol,
+            duration_ms: _,
+        } = self;
+        clean(url);
+        clean(credentials);
+        error.scrub(clean);
+        blocked_reason.scrub(clean);
+        cors_error.scrub(clean);
+        network_error.scrub(clean);
+        protocol.scrub(clean);
+    }
+}
+
+impl Scrub for BrowserSocket {
+    fn scrub(&mut self, clean: Cleaner<'_>) {
+        let BrowserSocket {
+            role: _,
+            url,
+            page,
+            devtools,
+        } = self;
+        clean(url);
+        page.scrub(clean);
+        devtools.scrub(clean);
+    }
+}
+
+impl Scrub for PageSocket {
+    fn scrub(&mut self, clean: Cleaner<'_>) {
+        let PageSocket {
+            threw,
+            opened_ms: _,
+            error_event: _,
+            messages: _,
+            first_message_ms: _,
+            last_message,
+            echoed: _,
+            timed_out: _,
+            timeout_close_error,
+            close_code: _,
+            close_reason,
+            was_clean: _,
+            closed_by_page: _,
+        } = self;
+        threw.scrub(clean);
+        last_message.scrub(clean);
+        timeout_close_error.scrub(clean);
+        close_reason.scrub(clean);
+    }
+}
+
+impl Scrub for DevtoolsSocket {
+    fn scrub(&mut self, clean: Cleaner<'_>) {
+        let DevtoolsSocket {
+            created: _,
+            request_headers,
+            status: _,
+            status_text,
+            response_headers,
+            frames_sent: _,
+            frames_received: _,
+            errors,
+            closed: _,
+        } = self;
+        request_headers.scrub(clean);
+        status_text.scrub(clean);
+        response_headers.scrub(clean);
+        errors.scrub(clean);
+    }
+}
+
+impl Scrub for ConsoleEntry {
+    fn scrub(&mut self, clean: Cleaner<'_>) {
+        let ConsoleEntry {
+            source,
+            level,
+            text,
+        } = self;
+        clean(source);
+        clean(level);
+        clean(text);
+    }
+}
+
+impl Scrub for Comparison {
+    fn scrub(&mut self, clean: Cleaner<'_>) {
+        let Comparison {
+            subject,
+            browser,
+            command_line,
+            agrees: _,
+        } = self;
+        clean(subject);
+        clean(browser);
+        clean(command_line);
     }
 }
 

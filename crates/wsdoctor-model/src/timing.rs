@@ -44,6 +44,10 @@ pub enum Phase {
     StoreHandshake,
     /// Session store: the median PING round trip.
     StoreRoundTrip,
+    /// Browser: Chromium started → its DevTools connection open.
+    BrowserLaunch,
+    /// Browser: the blank page on the frontend origin requested → loaded.
+    PageLoad,
 }
 
 impl Phase {

@@ -106,6 +106,7 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
                 source: resolution.source,
             }));
             let local_network = local_network_access(settings, &resolution, &host);
+            check.learned.local_network_prompt = local_network.is_some();
             check.learned.resolution = Some(Arc::new(resolution));
             match local_network {
                 Some(notice) => check.warn(summary, notice),

@@ -2,6 +2,8 @@
 //! its prerequisites produced, uses probes, asks [`crate::diagnose`] what it saw means, and
 //! returns its report with what it learned for the checks after it.
 
+#[cfg(feature = "browser")]
+mod browser;
 mod connect;
 mod cors;
 pub(crate) mod diagnostics;
@@ -229,6 +231,13 @@ pub(crate) async fn run(
         CheckId::Echo => echo::run(ctx, &inputs).await,
         CheckId::Terminal => terminal::run(ctx, &inputs).await,
         CheckId::Origin => origin::run(ctx, &inputs).await,
+        #[cfg(feature = "browser")]
+        CheckId::Browser => browser::run(ctx, &inputs).await,
+        #[cfg(not(feature = "browser"))]
+        CheckId::Browser => Output::only(CheckReport::skipped(
+            CheckId::Browser,
+            "this wsdoctor was built without the browser feature",
+        )),
         CheckId::Hold => hold::run(ctx, &inputs).await,
     }
 }

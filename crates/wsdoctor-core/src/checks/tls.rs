@@ -74,6 +74,13 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs, warm: Option<Conn>) -> Outpu
                 };
             }
             let info = handshake.info;
+            // A chain the command line verified with --cacert, the browser is told to trust too
+            // (for that run only): it cannot have the private CA. Without --cacert the browser
+            // judges with its own store, which is the point; with --insecure nothing was
+            // verified, so it is told nothing.
+            if settings.browser.is_some() && settings.cacert_pem.is_some() && !settings.insecure {
+                check.learned.verified_spki = handshake.spki_sha256;
+            }
             let leaf = info.chain.first().cloned();
             let expiry = leaf
                 .as_ref()

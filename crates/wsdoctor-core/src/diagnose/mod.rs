@@ -1,6 +1,8 @@
 //! Diagnosis: observations become findings (code, cause, message, hint) with their evidence.
 //! Pure functions of what the probes saw, so every rule is unit-tested without a network.
 
+#[cfg(feature = "browser")]
+pub(crate) mod browser;
 pub(crate) mod classify;
 pub(crate) mod gates;
 pub(crate) mod hold;

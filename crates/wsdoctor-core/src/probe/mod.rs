@@ -2,6 +2,8 @@
 //! boundaries. Probes observe; they do not judge (that is [`crate::diagnose`]'s job). Their
 //! failures keep the operating system's error kind, so the diagnosis never reads error text.
 
+#[cfg(feature = "browser")]
+pub(crate) mod chromium;
 pub(crate) mod dns;
 pub(crate) mod http;
 pub(crate) mod proxy;

@@ -237,10 +237,15 @@ impl TlsClient {
                         .map(|certs| certs.iter().filter_map(cert_info).collect())
                         .unwrap_or_default(),
                 };
+                let spki_sha256 = conn
+                    .peer_certificates()
+                    .map(|certs| certs.iter().filter_map(spki_sha256).collect())
+                    .unwrap_or_default();
                 Ok((
                     stream,
                     Handshake {
                         info,
+                        spki_sha256,
                         duration: start.elapsed(),
                         client_cert_requested: resolver
                             .asked
@@ -258,6 +263,9 @@ impl TlsClient {
 pub(crate) struct Handshake {
     /// What was negotiated and presented.
     pub(crate) info: TlsInfo,
+    /// The SHA-256 of each presented certificate's public key (base64), as Chromium's
+    /// `--ignore-certificate-errors-spki-list` takes them; empty without the browser feature.
+    pub(crate) spki_sha256: Vec<String>,
     /// ClientHello → handshake complete.
     pub(crate) duration: Duration,
     /// Whether the server asked for a client certificate (mutual TLS, required or optional).
@@ -319,6 +327,22 @@ pub(crate) fn refused_client_cert(e: &std::io::Error) -> Option<String> {
         _ => return None,
     };
     Some(name.to_string())
+}
+
+/// The SHA-256 of a certificate's SubjectPublicKeyInfo, base64: the pin Chromium's
+/// `--ignore-certificate-errors-spki-list` matches against the chain a server presents.
+#[cfg(feature = "browser")]
+fn spki_sha256(der: &CertificateDer<'_>) -> Option<String> {
+    use base64::Engine;
+    let (_, cert) = x509_parser::parse_x509_certificate(der.as_ref()).ok()?;
+    let digest = ring::digest::digest(&ring::digest::SHA256, cert.tbs_certificate.subject_pki.raw);
+    Some(base64::engine::general_purpose::STANDARD.encode(digest.as_ref()))
+}
+
+/// Without the browser, nobody asks for the pins.
+#[cfg(not(feature = "browser"))]
+fn spki_sha256(_der: &CertificateDer<'_>) -> Option<String> {
+    None
 }
 
 /// Summarises a certificate; `None` when it does not parse.
