@@ -93,6 +93,7 @@ session\t''
 store\t''
 terminal\t''
 origin\t''
+browser\t''
 hold\t''"
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l skip -d 'Skip these checks (comma-separated ids)' -r -f -a "target\t''
 dns\t''
@@ -106,6 +107,7 @@ session\t''
 store\t''
 terminal\t''
 origin\t''
+browser\t''
 hold\t''"
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l health-path -d 'Health endpoint path' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l diagnostics-path -d 'Diagnostics endpoint path' -r
@@ -125,6 +127,7 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l cert-warn-da
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l cacert -d 'Trust the CA certificates in this PEM file too' -r -F
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l cert -d 'Client certificate chain for mutual TLS (PEM; may hold the key too)' -r -F
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l key -d 'Private key for --cert (PEM: PKCS#8, PKCS#1 or SEC1) [default: the --cert file]' -r -F
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l browser-path -d 'The Chromium (or Chrome) to run for --browser: a path, or a name on PATH [default: the first of chromium, chromium-browser, google-chrome, google-chrome-stable, chrome on PATH]' -r -F
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l redis-url -d 'The session store to check, redis://[[user]:password@]host:6379/DB or rediss:// for TLS (--cacert applies); its credentials are redacted [default: $REDIS_URL]' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l session-key -d 'The session\'s key in the store, with {session} for the id (e.g. \'session:{session}\') [default: as the diagnostics endpoint advertises it]' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l store-pings -d 'PINGs the store check times (min/median/p99)' -r
@@ -146,6 +149,7 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l no-proxy -d 
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -s 4 -l ipv4 -d 'Use IPv4 addresses only'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -s 6 -l ipv6 -d 'Use IPv6 addresses only'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l insecure -d 'Do not verify TLS certificates (the report says so, loudly) [env: WSDOCTOR_INSECURE]'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l browser -d 'Also run the page, /health and the sockets in a headless Chromium on the frontend origin, and put what the browser saw beside the command line\'s verdict (the browser check) [env: WSDOCTOR_BROWSER]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -s q -l quiet -d 'Print nothing on stdout but one verdict line, whatever the format (the document goes to --output if given) [env: WSDOCTOR_QUIET]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -s v -l verbose -d 'Print the connection log to stderr, as the web client\'s console does [env: WSDOCTOR_VERBOSE]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l show-secrets -d 'Show session ids, tokens and credentials instead of redacting them [env: WSDOCTOR_SHOW_SECRETS]'
@@ -223,6 +227,7 @@ session\t''
 store\t''
 terminal\t''
 origin\t''
+browser\t''
 hold\t''"
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l skip -d 'Skip these checks (comma-separated ids)' -r -f -a "target\t''
 dns\t''
@@ -236,6 +241,7 @@ session\t''
 store\t''
 terminal\t''
 origin\t''
+browser\t''
 hold\t''"
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l health-path -d 'Health endpoint path' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l diagnostics-path -d 'Diagnostics endpoint path' -r
@@ -255,6 +261,7 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l cert-warn-day
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l cacert -d 'Trust the CA certificates in this PEM file too' -r -F
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l cert -d 'Client certificate chain for mutual TLS (PEM; may hold the key too)' -r -F
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l key -d 'Private key for --cert (PEM: PKCS#8, PKCS#1 or SEC1) [default: the --cert file]' -r -F
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l browser-path -d 'The Chromium (or Chrome) to run for --browser: a path, or a name on PATH [default: the first of chromium, chromium-browser, google-chrome, google-chrome-stable, chrome on PATH]' -r -F
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l redis-url -d 'The session store to check, redis://[[user]:password@]host:6379/DB or rediss:// for TLS (--cacert applies); its credentials are redacted [default: $REDIS_URL]' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l session-key -d 'The session\'s key in the store, with {session} for the id (e.g. \'session:{session}\') [default: as the diagnostics endpoint advertises it]' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l store-pings -d 'PINGs the store check times (min/median/p99)' -r
@@ -277,6 +284,7 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l no-proxy -d '
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -s 4 -l ipv4 -d 'Use IPv4 addresses only'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -s 6 -l ipv6 -d 'Use IPv6 addresses only'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l insecure -d 'Do not verify TLS certificates (the report says so, loudly) [env: WSDOCTOR_INSECURE]'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l browser -d 'Also run the page, /health and the sockets in a headless Chromium on the frontend origin, and put what the browser saw beside the command line\'s verdict (the browser check) [env: WSDOCTOR_BROWSER]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -s q -l quiet -d 'Print nothing on stdout but one verdict line, whatever the format (the document goes to --output if given) [env: WSDOCTOR_QUIET]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -s v -l verbose -d 'Print the connection log to stderr, as the web client\'s console does [env: WSDOCTOR_VERBOSE]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l show-secrets -d 'Show session ids, tokens and credentials instead of redacting them [env: WSDOCTOR_SHOW_SECRETS]'
@@ -379,6 +387,7 @@ session\t''
 store\t''
 terminal\t''
 origin\t''
+browser\t''
 hold\t''"
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l skip -d 'Skip these checks (comma-separated ids)' -r -f -a "target\t''
 dns\t''
@@ -392,6 +401,7 @@ session\t''
 store\t''
 terminal\t''
 origin\t''
+browser\t''
 hold\t''"
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l health-path -d 'Health endpoint path' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l diagnostics-path -d 'Diagnostics endpoint path' -r
@@ -411,6 +421,7 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l cert-warn-da
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l cacert -d 'Trust the CA certificates in this PEM file too' -r -F
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l cert -d 'Client certificate chain for mutual TLS (PEM; may hold the key too)' -r -F
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l key -d 'Private key for --cert (PEM: PKCS#8, PKCS#1 or SEC1) [default: the --cert file]' -r -F
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l browser-path -d 'The Chromium (or Chrome) to run for --browser: a path, or a name on PATH [default: the first of chromium, chromium-browser, google-chrome, google-chrome-stable, chrome on PATH]' -r -F
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l redis-url -d 'The session store to check, redis://[[user]:password@]host:6379/DB or rediss:// for TLS (--cacert applies); its credentials are redacted [default: $REDIS_URL]' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l session-key -d 'The session\'s key in the store, with {session} for the id (e.g. \'session:{session}\') [default: as the diagnostics endpoint advertises it]' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l store-pings -d 'PINGs the store check times (min/median/p99)' -r
@@ -428,6 +439,7 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l no-proxy -d 
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -s 4 -l ipv4 -d 'Use IPv4 addresses only'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -s 6 -l ipv6 -d 'Use IPv6 addresses only'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l insecure -d 'Do not verify TLS certificates (the report says so, loudly) [env: WSDOCTOR_INSECURE]'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l browser -d 'Also run the page, /health and the sockets in a headless Chromium on the frontend origin, and put what the browser saw beside the command line\'s verdict (the browser check) [env: WSDOCTOR_BROWSER]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -s q -l quiet -d 'Print nothing on stdout but one verdict line, whatever the format (the document goes to --output if given) [env: WSDOCTOR_QUIET]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -s v -l verbose -d 'Print the connection log to stderr, as the web client\'s console does [env: WSDOCTOR_VERBOSE]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l show-secrets -d 'Show session ids, tokens and credentials instead of redacting them [env: WSDOCTOR_SHOW_SECRETS]'

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod browser;
 mod browser_rules;
 mod checklist;
 mod contract;

@@ -843,11 +843,21 @@ impl Chromium {
             .prefix("wsdoctor-chromium-")
             .tempdir()
             .map_err(|e| Failure::new(format!("creating a temporary browser profile: {e}")))?;
+        // Chromium keeps scratch files of its own (`org.chromium.Chromium.*`) in TMPDIR and
+        // leaves them behind when killed: its TMPDIR is inside the run's directory, so removing
+        // that one directory removes everything the browser wrote.
+        let user_data = profile.path().join("profile");
+        let scratch = profile.path().join("tmp");
+        for dir in [&user_data, &scratch] {
+            std::fs::create_dir(dir)
+                .map_err(|e| Failure::new(format!("creating a temporary browser profile: {e}")))?;
+        }
         let mut command = Command::new(&launch.executable);
         command
+            .env("TMPDIR", &scratch)
             .arg("--headless=new")
             .arg("--remote-debugging-port=0")
-            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .arg(format!("--user-data-dir={}", user_data.display()))
             // Quiet and self-contained: no first-run UI, no calls home, no extensions, nothing
             // but the check's own traffic.
             .args([
