@@ -256,7 +256,14 @@ fn an_https_page_and_a_ws_socket_are_mixed_content_on_both_sides() {
                 .contains("SecurityError"),
             "{socket:#}"
         );
-        assert_eq!(socket["devtools"]["created"], false, "never on the wire");
+        // DevTools may still name the socket (created, then closed), but no handshake left.
+        let devtools = &socket["devtools"];
+        assert!(
+            devtools["status"].is_null(),
+            "never on the wire: {socket:#}"
+        );
+        assert!(devtools.get("request_headers").is_none(), "{socket:#}");
+        assert_eq!(devtools["frames_sent"], 0);
     }
     assert_eq!(
         run.browser()["evidence"]["health"]["blocked_reason"],
@@ -352,6 +359,54 @@ fn app_runners_403_is_1006_in_the_page_and_403_on_the_command_line() {
         run.human
     );
     assert!(run.human.contains("AWS_APP_RUNNER_ERROR"), "{}", run.human);
+    let compared = run.comparison("terminal");
+    assert!(
+        compared["browser"].as_str().unwrap().contains("close 1006"),
+        "{compared:#}"
+    );
+    assert!(
+        compared["command_line"]
+            .as_str()
+            .unwrap()
+            .contains("AWS_APP_RUNNER_ERROR"),
+        "{compared:#}"
+    );
+}
+
+#[test]
+fn a_public_page_reaching_loopback_is_stopped_by_local_network_access_on_both_sides() {
+    let lab = TestLab::healthy();
+    // A public origin: the browser has nobody to ask for the permission, and refuses; the dns
+    // check predicts it.
+    let run = browser_run(
+        &lab.url,
+        &[
+            "--origin",
+            "http://app.example.com",
+            "--session",
+            "demo-session",
+            "--attempts",
+            "1",
+        ],
+    );
+    assert_eq!(check(&run.report, "dns")["status"], "warn");
+    run.assert_agrees();
+    let summary = run.browser()["summary"].as_str().unwrap();
+    assert!(
+        summary.contains("blocked (Local Network Access)"),
+        "{summary}"
+    );
+    for role in ["echo", "terminal"] {
+        let socket = run.socket(role);
+        assert_eq!(socket["page"]["close_code"], 1006, "{socket:#}");
+        assert!(
+            socket["devtools"]["errors"][0]
+                .as_str()
+                .unwrap()
+                .contains("LOCAL_NETWORK_ACCESS"),
+            "{socket:#}"
+        );
+    }
 }
 
 #[test]

@@ -332,7 +332,10 @@ pub(crate) fn fetch_view(fetch: &BrowserFetch) -> View {
     let network = fetch.network_error.as_deref().unwrap_or_default();
     if blocked.contains("mixed-content") {
         View::Blocked(Block::MixedContent)
-    } else if cors.contains("LocalNetworkAccess") || network.contains("LOCAL_NETWORK_ACCESS") {
+    } else if cors.contains("LocalNetworkAccess")
+        || cors.contains("PrivateNetwork")
+        || network.contains("LOCAL_NETWORK_ACCESS")
+    {
         View::Blocked(Block::LocalNetworkAccess)
     } else if !cors.is_empty() {
         View::Cors
@@ -614,6 +617,31 @@ mod tests {
             ..BrowserFetch::default()
         };
         assert_eq!(fetch_view(&fetch), View::Blocked(Block::MixedContent));
+    }
+
+    #[test]
+    fn a_fetch_refused_for_a_more_private_address_space_is_local_network_access() {
+        for cors in [
+            "InsecurePrivateNetwork",
+            "LocalNetworkAccessPermissionDenied",
+            "LocalNetworkAccess (from the console)",
+        ] {
+            let fetch = BrowserFetch {
+                cors_error: Some(cors.into()),
+                error: Some("TypeError: Failed to fetch".into()),
+                ..BrowserFetch::default()
+            };
+            assert_eq!(
+                fetch_view(&fetch),
+                View::Blocked(Block::LocalNetworkAccess),
+                "{cors}"
+            );
+        }
+        let refused = BrowserFetch {
+            cors_error: Some("MissingAllowOriginHeader".into()),
+            ..BrowserFetch::default()
+        };
+        assert_eq!(fetch_view(&refused), View::Cors);
     }
 
     #[test]

@@ -509,11 +509,25 @@ struct Journal {
 }
 
 impl Journal {
+    /// The socket DevTools names `id`, recorded on its first event. Each event kind arrives on a
+    /// stream of its own and the streams are merged, so a socket's handshake or close may be
+    /// noted before its creation: whichever comes first makes the entry.
     fn socket(&mut self, id: &str) -> Option<&mut DevtoolsSocket> {
-        self.sockets
-            .iter_mut()
-            .find(|s| s.id == id)
-            .map(|s| &mut s.seen)
+        let index = match self.sockets.iter().position(|s| s.id == id) {
+            Some(index) => index,
+            None => {
+                self.sockets.push(SocketSeen {
+                    id: id.to_string(),
+                    url: String::new(),
+                    seen: DevtoolsSocket {
+                        created: true,
+                        ..DevtoolsSocket::default()
+                    },
+                });
+                self.sockets.len() - 1
+            }
+        };
+        self.sockets.get_mut(index).map(|s| &mut s.seen)
     }
 
     fn note(&mut self, event: Cdp) {
@@ -521,6 +535,16 @@ impl Journal {
             Cdp::Log(entry) => {
                 let entry = &entry.entry;
                 let kept = matches!(entry.level, LogEntryLevel::Error | LogEntryLevel::Warning);
+                // A fetch refused for reaching a more private address space is reported on the
+                // console; DevTools' own loadingFailed for it may carry a CORS error this
+                // protocol version cannot name, and is then lost. The console's words stand in.
+                let lowered = entry.text.to_ascii_lowercase();
+                if lowered.contains("access to fetch")
+                    && (lowered.contains("address space") || lowered.contains("local network"))
+                    && self.fetch.cors_error.is_none()
+                {
+                    self.fetch.cors_error = Some("LocalNetworkAccess (from the console)".into());
+                }
                 if kept && self.console.len() < CONSOLE_ENTRIES {
                     self.console.push(ConsoleEntry {
                         source: entry.source.as_ref().to_string(),
@@ -529,14 +553,13 @@ impl Journal {
                     });
                 }
             }
-            Cdp::Created(created) => self.sockets.push(SocketSeen {
-                id: created.request_id.inner().clone(),
-                url: created.url.clone(),
-                seen: DevtoolsSocket {
-                    created: true,
-                    ..DevtoolsSocket::default()
-                },
-            }),
+            Cdp::Created(created) => {
+                let id = created.request_id.inner();
+                self.socket(id);
+                if let Some(socket) = self.sockets.iter_mut().find(|s| &s.id == id) {
+                    socket.url.clone_from(&created.url);
+                }
+            }
             Cdp::Request(request) => {
                 if let Some(socket) = self.socket(request.request_id.inner()) {
                     socket.request_headers = headers(request.request.headers.inner(), true);
@@ -716,7 +739,9 @@ fn merge(
             .sockets
             .iter()
             .position(|s| s.url == page.url)
-            .or_else(|| (!journal.sockets.is_empty()).then_some(0));
+            // A socket the page could not even construct is never matched by order: another
+            // socket's events would be put to its name.
+            .or_else(|| (page.page.threw.is_none() && !journal.sockets.is_empty()).then_some(0));
         let devtools = position
             .map(|i| journal.sockets.remove(i).seen)
             .unwrap_or_default();
