@@ -497,6 +497,8 @@ mod tests {
     fn the_browser_runs_after_what_it_compares_and_brings_it_along() {
         let mut s = settings("http://127.0.0.1:1/");
         s.session = Some(Secret::new("abc"));
+        // With an origin, so the cors check applies and is compared with.
+        s.origin = Some("http://localhost:3000".into());
         s.browser = Some(crate::settings::BrowserSettings {
             executable: "chromium".into(),
         });
