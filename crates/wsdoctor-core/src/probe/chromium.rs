@@ -46,6 +46,9 @@ use wsdoctor_model::evidence::{
 /// request, so the only traffic is the check's own.
 const BLANK_PAGE: &str = "<!doctype html><html><head><meta charset=\"utf-8\"><title>wsdoctor</title><link rel=\"icon\" href=\"data:,\"></head><body></body></html>";
 
+/// Browsers running at once in this process, whatever the number of targets.
+static BROWSERS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
 /// The page's script (the web client's requests, recorded as the page sees them).
 const PAGE_SCRIPT: &str = include_str!("page.js");
 
@@ -192,6 +195,12 @@ pub(crate) async fn run(
     plan: &PagePlan,
     progress: &(dyn Fn(String) + Sync),
 ) -> Result<Seen, Failure> {
+    // A fleet run checks many targets at once; each browser takes hundreds of MiB and a core
+    // while it starts, so a few run at a time and the rest wait their turn (within --deadline).
+    let _turn = BROWSERS
+        .acquire()
+        .await
+        .map_err(|e| Failure::new(format!("waiting for a browser: {e}")))?;
     let started = Instant::now();
     let step = launch.step_timeout;
     let (chromium, devtools_url, sandbox) = Chromium::start(launch).await?;
@@ -232,10 +241,15 @@ pub(crate) async fn run(
     let outcome = drive(&browser, launch, plan, script_bound, progress).await;
     // Ask Chromium to close (it ends its children and exits), wait for the connection to drop;
     // whatever happens, dropping `chromium` kills it and removes the profile.
+    let closing = Instant::now();
     let _ = tokio::time::timeout(SETTLE, browser.close()).await;
     let _ = tokio::time::timeout(SETTLE, pump.join()).await;
     let said = chromium.said();
     drop(chromium);
+    progress(format!(
+        "Chromium closed and its profile removed in {} ms",
+        closing.elapsed().as_millis()
+    ));
     let mut seen = outcome.map_err(|mut failure| {
         failure.browser_said = failure.browser_said.or(said);
         failure
@@ -273,12 +287,17 @@ async fn drive(
             }
         }
     }
+    let opening = Instant::now();
     let page = bounded(
         step,
         "opening a page in Chromium",
         browser.new_page("about:blank"),
     )
     .await?;
+    progress(format!(
+        "a tab opened in {} ms",
+        opening.elapsed().as_millis()
+    ));
     bounded(
         step,
         "enabling the console log",
@@ -332,12 +351,17 @@ async fn drive(
         .return_by_value(true)
         .build()
         .map_err(|e| Failure::new(format!("the page's script: {e}")))?;
+    let scripted = Instant::now();
     let evaluated = bounded(
         script_bound,
         "running the page's script",
         page.evaluate_expression(evaluate),
     )
     .await?;
+    progress(format!(
+        "the page's requests done in {} ms",
+        scripted.elapsed().as_millis()
+    ));
     let result: PageResult = evaluated
         .into_value()
         .map_err(|e| Failure::new(format!("reading what the page saw: {e}")))?;
