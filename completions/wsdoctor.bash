@@ -971,7 +971,7 @@ _wsdoctor() {
             return 0
             ;;
         wsdoctor__subcmd__serve)
-            opts="-h -V --listen --listen-public --config --allow-any-target --max-concurrent --shutdown-grace --log-format --help --version"
+            opts="-h -V --listen --listen-public --config --allow-any-target --max-concurrent --shutdown-grace --log-format --dry-run --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -120,6 +120,9 @@ pub(crate) struct ServeCommand {
     /// One log line per probe on stderr, as text or JSON.
     #[arg(long, value_enum, default_value_t = LogFormat::Text)]
     pub(crate) log_format: LogFormat,
+    /// Check the config and print what would be served, without listening.
+    #[arg(long)]
+    pub(crate) dry_run: bool,
 }
 
 /// The exporter's log lines.

@@ -17,5 +17,6 @@ mod outputs;
 mod readme;
 mod redis;
 mod safety;
+mod serve;
 mod store;
 mod verdict;

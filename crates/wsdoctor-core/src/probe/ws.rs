@@ -37,11 +37,18 @@ const REFUSAL_BODY_LIMIT: usize = 4096;
 const REFUSAL_BODY_WAIT: Duration = Duration::from_millis(500);
 
 /// Limits on what a server may send us; a probe must not be made to allocate without bound.
+/// The buffers start small: tungstenite's 128 KiB defaults, for a probe's few short messages,
+/// would make a fleet of hundreds of targets (three sockets each) cost a hundred megabytes.
 pub(crate) fn socket_config() -> WebSocketConfig {
     WebSocketConfig::default()
         .max_message_size(Some(1024 * 1024))
         .max_frame_size(Some(1024 * 1024))
+        .read_buffer_size(SOCKET_BUFFER)
+        .write_buffer_size(0)
 }
+
+/// The socket's read buffer; it grows for a larger frame, up to the limits above.
+const SOCKET_BUFFER: usize = 4 * 1024;
 
 /// Why the upgrade did not produce a socket.
 #[derive(Debug, Clone)]
