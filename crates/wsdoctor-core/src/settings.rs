@@ -987,17 +987,28 @@ pub(crate) fn encode_segment(value: &str) -> String {
     percent_encoding::utf8_percent_encode(value, PATH_SEGMENT).to_string()
 }
 
-/// Renders a path template with a session id: `{session}`, or the first `:param` segment. The
-/// id is percent-encoded as one path segment, dots included, so `.` and `..` can never become
-/// dot-segments that a server or proxy would normalise into another path.
+/// Renders a path template with a session id: `{session}`, else the first `{name}` placeholder
+/// (a server's `/health` may list `/terminal/{id}`), else the first `:param` path segment (Express
+/// style; a query or fragment after it is kept). The id is percent-encoded as one path segment,
+/// dots included, so `.` and `..` can never become dot-segments that a server or proxy would
+/// normalise into another path.
 pub(crate) fn render_template(template: &str, session: &str) -> Option<String> {
     let encoded = encode_segment(session);
     if template.contains("{session}") {
         return Some(template.replace("{session}", &encoded));
     }
+    if let (Some(open), Some(close)) = (template.find('{'), template.find('}')) {
+        let name = &template[open + 1..close.max(open + 1)];
+        if close > open + 1 && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return Some(format!("{}{encoded}{}", &template[..open], &template[close + 1..]));
+        }
+    }
+    // The path is what `:param` may stand in; a query or fragment after it stays as written.
+    let split = template.find(['?', '#']).unwrap_or(template.len());
+    let (path, rest) = template.split_at(split);
     let mut out = Vec::new();
     let mut replaced = false;
-    for segment in template.split('/') {
+    for segment in path.split('/') {
         if segment.starts_with(':') && !replaced {
             out.push(encoded.clone());
             replaced = true;
@@ -1005,12 +1016,21 @@ pub(crate) fn render_template(template: &str, session: &str) -> Option<String> {
             out.push(segment.to_string());
         }
     }
-    replaced.then(|| out.join("/"))
+    replaced.then(|| format!("{}{rest}", out.join("/")))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn templates_take_any_placeholder_and_keep_their_query() {
+        assert_eq!(render_template("/t/{session}", "a b").unwrap(), "/t/a%20b");
+        assert_eq!(render_template("/terminal/{id}", "abc").unwrap(), "/terminal/abc");
+        assert_eq!(render_template("/api/sessions/:id?x=1", "abc").unwrap(), "/api/sessions/abc?x=1");
+        assert_eq!(render_template("/s/:id#f", "..").unwrap(), "/s/%2E%2E#f");
+        assert_eq!(render_template("/no/placeholder", "abc"), None);
+    }
 
     #[test]
     fn resolve_accepts_ipv6_in_brackets() {

@@ -161,6 +161,18 @@ fn io_failure(e: io::Error) -> OpenFailure {
 }
 
 /// The upgrade request's bytes.
+/// The request target exactly as the URL spells it, when it is plain visible ASCII: a URL parser
+/// would resolve an encoded dot-segment (`/terminal/%2E%2E` → `/`) and send the request, session
+/// and all, to another path. Anything else is left to the parser's normal form.
+fn request_target(raw: &str) -> Option<String> {
+    let after_scheme = raw.split_once("://")?.1;
+    let path = &after_scheme[after_scheme.find('/')?..];
+    let path = path.split('#').next().unwrap_or(path);
+    path.bytes()
+        .all(|b| (0x21..=0x7e).contains(&b))
+        .then(|| path.to_string())
+}
+
 fn request_head(upgrade: &Upgrade<'_>, key: &str) -> Result<Vec<u8>, OpenFailure> {
     let invalid = |message: String| OpenFailure::InvalidRequest(message);
     let url = url::Url::parse(upgrade.url).map_err(|e| invalid(format!("{e}")))?;
@@ -179,10 +191,10 @@ fn request_head(upgrade: &Upgrade<'_>, key: &str) -> Result<Vec<u8>, OpenFailure
         Some(port) => format!("{host}:{port}"),
         None => host,
     };
-    let target = match url.query() {
+    let target = request_target(upgrade.url).unwrap_or_else(|| match url.query() {
         Some(query) => format!("{}?{query}", url.path()),
         None => url.path().to_string(),
-    };
+    });
     let mut lines: Vec<(String, String)> = vec![
         ("Host".into(), authority),
         ("Connection".into(), "Upgrade".into()),
@@ -729,6 +741,16 @@ pub(crate) async fn close_normally(mut socket: Socket, wait: Duration) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_encoded_dot_segment_is_sent_as_written() {
+        assert_eq!(
+            request_target("ws://h:1/terminal/%2E%2E?x=1#frag").as_deref(),
+            Some("/terminal/%2E%2E?x=1")
+        );
+        assert_eq!(request_target("ws://h:1").as_deref(), None);
+        assert_eq!(request_target("ws://h/a b").as_deref(), None);
+    }
 
     #[test]
     fn the_sniffer_keeps_the_close_code_as_sent() {
