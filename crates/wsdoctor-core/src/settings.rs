@@ -1000,7 +1000,11 @@ pub(crate) fn render_template(template: &str, session: &str) -> Option<String> {
     if let (Some(open), Some(close)) = (template.find('{'), template.find('}')) {
         let name = &template[open + 1..close.max(open + 1)];
         if close > open + 1 && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-            return Some(format!("{}{encoded}{}", &template[..open], &template[close + 1..]));
+            return Some(format!(
+                "{}{encoded}{}",
+                &template[..open],
+                &template[close + 1..]
+            ));
         }
     }
     // The path is what `:param` may stand in; a query or fragment after it stays as written.
@@ -1026,8 +1030,14 @@ mod tests {
     #[test]
     fn templates_take_any_placeholder_and_keep_their_query() {
         assert_eq!(render_template("/t/{session}", "a b").unwrap(), "/t/a%20b");
-        assert_eq!(render_template("/terminal/{id}", "abc").unwrap(), "/terminal/abc");
-        assert_eq!(render_template("/api/sessions/:id?x=1", "abc").unwrap(), "/api/sessions/abc?x=1");
+        assert_eq!(
+            render_template("/terminal/{id}", "abc").unwrap(),
+            "/terminal/abc"
+        );
+        assert_eq!(
+            render_template("/api/sessions/:id?x=1", "abc").unwrap(),
+            "/api/sessions/abc?x=1"
+        );
         assert_eq!(render_template("/s/:id#f", "..").unwrap(), "/s/%2E%2E#f");
         assert_eq!(render_template("/no/placeholder", "abc"), None);
     }
