@@ -156,12 +156,14 @@ impl TlsClient {
         })
     }
 
-    /// Runs the handshake on `transport` for `host`, bounded by `timeout`.
+    /// Runs the handshake on `transport` for `host`, offering the application protocols `alpn`
+    /// (most preferred first), bounded by `timeout`.
     pub(crate) async fn handshake(
         &self,
         transport: Conn,
         host: &str,
         timeout: Duration,
+        alpn: &[&[u8]],
     ) -> Result<(TlsStream<Conn>, Handshake), TlsFailure> {
         let start = Instant::now();
         let name = ServerName::try_from(host.to_string()).map_err(|e| {
@@ -183,7 +185,7 @@ impl TlsClient {
             asked: std::sync::atomic::AtomicBool::new(false),
         });
         let mut config = config.with_client_cert_resolver(resolver.clone());
-        config.alpn_protocols = vec![b"http/1.1".to_vec()];
+        config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
         let connector = TlsConnector::from(Arc::new(config));
         let outcome = tokio::time::timeout(timeout, connector.connect(name, transport)).await;
         let presented = || -> Vec<CertInfo> {
@@ -201,7 +203,17 @@ impl TlsClient {
                         had_cert: self.identity.is_some(),
                         alert,
                     }),
-                    _ => Err(TlsFailure::from_io(e, presented())),
+                    _ => Err(match TlsFailure::from_io(e, presented()) {
+                        TlsFailure::NoApplicationProtocol { .. } => {
+                            TlsFailure::NoApplicationProtocol {
+                                offered: alpn
+                                    .iter()
+                                    .map(|p| String::from_utf8_lossy(p).into_owned())
+                                    .collect(),
+                            }
+                        }
+                        other => other,
+                    }),
                 }
             }
             Ok(Ok(stream)) => {
@@ -449,6 +461,12 @@ pub(crate) enum TlsFailure {
         /// The alert's RFC 8446 name.
         alert: String,
     },
+    /// The server shares none of the application protocols offered (the alert
+    /// no_application_protocol): an HTTP/2-only listener refusing `http/1.1`.
+    NoApplicationProtocol {
+        /// What was offered, most preferred first.
+        offered: Vec<String>,
+    },
     /// A TLS alert or protocol error.
     Protocol(String),
     /// The connection broke during the handshake.
@@ -467,6 +485,11 @@ impl TlsFailure {
             Some(boxed) => match *boxed {
                 rustls::Error::InvalidCertificate(error) => {
                     TlsFailure::Certificate { error, chain }
+                }
+                rustls::Error::AlertReceived(rustls::AlertDescription::NoApplicationProtocol) => {
+                    TlsFailure::NoApplicationProtocol {
+                        offered: Vec::new(),
+                    }
                 }
                 other => TlsFailure::Protocol(other.to_string()),
             },
