@@ -164,18 +164,16 @@ fn evidence_lines(check: &CheckReport) -> Vec<String> {
             lines.push(fact("goaway", goaway));
         }
     }
+    // A road that failed is told in the message; one that worked is told here.
     for road in &common.roads {
         let outcome = match (road.outcome, road.cause) {
-            (RoadOutcome::Works, _) => "works".to_string(),
+            (RoadOutcome::Works, _) => format!("works: {}", road.summary),
             (RoadOutcome::Fails, Some(cause)) => format!("fails ({})", cause.as_str()),
             (RoadOutcome::Unavailable, Some(cause)) => format!("not offered ({})", cause.as_str()),
             (RoadOutcome::Fails, None) => "fails".to_string(),
             (RoadOutcome::Unavailable, None) => "not offered".to_string(),
         };
-        lines.push(fact(
-            &format!("over {}", road.road.name()),
-            format!("{outcome}: {}", road.summary),
-        ));
+        lines.push(fact(&format!("over {}", road.road.name()), outcome));
     }
     lines
 }

@@ -30,6 +30,7 @@ use tokio_tungstenite::WebSocketStream;
 pub(crate) const FRAME_HEADER: usize = 9;
 
 const DATA: u8 = 0x0;
+const HEADERS: u8 = 0x1;
 const RST_STREAM: u8 = 0x3;
 const SETTINGS: u8 = 0x4;
 const GOAWAY: u8 = 0x7;
@@ -116,6 +117,8 @@ pub(crate) struct Seen {
     pub(crate) reset: Option<u32>,
     /// The last GOAWAY it sent.
     pub(crate) goaway: Option<GoAway>,
+    /// When the first HEADERS frame of a stream (a response) arrived.
+    pub(crate) first_headers_at: Option<Instant>,
     /// When the first DATA frame with a payload arrived.
     pub(crate) first_data_at: Option<Instant>,
     /// The connection ended (end of stream or an error).
@@ -163,6 +166,10 @@ impl FrameParser {
                 self.kind = h[3];
                 self.flags = h[4];
                 self.payload.clear();
+                let on_a_stream = h[5..9] != [0, 0, 0, 0];
+                if self.kind == HEADERS && on_a_stream && seen.first_headers_at.is_none() {
+                    seen.first_headers_at = Some(Instant::now());
+                }
                 if self.kind == DATA && self.remaining > 0 && seen.first_data_at.is_none() {
                     seen.first_data_at = Some(Instant::now());
                     changed = true;
@@ -598,7 +605,7 @@ mod tests {
             parser.feed(std::slice::from_ref(b), &mut seen);
         }
         assert!(seen.settings_at.is_some() && seen.extended_connect);
-        assert!(seen.first_data_at.is_some());
+        assert!(seen.first_headers_at.is_some() && seen.first_data_at.is_some());
         assert_eq!(seen.reset.map(error_name).as_deref(), Some("CANCEL (0x8)"));
         assert_eq!(
             seen.goaway.as_ref().map(GoAway::describe).as_deref(),
