@@ -14,6 +14,9 @@ use wsdoctor_model::{CheckId, Notice};
 /// An Origin a browser on another site would send; `.invalid` can never be a real site.
 pub(crate) const FOREIGN_ORIGIN: &str = "https://wsdoctor-foreign-site.invalid";
 
+/// How long a foreign-origin socket is given to be closed "at once", whatever `--observe` says.
+const CLOSE_AT_ONCE: std::time::Duration = std::time::Duration::from_millis(100);
+
 /// How many error messages are read past, looking for the close that follows them.
 const ERRORS_BEFORE_CLOSE: usize = 8;
 
@@ -69,7 +72,13 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
             let mut socket = opened.socket;
             let mut pings = 0;
             let opened_at = Instant::now();
-            let settle = settings.limits.observe.min(settings.limits.ws_timeout);
+            // Never less than a moment, even under --observe 0s: a close sent right after the
+            // 101 may cross the wire a little after it, and missing it reads as "accepted".
+            let settle = settings
+                .limits
+                .observe
+                .max(CLOSE_AT_ONCE)
+                .min(settings.limits.ws_timeout);
             let mut ending = ws::next_message(&mut socket, settle, opened_at, &mut pings).await;
             // An error message is the server's last word before a close: read on to the close.
             for _ in 0..ERRORS_BEFORE_CLOSE {
