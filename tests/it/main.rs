@@ -11,6 +11,7 @@ mod faults;
 mod fleet;
 mod hold;
 mod hostile;
+mod http2;
 mod network;
 mod observe;
 mod outputs;

@@ -6,15 +6,15 @@ use crate::support::{check, run, spawn_until, wsdoctor, TestLab};
 use wsdoctor_lab::{Fault, LabOptions};
 
 /// Short, low-entropy secrets that are also words of the report itself.
-const SESSION: &str = "pass";
-const USER: &str = "admin";
-const PASSWORD: &str = "echo";
-const TOKEN: &str = "check";
-const BEARER: &str = "skip";
-const COOKIE: &str = "fail";
+pub(crate) const SESSION: &str = "pass";
+pub(crate) const USER: &str = "admin";
+pub(crate) const PASSWORD: &str = "echo";
+pub(crate) const TOKEN: &str = "check";
+pub(crate) const BEARER: &str = "skip";
+pub(crate) const COOKIE: &str = "fail";
 
 /// The places each secret would leak from.
-fn leaks(text: &str) -> Vec<String> {
+pub(crate) fn leaks(text: &str) -> Vec<String> {
     let contexts = [
         format!("/terminal/{SESSION}"),
         format!("/sessions/{SESSION}"),

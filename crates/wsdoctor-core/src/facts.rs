@@ -5,6 +5,7 @@ use crate::probe::dns::Resolution;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
+use wsdoctor_model::evidence::Road;
 use wsdoctor_model::platform::Sightings;
 
 /// What the health endpoint taught the other checks.
@@ -74,6 +75,10 @@ pub(crate) struct Facts {
     pub(crate) open_paths: Vec<String>,
     /// Whether the session endpoint accepted the session (`None`: not asked, or no clear answer).
     pub(crate) session_accepted: Option<bool>,
+    /// What the tls check's handshake agreed on in ALPN: `Some(None)` when nothing was.
+    pub(crate) alpn: Option<Option<String>>,
+    /// The road the echo socket took, so the sockets after it (origin, hold) take it too.
+    pub(crate) road: Option<Road>,
 }
 
 impl Facts {
@@ -98,6 +103,17 @@ impl Facts {
                 self.open_paths.push(path.clone());
             }
         }
+        if other.alpn.is_some() {
+            self.alpn.clone_from(&other.alpn);
+        }
+        if other.road.is_some() {
+            self.road = other.road;
+        }
+    }
+
+    /// Whether the origin agreed on HTTP/2 in the tls check's handshake.
+    pub(crate) fn speaks_h2(&self) -> bool {
+        matches!(&self.alpn, Some(Some(alpn)) if alpn == "h2")
     }
 }
 

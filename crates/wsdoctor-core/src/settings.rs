@@ -715,7 +715,49 @@ pub struct Settings {
     pub route: Route,
     /// The session store to check (`--redis-url`), if any.
     pub store: Option<StoreSettings>,
+    /// Which roads the sockets take: HTTP/1.1, HTTP/2 (RFC 8441), or both, compared.
+    pub roads: Roads,
 }
+
+/// Which roads a `wss://` socket may take, as `--http1-only` and `--http2` choose.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Roads {
+    /// As a browser: connections offer ALPN `h2, http/1.1`; when the origin speaks HTTP/2 the
+    /// echo and terminal sockets are opened both ways and the roads compared.
+    #[default]
+    Browser,
+    /// HTTP/1.1 only (`--http1-only`): ALPN offers `http/1.1` alone and no socket goes over
+    /// HTTP/2, as a browser without an HTTP/2 connection to the origin.
+    Http1Only,
+    /// The HTTP/2 road is required (`--http2`): the echo and terminal sockets go over an
+    /// extended CONNECT only, and a server that cannot carry them that way fails.
+    Http2,
+}
+
+impl Roads {
+    /// The protocols a connection for HTTP requests offers in ALPN, most preferred first.
+    pub(crate) fn alpn(self) -> &'static [&'static [u8]] {
+        match self {
+            Roads::Http1Only => ALPN_HTTP1,
+            Roads::Browser | Roads::Http2 => ALPN_BROWSER,
+        }
+    }
+
+    /// The option that chose this, for messages; empty for the default.
+    pub fn flag(self) -> &'static str {
+        match self {
+            Roads::Browser => "",
+            Roads::Http1Only => "--http1-only",
+            Roads::Http2 => "--http2",
+        }
+    }
+}
+
+/// What a browser offers on a connection that may carry HTTP/2.
+pub(crate) const ALPN_BROWSER: &[&[u8]] = &[b"h2", b"http/1.1"];
+
+/// What a browser offers on the connection of its own it opens for an HTTP/1.1 WebSocket.
+pub(crate) const ALPN_HTTP1: &[&[u8]] = &[b"http/1.1"];
 
 /// Gates for CI: what turns a measured value or a warning into a failure.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -849,6 +891,7 @@ impl Settings {
             gates: Gates::default(),
             route: Route::default(),
             store: None,
+            roads: Roads::default(),
         }
     }
 
@@ -895,6 +938,12 @@ impl Settings {
         }
         if let Some(store) = &self.store {
             store.validate(self.session.as_ref())?;
+        }
+        if self.roads == Roads::Http2 && !self.target.uses_tls() {
+            return Err(SettingsError::new(
+                "http2",
+                "browsers speak HTTP/2 only over TLS (ALPN h2), never to a plain http:// or ws:// URL: use the https:// or wss:// URL, or drop --http2",
+            ));
         }
         if let (Some(family), Some(url::Host::Ipv4(_) | url::Host::Ipv6(_))) =
             (self.family, self.target.url().host())

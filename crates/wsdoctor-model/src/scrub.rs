@@ -8,8 +8,8 @@ use crate::event::{Event, Stamped};
 use crate::evidence::{
     AddressError, AddressProbe, CertInfo, CertificateProblem, Common, CorsDetail, Detail,
     DiagnosticsDetail, DnsDetail, EchoDetail, Evidence, Heartbeat, HeldSocket, HoldDetail,
-    OriginDetail, Redirect, SessionDetail, SessionKey, StoreDetail, TargetDetail, TcpDetail,
-    TerminalDetail, TlsDetail, TlsInfo, Underlying,
+    Http2Frames, OriginDetail, Redirect, RoadReport, SessionDetail, SessionKey, StoreDetail,
+    TargetDetail, TcpDetail, TerminalDetail, TlsDetail, TlsInfo, Underlying,
 };
 use crate::finding::{Finding, Notice};
 use crate::platform::Platform;
@@ -241,6 +241,9 @@ impl Scrub for Common {
             reply,
             accepted_without_origin: _,
             underlying,
+            http_version,
+            http2,
+            roads,
         } = self;
         url.scrub(clean);
         request.scrub(clean);
@@ -262,6 +265,34 @@ impl Scrub for Common {
         last_server_message.scrub(clean);
         reply.scrub(clean);
         underlying.scrub(clean);
+        http_version.scrub(clean);
+        http2.scrub(clean);
+        roads.scrub(clean);
+    }
+}
+
+impl Scrub for Http2Frames {
+    fn scrub(&mut self, clean: Cleaner<'_>) {
+        let Http2Frames {
+            extended_connect: _,
+            rst_stream,
+            goaway,
+        } = self;
+        rst_stream.scrub(clean);
+        goaway.scrub(clean);
+    }
+}
+
+impl Scrub for RoadReport {
+    fn scrub(&mut self, clean: Cleaner<'_>) {
+        let RoadReport {
+            road: _,
+            outcome: _,
+            summary,
+            cause: _,
+            timings: _,
+        } = self;
+        clean(summary);
     }
 }
 

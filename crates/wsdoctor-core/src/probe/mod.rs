@@ -3,6 +3,7 @@
 //! failures keep the operating system's error kind, so the diagnosis never reads error text.
 
 pub(crate) mod dns;
+pub(crate) mod h2;
 pub(crate) mod http;
 pub(crate) mod proxy;
 pub(crate) mod request;
