@@ -220,14 +220,11 @@ fn a_closed_pipe_ends_quietly() {
 #[test]
 fn no_color_and_ci_turn_colour_off_on_a_terminal() {
     // A real terminal is needed for `auto` to colour at all; script(1) gives the binary a pty.
-    if std::process::Command::new("script")
+    // A missing script(1) fails rather than skips: `.ci/run` installs it (bsdutils).
+    std::process::Command::new("script")
         .arg("--version")
         .output()
-        .is_err()
-    {
-        eprintln!("SKIPPED colour test: script(1) is not installed");
-        return;
-    }
+        .expect("script(1) is not installed: `apt-get install bsdutils` (.ci/run installs it)");
     let binary = assert_cmd::cargo::cargo_bin("wsdoctor");
     let run_in_pty = |env: &[(&str, &str)]| {
         let mut cmd = std::process::Command::new("script");
@@ -310,10 +307,8 @@ fn a_long_run_reports_progress_in_a_log_without_a_terminal() {
 /// the hold will take.
 #[test]
 fn the_hold_spinner_shows_the_total() {
-    let Ok(script) = which_script() else {
-        eprintln!("skipped: util-linux `script` is not installed");
-        return;
-    };
+    let script = which_script()
+        .expect("script(1) is not installed: `apt-get install bsdutils` (.ci/run installs it)");
     let command = format!(
         "{} demo --only hold --hold 1s --observe 0s",
         assert_cmd::cargo::cargo_bin("wsdoctor").display()
