@@ -121,7 +121,7 @@ _wsdoctor() {
             return 0
             ;;
         wsdoctor__subcmd__check)
-            opts="-H -4 -6 -o -q -v -h -V --config --target --parallel --fail-on --min-cert-days --max-echo-rtt --max-first-message --max-attempts --dry-run --session --origin --header --subprotocol --send --expect --count --hold --ping-interval --only --skip --health-path --diagnostics-path --echo-path --terminal-path --session-path --timeout --connect-timeout --attempts --retry-delay --accept-silence --observe --deadline --resolve --all-addresses --proxy --no-proxy --cert-warn-days --cacert --cert --key --ipv4 --ipv6 --insecure --browser --browser-path --redis-url --session-key --store-pings --store-slow --session-min-ttl --format --output --color --quiet --verbose --show-secrets --help --version"
+            opts="-H -4 -6 -o -q -v -h -V --config --target --parallel --fail-on --min-cert-days --max-echo-rtt --max-first-message --max-attempts --dry-run --session --origin --header --subprotocol --send --expect --count --hold --ping-interval --only --skip --health-path --diagnostics-path --echo-path --terminal-path --session-path --timeout --connect-timeout --attempts --retry-delay --accept-silence --observe --deadline --resolve --all-addresses --proxy --no-proxy --cert-warn-days --cacert --cert --key --ipv4 --ipv6 --insecure --http1-only --http2 --browser --browser-path --redis-url --session-key --store-pings --store-slow --session-min-ttl --format --output --color --quiet --verbose --show-secrets --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -487,14 +487,14 @@ _wsdoctor() {
             return 0
             ;;
         wsdoctor__subcmd__demo)
-            opts="-H -4 -6 -o -q -v -h -V --fault --tls --fail-on --min-cert-days --max-echo-rtt --max-first-message --max-attempts --dry-run --session --origin --header --subprotocol --send --expect --count --hold --ping-interval --only --skip --health-path --diagnostics-path --echo-path --terminal-path --session-path --timeout --connect-timeout --attempts --retry-delay --accept-silence --observe --deadline --resolve --all-addresses --proxy --no-proxy --cert-warn-days --cacert --cert --key --ipv4 --ipv6 --insecure --browser --browser-path --redis-url --session-key --store-pings --store-slow --session-min-ttl --format --output --color --quiet --verbose --show-secrets --help --version"
+            opts="-H -4 -6 -o -q -v -h -V --fault --tls --fail-on --min-cert-days --max-echo-rtt --max-first-message --max-attempts --dry-run --session --origin --header --subprotocol --send --expect --count --hold --ping-interval --only --skip --health-path --diagnostics-path --echo-path --terminal-path --session-path --timeout --connect-timeout --attempts --retry-delay --accept-silence --observe --deadline --resolve --all-addresses --proxy --no-proxy --cert-warn-days --cacert --cert --key --ipv4 --ipv6 --insecure --http1-only --http2 --browser --browser-path --redis-url --session-key --store-pings --store-slow --session-min-ttl --format --output --color --quiet --verbose --show-secrets --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --fault)
-                    COMPREPLY=($(compgen -W "app-runner strip-upgrade proxy-502 redirect idle-cut lifetime-cut edge-403 origin-check origin-close origin-any handshake-hang bad-accept no-route upgrade-close http10-refusal proxy-504 trickle-101 subprotocol huge-head truncated-body drop-after-open flaky going-away echo-mismatch bad-close bad-utf8 greet-then-close greet-then-drop invalid-session server-error policy-timeout store-hang store-down health-degraded health-redirect health-redirect-offsite blackhole plain-app tls-self-signed tls-expired tls-wrong-name tls-not-yet-valid tls-expiring tls-short-lived tls-client-cert" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "app-runner strip-upgrade proxy-502 redirect idle-cut lifetime-cut edge-403 origin-check origin-close origin-any handshake-hang bad-accept no-route upgrade-close http10-refusal proxy-504 trickle-101 subprotocol huge-head truncated-body drop-after-open flaky going-away echo-mismatch bad-close bad-utf8 greet-then-close greet-then-drop invalid-session server-error policy-timeout store-hang store-down health-degraded health-redirect health-redirect-offsite blackhole plain-app tls-self-signed tls-expired tls-wrong-name tls-not-yet-valid tls-expiring tls-short-lived tls-client-cert h2-no-connect h2-only h2-only-no-connect h2-connect-403 h2-stream-reset h2-goaway" -- "${cur}"))
                     return 0
                     ;;
                 --fail-on)
@@ -707,7 +707,7 @@ _wsdoctor() {
             return 0
             ;;
         wsdoctor__subcmd__explain)
-            opts="-h -V --format --markdown --help --version OFFLINE PROXY_ERROR WEBSOCKET_CREATION_FAILED MIXED_CONTENT TLS_ERROR AWS_APP_RUNNER_ERROR UPGRADE_REJECTED CONNECTION_FAILED SESSION_STORE_ERROR CONNECTION_TIMEOUT SESSION_INVALID SERVER_ERROR ABNORMAL_CLOSURE IDLE_TIMEOUT MAX_RETRIES_EXCEEDED HEALTH_CHECK_FAILED CORS_REJECTED GATE_FAILED INTERNAL_ERROR dns_not_found dns_failed offline tcp_refused tcp_timeout tcp_unreachable connection_reset tls_unknown_issuer tls_expired tls_not_yet_valid tls_name_mismatch tls_handshake tls_timeout tls_client_cert_required tls_client_cert_rejected http_timeout upgrade_redirected upgrade_not_forwarded upgrade_wrong_path upgrade_forbidden origin_rejected app_runner_upgrade_blocked proxy_no_upstream handshake_invalid handshake_timeout invalid_url invalid_request mixed_content abnormal_close idle_cut lifetime_cut no_route_after_open upgrade_unanswered proxy_upstream_timeout response_truncated response_too_large invalid_close_code protocol_violation response_malformed proxy_broken server_going_away session_invalid server_timeout client_timeout server_error echo_mismatch expect_not_met retries_exhausted health_status health_degraded health_invalid cors_origin_not_allowed cors_incomplete cert_days_below_minimum echo_rtt_above_maximum first_message_above_maximum attempts_above_maximum warning_not_allowed proxy_auth_required proxy_refused proxy_upstream_failed proxy_timeout store_unreachable store_tls store_auth_refused store_wrong_database store_not_ready store_slow store_disconnected session_expired_or_never_created session_expiring internal_error browser_unavailable 1000 1001 1002 1003 1005 1006 1007 1008 1009 1011 1012 1013 1014 1015 4000 4500"
+            opts="-h -V --format --markdown --help --version OFFLINE PROXY_ERROR WEBSOCKET_CREATION_FAILED MIXED_CONTENT TLS_ERROR AWS_APP_RUNNER_ERROR UPGRADE_REJECTED CONNECTION_FAILED SESSION_STORE_ERROR CONNECTION_TIMEOUT SESSION_INVALID SERVER_ERROR ABNORMAL_CLOSURE IDLE_TIMEOUT MAX_RETRIES_EXCEEDED HEALTH_CHECK_FAILED CORS_REJECTED GATE_FAILED INTERNAL_ERROR dns_not_found dns_failed offline tcp_refused tcp_timeout tcp_unreachable connection_reset tls_unknown_issuer tls_expired tls_not_yet_valid tls_name_mismatch tls_handshake tls_timeout tls_client_cert_required tls_client_cert_rejected http_timeout upgrade_redirected upgrade_not_forwarded upgrade_wrong_path upgrade_forbidden origin_rejected app_runner_upgrade_blocked proxy_no_upstream handshake_invalid handshake_timeout invalid_url invalid_request mixed_content abnormal_close idle_cut lifetime_cut no_route_after_open upgrade_unanswered proxy_upstream_timeout response_truncated response_too_large invalid_close_code protocol_violation response_malformed proxy_broken server_going_away session_invalid server_timeout client_timeout server_error echo_mismatch expect_not_met retries_exhausted health_status health_degraded health_invalid cors_origin_not_allowed cors_incomplete cert_days_below_minimum echo_rtt_above_maximum first_message_above_maximum attempts_above_maximum warning_not_allowed proxy_auth_required proxy_refused proxy_upstream_failed proxy_timeout store_unreachable store_tls store_auth_refused store_wrong_database store_not_ready store_slow store_disconnected session_expired_or_never_created session_expiring alpn_mismatch extended_connect_disabled h2_connect_refused h2_stream_reset h2_goaway internal_error browser_unavailable 1000 1001 1002 1003 1005 1006 1007 1008 1009 1011 1012 1013 1014 1015 4000 4500"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -907,14 +907,14 @@ _wsdoctor() {
             return 0
             ;;
         wsdoctor__subcmd__lab)
-            opts="-h -V --fault --listen --tls --ca-out --client-cert-out --session --allow-origin --ping-interval --redis-url --session-ttl --connect-proxy --proxy-credentials --list-faults --dry-run --help --version"
+            opts="-h -V --fault --listen --tls --http2 --ca-out --client-cert-out --session --allow-origin --ping-interval --redis-url --session-ttl --connect-proxy --proxy-credentials --list-faults --dry-run --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --fault)
-                    COMPREPLY=($(compgen -W "app-runner strip-upgrade proxy-502 redirect idle-cut lifetime-cut edge-403 origin-check origin-close origin-any handshake-hang bad-accept no-route upgrade-close http10-refusal proxy-504 trickle-101 subprotocol huge-head truncated-body drop-after-open flaky going-away echo-mismatch bad-close bad-utf8 greet-then-close greet-then-drop invalid-session server-error policy-timeout store-hang store-down health-degraded health-redirect health-redirect-offsite blackhole plain-app tls-self-signed tls-expired tls-wrong-name tls-not-yet-valid tls-expiring tls-short-lived tls-client-cert" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "app-runner strip-upgrade proxy-502 redirect idle-cut lifetime-cut edge-403 origin-check origin-close origin-any handshake-hang bad-accept no-route upgrade-close http10-refusal proxy-504 trickle-101 subprotocol huge-head truncated-body drop-after-open flaky going-away echo-mismatch bad-close bad-utf8 greet-then-close greet-then-drop invalid-session server-error policy-timeout store-hang store-down health-degraded health-redirect health-redirect-offsite blackhole plain-app tls-self-signed tls-expired tls-wrong-name tls-not-yet-valid tls-expiring tls-short-lived tls-client-cert h2-no-connect h2-only h2-only-no-connect h2-connect-403 h2-stream-reset h2-goaway" -- "${cur}"))
                     return 0
                     ;;
                 --listen)
@@ -979,7 +979,7 @@ _wsdoctor() {
             return 0
             ;;
         wsdoctor__subcmd__serve)
-            opts="-h -V --listen --listen-public --config --allow-any-target --max-concurrent --shutdown-grace --log-format --help --version"
+            opts="-h -V --listen --listen-public --config --allow-any-target --max-concurrent --shutdown-grace --log-format --dry-run --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1024,7 +1024,7 @@ _wsdoctor() {
             return 0
             ;;
         wsdoctor__subcmd__watch)
-            opts="-H -4 -6 -o -q -v -h -V --config --target --parallel --interval --runs --fail-on --min-cert-days --max-echo-rtt --max-first-message --max-attempts --dry-run --session --origin --header --subprotocol --send --expect --count --hold --ping-interval --only --skip --health-path --diagnostics-path --echo-path --terminal-path --session-path --timeout --connect-timeout --attempts --retry-delay --accept-silence --observe --deadline --resolve --all-addresses --proxy --no-proxy --cert-warn-days --cacert --cert --key --ipv4 --ipv6 --insecure --browser --browser-path --redis-url --session-key --store-pings --store-slow --session-min-ttl --output --color --quiet --verbose --show-secrets --format --help --version"
+            opts="-H -4 -6 -o -q -v -h -V --config --target --parallel --interval --runs --fail-on --min-cert-days --max-echo-rtt --max-first-message --max-attempts --dry-run --session --origin --header --subprotocol --send --expect --count --hold --ping-interval --only --skip --health-path --diagnostics-path --echo-path --terminal-path --session-path --timeout --connect-timeout --attempts --retry-delay --accept-silence --observe --deadline --resolve --all-addresses --proxy --no-proxy --cert-warn-days --cacert --cert --key --ipv4 --ipv6 --insecure --http1-only --http2 --browser --browser-path --redis-url --session-key --store-pings --store-slow --session-min-ttl --output --color --quiet --verbose --show-secrets --format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

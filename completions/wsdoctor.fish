@@ -57,6 +57,7 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand serve" -l log-format -
 json\t'One JSON object a line'"
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand serve" -l listen-public -d 'Allow a --listen address that is not loopback (the probes then answer the network)'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand serve" -l allow-any-target -d 'Probe any URL a request names, not only the file\'s targets and allowed patterns. This turns the exporter into a request-forgery tool for anyone who can reach it; the log and the page say so'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand serve" -l dry-run -d 'Check the config and print what would be served, without listening'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand serve" -s V -l version -d 'Print version'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand completions" -s h -l help -d 'Print help'
@@ -149,6 +150,8 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l no-proxy -d 
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -s 4 -l ipv4 -d 'Use IPv4 addresses only'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -s 6 -l ipv6 -d 'Use IPv6 addresses only'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l insecure -d 'Do not verify TLS certificates (the report says so, loudly) [env: WSDOCTOR_INSECURE]'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l http1-only -d 'Only the HTTP/1.1 road, as a browser without an HTTP/2 connection to the origin: ALPN offers http/1.1 alone and no socket is opened over HTTP/2 [env: WSDOCTOR_HTTP1_ONLY]'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l http2 -d 'Require the HTTP/2 road (RFC 8441 extended CONNECT) for the echo and terminal sockets, as a browser holding an HTTP/2 connection takes it; a server that cannot carry them that way fails [env: WSDOCTOR_HTTP2]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l browser -d 'Also run the page, /health and the sockets in a headless Chromium on the frontend origin, and put what the browser saw beside the command line\'s verdict (the browser check) [env: WSDOCTOR_BROWSER]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -s q -l quiet -d 'Print nothing on stdout but one verdict line, whatever the format (the document goes to --output if given) [env: WSDOCTOR_QUIET]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -s v -l verbose -d 'Print the connection log to stderr, as the web client\'s console does [env: WSDOCTOR_VERBOSE]'
@@ -199,7 +202,13 @@ tls-wrong-name\t'TLS with a certificate for wrong-name.invalid, issued by the la
 tls-not-yet-valid\t'TLS with a certificate issued by the lab CA that only becomes valid in 30 days'
 tls-expiring\t'TLS with a certificate issued by the lab CA that expires in DAYS days (default 3)'
 tls-short-lived\t'TLS with a short-lived certificate (HOURS hours, default 12), half-way through its life'
-tls-client-cert\t'mutual TLS: the server demands a client certificate issued by the lab CA (see Lab::client_identity_pem)'"
+tls-client-cert\t'mutual TLS: the server demands a client certificate issued by the lab CA (see Lab::client_identity_pem)'
+h2-no-connect\t'HTTP/2 beside HTTP/1.1 without extended CONNECT (no SETTINGS_ENABLE_CONNECT_PROTOCOL): sockets go over HTTP/1.1'
+h2-only\t'HTTP/2 only (ALPN h2 alone) with extended CONNECT: an HTTP/1.1 client is refused (no_application_protocol)'
+h2-only-no-connect\t'HTTP/2 only and without extended CONNECT: no browser can open a WebSocket at all'
+h2-connect-403\t'HTTP/2 announces extended CONNECT, then answers every one with 403; HTTP/1.1 upgrades work'
+h2-stream-reset\t'HTTP/2 sockets open (200), then their stream is reset (RST_STREAM CANCEL) without a close frame'
+h2-goaway\t'HTTP/2 answers an extended CONNECT with GOAWAY (NO_ERROR) and closes the connection'"
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l fail-on -d 'Make warnings fail the run too (exit 1; in JUnit the warned check is a failure)' -r -f -a "fail\t'Only failures (warnings exit 0)'
 warn\t'Warnings too'"
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l min-cert-days -d 'Fail the tls check when the certificate has fewer days left than this' -r
@@ -277,13 +286,15 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -s o -l output -
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l color -d 'When to use colour (NO_COLOR and CI turn it off in auto)' -r -f -a "auto\t'Colour when the output is a terminal and neither NO_COLOR nor CI is set'
 always\t'Always colour'
 never\t'Never colour'"
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l tls -d 'Serve the embedded backend over TLS with a certificate from a throwaway CA'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l tls -d 'Serve the embedded backend over TLS with a certificate from a throwaway CA, speaking HTTP/2 (with extended CONNECT) beside HTTP/1.1 as modern edges do'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l dry-run -d 'Print what the run would do (target, route, limits, the checks and their order) and exit without sending anything'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l all-addresses -d 'Connect to every resolved address (not just the first that answers), to find a bad node [env: WSDOCTOR_ALL_ADDRESSES]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l no-proxy -d 'Connect directly even when a proxy variable is set [env: WSDOCTOR_NO_PROXY]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -s 4 -l ipv4 -d 'Use IPv4 addresses only'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -s 6 -l ipv6 -d 'Use IPv6 addresses only'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l insecure -d 'Do not verify TLS certificates (the report says so, loudly) [env: WSDOCTOR_INSECURE]'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l http1-only -d 'Only the HTTP/1.1 road, as a browser without an HTTP/2 connection to the origin: ALPN offers http/1.1 alone and no socket is opened over HTTP/2 [env: WSDOCTOR_HTTP1_ONLY]'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l http2 -d 'Require the HTTP/2 road (RFC 8441 extended CONNECT) for the echo and terminal sockets, as a browser holding an HTTP/2 connection takes it; a server that cannot carry them that way fails [env: WSDOCTOR_HTTP2]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l browser -d 'Also run the page, /health and the sockets in a headless Chromium on the frontend origin, and put what the browser saw beside the command line\'s verdict (the browser check) [env: WSDOCTOR_BROWSER]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -s q -l quiet -d 'Print nothing on stdout but one verdict line, whatever the format (the document goes to --output if given) [env: WSDOCTOR_QUIET]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -s v -l verbose -d 'Print the connection log to stderr, as the web client\'s console does [env: WSDOCTOR_VERBOSE]'
@@ -334,7 +345,13 @@ tls-wrong-name\t'TLS with a certificate for wrong-name.invalid, issued by the la
 tls-not-yet-valid\t'TLS with a certificate issued by the lab CA that only becomes valid in 30 days'
 tls-expiring\t'TLS with a certificate issued by the lab CA that expires in DAYS days (default 3)'
 tls-short-lived\t'TLS with a short-lived certificate (HOURS hours, default 12), half-way through its life'
-tls-client-cert\t'mutual TLS: the server demands a client certificate issued by the lab CA (see Lab::client_identity_pem)'"
+tls-client-cert\t'mutual TLS: the server demands a client certificate issued by the lab CA (see Lab::client_identity_pem)'
+h2-no-connect\t'HTTP/2 beside HTTP/1.1 without extended CONNECT (no SETTINGS_ENABLE_CONNECT_PROTOCOL): sockets go over HTTP/1.1'
+h2-only\t'HTTP/2 only (ALPN h2 alone) with extended CONNECT: an HTTP/1.1 client is refused (no_application_protocol)'
+h2-only-no-connect\t'HTTP/2 only and without extended CONNECT: no browser can open a WebSocket at all'
+h2-connect-403\t'HTTP/2 announces extended CONNECT, then answers every one with 403; HTTP/1.1 upgrades work'
+h2-stream-reset\t'HTTP/2 sockets open (200), then their stream is reset (RST_STREAM CANCEL) without a close frame'
+h2-goaway\t'HTTP/2 answers an extended CONNECT with GOAWAY (NO_ERROR) and closes the connection'"
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l listen -d 'The address to listen on; loopback by default' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l ca-out -d 'Write the throwaway CA\'s certificate (PEM) here, for `check --cacert`' -r -F
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l client-cert-out -d 'Under --fault tls-client-cert, write a client certificate and key the lab accepts (PEM), for `check --cert`' -r -F
@@ -346,6 +363,7 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l session-ttl -d
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l connect-proxy -d 'Also run an HTTP CONNECT proxy on this address (loopback targets only), for proxied runs' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l proxy-credentials -d 'Credentials the proxy requires, as USER:PASSWORD' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l tls -d 'Serve https/wss with a certificate from a throwaway CA'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l http2 -d 'Serve HTTP/2 beside HTTP/1.1 (ALPN h2, http/1.1), with RFC 8441 extended CONNECT for WebSockets; implies --tls'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l list-faults -d 'List the faults, one line each, and exit'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l dry-run -d 'Print what would be served and exit without listening'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -s h -l help -d 'Print help'
@@ -439,6 +457,8 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l no-proxy -d 
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -s 4 -l ipv4 -d 'Use IPv4 addresses only'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -s 6 -l ipv6 -d 'Use IPv6 addresses only'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l insecure -d 'Do not verify TLS certificates (the report says so, loudly) [env: WSDOCTOR_INSECURE]'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l http1-only -d 'Only the HTTP/1.1 road, as a browser without an HTTP/2 connection to the origin: ALPN offers http/1.1 alone and no socket is opened over HTTP/2 [env: WSDOCTOR_HTTP1_ONLY]'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l http2 -d 'Require the HTTP/2 road (RFC 8441 extended CONNECT) for the echo and terminal sockets, as a browser holding an HTTP/2 connection takes it; a server that cannot carry them that way fails [env: WSDOCTOR_HTTP2]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l browser -d 'Also run the page, /health and the sockets in a headless Chromium on the frontend origin, and put what the browser saw beside the command line\'s verdict (the browser check) [env: WSDOCTOR_BROWSER]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -s q -l quiet -d 'Print nothing on stdout but one verdict line, whatever the format (the document goes to --output if given) [env: WSDOCTOR_QUIET]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -s v -l verbose -d 'Print the connection log to stderr, as the web client\'s console does [env: WSDOCTOR_VERBOSE]'

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use wsdoctor_core::model::CheckId;
 use wsdoctor_core::settings::{
     parse_origin, BrowserSettings, ClientIdentity, Gates, Header, IpFamily, Limits, Paths,
-    ResolveOverride, Route, StoreSettings, StoreUrl,
+    ResolveOverride, Roads, Route, StoreSettings, StoreUrl,
 };
 use wsdoctor_core::{Plan, Secret, Settings, SettingsError, Target};
 
@@ -264,6 +264,23 @@ pub(crate) fn settings(
     };
     settings.route = route;
     settings.client_identity = client_identity;
+    let http1_only = env_flag_or(
+        "WSDOCTOR_HTTP1_ONLY",
+        options.http1_only,
+        from_file("http1-only"),
+    )?;
+    let http2 = env_flag_or("WSDOCTOR_HTTP2", options.http2, from_file("http2"))?;
+    settings.roads = match (http1_only, http2) {
+        (true, true) => {
+            return Err(AppError::usage(
+                "--http2",
+                "--http1-only and --http2 ask for different roads; keep one (a variable or the config file may have set the other)",
+            ))
+        }
+        (true, false) => Roads::Http1Only,
+        (false, true) => Roads::Http2,
+        (false, false) => Roads::Browser,
+    };
     // --only browser asks for the browser as plainly as --browser does.
     let browser = env_flag_or("WSDOCTOR_BROWSER", options.browser, from_file("browser"))?
         || settings.only.contains(&CheckId::Browser);

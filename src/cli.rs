@@ -120,6 +120,9 @@ pub(crate) struct ServeCommand {
     /// One log line per probe on stderr, as text or JSON.
     #[arg(long, value_enum, default_value_t = LogFormat::Text)]
     pub(crate) log_format: LogFormat,
+    /// Check the config and print what would be served, without listening.
+    #[arg(long)]
+    pub(crate) dry_run: bool,
 }
 
 /// The exporter's log lines.
@@ -178,7 +181,7 @@ pub(crate) struct DemoCommand {
     /// Make the embedded backend misbehave this way (see `wsdoctor lab --list-faults`).
     #[arg(long, value_name = "NAME", value_parser = Offered(fault_names), hide_possible_values = true)]
     pub(crate) fault: Option<String>,
-    /// Serve the embedded backend over TLS with a certificate from a throwaway CA.
+    /// Serve the embedded backend over TLS with a certificate from a throwaway CA, speaking HTTP/2 (with extended CONNECT) beside HTTP/1.1 as modern edges do.
     #[arg(long)]
     pub(crate) tls: bool,
     /// The checklist options.
@@ -202,6 +205,9 @@ pub(crate) struct LabCommand {
     /// Serve https/wss with a certificate from a throwaway CA.
     #[arg(long)]
     pub(crate) tls: bool,
+    /// Serve HTTP/2 beside HTTP/1.1 (ALPN h2, http/1.1), with RFC 8441 extended CONNECT for WebSockets; implies --tls.
+    #[arg(long)]
+    pub(crate) http2: bool,
     /// Write the throwaway CA's certificate (PEM) here, for `check --cacert`.
     #[arg(long, value_name = "FILE")]
     pub(crate) ca_out: Option<PathBuf>,
@@ -579,6 +585,12 @@ pub(crate) struct CheckOptions {
     /// Do not verify TLS certificates (the report says so, loudly) [env: WSDOCTOR_INSECURE].
     #[arg(long, help_heading = "Network")]
     pub(crate) insecure: bool,
+    /// Only the HTTP/1.1 road, as a browser without an HTTP/2 connection to the origin: ALPN offers http/1.1 alone and no socket is opened over HTTP/2 [env: WSDOCTOR_HTTP1_ONLY].
+    #[arg(long, help_heading = "Network", conflicts_with = "http2")]
+    pub(crate) http1_only: bool,
+    /// Require the HTTP/2 road (RFC 8441 extended CONNECT) for the echo and terminal sockets, as a browser holding an HTTP/2 connection takes it; a server that cannot carry them that way fails [env: WSDOCTOR_HTTP2].
+    #[arg(long, help_heading = "Network")]
+    pub(crate) http2: bool,
 
     /// Also run the page, /health and the sockets in a headless Chromium on the frontend origin, and put what the browser saw beside the command line's verdict (the browser check) [env: WSDOCTOR_BROWSER].
     #[arg(long, help_heading = "Browser")]

@@ -100,6 +100,15 @@ impl ReportFile {
         file.flush()
     }
 
+    /// The file to write a large document into as it is serialised, rather than building it in
+    /// memory first (a fleet of a thousand reports is megabytes of JSON).
+    pub(crate) fn writer(&mut self) -> &mut std::fs::File {
+        match self {
+            ReportFile::Atomic { temp, .. } => temp.as_file_mut(),
+            ReportFile::Direct { file, .. } => file,
+        }
+    }
+
     /// Moves the complete report into place.
     pub(crate) fn commit(self) -> Result<(), crate::exit::AppError> {
         match self {

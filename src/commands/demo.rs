@@ -37,9 +37,19 @@ pub(crate) fn run(cmd: DemoCommand) -> Result<u8, AppError> {
         redis_url: None,
         redis_url_typed: process.redis_url_typed,
     };
+    // The HTTP/2 road needs TLS, so asking for it (or for a TLS fault) serves TLS; a TLS backend
+    // speaks HTTP/2 beside HTTP/1.1, as modern edges do.
+    let tls = cmd.tls
+        || args::env_flag("WSDOCTOR_HTTP2", options.http2)?
+        || fault.as_ref().is_some_and(Fault::needs_tls);
     // Validated against a placeholder now (files are read before the runtime starts); the real
     // address is known once the backend listens.
-    let mut settings = args::settings("http://127.0.0.1:1/", &options, &env)?;
+    let placeholder = if tls {
+        "https://127.0.0.1:1/"
+    } else {
+        "http://127.0.0.1:1/"
+    };
+    let mut settings = args::settings(placeholder, &options, &env)?;
     let output = OutputSettings::from_options(&cmd.output)?;
     // With origin-check the backend must dislike the demo's origin, or the fault would be invisible.
     let allowed_origins = if matches!(fault, Some(Fault::OriginCheck | Fault::OriginClose)) {
@@ -47,7 +57,6 @@ pub(crate) fn run(cmd: DemoCommand) -> Result<u8, AppError> {
     } else {
         vec![origin]
     };
-    let tls = cmd.tls;
     if options.dry_run {
         let note = format!(
             "the reference backend on 127.0.0.1 ({}{})",
@@ -69,6 +78,7 @@ pub(crate) fn run(cmd: DemoCommand) -> Result<u8, AppError> {
         let lab = Lab::start(LabOptions {
             fault: fault.clone(),
             tls,
+            http2: tls,
             allowed_origins,
             store: options.redis_url.clone().map(RedisStoreOptions::new),
             ..LabOptions::default()

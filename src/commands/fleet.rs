@@ -8,7 +8,7 @@ use crate::exit::{self, AppError};
 use crate::fleet::FleetTarget;
 use crate::output::{self, ReportFile};
 use crate::render;
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::sync::{Arc, OnceLock};
 use std::time::{Instant, SystemTime};
 use tokio::sync::{mpsc, watch, Semaphore};
@@ -84,7 +84,15 @@ pub(crate) async fn run(
                 permit = permits.acquire_owned() => permit.ok(),
                 _ = stopped.wait_for(|s| *s) => None,
             };
-            let report = run_target(target, show_secrets, ndjson.then_some(lines), stopped).await;
+            // Boxed, so the thousand tasks waiting for a permit do not each carry a run's
+            // whole future from the start.
+            let report = Box::pin(run_target(
+                target,
+                show_secrets,
+                ndjson.then_some(lines),
+                stopped,
+            ))
+            .await;
             if let Some(bar) = &bar {
                 bar.inc(1);
             }
@@ -143,6 +151,11 @@ async fn run_target(
     let plan = Plan::for_settings(&settings);
     let (events, mut receiver) = mpsc::unbounded_channel::<Stamped>();
     let report_lines = lines.clone();
+    // Nobody reads the events unless they are streamed: close the channel, or every event of a
+    // run (each check's report among them) would wait in it until the run ends.
+    if lines.is_none() {
+        receiver.close();
+    }
     let forward = lines.map(|lines| {
         let name = target.name.clone();
         tokio::spawn(async move {
@@ -281,10 +294,34 @@ fn write_outputs(
     }
     match file {
         Some(mut file) => {
-            file.append(&document(output.format))
-                .map_err(|e| AppError::io(format!("writing {}", output_path(output)), e))?;
+            let failed =
+                |e: std::io::Error| AppError::io(format!("writing {}", output_path(output)), e);
+            if output.format == Format::Json {
+                // Streamed: the document is never whole in memory.
+                let mut writer = std::io::BufWriter::new(file.writer());
+                serde_json::to_writer_pretty(&mut writer, fleet)
+                    .map_err(|e| failed(std::io::Error::other(e)))?;
+                writer.write_all(b"\n").map_err(failed)?;
+                writer.flush().map_err(failed)?;
+            } else {
+                file.append(&document(output.format)).map_err(failed)?;
+            }
             file.commit()?;
             output::stdout(&human());
+        }
+        None if output.format == Format::Json && !output.quiet => {
+            let stdout = std::io::stdout();
+            let mut writer = std::io::BufWriter::new(stdout.lock());
+            let written = serde_json::to_writer_pretty(&mut writer, fleet)
+                .map_err(std::io::Error::other)
+                .and_then(|()| writer.write_all(b"\n"))
+                .and_then(|()| writer.flush());
+            match written {
+                Ok(()) => {}
+                // A reader that went away (`| head`) is not an error worth a message.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                Err(e) => return Err(AppError::io("writing to stdout", e)),
+            }
         }
         None => {
             let text = match output.format {

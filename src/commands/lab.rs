@@ -27,11 +27,16 @@ pub(crate) fn run(cmd: LabCommand) -> Result<u8, AppError> {
         .transpose()
         .map_err(|e| AppError::usage("--fault", e.to_string()))?;
     if cmd.dry_run {
-        let tls = cmd.tls || fault.as_ref().is_some_and(Fault::needs_tls);
+        let http2 = cmd.http2 || fault.as_ref().is_some_and(Fault::needs_http2);
+        let tls = cmd.tls || http2 || fault.as_ref().is_some_and(Fault::needs_tls);
         crate::output::stdout(&format!(
             "dry run: would serve the reference backend on {} over {} ({}){}\n",
             cmd.listen,
-            if tls { "https/wss" } else { "http/ws" },
+            match (tls, http2) {
+                (true, true) => "https/wss, HTTP/2 and HTTP/1.1",
+                (true, false) => "https/wss",
+                _ => "http/ws",
+            },
             fault
                 .as_ref()
                 .map(|f| format!("fault {f}"))
@@ -50,7 +55,8 @@ async fn serve(cmd: LabCommand, fault: Option<Fault>) -> Result<u8, AppError> {
         listen: cmd.listen,
         sessions: cmd.sessions.clone(),
         fault: fault.clone(),
-        tls: cmd.tls,
+        tls: cmd.tls || cmd.http2,
+        http2: cmd.http2,
         allowed_origins: cmd.allowed_origins.clone(),
         ping_interval: Some(cmd.ping_interval),
         store: cmd.redis_url.as_ref().map(|url| RedisStoreOptions {

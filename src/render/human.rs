@@ -4,7 +4,7 @@
 
 use colored::{ColoredString, Colorize};
 use std::fmt::Write;
-use wsdoctor_core::model::evidence::{BrowserDetail, Detail, HeldSocket, StoreDetail};
+use wsdoctor_core::model::evidence::{BrowserDetail, Detail, HeldSocket, RoadOutcome, StoreDetail};
 use wsdoctor_core::model::{CheckReport, Report, Status, Verdict};
 
 /// Width of the waterfall's bars, in characters.
@@ -252,6 +252,28 @@ fn evidence_lines(check: &CheckReport) -> Vec<String> {
     }
     if let Some(sent) = common.close_code_sent {
         lines.push(fact("close_code_sent", sent));
+    }
+    if let Some(frames) = &common.http2 {
+        if let Some(enabled) = frames.extended_connect {
+            lines.push(fact("extended_connect", enabled));
+        }
+        if let Some(reset) = &frames.rst_stream {
+            lines.push(fact("rst_stream", reset));
+        }
+        if let Some(goaway) = &frames.goaway {
+            lines.push(fact("goaway", goaway));
+        }
+    }
+    // A road that failed is told in the message; one that worked is told here.
+    for road in &common.roads {
+        let outcome = match (road.outcome, road.cause) {
+            (RoadOutcome::Works, _) => format!("works: {}", road.summary),
+            (RoadOutcome::Fails, Some(cause)) => format!("fails ({})", cause.as_str()),
+            (RoadOutcome::Unavailable, Some(cause)) => format!("not offered ({})", cause.as_str()),
+            (RoadOutcome::Fails, None) => "fails".to_string(),
+            (RoadOutcome::Unavailable, None) => "not offered".to_string(),
+        };
+        lines.push(fact(&format!("over {}", road.road.name()), outcome));
     }
     lines
 }

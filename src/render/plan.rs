@@ -2,6 +2,7 @@
 //! command line can be checked (in a README, in a CI recipe) without a deployment to point it at.
 
 use wsdoctor_core::model::timing::human;
+use wsdoctor_core::settings::Roads;
 use wsdoctor_core::{Plan, Redactor, Settings};
 
 /// The dry-run text for `settings`; `target_note` replaces the target line when the target is
@@ -76,6 +77,17 @@ pub(crate) fn dry_run(
                     .unwrap_or("as the diagnostics endpoint advertises")
             )
         ));
+    }
+    match settings.roads {
+        Roads::Browser => {}
+        Roads::Http1Only => {
+            out.push_str(
+                "  roads       HTTP/1.1 only (--http1-only): ALPN offers http/1.1 alone\n",
+            );
+        }
+        Roads::Http2 => out.push_str(
+            "  roads       HTTP/2 required for the sockets (--http2): RFC 8441 extended CONNECT\n",
+        ),
     }
     out.push_str(&format!(
         "  limits      socket timeout {}, connect timeout {}, {} attempt{}, observe {}{}{}\n",

@@ -219,6 +219,27 @@ pub(crate) fn run(cmd: ServeCommand) -> Result<u8, AppError> {
                 .map_err(|(_, why)| AppError::usage("--config", why))?;
         }
     }
+    if cmd.dry_run {
+        let mut text = format!(
+            "dry run: would serve probes on http://{} ({} at once)\n  targets: {}\n  modules: default{}\n  allowed URL patterns: {}\n",
+            cmd.listen,
+            cmd.max_concurrent,
+            state.targets().iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(", "),
+            state.modules().iter().map(|m| format!(", {m}")).collect::<String>(),
+            if state.allow_any {
+                "any (--allow-any-target)".to_string()
+            } else if state.allow_patterns().is_empty() {
+                "none".to_string()
+            } else {
+                state.allow_patterns().join(", ")
+            }
+        );
+        if state.targets().is_empty() && state.allow_patterns().is_empty() && !state.allow_any {
+            text.push_str("  note: nothing may be probed: name targets in the config file or add [serve] allow patterns\n");
+        }
+        crate::output::stdout(&text);
+        return Ok(OK);
+    }
     let grace = cmd.shutdown_grace;
     super::commands::block_on(serve(cmd.listen, state, grace))
 }
@@ -237,15 +258,17 @@ async fn serve(listen: SocketAddr, state: Arc<State>, grace: Duration) -> Result
     let addr = listener
         .local_addr()
         .map_err(|e| AppError::Runtime(format!("cannot listen on {listen}: {e}")))?;
+    // The handlers go in before the listening line: a signal sent the moment a supervisor sees
+    // it must stop the server gracefully, not kill it.
+    let caught = Arc::new(std::sync::OnceLock::new());
+    let stop = super::commands::check::stop_signal(caught);
+    tokio::pin!(stop);
     crate::output::stderr(&format!("wsdoctor serve listening on http://{addr}"));
     if state.allow_any {
         crate::output::stderr(
             "wsdoctor serve: WARNING --allow-any-target: any URL a request names will be probed; anyone who can reach this port can make it connect anywhere",
         );
     }
-    let caught = Arc::new(std::sync::OnceLock::new());
-    let stop = super::commands::check::stop_signal(caught);
-    tokio::pin!(stop);
     let connections = Arc::new(AtomicUsize::new(0));
     loop {
         tokio::select! {

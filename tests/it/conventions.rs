@@ -73,6 +73,17 @@ fn assert_stream(stdout: &str) {
 fn every_ndjson_event_follows_its_schema_and_its_order() {
     for args in [
         vec!["demo", "--format", "ndjson", "--observe", "100ms"],
+        // Over HTTP/2: its phases are announced like any other.
+        vec!["demo", "--tls", "--format", "ndjson", "--observe", "100ms"],
+        vec![
+            "demo",
+            "--fault",
+            "h2-stream-reset",
+            "--attempts",
+            "1",
+            "--format",
+            "ndjson",
+        ],
         vec![
             "demo",
             "--fault",

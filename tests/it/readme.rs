@@ -121,7 +121,7 @@ static NORMALISERS: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
         (r"\d+(\.\d+)?%", "N%"),
         (r"\d+ (days?|more days|attempts)", "N $1"),
         // Numbers in the waterfall and JSON timings.
-        (r"\b(dns|tcp_connect|proxy_connect|tls_handshake|http_ttfb|ws_handshake|echo_round_trip|first_message|store_handshake|store_round_trip) -?\d+\.\d+", "$1 N"),
+        (r"\b(dns|tcp_connect|proxy_connect|tls_handshake|h2_settings|http_ttfb|ws_handshake|h2_connect|h2_first_frame|echo_round_trip|first_message|store_handshake|store_round_trip) -?\d+\.\d+", "$1 N"),
         // Numbers in JSON.
         (r#""(\w+)": -?\d+(\.\d+)?"#, "\"$1\": N"),
         // Waterfall bars.

@@ -6,15 +6,15 @@ use crate::support::{check, run, spawn_until, wsdoctor, TestLab};
 use wsdoctor_lab::{Fault, LabOptions};
 
 /// Short, low-entropy secrets that are also words of the report itself.
-const SESSION: &str = "pass";
-const USER: &str = "admin";
-const PASSWORD: &str = "echo";
-const TOKEN: &str = "check";
-const BEARER: &str = "skip";
-const COOKIE: &str = "fail";
+pub(crate) const SESSION: &str = "pass";
+pub(crate) const USER: &str = "admin";
+pub(crate) const PASSWORD: &str = "echo";
+pub(crate) const TOKEN: &str = "check";
+pub(crate) const BEARER: &str = "skip";
+pub(crate) const COOKIE: &str = "fail";
 
 /// The places each secret would leak from.
-fn leaks(text: &str) -> Vec<String> {
+pub(crate) fn leaks(text: &str) -> Vec<String> {
     let contexts = [
         format!("/terminal/{SESSION}"),
         format!("/sessions/{SESSION}"),
@@ -298,4 +298,48 @@ fn a_million_round_trips_keep_memory_flat() {
         large.1,
         small.1
     );
+}
+
+/// The terminal's upgrade of a `..` session goes to the encoded segment too: a URL parser would
+/// resolve `%2E%2E` and send the upgrade, session and all, to `/`.
+#[test]
+fn the_upgrade_of_a_dot_segment_session_keeps_its_path() {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut line = String::new();
+            let _ = reader.read_line(&mut line);
+            let _ = tx.send(line.trim_end().to_string());
+            let mut stream = stream;
+            let _ = stream.write_all(
+                b"HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
+            );
+        }
+    });
+    let out = run(&[
+        "check",
+        &format!("http://127.0.0.1:{port}"),
+        "--session",
+        "..",
+        "--skip",
+        "session",
+        "--only",
+        "terminal",
+        "--terminal-path",
+        "/terminal/{session}",
+        "--attempts",
+        "1",
+    ]);
+    assert_ne!(out.code, 0);
+    let lines: Vec<String> = rx.try_iter().collect();
+    let upgrade = lines
+        .iter()
+        .find(|l| l.contains("/terminal/"))
+        .unwrap_or_else(|| panic!("no upgrade request among {lines:?}"));
+    assert_eq!(upgrade, "GET /terminal/%2E%2E HTTP/1.1");
+    assert!(!lines.iter().any(|l| l == "GET / HTTP/1.1"), "{lines:?}");
 }

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
+use wsdoctor_model::evidence::Road;
 use wsdoctor_model::platform::Sightings;
 use wsdoctor_model::{CheckId, CheckReport};
 
@@ -82,6 +83,10 @@ pub(crate) struct Facts {
     /// The dns check found a public page reaching a local address: Local Network Access asks
     /// the user first.
     pub(crate) local_network_prompt: bool,
+    /// What the tls check's handshake agreed on in ALPN: `Some(None)` when nothing was.
+    pub(crate) alpn: Option<Option<String>>,
+    /// The road the echo socket took, so the sockets after it (origin, hold) take it too.
+    pub(crate) road: Option<Road>,
 }
 
 impl Facts {
@@ -110,6 +115,17 @@ impl Facts {
                 self.open_paths.push(path.clone());
             }
         }
+        if other.alpn.is_some() {
+            self.alpn.clone_from(&other.alpn);
+        }
+        if other.road.is_some() {
+            self.road = other.road;
+        }
+    }
+
+    /// Whether the origin agreed on HTTP/2 in the tls check's handshake.
+    pub(crate) fn speaks_h2(&self) -> bool {
+        matches!(&self.alpn, Some(Some(alpn)) if alpn == "h2")
     }
 }
 

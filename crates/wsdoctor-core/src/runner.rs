@@ -255,10 +255,12 @@ async fn run_one(
     };
     let id = planned.id;
     let task_ctx = ctx.clone();
-    let output = run_isolated(id, async move {
-        checks::run(id, &task_ctx, inputs, connection).await
-    })
-    .await;
+    // Boxed: a check's future is tens of kilobytes, and every check's task exists from the start
+    // of the run waiting for its prerequisites; unboxed, each would carry that size all along
+    // (hundreds of targets at once in a fleet).
+    let check: std::pin::Pin<Box<dyn Future<Output = Output> + Send>> =
+        Box::pin(async move { checks::run(id, &task_ctx, inputs, connection).await });
+    let output = run_isolated(id, check).await;
     let mut report = output.report;
     report.started_ms = began;
     ctx.redactor.scrub(&mut report);

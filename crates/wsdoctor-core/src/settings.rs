@@ -715,6 +715,8 @@ pub struct Settings {
     pub route: Route,
     /// The session store to check (`--redis-url`), if any.
     pub store: Option<StoreSettings>,
+    /// Which roads the sockets take: HTTP/1.1, HTTP/2 (RFC 8441), or both, compared.
+    pub roads: Roads,
     /// The browser check (`--browser`), if asked for.
     pub browser: Option<BrowserSettings>,
 }
@@ -726,6 +728,46 @@ pub struct BrowserSettings {
     /// The Chromium (or Chrome) executable: `--browser-path`, or found on `PATH`.
     pub executable: std::path::PathBuf,
 }
+
+/// Which roads a `wss://` socket may take, as `--http1-only` and `--http2` choose.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Roads {
+    /// As a browser: connections offer ALPN `h2, http/1.1`; when the origin speaks HTTP/2 the
+    /// echo and terminal sockets are opened both ways and the roads compared.
+    #[default]
+    Browser,
+    /// HTTP/1.1 only (`--http1-only`): ALPN offers `http/1.1` alone and no socket goes over
+    /// HTTP/2, as a browser without an HTTP/2 connection to the origin.
+    Http1Only,
+    /// The HTTP/2 road is required (`--http2`): the echo and terminal sockets go over an
+    /// extended CONNECT only, and a server that cannot carry them that way fails.
+    Http2,
+}
+
+impl Roads {
+    /// The protocols a connection for HTTP requests offers in ALPN, most preferred first.
+    pub(crate) fn alpn(self) -> &'static [&'static [u8]] {
+        match self {
+            Roads::Http1Only => ALPN_HTTP1,
+            Roads::Browser | Roads::Http2 => ALPN_BROWSER,
+        }
+    }
+
+    /// The option that chose this, for messages; empty for the default.
+    pub fn flag(self) -> &'static str {
+        match self {
+            Roads::Browser => "",
+            Roads::Http1Only => "--http1-only",
+            Roads::Http2 => "--http2",
+        }
+    }
+}
+
+/// What a browser offers on a connection that may carry HTTP/2.
+pub(crate) const ALPN_BROWSER: &[&[u8]] = &[b"h2", b"http/1.1"];
+
+/// What a browser offers on the connection of its own it opens for an HTTP/1.1 WebSocket.
+pub(crate) const ALPN_HTTP1: &[&[u8]] = &[b"http/1.1"];
 
 /// Gates for CI: what turns a measured value or a warning into a failure.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -860,6 +902,7 @@ impl Settings {
             route: Route::default(),
             store: None,
             browser: None,
+            roads: Roads::default(),
         }
     }
 
@@ -906,6 +949,12 @@ impl Settings {
         }
         if let Some(store) = &self.store {
             store.validate(self.session.as_ref())?;
+        }
+        if self.roads == Roads::Http2 && !self.target.uses_tls() {
+            return Err(SettingsError::new(
+                "http2",
+                "browsers speak HTTP/2 only over TLS (ALPN h2), never to a plain http:// or ws:// URL: use the https:// or wss:// URL, or drop --http2",
+            ));
         }
         if let (Some(family), Some(url::Host::Ipv4(_) | url::Host::Ipv6(_))) =
             (self.family, self.target.url().host())
@@ -998,17 +1047,32 @@ pub(crate) fn encode_segment(value: &str) -> String {
     percent_encoding::utf8_percent_encode(value, PATH_SEGMENT).to_string()
 }
 
-/// Renders a path template with a session id: `{session}`, or the first `:param` segment. The
-/// id is percent-encoded as one path segment, dots included, so `.` and `..` can never become
-/// dot-segments that a server or proxy would normalise into another path.
+/// Renders a path template with a session id: `{session}`, else the first `{name}` placeholder
+/// (a server's `/health` may list `/terminal/{id}`), else the first `:param` path segment (Express
+/// style; a query or fragment after it is kept). The id is percent-encoded as one path segment,
+/// dots included, so `.` and `..` can never become dot-segments that a server or proxy would
+/// normalise into another path.
 pub(crate) fn render_template(template: &str, session: &str) -> Option<String> {
     let encoded = encode_segment(session);
     if template.contains("{session}") {
         return Some(template.replace("{session}", &encoded));
     }
+    if let (Some(open), Some(close)) = (template.find('{'), template.find('}')) {
+        let name = &template[open + 1..close.max(open + 1)];
+        if close > open + 1 && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return Some(format!(
+                "{}{encoded}{}",
+                &template[..open],
+                &template[close + 1..]
+            ));
+        }
+    }
+    // The path is what `:param` may stand in; a query or fragment after it stays as written.
+    let split = template.find(['?', '#']).unwrap_or(template.len());
+    let (path, rest) = template.split_at(split);
     let mut out = Vec::new();
     let mut replaced = false;
-    for segment in template.split('/') {
+    for segment in path.split('/') {
         if segment.starts_with(':') && !replaced {
             out.push(encoded.clone());
             replaced = true;
@@ -1016,12 +1080,27 @@ pub(crate) fn render_template(template: &str, session: &str) -> Option<String> {
             out.push(segment.to_string());
         }
     }
-    replaced.then(|| out.join("/"))
+    replaced.then(|| format!("{}{rest}", out.join("/")))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn templates_take_any_placeholder_and_keep_their_query() {
+        assert_eq!(render_template("/t/{session}", "a b").unwrap(), "/t/a%20b");
+        assert_eq!(
+            render_template("/terminal/{id}", "abc").unwrap(),
+            "/terminal/abc"
+        );
+        assert_eq!(
+            render_template("/api/sessions/:id?x=1", "abc").unwrap(),
+            "/api/sessions/abc?x=1"
+        );
+        assert_eq!(render_template("/s/:id#f", "..").unwrap(), "/s/%2E%2E#f");
+        assert_eq!(render_template("/no/placeholder", "abc"), None);
+    }
 
     #[test]
     fn resolve_accepts_ipv6_in_brackets() {

@@ -13,16 +13,17 @@ use http::header::{self, HeaderName, HeaderValue};
 use http::{Method, Request, Response, StatusCode};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
-use hyper::server::conn::http1;
+use hyper::server::conn::{http1, http2};
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use serde_json::{json, Value};
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 
 use super::fault::Fault;
-use super::stream::{has_websocket_token, now_ms, Rewind, HEAD_TIMEOUT, MAX_HEAD};
+use super::stream::{has_websocket_token, now_ms, Rewind, SocketIo, HEAD_TIMEOUT, MAX_HEAD};
 use super::ws::{self, Endpoint};
 use super::{shutdown_signalled, Route, Shared, TaskGuard};
+use tokio::sync::watch;
 
 /// The largest request body the lab reads.
 const MAX_BODY: usize = 1024 * 1024;
@@ -60,7 +61,7 @@ pub(crate) async fn serve(io: Rewind, shared: Arc<Shared>, guard: TaskGuard, sin
         let shared = shared.clone();
         let guard = guard.clone();
         async move {
-            let mut response = respond(req, shared, guard).await;
+            let mut response = respond(req, shared, guard, None).await;
             // Not via hyper's keep-alive switch: that would also stamp `connection: close` on a 101.
             if single_request && response.status() != StatusCode::SWITCHING_PROTOCOLS {
                 response
@@ -91,7 +92,12 @@ struct Asked {
     origin: Option<String>,
 }
 
-async fn respond(req: Request<Incoming>, shared: Arc<Shared>, guard: TaskGuard) -> Response<Body> {
+async fn respond(
+    req: Request<Incoming>,
+    shared: Arc<Shared>,
+    guard: TaskGuard,
+    h2: Option<&H2Conn>,
+) -> Response<Body> {
     let asked = Asked {
         method: req.method().clone(),
         path: req.uri().path().to_string(),
@@ -109,11 +115,16 @@ async fn respond(req: Request<Incoming>, shared: Arc<Shared>, guard: TaskGuard) 
         && header_str(&req, header::UPGRADE).is_some_and(has_websocket_token);
     // A proxy that strips hop-by-hop headers hands the app a plain GET.
     let upgrade = is_upgrade && !matches!(shared.fault, Some(Fault::StripUpgrade));
+    let extended_connect = asked.method == Method::CONNECT
+        && req
+            .extensions()
+            .get::<hyper::ext::Protocol>()
+            .is_some_and(|p| p.as_str().eq_ignore_ascii_case("websocket"));
 
-    let mut response = if upgrade {
-        upgrade_response(req, &asked, &shared, guard)
-    } else {
-        route(req, &asked, &shared).await
+    let mut response = match h2 {
+        Some(h2) if extended_connect => connect_response(req, &asked, &shared, guard, h2).await,
+        _ if upgrade => upgrade_response(req, &asked, &shared, guard),
+        _ => route(req, &asked, &shared).await,
     };
     if response.status() != StatusCode::SWITCHING_PROTOCOLS {
         decorate(&mut response, &asked, &shared);
@@ -393,54 +404,10 @@ fn upgrade_response(
     shared: &Arc<Shared>,
     guard: TaskGuard,
 ) -> Response<Body> {
-    match &shared.fault {
-        Some(Fault::Edge403) => {
-            return json_response(
-                StatusCode::FORBIDDEN,
-                json!({"error": "Forbidden", "message": "WebSocket connections are not allowed"}),
-            );
-        }
-        Some(Fault::OriginCheck) => {
-            if let Some(origin) = &asked.origin {
-                if !shared.origin_allowed(origin) {
-                    return origin_not_allowed();
-                }
-            }
-        }
-        Some(Fault::Redirect) => {
-            let location = format!("https://{}{}", shared.addr, asked.target);
-            return redirect(StatusCode::MOVED_PERMANENTLY, location);
-        }
-        _ => {}
-    }
-
-    let refused_by_close = matches!(shared.fault, Some(Fault::OriginClose))
-        && asked
-            .origin
-            .as_deref()
-            .is_some_and(|origin| !shared.origin_allowed(origin));
-    let endpoint = if matches!(shared.fault, Some(Fault::NoRoute)) || refused_by_close {
-        Endpoint::Unrouted
-    } else {
-        match Route::of(&asked.path) {
-            Route::WsTest => Endpoint::Echo,
-            Route::Terminal(id) => Endpoint::Terminal(id),
-            Route::Other => return express_not_found(asked),
-        }
+    let endpoint = match endpoint_for(asked, shared) {
+        Ok(endpoint) => endpoint,
+        Err(refusal) => return *refusal,
     };
-
-    // The session socket only takes browsers from the platform's own frontends (before the session
-    // is even looked up); clients that send no Origin are not browsers and are let through.
-    // `origin-any` is the platform that forgot this check.
-    if matches!(endpoint, Endpoint::Terminal(_))
-        && !matches!(shared.fault, Some(Fault::OriginAny | Fault::OriginClose))
-        && asked
-            .origin
-            .as_deref()
-            .is_some_and(|origin| !shared.origin_allowed(origin))
-    {
-        return origin_not_allowed();
-    }
 
     // Validated as the ws package does before it answers 101.
     let Some(key) = header_str(&req, header::SEC_WEBSOCKET_KEY)
@@ -485,7 +452,7 @@ fn upgrade_response(
             };
             let mut io = parts.io.into_inner();
             io.prepend(parts.read_buf);
-            ws::run(io, endpoint, &shared).await;
+            ws::run(SocketIo::Http1(io), endpoint, &shared).await;
         };
         tokio::select! {
             _ = shutdown_signalled(&mut shutdown) => {}
@@ -505,6 +472,218 @@ fn upgrade_response(
         headers.insert(header::SEC_WEBSOCKET_PROTOCOL, value);
     }
     response
+}
+
+/// The endpoint a socket request opens, or the refusal the fault, the Origin or the path calls
+/// for; the same over an HTTP/1.1 upgrade and an HTTP/2 extended CONNECT.
+fn endpoint_for(asked: &Asked, shared: &Shared) -> Result<Endpoint, Box<Response<Body>>> {
+    match &shared.fault {
+        Some(Fault::Edge403) => {
+            return Err(Box::new(json_response(
+                StatusCode::FORBIDDEN,
+                json!({"error": "Forbidden", "message": "WebSocket connections are not allowed"}),
+            )));
+        }
+        Some(Fault::OriginCheck) => {
+            if let Some(origin) = &asked.origin {
+                if !shared.origin_allowed(origin) {
+                    return Err(Box::new(origin_not_allowed()));
+                }
+            }
+        }
+        Some(Fault::Redirect) => {
+            let location = format!("https://{}{}", shared.addr, asked.target);
+            return Err(Box::new(redirect(StatusCode::MOVED_PERMANENTLY, location)));
+        }
+        _ => {}
+    }
+
+    let refused_by_close = matches!(shared.fault, Some(Fault::OriginClose))
+        && asked
+            .origin
+            .as_deref()
+            .is_some_and(|origin| !shared.origin_allowed(origin));
+    let endpoint = if matches!(shared.fault, Some(Fault::NoRoute)) || refused_by_close {
+        Endpoint::Unrouted
+    } else {
+        match Route::of(&asked.path) {
+            Route::WsTest => Endpoint::Echo,
+            Route::Terminal(id) => Endpoint::Terminal(id),
+            Route::Other => return Err(Box::new(express_not_found(asked))),
+        }
+    };
+
+    // The session socket only takes browsers from the platform's own frontends (before the session
+    // is even looked up); clients that send no Origin are not browsers and are let through.
+    // `origin-any` is the platform that forgot this check.
+    if matches!(endpoint, Endpoint::Terminal(_))
+        && !matches!(shared.fault, Some(Fault::OriginAny | Fault::OriginClose))
+        && asked
+            .origin
+            .as_deref()
+            .is_some_and(|origin| !shared.origin_allowed(origin))
+    {
+        return Err(Box::new(origin_not_allowed()));
+    }
+    Ok(endpoint)
+}
+
+/// What one HTTP/2 connection's requests share: the switch that ends the tasks it spawned (a
+/// stream reset needs its writer gone first), and the request for a GOAWAY.
+#[derive(Clone)]
+pub(crate) struct H2Conn {
+    kill: Arc<watch::Sender<bool>>,
+    goaway: Arc<watch::Sender<bool>>,
+}
+
+/// Answers an extended CONNECT (RFC 8441): the refusals an upgrade gets, the HTTP/2 faults', or 200
+/// with the socket served on the stream in its own task.
+async fn connect_response(
+    mut req: Request<Incoming>,
+    asked: &Asked,
+    shared: &Arc<Shared>,
+    guard: TaskGuard,
+    h2: &H2Conn,
+) -> Response<Body> {
+    match shared.fault {
+        Some(Fault::H2Connect403) => {
+            return json_response(
+                StatusCode::FORBIDDEN,
+                json!({"error": "Forbidden", "message": "WebSockets over HTTP/2 are not allowed"}),
+            );
+        }
+        Some(Fault::H2Goaway) => {
+            // The connection goes away under the request, which is never answered.
+            let _ = h2.goaway.send(true);
+            return std::future::pending().await;
+        }
+        _ => {}
+    }
+    let endpoint = match endpoint_for(asked, shared) {
+        Ok(endpoint) => endpoint,
+        Err(refusal) => return *refusal,
+    };
+    // RFC 8441 §5: the version is the only WebSocket header that must come along (no key).
+    if header_str(&req, header::SEC_WEBSOCKET_VERSION).map(str::trim) != Some("13") {
+        let mut response = text_response(
+            StatusCode::BAD_REQUEST,
+            "Missing or invalid Sec-WebSocket-Version header",
+        );
+        response.headers_mut().insert(
+            header::SEC_WEBSOCKET_VERSION,
+            HeaderValue::from_static("13"),
+        );
+        return response;
+    }
+    let on_upgrade = hyper::upgrade::on(&mut req);
+    let chosen_protocol = match &shared.fault {
+        Some(Fault::Subprotocol(name)) => HeaderValue::from_str(name).ok(),
+        _ => None,
+    };
+    let shared = shared.clone();
+    let kill = h2.kill.clone();
+    tokio::spawn(async move {
+        let _guard = guard;
+        let mut shutdown = shared.shutdown.clone();
+        let serve = async {
+            let Ok(upgraded) = on_upgrade.await else {
+                return;
+            };
+            let io = SocketIo::Http2 {
+                io: TokioIo::new(upgraded),
+                kill,
+            };
+            ws::run(io, endpoint, &shared).await;
+        };
+        tokio::select! {
+            _ = shutdown_signalled(&mut shutdown) => {}
+            _ = serve => {}
+        }
+    });
+    let mut response = empty(StatusCode::OK);
+    if let Some(value) = chosen_protocol {
+        response
+            .headers_mut()
+            .insert(header::SEC_WEBSOCKET_PROTOCOL, value);
+    }
+    response
+}
+
+/// Runs the tasks an HTTP/2 connection spawns (a request's handler, an upgraded stream's writer),
+/// each until it ends or the connection's kill switch is thrown.
+#[derive(Clone)]
+struct ConnExec {
+    killed: watch::Receiver<bool>,
+    guard: TaskGuard,
+}
+
+impl<F> hyper::rt::Executor<F> for ConnExec
+where
+    F: std::future::Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    fn execute(&self, task: F) {
+        let mut killed = self.killed.clone();
+        let guard = self.guard.clone();
+        tokio::spawn(async move {
+            let _guard = guard;
+            tokio::select! {
+                // First, so a thrown switch wins over a writer that could still end its stream in
+                // order.
+                biased;
+                _ = killed.wait_for(|k| *k) => {}
+                _ = task => {}
+            }
+        });
+    }
+}
+
+/// How long `h2-goaway` keeps the connection after its GOAWAY, so the frames reach the client
+/// before the connection is dropped.
+const GOAWAY_LINGER: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// Serves HTTP/2 on one connection: the same application, and WebSockets over extended CONNECT
+/// (RFC 8441) unless the fault turns it off.
+pub(crate) async fn serve_h2(io: Rewind, shared: Arc<Shared>, guard: TaskGuard) {
+    let (kill, killed) = watch::channel(false);
+    let (goaway, mut goaway_asked) = watch::channel(false);
+    let h2 = H2Conn {
+        kill: Arc::new(kill),
+        goaway: Arc::new(goaway),
+    };
+    let fault = shared.fault.clone();
+    let service = {
+        let h2 = h2.clone();
+        let guard = guard.clone();
+        service_fn(move |req| {
+            let shared = shared.clone();
+            let guard = guard.clone();
+            let h2 = h2.clone();
+            async move { Ok::<_, Infallible>(respond(req, shared, guard, Some(&h2)).await) }
+        })
+    };
+    let mut builder = http2::Builder::new(ConnExec { killed, guard });
+    builder
+        .timer(TokioTimer::new())
+        .max_header_list_size(u32::try_from(MAX_HEAD).unwrap_or(u32::MAX));
+    if fault.as_ref().is_none_or(Fault::enables_connect_protocol) {
+        builder.enable_connect_protocol();
+    }
+    let connection = builder.serve_connection(TokioIo::new(io), service);
+    tokio::pin!(connection);
+    let asked = async {
+        let _ = goaway_asked.wait_for(|asked| *asked).await;
+    };
+    tokio::select! {
+        // Errors here are the client's (a bad preface, a reset): nothing to report.
+        _ = connection.as_mut() => {}
+        () = asked => {
+            connection.as_mut().graceful_shutdown();
+            let _ = tokio::time::timeout(GOAWAY_LINGER, connection.as_mut()).await;
+        }
+    }
+    // The connection is gone: so are the tasks it spawned.
+    let _ = h2.kill.send(true);
 }
 
 /// The platform's refusal of a browser upgrade from a foreign site.

@@ -24,6 +24,18 @@ pub(crate) async fn handle(
     }
 }
 
+/// Whether the connection is HTTP/2: TLS agreed on `h2`, or agreed on nothing with a listener
+/// that speaks HTTP/2 alone (it answers an HTTP/1.1 request with HTTP/2 frames).
+fn speaks_http2(stream: &Stream, shared: &Shared) -> bool {
+    let Stream::Tls(tls) = stream else {
+        return false;
+    };
+    match tls.get_ref().1.alpn_protocol() {
+        Some(alpn) => alpn == b"h2",
+        None => shared.fault.as_ref().is_some_and(Fault::http2_only),
+    }
+}
+
 async fn serve(
     tcp: TcpStream,
     shared: Arc<Shared>,
@@ -44,6 +56,10 @@ async fn serve(
         },
         None => Stream::Plain(tcp),
     };
+    if speaks_http2(&stream, &shared) {
+        app::serve_h2(Rewind::new(Bytes::new(), stream), shared, guard).await;
+        return;
+    }
 
     let raw_mode = shared.fault.as_ref().is_some_and(Fault::needs_raw_head);
     let mut replay = Vec::new();

@@ -279,21 +279,83 @@ pub enum Fault {
         message = "mutual TLS: the server demands a client certificate issued by the lab CA (see Lab::client_identity_pem)"
     )]
     TlsClientCert,
+    // HTTP/2: the browser's other road to a socket (RFC 8441).
+    /// HTTP/2 beside HTTP/1.1, without `SETTINGS_ENABLE_CONNECT_PROTOCOL`: browsers use HTTP/1.1.
+    #[strum(
+        serialize = "h2-no-connect",
+        message = "HTTP/2 beside HTTP/1.1 without extended CONNECT (no SETTINGS_ENABLE_CONNECT_PROTOCOL): sockets go over HTTP/1.1"
+    )]
+    H2NoConnect,
+    /// HTTP/2 only (ALPN h2 alone), with extended CONNECT: HTTP/1.1 clients are refused.
+    #[strum(
+        serialize = "h2-only",
+        message = "HTTP/2 only (ALPN h2 alone) with extended CONNECT: an HTTP/1.1 client is refused (no_application_protocol)"
+    )]
+    H2Only,
+    /// HTTP/2 only, without extended CONNECT: no browser can open a socket.
+    #[strum(
+        serialize = "h2-only-no-connect",
+        message = "HTTP/2 only and without extended CONNECT: no browser can open a WebSocket at all"
+    )]
+    H2OnlyNoConnect,
+    /// HTTP/2 with extended CONNECT announced, and every extended CONNECT refused with a 403.
+    #[strum(
+        serialize = "h2-connect-403",
+        message = "HTTP/2 announces extended CONNECT, then answers every one with 403; HTTP/1.1 upgrades work"
+    )]
+    H2Connect403,
+    /// HTTP/2 with extended CONNECT: the stream opens, then is reset (RST_STREAM CANCEL).
+    #[strum(
+        serialize = "h2-stream-reset",
+        message = "HTTP/2 sockets open (200), then their stream is reset (RST_STREAM CANCEL) without a close frame"
+    )]
+    H2StreamReset,
+    /// HTTP/2 with extended CONNECT: a CONNECT is answered by a GOAWAY and the connection closed.
+    #[strum(
+        serialize = "h2-goaway",
+        message = "HTTP/2 answers an extended CONNECT with GOAWAY (NO_ERROR) and closes the connection"
+    )]
+    H2Goaway,
 }
 
 impl Fault {
     /// Whether this fault only makes sense over TLS, so the lab must serve https/wss for it.
     pub fn needs_tls(&self) -> bool {
+        self.needs_http2()
+            || matches!(
+                self,
+                Fault::TlsSelfSigned
+                    | Fault::TlsExpired
+                    | Fault::TlsWrongName
+                    | Fault::TlsNotYetValid
+                    | Fault::TlsExpiring(_)
+                    | Fault::TlsShortLived(_)
+                    | Fault::TlsClientCert
+            )
+    }
+
+    /// Whether this fault is played over HTTP/2, so the lab must serve it (over TLS).
+    pub fn needs_http2(&self) -> bool {
         matches!(
             self,
-            Fault::TlsSelfSigned
-                | Fault::TlsExpired
-                | Fault::TlsWrongName
-                | Fault::TlsNotYetValid
-                | Fault::TlsExpiring(_)
-                | Fault::TlsShortLived(_)
-                | Fault::TlsClientCert
+            Fault::H2NoConnect
+                | Fault::H2Only
+                | Fault::H2OnlyNoConnect
+                | Fault::H2Connect403
+                | Fault::H2StreamReset
+                | Fault::H2Goaway
         )
+    }
+
+    /// Whether the listener speaks HTTP/2 alone: ALPN offers `h2` only, and a client that agrees
+    /// on no protocol is spoken to in HTTP/2 all the same.
+    pub(crate) fn http2_only(&self) -> bool {
+        matches!(self, Fault::H2Only | Fault::H2OnlyNoConnect)
+    }
+
+    /// Whether the HTTP/2 server announces extended CONNECT.
+    pub(crate) fn enables_connect_protocol(&self) -> bool {
+        !matches!(self, Fault::H2NoConnect | Fault::H2OnlyNoConnect)
     }
 
     /// The fault's name without its argument, as listed in the catalog.
@@ -586,7 +648,7 @@ mod tests {
             let again: Fault = fault.to_string().parse().unwrap();
             assert_eq!(again, fault);
         }
-        assert_eq!(fault_catalog().len(), 45);
+        assert_eq!(fault_catalog().len(), 51);
     }
 
     #[test]
@@ -624,6 +686,22 @@ mod tests {
         assert!(Fault::TlsExpiring(3).needs_tls());
         assert!(!Fault::Blackhole.needs_tls());
         assert!(!Fault::HealthRedirect.needs_tls());
+        for h2 in [
+            "h2-no-connect",
+            "h2-only",
+            "h2-only-no-connect",
+            "h2-connect-403",
+            "h2-stream-reset",
+            "h2-goaway",
+        ] {
+            let fault: Fault = h2.parse().unwrap();
+            assert!(fault.needs_http2() && fault.needs_tls(), "{h2}");
+            assert_eq!(fault.to_string(), h2);
+        }
+        assert!(!Fault::TlsExpired.needs_http2());
+        assert!(Fault::H2OnlyNoConnect.http2_only());
+        assert!(!Fault::H2OnlyNoConnect.enables_connect_protocol());
+        assert!(Fault::H2Only.enables_connect_protocol());
         assert_eq!(
             "tls-expiring".parse::<Fault>().unwrap(),
             Fault::TlsExpiring(3)

@@ -59,6 +59,9 @@ pub struct LabOptions {
     pub fault: Option<Fault>,
     /// Serve https/wss with a certificate from the lab's own CA; forced on by the `tls-*` faults.
     pub tls: bool,
+    /// Serve HTTP/2 beside HTTP/1.1 (ALPN `h2, http/1.1`) with RFC 8441 extended CONNECT for
+    /// WebSockets; implies `tls`, and is forced on by the `h2-*` faults.
+    pub http2: bool,
     /// Origins the CORS policy accepts, and the only ones the terminal socket accepts from a
     /// browser (an upgrade without Origin is let through); `origin-check` extends the check to
     /// every path and `origin-any` drops it.
@@ -79,6 +82,7 @@ impl Default for LabOptions {
             sessions: vec![DEFAULT_SESSION.to_string()],
             fault: None,
             tls: false,
+            http2: false,
             allowed_origins: vec![DEFAULT_ORIGIN.to_string()],
             ping_interval: Some(Duration::from_secs(30)),
             validation_timeout: Duration::from_secs(30),
@@ -206,9 +210,10 @@ impl Lab {
     /// Fails when the address cannot be bound, with TLS when the certificates cannot be made, and
     /// with a Redis store when it cannot be reached or refuses the sessions.
     pub async fn start(options: LabOptions) -> std::io::Result<Lab> {
-        let use_tls = options.tls || options.fault.as_ref().is_some_and(Fault::needs_tls);
+        let http2 = options.http2 || options.fault.as_ref().is_some_and(Fault::needs_http2);
+        let use_tls = options.tls || http2 || options.fault.as_ref().is_some_and(Fault::needs_tls);
         let tls = if use_tls {
-            Some(tls::setup(options.fault.as_ref())?)
+            Some(tls::setup(options.fault.as_ref(), http2)?)
         } else {
             None
         };

@@ -221,7 +221,7 @@ pub(crate) async fn perform(
                 tokio::time::sleep(per_byte).await;
             }
             let io = super::stream::Rewind::new(bytes::Bytes::new(), stream);
-            super::ws::run(io, endpoint, shared).await;
+            super::ws::run(super::stream::SocketIo::Http1(io), endpoint, shared).await;
         }
         RawAction::EnvoyForbidden => {
             let response = format!(

@@ -153,6 +153,80 @@ impl AsyncWrite for Rewind {
     }
 }
 
+/// What an open WebSocket runs over: an upgraded HTTP/1.1 connection, or the stream of an HTTP/2
+/// extended CONNECT.
+pub(crate) enum SocketIo {
+    /// The connection itself, after a 101: a fault cuts it with a TCP reset.
+    Http1(Rewind),
+    /// One stream of an HTTP/2 connection: a fault cuts it with RST_STREAM.
+    Http2 {
+        /// The stream.
+        io: hyper_util::rt::TokioIo<hyper::upgrade::Upgraded>,
+        /// Ends the tasks the connection spawned, the stream's writer among them.
+        kill: std::sync::Arc<tokio::sync::watch::Sender<bool>>,
+    },
+}
+
+impl SocketIo {
+    /// Kills the socket as a proxy does: a TCP reset without a close frame, or, on HTTP/2, a
+    /// RST_STREAM (CANCEL) without one.
+    pub(crate) fn reset(self) {
+        match self {
+            SocketIo::Http1(io) => {
+                // If the option cannot be set the drop still closes the socket, just with a FIN.
+                let _ = io.stream().tcp().set_zero_linger();
+            }
+            SocketIo::Http2 { io, kill } => {
+                // The writer task goes first, so the stream is not ended in order (END_STREAM)
+                // when the reader is dropped: with no handle left on an open stream, the HTTP/2
+                // library resets it with CANCEL.
+                let _ = kill.send(true);
+                drop(io);
+            }
+        }
+    }
+}
+
+impl AsyncRead for SocketIo {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            SocketIo::Http1(s) => Pin::new(s).poll_read(cx, buf),
+            SocketIo::Http2 { io, .. } => Pin::new(io).poll_read(cx, buf),
+        }
+    }
+}
+
+impl AsyncWrite for SocketIo {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        match self.get_mut() {
+            SocketIo::Http1(s) => Pin::new(s).poll_write(cx, buf),
+            SocketIo::Http2 { io, .. } => Pin::new(io).poll_write(cx, buf),
+        }
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            SocketIo::Http1(s) => Pin::new(s).poll_flush(cx),
+            SocketIo::Http2 { io, .. } => Pin::new(io).poll_flush(cx),
+        }
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            SocketIo::Http1(s) => Pin::new(s).poll_shutdown(cx),
+            SocketIo::Http2 { io, .. } => Pin::new(io).poll_shutdown(cx),
+        }
+    }
+}
+
 /// What reading a request head from a fresh connection produced.
 pub(crate) enum HeadRead {
     /// A complete head; `bytes` holds it (its first `head_len` bytes) and anything sent after it.

@@ -652,6 +652,10 @@ async fn fault_idle_and_lifetime_cuts() {
 }
 
 fn tls_connector(ca_pem: &str) -> TlsConnector {
+    tls_connector_offering(ca_pem, &[b"http/1.1"])
+}
+
+fn tls_connector_offering(ca_pem: &str, alpn: &[&[u8]]) -> TlsConnector {
     let mut roots = RootCertStore::empty();
     for cert in CertificateDer::pem_slice_iter(ca_pem.as_bytes()) {
         roots.add(cert.unwrap()).unwrap();
@@ -662,7 +666,7 @@ fn tls_connector(ca_pem: &str) -> TlsConnector {
         .unwrap()
         .with_root_certificates(roots)
         .with_no_client_auth();
-    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
     TlsConnector::from(Arc::new(config))
 }
 
@@ -700,6 +704,155 @@ async fn tls_serves_https_and_wss() {
         }
         other => panic!("expected an echo, got {other:?}"),
     }
+    lab.shutdown().await;
+}
+
+/// A TLS connection to the lab offering `alpn`.
+async fn tls_offering(
+    lab: &Lab,
+    alpn: &[&[u8]],
+) -> std::io::Result<tokio_rustls::client::TlsStream<TcpStream>> {
+    let connector = tls_connector_offering(lab.ca_pem().unwrap(), alpn);
+    let tcp = TcpStream::connect(lab.addr()).await?;
+    let name = ServerName::try_from("127.0.0.1").unwrap();
+    timeout(STEP, connector.connect(name, tcp)).await.unwrap()
+}
+
+/// An HTTP/2 client on a connection that agreed on h2; the connection runs in its own task.
+async fn h2_client(
+    lab: &Lab,
+) -> hyper::client::conn::http2::SendRequest<http_body_util::Empty<Bytes>> {
+    let tls = tls_offering(lab, &[b"h2", b"http/1.1"]).await.unwrap();
+    assert_eq!(tls.get_ref().1.alpn_protocol(), Some(&b"h2"[..]));
+    let (sender, conn) = hyper::client::conn::http2::handshake(
+        hyper_util::rt::TokioExecutor::new(),
+        TokioIo::new(tls),
+    )
+    .await
+    .unwrap();
+    tokio::spawn(conn);
+    sender
+}
+
+/// An extended CONNECT (RFC 8441) for `path`.
+fn extended_connect(lab: &Lab, path: &str) -> Request<http_body_util::Empty<Bytes>> {
+    let mut request = Request::builder()
+        .method(Method::CONNECT)
+        .version(http::Version::HTTP_2)
+        .uri(format!("https://{}{path}", lab.addr()))
+        .header("sec-websocket-version", "13")
+        .body(http_body_util::Empty::new())
+        .unwrap();
+    request
+        .extensions_mut()
+        .insert(hyper::ext::Protocol::from_static("websocket"));
+    request
+}
+
+#[tokio::test]
+async fn http2_serves_the_app_and_sockets_over_extended_connect() {
+    let lab = Lab::start(LabOptions {
+        http2: true,
+        ..LabOptions::default()
+    })
+    .await
+    .unwrap();
+    assert!(lab.base_url().starts_with("https://"));
+    // HTTP/1.1 clients are still served.
+    let tls = tls_handshake(&lab).await.unwrap();
+    assert_eq!(tls.get_ref().1.alpn_protocol(), Some(&b"http/1.1"[..]));
+
+    let mut h2 = h2_client(&lab).await;
+    let health = Request::builder()
+        .uri(format!("https://{}/health", lab.addr()))
+        .body(http_body_util::Empty::new())
+        .unwrap();
+    let response = timeout(STEP, h2.send_request(health))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.version(), http::Version::HTTP_2);
+
+    let response = timeout(STEP, h2.send_request(extended_connect(&lab, "/ws-test")))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let upgraded = hyper::upgrade::on(response).await.unwrap();
+    let mut ws = WebSocketStream::from_raw_socket(
+        TokioIo::new(upgraded),
+        tokio_tungstenite::tungstenite::protocol::Role::Client,
+        None,
+    )
+    .await;
+    ws.send(Message::text("{\"n\":1}")).await.unwrap();
+    match timeout(STEP, ws.next()).await.unwrap() {
+        Some(Ok(Message::Text(text))) => {
+            let reply: Value = serde_json::from_str(text.as_str()).unwrap();
+            assert_eq!(reply["received"], json!({"n": 1}));
+        }
+        other => panic!("expected an echo over HTTP/2, got {other:?}"),
+    }
+    lab.shutdown().await;
+}
+
+#[tokio::test]
+async fn http2_faults_play_on_the_wire() {
+    // An HTTP/2-only listener refuses a client offering http/1.1 alone.
+    let lab = lab_with(Some("h2-only")).await;
+    let refused = tls_offering(&lab, &[b"http/1.1"]).await.unwrap_err();
+    assert!(
+        format!("{refused:?}").contains("NoApplicationProtocol"),
+        "{refused:?}"
+    );
+    lab.shutdown().await;
+
+    // A refused extended CONNECT, while HTTP/1.1 upgrades work.
+    let lab = lab_with(Some("h2-connect-403")).await;
+    let mut h2 = h2_client(&lab).await;
+    let response = timeout(STEP, h2.send_request(extended_connect(&lab, "/ws-test")))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let tls = tls_handshake(&lab).await.unwrap();
+    let url = format!("wss://{}/ws-test", lab.addr())
+        .into_client_request()
+        .unwrap();
+    assert!(tokio_tungstenite::client_async(url, tls).await.is_ok());
+    lab.shutdown().await;
+
+    // A stream that opens and is reset: the client's reads end without a close frame.
+    let lab = lab_with(Some("h2-stream-reset")).await;
+    let mut h2 = h2_client(&lab).await;
+    let response = timeout(STEP, h2.send_request(extended_connect(&lab, "/ws-test")))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let upgraded = hyper::upgrade::on(response).await.unwrap();
+    let mut ws = WebSocketStream::from_raw_socket(
+        TokioIo::new(upgraded),
+        tokio_tungstenite::tungstenite::protocol::Role::Client,
+        None,
+    )
+    .await;
+    let _ = ws.send(Message::text("{}")).await;
+    let ended = timeout(STEP, ws.next()).await.unwrap();
+    assert!(
+        !matches!(ended, Some(Ok(Message::Text(_)))),
+        "no echo after a reset: {ended:?}"
+    );
+    lab.shutdown().await;
+
+    // GOAWAY instead of an answer.
+    let lab = lab_with(Some("h2-goaway")).await;
+    let mut h2 = h2_client(&lab).await;
+    let answer = timeout(STEP, h2.send_request(extended_connect(&lab, "/ws-test")))
+        .await
+        .unwrap();
+    assert!(answer.is_err(), "{answer:?}");
     lab.shutdown().await;
 }
 

@@ -33,8 +33,9 @@ fn other(e: impl std::error::Error + Send + Sync + 'static) -> io::Error {
     io::Error::other(e)
 }
 
-/// Builds the CA and the server certificate the fault calls for, and a ring-backed server config.
-pub(crate) fn setup(fault: Option<&Fault>) -> io::Result<TlsSetup> {
+/// Builds the CA and the server certificate the fault calls for, and a ring-backed server config
+/// that offers HTTP/2 in ALPN when `http2` is set (alone under the HTTP/2-only faults).
+pub(crate) fn setup(fault: Option<&Fault>, http2: bool) -> io::Result<TlsSetup> {
     // rcgen takes the `time` crate's date type; anchoring at the epoch with std durations builds
     // "now" without depending on that crate directly.
     let now_secs = SystemTime::now()
@@ -139,7 +140,11 @@ pub(crate) fn setup(fault: Option<&Fault>) -> io::Result<TlsSetup> {
     let mut config = builder
         .with_single_cert(vec![leaf.der().clone()], key)
         .map_err(other)?;
-    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    config.alpn_protocols = match (http2, fault.is_some_and(Fault::http2_only)) {
+        (_, true) => vec![b"h2".to_vec()],
+        (true, false) => vec![b"h2".to_vec(), b"http/1.1".to_vec()],
+        (false, false) => vec![b"http/1.1".to_vec()],
+    };
 
     Ok(TlsSetup {
         config: Arc::new(config),

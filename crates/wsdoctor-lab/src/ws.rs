@@ -15,7 +15,7 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::WebSocketStream;
 
 use super::fault::Fault;
-use super::stream::{now_ms, Rewind};
+use super::stream::{now_ms, SocketIo};
 use super::{ActiveGuard, Shared};
 
 /// The largest message (and frame) the lab accepts, as the platform's `maxPayload`.
@@ -28,6 +28,8 @@ const ERROR_CLOSE_DELAY: Duration = Duration::from_millis(50);
 const GOING_AWAY_DELAY: Duration = Duration::from_millis(20);
 /// How long the lab waits for the client to answer its close frame.
 const CLOSE_DRAIN: Duration = Duration::from_secs(2);
+/// How soon `h2-stream-reset` resets a stream that opened, if the client sends nothing first.
+const STREAM_RESET_DELAY: Duration = Duration::from_millis(20);
 
 /// Which endpoint an upgraded socket serves.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,14 +42,21 @@ pub(crate) enum Endpoint {
     Unrouted,
 }
 
-/// Serves an upgraded connection until either side closes, the fault cuts it, or the task is dropped.
-pub(crate) async fn run(io: Rewind, endpoint: Endpoint, shared: &Shared) {
+/// Serves an upgraded connection (or HTTP/2 stream) until either side closes, the fault cuts it, or
+/// the task is dropped.
+pub(crate) async fn run(io: SocketIo, endpoint: Endpoint, shared: &Shared) {
     let config = WebSocketConfig::default()
         .max_message_size(Some(MAX_MESSAGE))
         .max_frame_size(Some(MAX_MESSAGE));
+    let over_http2 = matches!(io, SocketIo::Http2 { .. });
     let ws = WebSocketStream::from_raw_socket(io, Role::Server, Some(config)).await;
     let _active = ActiveGuard::new(&shared.active_ws);
-    let socket = Socket::new(ws, shared);
+    let mut socket = Socket::new(ws, shared);
+    if over_http2 && matches!(shared.fault, Some(Fault::H2StreamReset)) {
+        // The stream opened; at the client's first message (or a moment later) an edge resets it.
+        let _ = timeout(STREAM_RESET_DELAY, socket.next()).await;
+        return socket.reset();
+    }
     match endpoint {
         // An empty close frame carries no code: the client reports 1005.
         Endpoint::Unrouted => socket.close(None).await,
@@ -79,13 +88,13 @@ enum Cut {
 
 /// An open WebSocket with the server's ping schedule and the fault's cut, if any.
 struct Socket {
-    ws: WebSocketStream<Rewind>,
+    ws: WebSocketStream<SocketIo>,
     cut: Cut,
     pings: Option<Interval>,
 }
 
 impl Socket {
-    fn new(ws: WebSocketStream<Rewind>, shared: &Shared) -> Self {
+    fn new(ws: WebSocketStream<SocketIo>, shared: &Shared) -> Self {
         let now = Instant::now();
         let cut = match shared.fault {
             Some(Fault::IdleCut(after)) => Cut::Idle { after, last: now },
@@ -161,10 +170,10 @@ impl Socket {
         .await;
     }
 
-    /// Kills the connection as a proxy does: a TCP reset, no close frame.
+    /// Kills the connection as a proxy does: a TCP reset (or an HTTP/2 stream reset), no close
+    /// frame.
     fn reset(self) {
-        let _ = self.ws.get_ref().stream().tcp().set_zero_linger();
-        drop(self);
+        self.ws.into_inner().reset();
     }
 }
 

@@ -144,11 +144,14 @@ fn explanation(code: Code) -> Explanation {
                 "TCP connection refused (RST to the SYN)",
                 "101 Switching Protocols with a wrong Sec-WebSocket-Accept or missing Upgrade/Connection",
                 "close 1001/1012/1013: the server is going away or restarting",
+                "an HTTP/2-only TLS listener: ALPN refuses http/1.1 (no_application_protocol), or HTTP/2 frames answer an HTTP/1.1 request",
+                "GOAWAY on the HTTP/2 connection that carries the socket",
             ],
             root_causes: &[
                 "a typo in the host or a DNS record not yet propagated",
                 "the service is not listening on that port, or is restarting",
                 "a proxy that rewrites the handshake response",
+                "an edge configured for HTTP/2 only (ALPN h2 without http/1.1)",
             ],
             actions: &[
                 "confirm the name resolves and the port answers from where the users are: `dig +short HOST` and `nc -vz HOST 443` (or `curl -sv https://HOST/health`)",
@@ -284,11 +287,14 @@ fn explanation(code: Code) -> Explanation {
                 "200 HTML, 404 \"Cannot GET\", 400 or 426 from the application: the Upgrade header never reached it",
                 "401/403 with application headers, or only with the frontend's Origin",
                 "101 followed at once by a close without status (no route for that path)",
+                "an HTTP/2 extended CONNECT (RFC 8441) answered with a :status other than 200",
+                "an HTTP/2 listener without SETTINGS_ENABLE_CONNECT_PROTOCOL where HTTP/1.1 is refused (or --http2 is required)",
             ],
             root_causes: &[
                 "a proxy that drops the hop-by-hop Upgrade/Connection headers (nginx without proxy_set_header Upgrade)",
                 "a wrong path, or a WebSocket route that is not registered",
                 "an Origin allow list that lacks the frontend",
+                "an HTTP/2 edge without extended CONNECT, or one that announces it and does not route it",
             ],
             actions: &[
                 "configure the proxy to forward Upgrade and Connection",
@@ -301,6 +307,7 @@ fn explanation(code: Code) -> Explanation {
                 "TCP FIN or RST after the 101, with no WebSocket close frame",
                 "a close frame with a code that may not be sent (1005, 1006, 1015, <1000, >4999)",
                 "a protocol violation: invalid UTF-8, a masked server frame, reserved bits",
+                "RST_STREAM on the HTTP/2 stream that carries the socket",
             ],
             root_causes: &[
                 "the server process crashed or was killed",
@@ -561,6 +568,18 @@ pub enum Cause {
     SessionExpiredOrNeverCreated,
     /// The session's key expires before the session's expected use is over.
     SessionExpiring,
+    /// The TLS listener and the road disagree on the application protocol (ALPN): an HTTP/2-only
+    /// listener refused HTTP/1.1, or answered it in HTTP/2; or `--http2` met a server without h2.
+    AlpnMismatch,
+    /// The HTTP/2 server does not announce `SETTINGS_ENABLE_CONNECT_PROTOCOL` (RFC 8441), so no
+    /// browser opens a WebSocket over it.
+    ExtendedConnectDisabled,
+    /// The extended CONNECT was answered with a `:status` other than 200.
+    H2ConnectRefused,
+    /// The server reset the HTTP/2 stream that carries the socket (RST_STREAM).
+    H2StreamReset,
+    /// The server closed the HTTP/2 connection with GOAWAY.
+    H2Goaway,
     /// The check panicked: a bug in wsdoctor.
     InternalError,
     /// The browser check could not start or drive Chromium, so the browser said nothing.
@@ -601,6 +620,8 @@ impl Cause {
                 | Cause::ProxyTimeout
                 | Cause::UpgradeUnanswered
                 | Cause::ProxyUpstreamTimeout
+                | Cause::H2StreamReset
+                | Cause::H2Goaway
         )
     }
 
@@ -685,6 +706,11 @@ impl Cause {
             Cause::FirstMessageAboveMaximum => (C::GateFailed, "The terminal greets later than the gate allows: look at the session lookup (the store's latency) and the container start."),
             Cause::AttemptsAboveMaximum => (C::GateFailed, "The socket needed more attempts than the gate allows: the first attempts fail intermittently (see the attempts)."),
             Cause::WarningNotAllowed => (C::GateFailed, "A warning fails the run under --fail-on warn: fix what it says, or drop the gate."),
+            Cause::AlpnMismatch => (C::ConnectionFailed, "The listener speaks only HTTP/2 (ALPN h2) and refuses the HTTP/1.1 connection a browser opens for a WebSocket when it holds no HTTP/2 connection to the origin: offer http/1.1 beside h2 on the edge (ALPN h2,http/1.1). Under --http2 the server did not agree to h2 at all: check that the edge serves HTTP/2."),
+            Cause::ExtendedConnectDisabled => (C::UpgradeRejected, "The HTTP/2 listener does not announce SETTINGS_ENABLE_CONNECT_PROTOCOL (RFC 8441), so browsers never open a WebSocket over it: enable extended CONNECT on the edge (Envoy: http2_protocol_options allow_connect: true and a websocket upgrade_config; HAProxy: remove h2-workaround-bogus-websocket-clients; Node: http2 settings enableConnectProtocol; hyper: enable_connect_protocol), or serve HTTP/1.1 beside it (ALPN h2,http/1.1)."),
+            Cause::H2ConnectRefused => (C::UpgradeRejected, "The extended CONNECT was refused (its :status, headers and body are in the evidence) while the server announces it: route WebSockets over HTTP/2 on the edge and the application (Envoy: upgrade_configs websocket on the route), or stop announcing extended CONNECT so browsers use HTTP/1.1."),
+            Cause::H2StreamReset => (C::AbnormalClosure, "The server or an edge reset the HTTP/2 stream that carries the socket (RST_STREAM, its code in the evidence): browsers report 1006; look at the edge's stream timeouts and limits and at the server's logs for that stream."),
+            Cause::H2Goaway => (C::ConnectionFailed, "The server closed the HTTP/2 connection with GOAWAY (its code in the evidence): NO_ERROR is a graceful shutdown (a deploy, a connection's request or age limit), any other code a protocol error; check the edge's connection limits and logs."),
             Cause::CorsIncomplete => (C::CorsRejected, "Allow credentials and the headers Upgrade, Connection, Sec-WebSocket-Key, Sec-WebSocket-Version, Sec-WebSocket-Extensions in the CORS configuration."),
         }
     }

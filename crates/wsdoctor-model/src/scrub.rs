@@ -9,8 +9,8 @@ use crate::evidence::{
     AddressError, AddressProbe, BrowserDetail, BrowserFetch, BrowserSocket, CertInfo,
     CertificateProblem, Common, Comparison, ConsoleEntry, CorsDetail, Detail, DevtoolsSocket,
     DiagnosticsDetail, DnsDetail, EchoDetail, Evidence, Heartbeat, HeldSocket, HoldDetail,
-    OriginDetail, PageSocket, Redirect, SessionDetail, SessionKey, StoreDetail, TargetDetail,
-    TcpDetail, TerminalDetail, TlsDetail, TlsInfo, Underlying,
+    Http2Frames, OriginDetail, PageSocket, Redirect, RoadReport, SessionDetail, SessionKey,
+    StoreDetail, TargetDetail, TcpDetail, TerminalDetail, TlsDetail, TlsInfo, Underlying,
 };
 use crate::finding::{Finding, Notice};
 use crate::platform::Platform;
@@ -242,6 +242,9 @@ impl Scrub for Common {
             reply,
             accepted_without_origin: _,
             underlying,
+            http_version,
+            http2,
+            roads,
         } = self;
         url.scrub(clean);
         request.scrub(clean);
@@ -263,6 +266,34 @@ impl Scrub for Common {
         last_server_message.scrub(clean);
         reply.scrub(clean);
         underlying.scrub(clean);
+        http_version.scrub(clean);
+        http2.scrub(clean);
+        roads.scrub(clean);
+    }
+}
+
+impl Scrub for Http2Frames {
+    fn scrub(&mut self, clean: Cleaner<'_>) {
+        let Http2Frames {
+            extended_connect: _,
+            rst_stream,
+            goaway,
+        } = self;
+        rst_stream.scrub(clean);
+        goaway.scrub(clean);
+    }
+}
+
+impl Scrub for RoadReport {
+    fn scrub(&mut self, clean: Cleaner<'_>) {
+        let RoadReport {
+            road: _,
+            outcome: _,
+            summary,
+            cause: _,
+            timings: _,
+        } = self;
+        clean(summary);
     }
 }
 

@@ -32,10 +32,16 @@ pub enum Phase {
     ProxyConnect,
     /// ClientHello → handshake complete (certificate verified).
     TlsHandshake,
+    /// HTTP/2 connection preface sent → the server's SETTINGS received.
+    H2Settings,
     /// Request written → response head received.
     HttpTtfb,
     /// Upgrade request written → `101` validated.
     WsHandshake,
+    /// HTTP/2 extended CONNECT sent → its `:status` received.
+    H2Connect,
+    /// HTTP/2 stream open → the first DATA frame the server sent on it.
+    H2FirstFrame,
     /// Socket open → the server's first message (terminal).
     FirstMessage,
     /// Echo message sent → echo received.

@@ -89,13 +89,15 @@ pub(crate) async fn transport(
     }
 }
 
-/// Opens a connection to the target (TCP, then TLS when the scheme needs it), timing each phase
-/// into `check`. `warm` is a connection a transport check handed on, used instead when given.
+/// Opens a connection to the target (TCP, then TLS offering the protocols `alpn` when the scheme
+/// needs it), timing each phase into `check`. `warm` is a connection a transport check handed
+/// on, used instead when given.
 pub(crate) async fn dial(
     ctx: &Ctx,
     check: &mut CheckRun,
     inputs: &Inputs,
     warm: Option<Conn>,
+    alpn: &[&[u8]],
 ) -> Result<Conn, Failed> {
     if let Some(conn) = warm {
         check.common().connection = Some("reused from the tcp/tls check".to_string());
@@ -105,14 +107,15 @@ pub(crate) async fn dial(
     if !ctx.settings.target.uses_tls() {
         return Ok(transport);
     }
-    secure(ctx, check, transport).await
+    secure(ctx, check, transport, alpn).await
 }
 
-/// The TLS handshake on an open transport.
+/// The TLS handshake on an open transport, offering the protocols `alpn`.
 pub(crate) async fn secure(
     ctx: &Ctx,
     check: &mut CheckRun,
     transport: Conn,
+    alpn: &[&[u8]],
 ) -> Result<Conn, Failed> {
     let client = ctx
         .tls()
@@ -120,7 +123,7 @@ pub(crate) async fn secure(
         .map_err(|e| Failed::new(classify::finding(Cause::TlsHandshake, e)))?;
     let host = ctx.settings.target.host();
     match client
-        .handshake(transport, &host, ctx.settings.limits.connect_timeout)
+        .handshake(transport, &host, ctx.settings.limits.connect_timeout, alpn)
         .await
     {
         Ok((stream, handshake)) => {

@@ -1,7 +1,10 @@
 //! The echo check: the `/ws-test` socket, send JSON, expect `{"type":"echo","received":<same>}`,
 //! with the web client's bounded retries; `--count` makes it a series with statistics.
 
-use super::socket::{self, close_code, ending_evidence, AttemptFailure, Retries, Step, CLOSE_WAIT};
+use super::socket::{
+    self, close_code, ending_evidence, AttemptFailure, Compared, Retries, Road, RoadRun, Step,
+    Summarised, CLOSE_WAIT,
+};
 use super::{stats, CheckRun, Failed, Output};
 use crate::context::Ctx;
 use crate::diagnose::classify;
@@ -24,22 +27,17 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
     let target = &ctx.settings.target;
     let strict = target.kind() == TargetKind::Http
         || target.url().path().trim_end_matches('/') == ctx.settings.paths.echo;
-    let mut retries = Retries::new(ctx, &url);
-    let outcome = loop {
-        retries.begin(&check);
-        let result = attempt(ctx, &mut check, inputs, &url, &path, strict).await;
-        match retries.end(&mut check, result) {
-            Step::Retry(delay) => tokio::time::sleep(delay).await,
-            Step::Done(outcome) => break outcome,
-        }
-    };
-    let recovered = retries.warning();
-    let outcome = match outcome {
-        Err(failed) => {
-            Err(socket::origin_refused_by_close(ctx, check.id, inputs, &url, &path, failed).await)
-        }
-        ok => ok,
-    };
+    let roads = socket::roads(ctx, inputs);
+    let dual = roads.len() > 1;
+    let mut runs = Vec::new();
+    // One road after the other: a server may count or limit a client's sockets.
+    for road in roads {
+        runs.push(on_road(ctx, inputs, (&url, &path), strict, road, dual).await);
+    }
+    let Compared {
+        outcome,
+        warning: recovered,
+    } = socket::compare(&mut check, runs, &path);
     match outcome {
         Ok(result) => {
             check.learned.open_paths.push(path.clone());
@@ -73,12 +71,60 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
     }
 }
 
+/// The echo's attempts on one road, with the web client's bounded retries.
+async fn on_road(
+    ctx: &Ctx,
+    inputs: &Inputs,
+    (url, path): (&str, &str),
+    strict: bool,
+    road: Road,
+    dual: bool,
+) -> RoadRun<EchoResult> {
+    let mut check = CheckRun::start(CheckId::Echo, inputs);
+    let label = socket::road_label(url, road, dual);
+    let mut retries = Retries::new(ctx, &label);
+    let outcome = loop {
+        retries.begin(&check);
+        let result = attempt(ctx, &mut check, inputs, (url, path), strict, road).await;
+        match retries.end(&mut check, result) {
+            Step::Retry(delay) => tokio::time::sleep(delay).await,
+            Step::Done(outcome) => break outcome,
+        }
+    };
+    let recovered = retries.warning();
+    let outcome = match outcome {
+        Err(failed) => {
+            Err(
+                socket::origin_refused_by_close(ctx, check.id, inputs, (url, path), road, failed)
+                    .await,
+            )
+        }
+        ok => ok,
+    };
+    RoadRun {
+        road,
+        check,
+        outcome,
+        recovered,
+    }
+}
+
 /// What a successful attempt saw.
 struct EchoResult {
     summary: String,
     round_trip: Option<Duration>,
     reply: Option<String>,
     stats: Option<LatencyStats>,
+}
+
+impl Summarised for EchoResult {
+    fn summary(&self) -> &str {
+        &self.summary
+    }
+
+    fn summary_mut(&mut self) -> &mut String {
+        &mut self.summary
+    }
 }
 
 /// How a socket's ending fails an attempt.
@@ -95,11 +141,11 @@ async fn attempt(
     ctx: &Ctx,
     check: &mut CheckRun,
     inputs: &Inputs,
-    url: &str,
-    path: &str,
+    (url, path): (&str, &str),
     strict: bool,
+    road: Road,
 ) -> Result<(EchoResult, String), AttemptFailure> {
-    let opened = socket::open(ctx, check, inputs, url, path).await?;
+    let opened = socket::open(ctx, check, inputs, (url, path), road).await?;
     let mut socket = opened.socket;
     let opened_at = Instant::now();
     let nonce = format!("{:016x}", fastrand::u64(..));
@@ -211,6 +257,7 @@ async fn attempt(
             }
         }
     };
+    socket::record_http2(ctx, check, &socket);
     ws::close_normally(socket, CLOSE_WAIT).await;
     let summary = result.summary.clone();
     Ok((result, summary))

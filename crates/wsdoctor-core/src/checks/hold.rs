@@ -162,7 +162,9 @@ async fn open(
     url: &str,
     path: &str,
 ) -> Result<(Socket, Instant), Failed> {
-    let opened = socket::open(ctx, check, inputs, url, path)
+    // The road the echo took, so a cut of that road is what the hold finds.
+    let road = socket::echo_road(inputs);
+    let opened = socket::open(ctx, check, inputs, (url, path), road)
         .await
         .map_err(|failure| failure.failed)?;
     Ok((opened.socket, Instant::now()))
@@ -170,15 +172,14 @@ async fn open(
 
 /// How a read or write error ended the socket: the probe's reading of it, plus who ended it.
 fn death_from_error(socket: &Socket, error: tungstenite::Error) -> Death {
-    let closed_by = if ws::is_reset(&error) {
+    let reset = ws::is_reset(&error);
+    let ending = ws::error_ending(socket, error).on_http2(socket);
+    let closed_by = if reset || matches!(ending, Ending::StreamReset(_) | Ending::GoAway(_)) {
         ClosedBy::ConnectionReset
     } else {
         ClosedBy::Eof
     };
-    Death {
-        ending: ws::error_ending(socket, error),
-        closed_by,
-    }
+    Death { ending, closed_by }
 }
 
 /// Keeps one socket open until it dies or `hold` has passed since it opened, sending its
@@ -238,10 +239,16 @@ async fn keep(
                         }
                     }
                     Some(Err(e)) => break Some(death_from_error(&socket, e)),
-                    None => break Some(Death {
-                        ending: Ending::Abnormal("the connection ended without a close frame".into()),
-                        closed_by: ClosedBy::Eof,
-                    }),
+                    None => {
+                        let ending = Ending::Abnormal("the connection ended without a close frame".into())
+                            .on_http2(&socket);
+                        let closed_by = match ending {
+                            // An HTTP/2 edge's cut: what a TCP reset is to HTTP/1.1.
+                            Ending::StreamReset(_) | Ending::GoAway(_) => ClosedBy::ConnectionReset,
+                            _ => ClosedBy::Eof,
+                        };
+                        break Some(Death { ending, closed_by });
+                    }
                 }
             }
             () = ctx.stopped() => break None,

@@ -96,6 +96,8 @@ pub(crate) struct CheckRun {
     pub(crate) learned: Facts,
     /// A connection to hand on.
     pub(crate) connection: Option<Conn>,
+    /// The check's HTTP request went over HTTP/2: its summary says so.
+    pub(crate) over_http2: bool,
 }
 
 impl CheckRun {
@@ -113,7 +115,26 @@ impl CheckRun {
                 ..Facts::default()
             },
             connection: None,
+            over_http2: false,
         }
+    }
+
+    /// Takes what a run of the same check on one road gathered: its timings, evidence, attempts
+    /// and what it learned (this run's evidence wins where both have a fact).
+    pub(crate) fn absorb(&mut self, road: CheckRun) {
+        for (phase, value) in road.timings {
+            self.timings.entry(phase).or_insert(value);
+        }
+        let mut common = road.evidence.common;
+        common.absorb(std::mem::take(&mut self.evidence.common));
+        self.evidence.common = common;
+        if self.evidence.detail.is_none() {
+            self.evidence.detail = road.evidence.detail;
+        }
+        if self.attempts.is_none() {
+            self.attempts = road.attempts;
+        }
+        self.learned.merge(&road.learned);
     }
 
     /// Time since the check started.
@@ -158,6 +179,11 @@ impl CheckRun {
         failure: Option<Finding>,
         warning: Option<Notice>,
     ) -> Output {
+        let summary = if self.over_http2 && status != Status::Fail {
+            format!("{summary}, over HTTP/2")
+        } else {
+            summary
+        };
         Output {
             report: CheckReport {
                 id: self.id,

@@ -1,8 +1,7 @@
 //! The origin check: the upgrade again with a foreign Origin. A socket that authenticates by
 //! session or cookie and accepts any Origin is open to cross-site WebSocket hijacking.
 
-use super::connect::dial;
-use super::socket::{self, is_error_message, upgrade_headers, CLOSE_WAIT};
+use super::socket::{self, is_error_message, upgrade_headers, NotOpened, CLOSE_WAIT};
 use super::{CheckRun, Output};
 use crate::context::Ctx;
 use crate::diagnose::classify;
@@ -10,10 +9,13 @@ use crate::facts::Inputs;
 use crate::probe::ws::{self, Ending, OpenFailure, Upgrade};
 use std::time::Instant;
 use wsdoctor_model::evidence::{Detail, OriginDetail};
-use wsdoctor_model::{CheckId, Notice, Phase};
+use wsdoctor_model::{CheckId, Notice};
 
 /// An Origin a browser on another site would send; `.invalid` can never be a real site.
 pub(crate) const FOREIGN_ORIGIN: &str = "https://wsdoctor-foreign-site.invalid";
+
+/// How long a foreign-origin socket is given to be closed "at once", whatever `--observe` says.
+const CLOSE_AT_ONCE: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// How many error messages are read past, looking for the close that follows them.
 const ERRORS_BEFORE_CLOSE: usize = 8;
@@ -44,28 +46,39 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
         origin_sent: FOREIGN_ORIGIN,
         enforced: None,
     };
-    let conn = match dial(ctx, &mut check, inputs, None).await {
-        Ok(conn) => conn,
-        Err(failed) => {
-            check.detail(Detail::Origin(detail));
-            return check.fail(failed);
-        }
-    };
     let headers = upgrade_headers(ctx, Some(FOREIGN_ORIGIN));
     let upgrade = Upgrade {
         url: &url,
         headers: &headers,
         protocols: &settings.subprotocols,
     };
-    let opened = ws::open(conn, &upgrade, settings.limits.ws_timeout).await;
+    // The road the echo took: a browser's socket from another site takes the same one.
+    let road = socket::echo_road(inputs);
+    if road == socket::Road::Http2 {
+        check.common().http_version = Some(road.name().to_string());
+    }
+    let timeout = settings.limits.ws_timeout;
+    let opened = match socket::connect(ctx, &mut check, inputs, &upgrade, road, timeout).await {
+        Ok(opened) => Ok(opened),
+        Err(NotOpened::Open(failure)) => Err(failure),
+        Err(NotOpened::Dial(failed)) => {
+            check.detail(Detail::Origin(detail));
+            return check.fail(failed);
+        }
+    };
     let outcome = match opened {
         Ok(opened) => {
-            check.phase(ctx, Phase::WsHandshake, opened.handshake);
             // A server may accept the upgrade and then close on the Origin; give it a moment.
             let mut socket = opened.socket;
             let mut pings = 0;
             let opened_at = Instant::now();
-            let settle = settings.limits.observe.min(settings.limits.ws_timeout);
+            // Never less than a moment, even under --observe 0s: a close sent right after the
+            // 101 may cross the wire a little after it, and missing it reads as "accepted".
+            let settle = settings
+                .limits
+                .observe
+                .max(CLOSE_AT_ONCE)
+                .min(settings.limits.ws_timeout);
             let mut ending = ws::next_message(&mut socket, settle, opened_at, &mut pings).await;
             // An error message is the server's last word before a close: read on to the close.
             for _ in 0..ERRORS_BEFORE_CLOSE {

@@ -127,13 +127,33 @@ async fn send_once(
         .body(Empty::<Bytes>::new())
         .map_err(|e| invalid(format!("cannot build {method} {full_path}: {e}")))?;
     check.common().request = Some(format!("{method} {full_path}"));
-    let conn = dial(ctx, check, inputs, warm).await?;
+    let conn = dial(ctx, check, inputs, warm, settings.roads.alpn()).await?;
+    let version = if conn.is_h2() {
+        http::Version::HTTP_2
+    } else {
+        http::Version::HTTP_11
+    };
+    check.common().http_version = Some(version_name(version));
     let response = exchange(conn, request, deadline, settings.limits.connect_timeout)
         .await
         .map_err(|f| Failed::new(classify::http(&f)))?;
     check.phase(ctx, Phase::HttpTtfb, response.ttfb);
+    check.common().http_version = Some(version_name(response.version));
+    check.over_http2 = response.version == http::Version::HTTP_2;
     check.saw(platform::from_headers(&response.headers));
     Ok(response)
+}
+
+/// An HTTP version as people write it (`HTTP/1.1`, `HTTP/2`).
+pub(crate) fn version_name(version: http::Version) -> String {
+    match version {
+        http::Version::HTTP_09 => "HTTP/0.9",
+        http::Version::HTTP_10 => "HTTP/1.0",
+        http::Version::HTTP_2 => "HTTP/2",
+        http::Version::HTTP_3 => "HTTP/3",
+        _ => "HTTP/1.1",
+    }
+    .to_string()
 }
 
 /// Records an HTTP answer as the check's evidence.

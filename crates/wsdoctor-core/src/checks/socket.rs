@@ -8,12 +8,16 @@ use crate::context::Ctx;
 use crate::diagnose::classify::{self, UpgradeContext};
 use crate::diagnose::platform;
 use crate::facts::Inputs;
+use crate::probe::h2;
 use crate::probe::request::USER_AGENT;
 use crate::probe::ws::{self, Ending, OpenFailure, Opened, Upgrade};
-use crate::settings::{render_template, DEFAULT_TERMINAL_TEMPLATE};
+use crate::settings::{
+    render_template, Roads, ALPN_BROWSER, ALPN_HTTP1, DEFAULT_TERMINAL_TEMPLATE,
+};
 use serde_json::Value;
 use std::time::{Duration, Instant};
-use wsdoctor_model::evidence::{Common, TargetKind};
+pub(crate) use wsdoctor_model::evidence::Road;
+use wsdoctor_model::evidence::{Common, Http2Frames, RoadOutcome, RoadReport, TargetKind};
 use wsdoctor_model::{
     ms, Attempt, AttemptOutcome, Cause, CheckId, Code, Event, Notice, Phase, Platform, PlatformId,
 };
@@ -259,17 +263,138 @@ pub(crate) fn upgrade_headers(ctx: &Ctx, origin: Option<&str>) -> Vec<(String, S
     headers
 }
 
-/// Opens a socket to `url` as a browser on the frontend would, diagnosing a refusal with
-/// everything the run knows: what `/health` said, whether the same upgrade works without our
+/// The roads a socket check takes, the one a browser prefers first: over HTTP/2 when the origin
+/// agreed on `h2` (and `--http1-only` does not forbid it), then over HTTP/1.1 to compare; only
+/// HTTP/2 under `--http2`; only HTTP/1.1 on a plain target, where browsers never speak HTTP/2.
+pub(crate) fn roads(ctx: &Ctx, inputs: &Inputs) -> Vec<Road> {
+    if !ctx.settings.target.uses_tls() {
+        return vec![Road::Http1];
+    }
+    match ctx.settings.roads {
+        Roads::Http1Only => vec![Road::Http1],
+        Roads::Http2 => vec![Road::Http2],
+        Roads::Browser if inputs.facts.speaks_h2() => vec![Road::Http2, Road::Http1],
+        Roads::Browser => vec![Road::Http1],
+    }
+}
+
+/// The road the sockets after the echo take: the one the echo's socket took.
+pub(crate) fn echo_road(inputs: &Inputs) -> Road {
+    inputs.facts.road.unwrap_or(Road::Http1)
+}
+
+/// Why a socket did not open, before any judgement: the connection, or the answer to the upgrade.
+#[derive(Debug)]
+pub(crate) enum NotOpened {
+    /// TCP, the proxy or TLS failed, already diagnosed.
+    Dial(Failed),
+    /// The upgrade (or the extended CONNECT) did not produce a socket.
+    Open(OpenFailure),
+}
+
+/// Opens a socket on `road` as `upgrade` asks, timing the phases into `check`: a connection of its
+/// own offering ALPN `http/1.1` and an HTTP/1.1 upgrade, as a browser without an HTTP/2
+/// connection does; or a connection offering `h2, http/1.1` and an extended CONNECT.
+pub(crate) async fn connect(
+    ctx: &Ctx,
+    check: &mut CheckRun,
+    inputs: &Inputs,
+    upgrade: &Upgrade<'_>,
+    road: Road,
+    timeout: Duration,
+) -> Result<Opened, NotOpened> {
+    let alpn = match road {
+        Road::Http1 => ALPN_HTTP1,
+        Road::Http2 => ALPN_BROWSER,
+    };
+    let conn = dial(ctx, check, inputs, None, alpn)
+        .await
+        .map_err(NotOpened::Dial)?;
+    if road == Road::Http1 {
+        // Offered http/1.1 alone, a server that speaks h2 when offered it and agrees on nothing
+        // here is an HTTP/2-only listener (HAProxy with `alpn h2` does that, then hangs up).
+        let agreed_nothing =
+            ctx.settings.target.uses_tls() && conn.alpn().is_none() && inputs.facts.speaks_h2();
+        let opened = match ws::open(conn, upgrade, timeout).await {
+            Ok(opened) => opened,
+            Err(
+                failure @ (OpenFailure::NoAnswer
+                | OpenFailure::Io(_)
+                | OpenFailure::InvalidHandshake(_)
+                | OpenFailure::Timeout { .. }),
+            ) if agreed_nothing => {
+                return Err(NotOpened::Open(OpenFailure::NoHttp1 {
+                    then: Box::new(failure),
+                }))
+            }
+            Err(failure) => return Err(NotOpened::Open(failure)),
+        };
+        check.phase(ctx, Phase::WsHandshake, opened.handshake);
+        return Ok(opened);
+    }
+    if !conn.is_h2() {
+        let alpn = conn.alpn().map(|a| String::from_utf8_lossy(a).into_owned());
+        return Err(NotOpened::Open(OpenFailure::NotHttp2 { alpn }));
+    }
+    let (outcome, timings) = h2::open(conn, upgrade, timeout).await;
+    if let Some(settings) = timings.settings {
+        check.phase(ctx, Phase::H2Settings, settings);
+    }
+    if let Some(connect) = timings.connect {
+        check.phase(ctx, Phase::H2Connect, connect);
+    }
+    match outcome {
+        Ok(opened) => Ok(opened),
+        Err(failure) => {
+            if let OpenFailure::NoExtendedConnect = &failure {
+                check.common().http2 = Some(Http2Frames {
+                    extended_connect: Some(false),
+                    ..Http2Frames::default()
+                });
+            }
+            if let OpenFailure::StreamReset { code } = &failure {
+                check.common().http2 = Some(Http2Frames {
+                    rst_stream: Some(h2::error_name(*code)),
+                    ..Http2Frames::default()
+                });
+            }
+            if let OpenFailure::GoAway(goaway) = &failure {
+                check.common().http2 = Some(Http2Frames {
+                    goaway: Some(goaway.describe()),
+                    ..Http2Frames::default()
+                });
+            }
+            Err(NotOpened::Open(failure))
+        }
+    }
+}
+
+/// Records what the HTTP/2 connection under a socket said, and when its first DATA frame came:
+/// called once the socket did its job, so the first frame is in.
+pub(crate) fn record_http2(ctx: &Ctx, check: &mut CheckRun, socket: &ws::Socket) {
+    let Some((seen, opened)) = socket.get_ref().http2() else {
+        return;
+    };
+    if let Some(first) = seen.first_data_at {
+        check.phase(
+            ctx,
+            Phase::H2FirstFrame,
+            first.saturating_duration_since(opened),
+        );
+    }
+    check.common().http2 = Some(seen.evidence());
+}
+
+/// Opens a socket to `url` on `road` as a browser on the frontend would, diagnosing a refusal
+/// with everything the run knows: what `/health` said, whether the same upgrade works without our
 /// Origin, whether an Envoy edge stands in front.
 pub(crate) async fn open(
     ctx: &Ctx,
     check: &mut CheckRun,
     inputs: &Inputs,
-    url: &str,
-    path: &str,
+    (url, path): (&str, &str),
+    road: Road,
 ) -> Result<Opened, AttemptFailure> {
-    let conn = dial(ctx, check, inputs, None).await?;
     let settings = &ctx.settings;
     let timeout = settings.limits.ws_timeout;
     let origin = settings.origin.as_deref();
@@ -279,9 +404,10 @@ pub(crate) async fn open(
         headers: &headers,
         protocols: &settings.subprotocols,
     };
-    match ws::open(conn, &upgrade, timeout).await {
+    check.common().http_version = Some(road.name().to_string());
+    let opened = connect(ctx, check, inputs, &upgrade, road, timeout).await;
+    match opened {
         Ok(opened) => {
-            check.phase(ctx, Phase::WsHandshake, opened.handshake);
             check.saw(platform::from_headers(&opened.headers));
             check.common().subprotocol.clone_from(&opened.protocol);
             ctx.log(
@@ -290,12 +416,13 @@ pub(crate) async fn open(
             );
             Ok(opened)
         }
-        Err(OpenFailure::Rejected {
+        Err(NotOpened::Dial(failed)) => Err(failed.into()),
+        Err(NotOpened::Open(OpenFailure::Rejected {
             status,
             version,
             headers,
             body,
-        }) => {
+        })) => {
             check.saw(platform::from_headers(&headers));
             let mut evidence = Common::default();
             classify::response_evidence(
@@ -316,10 +443,19 @@ pub(crate) async fn open(
             };
             if matches!(status.as_u16(), 401 | 403) && origin.is_some() {
                 upgrade.accepted_without_origin =
-                    accepted_without_origin(ctx, check.id, inputs, url).await;
+                    accepted_without_origin(ctx, check.id, inputs, url, road).await;
                 evidence.accepted_without_origin = Some(upgrade.accepted_without_origin);
             }
-            let finding = classify::upgrade_refused(status, &headers, &body, &upgrade);
+            let finding = match road {
+                Road::Http2 if !upgrade.accepted_without_origin => classify::finding(
+                    Cause::H2ConnectRefused,
+                    format!(
+                        "the HTTP/2 extended CONNECT for {path} (RFC 8441) was answered {} instead of 200",
+                        crate::probe::http::status_line(version, status)
+                    ),
+                ),
+                _ => classify::upgrade_refused(status, &headers, &body, &upgrade),
+            };
             if finding.cause == Cause::AppRunnerUpgradeBlocked {
                 check.saw([Platform::seen(
                     PlatformId::AwsAppRunner,
@@ -328,23 +464,232 @@ pub(crate) async fn open(
             }
             Err(Failed::with_evidence(finding, evidence).into())
         }
-        Err(failure) => Err(Failed::new(classify::open_failure(&failure, path)).into()),
+        Err(NotOpened::Open(failure)) => {
+            Err(Failed::new(classify::open_failure(&failure, path)).into())
+        }
     }
 }
 
-/// The Origin probe: repeats the upgrade without our Origin and says whether it is accepted.
-async fn accepted_without_origin(ctx: &Ctx, id: CheckId, inputs: &Inputs, url: &str) -> bool {
-    let mut scratch = CheckRun::start(id, inputs);
-    let Ok(conn) = dial(ctx, &mut scratch, inputs, None).await else {
-        return false;
+/// What a socket check's successful attempt reports: a summary the road comparison adds to.
+pub(crate) trait Summarised {
+    /// The line the check reports.
+    fn summary(&self) -> &str;
+    /// The same, to extend.
+    fn summary_mut(&mut self) -> &mut String;
+}
+
+/// One road's run of a socket check: its own timings, evidence and attempts, and how it ended.
+pub(crate) struct RoadRun<T> {
+    /// The road.
+    pub(crate) road: Road,
+    /// What the run gathered.
+    pub(crate) check: CheckRun,
+    /// How its attempts ended.
+    pub(crate) outcome: Result<T, Failed>,
+    /// The warning for a socket that only worked on a retry.
+    pub(crate) recovered: Option<Notice>,
+}
+
+impl<T: Summarised> RoadRun<T> {
+    /// How the road fared: a road the server does not offer (no HTTP/2, or no extended CONNECT)
+    /// is one a browser never takes, not one that fails.
+    fn standing(&self) -> RoadOutcome {
+        match &self.outcome {
+            Ok(_) => RoadOutcome::Works,
+            Err(failed)
+                if self.road == Road::Http2
+                    && matches!(
+                        failed.finding.cause,
+                        Cause::ExtendedConnectDisabled | Cause::AlpnMismatch
+                    ) =>
+            {
+                RoadOutcome::Unavailable
+            }
+            Err(_) => RoadOutcome::Fails,
+        }
+    }
+
+    fn report(&self) -> RoadReport {
+        let (summary, cause) = match &self.outcome {
+            Ok(result) => (result.summary().to_string(), None),
+            Err(failed) => (failed.finding.message.clone(), Some(failed.finding.cause)),
+        };
+        RoadReport {
+            road: self.road,
+            outcome: self.standing(),
+            summary,
+            cause,
+            timings: self.check.timings.clone(),
+        }
+    }
+
+    fn cause(&self) -> Option<Cause> {
+        self.outcome.as_ref().err().map(|f| f.finding.cause)
+    }
+
+    fn message(&self) -> String {
+        match &self.outcome {
+            Ok(result) => result.summary().to_string(),
+            Err(failed) => failed.finding.message.clone(),
+        }
+    }
+}
+
+/// What the roads add up to for a socket check.
+pub(crate) struct Compared<T> {
+    /// The check's outcome, on the road it reports.
+    pub(crate) outcome: Result<T, Failed>,
+    /// A warning about the roads, or about a socket that only worked on a retry.
+    pub(crate) warning: Option<Notice>,
+}
+
+/// Compares the roads a socket check took (HTTP/2 first when there are two) as browsers would
+/// meet them, and folds the road the verdict rests on into `check`:
+///
+/// - both work: pass, over HTTP/2;
+/// - HTTP/2 not offered (no `h2`, or no extended CONNECT): browsers use HTTP/1.1; its result
+///   stands, with a note;
+/// - only HTTP/2 works: a warning, since a browser without an HTTP/2 connection to the origin
+///   opens the socket over HTTP/1.1 and fails;
+/// - HTTP/2 announced but failing: a failure, since browsers holding an HTTP/2 connection take
+///   it, even when HTTP/1.1 works;
+/// - HTTP/1.1 refused by an HTTP/2-only listener that does not enable extended CONNECT: no
+///   browser can open the socket, a failure of its own.
+pub(crate) fn compare<T: Summarised>(
+    check: &mut CheckRun,
+    mut runs: Vec<RoadRun<T>>,
+    path: &str,
+) -> Compared<T> {
+    let reports: Vec<RoadReport> = runs.iter().map(RoadRun::report).collect();
+    let show_roads = runs.len() > 1 || runs.iter().any(|r| r.road == Road::Http2);
+    let (chosen, other) = match (runs.pop(), runs.pop()) {
+        (Some(last), Some(first)) => (first, Some(last)),
+        (Some(only), None) => (only, None),
+        (None, _) => {
+            return Compared {
+                outcome: Err(Failed::new(classify::finding(
+                    Cause::InternalError,
+                    format!("no road was tried for {path}"),
+                ))),
+                warning: None,
+            }
+        }
     };
+    let (chosen, other) = match other {
+        None => (chosen, None),
+        Some(http1) => {
+            let http2 = chosen;
+            let nowhere = http2.cause() == Some(Cause::ExtendedConnectDisabled)
+                && http1.cause() == Some(Cause::AlpnMismatch);
+            match (http2.standing(), http1.standing()) {
+                // No road at all: the HTTP/2 side, where the setting is missing, tells why.
+                _ if nowhere => (http2, Some(http1)),
+                (RoadOutcome::Unavailable, _) => (http1, Some(http2)),
+                _ => (http2, Some(http1)),
+            }
+        }
+    };
+    let RoadRun {
+        road,
+        check: run,
+        mut outcome,
+        recovered,
+    } = chosen;
+    let mut warning = recovered;
+    let note = match (road, &other) {
+        (Road::Http2, None) => "over HTTP/2".to_string(),
+        (Road::Http1, None) => String::new(),
+        (Road::Http2, Some(http1)) => match (&mut outcome, http1.standing()) {
+            (Ok(_), RoadOutcome::Works) => {
+                warning = warning.or_else(|| http1.recovered.clone());
+                "over HTTP/2 (HTTP/1.1 works too)".to_string()
+            }
+            (Ok(_), _) => {
+                let cause = http1.cause().unwrap_or(Cause::AlpnMismatch);
+                warning = Some(Notice::of(
+                    cause,
+                    format!(
+                        "only HTTP/2 carries the socket (over HTTP/1.1: {}); a browser without an HTTP/2 connection to this origin opens the socket over HTTP/1.1 and fails",
+                        http1.message()
+                    ),
+                    cause.hint(),
+                ));
+                "over HTTP/2 only".to_string()
+            }
+            (Err(failed), _)
+                if failed.finding.cause == Cause::ExtendedConnectDisabled
+                    && http1.cause() == Some(Cause::AlpnMismatch) =>
+            {
+                failed.finding.message = format!(
+                    "{path}: the listener speaks only HTTP/2 and does not enable extended CONNECT (RFC 8441), so no browser can open a WebSocket here; over HTTP/1.1: {}",
+                    http1.message()
+                );
+                String::new()
+            }
+            (Err(failed), RoadOutcome::Works) => {
+                failed.finding.message = format!(
+                    "{}; over HTTP/1.1 the socket works, but browsers holding an HTTP/2 connection to this origin take the road that fails",
+                    failed.finding.message
+                );
+                String::new()
+            }
+            (Err(failed), _) if http1.cause() == Some(failed.finding.cause) => {
+                failed.finding.message =
+                    format!("{} (over HTTP/1.1 too)", failed.finding.message);
+                String::new()
+            }
+            (Err(failed), _) => {
+                failed.finding.message = format!(
+                    "{}; over HTTP/1.1: {}",
+                    failed.finding.message,
+                    http1.message()
+                );
+                String::new()
+            }
+        },
+        (Road::Http1, Some(http2)) => match &outcome {
+            Ok(_) if http2.cause() == Some(Cause::ExtendedConnectDisabled) => {
+                "over HTTP/1.1 (the server speaks HTTP/2 without extended CONNECT, so browsers use HTTP/1.1)".to_string()
+            }
+            Ok(_) => "over HTTP/1.1 (the server did not agree on HTTP/2 for the socket's connection)".to_string(),
+            Err(_) => String::new(),
+        },
+    };
+    if let Ok(result) = &mut outcome {
+        if !note.is_empty() {
+            let summary = result.summary_mut();
+            *summary = format!("{summary}; {note}");
+        }
+    }
+    check.absorb(run);
+    if let Some(other) = other {
+        check.learned.merge(&other.check.learned);
+    }
+    check.learned.road = Some(road);
+    check.common().http_version = Some(road.name().to_string());
+    if show_roads {
+        check.common().roads = reports;
+    }
+    Compared { outcome, warning }
+}
+
+/// The Origin probe: repeats the upgrade without our Origin and says whether it is accepted.
+async fn accepted_without_origin(
+    ctx: &Ctx,
+    id: CheckId,
+    inputs: &Inputs,
+    url: &str,
+    road: Road,
+) -> bool {
+    let mut scratch = CheckRun::start(id, inputs);
     let headers = upgrade_headers(ctx, None);
     let upgrade = Upgrade {
         url,
         headers: &headers,
         protocols: &ctx.settings.subprotocols,
     };
-    match ws::open(conn, &upgrade, ctx.settings.limits.connect_timeout).await {
+    let timeout = ctx.settings.limits.connect_timeout;
+    match connect(ctx, &mut scratch, inputs, &upgrade, road, timeout).await {
         Ok(opened) => {
             ws::close_normally(opened.socket, CLOSE_WAIT).await;
             true
@@ -360,8 +705,8 @@ pub(crate) async fn origin_refused_by_close(
     ctx: &Ctx,
     id: CheckId,
     inputs: &Inputs,
-    url: &str,
-    path: &str,
+    (url, path): (&str, &str),
+    road: Road,
     failed: Failed,
 ) -> Failed {
     let Some(origin) = ctx.settings.origin.as_deref() else {
@@ -382,7 +727,7 @@ pub(crate) async fn origin_refused_by_close(
         }
         _ => false,
     };
-    if !closed_at_once || !stays_open_without_origin(ctx, id, inputs, url).await {
+    if !closed_at_once || !stays_open_without_origin(ctx, id, inputs, url, road).await {
         return failed;
     }
     let code = failed
@@ -404,18 +749,22 @@ pub(crate) async fn origin_refused_by_close(
 }
 
 /// Whether the upgrade without Origin opens and is still open a moment later.
-async fn stays_open_without_origin(ctx: &Ctx, id: CheckId, inputs: &Inputs, url: &str) -> bool {
+async fn stays_open_without_origin(
+    ctx: &Ctx,
+    id: CheckId,
+    inputs: &Inputs,
+    url: &str,
+    road: Road,
+) -> bool {
     let mut scratch = CheckRun::start(id, inputs);
-    let Ok(conn) = dial(ctx, &mut scratch, inputs, None).await else {
-        return false;
-    };
     let headers = upgrade_headers(ctx, None);
     let upgrade = Upgrade {
         url,
         headers: &headers,
         protocols: &ctx.settings.subprotocols,
     };
-    let Ok(opened) = ws::open(conn, &upgrade, ctx.settings.limits.connect_timeout).await else {
+    let timeout = ctx.settings.limits.connect_timeout;
+    let Ok(opened) = connect(ctx, &mut scratch, inputs, &upgrade, road, timeout).await else {
         return false;
     };
     let mut socket = opened.socket;
@@ -454,7 +803,28 @@ pub(crate) fn ending_evidence(evidence: &mut Common, ending: &Ending) {
         Ending::Closed { reason, .. } => evidence.close_reason = Some(reason.clone()),
         Ending::InvalidClose { sent } => evidence.close_code_sent = *sent,
         Ending::Abnormal(e) | Ending::Violation(e) => evidence.os_error = Some(e.clone()),
+        Ending::StreamReset(code) => {
+            evidence.http2 = Some(Http2Frames {
+                rst_stream: Some(h2::error_name(*code)),
+                ..Http2Frames::default()
+            });
+        }
+        Ending::GoAway(goaway) => {
+            evidence.http2 = Some(Http2Frames {
+                goaway: Some(goaway.describe()),
+                ..Http2Frames::default()
+            });
+        }
         Ending::StillOpen => {}
+    }
+}
+
+/// The name attempts are logged under: the URL, and the road when there is a choice of roads.
+pub(crate) fn road_label(url: &str, road: Road, dual: bool) -> String {
+    if dual || road == Road::Http2 {
+        format!("{url} over {}", road.name())
+    } else {
+        url.to_string()
     }
 }
 
@@ -542,6 +912,114 @@ mod tests {
             let d20 = backoff(base, 20);
             assert!(d20 <= MAX_BACKOFF.mul_f64(1.5));
         }
+    }
+
+    struct Done(String);
+
+    impl Summarised for Done {
+        fn summary(&self) -> &str {
+            &self.0
+        }
+
+        fn summary_mut(&mut self) -> &mut String {
+            &mut self.0
+        }
+    }
+
+    fn road(road: Road, cause: Option<Cause>) -> RoadRun<Done> {
+        RoadRun {
+            road,
+            check: CheckRun::start(CheckId::Echo, &Inputs::default()),
+            outcome: match cause {
+                None => Ok(Done("echo round trip 1.0 ms".into())),
+                Some(cause) => Err(Failed::new(classify::finding(cause, cause.as_str()))),
+            },
+            recovered: None,
+        }
+    }
+
+    fn compared(http2: Option<Cause>, http1: Option<Cause>) -> (Compared<Done>, CheckRun) {
+        let mut check = CheckRun::start(CheckId::Echo, &Inputs::default());
+        let runs = vec![road(Road::Http2, http2), road(Road::Http1, http1)];
+        (compare(&mut check, runs, "/ws-test"), check)
+    }
+
+    #[test]
+    fn the_roads_compare_as_browsers_meet_them() {
+        // Both work: pass, over HTTP/2.
+        let (both, check) = compared(None, None);
+        assert!(both.warning.is_none());
+        assert_eq!(
+            both.outcome.unwrap().0,
+            "echo round trip 1.0 ms; over HTTP/2 (HTTP/1.1 works too)"
+        );
+        assert_eq!(check.learned.road, Some(Road::Http2));
+        assert_eq!(check.evidence.common.roads.len(), 2);
+        // No extended CONNECT: browsers use HTTP/1.1, which works: a note, not a failure.
+        let (note, check) = compared(Some(Cause::ExtendedConnectDisabled), None);
+        assert!(note.outcome.unwrap().0.contains("without extended CONNECT"));
+        assert_eq!(check.learned.road, Some(Road::Http1));
+        assert_eq!(
+            check.evidence.common.roads[0].outcome,
+            RoadOutcome::Unavailable
+        );
+        // Only HTTP/2 works: a warning with the HTTP/1.1 road's cause.
+        let (only, _) = compared(None, Some(Cause::AlpnMismatch));
+        assert_eq!(
+            only.warning.and_then(|w| w.cause),
+            Some(Cause::AlpnMismatch)
+        );
+        assert!(only.outcome.unwrap().0.ends_with("over HTTP/2 only"));
+        // Announced and failing: a failure, even though HTTP/1.1 works.
+        let (refused, _) = compared(Some(Cause::H2ConnectRefused), None);
+        let failed = refused.outcome.err().unwrap();
+        assert_eq!(failed.finding.cause, Cause::H2ConnectRefused);
+        assert!(failed
+            .finding
+            .message
+            .contains("over HTTP/1.1 the socket works"));
+        // An HTTP/2-only listener without extended CONNECT: no road at all.
+        let (nowhere, check) = compared(
+            Some(Cause::ExtendedConnectDisabled),
+            Some(Cause::AlpnMismatch),
+        );
+        let failed = nowhere.outcome.err().unwrap();
+        assert_eq!(failed.finding.cause, Cause::ExtendedConnectDisabled);
+        assert!(failed.finding.message.contains("speaks only HTTP/2"));
+        assert_eq!(check.learned.road, Some(Road::Http2));
+        // HTTP/2 not offered and HTTP/1.1 broken for its own reason: HTTP/1.1's failure stands.
+        let (broken, _) = compared(
+            Some(Cause::ExtendedConnectDisabled),
+            Some(Cause::UpgradeNotForwarded),
+        );
+        assert_eq!(
+            broken.outcome.err().unwrap().finding.cause,
+            Cause::UpgradeNotForwarded
+        );
+        // Both fail the same way: said once.
+        let (same, _) = compared(Some(Cause::SessionInvalid), Some(Cause::SessionInvalid));
+        assert!(same
+            .outcome
+            .err()
+            .unwrap()
+            .finding
+            .message
+            .ends_with("(over HTTP/1.1 too)"));
+    }
+
+    #[test]
+    fn one_road_is_reported_as_it_is() {
+        let mut check = CheckRun::start(CheckId::Echo, &Inputs::default());
+        let only = compare(&mut check, vec![road(Road::Http1, None)], "/ws-test");
+        assert_eq!(only.outcome.unwrap().0, "echo round trip 1.0 ms");
+        assert!(check.evidence.common.roads.is_empty());
+        let mut check = CheckRun::start(CheckId::Echo, &Inputs::default());
+        let strict = compare(&mut check, vec![road(Road::Http2, None)], "/ws-test");
+        assert_eq!(
+            strict.outcome.unwrap().0,
+            "echo round trip 1.0 ms; over HTTP/2"
+        );
+        assert_eq!(check.evidence.common.roads.len(), 1);
     }
 
     #[test]

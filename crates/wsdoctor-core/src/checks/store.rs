@@ -271,10 +271,7 @@ async fn transport(ctx: &Ctx, check: &mut CheckRun, store: &StoreSettings) -> Re
             format!("TLS with the session store at {address} cannot start: {e}"),
         ))
     })?;
-    match client
-        .handshake_offering(stream, url.host(), timeout, &[])
-        .await
-    {
+    match client.handshake(stream, url.host(), timeout, &[]).await {
         Ok((tls, handshake)) => {
             check.phase(ctx, Phase::TlsHandshake, handshake.duration);
             Ok(Conn::Tls(Box::new(tls)))

@@ -3,7 +3,8 @@
 //! last words when it closes.
 
 use super::socket::{
-    self, close_code, ending_evidence, is_error_message, AttemptFailure, Retries, Step, CLOSE_WAIT,
+    self, close_code, ending_evidence, is_error_message, AttemptFailure, Compared, Retries, Road,
+    RoadRun, Step, Summarised, CLOSE_WAIT,
 };
 use super::{CheckRun, Failed, Output};
 use crate::context::Ctx;
@@ -37,21 +38,14 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
         return check.fail_plain(failed);
     }
     let server = inputs.server().await;
-    let mut retries = Retries::new(ctx, &url);
-    let outcome = loop {
-        retries.begin(&check);
-        let result = attempt(ctx, &mut check, inputs, &url, &path, &server).await;
-        match retries.end(&mut check, result) {
-            Step::Retry(delay) => tokio::time::sleep(delay).await,
-            Step::Done(outcome) => break outcome,
-        }
-    };
-    let outcome = match outcome {
-        Err(failed) => {
-            Err(socket::origin_refused_by_close(ctx, check.id, inputs, &url, &path, failed).await)
-        }
-        ok => ok,
-    };
+    let roads = socket::roads(ctx, inputs);
+    let dual = roads.len() > 1;
+    let mut runs = Vec::new();
+    // One road after the other: a second socket for the same session may end the first.
+    for road in roads {
+        runs.push(on_road(ctx, inputs, (&url, &path), &server, road, dual).await);
+    }
+    let Compared { outcome, warning } = socket::compare(&mut check, runs, &path);
     match outcome {
         Ok(result) => {
             check.learned.open_paths.push(path.clone());
@@ -64,7 +58,7 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
             detail.expect_round_trip_ms = result.expect_round_trip.map(ms);
             detail.closed_by_client = Some(1000);
             check.detail(Detail::Terminal(detail));
-            match (retries.warning(), result.silence) {
+            match (warning, result.silence) {
                 (Some(notice), _) => check.warn(result.summary, notice),
                 (None, Some(notice)) => check.warn(result.summary, notice),
                 (None, None) => check.pass(result.summary),
@@ -74,6 +68,54 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
             check.detail(Detail::Terminal(detail));
             check.fail(failed)
         }
+    }
+}
+
+/// The terminal's attempts on one road, with the web client's bounded retries.
+async fn on_road(
+    ctx: &Ctx,
+    inputs: &Inputs,
+    (url, path): (&str, &str),
+    server: &ServerFacts,
+    road: Road,
+    dual: bool,
+) -> RoadRun<TerminalResult> {
+    let mut check = CheckRun::start(CheckId::Terminal, inputs);
+    let label = socket::road_label(url, road, dual);
+    let mut retries = Retries::new(ctx, &label);
+    let outcome = loop {
+        retries.begin(&check);
+        let result = attempt(ctx, &mut check, inputs, (url, path), server, road).await;
+        match retries.end(&mut check, result) {
+            Step::Retry(delay) => tokio::time::sleep(delay).await,
+            Step::Done(outcome) => break outcome,
+        }
+    };
+    let recovered = retries.warning();
+    let outcome = match outcome {
+        Err(failed) => {
+            Err(
+                socket::origin_refused_by_close(ctx, check.id, inputs, (url, path), road, failed)
+                    .await,
+            )
+        }
+        ok => ok,
+    };
+    RoadRun {
+        road,
+        check,
+        outcome,
+        recovered,
+    }
+}
+
+impl Summarised for TerminalResult {
+    fn summary(&self) -> &str {
+        &self.summary
+    }
+
+    fn summary_mut(&mut self) -> &mut String {
+        &mut self.summary
     }
 }
 
@@ -125,11 +167,11 @@ async fn attempt(
     ctx: &Ctx,
     check: &mut CheckRun,
     inputs: &Inputs,
-    url: &str,
-    path: &str,
+    (url, path): (&str, &str),
     server: &ServerFacts,
+    road: Road,
 ) -> Result<(TerminalResult, String), AttemptFailure> {
-    let opened = socket::open(ctx, check, inputs, url, path).await?;
+    let opened = socket::open(ctx, check, inputs, (url, path), road).await?;
     let mut socket = opened.socket;
     let limits = ctx.settings.limits;
     let mut session = Session {
@@ -265,6 +307,7 @@ async fn attempt(
             }
         }
     }
+    socket::record_http2(ctx, check, &socket);
     ws::close_normally(socket, CLOSE_WAIT).await;
     let watched = if limits.observe.is_zero() || silent {
         String::new()

@@ -36,7 +36,12 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs, warm: Option<Conn>) -> Outpu
         },
     };
     match client
-        .handshake(stream, &host, settings.limits.connect_timeout)
+        .handshake(
+            stream,
+            &host,
+            settings.limits.connect_timeout,
+            settings.roads.alpn(),
+        )
         .await
     {
         Ok((mut stream, handshake)) => {
@@ -101,14 +106,16 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs, warm: Option<Conn>) -> Outpu
                 })
                 .unwrap_or_default();
             let summary = format!(
-                "{} {}{}{expiry}{mutual}",
+                "{} {}, {}{expiry}{mutual}",
                 info.version,
                 info.cipher_suite,
                 info.alpn
                     .as_deref()
-                    .map(|a| format!(", ALPN {a}"))
-                    .unwrap_or_default()
+                    .map(|a| format!("ALPN {a}"))
+                    .unwrap_or_else(|| "no ALPN protocol agreed".to_string())
             );
+            // The socket checks choose their roads by what the origin agreed on here.
+            check.learned.alpn = Some(info.alpn.clone());
             check.detail(Detail::Tls(TlsDetail { tls: info }));
             if hand_over {
                 check.connection = Some(Conn::Tls(Box::new(stream)));

@@ -3,6 +3,7 @@
 
 use super::platform;
 use crate::probe::dns::DnsFailure;
+use crate::probe::h2;
 use crate::probe::http::HttpFailure;
 use crate::probe::proxy::TunnelFailure;
 use crate::probe::tcp::TcpFailure;
@@ -259,6 +260,21 @@ pub(crate) fn tls(failure: &TlsFailure, host: &str) -> (Finding, Common) {
             Cause::TlsClientCertRejected,
             format!("{host} refused the client certificate from --cert with the alert {alert}"),
         ),
+        TlsFailure::NoApplicationProtocol { offered } => {
+            let asked_http1_only = !offered.iter().any(|p| p == "h2");
+            finding(
+                Cause::AlpnMismatch,
+                format!(
+                    "{host} refused the TLS handshake with the alert no_application_protocol: it speaks none of the protocols offered in ALPN ({}){}",
+                    offered.join(", "),
+                    if asked_http1_only {
+                        "; an HTTP/2-only listener refuses the HTTP/1.1 connection a browser opens for a WebSocket"
+                    } else {
+                        ""
+                    }
+                ),
+            )
+        }
         TlsFailure::Protocol(e) => {
             finding(Cause::TlsHandshake, format!("TLS handshake failed: {e}"))
         }
@@ -349,6 +365,24 @@ pub(crate) fn http(failure: &HttpFailure) -> Finding {
             format!("the answer is not valid HTTP: {e}"),
         ),
         HttpFailure::Io(e) => finding(Cause::ConnectionReset, format!("the exchange broke: {e}")),
+        HttpFailure::Http2Answer => finding(
+            Cause::AlpnMismatch,
+            "the server answered the HTTP/1.1 request with HTTP/2 frames: the listener speaks only HTTP/2 (it agreed on no protocol in ALPN, or ignored the http/1.1 offered)",
+        ),
+        HttpFailure::StreamReset(code) => finding(
+            Cause::H2StreamReset,
+            format!(
+                "the server reset the request's HTTP/2 stream (RST_STREAM {})",
+                h2::error_name(*code)
+            ),
+        ),
+        HttpFailure::GoAway(goaway) => finding(
+            Cause::H2Goaway,
+            format!(
+                "the server closed the HTTP/2 connection with GOAWAY ({}) before the answer was complete",
+                goaway.describe()
+            ),
+        ),
     }
 }
 
@@ -501,6 +535,50 @@ pub(crate) fn open_failure(failure: &OpenFailure, path: &str) -> Finding {
             Cause::UpgradeWrongPath,
             format!("the upgrade of {path} was answered {status}"),
         ),
+        OpenFailure::Http2Answer => finding(
+            Cause::AlpnMismatch,
+            format!("the upgrade of {path} was answered with HTTP/2 frames: the listener speaks only HTTP/2, so the HTTP/1.1 connection a browser opens for a WebSocket fails (browsers report 1006)"),
+        ),
+        OpenFailure::NoHttp1 { then } => {
+            let then = match then.as_ref() {
+                OpenFailure::NoAnswer => "was read and the connection closed without an answer".to_string(),
+                OpenFailure::Io(e) => format!("broke the connection: {e}"),
+                OpenFailure::Timeout { after, .. } => format!(
+                    "got no answer within {}",
+                    humantime::format_duration(*after)
+                ),
+                other => format!("failed: {}", open_failure(other, path).message),
+            };
+            finding(
+                Cause::AlpnMismatch,
+                format!("the connection offering http/1.1 agreed on no protocol in ALPN, on a server that agrees on h2 when offered it, and the upgrade of {path} {then}: the listener speaks only HTTP/2, so the HTTP/1.1 connection a browser opens for a WebSocket fails (browsers report 1006)"),
+            )
+        }
+        OpenFailure::NotHttp2 { alpn } => finding(
+            Cause::AlpnMismatch,
+            format!(
+                "{path}: offered h2 and http/1.1, the server agreed on {}: it does not speak HTTP/2 here, so there is no HTTP/2 road",
+                alpn.as_deref().map_or_else(|| "no protocol".to_string(), |a| a.to_string())
+            ),
+        ),
+        OpenFailure::NoExtendedConnect => finding(
+            Cause::ExtendedConnectDisabled,
+            format!("{path}: the server speaks HTTP/2 but its SETTINGS do not enable extended CONNECT (SETTINGS_ENABLE_CONNECT_PROTOCOL, RFC 8441), so no browser opens a WebSocket over it"),
+        ),
+        OpenFailure::StreamReset { code } => finding(
+            Cause::H2StreamReset,
+            format!(
+                "the server reset the extended CONNECT for {path} (RST_STREAM {}) before answering it (browsers report 1006)",
+                h2::error_name(*code)
+            ),
+        ),
+        OpenFailure::GoAway(goaway) => finding(
+            Cause::H2Goaway,
+            format!(
+                "the server closed the HTTP/2 connection with GOAWAY ({}) before answering the extended CONNECT for {path} (browsers report 1006)",
+                goaway.describe()
+            ),
+        ),
     }
 }
 
@@ -532,6 +610,20 @@ pub(crate) fn ending(
         Ending::StillOpen => finding(
             Cause::ClientTimeout,
             format!("{path}: nothing arrived before the client timeout"),
+        ),
+        Ending::StreamReset(code) => finding(
+            Cause::H2StreamReset,
+            format!(
+                "{path}: the server reset the HTTP/2 stream that carried the socket (RST_STREAM {}) {after}, without a close frame (browsers report 1006)",
+                h2::error_name(*code)
+            ),
+        ),
+        Ending::GoAway(goaway) => finding(
+            Cause::H2Goaway,
+            format!(
+                "{path}: the server closed the HTTP/2 connection that carried the socket with GOAWAY ({}) {after}, without a close frame (browsers report 1006)",
+                goaway.describe()
+            ),
         ),
         Ending::Closed { code, reason } => {
             let said = if reason.is_empty() {

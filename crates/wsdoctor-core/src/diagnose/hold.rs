@@ -85,6 +85,21 @@ impl Held {
                 Ending::Abnormal(e) | Ending::Violation(e) => {
                     (*closed_by, Some(1006), None, Some(e.clone()))
                 }
+                Ending::StreamReset(code) => (
+                    *closed_by,
+                    Some(1006),
+                    None,
+                    Some(format!(
+                        "HTTP/2 stream reset: RST_STREAM {}",
+                        crate::probe::h2::error_name(*code)
+                    )),
+                ),
+                Ending::GoAway(goaway) => (
+                    *closed_by,
+                    Some(1006),
+                    None,
+                    Some(format!("HTTP/2 GOAWAY: {}", goaway.describe())),
+                ),
                 Ending::InvalidClose { .. } => (*closed_by, Some(1006), None, None),
                 Ending::StillOpen => (*closed_by, None, None, None),
             },
@@ -181,7 +196,8 @@ pub(crate) struct Reading {
 /// going-away is the server speaking, and the classifier reads it.
 fn cut_like(death: &Death) -> bool {
     match &death.ending {
-        Ending::Abnormal(_) => true,
+        // An HTTP/2 edge cuts a stream with RST_STREAM, or the connection with GOAWAY.
+        Ending::Abnormal(_) | Ending::StreamReset(_) | Ending::GoAway(_) => true,
         Ending::Closed { code, .. } => matches!(code, 1000 | 1005 | 1006 | 1008),
         Ending::InvalidClose { .. } | Ending::Violation(_) | Ending::StillOpen => false,
     }
@@ -191,6 +207,14 @@ fn how(death: &Death) -> String {
     match (&death.ending, death.closed_by) {
         (Ending::Closed { code, reason }, _) if reason.is_empty() => format!("closed {code}"),
         (Ending::Closed { code, reason }, _) => format!("closed {code} {reason:?}"),
+        (Ending::StreamReset(code), _) => format!(
+            "HTTP/2 stream reset (RST_STREAM {}), no close frame (1006)",
+            crate::probe::h2::error_name(*code)
+        ),
+        (Ending::GoAway(goaway), _) => format!(
+            "HTTP/2 GOAWAY ({}), no close frame (1006)",
+            goaway.describe()
+        ),
         (_, ClosedBy::ConnectionReset) => "TCP reset, no close frame (1006)".to_string(),
         _ => "connection ended without a close frame (1006)".to_string(),
     }

@@ -1,7 +1,7 @@
 //! Conclusions drawn across checks: what one failure means given what else worked.
 
 use std::time::Duration;
-use wsdoctor_model::evidence::{Detail, StoreDetail};
+use wsdoctor_model::evidence::{Detail, Road, StoreDetail};
 use wsdoctor_model::timing::human;
 use wsdoctor_model::{Cause, CheckId, Code, Report, Status};
 
@@ -17,13 +17,48 @@ pub(crate) fn conclude(report: &Report) -> Vec<String> {
     let passed = |id| matches!(status(id), Some(Status::Pass | Status::Warn));
     let mut lines = Vec::new();
 
+    let failure_cause = |id| {
+        report
+            .check(id)
+            .and_then(|c| c.failure.as_ref())
+            .map(|f| f.cause)
+    };
+    let socket_causes: Vec<Cause> = [CheckId::Echo, CheckId::Terminal]
+        .into_iter()
+        .filter_map(failure_cause)
+        .collect();
+    let http2_cause = socket_causes.iter().find(|c| {
+        matches!(
+            c,
+            Cause::ExtendedConnectDisabled
+                | Cause::H2ConnectRefused
+                | Cause::H2StreamReset
+                | Cause::H2Goaway
+        )
+    });
+    let works_over_http1 = [CheckId::Echo, CheckId::Terminal].into_iter().any(|id| {
+        report.check(id).is_some_and(|c| {
+            c.evidence.common.roads.iter().any(|r| {
+                r.road == Road::Http1 && r.outcome == wsdoctor_model::evidence::RoadOutcome::Works
+            })
+        })
+    });
+    match http2_cause {
+        Some(Cause::ExtendedConnectDisabled) => lines.push(
+            "The listener speaks only HTTP/2 and does not enable extended CONNECT (RFC 8441): no browser can open a WebSocket on it. Enable extended CONNECT on the edge, or let it speak HTTP/1.1 too.".to_string(),
+        ),
+        Some(_) if works_over_http1 => lines.push(
+            "WebSockets work over HTTP/1.1 but fail over HTTP/2, which the server announces: browsers that already hold an HTTP/2 connection to this origin (a page loaded from it, an earlier fetch) take the road that fails.".to_string(),
+        ),
+        _ => {}
+    }
     let upgrade_refused = [CheckId::Echo, CheckId::Terminal].into_iter().any(|id| {
         matches!(
             failure_code(id),
             Some(Code::UpgradeRejected | Code::AwsAppRunnerError)
         )
     });
-    if passed(CheckId::Health) && upgrade_refused {
+    if passed(CheckId::Health) && upgrade_refused && http2_cause.is_none() {
         let via = report
             .platform
             .as_ref()

@@ -1,12 +1,13 @@
-//! One HTTP/1.1 exchange through hyper over a connection this tool opened, so that connect, TLS
-//! and time-to-first-byte are timed apart.
+//! One HTTP exchange through hyper over a connection this tool opened, so that connect, TLS
+//! and time-to-first-byte are timed apart: HTTP/2 when TLS agreed on `h2`, HTTP/1.1 otherwise.
 
-use super::stream::{Conn, Counted};
+use super::h2::{self, GoAway};
+use super::stream::{Conn, Counted, ReadSoFar};
 use super::OsError;
 use bytes::Bytes;
 use http::{HeaderMap, Request, StatusCode, Version};
 use http_body_util::{BodyExt, Empty, LengthLimitError, Limited};
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioExecutor, TokioIo};
 use std::time::{Duration, Instant};
 
 /// Bodies are read up to this many bytes; a health endpoint has no business sending more.
@@ -36,16 +37,22 @@ pub(crate) struct HttpResponse {
 }
 
 impl HttpResponse {
-    /// `HTTP/1.1 200 OK`.
+    /// `HTTP/1.1 200 OK`, `HTTP/2 200 OK`.
     pub(crate) fn status_line(&self) -> String {
         status_line(self.version, self.status)
     }
 }
 
-/// A status line as it appeared on the wire.
+/// A status line as it appeared on the wire (HTTP/2 has none: its `:status`, written as curl
+/// writes it, with the reason phrase people know).
 pub(crate) fn status_line(version: Version, status: StatusCode) -> String {
+    let version = if version == Version::HTTP_2 {
+        "HTTP/2".to_string()
+    } else {
+        format!("{version:?}")
+    };
     format!(
-        "{version:?} {} {}",
+        "{version} {} {}",
         status.as_u16(),
         status.canonical_reason().unwrap_or("")
     )
@@ -70,17 +77,27 @@ pub(crate) enum HttpFailure {
     BodyCut(String),
     /// The connection broke.
     Io(OsError),
+    /// HTTP/2 frames answered the HTTP/1.1 request: the listener speaks only HTTP/2.
+    Http2Answer,
+    /// The server reset the request's HTTP/2 stream (RST_STREAM with this code).
+    StreamReset(u32),
+    /// The server closed the HTTP/2 connection with GOAWAY.
+    GoAway(GoAway),
 }
 
 /// Sends `request` on `conn` and reads the whole response, head and body together, by
-/// `deadline` (`budget` is how long that was, for the message).
+/// `deadline` (`budget` is how long that was, for the message). The request speaks HTTP/2 when
+/// the connection's TLS agreed on `h2`, so a connection is never handed to the wrong protocol.
 pub(crate) async fn exchange(
     conn: Conn,
     request: Request<Empty<Bytes>>,
     deadline: tokio::time::Instant,
     budget: Duration,
 ) -> Result<HttpResponse, HttpFailure> {
-    let read = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    if conn.is_h2() {
+        return exchange_h2(conn, request, deadline, budget).await;
+    }
+    let read = std::sync::Arc::new(ReadSoFar::default());
     let (mut sender, connection) = hyper::client::conn::http1::Builder::new()
         .max_buf_size(HEAD_LIMIT)
         // Enough that the head's size, not its count of lines, is what runs out first: hyper
@@ -88,23 +105,107 @@ pub(crate) async fn exchange(
         .max_headers(MAX_HEADERS)
         .handshake(TokioIo::new(Counted::new(conn, read.clone())))
         .await
-        .map_err(|e| failure(&e, 0))?;
+        .map_err(|e| failure(&e, &read))?;
     // The connection future drives the socket; it ends when the exchange is done or dropped.
     let driver = tokio::spawn(async move {
         let _ = connection.await;
     });
-    let start = Instant::now();
-    let outcome = async {
-        let response = match tokio::time::timeout_at(deadline, sender.send_request(request)).await {
-            Err(_) => return Err(HttpFailure::Timeout(budget)),
-            Ok(Err(e)) => return Err(failure(&e, read.load(std::sync::atomic::Ordering::Relaxed))),
-            Ok(Ok(response)) => response,
-        };
-        let ttfb = start.elapsed();
-        let (parts, body) = response.into_parts();
-        let body = match tokio::time::timeout_at(deadline, Limited::new(body, BODY_LIMIT).collect())
-            .await
+    let nothing = ReadSoFar::default();
+    let outcome = respond(
+        sender.send_request(request),
+        deadline,
+        budget,
+        |e, in_body| {
+            // Once the head is in, how much arrived says nothing about the head.
+            failure(e, if in_body { &nothing } else { &read })
+        },
+    )
+    .await;
+    driver.abort();
+    outcome
+}
+
+/// The same exchange in HTTP/2, its frames watched for a reset or a GOAWAY to name.
+async fn exchange_h2(
+    conn: Conn,
+    request: Request<Empty<Bytes>>,
+    deadline: tokio::time::Instant,
+    budget: Duration,
+) -> Result<HttpResponse, HttpFailure> {
+    let (io, seen) = h2::Watched::new(conn);
+    let h2_failure = |e: &hyper::Error, in_body: bool| {
+        let seen = seen.borrow();
+        if let Some(goaway) = &seen.goaway {
+            return HttpFailure::GoAway(goaway.clone());
+        }
+        if let Some(code) = seen.reset {
+            return HttpFailure::StreamReset(code);
+        }
+        let read = ReadSoFar::default();
+        if !in_body {
+            read.count
+                .store(seen.bytes, std::sync::atomic::Ordering::Relaxed);
+        }
+        failure(e, &read)
+    };
+    let handshake = hyper::client::conn::http2::Builder::new(TokioExecutor::new())
+        .max_header_list_size(h2::HEADER_LIST_LIMIT)
+        .handshake::<_, Empty<Bytes>>(TokioIo::new(io));
+    let (mut sender, connection) = match tokio::time::timeout_at(deadline, handshake).await {
+        Err(_) => return Err(HttpFailure::Timeout(budget)),
+        Ok(result) => result.map_err(|e| h2_failure(&e, false))?,
+    };
+    let driver = tokio::spawn(async move {
+        let _ = connection.await;
+    });
+    let outcome = respond(
+        sender.send_request(in_http2(request)),
+        deadline,
+        budget,
+        h2_failure,
+    )
+    .await;
+    driver.abort();
+    outcome
+}
+
+/// An HTTP/1.1 request as HTTP/2 sends it: the Host header becomes the `:authority` of an
+/// absolute URI (RFC 9113 §8.3.1).
+fn in_http2(request: Request<Empty<Bytes>>) -> Request<Empty<Bytes>> {
+    let (mut parts, body) = request.into_parts();
+    if let Some(host) = parts.headers.remove(http::header::HOST) {
+        let path = parts
+            .uri
+            .path_and_query()
+            .map_or("/", |pq| pq.as_str())
+            .to_string();
+        if let Ok(uri) = format!("https://{}{path}", String::from_utf8_lossy(host.as_bytes()))
+            .parse::<http::Uri>()
         {
+            parts.uri = uri;
+        }
+    }
+    parts.version = Version::HTTP_2;
+    Request::from_parts(parts, body)
+}
+
+/// Awaits a response and reads its body, by `deadline`, in either protocol.
+async fn respond(
+    sent: impl std::future::Future<Output = Result<http::Response<hyper::body::Incoming>, hyper::Error>>,
+    deadline: tokio::time::Instant,
+    budget: Duration,
+    failed: impl Fn(&hyper::Error, bool) -> HttpFailure,
+) -> Result<HttpResponse, HttpFailure> {
+    let start = Instant::now();
+    let response = match tokio::time::timeout_at(deadline, sent).await {
+        Err(_) => return Err(HttpFailure::Timeout(budget)),
+        Ok(Err(e)) => return Err(failed(&e, false)),
+        Ok(Ok(response)) => response,
+    };
+    let ttfb = start.elapsed();
+    let (parts, body) = response.into_parts();
+    let body =
+        match tokio::time::timeout_at(deadline, Limited::new(body, BODY_LIMIT).collect()).await {
             Err(_) => return Err(HttpFailure::Timeout(budget)),
             Ok(Err(e)) if e.downcast_ref::<LengthLimitError>().is_some() => {
                 return Err(HttpFailure::BodyTooLarge)
@@ -114,24 +215,20 @@ pub(crate) async fn exchange(
                     Some(h) if h.is_incomplete_message() || ends_early(h) => {
                         HttpFailure::BodyCut(describe_hyper_error(h))
                     }
-                    Some(h) => failure(h, 0),
+                    Some(h) => failed(h, true),
                     None => HttpFailure::BodyCut(e.to_string()),
                 })
             }
             Ok(Ok(collected)) => collected.to_bytes(),
         };
-        Ok(HttpResponse {
-            status: parts.status,
-            version: parts.version,
-            headers: parts.headers,
-            body,
-            ttfb,
-            total: start.elapsed(),
-        })
-    }
-    .await;
-    driver.abort();
-    outcome
+    Ok(HttpResponse {
+        status: parts.status,
+        version: parts.version,
+        headers: parts.headers,
+        body,
+        ttfb,
+        total: start.elapsed(),
+    })
 }
 
 /// Whether a body error is the connection ending before the announced length.
@@ -142,10 +239,14 @@ fn ends_early(e: &hyper::Error) -> bool {
         .is_some_and(|io| io.kind() == std::io::ErrorKind::UnexpectedEof)
 }
 
-/// What a hyper error says about the exchange, read from its kind (and how much had arrived)
-/// rather than its text.
-fn failure(e: &hyper::Error, bytes_read: usize) -> HttpFailure {
+/// What a hyper error says about the exchange, read from its kind (and how much had arrived, and
+/// how it began) rather than its text.
+fn failure(e: &hyper::Error, read: &ReadSoFar) -> HttpFailure {
     use std::error::Error;
+    if read.began_with_http2() {
+        return HttpFailure::Http2Answer;
+    }
+    let bytes_read = read.count();
     // No answer, yet half a head's worth of bytes or more: whatever hyper made of it (a parse
     // error, or dropping the connection mid-head), the head is too large.
     if bytes_read >= HEAD_LIMIT / 2 && !e.is_incomplete_message() {

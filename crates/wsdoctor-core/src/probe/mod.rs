@@ -5,6 +5,7 @@
 #[cfg(feature = "browser")]
 pub(crate) mod chromium;
 pub(crate) mod dns;
+pub(crate) mod h2;
 pub(crate) mod http;
 pub(crate) mod proxy;
 pub(crate) mod request;

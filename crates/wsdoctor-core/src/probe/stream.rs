@@ -8,8 +8,8 @@ use std::task::{Context, Poll};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 
-/// A connection this tool opened: plain TCP, a tunnel through an HTTP CONNECT proxy, or TLS over
-/// either.
+/// A connection this tool opened: plain TCP, a tunnel through an HTTP CONNECT proxy, TLS over
+/// either, or a WebSocket's stream inside an HTTP/2 connection.
 #[derive(Debug)]
 pub(crate) enum Conn {
     /// Plain TCP (http, ws).
@@ -18,6 +18,24 @@ pub(crate) enum Conn {
     Tunnel(TokioIo<Upgraded>),
     /// TLS over one of the others (https, wss).
     Tls(Box<tokio_rustls::client::TlsStream<Conn>>),
+    /// The stream of an HTTP/2 extended CONNECT (RFC 8441), with what the connection's frames
+    /// said beside it.
+    H2(Box<super::h2::H2Stream>),
+}
+
+impl Conn {
+    /// The application protocol TLS agreed on (ALPN), if this is TLS and one was.
+    pub(crate) fn alpn(&self) -> Option<&[u8]> {
+        match self {
+            Conn::Tls(tls) => tls.get_ref().1.alpn_protocol(),
+            _ => None,
+        }
+    }
+
+    /// Whether TLS agreed on HTTP/2.
+    pub(crate) fn is_h2(&self) -> bool {
+        self.alpn() == Some(b"h2")
+    }
 }
 
 impl AsyncRead for Conn {
@@ -30,6 +48,7 @@ impl AsyncRead for Conn {
             Conn::Plain(s) => Pin::new(s).poll_read(cx, buf),
             Conn::Tunnel(s) => Pin::new(s).poll_read(cx, buf),
             Conn::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
+            Conn::H2(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
         }
     }
 }
@@ -44,6 +63,7 @@ impl AsyncWrite for Conn {
             Conn::Plain(s) => Pin::new(s).poll_write(cx, buf),
             Conn::Tunnel(s) => Pin::new(s).poll_write(cx, buf),
             Conn::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, buf),
+            Conn::H2(s) => Pin::new(s.as_mut()).poll_write(cx, buf),
         }
     }
 
@@ -52,6 +72,7 @@ impl AsyncWrite for Conn {
             Conn::Plain(s) => Pin::new(s).poll_flush(cx),
             Conn::Tunnel(s) => Pin::new(s).poll_flush(cx),
             Conn::Tls(s) => Pin::new(s.as_mut()).poll_flush(cx),
+            Conn::H2(s) => Pin::new(s.as_mut()).poll_flush(cx),
         }
     }
 
@@ -60,23 +81,46 @@ impl AsyncWrite for Conn {
             Conn::Plain(s) => Pin::new(s).poll_shutdown(cx),
             Conn::Tunnel(s) => Pin::new(s).poll_shutdown(cx),
             Conn::Tls(s) => Pin::new(s.as_mut()).poll_shutdown(cx),
+            Conn::H2(s) => Pin::new(s.as_mut()).poll_shutdown(cx),
         }
     }
 }
 
+/// What a [`Counted`] connection saw of the server's answer.
+#[derive(Debug, Default)]
+pub(crate) struct ReadSoFar {
+    /// Bytes read.
+    pub(crate) count: std::sync::atomic::AtomicUsize,
+    /// The first bytes read, enough to recognise an HTTP/2 frame header.
+    pub(crate) first: std::sync::Mutex<Vec<u8>>,
+}
+
+impl ReadSoFar {
+    /// Bytes read so far.
+    pub(crate) fn count(&self) -> usize {
+        self.count.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Whether the answer began with an HTTP/2 frame: a server speaking HTTP/2 to a request in
+    /// HTTP/1.1.
+    pub(crate) fn began_with_http2(&self) -> bool {
+        self.first
+            .lock()
+            .map(|first| super::h2::is_frame_start(&first))
+            .unwrap_or(false)
+    }
+}
+
 /// A connection that counts the bytes read from it, so a parser's failure can be told apart by
-/// how much the server had sent (an endless head, rather than a malformed one).
+/// how much the server had sent (an endless head, rather than a malformed one) and by how it began.
 pub(crate) struct Counted {
     inner: Conn,
-    read: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    read: std::sync::Arc<ReadSoFar>,
 }
 
 impl Counted {
-    /// Wraps `inner`; the counter is shared with the caller.
-    pub(crate) fn new(
-        inner: Conn,
-        read: std::sync::Arc<std::sync::atomic::AtomicUsize>,
-    ) -> Counted {
+    /// Wraps `inner`; what was read is shared with the caller.
+    pub(crate) fn new(inner: Conn, read: std::sync::Arc<ReadSoFar>) -> Counted {
         Counted { inner, read }
     }
 }
@@ -91,10 +135,14 @@ impl AsyncRead for Counted {
         let before = buf.filled().len();
         let poll = Pin::new(&mut this.inner).poll_read(cx, buf);
         if let Poll::Ready(Ok(())) = &poll {
-            this.read.fetch_add(
-                buf.filled().len() - before,
-                std::sync::atomic::Ordering::Relaxed,
-            );
+            let fresh = &buf.filled()[before..];
+            this.read
+                .count
+                .fetch_add(fresh.len(), std::sync::atomic::Ordering::Relaxed);
+            if let Ok(mut first) = this.read.first.lock() {
+                let room = super::h2::FRAME_HEADER.saturating_sub(first.len());
+                first.extend_from_slice(&fresh[..room.min(fresh.len())]);
+            }
         }
         poll
     }

@@ -156,20 +156,10 @@ impl TlsClient {
         })
     }
 
-    /// Runs the handshake on `transport` for `host`, bounded by `timeout`, offering HTTP/1.1.
+    /// Runs the handshake on `transport` for `host`, offering the application protocols `alpn`
+    /// (most preferred first; none for a protocol without an ALPN name, such as Redis), bounded
+    /// by `timeout`.
     pub(crate) async fn handshake(
-        &self,
-        transport: Conn,
-        host: &str,
-        timeout: Duration,
-    ) -> Result<(TlsStream<Conn>, Handshake), TlsFailure> {
-        self.handshake_offering(transport, host, timeout, &[b"http/1.1"])
-            .await
-    }
-
-    /// Runs the handshake offering the ALPN protocols `alpn` (none for a protocol that has no
-    /// ALPN name, such as Redis).
-    pub(crate) async fn handshake_offering(
         &self,
         transport: Conn,
         host: &str,
@@ -214,7 +204,17 @@ impl TlsClient {
                         had_cert: self.identity.is_some(),
                         alert,
                     }),
-                    _ => Err(TlsFailure::from_io(e, presented())),
+                    _ => Err(match TlsFailure::from_io(e, presented()) {
+                        TlsFailure::NoApplicationProtocol { .. } => {
+                            TlsFailure::NoApplicationProtocol {
+                                offered: alpn
+                                    .iter()
+                                    .map(|p| String::from_utf8_lossy(p).into_owned())
+                                    .collect(),
+                            }
+                        }
+                        other => other,
+                    }),
                 }
             }
             Ok(Ok(stream)) => {
@@ -486,6 +486,12 @@ pub(crate) enum TlsFailure {
         /// The alert's RFC 8446 name.
         alert: String,
     },
+    /// The server shares none of the application protocols offered (the alert
+    /// no_application_protocol): an HTTP/2-only listener refusing `http/1.1`.
+    NoApplicationProtocol {
+        /// What was offered, most preferred first.
+        offered: Vec<String>,
+    },
     /// A TLS alert or protocol error.
     Protocol(String),
     /// The connection broke during the handshake.
@@ -504,6 +510,11 @@ impl TlsFailure {
             Some(boxed) => match *boxed {
                 rustls::Error::InvalidCertificate(error) => {
                     TlsFailure::Certificate { error, chain }
+                }
+                rustls::Error::AlertReceived(rustls::AlertDescription::NoApplicationProtocol) => {
+                    TlsFailure::NoApplicationProtocol {
+                        offered: Vec::new(),
+                    }
                 }
                 other => TlsFailure::Protocol(other.to_string()),
             },

@@ -31,17 +31,24 @@ pub(crate) type Socket = WebSocketStream<Sniffed>;
 pub(crate) const HEAD_LIMIT: usize = 64 * 1024;
 
 /// How much of a refusing answer's body is kept as evidence.
-const REFUSAL_BODY_LIMIT: usize = 4096;
+pub(crate) const REFUSAL_BODY_LIMIT: usize = 4096;
 
 /// How long a refusing answer's body is waited for, at most: it is evidence, not the verdict.
-const REFUSAL_BODY_WAIT: Duration = Duration::from_millis(500);
+pub(crate) const REFUSAL_BODY_WAIT: Duration = Duration::from_millis(500);
 
 /// Limits on what a server may send us; a probe must not be made to allocate without bound.
+/// The buffers start small: tungstenite's 128 KiB defaults, for a probe's few short messages,
+/// would make a fleet of hundreds of targets (three sockets each) cost a hundred megabytes.
 pub(crate) fn socket_config() -> WebSocketConfig {
     WebSocketConfig::default()
         .max_message_size(Some(1024 * 1024))
         .max_frame_size(Some(1024 * 1024))
+        .read_buffer_size(SOCKET_BUFFER)
+        .write_buffer_size(0)
 }
+
+/// The socket's read buffer; it grows for a larger frame, up to the limits above.
+const SOCKET_BUFFER: usize = 4 * 1024;
 
 /// Why the upgrade did not produce a socket.
 #[derive(Debug, Clone)]
@@ -74,6 +81,28 @@ pub(crate) enum OpenFailure {
     },
     /// The connection broke during the handshake.
     Io(OsError),
+    /// HTTP/2 frames answered the HTTP/1.1 upgrade: the listener speaks only HTTP/2.
+    Http2Answer,
+    /// The connection offering `http/1.1` agreed on no protocol in ALPN, on a server that agrees
+    /// on `h2` when offered it, and the upgrade then failed this way: an HTTP/2-only listener.
+    NoHttp1 {
+        /// How the upgrade failed on that connection.
+        then: Box<OpenFailure>,
+    },
+    /// The HTTP/2 road: TLS did not agree on `h2` (the ALPN protocol it agreed on, if any).
+    NotHttp2 {
+        /// What ALPN agreed on instead.
+        alpn: Option<String>,
+    },
+    /// The HTTP/2 road: the server's SETTINGS do not enable extended CONNECT.
+    NoExtendedConnect,
+    /// The HTTP/2 road: the server reset the stream (RST_STREAM with this code).
+    StreamReset {
+        /// The HTTP/2 error code.
+        code: u32,
+    },
+    /// The HTTP/2 road: the server sent GOAWAY.
+    GoAway(super::h2::GoAway),
 }
 
 /// A successful upgrade.
@@ -154,6 +183,18 @@ fn io_failure(e: io::Error) -> OpenFailure {
 }
 
 /// The upgrade request's bytes.
+/// The request target exactly as the URL spells it, when it is plain visible ASCII: a URL parser
+/// would resolve an encoded dot-segment (`/terminal/%2E%2E` → `/`) and send the request, session
+/// and all, to another path. Anything else is left to the parser's normal form.
+fn request_target(raw: &str) -> Option<String> {
+    let after_scheme = raw.split_once("://")?.1;
+    let path = &after_scheme[after_scheme.find('/')?..];
+    let path = path.split('#').next().unwrap_or(path);
+    path.bytes()
+        .all(|b| (0x21..=0x7e).contains(&b))
+        .then(|| path.to_string())
+}
+
 fn request_head(upgrade: &Upgrade<'_>, key: &str) -> Result<Vec<u8>, OpenFailure> {
     let invalid = |message: String| OpenFailure::InvalidRequest(message);
     let url = url::Url::parse(upgrade.url).map_err(|e| invalid(format!("{e}")))?;
@@ -172,10 +213,10 @@ fn request_head(upgrade: &Upgrade<'_>, key: &str) -> Result<Vec<u8>, OpenFailure
         Some(port) => format!("{host}:{port}"),
         None => host,
     };
-    let target = match url.query() {
+    let target = request_target(upgrade.url).unwrap_or_else(|| match url.query() {
         Some(query) => format!("{}?{query}", url.path()),
         None => url.path().to_string(),
-    };
+    });
     let mut lines: Vec<(String, String)> = vec![
         ("Host".into(), authority),
         ("Connection".into(), "Upgrade".into()),
@@ -229,8 +270,16 @@ const MAX_HEADERS: usize = 128;
 async fn read_head(conn: &mut Conn, received: &mut Vec<u8>) -> Result<(Head, usize), OpenFailure> {
     let mut chunk = [0u8; 4096];
     loop {
-        if let Some(parsed) = parse_head(received)? {
-            return Ok(parsed);
+        if super::h2::is_frame_start(received) {
+            return Err(OpenFailure::Http2Answer);
+        }
+        // An HTTP/1 answer never starts with a NUL byte; the start of an HTTP/2 frame does, and is
+        // read whole before it is judged.
+        let maybe_frame = received.first() == Some(&0) && received.len() < super::h2::FRAME_HEADER;
+        if !maybe_frame {
+            if let Some(parsed) = parse_head(received)? {
+                return Ok(parsed);
+            }
         }
         if received.len() >= HEAD_LIMIT {
             return Err(OpenFailure::HeadTooLarge);
@@ -347,6 +396,21 @@ pub(crate) fn validate(
         }
         None => return invalid("the 101 has no Sec-WebSocket-Accept header".into()),
     }
+    validate_selection(headers, offered)
+}
+
+/// Checks what a server selected in its answer, over HTTP/1.1 or HTTP/2 alike: no extension we did
+/// not offer, and a subprotocol among those offered; returns the subprotocol chosen.
+pub(crate) fn validate_selection(
+    headers: &HeaderMap,
+    offered: &[String],
+) -> Result<Option<String>, OpenFailure> {
+    let invalid = |m: String| Err(OpenFailure::InvalidHandshake(m));
+    let value = |name: &str| {
+        headers
+            .get(name)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+    };
     if value("sec-websocket-extensions").is_some_and(|v| !v.trim().is_empty()) {
         return invalid("the server answered with an extension that was not offered".into());
     }
@@ -388,7 +452,8 @@ pub(crate) struct Sniffed {
 }
 
 impl Sniffed {
-    fn new(inner: Conn, already_read: &[u8]) -> Sniffed {
+    /// Wraps `inner`, whose first bytes (`already_read`) were read before.
+    pub(crate) fn new(inner: Conn, already_read: &[u8]) -> Sniffed {
         let mut sniffer = Sniffer::default();
         sniffer.feed(already_read);
         Sniffed {
@@ -400,6 +465,15 @@ impl Sniffed {
     /// The last close frame the server sent, as it sent it.
     pub(crate) fn last_close(&self) -> Option<RawClose> {
         self.sniffer.lock().ok().and_then(|s| s.last_close)
+    }
+
+    /// What the HTTP/2 connection's frames said, and when the stream opened, when the socket
+    /// rides on one.
+    pub(crate) fn http2(&self) -> Option<(super::h2::Seen, Instant)> {
+        match &self.inner {
+            Conn::H2(stream) => Some((stream.seen(), stream.opened_at())),
+            _ => None,
+        }
     }
 }
 
@@ -562,6 +636,10 @@ pub(crate) enum Ending {
     Violation(String),
     /// Nothing ended it within the time we waited.
     StillOpen,
+    /// The server reset the HTTP/2 stream that carried the socket (RST_STREAM with this code).
+    StreamReset(u32),
+    /// The server closed the HTTP/2 connection that carried the socket with GOAWAY.
+    GoAway(super::h2::GoAway),
 }
 
 impl Ending {
@@ -569,8 +647,28 @@ impl Ending {
     pub(crate) fn browser_code(&self) -> Option<u16> {
         match self {
             Ending::Closed { code, .. } => Some(*code),
-            Ending::InvalidClose { .. } | Ending::Abnormal(_) | Ending::Violation(_) => Some(1006),
+            Ending::InvalidClose { .. }
+            | Ending::Abnormal(_)
+            | Ending::Violation(_)
+            | Ending::StreamReset(_)
+            | Ending::GoAway(_) => Some(1006),
             Ending::StillOpen => None,
+        }
+    }
+
+    /// On an HTTP/2 stream, an end without a close frame is the stream's or the connection's: a
+    /// RST_STREAM or a GOAWAY names it (hyper reads a reset with CANCEL as a quiet end).
+    pub(crate) fn on_http2(self, socket: &Socket) -> Ending {
+        let Ending::Abnormal(_) = self else {
+            return self;
+        };
+        match socket.get_ref().http2() {
+            Some((seen, _)) => match (seen.reset, seen.goaway) {
+                (Some(code), _) => Ending::StreamReset(code),
+                (None, Some(goaway)) => Ending::GoAway(goaway),
+                (None, None) => self,
+            },
+            None => self,
         }
     }
 }
@@ -601,9 +699,10 @@ pub(crate) async fn next_message(
         };
         match next {
             None => {
-                return Err(Ending::Abnormal(
-                    "the connection ended without a close frame".into(),
-                ))
+                return Err(
+                    Ending::Abnormal("the connection ended without a close frame".into())
+                        .on_http2(socket),
+                )
             }
             Some(Ok(Message::Text(text))) => {
                 return Ok(Received {
@@ -620,7 +719,7 @@ pub(crate) async fn next_message(
             Some(Ok(Message::Ping(_))) => *pings += 1,
             Some(Ok(Message::Pong(_) | Message::Frame(_))) => {}
             Some(Ok(Message::Close(frame))) => return Err(close_ending(socket, frame)),
-            Some(Err(e)) => return Err(error_ending(socket, e)),
+            Some(Err(e)) => return Err(error_ending(socket, e).on_http2(socket)),
         }
     }
 }
@@ -700,7 +799,7 @@ pub(crate) async fn send_text(
 ) -> Result<(), Ending> {
     match tokio::time::timeout(wait, socket.send(Message::text(text))).await {
         Err(_) => Err(Ending::StillOpen),
-        Ok(Err(e)) => Err(error_ending(socket, e)),
+        Ok(Err(e)) => Err(error_ending(socket, e).on_http2(socket)),
         Ok(Ok(())) => Ok(()),
     }
 }
@@ -722,6 +821,16 @@ pub(crate) async fn close_normally(mut socket: Socket, wait: Duration) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_encoded_dot_segment_is_sent_as_written() {
+        assert_eq!(
+            request_target("ws://h:1/terminal/%2E%2E?x=1#frag").as_deref(),
+            Some("/terminal/%2E%2E?x=1")
+        );
+        assert_eq!(request_target("ws://h:1").as_deref(), None);
+        assert_eq!(request_target("ws://h/a b").as_deref(), None);
+    }
 
     #[test]
     fn the_sniffer_keeps_the_close_code_as_sent() {

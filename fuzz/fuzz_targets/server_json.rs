@@ -1,0 +1,67 @@
+//! What the health and diagnostics checks read from the server's JSON bodies.
+//!
+//! The input is the raw body (not necessarily UTF-8 or JSON). It is read as a `/health` answer
+//! with a 200 and with a 503, its endpoints go through the template and path lookups the socket
+//! and session checks use, and it is read as the diagnostics endpoint's answer.
+#![no_main]
+
+use http::StatusCode;
+use libfuzzer_sys::fuzz_target;
+use wsdoctor_core::fuzzing::{
+    diagnostics_body, health_advertises, health_body, health_template, render_template,
+};
+use wsdoctor_core::model::Cause;
+
+const PATH: &str = "/health";
+
+fuzz_target!(|data: &[u8]| {
+    let json = serde_json::from_slice::<serde_json::Value>(data).is_ok();
+
+    let ok = health_body(PATH, StatusCode::OK, data);
+    assert_eq!(ok.is_json, json);
+    if !json {
+        assert!(ok.endpoints.is_empty() && ok.status_field.is_none());
+    }
+    match &ok.outcome {
+        Ok(()) => {
+            assert!(ok
+                .status_field
+                .as_deref()
+                .is_none_or(|s| s == "ok" || s == "healthy"));
+            assert!(ok
+                .websocket_field
+                .as_deref()
+                .is_none_or(|s| ["available", "ok", "enabled"].contains(&s)));
+        }
+        Err(finding) => assert_eq!(finding.cause, Cause::HealthDegraded),
+    }
+
+    let down = health_body(PATH, StatusCode::SERVICE_UNAVAILABLE, data);
+    match &down.outcome {
+        Ok(()) => panic!("a 503 from /health passed"),
+        Err(finding) => assert_eq!(finding.cause, Cause::HealthStatus),
+    }
+
+    let endpoints = &ok.endpoints;
+    for (word, avoid) in [("terminal", None), ("session", Some("terminal"))] {
+        if let Some(template) = health_template(endpoints, word, avoid) {
+            let lower = template.to_ascii_lowercase();
+            assert!(lower.contains(word) && avoid.is_none_or(|a| !lower.contains(a)));
+            if let Some(path) = render_template(&template, "s3ss10n") {
+                let _ = health_advertises(endpoints, &path);
+            }
+        }
+    }
+    for endpoint in endpoints.iter().take(32) {
+        let path = endpoint.split_whitespace().last().unwrap_or(endpoint);
+        assert!(
+            health_advertises(endpoints, path),
+            "{endpoint:?} does not advertise itself"
+        );
+    }
+
+    if let Some(read) = diagnostics_body(data) {
+        assert!(json);
+        assert!(!read.summary.is_empty());
+    }
+});
