@@ -553,3 +553,64 @@ fn a_missing_browser_is_a_clear_message_with_the_package() {
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("/nonexistent/chromium"), "{stderr}");
 }
+
+#[test]
+fn a_difference_is_a_warning_that_names_it() {
+    // --insecure: the command line does not verify the lab's certificate and everything works;
+    // the browser is told nothing about the lab's CA and refuses it, as users' browsers would.
+    let lab = TestLab::start(LabOptions {
+        tls: true,
+        allowed_origins: vec!["https://localhost:3000".into()],
+        ..LabOptions::default()
+    });
+    let run = browser_run(
+        &lab.url,
+        &[
+            "--insecure",
+            "--origin",
+            "https://localhost:3000",
+            "--session",
+            "demo-session",
+        ],
+    );
+    assert_ne!(run.report["verdict"], "fail", "{}", run.human);
+    let browser = run.browser();
+    assert_eq!(browser["status"], "warn", "{browser:#}");
+    let summary = browser["summary"].as_str().unwrap();
+    assert!(
+        summary.contains("differs from the command line on /health, echo, terminal"),
+        "{summary}"
+    );
+    for subject in ["/health", "echo", "terminal"] {
+        let compared = run.comparison(subject);
+        assert_eq!(compared["agrees"], false, "{compared:#}");
+        assert!(
+            compared["browser"]
+                .as_str()
+                .unwrap()
+                .contains("refused for its certificate"),
+            "{compared:#}"
+        );
+    }
+    // The warning names both sides and the reason for this difference.
+    let warning = &browser["warning"];
+    let message = warning["message"].as_str().unwrap();
+    assert!(
+        message.contains("echo: the browser refused for its certificate")
+            && message.contains("the command line: echo passed"),
+        "{message}"
+    );
+    assert!(
+        warning["hint"].as_str().unwrap().contains("--insecure"),
+        "{warning:#}"
+    );
+    assert!(
+        run.console().contains("ERR_CERT_AUTHORITY_INVALID"),
+        "{}",
+        run.console()
+    );
+    assert!(run.human.contains("(DIFFERS)"), "{}", run.human);
+    // Nothing told the browser to trust anything.
+    let switches = browser["evidence"]["switches"].to_string();
+    assert!(!switches.contains("spki"), "{switches}");
+}

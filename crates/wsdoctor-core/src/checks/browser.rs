@@ -93,8 +93,12 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
         local_network_prompt: inputs.facts.local_network_prompt,
     };
     let mut shorts = Vec::new();
+    // Whether the browser refused a certificate anywhere: with --insecure that is the expected
+    // difference, and the hint says so.
+    let mut certificate_refused = false;
     if let Some(fetch) = &detail.health {
         let view = judge::fetch_view(fetch);
+        certificate_refused |= view == judge::View::Blocked(judge::Block::Certificate);
         shorts.push(judge::short("/health", &view));
         detail.comparisons.push(judge::compare(
             "/health",
@@ -105,6 +109,7 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
     }
     for socket in &detail.sockets {
         let view = judge::socket_view(socket);
+        certificate_refused |= view == judge::View::Blocked(judge::Block::Certificate);
         shorts.push(judge::short(socket.role.as_str(), &view));
         detail.comparisons.push(judge::compare(
             socket.role.as_str(),
@@ -135,12 +140,17 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
     check.detail(Detail::Browser(detail));
     let saw = shorts.join(", ");
     if !differences.is_empty() {
+        let hint = if certificate_refused && settings.insecure {
+            "--insecure turned certificate verification off on the command line, and the browser verifies: users' browsers refuse this certificate too; fix the chain (or give the CA with --cacert to check a private one)"
+        } else {
+            "the browser is what users run: where it differs, a rule wsdoctor emulates does not hold for this browser, or the server answers browsers differently (User-Agent, cookies, the request's shape); both views are in the evidence"
+        };
         return check.warn(
-            format!("{name} differs from the command line on {}: {saw}", differing.join(", ")),
-            Notice::new(
-                differences.join("; "),
-                "the browser is what users run: where it differs, a rule wsdoctor emulates does not hold for this browser, or the server answers browsers differently (User-Agent, cookies, the request's shape); both views are in the evidence",
+            format!(
+                "{name} differs from the command line on {}: {saw}",
+                differing.join(", ")
             ),
+            Notice::new(differences.join("; "), hint),
         );
     }
     if compared {
