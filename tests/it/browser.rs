@@ -7,7 +7,7 @@
 //! These tests need Chromium and fail, saying so, without it: a skipped browser test would pass
 //! CI while proving nothing.
 
-use crate::support::{assert_schema_valid, check, wsdoctor, TestLab};
+use crate::support::{assert_schema_valid, check, signal, spawn_until_env, wsdoctor, TestLab};
 use serde_json::Value;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -120,13 +120,7 @@ fn browser_run(target: &str, args: &[&str]) -> BrowserRun {
     let report: Value = serde_json::from_slice(&std::fs::read(&json).unwrap_or_default())
         .unwrap_or_else(|e| panic!("no JSON report ({e}):\n{human}\n{stderr}"));
     assert_schema_valid(&report);
-    let left: Vec<_> = std::fs::read_dir(&profiles)
-        .expect("profile parent")
-        .flatten()
-        .map(|e| e.path())
-        .collect();
-    assert!(left.is_empty(), "the browser profile is removed: {left:?}");
-    assert_no_browser_with(&profiles);
+    assert_nothing_left(&profiles);
     BrowserRun {
         code: output.status.code().unwrap_or(-1),
         human,
@@ -134,6 +128,17 @@ fn browser_run(target: &str, args: &[&str]) -> BrowserRun {
         stderr,
         elapsed,
     }
+}
+
+/// The browser's temporary directory under `profiles` is removed and no process of it runs.
+fn assert_nothing_left(profiles: &std::path::Path) {
+    let left: Vec<_> = std::fs::read_dir(profiles)
+        .expect("profile parent")
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    assert!(left.is_empty(), "the browser profile is removed: {left:?}");
+    assert_no_browser_with(profiles);
 }
 
 /// No process runs with `dir` in its command line (every Chromium process of a run names its
@@ -613,4 +618,62 @@ fn a_difference_is_a_warning_that_names_it() {
     // Nothing told the browser to trust anything.
     let switches = browser["evidence"]["switches"].to_string();
     assert!(!switches.contains("spki"), "{switches}");
+}
+
+#[test]
+fn ctrl_c_and_the_deadline_kill_the_browser_and_remove_its_profile() {
+    require_chromium();
+    let _one = ONE_BROWSER.lock().unwrap_or_else(|e| e.into_inner());
+    // Session validation hangs for 30 s: the page's terminal waits for its first message, so the
+    // browser is busy when the run is cut short. The command line's terminal check is skipped,
+    // so the browser starts at once.
+    let lab = lab_with(Fault::PolicyTimeout(Duration::from_secs(30)));
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let profiles = tmp.path().join("tmp");
+    std::fs::create_dir(&profiles).expect("profile parent");
+    let args = [
+        "check",
+        &lab.url,
+        "--browser",
+        "--origin",
+        "http://localhost:3000",
+        "--session",
+        "demo-session",
+        "--skip",
+        "terminal",
+        "--timeout",
+        "20s",
+        "--verbose",
+    ];
+    // Ctrl-C once the page is up.
+    let spawned = spawn_until_env(&args, &[("TMPDIR", &profiles)], "[Browser] page", true);
+    signal(&spawned, "INT");
+    let started = Instant::now();
+    let (code, _, stdout) = spawned.finish();
+    assert_eq!(code, Some(130), "{stdout}");
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert!(stdout.contains("interrupted"), "{stdout}");
+    assert_nothing_left(&profiles);
+    // The deadline, with the browser waiting on the silent terminal.
+    let mut deadline_args = args.to_vec();
+    deadline_args.extend(["--deadline", "3s", "--format", "json"]);
+    let start = Instant::now();
+    let out = wsdoctor()
+        .env("TMPDIR", &profiles)
+        .args(&deadline_args)
+        .output()
+        .expect("the binary runs");
+    assert!(
+        start.elapsed() < Duration::from_secs(8),
+        "{:?}",
+        start.elapsed()
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).expect("a JSON report");
+    let browser = check(&report, "browser");
+    assert_eq!(browser["status"], "fail", "{browser:#}");
+    assert!(
+        browser["summary"].as_str().unwrap().contains("--deadline"),
+        "{browser:#}"
+    );
+    assert_nothing_left(&profiles);
 }

@@ -244,9 +244,20 @@ impl Spawned {
 /// Starts the binary and returns once a line of its stdout (or stderr) contains `ready`: a
 /// readiness signal instead of a sleep, so a test that signals the process never races its start.
 pub fn spawn_until(args: &[&str], ready: &str, on_stderr: bool) -> Spawned {
+    spawn_until_env(args, &[], ready, on_stderr)
+}
+
+/// [`spawn_until`] with environment variables set for the process.
+pub fn spawn_until_env(
+    args: &[&str],
+    env: &[(&str, &std::path::Path)],
+    ready: &str,
+    on_stderr: bool,
+) -> Spawned {
     use std::io::{BufRead, BufReader};
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("wsdoctor"))
         .args(args)
+        .envs(env.iter().copied())
         .env("NO_COLOR", "1")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())

@@ -932,6 +932,13 @@ impl Chromium {
         if sandbox != Sandbox::On {
             command.arg("--no-sandbox");
         }
+        // A process group of its own, so the kill takes every process Chromium started (zygote,
+        // renderers, GPU) at once rather than leaving them to notice their parent is gone.
+        #[cfg(unix)]
+        {
+            use std::os::unix::process::CommandExt;
+            command.process_group(0);
+        }
         command
             .arg("about:blank")
             .stdin(Stdio::null())
@@ -980,7 +987,13 @@ impl Chromium {
 
 impl Drop for Chromium {
     fn drop(&mut self) {
-        // SIGKILL, then reap: after a kill the wait returns as soon as the process is gone.
+        // SIGKILL to the group Chromium leads (see `spawn`), then to Chromium itself in case
+        // the group is gone, then reap: after a kill the wait returns as soon as it is gone.
+        #[cfg(unix)]
+        {
+            let pid = rustix::process::Pid::from_child(&self.child);
+            let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
         if let Some(profile) = self.profile.take() {
