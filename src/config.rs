@@ -124,7 +124,7 @@ pub(crate) fn parse(
         let place = e
             .span()
             .map(|span| {
-                let (line, column) = line_column(text, span.start);
+                let (line, column) = LineIndex::new(text).line_column(span.start);
                 format!(":{line}:{column}")
             })
             .unwrap_or_default();
@@ -133,7 +133,10 @@ pub(crate) fn parse(
             e.message().trim_end().to_string(),
         )
     })?;
-    let at = |span: std::ops::Range<usize>| line_column(text, span.start).0;
+    // Every key of every target asks for its line: index the newlines once, or a file of a
+    // thousand targets is scanned a thousand times.
+    let lines = LineIndex::new(text);
+    let at = |span: std::ops::Range<usize>| lines.line_column(span.start).0;
     let defaults = entries(&raw.defaults, "[defaults]", known, false, &shown, &at, env)?;
     let mut targets = Vec::new();
     for (index, table) in raw.targets.iter().enumerate() {
@@ -371,12 +374,35 @@ pub(crate) fn did_you_mean<'a>(wrong: &str, known: &'a [String]) -> Option<&'a s
         .map(|(_, k)| k)
 }
 
-/// 1-based line and column of a byte offset.
-fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
+/// Where each line of a text starts, for turning byte offsets into line and column.
+struct LineIndex<'a> {
+    text: &'a str,
+    /// Byte offset of the first character of each line after the first.
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    fn new(text: &'a str) -> Self {
+        let starts = text
+            .bytes()
+            .enumerate()
+            .filter(|&(_, b)| b == b'\n')
+            .map(|(i, _)| i + 1)
+            .collect();
+        LineIndex { text, starts }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    fn line_column(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let line = self.starts.partition_point(|&start| start <= offset);
+        let start = if line == 0 { 0 } else { self.starts[line - 1] };
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(0, |before| before.chars().count());
+        (line + 1, column + 1)
+    }
 }
 
 /// The option keys a file may use: every `check` option's long name except the invocation ones.
@@ -466,6 +492,22 @@ pub(crate) fn json_schema(check: &clap::Command) -> serde_json::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_index_counts_lines_and_characters_from_one() {
+        let text = "a = 1\nbé = 2\n\nc";
+        let lines = LineIndex::new(text);
+        assert_eq!(lines.line_column(0), (1, 1));
+        assert_eq!(lines.line_column(4), (1, 5));
+        // The newline itself still belongs to the line it ends.
+        assert_eq!(lines.line_column(5), (1, 6));
+        assert_eq!(lines.line_column(6), (2, 1));
+        // Columns count characters, not bytes: "bé" is two characters in three bytes.
+        assert_eq!(lines.line_column(9), (2, 3));
+        assert_eq!(lines.line_column(14), (3, 1));
+        assert_eq!(lines.line_column(15), (4, 1));
+        assert_eq!(lines.line_column(999), (4, 2));
+    }
 
     fn known() -> Vec<String> {
         [

@@ -131,7 +131,10 @@ fn load_file(subcommand: &str, fleet: &FleetOptions) -> Result<Option<ConfigFile
 /// The clap definition of `subcommand`, not yet built: changing the defaults of a built command
 /// would leave its lookup tables pointing at the wrong arguments.
 fn subcommand_command(subcommand: &str) -> Result<clap::Command, AppError> {
-    crate::cli::command()
+    // Built once per process: a fleet asks for it per target, and building the whole CLI
+    // definition each time was a tenth of a thousand-target run.
+    static CLI: std::sync::OnceLock<clap::Command> = std::sync::OnceLock::new();
+    CLI.get_or_init(crate::cli::command)
         .find_subcommand(subcommand)
         .cloned()
         .ok_or_else(|| AppError::Runtime(format!("no subcommand {subcommand}")))
@@ -180,8 +183,7 @@ pub(crate) fn options_for(
     }
     let words = user_words(subcommand);
     let matches = command
-        .clone()
-        .try_get_matches_from(
+        .try_get_matches_from_mut(
             std::iter::once(OsString::from(subcommand)).chain(words.iter().cloned()),
         )
         .map_err(|e| from_file_error(e, &words, &origin_of, file, target))?;

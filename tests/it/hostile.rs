@@ -215,6 +215,25 @@ fn hostile_http_heads_and_bodies() {
         Some("response_too_large"),
     );
 
+    // A small head of too many lines: hyper's line limit, not the size, runs out first.
+    let many_lines = Hostile::start(
+        false,
+        behaviour(|mut io, _| async move {
+            let mut head = b"HTTP/1.1 200 OK\r\n".to_vec();
+            for _ in 0..1100 {
+                head.extend_from_slice(b"a: b\r\n");
+            }
+            head.extend_from_slice(b"Content-Length: 2\r\n\r\n{}");
+            let _ = io.write_all(&head).await;
+        }),
+    );
+    expect(
+        &["check", &many_lines.url("http", "/"), "--only", "health"],
+        "health",
+        "fail",
+        Some("response_too_large"),
+    );
+
     let huge_body = Hostile::start(
         false,
         behaviour(|mut io, _| async move {

@@ -426,7 +426,7 @@ fn the_demo_serves_http2_over_tls() {
 
 #[test]
 fn secrets_never_leak_over_the_http2_road() {
-    use crate::safety::{leaks, BEARER, COOKIE, PASSWORD, SESSION, TOKEN, USER};
+    use crate::safety::{leaks, run_with_secrets, PASSWORD, SESSION, TOKEN, USER};
     let lab = TestLab::start(LabOptions {
         tls: true,
         http2: true,
@@ -441,35 +441,9 @@ fn secrets_never_leak_over_the_http2_road() {
     );
     let dir = tempfile::tempdir().unwrap();
     for format in ["human", "json", "ndjson"] {
-        let file = dir.path().join(format!("out.{format}"));
-        let out = crate::support::wsdoctor()
-            .args([
-                "check",
-                &target,
-                "--cacert",
-                ca.path().to_str().unwrap(),
-                "--session",
-                SESSION,
-                "--verbose",
-                "--observe",
-                "0s",
-                "--header",
-                &format!("Authorization: Bearer {BEARER}"),
-                "--header",
-                &format!("Cookie: sid={COOKIE}"),
-                "--format",
-                format,
-                "--output",
-                file.to_str().unwrap(),
-            ])
-            .output()
-            .unwrap();
-        let written = std::fs::read_to_string(&file).unwrap();
-        let everything = format!(
-            "{}{}{written}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr),
-        );
+        let ca_path = ca.path().to_str().unwrap();
+        let extra = ["--cacert", ca_path, "--observe", "0s"];
+        let (everything, written) = run_with_secrets(&target, &extra, format, dir.path());
         assert_eq!(leaks(&everything), Vec::<String>::new(), "{format} leaked");
         assert!(everything.contains("over HTTP/2"), "{format}: {everything}");
         if format == "json" {

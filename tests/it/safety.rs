@@ -32,6 +32,32 @@ pub(crate) fn leaks(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Runs `check target` with every secret given (session, a bearer header, a cookie) and `extra`
+/// options, writing `format` to a file: everything the run wrote (stdout, stderr and the file),
+/// and the file alone.
+pub(crate) fn run_with_secrets(
+    target: &str,
+    extra: &[&str],
+    format: &str,
+    dir: &std::path::Path,
+) -> (String, String) {
+    let file = dir.join(format!("out.{format}"));
+    let bearer = format!("Authorization: Bearer {BEARER}");
+    let cookie = format!("Cookie: sid={COOKIE}");
+    let mut args = vec!["check", target, "--session", SESSION, "--verbose"];
+    args.extend_from_slice(extra);
+    args.extend_from_slice(&["--header", &bearer, "--header", &cookie, "--format", format]);
+    args.extend_from_slice(&["--output", file.to_str().unwrap()]);
+    let out = wsdoctor().args(&args).output().unwrap();
+    let written = std::fs::read_to_string(&file).unwrap();
+    let everything = format!(
+        "{}{}{written}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    (everything, written)
+}
+
 #[test]
 fn short_common_word_secrets_never_leak_in_any_format_or_the_log() {
     let lab = TestLab::start(LabOptions {
@@ -45,33 +71,8 @@ fn short_common_word_secrets_never_leak_in_any_format_or_the_log() {
     );
     let dir = tempfile::tempdir().unwrap();
     for format in ["human", "json", "ndjson", "junit"] {
-        let file = dir.path().join(format!("out.{format}"));
-        let out = wsdoctor()
-            .args([
-                "check",
-                &target,
-                "--session",
-                SESSION,
-                "--verbose",
-                "--observe",
-                "100ms",
-                "--header",
-                &format!("Authorization: Bearer {BEARER}"),
-                "--header",
-                &format!("Cookie: sid={COOKIE}"),
-                "--format",
-                format,
-                "--output",
-                file.to_str().unwrap(),
-            ])
-            .output()
-            .unwrap();
-        let written = std::fs::read_to_string(&file).unwrap();
-        let everything = format!(
-            "{}{}{written}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr),
-        );
+        let (everything, written) =
+            run_with_secrets(&target, &["--observe", "100ms"], format, dir.path());
         assert_eq!(leaks(&everything), Vec::<String>::new(), "{format} leaked");
         assert!(everything.contains("[REDACTED]"), "{format} shows the mask");
         // Masking never touches the contract: statuses and ids stay what they are.

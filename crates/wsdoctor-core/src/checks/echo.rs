@@ -2,8 +2,8 @@
 //! with the web client's bounded retries; `--count` makes it a series with statistics.
 
 use super::socket::{
-    self, close_code, ending_evidence, AttemptFailure, Compared, Retries, Road, RoadRun, Step,
-    Summarised, CLOSE_WAIT,
+    self, close_code, ending_evidence, AttemptFailure, Compared, Road, RoadRun, Summarised,
+    CLOSE_WAIT,
 };
 use super::{stats, CheckRun, Failed, Output};
 use crate::context::Ctx;
@@ -80,33 +80,19 @@ async fn on_road(
     road: Road,
     dual: bool,
 ) -> RoadRun<EchoResult> {
-    let mut check = CheckRun::start(CheckId::Echo, inputs);
-    let label = socket::road_label(url, road, dual);
-    let mut retries = Retries::new(ctx, &label);
-    let outcome = loop {
-        retries.begin(&check);
-        let result = attempt(ctx, &mut check, inputs, (url, path), strict, road).await;
-        match retries.end(&mut check, result) {
-            Step::Retry(delay) => tokio::time::sleep(delay).await,
-            Step::Done(outcome) => break outcome,
-        }
-    };
-    let recovered = retries.warning();
-    let outcome = match outcome {
-        Err(failed) => {
-            Err(
-                socket::origin_refused_by_close(ctx, check.id, inputs, (url, path), road, failed)
-                    .await,
-            )
-        }
-        ok => ok,
-    };
-    RoadRun {
+    socket::run_road(
+        ctx,
+        inputs,
+        CheckId::Echo,
+        (url, path),
         road,
-        check,
-        outcome,
-        recovered,
-    }
+        dual,
+        |mut check| async move {
+            let result = attempt(ctx, &mut check, inputs, (url, path), strict, road).await;
+            (check, result)
+        },
+    )
+    .await
 }
 
 /// What a successful attempt saw.

@@ -490,6 +490,49 @@ pub(crate) struct RoadRun<T> {
     pub(crate) recovered: Option<Notice>,
 }
 
+/// A socket check's attempts on one road, with the web client's bounded retries; a final failure
+/// is looked at again in case it is the server refusing our Origin by a close.
+pub(crate) async fn run_road<T, Fut>(
+    ctx: &Ctx,
+    inputs: &Inputs,
+    id: CheckId,
+    (url, path): (&str, &str),
+    road: Road,
+    dual: bool,
+    // The run goes into each attempt and comes back with it: a closure whose future borrowed it
+    // would need a higher-ranked bound, and such futures are not provably Send.
+    mut attempt: impl FnMut(CheckRun) -> Fut,
+) -> RoadRun<T>
+where
+    Fut: std::future::Future<Output = (CheckRun, Result<(T, String), AttemptFailure>)>,
+{
+    let mut check = CheckRun::start(id, inputs);
+    let label = road_label(url, road, dual);
+    let mut retries = Retries::new(ctx, &label);
+    let outcome = loop {
+        retries.begin(&check);
+        let (returned, result) = attempt(check).await;
+        check = returned;
+        match retries.end(&mut check, result) {
+            Step::Retry(delay) => tokio::time::sleep(delay).await,
+            Step::Done(outcome) => break outcome,
+        }
+    };
+    let recovered = retries.warning();
+    let outcome = match outcome {
+        Err(failed) => {
+            Err(origin_refused_by_close(ctx, check.id, inputs, (url, path), road, failed).await)
+        }
+        ok => ok,
+    };
+    RoadRun {
+        road,
+        check,
+        outcome,
+        recovered,
+    }
+}
+
 impl<T: Summarised> RoadRun<T> {
     /// How the road fared: a road the server does not offer (no HTTP/2, or no extended CONNECT)
     /// is one a browser never takes, not one that fails.

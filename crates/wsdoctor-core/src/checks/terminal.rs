@@ -3,8 +3,8 @@
 //! last words when it closes.
 
 use super::socket::{
-    self, close_code, ending_evidence, is_error_message, AttemptFailure, Compared, Retries, Road,
-    RoadRun, Step, Summarised, CLOSE_WAIT,
+    self, close_code, ending_evidence, is_error_message, AttemptFailure, Compared, Road, RoadRun,
+    Summarised, CLOSE_WAIT,
 };
 use super::{CheckRun, Failed, Output};
 use crate::context::Ctx;
@@ -80,33 +80,19 @@ async fn on_road(
     road: Road,
     dual: bool,
 ) -> RoadRun<TerminalResult> {
-    let mut check = CheckRun::start(CheckId::Terminal, inputs);
-    let label = socket::road_label(url, road, dual);
-    let mut retries = Retries::new(ctx, &label);
-    let outcome = loop {
-        retries.begin(&check);
-        let result = attempt(ctx, &mut check, inputs, (url, path), server, road).await;
-        match retries.end(&mut check, result) {
-            Step::Retry(delay) => tokio::time::sleep(delay).await,
-            Step::Done(outcome) => break outcome,
-        }
-    };
-    let recovered = retries.warning();
-    let outcome = match outcome {
-        Err(failed) => {
-            Err(
-                socket::origin_refused_by_close(ctx, check.id, inputs, (url, path), road, failed)
-                    .await,
-            )
-        }
-        ok => ok,
-    };
-    RoadRun {
+    socket::run_road(
+        ctx,
+        inputs,
+        CheckId::Terminal,
+        (url, path),
         road,
-        check,
-        outcome,
-        recovered,
-    }
+        dual,
+        |mut check| async move {
+            let result = attempt(ctx, &mut check, inputs, (url, path), server, road).await;
+            (check, result)
+        },
+    )
+    .await
 }
 
 impl Summarised for TerminalResult {

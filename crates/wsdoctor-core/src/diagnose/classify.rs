@@ -356,8 +356,9 @@ pub(crate) fn http(failure: &HttpFailure) -> Finding {
         HttpFailure::HeadTooLarge => finding(
             Cause::ResponseTooLarge,
             format!(
-                "the response head is larger than {} KiB",
-                crate::probe::http::HEAD_LIMIT / 1024
+                "the response head is larger than {} KiB or has more than {} header lines",
+                crate::probe::http::HEAD_LIMIT / 1024,
+                crate::probe::http::MAX_HEADERS
             ),
         ),
         HttpFailure::Malformed(e) => finding(

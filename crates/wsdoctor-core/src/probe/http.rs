@@ -16,8 +16,11 @@ pub(crate) const BODY_LIMIT: usize = 1024 * 1024;
 /// Response heads are read up to this many bytes.
 pub(crate) const HEAD_LIMIT: usize = 64 * 1024;
 
-/// Header lines a response may have; a head of this many lines exceeds [`HEAD_LIMIT`] first.
-const MAX_HEADERS: usize = HEAD_LIMIT / 4;
+/// Header lines a response may have. hyper sets aside room for this many on every read of a
+/// head, so it is a cost per response: at 16,384 (enough never to bind before [`HEAD_LIMIT`])
+/// that room was a megabyte a response and the largest cost of a fleet run. No server sends a
+/// thousand header lines; a head that does is reported as too large.
+pub(crate) const MAX_HEADERS: usize = 1024;
 
 /// A response, with its timings.
 #[derive(Debug, Clone)]
@@ -100,8 +103,6 @@ pub(crate) async fn exchange(
     let read = std::sync::Arc::new(ReadSoFar::default());
     let (mut sender, connection) = hyper::client::conn::http1::Builder::new()
         .max_buf_size(HEAD_LIMIT)
-        // Enough that the head's size, not its count of lines, is what runs out first: hyper
-        // reports both as "too large", and only the size can be measured from here.
         .max_headers(MAX_HEADERS)
         .handshake(TokioIo::new(Counted::new(conn, read.clone())))
         .await
@@ -249,7 +250,7 @@ fn failure(e: &hyper::Error, read: &ReadSoFar) -> HttpFailure {
     let bytes_read = read.count();
     // No answer, yet half a head's worth of bytes or more: whatever hyper made of it (a parse
     // error, or dropping the connection mid-head), the head is too large.
-    if bytes_read >= HEAD_LIMIT / 2 && !e.is_incomplete_message() {
+    if (bytes_read >= HEAD_LIMIT / 2 && !e.is_incomplete_message()) || e.is_parse_too_large() {
         return HttpFailure::HeadTooLarge;
     }
     if e.is_parse() || e.is_parse_status() {
