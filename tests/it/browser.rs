@@ -186,7 +186,14 @@ fn a_healthy_lab_works_in_the_browser_as_on_the_command_line() {
     let lab = TestLab::healthy();
     let run = browser_run(
         &lab.url,
-        &[FRONTEND[0], FRONTEND[1], "--session", "demo-session"],
+        &[
+            FRONTEND[0],
+            FRONTEND[1],
+            "--session",
+            "demo-session",
+            "-H",
+            "Cookie: sid=s3cret-cookie",
+        ],
     );
     assert_eq!(run.code, 0, "{}\n{}", run.human, run.stderr);
     assert_eq!(run.report["verdict"], "pass");
@@ -220,8 +227,15 @@ fn a_healthy_lab_works_in_the_browser_as_on_the_command_line() {
         terminal["url"].as_str().unwrap().contains("[REDACTED]"),
         "{terminal:#}"
     );
+    // The cookie is set in the browser for the target, and shown by name only.
+    assert_eq!(
+        evidence["cookies"],
+        serde_json::json!(["sid"]),
+        "{evidence:#}"
+    );
     for text in [&run.human, &run.report.to_string(), &run.stderr] {
         assert!(!text.contains("demo-session"), "the session leaked: {text}");
+        assert!(!text.contains("s3cret-cookie"), "the cookie leaked: {text}");
     }
     // The timings a browser run adds.
     assert!(browser["timings"]["browser_launch"].as_f64().unwrap() > 0.0);
@@ -676,4 +690,59 @@ fn ctrl_c_and_the_deadline_kill_the_browser_and_remove_its_profile() {
         "{browser:#}"
     );
     assert_nothing_left(&profiles);
+}
+
+#[test]
+fn a_browser_that_cannot_start_is_browser_unavailable_and_the_other_checks_stand() {
+    let lab = TestLab::healthy();
+    let tmp = tempfile::tempdir().expect("temp dir");
+    // A "browser" that fails the way a broken Chromium does: words on stderr, then exit.
+    let fake = tmp.path().join("chromium");
+    std::fs::write(
+        &fake,
+        "#!/bin/sh\necho 'Missing X server or $DISPLAY' >&2\nexit 1\n",
+    )
+    .expect("write the fake browser");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    let out = wsdoctor()
+        .args(["check", &lab.url, "--browser", "--browser-path"])
+        .arg(&fake)
+        .args([
+            "--origin",
+            "http://localhost:3000",
+            "--session",
+            "demo-session",
+            "--format",
+            "json",
+        ])
+        .output()
+        .expect("the binary runs");
+    let report: Value = serde_json::from_slice(&out.stdout).expect("a JSON report");
+    assert_schema_valid(&report);
+    let browser = check(&report, "browser");
+    assert_eq!(browser["status"], "fail", "{browser:#}");
+    assert_eq!(browser["failure"]["code"], "INTERNAL_ERROR");
+    assert_eq!(browser["failure"]["cause"], "browser_unavailable");
+    assert!(
+        browser["failure"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("exited before it opened DevTools"),
+        "{browser:#}"
+    );
+    // The browser's own words are the evidence.
+    assert!(
+        browser["evidence"]["os_error"]
+            .as_str()
+            .unwrap()
+            .contains("Missing X server"),
+        "{browser:#}"
+    );
+    for id in ["health", "echo", "terminal"] {
+        assert_eq!(check(&report, id)["status"], "pass", "{id}");
+    }
 }

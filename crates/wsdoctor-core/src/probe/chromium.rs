@@ -365,12 +365,22 @@ async fn drive(
     let result: PageResult = evaluated
         .into_value()
         .map_err(|e| Failure::new(format!("reading what the page saw: {e}")))?;
-    // The page's script has seen its sockets close; DevTools reports the last of their events a
-    // moment later. Wait for them, event-driven and bounded.
+    // The page's script has seen its sockets close and its fetch settle; DevTools reports the
+    // last of their events a moment later (a fetch refused at once can finish the script before
+    // its loadingFailed arrives). Wait for them, event-driven and bounded: a fetch the page saw
+    // fail waits for DevTools' failure, one that got a status for its response.
+    let fetch_failed = result.health.as_ref().map(|h| h.status.is_none());
     let mut changed = changed;
     let _ = tokio::time::timeout(
         SETTLE,
-        changed.wait_for(|j| j.sockets.iter().all(|s| s.seen.closed)),
+        changed.wait_for(|j| {
+            let fetch_reported = match fetch_failed {
+                None => true,
+                Some(true) => j.fetch.failed,
+                Some(false) => j.fetch.status.is_some(),
+            };
+            fetch_reported && j.sockets.iter().all(|s| s.seen.closed)
+        }),
     )
     .await;
     let journal = journal.borrow().clone();
@@ -521,6 +531,9 @@ struct FetchSeen {
     blocked_reason: Option<String>,
     cors_error: Option<String>,
     network_error: Option<String>,
+    /// Whether its failure has been reported (DevTools' loadingFailed, or the console's words
+    /// for one DevTools could not deliver).
+    failed: bool,
 }
 
 /// What DevTools reported, as it came in.
@@ -568,6 +581,16 @@ impl Journal {
                     && self.fetch.cors_error.is_none()
                 {
                     self.fetch.cors_error = Some("LocalNetworkAccess (from the console)".into());
+                    self.fetch.failed = true;
+                }
+                // Likewise a fetch blocked as mixed content ("requested an insecure resource";
+                // a socket's message says "insecure WebSocket endpoint" instead).
+                if lowered.contains("mixed content")
+                    && lowered.contains("requested an insecure resource")
+                    && self.fetch.blocked_reason.is_none()
+                {
+                    self.fetch.blocked_reason = Some("mixed-content".into());
+                    self.fetch.failed = true;
                 }
                 if kept && self.console.len() < CONSOLE_ENTRIES {
                     self.console.push(ConsoleEntry {
@@ -645,6 +668,7 @@ impl Journal {
                         .map(|c| c.cors_error.as_ref().to_string());
                     self.fetch.network_error =
                         (!failed.error_text.is_empty()).then(|| cut(&failed.error_text));
+                    self.fetch.failed = true;
                 }
             }
         }
