@@ -746,3 +746,35 @@ fn a_browser_that_cannot_start_is_browser_unavailable_and_the_other_checks_stand
         assert_eq!(check(&report, id)["status"], "pass", "{id}");
     }
 }
+
+#[test]
+fn the_event_stream_of_a_browser_run_is_valid_against_its_schema() {
+    require_chromium();
+    let _one = ONE_BROWSER.lock().unwrap_or_else(|e| e.into_inner());
+    let lab = TestLab::healthy();
+    let out = wsdoctor()
+        .args([
+            "check",
+            &lab.url,
+            "--browser",
+            "--origin",
+            "http://localhost:3000",
+            "--session",
+            "demo-session",
+            "--format",
+            "ndjson",
+        ])
+        .output()
+        .expect("the binary runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    // Every line valid, the browser's phases announced as they happen.
+    crate::conventions::assert_stream(&stdout);
+    for phase in ["browser_launch", "page_load"] {
+        assert!(
+            stdout
+                .lines()
+                .any(|l| l.contains("\"phase\"") && l.contains("\"browser\"") && l.contains(phase)),
+            "no {phase} event:\n{stdout}"
+        );
+    }
+}

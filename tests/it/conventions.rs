@@ -16,7 +16,7 @@ fn schema(name: &str) -> Value {
 
 /// Checks an NDJSON stream: every line valid against the event schema, every check_finished after
 /// its check_started, every timing of the final report announced by a phase event.
-fn assert_stream(stdout: &str) {
+pub(crate) fn assert_stream(stdout: &str) {
     let registry = jsonschema::Registry::new()
         .add("urn:wsdoctor:schema:report:v1", schema("report.v1.json"))
         .unwrap()
