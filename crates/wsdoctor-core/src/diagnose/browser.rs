@@ -97,9 +97,9 @@ pub(crate) struct Expectation {
     pub(crate) view: View,
     /// The command line's verdict in words: the check, its code and cause, its summary.
     pub(crate) words: String,
-    /// The command line saw the socket fail and then work on a retry: one browser attempt may
-    /// go either way.
-    pub(crate) intermittent: bool,
+    /// Why one browser attempt may go either way, when it may: the socket failed and then
+    /// worked on a retry, or only one road to it works.
+    pub(crate) either_way: Option<&'static str>,
 }
 
 /// The reports of the checks the browser compares with.
@@ -124,7 +124,7 @@ impl CommandLine<'_> {
                     return Some(Expectation {
                         view: View::Blocked(Block::MixedContent),
                         words: verdict_words(target),
-                        intermittent: false,
+                        either_way: None,
                     });
                 }
             }
@@ -133,7 +133,7 @@ impl CommandLine<'_> {
             return Some(Expectation {
                 view: View::Blocked(Block::LocalNetworkAccess),
                 words: "dns warned: a public page reaching a local address needs the user's permission (Local Network Access)".to_string(),
-                intermittent: false,
+                either_way: None,
             });
         }
         let tls = self.report(CheckId::Tls)?;
@@ -146,7 +146,7 @@ impl CommandLine<'_> {
         Some(Expectation {
             view,
             words: verdict_words(tls),
-            intermittent: false,
+            either_way: None,
         })
     }
 
@@ -165,7 +165,7 @@ impl CommandLine<'_> {
                     return Some(Expectation {
                         view: View::Cors,
                         words: verdict_words(cors),
-                        intermittent: false,
+                        either_way: None,
                     });
                 }
             }
@@ -181,7 +181,7 @@ impl CommandLine<'_> {
         Some(Expectation {
             view,
             words: verdict_words(health),
-            intermittent: false,
+            either_way: None,
         })
     }
 
@@ -200,11 +200,18 @@ impl CommandLine<'_> {
             (Status::Skip, _) => return None,
             (Status::Pass, _) => View::Works,
             (Status::Warn, _) => {
-                let intermittent = report.warning.as_ref().is_some_and(|w| w.cause.is_some());
+                let cause = report.warning.as_ref().and_then(|w| w.cause);
+                let either_way = match cause {
+                    // Chromium takes the HTTP/2 road only over an HTTP/2 connection it already
+                    // holds to the origin (the page's fetch may have opened one).
+                    Some(Cause::AlpnMismatch) => Some("only the HTTP/2 road works: a browser holding an HTTP/2 connection to the origin gets through, one without fails"),
+                    Some(_) => Some("intermittent: one browser attempt may go either way"),
+                    None => None,
+                };
                 return Some(Expectation {
                     view: View::Works,
                     words,
-                    intermittent,
+                    either_way,
                 });
             }
             (Status::Fail, None) => return None,
@@ -213,7 +220,7 @@ impl CommandLine<'_> {
         Some(Expectation {
             view,
             words,
-            intermittent: false,
+            either_way: None,
         })
     }
 }
@@ -454,12 +461,9 @@ pub(crate) fn compare(
             agrees: None,
         },
         Some(expected) => {
-            let agrees = expected.intermittent || expected.view.agrees_with(seen);
-            let command_line = if expected.intermittent {
-                format!(
-                    "{} (intermittent: one browser attempt may go either way)",
-                    expected.words
-                )
+            let agrees = expected.either_way.is_some() || expected.view.agrees_with(seen);
+            let command_line = if let Some(why) = expected.either_way {
+                format!("{} ({why})", expected.words)
             } else if agrees {
                 expected.words
             } else {
@@ -704,7 +708,7 @@ mod tests {
             local_network_prompt: false,
         };
         let expected = cli.socket(SocketRole::Echo).unwrap();
-        assert!(expected.intermittent);
+        assert!(expected.either_way.is_some());
         let comparison = compare(
             "echo",
             "x".into(),
@@ -712,6 +716,35 @@ mod tests {
             Some(expected),
         );
         assert_eq!(comparison.agrees, Some(true));
+        assert!(comparison.command_line.contains("intermittent"));
+    }
+
+    #[test]
+    fn a_socket_that_works_only_over_http2_may_go_either_way_in_a_browser() {
+        let mut report = CheckReport::skipped(CheckId::Terminal, "over HTTP/2 only");
+        report.status = Status::Warn;
+        report.warning = Some(Notice::of(Cause::AlpnMismatch, "HTTP/1.1 refused", "hint"));
+        let mut reports = BTreeMap::new();
+        reports.insert(CheckId::Terminal, Arc::new(report));
+        let cli = CommandLine {
+            reports: &reports,
+            local_network_prompt: false,
+        };
+        let expected = cli.socket(SocketRole::Terminal).unwrap();
+        let comparison = compare(
+            "terminal",
+            "x".into(),
+            &View::NotOpened(None),
+            Some(expected),
+        );
+        assert_eq!(comparison.agrees, Some(true));
+        assert!(
+            comparison
+                .command_line
+                .contains("only the HTTP/2 road works"),
+            "{}",
+            comparison.command_line
+        );
     }
 
     #[test]
