@@ -778,3 +778,41 @@ fn the_event_stream_of_a_browser_run_is_valid_against_its_schema() {
         );
     }
 }
+
+#[test]
+fn a_socket_the_browser_opens_over_http2_is_said_to_be() {
+    // The lab serves HTTP/2 with extended CONNECT beside HTTP/1.1, as modern edges do: Chromium,
+    // holding the HTTP/2 connection its fetch of /health opened, takes that road (RFC 8441),
+    // and DevTools reports the CONNECT's 200 where HTTP/1.1 has its 101.
+    let lab = TestLab::start(LabOptions {
+        tls: true,
+        http2: true,
+        ..LabOptions::default()
+    });
+    let ca = lab.ca_file();
+    let ca = ca.path().to_str().unwrap().to_string();
+    let run = browser_run(
+        &lab.url,
+        &[
+            "--cacert",
+            &ca,
+            FRONTEND[0],
+            FRONTEND[1],
+            "--session",
+            "demo-session",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}\n{}", run.human, run.stderr);
+    run.assert_agrees();
+    assert_eq!(run.browser()["evidence"]["health"]["protocol"], "h2");
+    for role in ["echo", "terminal"] {
+        let socket = run.socket(role);
+        assert_eq!(socket["devtools"]["status"], 200, "{socket:#}");
+        let words = run.comparison(role)["browser"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert!(words.contains("over HTTP/2"), "{words}");
+        assert!(!words.contains("answered 200"), "{words}");
+    }
+}

@@ -295,6 +295,15 @@ fn shorten(text: &str) -> String {
     }
 }
 
+/// The status DevTools reports for a socket accepted over HTTP/2 (the extended CONNECT's).
+const OPENED_OVER_HTTP2: u16 = 200;
+
+/// Whether a handshake status DevTools reports is the socket's acceptance: 101 over HTTP/1.1,
+/// 200 over HTTP/2.
+fn handshake_succeeded(status: u16) -> bool {
+    status == 101 || status == OPENED_OVER_HTTP2
+}
+
 /// What the page's socket came to.
 pub(crate) fn socket_view(socket: &BrowserSocket) -> View {
     let page = &socket.page;
@@ -317,7 +326,7 @@ pub(crate) fn socket_view(socket: &BrowserSocket) -> View {
         return View::Blocked(Block::MixedContent);
     }
     if page.opened_ms.is_none() {
-        return View::NotOpened(wire.status.filter(|s| *s != 101));
+        return View::NotOpened(wire.status.filter(|s| !handshake_succeeded(*s)));
     }
     if page.timed_out {
         return View::TimedOut;
@@ -402,15 +411,22 @@ pub(crate) fn socket_words(socket: &BrowserSocket, view: &View) -> String {
         View::Mismatch => "opened; the reply is not the echo".to_string(),
         other => other.words(),
     };
+    // A socket over HTTP/2 (RFC 8441) is accepted with 200 to its extended CONNECT, where
+    // HTTP/1.1 answers 101: either is the handshake succeeding.
+    let road = if wire.created && wire.status == Some(OPENED_OVER_HTTP2) {
+        " over HTTP/2"
+    } else {
+        ""
+    };
     let devtools = match (wire.status, wire.errors.first()) {
         _ if !wire.created => String::new(),
-        (Some(status), _) if status != 101 => {
+        (Some(status), _) if !handshake_succeeded(status) => {
             format!("; DevTools saw the handshake answered {status}")
         }
         (_, Some(error)) if !matches!(view, View::Works) => format!("; DevTools: {error}"),
         _ => String::new(),
     };
-    format!("{page_saw}{devtools}")
+    format!("{page_saw}{road}{devtools}")
 }
 
 /// The browser's account of the fetch in words.
