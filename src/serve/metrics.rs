@@ -185,7 +185,7 @@ pub(crate) fn probe(report: &Report, flavour: Flavour) -> String {
     out.family(
         "wsdoctor_phase_seconds",
         "gauge",
-        "A timed phase of a check: dns, tcp_connect, proxy_connect, tls_handshake, h2_settings, http_ttfb, ws_handshake, h2_connect, h2_first_frame, echo_round_trip, first_message, store_handshake, store_round_trip.",
+        "A timed phase of a check: dns, tcp_connect, proxy_connect, tls_handshake, h2_settings, http_ttfb, ws_handshake, h2_connect, h2_first_frame, echo_round_trip, first_message, store_handshake, store_round_trip, browser_launch, page_load.",
     );
     for check in &ran {
         for (phase, ms) in &check.timings {
