@@ -25,71 +25,16 @@ Register-ArgumentCompleter -Native -CommandName 'wsdoctor' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Validate the config file (wsdoctor.toml), or print its JSON Schema')
-            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve probes to Prometheus: GET /probe?target=NAME&module=MODULE answers with metrics')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions for SHELL to stdout')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print a man page (roff) to stdout: the top page, or a subcommand''s')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Run the checklist against a deployment (http(s) base URL or a ws(s) socket URL)')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Start the reference backend on loopback and check it: the zero-setup first run')
             [CompletionResult]::new('lab', 'lab', [CompletionResultType]::ParameterValue, 'Run the reference backend (with an optional fault) for reproductions and tests')
             [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Explain a failure code: what it means, how it looks on the wire, what to do')
+            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Validate the config file (wsdoctor.toml), or print its JSON Schema')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve probes to Prometheus: GET /probe?target=NAME&module=MODULE answers with metrics')
             [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Repeat the checklist every interval: a line a run, a line whenever a check changes state')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
-            break
-        }
-        'wsdoctor;config' {
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Validate a file without running it: syntax, keys, values, environment references, every target''s options')
-            [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schema of the file (schema/config.v1.json), for editors')
-            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
-            break
-        }
-        'wsdoctor;config;check' {
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The file [default: ./wsdoctor.toml]')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            break
-        }
-        'wsdoctor;config;schema' {
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            break
-        }
-        'wsdoctor;config;help' {
-            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Validate a file without running it: syntax, keys, values, environment references, every target''s options')
-            [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schema of the file (schema/config.v1.json), for editors')
-            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
-            break
-        }
-        'wsdoctor;config;help;check' {
-            break
-        }
-        'wsdoctor;config;help;schema' {
-            break
-        }
-        'wsdoctor;config;help;help' {
-            break
-        }
-        'wsdoctor;serve' {
-            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'The address to serve on')
-            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file with the targets, modules and allowed URL patterns [default: ./wsdoctor.toml]')
-            [CompletionResult]::new('--max-concurrent', '--max-concurrent', [CompletionResultType]::ParameterName, 'Probes at once; more get 503')
-            [CompletionResult]::new('--shutdown-grace', '--shutdown-grace', [CompletionResultType]::ParameterName, 'How long probes in flight may finish after SIGINT or SIGTERM')
-            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'One log line per probe on stderr, as text or JSON')
-            [CompletionResult]::new('--listen-public', '--listen-public', [CompletionResultType]::ParameterName, 'Allow a --listen address that is not loopback (the probes then answer the network)')
-            [CompletionResult]::new('--allow-any-target', '--allow-any-target', [CompletionResultType]::ParameterName, 'Probe any URL a request names, not only the file''s targets and allowed patterns. This turns the exporter into a request-forgery tool for anyone who can reach it; the log and the page say so')
-            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Check the config and print what would be served, without listening')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'wsdoctor;completions' {
@@ -278,6 +223,61 @@ Register-ArgumentCompleter -Native -CommandName 'wsdoctor' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'wsdoctor;config' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Validate a file without running it: syntax, keys, values, environment references, every target''s options')
+            [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schema of the file (schema/config.v1.json), for editors')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'wsdoctor;config;check' {
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The file [default: ./wsdoctor.toml]')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'wsdoctor;config;schema' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'wsdoctor;config;help' {
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Validate a file without running it: syntax, keys, values, environment references, every target''s options')
+            [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schema of the file (schema/config.v1.json), for editors')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'wsdoctor;config;help;check' {
+            break
+        }
+        'wsdoctor;config;help;schema' {
+            break
+        }
+        'wsdoctor;config;help;help' {
+            break
+        }
+        'wsdoctor;serve' {
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'The address to serve on')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file with the targets, modules and allowed URL patterns [default: ./wsdoctor.toml]')
+            [CompletionResult]::new('--max-concurrent', '--max-concurrent', [CompletionResultType]::ParameterName, 'Probes at once; more get 503')
+            [CompletionResult]::new('--shutdown-grace', '--shutdown-grace', [CompletionResultType]::ParameterName, 'How long probes in flight may finish after SIGINT or SIGTERM')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'One log line per probe on stderr, as text or JSON')
+            [CompletionResult]::new('--listen-public', '--listen-public', [CompletionResultType]::ParameterName, 'Allow a --listen address that is not loopback (the probes then answer the network)')
+            [CompletionResult]::new('--allow-any-target', '--allow-any-target', [CompletionResultType]::ParameterName, 'Probe any URL a request names, not only the file''s targets and allowed patterns. This turns the exporter into a request-forgery tool for anyone who can reach it; the log and the page say so')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Check the config and print what would be served, without listening')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'wsdoctor;watch' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [default: ./wsdoctor.toml when it exists]')
             [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'Run only these targets of the config file, by name (repeatable, or comma-separated)')
@@ -352,30 +352,16 @@ Register-ArgumentCompleter -Native -CommandName 'wsdoctor' -ScriptBlock {
             break
         }
         'wsdoctor;help' {
-            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Validate the config file (wsdoctor.toml), or print its JSON Schema')
-            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve probes to Prometheus: GET /probe?target=NAME&module=MODULE answers with metrics')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print shell completions for SHELL to stdout')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print a man page (roff) to stdout: the top page, or a subcommand''s')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Run the checklist against a deployment (http(s) base URL or a ws(s) socket URL)')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Start the reference backend on loopback and check it: the zero-setup first run')
             [CompletionResult]::new('lab', 'lab', [CompletionResultType]::ParameterValue, 'Run the reference backend (with an optional fault) for reproductions and tests')
             [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Explain a failure code: what it means, how it looks on the wire, what to do')
+            [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Validate the config file (wsdoctor.toml), or print its JSON Schema')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve probes to Prometheus: GET /probe?target=NAME&module=MODULE answers with metrics')
             [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Repeat the checklist every interval: a line a run, a line whenever a check changes state')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
-            break
-        }
-        'wsdoctor;help;config' {
-            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Validate a file without running it: syntax, keys, values, environment references, every target''s options')
-            [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schema of the file (schema/config.v1.json), for editors')
-            break
-        }
-        'wsdoctor;help;config;check' {
-            break
-        }
-        'wsdoctor;help;config;schema' {
-            break
-        }
-        'wsdoctor;help;serve' {
             break
         }
         'wsdoctor;help;completions' {
@@ -394,6 +380,20 @@ Register-ArgumentCompleter -Native -CommandName 'wsdoctor' -ScriptBlock {
             break
         }
         'wsdoctor;help;explain' {
+            break
+        }
+        'wsdoctor;help;config' {
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Validate a file without running it: syntax, keys, values, environment references, every target''s options')
+            [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schema of the file (schema/config.v1.json), for editors')
+            break
+        }
+        'wsdoctor;help;config;check' {
+            break
+        }
+        'wsdoctor;help;config;schema' {
+            break
+        }
+        'wsdoctor;help;serve' {
             break
         }
         'wsdoctor;help;watch' {

@@ -107,7 +107,7 @@ _wsdoctor() {
 
     case "${cmd}" in
         wsdoctor)
-            opts="-h -V --help --version config serve completions man check demo lab explain watch help"
+            opts="-h -V --help --version completions man check demo lab explain config serve watch help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -725,7 +725,7 @@ _wsdoctor() {
             return 0
             ;;
         wsdoctor__subcmd__help)
-            opts="config serve completions man check demo lab explain watch help"
+            opts="completions man check demo lab explain config serve watch help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -22,63 +22,16 @@ set edit:completion:arg-completer[wsdoctor] = {|@words|
             cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
-            cand config 'Validate the config file (wsdoctor.toml), or print its JSON Schema'
-            cand serve 'Serve probes to Prometheus: GET /probe?target=NAME&module=MODULE answers with metrics'
             cand completions 'Print shell completions for SHELL to stdout'
             cand man 'Print a man page (roff) to stdout: the top page, or a subcommand''s'
             cand check 'Run the checklist against a deployment (http(s) base URL or a ws(s) socket URL)'
             cand demo 'Start the reference backend on loopback and check it: the zero-setup first run'
             cand lab 'Run the reference backend (with an optional fault) for reproductions and tests'
             cand explain 'Explain a failure code: what it means, how it looks on the wire, what to do'
+            cand config 'Validate the config file (wsdoctor.toml), or print its JSON Schema'
+            cand serve 'Serve probes to Prometheus: GET /probe?target=NAME&module=MODULE answers with metrics'
             cand watch 'Repeat the checklist every interval: a line a run, a line whenever a check changes state'
             cand help 'Print this message or the help of the given subcommand(s)'
-        }
-        &'wsdoctor;config'= {
-            cand -h 'Print help'
-            cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
-            cand check 'Validate a file without running it: syntax, keys, values, environment references, every target''s options'
-            cand schema 'Print the JSON Schema of the file (schema/config.v1.json), for editors'
-            cand help 'Print this message or the help of the given subcommand(s)'
-        }
-        &'wsdoctor;config;check'= {
-            cand --config 'The file [default: ./wsdoctor.toml]'
-            cand -h 'Print help'
-            cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
-        }
-        &'wsdoctor;config;schema'= {
-            cand -h 'Print help'
-            cand --help 'Print help'
-            cand -V 'Print version'
-            cand --version 'Print version'
-        }
-        &'wsdoctor;config;help'= {
-            cand check 'Validate a file without running it: syntax, keys, values, environment references, every target''s options'
-            cand schema 'Print the JSON Schema of the file (schema/config.v1.json), for editors'
-            cand help 'Print this message or the help of the given subcommand(s)'
-        }
-        &'wsdoctor;config;help;check'= {
-        }
-        &'wsdoctor;config;help;schema'= {
-        }
-        &'wsdoctor;config;help;help'= {
-        }
-        &'wsdoctor;serve'= {
-            cand --listen 'The address to serve on'
-            cand --config 'The config file with the targets, modules and allowed URL patterns [default: ./wsdoctor.toml]'
-            cand --max-concurrent 'Probes at once; more get 503'
-            cand --shutdown-grace 'How long probes in flight may finish after SIGINT or SIGTERM'
-            cand --log-format 'One log line per probe on stderr, as text or JSON'
-            cand --listen-public 'Allow a --listen address that is not loopback (the probes then answer the network)'
-            cand --allow-any-target 'Probe any URL a request names, not only the file''s targets and allowed patterns. This turns the exporter into a request-forgery tool for anyone who can reach it; the log and the page say so'
-            cand --dry-run 'Check the config and print what would be served, without listening'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-            cand -V 'Print version'
-            cand --version 'Print version'
         }
         &'wsdoctor;completions'= {
             cand -h 'Print help'
@@ -260,6 +213,53 @@ set edit:completion:arg-completer[wsdoctor] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'wsdoctor;config'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand check 'Validate a file without running it: syntax, keys, values, environment references, every target''s options'
+            cand schema 'Print the JSON Schema of the file (schema/config.v1.json), for editors'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'wsdoctor;config;check'= {
+            cand --config 'The file [default: ./wsdoctor.toml]'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'wsdoctor;config;schema'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'wsdoctor;config;help'= {
+            cand check 'Validate a file without running it: syntax, keys, values, environment references, every target''s options'
+            cand schema 'Print the JSON Schema of the file (schema/config.v1.json), for editors'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'wsdoctor;config;help;check'= {
+        }
+        &'wsdoctor;config;help;schema'= {
+        }
+        &'wsdoctor;config;help;help'= {
+        }
+        &'wsdoctor;serve'= {
+            cand --listen 'The address to serve on'
+            cand --config 'The config file with the targets, modules and allowed URL patterns [default: ./wsdoctor.toml]'
+            cand --max-concurrent 'Probes at once; more get 503'
+            cand --shutdown-grace 'How long probes in flight may finish after SIGINT or SIGTERM'
+            cand --log-format 'One log line per probe on stderr, as text or JSON'
+            cand --listen-public 'Allow a --listen address that is not loopback (the probes then answer the network)'
+            cand --allow-any-target 'Probe any URL a request names, not only the file''s targets and allowed patterns. This turns the exporter into a request-forgery tool for anyone who can reach it; the log and the page say so'
+            cand --dry-run 'Check the config and print what would be served, without listening'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'wsdoctor;watch'= {
             cand --config 'The config file [default: ./wsdoctor.toml when it exists]'
             cand --target 'Run only these targets of the config file, by name (repeatable, or comma-separated)'
@@ -333,26 +333,16 @@ set edit:completion:arg-completer[wsdoctor] = {|@words|
             cand --version 'Print version'
         }
         &'wsdoctor;help'= {
-            cand config 'Validate the config file (wsdoctor.toml), or print its JSON Schema'
-            cand serve 'Serve probes to Prometheus: GET /probe?target=NAME&module=MODULE answers with metrics'
             cand completions 'Print shell completions for SHELL to stdout'
             cand man 'Print a man page (roff) to stdout: the top page, or a subcommand''s'
             cand check 'Run the checklist against a deployment (http(s) base URL or a ws(s) socket URL)'
             cand demo 'Start the reference backend on loopback and check it: the zero-setup first run'
             cand lab 'Run the reference backend (with an optional fault) for reproductions and tests'
             cand explain 'Explain a failure code: what it means, how it looks on the wire, what to do'
+            cand config 'Validate the config file (wsdoctor.toml), or print its JSON Schema'
+            cand serve 'Serve probes to Prometheus: GET /probe?target=NAME&module=MODULE answers with metrics'
             cand watch 'Repeat the checklist every interval: a line a run, a line whenever a check changes state'
             cand help 'Print this message or the help of the given subcommand(s)'
-        }
-        &'wsdoctor;help;config'= {
-            cand check 'Validate a file without running it: syntax, keys, values, environment references, every target''s options'
-            cand schema 'Print the JSON Schema of the file (schema/config.v1.json), for editors'
-        }
-        &'wsdoctor;help;config;check'= {
-        }
-        &'wsdoctor;help;config;schema'= {
-        }
-        &'wsdoctor;help;serve'= {
         }
         &'wsdoctor;help;completions'= {
         }
@@ -365,6 +355,16 @@ set edit:completion:arg-completer[wsdoctor] = {|@words|
         &'wsdoctor;help;lab'= {
         }
         &'wsdoctor;help;explain'= {
+        }
+        &'wsdoctor;help;config'= {
+            cand check 'Validate a file without running it: syntax, keys, values, environment references, every target''s options'
+            cand schema 'Print the JSON Schema of the file (schema/config.v1.json), for editors'
+        }
+        &'wsdoctor;help;config;check'= {
+        }
+        &'wsdoctor;help;config;schema'= {
+        }
+        &'wsdoctor;help;serve'= {
         }
         &'wsdoctor;help;watch'= {
         }

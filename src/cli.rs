@@ -688,7 +688,7 @@ pub(crate) fn command() -> clap::Command {
     let mut command = <Cli as clap::CommandFactory>::command()
         .after_help(crate::examples::help_section(""))
         .long_version(crate::version::long());
-    for name in ["check", "watch", "demo", "lab", "explain"] {
+    for &name in crate::examples::SUBCOMMANDS {
         if command.find_subcommand(name).is_some() {
             command = command.mut_subcommand(name, |sub| {
                 sub.after_help(crate::examples::help_section(name))

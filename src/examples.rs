@@ -10,6 +10,11 @@ pub(crate) struct Example {
     pub(crate) command: &'static str,
 }
 
+/// The subcommands with examples in their `--help` and a man page of their own.
+pub(crate) const SUBCOMMANDS: &[&str] = &[
+    "check", "watch", "demo", "lab", "explain", "config", "serve",
+];
+
 const fn ex(what: &'static str, command: &'static str) -> Example {
     Example { what, command }
 }
@@ -60,6 +65,14 @@ const CHECK_EXAMPLES: &[Example] = &[
         "Behind SESSION_INVALID: the session store and the session's key",
         "wsdoctor check https://app.example.com --session abc123 --redis-url redis://cache:6379",
     ),
+    ex(
+        "Only the HTTP/2 road a browser holding an HTTP/2 connection takes",
+        "wsdoctor check https://app.example.com --http2",
+    ),
+    ex(
+        "Every target of wsdoctor.toml, 32 at a time, a Markdown summary",
+        "wsdoctor check --config wsdoctor.toml --parallel 32 --format markdown",
+    ),
 ];
 
 const WATCH_EXAMPLES: &[Example] = &[
@@ -109,6 +122,25 @@ const EXPLAIN_EXAMPLES: &[Example] = &[
     ),
 ];
 
+const CONFIG_EXAMPLES: &[Example] = &[
+    ex(
+        "Validate the file before a deploy uses it",
+        "wsdoctor config check --config wsdoctor.toml",
+    ),
+    ex("Its JSON Schema, for editors", "wsdoctor config schema"),
+];
+
+const SERVE_EXAMPLES: &[Example] = &[
+    ex(
+        "Probes for Prometheus on 127.0.0.1:9716",
+        "wsdoctor serve --config wsdoctor.toml",
+    ),
+    ex(
+        "On every interface, a JSON log line per probe",
+        "wsdoctor serve --config wsdoctor.toml --listen 0.0.0.0:9716 --listen-public --log-format json",
+    ),
+];
+
 /// The examples of a subcommand (`""` for the top level).
 pub(crate) fn of(subcommand: &str) -> &'static [Example] {
     match subcommand {
@@ -118,6 +150,8 @@ pub(crate) fn of(subcommand: &str) -> &'static [Example] {
         "demo" => DEMO_EXAMPLES,
         "lab" => LAB_EXAMPLES,
         "explain" => EXPLAIN_EXAMPLES,
+        "config" => CONFIG_EXAMPLES,
+        "serve" => SERVE_EXAMPLES,
         _ => &[],
     }
 }

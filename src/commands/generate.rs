@@ -4,8 +4,7 @@
 use crate::exit::{AppError, OK};
 use roff::{bold, italic, roman, Roff};
 
-/// The subcommands with a man page of their own.
-pub(crate) const PAGES: &[&str] = &["check", "watch", "demo", "lab", "explain"];
+use crate::examples::SUBCOMMANDS as PAGES;
 
 /// The completion script for `shell`.
 pub(crate) fn completions(shell: clap_complete::Shell) -> Result<u8, AppError> {
@@ -104,7 +103,7 @@ fn environment(roff: &mut Roff, command: &clap::Command, subcommand: &str) {
         let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
         roff.text([roman(format!("As --{long}. {help}"))]);
     }
-    let checks = matches!(subcommand, "check" | "watch" | "demo" | "");
+    let checks = matches!(subcommand, "check" | "watch" | "demo" | "serve" | "");
     if checks {
         for (variable, meaning) in OTHER_VARIABLES {
             roff.control("TP", []);
@@ -131,7 +130,16 @@ fn files(roff: &mut Roff, subcommand: &str) {
             ("--client-cert-out FILE", "Under --fault tls-client-cert, a client certificate and key the lab accepts, for check --cert."),
         ],
         "explain" => &[],
+        "config" => &[
+            ("wsdoctor.toml", "The config file: --config FILE, else wsdoctor.toml in the current directory."),
+            ("schema/config.v1.json", "Its JSON Schema, in the source tree; config schema prints it."),
+        ],
+        "serve" => &[
+            ("wsdoctor.toml", "The targets, [modules.NAME] and [serve] allow patterns: --config FILE, else wsdoctor.toml in the current directory. Read once at start."),
+            ("examples/prometheus.yml, examples/alerts.yml, examples/grafana-dashboard.json", "A scrape config, alert rules and a dashboard, in the source tree."),
+        ],
         _ => &[
+            ("wsdoctor.toml", "The config file: [defaults] and [[targets]] (--config FILE, else wsdoctor.toml in the current directory when present); flags and variables win over it."),
             ("--output FILE", "The report in the chosen format, written atomically: a temporary file in the same directory, renamed into place (NDJSON streams into it as the run goes)."),
             ("--cacert FILE, --cert FILE, --key FILE", "PEM files, read once at start; the key never reaches the output."),
             ("schema/report.v1.json, schema/events.v1.json", "The JSON Schemas of the report and of the NDJSON events, in the source tree."),

@@ -26,7 +26,9 @@ fn committed_completions_and_man_page_are_fresh() {
             "{path} is stale; {REGENERATE}"
         );
     }
-    for page in ["", "check", "watch", "demo", "lab", "explain"] {
+    for page in [
+        "", "check", "watch", "demo", "lab", "explain", "config", "serve",
+    ] {
         let file = if page.is_empty() {
             "wsdoctor.1".to_string()
         } else {
@@ -63,6 +65,8 @@ fn man_pages_render_with_every_section() {
         "wsdoctor-demo.1",
         "wsdoctor-lab.1",
         "wsdoctor-explain.1",
+        "wsdoctor-config.1",
+        "wsdoctor-serve.1",
     ] {
         let path = format!("{root}/man/{file}");
         let roff = std::fs::read_to_string(&path).unwrap();

@@ -387,12 +387,16 @@ pub(crate) fn run_documented(
     dir: &std::path::Path,
 ) -> (crate::support::Run, bool) {
     let args: Vec<&str> = words.iter().skip(1).map(String::as_str).collect();
-    // `config check` sends nothing by itself.
-    let already_dry = args.contains(&"--dry-run") || args.first() == Some(&"config");
+    let already_dry = args.contains(&"--dry-run");
+    // `config` reads a file and sends nothing.
     let local = already_dry
         || matches!(
             args.first(),
-            Some(&"demo") | Some(&"explain") | Some(&"completions") | Some(&"man")
+            Some(&"demo")
+                | Some(&"explain")
+                | Some(&"completions")
+                | Some(&"man")
+                | Some(&"config")
         )
         || args.contains(&"--list-faults")
         || args.contains(&"--version")
@@ -435,6 +439,12 @@ pub(crate) fn documented_files() -> tempfile::TempDir {
     let identity = lab.client_identity_file();
     std::fs::copy(identity.path(), dir.path().join("client.pem")).unwrap();
     std::fs::copy(identity.path(), dir.path().join("client.key")).unwrap();
+    // A config file for the examples that name one; its targets are for --dry-run only.
+    std::fs::write(
+        dir.path().join("wsdoctor.toml"),
+        "[[targets]]\nname = \"prod\"\nurl = \"https://app.example.com\"\n\n[[targets]]\nname = \"staging\"\nurl = \"https://staging.example.com\"\n",
+    )
+    .unwrap();
     dir
 }
 
@@ -442,7 +452,9 @@ pub(crate) fn documented_files() -> tempfile::TempDir {
 fn every_help_example_runs() {
     let files = documented_files();
     let mut seen = 0;
-    for subcommand in ["", "check", "watch", "demo", "lab", "explain"] {
+    for subcommand in [
+        "", "check", "watch", "demo", "lab", "explain", "config", "serve",
+    ] {
         let args: Vec<&str> = [subcommand, "--help"]
             .into_iter()
             .filter(|a| !a.is_empty())
@@ -463,11 +475,13 @@ fn every_help_example_runs() {
             let (out, dry) = run_documented(&words, files.path());
             if dry {
                 assert_eq!(out.code, 0, "{example}: {}", out.stderr);
+                // A fleet's plan has a line per target before each target's own.
                 assert!(
-                    out.stdout.starts_with("dry run"),
+                    out.stdout.starts_with("dry run") || out.stdout.starts_with("── "),
                     "{example}: {}",
                     out.stdout
                 );
+                assert!(out.stdout.contains("dry run"), "{example}: {}", out.stdout);
             } else {
                 assert!(
                     out.code == 0 || out.code == 1,
