@@ -370,6 +370,20 @@ async fn drive(
     // its loadingFailed arrives). Wait for them, event-driven and bounded: a fetch the page saw
     // fail waits for DevTools' failure, one that got a status for its response.
     let fetch_failed = result.health.as_ref().map(|h| h.status.is_none());
+    // Every socket the page constructed is one DevTools names (one it could not construct may
+    // or may not be): wait for that many, all closed, not merely for those already reported.
+    let constructed = result
+        .sockets
+        .iter()
+        .filter(|s| s.page.threw.is_none())
+        .count();
+    // A request the browser refused is explained on its console (mixed content, CORS, the
+    // network error): when one was refused, wait for the console to have said something.
+    let refused = fetch_failed == Some(true)
+        || result
+            .sockets
+            .iter()
+            .any(|s| s.page.threw.is_some() || s.page.error_event);
     let mut changed = changed;
     let _ = tokio::time::timeout(
         SETTLE,
@@ -379,7 +393,10 @@ async fn drive(
                 Some(true) => j.fetch.failed,
                 Some(false) => j.fetch.status.is_some(),
             };
-            fetch_reported && j.sockets.iter().all(|s| s.seen.closed)
+            fetch_reported
+                && (!refused || !j.console.is_empty())
+                && j.sockets.len() >= constructed
+                && j.sockets.iter().all(|s| s.seen.closed)
         }),
     )
     .await;
