@@ -54,7 +54,7 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l origin -d 'T
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -s H -l header -d 'An extra request header \'Name: value\' (repeatable) [env: WSDOCTOR_HEADER, one header per line]' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l subprotocol -d 'A subprotocol to offer in Sec-WebSocket-Protocol, as a browser\'s new WebSocket(url, protocols) does (repeatable, or comma-separated)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l send -d 'A message to send on the terminal socket once it is open' -r
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l expect -d 'A regular expression a terminal message must match (after --send) for the check to pass' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l expect -d 'A regular expression a terminal message must match (after --send) for the check to pass (regex syntax; \\w, \\d, \\s and case folding are ASCII)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l count -d 'Echo round trips on one socket, for latency statistics (min/median/p90/p99/max, loss, jitter)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l hold -d 'After the echo works, hold sockets open this long to find idle and lifetime cuts (the hold check)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l ping-interval -d 'Interval of the pinging and messaging sockets during --hold' -r
@@ -196,7 +196,7 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l origin -d 'Th
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -s H -l header -d 'An extra request header \'Name: value\' (repeatable) [env: WSDOCTOR_HEADER, one header per line]' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l subprotocol -d 'A subprotocol to offer in Sec-WebSocket-Protocol, as a browser\'s new WebSocket(url, protocols) does (repeatable, or comma-separated)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l send -d 'A message to send on the terminal socket once it is open' -r
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l expect -d 'A regular expression a terminal message must match (after --send) for the check to pass' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l expect -d 'A regular expression a terminal message must match (after --send) for the check to pass (regex syntax; \\w, \\d, \\s and case folding are ASCII)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l count -d 'Echo round trips on one socket, for latency statistics (min/median/p90/p99/max, loss, jitter)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l hold -d 'After the echo works, hold sockets open this long to find idle and lifetime cuts (the hold check)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l ping-interval -d 'Interval of the pinging and messaging sockets during --hold' -r
@@ -389,7 +389,7 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l origin -d 'T
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -s H -l header -d 'An extra request header \'Name: value\' (repeatable) [env: WSDOCTOR_HEADER, one header per line]' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l subprotocol -d 'A subprotocol to offer in Sec-WebSocket-Protocol, as a browser\'s new WebSocket(url, protocols) does (repeatable, or comma-separated)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l send -d 'A message to send on the terminal socket once it is open' -r
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l expect -d 'A regular expression a terminal message must match (after --send) for the check to pass' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l expect -d 'A regular expression a terminal message must match (after --send) for the check to pass (regex syntax; \\w, \\d, \\s and case folding are ASCII)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l count -d 'Echo round trips on one socket, for latency statistics (min/median/p90/p99/max, loss, jitter)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l hold -d 'After the echo works, hold sockets open this long to find idle and lifetime cuts (the hold check)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l ping-interval -d 'Interval of the pinging and messaging sockets during --hold' -r

@@ -163,7 +163,7 @@ pub(crate) fn settings(
     let expect = options
         .expect
         .as_deref()
-        .map(|p| regex::Regex::new(p).map_err(|e| AppError::usage("--expect", e.to_string())))
+        .map(|p| regex_lite::Regex::new(p).map_err(|e| AppError::usage("--expect", e.to_string())))
         .transpose()?;
     let only = check_ids("--only", &options.only)?;
     let skip = check_ids("--skip", &options.skip)?;

@@ -426,7 +426,7 @@ pub(crate) struct CheckOptions {
         help_heading = "Checklist"
     )]
     pub(crate) send: Option<String>,
-    /// A regular expression a terminal message must match (after --send) for the check to pass.
+    /// A regular expression a terminal message must match (after --send) for the check to pass (regex syntax; \w, \d, \s and case folding are ASCII).
     #[arg(
         long,
         value_name = "REGEX",

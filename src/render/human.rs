@@ -520,7 +520,7 @@ mod tests {
     #[test]
     fn no_control_character_from_a_server_reaches_the_terminal() {
         // Our own colour codes are the only escapes allowed: they are stripped, then we look.
-        let ours = regex::Regex::new("\u{1b}\\[[0-9;]*m").unwrap();
+        let ours = regex_lite::Regex::new("\u{1b}\\[[0-9;]*m").unwrap();
         for color in [false, true] {
             let out = render(&report_with(&hostile()), color);
             let out = if color {

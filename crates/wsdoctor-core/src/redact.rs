@@ -6,7 +6,7 @@
 
 use crate::secret::MASK;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-use regex::Regex;
+use regex_lite::Regex;
 use std::sync::OnceLock;
 use wsdoctor_model::Scrub;
 
@@ -37,6 +37,11 @@ impl std::fmt::Debug for Redactor {
 /// server's diagnostics (a `redis://default:secret@…`) are as secret as the user's own. A password
 /// may itself contain `@`, so the match runs to the last `@` of the authority.
 pub(crate) fn mask_userinfo(text: &str) -> String {
+    // Most text has no URL with user-info: no "://" or no "@" means nothing to mask, and saves
+    // the pattern a pass over every excerpt of a report.
+    if !(text.contains("://") && text.contains('@')) {
+        return text.to_string();
+    }
     static PATTERN: OnceLock<Option<Regex>> = OnceLock::new();
     // No `\b` before the scheme: a URL glued to a word or a number (`%20redis://…`) is still one.
     let pattern =

@@ -688,7 +688,7 @@ pub struct Settings {
     /// Message to send on the terminal.
     pub send: Option<String>,
     /// Pattern a terminal message must match.
-    pub expect: Option<regex::Regex>,
+    pub expect: Option<regex_lite::Regex>,
     /// Checks asked for (empty: all).
     pub only: Vec<CheckId>,
     /// Checks excluded.
