@@ -171,6 +171,22 @@ fn assert_no_browser_with(dir: &std::path::Path) {
 }
 
 /// A lab with one fault and the default allow list (`http://localhost:3000`).
+/// A lab with `fault`, checked with the browser from the frontend origin, the session given and
+/// one attempt (the page's sockets do not retry either).
+fn faulty_run(fault: Fault) -> (TestLab, BrowserRun) {
+    let lab = lab_with(fault);
+    let args = [
+        FRONTEND[0],
+        FRONTEND[1],
+        "--session",
+        "demo-session",
+        "--attempts",
+        "1",
+    ];
+    let run = browser_run(&lab.url, &args);
+    (lab, run)
+}
+
 fn lab_with(fault: Fault) -> TestLab {
     TestLab::start(LabOptions {
         fault: Some(fault),
@@ -342,18 +358,7 @@ fn a_foreign_origin_is_refused_by_the_server_for_the_browser_too() {
 
 #[test]
 fn app_runners_403_is_1006_in_the_page_and_403_on_the_command_line() {
-    let lab = lab_with(Fault::AppRunner);
-    let run = browser_run(
-        &lab.url,
-        &[
-            FRONTEND[0],
-            FRONTEND[1],
-            "--session",
-            "demo-session",
-            "--attempts",
-            "1",
-        ],
-    );
+    let (_lab, run) = faulty_run(Fault::AppRunner);
     assert_eq!(run.code, 1);
     assert_eq!(run.report["codes"][0], "AWS_APP_RUNNER_ERROR");
     run.assert_agrees();
@@ -430,18 +435,7 @@ fn a_public_page_reaching_loopback_is_stopped_by_local_network_access_on_both_si
 
 #[test]
 fn a_socket_dropped_after_open_is_1006_on_both_sides() {
-    let lab = lab_with(Fault::DropAfterOpen);
-    let run = browser_run(
-        &lab.url,
-        &[
-            FRONTEND[0],
-            FRONTEND[1],
-            "--session",
-            "demo-session",
-            "--attempts",
-            "1",
-        ],
-    );
+    let (_lab, run) = faulty_run(Fault::DropAfterOpen);
     assert_eq!(run.code, 1);
     assert!(run.report["codes"]
         .as_array()
@@ -460,18 +454,7 @@ fn a_socket_dropped_after_open_is_1006_on_both_sides() {
 
 #[test]
 fn a_server_error_is_4500_and_its_reason_on_both_sides() {
-    let lab = lab_with(Fault::ServerError);
-    let run = browser_run(
-        &lab.url,
-        &[
-            FRONTEND[0],
-            FRONTEND[1],
-            "--session",
-            "demo-session",
-            "--attempts",
-            "1",
-        ],
-    );
+    let (_lab, run) = faulty_run(Fault::ServerError);
     assert_eq!(run.code, 1);
     assert_eq!(run.report["codes"][0], "SERVER_ERROR");
     run.assert_agrees();
@@ -487,18 +470,7 @@ fn a_server_error_is_4500_and_its_reason_on_both_sides() {
 
 #[test]
 fn a_policy_timeout_is_1008_on_both_sides() {
-    let lab = lab_with(Fault::PolicyTimeout(Duration::from_millis(300)));
-    let run = browser_run(
-        &lab.url,
-        &[
-            FRONTEND[0],
-            FRONTEND[1],
-            "--session",
-            "demo-session",
-            "--attempts",
-            "1",
-        ],
-    );
+    let (_lab, run) = faulty_run(Fault::PolicyTimeout(Duration::from_millis(300)));
     assert_eq!(run.code, 1);
     assert_eq!(run.report["codes"][0], "CONNECTION_TIMEOUT");
     run.assert_agrees();
