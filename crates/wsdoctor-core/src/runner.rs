@@ -35,8 +35,8 @@ struct Published {
     facts: Facts,
     /// A connection for the check the plan hands it to.
     connection: Mutex<Option<Conn>>,
-    /// Its report, for a check that compares with it.
-    report: Arc<CheckReport>,
+    /// Its report, kept only when a later check compares with it (the browser check).
+    report: Option<Arc<CheckReport>>,
 }
 
 type Slot = watch::Receiver<Option<Arc<Published>>>;
@@ -90,6 +90,15 @@ pub async fn run(
     // Checks that observe over time (the hold) stop on request and report what they saw; the
     // others are aborted when the run is stopped.
     let mut observers = tokio::task::JoinSet::new();
+    // A second copy of a report lives only as long as a check that reads it needs it: a fleet
+    // holds hundreds of runs at once.
+    let compared_with: std::collections::BTreeSet<CheckId> = plan
+        .checks
+        .iter()
+        .flat_map(|check| check.needs.iter())
+        .filter(|need| matches!(need, Need::Compare(_)))
+        .map(|need| need.on())
+        .collect();
     for planned in plan.checks.clone() {
         let Some(done) = senders.remove(&planned.id) else {
             continue;
@@ -103,6 +112,7 @@ pub async fn run(
         let base = base.clone();
         let results = results.clone();
         let started = started.clone();
+        let keep_report = compared_with.contains(&planned.id);
         let set = if planned.id == CheckId::Hold {
             &mut observers
         } else {
@@ -119,14 +129,15 @@ pub async fn run(
                 _ => Some(report.summary.clone()),
             };
             ctx.emit(Event::CheckFinished(Box::new(report.clone())));
+            let kept = keep_report.then(|| Arc::new(report.clone()));
             if let Ok(mut map) = results.lock() {
-                map.insert(planned.id, (report.clone(), facts.platforms.clone()));
+                map.insert(planned.id, (report, facts.platforms.clone()));
             }
             let _ = done.send(Some(Arc::new(Published {
                 blocked,
                 facts,
                 connection: Mutex::new(connection),
-                report: Arc::new(report),
+                report: kept,
             })));
         });
     }
@@ -220,8 +231,8 @@ async fn run_one(
         if let (Need::Pass(dep), Some(_)) = (need, &published.blocked) {
             blocked.get_or_insert(format!("skipped: needs {dep}, which did not pass"));
         }
-        if let Need::Compare(dep) = need {
-            compared.insert(dep, published.report.clone());
+        if let (Need::Compare(dep), Some(report)) = (need, &published.report) {
+            compared.insert(dep, report.clone());
         }
         facts.merge(&published.facts);
         if planned.takes_connection_from == Some(need.on()) {

@@ -244,26 +244,29 @@ pub(crate) async fn run(
     inputs: Inputs,
     connection: Option<Conn>,
 ) -> Output {
+    // Each check's future is boxed: unboxed, this one future is as large as the largest check
+    // (the browser's DevTools session, the hold's three sockets) for every check of every
+    // target, which a fleet of a thousand pays in resident memory.
     match id {
         CheckId::Target => target::run(ctx, &inputs),
-        CheckId::Dns => dns::run(ctx, &inputs).await,
-        CheckId::Tcp => tcp::run(ctx, &inputs).await,
-        CheckId::Tls => tls::run(ctx, &inputs, connection).await,
-        CheckId::Health => health::run(ctx, &inputs, connection).await,
-        CheckId::Diagnostics => diagnostics::run(ctx, &inputs).await,
-        CheckId::Cors => cors::run(ctx, &inputs).await,
-        CheckId::Session => session::run(ctx, &inputs).await,
-        CheckId::Store => store::run(ctx, &inputs).await,
-        CheckId::Echo => echo::run(ctx, &inputs).await,
-        CheckId::Terminal => terminal::run(ctx, &inputs).await,
-        CheckId::Origin => origin::run(ctx, &inputs).await,
+        CheckId::Dns => Box::pin(dns::run(ctx, &inputs)).await,
+        CheckId::Tcp => Box::pin(tcp::run(ctx, &inputs)).await,
+        CheckId::Tls => Box::pin(tls::run(ctx, &inputs, connection)).await,
+        CheckId::Health => Box::pin(health::run(ctx, &inputs, connection)).await,
+        CheckId::Diagnostics => Box::pin(diagnostics::run(ctx, &inputs)).await,
+        CheckId::Cors => Box::pin(cors::run(ctx, &inputs)).await,
+        CheckId::Session => Box::pin(session::run(ctx, &inputs)).await,
+        CheckId::Store => Box::pin(store::run(ctx, &inputs)).await,
+        CheckId::Echo => Box::pin(echo::run(ctx, &inputs)).await,
+        CheckId::Terminal => Box::pin(terminal::run(ctx, &inputs)).await,
+        CheckId::Origin => Box::pin(origin::run(ctx, &inputs)).await,
         #[cfg(feature = "browser")]
-        CheckId::Browser => browser::run(ctx, &inputs).await,
+        CheckId::Browser => Box::pin(browser::run(ctx, &inputs)).await,
         #[cfg(not(feature = "browser"))]
         CheckId::Browser => Output::only(CheckReport::skipped(
             CheckId::Browser,
             "this wsdoctor was built without the browser feature",
         )),
-        CheckId::Hold => hold::run(ctx, &inputs).await,
+        CheckId::Hold => Box::pin(hold::run(ctx, &inputs)).await,
     }
 }
