@@ -41,20 +41,9 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
     let roads = socket::roads(ctx, inputs);
     let dual = roads.len() > 1;
     let mut runs = Vec::new();
-    // One road after the other: a second socket for the same session may end the first. Only
-    // the first road that opens is watched for --observe: a session that dies after greeting is
-    // the server's doing whichever road carried it, and watching twice doubled a healthy HTTP/2
-    // origin's check.
-    let mut watched = false;
+    // One road after the other: a second socket for the same session may end the first.
     for road in roads {
-        let observe = if watched {
-            Duration::ZERO
-        } else {
-            ctx.settings.limits.observe
-        };
-        let run = on_road(ctx, inputs, (&url, &path), &server, road, dual, observe).await;
-        watched |= run.outcome.is_ok();
-        runs.push(run);
+        runs.push(on_road(ctx, inputs, (&url, &path), &server, road, dual).await);
     }
     let Compared { outcome, warning } = socket::compare(&mut check, runs, &path);
     match outcome {
@@ -90,7 +79,6 @@ async fn on_road(
     server: &ServerFacts,
     road: Road,
     dual: bool,
-    observe: Duration,
 ) -> RoadRun<TerminalResult> {
     socket::run_road(
         ctx,
@@ -100,15 +88,7 @@ async fn on_road(
         road,
         dual,
         |mut check| async move {
-            let result = attempt(
-                ctx,
-                &mut check,
-                inputs,
-                (url, path),
-                (server, observe),
-                road,
-            )
-            .await;
+            let result = attempt(ctx, &mut check, inputs, (url, path), server, road).await;
             (check, result)
         },
     )
@@ -174,7 +154,7 @@ async fn attempt(
     check: &mut CheckRun,
     inputs: &Inputs,
     (url, path): (&str, &str),
-    (server, observe): (&ServerFacts, Duration),
+    server: &ServerFacts,
     road: Road,
 ) -> Result<(TerminalResult, String), AttemptFailure> {
     let opened = socket::open(ctx, check, inputs, (url, path), road).await?;
@@ -292,8 +272,8 @@ async fn attempt(
         }
     }
     // Phase 3: a session that greets and then dies is not healthy: watch it a little longer.
-    if !silent && !observe.is_zero() {
-        let watch_until = Instant::now() + observe;
+    if !silent && !limits.observe.is_zero() {
+        let watch_until = Instant::now() + limits.observe;
         loop {
             let wait = watch_until.saturating_duration_since(Instant::now());
             match ws::next_message(&mut socket, wait, session.opened_at, &mut session.pings).await {
@@ -315,10 +295,10 @@ async fn attempt(
     }
     socket::record_http2(ctx, check, &socket);
     ws::close_normally(socket, CLOSE_WAIT).await;
-    let watched = if observe.is_zero() || silent {
+    let watched = if limits.observe.is_zero() || silent {
         String::new()
     } else {
-        format!(", stayed up {}", humantime::format_duration(observe))
+        format!(", stayed up {}", humantime::format_duration(limits.observe))
     };
     let summary = match (matched, first_message) {
         (Some(rtt), _) => format!(
