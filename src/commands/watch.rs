@@ -105,7 +105,8 @@ async fn watch(
             let permits = permits.clone();
             runs.spawn(async move {
                 let _permit = permits.acquire_owned().await.ok();
-                let (events, _ignored) = mpsc::unbounded_channel();
+                // A round is judged from its report: no receiver, so no events are built or kept.
+                let (events, _) = mpsc::unbounded_channel();
                 let plan = Plan::for_settings(&settings);
                 (
                     index,

@@ -436,7 +436,9 @@ async fn run_probe(settings: Settings, show_secrets: bool) -> Report {
     let secrets = settings.secrets();
     let redactor = Redactor::new(secrets.iter().map(String::as_str), !show_secrets);
     let plan = Plan::for_settings(&settings);
-    let (events, _ignored) = tokio::sync::mpsc::unbounded_channel();
+    // The probe answers from the report alone: the event receiver is dropped at once, so the
+    // run neither builds nor queues its events.
+    let (events, _) = tokio::sync::mpsc::unbounded_channel();
     let (report, _) = wsdoctor_core::run(
         Arc::new(settings),
         plan,

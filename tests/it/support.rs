@@ -342,6 +342,9 @@ pub fn run_measured(args: &[&str]) -> (Run, u64) {
     };
     let output = child.wait_with_output().expect("the binary ends");
     let _ = sampler.join();
+    let peak = peak.load(std::sync::atomic::Ordering::Relaxed);
+    // A limit checked against no sample would pass on nothing.
+    assert!(peak > 0, "no memory sample of wsdoctor {args:?} was taken");
     (
         Run {
             code: output.status.code().unwrap_or(-1),
@@ -349,6 +352,6 @@ pub fn run_measured(args: &[&str]) -> (Run, u64) {
             stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
             elapsed: start.elapsed(),
         },
-        peak.load(std::sync::atomic::Ordering::Relaxed),
+        peak,
     )
 }

@@ -56,6 +56,10 @@ impl Ctx {
     /// Sends an event, stamped with the time and its text redacted; a closed receiver only means
     /// nobody listens.
     pub(crate) fn emit(&self, mut event: Event) {
+        // Nobody listening (the exporter, a watch round): no scrubbing, no stamp, no queue.
+        if self.events.is_closed() {
+            return;
+        }
         self.redactor.scrub(&mut event);
         let time = humantime::format_rfc3339_millis(SystemTime::now()).to_string();
         let _ = self.events.send(Stamped { time, event });

@@ -109,6 +109,21 @@ impl rustls::client::ResolvesClientCert for RecordingResolver {
     }
 }
 
+/// The webpki roots and the system's store, read once per process: a fleet, the exporter and
+/// `watch` build a client per run, and reading the system store takes tens of milliseconds.
+fn system_roots() -> &'static RootCertStore {
+    static ROOTS: std::sync::OnceLock<RootCertStore> = std::sync::OnceLock::new();
+    ROOTS.get_or_init(|| {
+        let mut roots = RootCertStore::empty();
+        roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+        for cert in rustls_native_certs::load_native_certs().certs {
+            // A broken system certificate should not stop the check; it is simply not trusted.
+            let _ = roots.add(cert);
+        }
+        roots
+    })
+}
+
 impl TlsClient {
     /// Builds the client from the system store, webpki roots and `--cacert` PEM. Loading the system
     /// store reads files: call it on a blocking thread.
@@ -117,13 +132,7 @@ impl TlsClient {
         insecure: bool,
         identity: Option<&crate::settings::ClientIdentity>,
     ) -> Result<TlsClient, String> {
-        let mut roots = RootCertStore::empty();
-        roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-        let native = rustls_native_certs::load_native_certs();
-        for cert in native.certs {
-            // A broken system certificate should not stop the check; it is simply not trusted.
-            let _ = roots.add(cert);
-        }
+        let mut roots = system_roots().clone();
         if let Some(pem) = cacert_pem {
             for cert in CertificateDer::pem_slice_iter(pem) {
                 let cert = cert.map_err(|e| format!("--cacert: not a PEM certificate: {e}"))?;
