@@ -61,7 +61,12 @@ fn annotation(check: &CheckReport, target: &str) -> Option<String> {
 
 /// Escapes a command's message (the workflow-command rules).
 pub(crate) fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
+    // The log shows the message on a terminal too: control and bidi characters a server sent are
+    // made visible first, as in the human report (a newline stays one, escaped below).
+    let visible: Vec<String> = text.split('\n').map(crate::render::human::safe).collect();
+    visible
+        .join("\n")
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
@@ -110,5 +115,16 @@ mod tests {
         );
         assert!(line.contains("100%25%0A::error::forged"), "{line}");
         assert_eq!(line.lines().count(), 1);
+    }
+
+    #[test]
+    fn terminal_control_characters_in_server_text_are_made_visible() {
+        let check = CheckReport::failed(
+            CheckId::Echo,
+            Finding::new(Cause::ServerError, "bad\u{1b}]0;owned\u{7}\u{202e}txt"),
+        );
+        let line = annotation(&check, "prod").unwrap();
+        assert!(!line.contains('\u{1b}') && !line.contains('\u{7}') && !line.contains('\u{202e}'));
+        assert!(line.contains("\\u{1b}"), "{line}");
     }
 }

@@ -344,3 +344,35 @@ fn the_upgrade_of_a_dot_segment_session_keeps_its_path() {
     assert_eq!(upgrade, "GET /terminal/%2E%2E HTTP/1.1");
     assert!(!lines.iter().any(|l| l == "GET / HTTP/1.1"), "{lines:?}");
 }
+
+/// A URL that does not parse is the one whose password may hold `/`, `?` or `#`: its error
+/// shows none of the credentials.
+#[test]
+fn an_unparseable_url_never_shows_its_password() {
+    for args in [
+        vec![
+            "check",
+            "http://127.0.0.1:9/",
+            "--redis-url",
+            "redis://default:pa/ss@host:6379",
+        ],
+        vec!["check", "http://admin:pa#ss@127.0.0.1:9/"],
+        vec![
+            "check",
+            "http://127.0.0.1:9/",
+            "--redis-url",
+            "hunter2:x@cache",
+        ],
+    ] {
+        let out = run(&args);
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        for secret in ["pa/ss", "pa#ss", "hunter2"] {
+            assert!(!out.stderr.contains(secret), "{args:?}: {}", out.stderr);
+        }
+        assert!(
+            out.stderr.contains("[REDACTED]") || out.stderr.contains("of the value"),
+            "{}",
+            out.stderr
+        );
+    }
+}

@@ -53,6 +53,22 @@ pub(crate) fn mask_userinfo(text: &str) -> String {
     }
 }
 
+/// A URL as given that did not parse, for an error message: everything between `://` and the
+/// last `@` is masked. The general pattern stops at `/`, `?` or `#`, which an unencoded password
+/// may contain, and a value that failed to parse is exactly the one that may; without `://` the
+/// credentials cannot be told from the rest, so nothing of it is shown.
+pub(crate) fn mask_unparsed_url(text: &str) -> String {
+    match (text.split_once("://"), text.rfind('@')) {
+        (Some((scheme, rest)), Some(_)) => match rest.rfind('@') {
+            Some(at) => format!("{scheme}://{MASK}{}", &rest[at..]),
+            None => mask_userinfo(text),
+        },
+        (Some(_), None) => text.to_string(),
+        (None, Some(_)) => "the value".to_string(),
+        (None, None) => text.to_string(),
+    }
+}
+
 impl Redactor {
     /// A redactor for these secret values; `enabled: false` (`--show-secrets`) makes it a no-op.
     ///
@@ -128,6 +144,20 @@ impl Redactor {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unparsed_url_hides_a_password_with_a_slash_or_hash() {
+        assert_eq!(
+            mask_unparsed_url("redis://default:pa/ss@host:6379"),
+            format!("redis://{MASK}@host:6379")
+        );
+        assert_eq!(
+            mask_unparsed_url("http://admin:pa#ss@127.0.0.1:9/"),
+            format!("http://{MASK}@127.0.0.1:9/")
+        );
+        assert_eq!(mask_unparsed_url("hunter2:x@cache"), "the value");
+        assert_eq!(mask_unparsed_url("http://[::1"), "http://[::1");
+    }
 
     #[test]
     fn masks_plain_and_encoded_forms() {

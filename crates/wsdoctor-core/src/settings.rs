@@ -63,7 +63,7 @@ impl Target {
                 "target",
                 format!(
                     "{:?} is not a URL: {e}{hint}",
-                    crate::redact::mask_userinfo(text)
+                    crate::redact::mask_unparsed_url(text)
                 ),
             )
         })?;

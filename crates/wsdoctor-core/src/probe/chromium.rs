@@ -708,8 +708,8 @@ fn refused_status(message: &str) -> Option<u16> {
         .ok()
 }
 
-/// Headers from DevTools, bounded; a request's cookies by name only (their values are secrets
-/// the run may not even know about).
+/// Headers from DevTools, bounded; a request's cookies by name only, and no value of a secret
+/// header (Set-Cookie, Authorization): they are secrets the run may not even know about.
 fn headers(value: &serde_json::Value, request: bool) -> BTreeMap<String, String> {
     let Some(map) = value.as_object() else {
         return BTreeMap::new();
@@ -718,7 +718,12 @@ fn headers(value: &serde_json::Value, request: bool) -> BTreeMap<String, String>
         .take(HEADERS_KEPT)
         .map(|(name, value)| {
             let text = value.as_str().unwrap_or_default();
-            let shown = if request && name.eq_ignore_ascii_case("cookie") {
+            let shown = if crate::settings::is_secret_header(name)
+                && !(request && name.eq_ignore_ascii_case("cookie"))
+            {
+                // Set-Cookie, Authorization and the like: values the run may not know to mask.
+                "(value not shown)".to_string()
+            } else if request && name.eq_ignore_ascii_case("cookie") {
                 let names: Vec<&str> = text
                     .split(';')
                     .filter_map(|c| c.split_once('=').map(|(n, _)| n.trim()))
@@ -1121,6 +1126,18 @@ mod tests {
         assert_eq!(shown["cookie"], "sid, theme (values not shown)");
         assert_eq!(shown["origin"], "https://a.test");
         assert!(!format!("{shown:?}").contains("s3cret"));
+    }
+
+    #[test]
+    fn secret_headers_show_no_value_either_way() {
+        let response = headers(
+            &serde_json::json!({"Set-Cookie": "sid=s3cret; HttpOnly", "Server": "envoy"}),
+            false,
+        );
+        assert_eq!(response["set-cookie"], "(value not shown)");
+        assert_eq!(response["server"], "envoy");
+        let request = headers(&serde_json::json!({"Authorization": "Bearer t0ken"}), true);
+        assert_eq!(request["authorization"], "(value not shown)");
     }
 
     #[test]

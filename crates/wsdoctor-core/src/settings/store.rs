@@ -39,7 +39,7 @@ impl StoreUrl {
             return Err(bad("is empty".to_string()));
         }
         let shown = if text.contains("://") {
-            format!("{:?}", crate::redact::mask_userinfo(text))
+            format!("{:?}", crate::redact::mask_unparsed_url(text))
         } else {
             // Without a scheme the user-info cannot be told from the rest: show nothing of it.
             "the value".to_string()
@@ -61,8 +61,14 @@ impl StoreUrl {
                 } else {
                     ""
                 };
+                // `user:password@host` parses with the user as its scheme: never quote it then.
+                let scheme = if text.contains("://") {
+                    format!("{other:?}")
+                } else {
+                    "of the value".to_string()
+                };
                 return Err(bad(format!(
-                    "scheme {other:?} is not supported: {why}use redis:// or rediss:// (TLS)"
+                    "scheme {scheme} is not supported: {why}use redis:// or rediss:// (TLS)"
                 )));
             }
         };
