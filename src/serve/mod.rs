@@ -167,6 +167,8 @@ impl State {
             .map_err(|e| (StatusCode::BAD_REQUEST, e.to_string()))?;
         let settings = crate::args::settings(&url, &options, &Env::from_process())
             .map_err(|e| (StatusCode::BAD_REQUEST, e.to_string()))?;
+        // A URL target is shown on the page and in the log: never with its credentials.
+        let name = Redactor::mask_url(&name);
         Ok((name, settings))
     }
 
@@ -530,7 +532,7 @@ fn resident_bytes() -> Option<u64> {
 
 fn log_probe(state: &State, target: &str, module: &str, success: bool, codes: &[String], ms: f64) {
     let time = humantime::format_rfc3339_millis(SystemTime::now()).to_string();
-    let target = Redactor::mask_userinfo(target);
+    let target = Redactor::mask_url(target);
     let result = if success { "success" } else { "failure" };
     let line = if state.log_json {
         serde_json::json!({
@@ -556,7 +558,7 @@ fn log_probe(state: &State, target: &str, module: &str, success: bool, codes: &[
 
 fn log_refusal(state: &State, target: &str, module: &str, status: StatusCode, why: &str) {
     let time = humantime::format_rfc3339_millis(SystemTime::now()).to_string();
-    let target = Redactor::mask_userinfo(target);
+    let target = Redactor::mask_url(target);
     let line = if state.log_json {
         serde_json::json!({
             "time": time, "event": "refused", "target": target, "module": module,

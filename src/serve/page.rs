@@ -36,7 +36,7 @@ pub(crate) fn render(state: &State, recent: &[Recent]) -> String {
         body.push_str(&format!(
             "<tr><td>{name}</td><td>{url}</td><td><a href=\"/probe?target={query}\">/probe?target={name}</a></td></tr>\n",
             name = escape(&target.name),
-            url = escape(&wsdoctor_core::Redactor::mask_userinfo(&target.url)),
+            url = escape(&wsdoctor_core::Redactor::mask_url(&target.url)),
             query = escape(&percent(&target.name)),
         ));
     }

@@ -234,6 +234,17 @@ allow = ["http://127.0.0.1:{}/*"]
     assert!(body.contains("--allow-any-target"));
     let allowed = format!("/probe?target={}/&module=quick", healthy.url);
     assert_eq!(server.get(&allowed, &[]).0, 200);
+    // A URL target's token is a secret: the log line and the status page show the mask.
+    let with_token = format!(
+        "/probe?target={}/%3Ftoken%3Dsekrit42&module=quick",
+        healthy.url
+    );
+    assert_eq!(server.get(&with_token, &[]).0, 200);
+    let logged = server.log_line("token=");
+    assert!(!logged.contains("sekrit42"), "{logged}");
+    assert!(logged.contains("[REDACTED]"), "{logged}");
+    let (_, _, page) = server.get("/", &[]);
+    assert!(!page.contains("sekrit42"), "the status page shows a token");
     let sneaky = format!(
         "/probe?target=http://127.0.0.1:{}@example.invalid/",
         healthy.port()

@@ -53,6 +53,41 @@ pub(crate) fn mask_userinfo(text: &str) -> String {
     }
 }
 
+/// A URL for display: user-info masked, and the values of secret query parameters (`token`,
+/// `access_token`, …).
+pub(crate) fn display_url(mut url: url::Url) -> String {
+    if !url.username().is_empty() || url.password().is_some() {
+        let _ = url.set_username(MASK);
+        let _ = url.set_password(None);
+    }
+    let pairs: Vec<(String, String)> = url
+        .query_pairs()
+        .map(|(k, v)| {
+            let masked = crate::settings::is_secret_param(&k) && !v.is_empty();
+            let value = if masked {
+                MASK.to_string()
+            } else {
+                v.into_owned()
+            };
+            (k.into_owned(), value)
+        })
+        .collect();
+    if pairs.iter().any(|(_, v)| v == MASK) {
+        url.query_pairs_mut().clear().extend_pairs(pairs);
+    }
+    // set_username percent-encodes the brackets; show the mask as the mask.
+    url.as_str().replace("%5BREDACTED%5D", MASK)
+}
+
+/// Text that may be a URL, for display: [`display_url`] when it parses, [`mask_unparsed_url`]
+/// when it does not; a plain name comes back as it is.
+pub(crate) fn mask_url(text: &str) -> String {
+    match url::Url::parse(text) {
+        Ok(url) => display_url(url),
+        Err(_) => mask_unparsed_url(text),
+    }
+}
+
 /// A URL as given that did not parse, for an error message: everything between `://` and the
 /// last `@` is masked. The general pattern stops at `/`, `?` or `#`, which an unencoded password
 /// may contain, and a value that failed to parse is exactly the one that may; without `://` the
@@ -107,6 +142,12 @@ impl Redactor {
         mask_userinfo(text)
     }
 
+    /// A target that may be a URL, for display (the exporter's log and page): user-info and
+    /// secret query values masked; a name is shown as it is.
+    pub fn mask_url(text: &str) -> String {
+        mask_url(text)
+    }
+
     /// Whether redaction is on.
     pub fn enabled(&self) -> bool {
         self.enabled
@@ -144,6 +185,15 @@ impl Redactor {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_url_target_shows_neither_credentials_nor_token() {
+        assert_eq!(
+            mask_url("wss://u:p@h.test/ws?token=abc&x=1"),
+            format!("wss://{MASK}@h.test/ws?token={MASK}&x=1")
+        );
+        assert_eq!(mask_url("prod-eu"), "prod-eu");
+    }
 
     #[test]
     fn an_unparsed_url_hides_a_password_with_a_slash_or_hash() {

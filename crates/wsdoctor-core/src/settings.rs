@@ -1011,30 +1011,7 @@ impl Settings {
 
     /// The target as it may be shown: user-info and token-like query values masked.
     pub fn target_for_display(&self) -> String {
-        let mut url = self.target.url().clone();
-        if !url.username().is_empty() || url.password().is_some() {
-            let _ = url.set_username(MASK);
-            let _ = url.set_password(None);
-        }
-        let pairs: Vec<(String, String)> = url
-            .query_pairs()
-            .map(|(k, v)| {
-                let masked = is_secret_param(&k) && !v.is_empty();
-                (
-                    k.into_owned(),
-                    if masked {
-                        MASK.to_string()
-                    } else {
-                        v.into_owned()
-                    },
-                )
-            })
-            .collect();
-        if pairs.iter().any(|(_, v)| v == MASK) {
-            url.query_pairs_mut().clear().extend_pairs(pairs);
-        }
-        // set_username percent-encodes the brackets; show the mask as the mask.
-        url.as_str().replace("%5BREDACTED%5D", MASK)
+        crate::redact::display_url(self.target.url().clone())
     }
 }
 
