@@ -396,6 +396,19 @@ async fn probe(req: Request<Incoming>, state: &Arc<State>) -> Response<Full<Byte
     {
         let budget = Duration::from_secs_f64(scrape.min(86_400.0)).saturating_sub(SCRAPE_MARGIN);
         let budget = budget.max(Duration::from_millis(100));
+        // A hold the scrape cannot wait for would be cut by the deadline and read as "no cut
+        // seen": a success that observed nothing. Refuse it, so the scrape fails visibly.
+        if let Some(hold) = settings.limits.hold.filter(|hold| *hold >= budget) {
+            state.requests_refused.fetch_add(1, Ordering::Relaxed);
+            let why = format!(
+                "the module holds sockets for {} but the scrape allows {} (scrape_timeout minus {}): raise the job's scrape_timeout above the hold, or shorten the hold",
+                humantime::format_duration(hold),
+                humantime::format_duration(budget),
+                humantime::format_duration(SCRAPE_MARGIN)
+            );
+            log_refusal(state, &name, &module, StatusCode::BAD_REQUEST, &why);
+            return text(StatusCode::BAD_REQUEST, format!("{why}\n"));
+        }
         settings.limits.deadline = Some(settings.limits.deadline().min(budget));
     }
     state.in_flight.fetch_add(1, Ordering::Relaxed);

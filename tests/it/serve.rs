@@ -338,6 +338,30 @@ fn a_probe_keeps_to_the_scrape_timeout_and_the_limit_answers_503() {
     assert!(*took < Duration::from_secs(1), "refused at once: {took:?}");
 }
 
+/// A hold the scrape cannot wait for would be cut and read as "no cut seen": never a success.
+#[test]
+fn a_hold_longer_than_the_scrape_allows_is_refused_not_passed() {
+    let lab = TestLab::healthy();
+    let dir = tempfile::tempdir().unwrap();
+    let file = config(
+        dir.path(),
+        &format!(
+            "[[targets]]\nname = \"lab\"\nurl = \"{}\"\n\n[modules.hold]\nhold = \"5s\"\nonly = [\"hold\"]\n",
+            lab.url
+        ),
+    );
+    let server = Server::start(&file, &[]);
+    let start = Instant::now();
+    let (status, _, body) = server.get(
+        "/probe?target=lab&module=hold",
+        &[("X-Prometheus-Scrape-Timeout-Seconds", "2")],
+    );
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("scrape_timeout"), "{body}");
+    assert!(start.elapsed() < Duration::from_secs(1), "refused at once");
+    assert!(server.log_line("refused").contains("module=hold"));
+}
+
 #[test]
 fn it_stops_gracefully_and_listens_publicly_only_when_told() {
     let dir = tempfile::tempdir().unwrap();
