@@ -3,7 +3,7 @@
 //! ended within its configured timeouts plus a second, that nothing panicked, and that memory
 //! stayed bounded.
 
-use crate::support::{check, run_measured};
+use crate::support::{check, run, run_measured};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -409,6 +409,41 @@ fn hostile_upgrade_answers() {
         "echo",
         "fail",
         Some("protocol_violation"),
+    );
+}
+
+/// An error in answer to the probe, at a socket that is not the echo path: the server said
+/// something is wrong, never "answered, not an echo server".
+#[test]
+fn an_error_reply_at_any_socket_is_a_server_error() {
+    let error = br#"{"type":"error","message":"unauthorized"}"#;
+    let mut frame = vec![0x81, u8::try_from(error.len()).unwrap()];
+    frame.extend_from_slice(error);
+    let server = Hostile::start(false, after_101(frame));
+    let out = run(&[
+        "check",
+        &server.url("ws", "/socket"),
+        "--attempts",
+        "1",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    let report = out.json();
+    assert_ne!(report["verdict"], "pass");
+    assert_eq!(report["codes"][0], "SERVER_ERROR", "{report:#}");
+    let echo = check(&report, "echo");
+    assert_eq!(echo["failure"]["cause"], "server_error", "{echo:#}");
+    assert!(echo["evidence"]["reply"]
+        .as_str()
+        .unwrap()
+        .contains("unauthorized"));
+    let human = run(&["check", &server.url("ws", "/socket"), "--attempts", "1"]);
+    let headline = human.stdout.lines().last().unwrap_or_default();
+    assert!(
+        headline.starts_with("FAIL SERVER_ERROR"),
+        "{}",
+        human.stdout
     );
 }
 

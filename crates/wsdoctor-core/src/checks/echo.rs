@@ -219,6 +219,19 @@ async fn attempt(
                     reply: Some(reply),
                     stats: None,
                 }
+            } else if socket::is_error_message(&message.text) {
+                // An error in answer is the server saying something is wrong, at any socket:
+                // not "answered, not an echo server", and not a mismatch hiding the error.
+                let finding = classify::finding(
+                    Cause::ServerError,
+                    format!("{path} answered with an error: {reply}"),
+                );
+                ws::close_normally(socket, CLOSE_WAIT).await;
+                let evidence = Common {
+                    reply: Some(reply),
+                    ..Common::default()
+                };
+                return Err(Failed::with_evidence(finding, evidence).into());
             } else if strict || envelope {
                 let finding = classify::finding(
                     Cause::EchoMismatch,
