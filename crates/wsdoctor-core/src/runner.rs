@@ -185,6 +185,7 @@ pub async fn run(
     report.duration_ms = wsdoctor_model::ms(start.elapsed());
     report.platform = platforms.primary().cloned();
     report.interrupted = interruption.is_some();
+    report.finish();
     gates::apply(&mut report, &settings.gates);
     report.diagnosis = reasoning::conclude(&report);
     ctx.redactor.scrub(&mut report);

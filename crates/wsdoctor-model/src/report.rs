@@ -221,12 +221,13 @@ impl Report {
         report
     }
 
-    /// Computes the verdict and codes from the checks.
+    /// Computes the verdict and codes from the checks. An interrupted run (a signal, the
+    /// deadline) is never a pass: what it did not get to is unknown.
     pub fn finish(&mut self) {
         let any = |s: Status| self.checks.iter().any(|c| c.status == s);
         self.verdict = if any(Status::Fail) {
             Verdict::Fail
-        } else if any(Status::Warn) {
+        } else if any(Status::Warn) || self.interrupted {
             Verdict::Warn
         } else {
             Verdict::Pass
@@ -272,6 +273,22 @@ mod tests {
         report.status = status;
         report.failure = cause.map(|c| Finding::new(c, "m"));
         report
+    }
+
+    #[test]
+    fn an_interrupted_run_is_never_a_pass() {
+        let mut report = Report::new(
+            "t".into(),
+            "now".into(),
+            vec![
+                check(CheckId::Health, Status::Pass, None),
+                CheckReport::skipped(CheckId::Echo, "interrupted before it started"),
+            ],
+        );
+        assert_eq!(report.verdict, Verdict::Pass);
+        report.interrupted = true;
+        report.finish();
+        assert_eq!(report.verdict, Verdict::Warn);
     }
 
     #[test]
