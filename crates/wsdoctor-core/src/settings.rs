@@ -990,6 +990,17 @@ impl Settings {
                 if let Some((_, token)) = value.split_once(' ') {
                     secrets.push(token.trim().to_string());
                 }
+                // "sid=abc; theme=dark" leaks as "abc" when a server or the browser echoes
+                // one cookie's value alone.
+                if header.name.eq_ignore_ascii_case("cookie") {
+                    secrets.extend(
+                        value
+                            .split(';')
+                            .filter_map(|pair| pair.split_once('='))
+                            .map(|(_, v)| v.trim().to_string())
+                            .filter(|v| !v.is_empty()),
+                    );
+                }
             }
         }
         if let Some((user, password)) = self
@@ -1139,6 +1150,15 @@ mod tests {
         assert!(!shown.contains("p@ss") && !shown.contains("ss@") && !shown.contains("abc"));
         assert!(shown.contains("x=1"), "{shown}");
         assert!(settings.secrets().contains(&"p@ss".to_string()));
+    }
+
+    #[test]
+    fn each_cookie_value_is_a_secret_of_its_own() {
+        let mut settings = Settings::new(Target::parse("http://127.0.0.1:1/").unwrap());
+        settings.headers = vec![Header::parse("Cookie: sid=abc123; theme=dark").unwrap()];
+        let secrets = settings.secrets();
+        assert!(secrets.contains(&"abc123".to_string()), "{secrets:?}");
+        assert!(secrets.contains(&"dark".to_string()), "{secrets:?}");
     }
 
     #[test]
