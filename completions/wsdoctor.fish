@@ -93,7 +93,7 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l terminal-pat
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l session-path -d 'Session validation path template, e.g. /api/sessions/{session} [default: from /health\'s endpoints]' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l timeout -d 'Client timeout per WebSocket attempt, as the web client\'s 25 s' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l connect-timeout -d 'Timeout for each network step before the WebSocket: DNS, TCP, TLS, an HTTP answer' -r
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l attempts -d 'WebSocket attempts before giving up (1 = no retry), as the web client\'s 5' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l attempts -d 'WebSocket attempts before giving up (1 = no retry), as the web client\'s 5. Given, they run exactly as the web client makes them, one after another; by default a hang is not waited out again: one overlapping attempt tells a hang from an intermittent one, within one timeout' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l retry-delay -d 'First retry delay; it doubles each attempt (capped at 8 s) with jitter' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l accept-silence -d 'For servers that never greet: a terminal that stays open and silent this long passes (with a warning). Without it, the terminal must send a first message within --timeout, as the web client waits for one' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l observe -d 'How long a socket is watched after it did its job (greeted, echoed, matched --expect); a session that dies in this window fails' -r
@@ -156,6 +156,7 @@ huge-head\t'every answer\'s head grows without end (header after header)'
 truncated-body\t'/health announces Content-Length 100, sends 10 bytes and closes'
 drop-after-open\t'the socket opens, then TCP is reset without a close frame (1006)'
 flaky\t'the first N upgrade attempts per route open and are reset (default 1), later ones work'
+flaky-hang\t'the first N upgrade attempts per route are read and never answered (default 1), later ones work'
 going-away\t'the server closes each socket with 1001 "Server restarting" right after open'
 echo-mismatch\t'/ws-test echoes something other than what was sent'
 bad-close\t'each socket is closed at once with a close code that may never be sent (default 1005)'
@@ -235,7 +236,7 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l terminal-path
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l session-path -d 'Session validation path template, e.g. /api/sessions/{session} [default: from /health\'s endpoints]' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l timeout -d 'Client timeout per WebSocket attempt, as the web client\'s 25 s' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l connect-timeout -d 'Timeout for each network step before the WebSocket: DNS, TCP, TLS, an HTTP answer' -r
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l attempts -d 'WebSocket attempts before giving up (1 = no retry), as the web client\'s 5' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l attempts -d 'WebSocket attempts before giving up (1 = no retry), as the web client\'s 5. Given, they run exactly as the web client makes them, one after another; by default a hang is not waited out again: one overlapping attempt tells a hang from an intermittent one, within one timeout' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l retry-delay -d 'First retry delay; it doubles each attempt (capped at 8 s) with jitter' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l accept-silence -d 'For servers that never greet: a terminal that stays open and silent this long passes (with a warning). Without it, the terminal must send a first message within --timeout, as the web client waits for one' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l observe -d 'How long a socket is watched after it did its job (greeted, echoed, matched --expect); a session that dies in this window fails' -r
@@ -299,6 +300,7 @@ huge-head\t'every answer\'s head grows without end (header after header)'
 truncated-body\t'/health announces Content-Length 100, sends 10 bytes and closes'
 drop-after-open\t'the socket opens, then TCP is reset without a close frame (1006)'
 flaky\t'the first N upgrade attempts per route open and are reset (default 1), later ones work'
+flaky-hang\t'the first N upgrade attempts per route are read and never answered (default 1), later ones work'
 going-away\t'the server closes each socket with 1001 "Server restarting" right after open'
 echo-mismatch\t'/ws-test echoes something other than what was sent'
 bad-close\t'each socket is closed at once with a close code that may never be sent (default 1005)'
@@ -428,7 +430,7 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l terminal-pat
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l session-path -d 'Session validation path template, e.g. /api/sessions/{session} [default: from /health\'s endpoints]' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l timeout -d 'Client timeout per WebSocket attempt, as the web client\'s 25 s' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l connect-timeout -d 'Timeout for each network step before the WebSocket: DNS, TCP, TLS, an HTTP answer' -r
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l attempts -d 'WebSocket attempts before giving up (1 = no retry), as the web client\'s 5' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l attempts -d 'WebSocket attempts before giving up (1 = no retry), as the web client\'s 5. Given, they run exactly as the web client makes them, one after another; by default a hang is not waited out again: one overlapping attempt tells a hang from an intermittent one, within one timeout' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l retry-delay -d 'First retry delay; it doubles each attempt (capped at 8 s) with jitter' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l accept-silence -d 'For servers that never greet: a terminal that stays open and silent this long passes (with a warning). Without it, the terminal must send a first message within --timeout, as the web client waits for one' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l observe -d 'How long a socket is watched after it did its job (greeted, echoed, matched --expect); a session that dies in this window fails' -r

@@ -232,7 +232,8 @@ pub(crate) fn settings(
     settings.limits = Limits {
         ws_timeout: options.timeout,
         connect_timeout: options.connect_timeout,
-        attempts: options.attempts,
+        attempts: options.attempts.unwrap_or(Limits::default().attempts),
+        exact_attempts: options.attempts.is_some(),
         retry_delay: options.retry_delay,
         accept_silence: options.accept_silence,
         observe: options.observe,

@@ -516,9 +516,9 @@ pub(crate) struct CheckOptions {
     /// Timeout for each network step before the WebSocket: DNS, TCP, TLS, an HTTP answer.
     #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration, env = "WSDOCTOR_CONNECT_TIMEOUT", help_heading = "Network")]
     pub(crate) connect_timeout: Duration,
-    /// WebSocket attempts before giving up (1 = no retry), as the web client's 5.
-    #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=100), env = "WSDOCTOR_ATTEMPTS", help_heading = "Network")]
-    pub(crate) attempts: u32,
+    /// WebSocket attempts before giving up (1 = no retry), as the web client's 5. Given, they run exactly as the web client makes them, one after another; by default a hang is not waited out again: one overlapping attempt tells a hang from an intermittent one, within one timeout.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100), env = "WSDOCTOR_ATTEMPTS", help_heading = "Network")]
+    pub(crate) attempts: Option<u32>,
     /// First retry delay; it doubles each attempt (capped at 8 s) with jitter.
     #[arg(long, value_name = "DURATION", default_value = "250ms", value_parser = parse_duration, env = "WSDOCTOR_RETRY_DELAY", help_heading = "Network")]
     pub(crate) retry_delay: Duration,

@@ -225,7 +225,10 @@ fn the_schema_is_valid_json_schema_and_lists_every_cause() {
 fn no_locked_dependency_needs_a_newer_rust_than_declared() {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
-    let host = std::process::Command::new(rustc).arg("-vV").output().unwrap();
+    let host = std::process::Command::new(rustc)
+        .arg("-vV")
+        .output()
+        .unwrap();
     let host = String::from_utf8_lossy(&host.stdout)
         .lines()
         .find_map(|line| line.strip_prefix("host: ").map(str::to_owned))

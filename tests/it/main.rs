@@ -10,6 +10,7 @@ mod contract;
 mod conventions;
 mod faults;
 mod fleet;
+mod hangs;
 mod hold;
 mod hostile;
 mod http2;

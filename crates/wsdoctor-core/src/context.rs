@@ -4,11 +4,11 @@
 use crate::probe::tls::TlsClient;
 use crate::redact::Redactor;
 use crate::settings::Settings;
-use std::sync::Arc;
-use std::time::SystemTime;
+use std::sync::{Arc, OnceLock};
+use std::time::{Instant, SystemTime};
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::sync::OnceCell;
-use wsdoctor_model::{CheckId, Event, Stamped};
+use wsdoctor_model::{Cause, CheckId, Event, Stamped};
 
 /// The run's shared, read-only environment.
 pub(crate) struct Ctx {
@@ -21,7 +21,18 @@ pub(crate) struct Ctx {
     /// Turns true when the run is asked to stop (Ctrl-C, the deadline): checks that observe
     /// over time end early and report what they saw.
     stop: tokio::sync::watch::Receiver<bool>,
+    /// When the run started: the clock of its budget for an answer.
+    pub(crate) started: Instant,
+    /// The first check that heard nothing at all from the target within its whole timeout (an
+    /// HTTP request or an upgrade read and never answered, a SYN or a TLS hello unanswered). Once
+    /// a listener has shown that, waiting out every later socket attempt in full only delays the
+    /// verdict: see [`Ctx::answer_by`].
+    silence: OnceLock<String>,
 }
+
+/// What the run allows itself beyond one client timeout to confirm a hang, counted from its start
+/// (an eighth of the timeout when that is less: 3 s of the web client's 25).
+const CONFIRM_HANG: std::time::Duration = std::time::Duration::from_secs(3);
 
 impl Ctx {
     pub(crate) fn new(
@@ -36,7 +47,33 @@ impl Ctx {
             events,
             tls: OnceCell::new(),
             stop,
+            started: Instant::now(),
+            silence: OnceLock::new(),
         }
+    }
+
+    /// Notes a check that got no answer at all within its timeout: the target's listener is
+    /// silent (the first such check is kept, for the evidence).
+    pub(crate) fn heard_silence(&self, id: CheckId, cause: Cause, message: &str) {
+        if matches!(
+            cause,
+            Cause::TcpTimeout | Cause::TlsTimeout | Cause::HttpTimeout | Cause::HandshakeTimeout
+        ) {
+            let _ = self.silence.set(format!("{id}: {message}"));
+        }
+    }
+
+    /// When a socket attempt must have its answer, if the run already knows the target's listener
+    /// is silent (see [`Ctx::heard_silence`]): one client timeout from the start of the run and a
+    /// little. With `--attempts` given, never: the web client's sequence runs in full.
+    pub(crate) fn answer_by(&self) -> Option<(Instant, &str)> {
+        if self.settings.limits.exact_attempts {
+            return None;
+        }
+        let silence = self.silence.get()?;
+        let timeout = self.settings.limits.ws_timeout;
+        let by = self.started + timeout + CONFIRM_HANG.min(timeout / 8);
+        Some((by, silence.as_str()))
     }
 
     /// Resolves once the run is asked to stop; never, if it is not.

@@ -276,6 +276,9 @@ async fn run_one(
     let mut report = output.report;
     report.started_ms = began;
     ctx.redactor.scrub(&mut report);
+    if let Some(failure) = &report.failure {
+        ctx.heard_silence(id, failure.cause, &failure.message);
+    }
     facts.merge(&output.learned);
     (report, facts, output.connection, false)
 }

@@ -561,6 +561,11 @@ pub struct Limits {
     pub connect_timeout: Duration,
     /// WebSocket attempts before giving up.
     pub attempts: u32,
+    /// Make every one of `attempts` in the web client's sequence, one after the other, each
+    /// waiting out its timeout (`--attempts` given). Otherwise a silent attempt is confirmed by
+    /// one overlapping attempt and not waited out again, so a hang is answered within one client
+    /// timeout.
+    pub exact_attempts: bool,
     /// First retry delay.
     pub retry_delay: Duration,
     /// For servers that never greet: a terminal that stays open and silent this long counts as
@@ -595,6 +600,7 @@ impl Default for Limits {
             ws_timeout: Duration::from_secs(25),
             connect_timeout: Duration::from_secs(10),
             attempts: 5,
+            exact_attempts: false,
             retry_delay: Duration::from_millis(250),
             accept_silence: None,
             observe: Duration::from_millis(500),

@@ -161,6 +161,13 @@ pub enum Fault {
         props(arg = "N")
     )]
     Flaky(u32),
+    /// The first N upgrade attempts per route are read and never answered; later attempts work:
+    /// the intermittent hang, told apart from `handshake-hang` only by trying again.
+    #[strum(
+        message = "the first N upgrade attempts per route are read and never answered (default 1), later ones work",
+        props(arg = "N")
+    )]
+    FlakyHang(u32),
     /// The server closes each socket with 1001 "Server restarting" right after it opens.
     #[strum(
         message = "the server closes each socket with 1001 \"Server restarting\" right after open"
@@ -374,6 +381,7 @@ impl Fault {
                 | Fault::Proxy502
                 | Fault::DropAfterOpen
                 | Fault::Flaky(_)
+                | Fault::FlakyHang(_)
                 | Fault::UpgradeClose
                 | Fault::Http10Refusal
                 | Fault::Proxy504
@@ -397,7 +405,10 @@ impl fmt::Display for Fault {
             | Fault::StoreDown(d) => {
                 write!(f, "{name}:{}", humantime::format_duration(*d))
             }
-            Fault::Flaky(n) | Fault::TlsExpiring(n) | Fault::TlsShortLived(n) => {
+            Fault::Flaky(n)
+            | Fault::FlakyHang(n)
+            | Fault::TlsExpiring(n)
+            | Fault::TlsShortLived(n) => {
                 write!(f, "{name}:{n}")
             }
             Fault::GreetThenDrop(d) | Fault::Trickle101(d) => {
@@ -539,6 +550,7 @@ impl Fault {
             Fault::StoreHang(_) => Ok(Fault::StoreHang(duration(DEFAULT_POLICY_TIMEOUT)?)),
             Fault::StoreDown(_) => Ok(Fault::StoreDown(duration(DEFAULT_POLICY_TIMEOUT)?)),
             Fault::Flaky(_) => Ok(Fault::Flaky(count(1, 1..=u32::MAX, "N", "count")?)),
+            Fault::FlakyHang(_) => Ok(Fault::FlakyHang(count(1, 1..=u32::MAX, "N", "count")?)),
             Fault::GreetThenDrop(_) => Ok(Fault::GreetThenDrop(duration(DEFAULT_GREET_DELAY)?)),
             Fault::Trickle101(_) => Ok(Fault::Trickle101(duration(DEFAULT_TRICKLE)?)),
             Fault::BadClose(_) => Ok(Fault::BadClose(
@@ -680,6 +692,8 @@ mod tests {
             "policy-timeout:300ms"
         );
         assert_eq!(Fault::Flaky(2).to_string(), "flaky:2");
+        assert_eq!("flaky-hang".parse::<Fault>().unwrap(), Fault::FlakyHang(1));
+        assert_eq!(Fault::FlakyHang(2).to_string(), "flaky-hang:2");
         assert_eq!(Fault::Blackhole.to_string(), "blackhole");
         assert!(Fault::TlsExpired.needs_tls());
         assert!(Fault::TlsNotYetValid.needs_tls());

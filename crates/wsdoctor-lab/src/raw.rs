@@ -137,19 +137,29 @@ pub(crate) fn decide(shared: &Shared, head: &RawRequest) -> Option<RawAction> {
         }
         Fault::Flaky(n) => {
             let key = head.valid_key()?;
-            let counter = match Route::of(head.path()) {
-                Route::WsTest => &shared.flaky_attempts[0],
-                Route::Terminal(_) => &shared.flaky_attempts[1],
-                Route::Other => return None,
-            };
-            let attempt = counter.fetch_add(1, Ordering::SeqCst);
+            let attempt = flaky_attempt(shared, head)?;
             (attempt < u64::from(*n)).then(|| RawAction::OpenThenReset {
                 accept: derive_accept_key(key.as_bytes()),
                 wait: ResetWait::For(FLAKY_DROP_WAIT),
             })
         }
+        Fault::FlakyHang(n) => {
+            let attempt = flaky_attempt(shared, head)?;
+            (attempt < u64::from(*n)).then_some(RawAction::Hang)
+        }
         _ => None,
     }
+}
+
+/// Counts an upgrade on a route the `flaky` faults count (the echo and the terminal, apart): its
+/// number from 0, or `None` on any other route.
+fn flaky_attempt(shared: &Shared, head: &RawRequest) -> Option<u64> {
+    let counter = match Route::of(head.path()) {
+        Route::WsTest => &shared.flaky_attempts[0],
+        Route::Terminal(_) => &shared.flaky_attempts[1],
+        Route::Other => return None,
+    };
+    Some(counter.fetch_add(1, Ordering::SeqCst))
 }
 
 /// Plays `action` on the stream; `sent_more` says whether the client already sent bytes after its

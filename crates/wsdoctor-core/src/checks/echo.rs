@@ -138,7 +138,7 @@ async fn attempt(
     let probe = json!({"type": "wsdoctor", "nonce": nonce, "test": "message"});
     let sent_at = Instant::now();
     let limits = ctx.settings.limits;
-    let timeout = limits.ws_timeout;
+    let timeout = check.wait_at_most(limits.ws_timeout);
     let mut pings = 0;
     if let Err(ending) = ws::send_text(&mut socket, &probe.to_string(), timeout).await {
         return Err(ended(ending, path, 0, opened_at.elapsed()));

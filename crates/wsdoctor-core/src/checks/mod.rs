@@ -98,6 +98,10 @@ pub(crate) struct CheckRun {
     pub(crate) connection: Option<Conn>,
     /// The check's HTTP request went over HTTP/2: its summary says so.
     pub(crate) over_http2: bool,
+    /// When the current socket attempt must have its answer (see `Ctx::answer_by`).
+    pub(crate) answer_by: Option<Instant>,
+    /// A wait of the current attempt was cut short by `answer_by`.
+    pub(crate) cut_short: bool,
 }
 
 impl CheckRun {
@@ -116,6 +120,28 @@ impl CheckRun {
             },
             connection: None,
             over_http2: false,
+            answer_by: None,
+            cut_short: false,
+        }
+    }
+
+    /// What is left before `answer_by` (a second at least, or a tenth of `timeout`), if that is
+    /// shorter than `timeout`: a wait for an answer the run no longer expects to come.
+    pub(crate) fn wait_at_most(&mut self, timeout: Duration) -> Duration {
+        const AT_LEAST: Duration = Duration::from_secs(1);
+        let Some(by) = self.answer_by else {
+            return timeout;
+        };
+        // Whole milliseconds: the wait is named in the finding.
+        let left = by
+            .saturating_duration_since(Instant::now())
+            .max(AT_LEAST.min(timeout / 10));
+        let left = Duration::from_millis(u64::try_from(left.as_millis()).unwrap_or(u64::MAX));
+        if left < timeout {
+            self.cut_short = true;
+            left
+        } else {
+            timeout
         }
     }
 

@@ -60,9 +60,9 @@ pub(crate) fn backoff(base: Duration, next: u32) -> Duration {
 /// ```text
 /// let mut retries = Retries::new(ctx, url);
 /// let outcome = loop {
-///     retries.begin(&check);
+///     let clock = retries.begin(&check);
 ///     let result = attempt(&mut check).await;
-///     match retries.end(&mut check, result) {
+///     match retries.end(clock, &mut check, result, true) {
 ///         Step::Retry(delay) => tokio::time::sleep(delay).await,
 ///         Step::Done(outcome) => break outcome,
 ///     }
@@ -75,9 +75,16 @@ pub(crate) struct Retries<'a> {
     ctx: &'a Ctx,
     url: &'a str,
     number: u32,
+    attempts: Vec<Attempt>,
+}
+
+/// When one attempt began, on the check's clock and the wall's, and when it ended if it ended
+/// before its turn to be recorded.
+pub(crate) struct Clock {
+    number: u32,
     started: Duration,
     start: Instant,
-    attempts: Vec<Attempt>,
+    ended: Option<Instant>,
 }
 
 /// What to do after an attempt.
@@ -94,14 +101,12 @@ impl<'a> Retries<'a> {
             ctx,
             url,
             number: 0,
-            started: Duration::ZERO,
-            start: Instant::now(),
             attempts: Vec::new(),
         }
     }
 
     /// Starts the next attempt.
-    pub(crate) fn begin(&mut self, check: &CheckRun) {
+    pub(crate) fn begin(&mut self, check: &CheckRun) -> Clock {
         self.number += 1;
         self.ctx.log(
             check.id,
@@ -110,8 +115,21 @@ impl<'a> Retries<'a> {
                 self.url, self.number, self.ctx.settings.limits.attempts
             ),
         );
-        self.started = check.elapsed();
-        self.start = Instant::now();
+        Clock {
+            number: self.number,
+            started: check.elapsed(),
+            start: Instant::now(),
+            ended: None,
+        }
+    }
+
+    /// Attempts left after the ones begun.
+    fn left(&self) -> u32 {
+        self.ctx
+            .settings
+            .limits
+            .attempts
+            .saturating_sub(self.number)
     }
 
     /// When attempts failed before one worked: how many failed, and the cause of the last of them.
@@ -155,20 +173,26 @@ impl<'a> Retries<'a> {
         ))
     }
 
-    /// Records how the attempt ended and decides what comes next.
+    /// Records how the attempt ended and decides what comes next; without `may_retry` a failure
+    /// is final.
     pub(crate) fn end<T>(
         &mut self,
+        clock: Clock,
         check: &mut CheckRun,
         outcome: Result<(T, String), AttemptFailure>,
+        may_retry: bool,
     ) -> Step<T> {
         let of = self.ctx.settings.limits.attempts;
-        let number = self.number;
-        let duration = self.start.elapsed();
+        let number = clock.number;
+        let duration = clock
+            .ended
+            .unwrap_or_else(Instant::now)
+            .saturating_duration_since(clock.start);
         let (record, step) = match outcome {
             Ok((value, summary)) => (
                 Attempt {
                     number,
-                    started_ms: ms(self.started),
+                    started_ms: ms(clock.started),
                     duration_ms: ms(duration),
                     outcome: AttemptOutcome::Ok,
                     cause: None,
@@ -180,11 +204,11 @@ impl<'a> Retries<'a> {
             ),
             Err(failure) => {
                 let cause = failure.failed.finding.cause;
-                let delay = (cause.retryable() && number < of)
+                let delay = (may_retry && cause.retryable() && self.left() > 0)
                     .then(|| backoff(self.ctx.settings.limits.retry_delay, number + 1));
                 let record = Attempt {
                     number,
-                    started_ms: ms(self.started),
+                    started_ms: ms(clock.started),
                     duration_ms: ms(duration),
                     outcome: AttemptOutcome::Fail,
                     cause: Some(cause),
@@ -223,8 +247,16 @@ impl<'a> Retries<'a> {
     /// MAX_RETRIES_EXCEEDED beside it when every one of several attempts failed.
     fn give_up(&self, last: AttemptFailure) -> Failed {
         let made = self.attempts.len() + 1;
+        let left = self.left();
         let mut failed = last.failed;
-        if made > 1 && failed.finding.cause.retryable() {
+        if made > 1 && left > 0 && is_silence(failed.finding.cause) {
+            // Not the web client's MAX_RETRIES_EXCEEDED: its retries were not all made.
+            let of = self.ctx.settings.limits.attempts;
+            failed.finding.message = format!(
+                "{}; {made} attempts were silent, the other {left} not made (each would wait as long again; --attempts {of} makes them all)",
+                failed.finding.message
+            );
+        } else if made > 1 && failed.finding.cause.retryable() {
             let earlier: Vec<&str> = self
                 .attempts
                 .iter()
@@ -396,7 +428,7 @@ pub(crate) async fn open(
     road: Road,
 ) -> Result<Opened, AttemptFailure> {
     let settings = &ctx.settings;
-    let timeout = settings.limits.ws_timeout;
+    let timeout = check.wait_at_most(settings.limits.ws_timeout);
     let origin = settings.origin.as_deref();
     let headers = upgrade_headers(ctx, origin);
     let upgrade = Upgrade {
@@ -490,8 +522,30 @@ pub(crate) struct RoadRun<T> {
     pub(crate) recovered: Option<Notice>,
 }
 
+/// A cause that means nothing came back for a whole timeout: a retry waits for it all again.
+fn is_silence(cause: Cause) -> bool {
+    matches!(
+        cause,
+        Cause::TcpTimeout
+            | Cause::TlsTimeout
+            | Cause::HttpTimeout
+            | Cause::HandshakeTimeout
+            | Cause::ClientTimeout
+    )
+}
+
+/// How long an attempt stays silent before a second one overlaps it (unless `--attempts` was
+/// given): long enough that a server which answers at all has answered, short enough that an
+/// intermittent hang is told from a hang within the first attempt's timeout.
+const OVERLAP_AFTER: Duration = Duration::from_secs(2);
+
 /// A socket check's attempts on one road, with the web client's bounded retries; a final failure
 /// is looked at again in case it is the server refusing our Origin by a close.
+///
+/// Unless `--attempts` asks for the web client's exact sequence, an attempt still silent after
+/// [`OVERLAP_AFTER`] gets a second attempt beside it instead of a retry after it: a hang then
+/// costs one client timeout, not five, and an intermittent hang (the second answers) is still
+/// told from a permanent one. Once both have been silent, no attempt is made again.
 pub(crate) async fn run_road<T, Fut>(
     ctx: &Ctx,
     inputs: &Inputs,
@@ -509,15 +563,87 @@ where
     let mut check = CheckRun::start(id, inputs);
     let label = road_label(url, road, dual);
     let mut retries = Retries::new(ctx, &label);
+    let overlap_after = OVERLAP_AFTER.min(ctx.settings.limits.ws_timeout / 4);
     let outcome = loop {
-        retries.begin(&check);
-        let (returned, result) = attempt(check).await;
+        let clock = retries.begin(&check);
+        check.answer_by = ctx.answer_by().map(|(by, _)| by);
+        let overlap = !ctx.settings.limits.exact_attempts && retries.left() > 0;
+        let first = attempt(check);
+        tokio::pin!(first);
+        let (returned, result) = tokio::select! {
+            done = &mut first => done,
+            () = tokio::time::sleep(overlap_after), if overlap => {
+                ctx.log(id, format!(
+                    "Attempt {} silent for {} ms: attempt {} overlaps it",
+                    clock.number, overlap_after.as_millis(), clock.number + 1
+                ));
+                let mut spare = CheckRun::start(id, inputs);
+                spare.answer_by = ctx.answer_by().map(|(by, _)| by);
+                let second_clock = retries.begin(&spare);
+                let second = attempt(spare);
+                tokio::pin!(second);
+                let mut second_done = None;
+                let mut clock = clock;
+                let mut second_clock = second_clock;
+                // On the check's clock, which the first attempt holds.
+                second_clock.started = clock.started + clock.start.elapsed();
+                let (returned, result) = tokio::select! {
+                    done = &mut first => done,
+                    done = &mut second => {
+                        second_clock.ended = Some(Instant::now());
+                        second_done = Some(done);
+                        first.await
+                    }
+                };
+                clock.ended = Some(Instant::now());
+                let mut first_check = returned;
+                let result = explain_cut(ctx, &first_check, result);
+                if result.is_ok() {
+                    // The first attempt answered: the second was only a question about it.
+                    let step = retries.end(clock, &mut first_check, result, false);
+                    check = first_check;
+                    match step {
+                        Step::Done(outcome) => break outcome,
+                        Step::Retry(_) => unreachable!("a success is final"),
+                    }
+                }
+                let (second_check, second_result) = match second_done {
+                    Some(done) => done,
+                    None => second.await,
+                };
+                let second_result = explain_cut(ctx, &second_check, second_result);
+                let silent = [&result, &second_result].iter().any(|r| {
+                    r.as_ref().err().is_some_and(|f| is_silence(f.failed.finding.cause))
+                });
+                let _ = retries.end(clock, &mut first_check, result, false);
+                let mut later = second_check;
+                later.started = first_check.started;
+                later.absorb(first_check);
+                let step = retries.end(second_clock, &mut later, second_result, !silent);
+                check = later;
+                match step {
+                    Step::Retry(delay) => {
+                        tokio::time::sleep(delay).await;
+                        continue;
+                    }
+                    Step::Done(outcome) => break outcome,
+                }
+            }
+        };
         check = returned;
-        match retries.end(&mut check, result) {
+        let result = explain_cut(ctx, &check, result);
+        let may_retry = ctx.settings.limits.exact_attempts
+            || result
+                .as_ref()
+                .err()
+                .is_none_or(|f| !is_silence(f.failed.finding.cause))
+            || ctx.answer_by().is_none();
+        match retries.end(clock, &mut check, result, may_retry) {
             Step::Retry(delay) => tokio::time::sleep(delay).await,
             Step::Done(outcome) => break outcome,
         }
     };
+    check.attempts = Some(retries.attempts.clone());
     let recovered = retries.warning();
     let outcome = match outcome {
         Err(failed) => {
@@ -531,6 +657,28 @@ where
         outcome,
         recovered,
     }
+}
+
+/// A silent attempt whose wait the run's budget cut short says so (see [`Ctx::answer_by`]): the
+/// timeout it names is ours, not the web client's.
+fn explain_cut<T>(
+    ctx: &Ctx,
+    check: &CheckRun,
+    result: Result<(T, String), AttemptFailure>,
+) -> Result<(T, String), AttemptFailure> {
+    let Err(mut failure) = result else {
+        return result;
+    };
+    if let (true, Some((_, silence))) = (check.cut_short, ctx.answer_by()) {
+        if is_silence(failure.failed.finding.cause) {
+            failure.failed.finding.message = format!(
+                "{} (waited less than the client's {}, to answer within one client timeout: the target was already silent to {silence})",
+                failure.failed.finding.message,
+                humantime::format_duration(ctx.settings.limits.ws_timeout)
+            );
+        }
+    }
+    Err(failure)
 }
 
 impl<T: Summarised> RoadRun<T> {

@@ -179,9 +179,11 @@ async fn attempt(
             Some(t) => quiet.max(t.saturating_add(SERVER_TIMEOUT_GRACE)),
             None => quiet,
         });
-    let greeting_wait = silence_window
-        .unwrap_or(limits.ws_timeout)
-        .min(limits.ws_timeout);
+    let greeting_wait = check.wait_at_most(
+        silence_window
+            .unwrap_or(limits.ws_timeout)
+            .min(limits.ws_timeout),
+    );
     let mut deadline = session.opened_at + greeting_wait;
     let mut error_sent = false;
     let mut silent = false;
