@@ -13,8 +13,10 @@ use url::Url;
 use wsdoctor_model::evidence::TargetKind;
 use wsdoctor_model::CheckId;
 
+mod policy;
 mod store;
 pub(crate) use store::render_key;
+pub use policy::ConnectPolicy;
 pub use store::{StoreSettings, StoreUrl, SESSION_PLACEHOLDER};
 
 /// A setting that cannot be used, and why.
@@ -707,6 +709,8 @@ pub struct Settings {
     pub all_addresses: bool,
     /// Only this address family (`-4`/`-6`), or both.
     pub family: Option<IpFamily>,
+    /// Which addresses connections to the target may go to, enforced at each connect.
+    pub connect_policy: ConnectPolicy,
     /// A client certificate for mutual TLS (`--cert`/`--key`).
     pub client_identity: Option<ClientIdentity>,
     /// Thresholds and `--fail-on warn`, applied to the finished report.
@@ -897,6 +901,7 @@ impl Settings {
             insecure: false,
             all_addresses: false,
             family: None,
+            connect_policy: ConnectPolicy::Any,
             client_identity: None,
             gates: Gates::default(),
             route: Route::default(),

@@ -1,6 +1,7 @@
 //! TCP connect over the resolved addresses, each attempt bounded.
 
 use super::OsError;
+use crate::settings::ConnectPolicy;
 use std::io;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -32,6 +33,8 @@ pub(crate) enum TcpFailure {
     HostUnreachable(OsError),
     /// Any other OS error (out of file descriptors, address in use…).
     Other(OsError),
+    /// Not tried: the connect policy keeps this range out (named).
+    Denied(&'static str),
 }
 
 impl TcpFailure {
@@ -58,17 +61,27 @@ impl TcpFailure {
             TcpFailure::NetworkUnreachable(e)
             | TcpFailure::HostUnreachable(e)
             | TcpFailure::Other(e) => e.message.clone(),
+            TcpFailure::Denied(range) => {
+                format!("not connected: a {range} address, and only public addresses are allowed")
+            }
         }
     }
 }
 
-/// Connects to the first address that answers; each address gets `timeout`.
+/// Connects to the first address that answers and `policy` admits; each address gets `timeout`.
+/// The policy is applied here, to the very address handed to the OS, so no earlier look at the
+/// name (which may have answered differently) can stand in for it.
 pub(crate) async fn connect(
     addrs: &[SocketAddr],
     timeout: Duration,
+    policy: ConnectPolicy,
 ) -> Result<Connected, Vec<(SocketAddr, TcpFailure)>> {
     let mut failures = Vec::new();
     for addr in addrs {
+        if let Some(range) = policy.refuses(addr.ip()) {
+            failures.push((*addr, TcpFailure::Denied(range)));
+            continue;
+        }
         let start = Instant::now();
         match tokio::time::timeout(timeout, TcpStream::connect(addr)).await {
             Ok(Ok(stream)) => {
