@@ -88,8 +88,14 @@ mod tests {
             "wss://a.b.example.com/ws-test?x=1"
         ));
         // Regex syntax in a pattern is literal.
-        assert!(!allowed("https://a.example.com/*", "https://aXexample.com/"));
-        assert!(allowed("http://h.test:8080/a+b/*", "http://h.test:8080/a+b/c"));
+        assert!(!allowed(
+            "https://a.example.com/*",
+            "https://aXexample.com/"
+        ));
+        assert!(allowed(
+            "http://h.test:8080/a+b/*",
+            "http://h.test:8080/a+b/c"
+        ));
     }
 
     #[test]

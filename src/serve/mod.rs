@@ -13,8 +13,8 @@ mod page;
 use crate::args::Env;
 use crate::cli::{LogFormat, ServeCommand};
 use crate::config::{self, ConfigFile, Entry};
-use allow::{AllowPattern, MAX_TARGET_URL};
 use crate::exit::{AppError, OK};
+use allow::{AllowPattern, MAX_TARGET_URL};
 use bytes::Bytes;
 use http_body_util::Full;
 use hyper::body::Incoming;
@@ -537,7 +537,9 @@ async fn probe(req: Request<Incoming>, state: &Arc<State>) -> Response<Full<Byte
             .get(header::ACCEPT)
             .and_then(|v| v.to_str().ok()),
     );
-    let mut response = Response::new(Full::new(Bytes::from(metrics::probe(&report, observe, flavour))));
+    let mut response = Response::new(Full::new(Bytes::from(metrics::probe(
+        &report, observe, flavour,
+    ))));
     if let Ok(value) = HeaderValue::from_str(flavour.content_type()) {
         response.headers_mut().insert(header::CONTENT_TYPE, value);
     }
@@ -580,7 +582,14 @@ impl Drop for InFlight {
         if !self.finished {
             self.state.probes_cancelled.fetch_add(1, Ordering::Relaxed);
             let ms = self.started.elapsed().as_secs_f64() * 1000.0;
-            log_probe(&self.state, &self.target, &self.module, "cancelled", &[], ms);
+            log_probe(
+                &self.state,
+                &self.target,
+                &self.module,
+                "cancelled",
+                &[],
+                ms,
+            );
         }
     }
 }

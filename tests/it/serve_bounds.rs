@@ -42,7 +42,10 @@ fn a_short_scrape_fits_the_observe_window_instead_of_failing_the_target() {
         "{body}"
     );
     let notice = server.log_line("notice target=lab");
-    assert!(notice.contains("observe window fitted to 250ms"), "{notice}");
+    assert!(
+        notice.contains("observe window fitted to 250ms"),
+        "{notice}"
+    );
     // Without a scrape timeout the module's window stands.
     let (_, _, body) = server.get("/probe?target=lab", &[]);
     assert_eq!(
@@ -99,7 +102,12 @@ fn a_pathological_allow_pattern_answers_at_once_and_long_urls_are_refused() {
 fn cpu_time(pid: u32) -> Duration {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
     // The fields after the command name, which is in parentheses and may contain spaces.
-    let fields: Vec<&str> = stat.rsplit_once(')').unwrap().1.split_whitespace().collect();
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .unwrap()
+        .1
+        .split_whitespace()
+        .collect();
     let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
     let per_second: u64 = String::from_utf8(
         Command::new("getconf")
@@ -194,10 +202,8 @@ fn a_scraper_that_hangs_up_is_counted_and_logged_and_does_not_hold_shutdown() {
         eventually(Duration::from_secs(5), || {
             let now = metrics();
             sample(&now, "wsdoctor_exporter_probes_in_flight") == Some(0.0)
-                && sample(
-                    &now,
-                    "wsdoctor_exporter_probes_total{result=\"cancelled\"}",
-                ) == Some(10.0)
+                && sample(&now, "wsdoctor_exporter_probes_total{result=\"cancelled\"}")
+                    == Some(10.0)
         }),
         "{}",
         metrics()
@@ -279,7 +285,10 @@ fn url_targets_may_not_reach_private_addresses_by_default() {
 #[test]
 fn a_malformed_url_targets_token_never_reaches_the_log() {
     let dir = tempfile::tempdir().unwrap();
-    let file = config(dir.path(), "[serve]\nallow = [\"http://*.example.com/*\"]\n");
+    let file = config(
+        dir.path(),
+        "[serve]\nallow = [\"http://*.example.com/*\"]\n",
+    );
     for format in ["text", "json"] {
         let server = Server::start(&file, &["--log-format", format]);
         let (status, _, body) = server.get(

@@ -15,8 +15,8 @@ use wsdoctor_model::CheckId;
 
 mod policy;
 mod store;
-pub(crate) use store::render_key;
 pub use policy::ConnectPolicy;
+pub(crate) use store::render_key;
 pub use store::{StoreSettings, StoreUrl, SESSION_PLACEHOLDER};
 
 /// A setting that cannot be used, and why.

@@ -45,7 +45,9 @@ pub(crate) async fn transport(
         )));
     };
     let settings = &ctx.settings;
-    if let (Some(proxy), ConnectPolicy::PublicOnly) = (&settings.route.proxy, settings.connect_policy) {
+    if let (Some(proxy), ConnectPolicy::PublicOnly) =
+        (&settings.route.proxy, settings.connect_policy)
+    {
         // The proxy resolves the target's name and picks its address: the rule cannot be
         // applied to it, so it is not trusted to.
         return Err(Failed::new(classify::finding(

@@ -143,6 +143,9 @@ mod tests {
         ] {
             assert!(!refused(ip), "{ip} is public");
         }
-        assert_eq!(ConnectPolicy::Any.refuses("127.0.0.1".parse().unwrap()), None);
+        assert_eq!(
+            ConnectPolicy::Any.refuses("127.0.0.1".parse().unwrap()),
+            None
+        );
     }
 }
