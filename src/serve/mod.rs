@@ -40,6 +40,9 @@ const SCRAPE_MARGIN: Duration = Duration::from_millis(500);
 const MAX_HEAD: usize = 16 * 1024;
 const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// The longest module name taken (they are config table names).
+const MAX_MODULE: usize = 256;
+
 /// The pause between accepts when the process is out of file descriptors.
 const ACCEPT_BACKOFF: Duration = Duration::from_millis(250);
 
@@ -154,15 +157,6 @@ impl State {
                 vec![defaults, entry.entries.as_slice(), module_entries],
             ),
             None if target.contains("://") => {
-                if target.len() > MAX_TARGET_URL {
-                    return Err((
-                        StatusCode::BAD_REQUEST,
-                        format!(
-                            "the target URL is {} bytes long; at most {MAX_TARGET_URL} are taken",
-                            target.len()
-                        ),
-                    ));
-                }
                 let listed = self.allow.iter().any(|p| p.matches(target));
                 if !listed && !self.allow_any {
                     return Err((
@@ -447,6 +441,23 @@ async fn probe(req: Request<Incoming>, state: &Arc<State>) -> Response<Full<Byte
         return text(StatusCode::BAD_REQUEST, "the target parameter is missing\n");
     };
     let module = param("module").unwrap_or_else(|| "default".into());
+    if target.len() > MAX_TARGET_URL || module.len() > MAX_MODULE {
+        // Neither matched nor echoed: the log says how long they were, not what they said.
+        state.requests_refused.fetch_add(1, Ordering::Relaxed);
+        let why = format!(
+            "the target is {} bytes and the module {} bytes long; at most {MAX_TARGET_URL} and {MAX_MODULE} are taken",
+            target.len(),
+            module.len()
+        );
+        log_refusal(
+            state,
+            "(too long)",
+            "(too long)",
+            StatusCode::BAD_REQUEST,
+            &why,
+        );
+        return text(StatusCode::BAD_REQUEST, format!("{why}\n"));
+    }
     let (name, mut settings) = match state.settings_for(&target, &module) {
         Ok(found) => found,
         Err((status, why)) => {

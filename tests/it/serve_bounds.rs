@@ -95,6 +95,11 @@ fn a_pathological_allow_pattern_answers_at_once_and_long_urls_are_refused() {
     assert_eq!(status, 400, "{body}");
     assert!(body.contains("at most 4096"), "{body}");
     assert!(start.elapsed() < Duration::from_secs(2));
+    // A name as long is refused the same way, and neither is echoed in the log.
+    let (status, _, body) = server.get(&format!("/probe?target={}", "n".repeat(5_000)), &[]);
+    assert_eq!(status, 400, "{body}");
+    let line = server.log_line("(too long)");
+    assert!(line.len() < 1_000, "{line}");
     assert_eq!(server.get("/-/healthy", &[]).0, 200);
 }
 
