@@ -111,7 +111,7 @@ impl State {
     }
 
     /// `[serve] deny_private`, on unless the file turns it off.
-    fn deny_private(&self) -> bool {
+    pub(crate) fn deny_private(&self) -> bool {
         self.file.as_ref().is_none_or(|f| f.deny_private)
     }
 

@@ -248,7 +248,10 @@ deny_private = false
     assert_eq!(status, 403, "{body}");
     assert!(body.contains("--allow-any-target"));
     let allowed = format!("/probe?target={}/&module=quick", healthy.url);
-    assert_eq!(server.get(&allowed, &[]).0, 200);
+    let (status, _, body) = server.get(&allowed, &[]);
+    assert_eq!(status, 200);
+    // deny_private = false: the loopback lab is reached.
+    assert_eq!(sample(&body, "probe_success"), Some(1.0), "{body}");
     // A URL target's token is a secret: the log line and the status page show the mask.
     let with_token = format!(
         "/probe?target={}/%3Ftoken%3Dsekrit42&module=quick",

@@ -266,7 +266,9 @@ fn url_targets_may_not_reach_private_addresses_by_default() {
         matches!(&refused, Err(e) if e.kind() == std::io::ErrorKind::WouldBlock),
         "the exporter connected: {refused:?}"
     );
-    // The reason, for whoever reads the check: `wsdoctor explain` and the status of the file.
+    // The rule, for whoever reads the page, the dry run or `wsdoctor explain`.
+    let (_, _, page) = server.get("/", &[]);
+    assert!(page.contains("public addresses only"), "{page}");
     let out = Command::new(assert_cmd::cargo::cargo_bin("wsdoctor"))
         .args(["serve", "--dry-run", "--config"])
         .arg(&file)
