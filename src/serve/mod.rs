@@ -300,9 +300,11 @@ async fn serve(listen: SocketAddr, state: Arc<State>, grace: Duration) -> Result
     tokio::pin!(stop);
     crate::output::stderr(&format!("wsdoctor serve listening on http://{addr}"));
     if state.allow_any {
-        crate::output::stderr(
-            "wsdoctor serve: WARNING --allow-any-target: any URL a request names will be probed; anyone who can reach this port can make it connect anywhere",
-        );
+        crate::output::stderr(if state.deny_private() {
+            "wsdoctor serve: WARNING --allow-any-target: any URL a request names will be probed; anyone who can reach this port can make it connect to any public address"
+        } else {
+            "wsdoctor serve: WARNING --allow-any-target: any URL a request names will be probed; anyone who can reach this port can make it connect anywhere"
+        });
     }
     if !state.deny_private() && (state.allow_any || !state.allow.is_empty()) {
         crate::output::stderr(
