@@ -100,3 +100,28 @@ pub(crate) async fn connect(
     }
     Err(failures)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The policy is applied to the address handed to the OS, whatever resolved it: a public
+    /// address the policy admits is tried, a loopback one is never connected to.
+    #[tokio::test]
+    async fn a_refused_address_is_never_connected_to() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let failures = connect(&[addr], Duration::from_secs(1), ConnectPolicy::PublicOnly)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(failures.as_slice(), [(a, TcpFailure::Denied(range))] if *a == addr && range.starts_with("loopback")),
+            "{failures:?}"
+        );
+        let accepted = tokio::time::timeout(Duration::from_millis(200), listener.accept()).await;
+        assert!(accepted.is_err(), "nothing connected");
+        assert!(connect(&[addr], Duration::from_secs(1), ConnectPolicy::Any)
+            .await
+            .is_ok());
+    }
+}
