@@ -270,7 +270,7 @@ Register-ArgumentCompleter -Native -CommandName 'wsdoctor' -ScriptBlock {
             [CompletionResult]::new('--shutdown-grace', '--shutdown-grace', [CompletionResultType]::ParameterName, 'How long probes in flight may finish after SIGINT or SIGTERM')
             [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'One log line per probe on stderr, as text or JSON')
             [CompletionResult]::new('--listen-public', '--listen-public', [CompletionResultType]::ParameterName, 'Allow a --listen address that is not loopback (the probes then answer the network)')
-            [CompletionResult]::new('--allow-any-target', '--allow-any-target', [CompletionResultType]::ParameterName, 'Probe any URL a request names, not only the file''s targets and allowed patterns. This turns the exporter into a request-forgery tool for anyone who can reach it; the log and the page say so')
+            [CompletionResult]::new('--allow-any-target', '--allow-any-target', [CompletionResultType]::ParameterName, 'Probe any URL a request names, not only the file''s targets and allowed patterns. This turns the exporter into a request-forgery tool for anyone who can reach it (on public addresses only, unless the file''s [serve] deny_private = false); the log and the page say so')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Check the config and print what would be served, without listening')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')

@@ -253,7 +253,7 @@ set edit:completion:arg-completer[wsdoctor] = {|@words|
             cand --shutdown-grace 'How long probes in flight may finish after SIGINT or SIGTERM'
             cand --log-format 'One log line per probe on stderr, as text or JSON'
             cand --listen-public 'Allow a --listen address that is not loopback (the probes then answer the network)'
-            cand --allow-any-target 'Probe any URL a request names, not only the file''s targets and allowed patterns. This turns the exporter into a request-forgery tool for anyone who can reach it; the log and the page say so'
+            cand --allow-any-target 'Probe any URL a request names, not only the file''s targets and allowed patterns. This turns the exporter into a request-forgery tool for anyone who can reach it (on public addresses only, unless the file''s [serve] deny_private = false); the log and the page say so'
             cand --dry-run 'Check the config and print what would be served, without listening'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'

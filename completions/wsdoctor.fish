@@ -371,7 +371,7 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand serve" -l shutdown-gra
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand serve" -l log-format -d 'One log line per probe on stderr, as text or JSON' -r -f -a "text\t'`key=value` words'
 json\t'One JSON object a line'"
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand serve" -l listen-public -d 'Allow a --listen address that is not loopback (the probes then answer the network)'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand serve" -l allow-any-target -d 'Probe any URL a request names, not only the file\'s targets and allowed patterns. This turns the exporter into a request-forgery tool for anyone who can reach it; the log and the page say so'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand serve" -l allow-any-target -d 'Probe any URL a request names, not only the file\'s targets and allowed patterns. This turns the exporter into a request-forgery tool for anyone who can reach it (on public addresses only, unless the file\'s [serve] deny_private = false); the log and the page say so'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand serve" -l dry-run -d 'Check the config and print what would be served, without listening'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand serve" -s V -l version -d 'Print version'

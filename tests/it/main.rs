@@ -21,5 +21,6 @@ mod readme;
 mod redis;
 mod safety;
 mod serve;
+mod serve_bounds;
 mod store;
 mod verdict;
