@@ -218,6 +218,56 @@ fn a_closed_pipe_ends_quietly() {
     );
 }
 
+/// Runs the binary with stdout a pipe whose reader is already gone; its exit status and stderr.
+fn run_into_a_closed_pipe(args: &[&str]) -> (Option<i32>, String) {
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("wsdoctor"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    // The read end closes before the run writes anything: every write meets EPIPE.
+    drop(child.stdout.take());
+    let output = child.wait_with_output().expect("the binary ends");
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_closed_pipe_never_turns_a_failed_check_into_exit_0() {
+    let healthy = TestLab::healthy();
+    let failing = TestLab::start(LabOptions {
+        fault: Some(Fault::AppRunner),
+        ..Default::default()
+    });
+    let (healthy, failing) = (healthy.url.clone(), failing.url.clone());
+    let session = ["--session", "demo-session", "--origin", "http://localhost:3000"];
+    let cases: Vec<Vec<&str>> = vec![
+        // The watch stopped at the first write that failed (the healthy target's), before the
+        // failing target of the same round was judged: exit 0.
+        vec!["watch", &healthy, &failing, "--runs", "1", "--format", "ndjson"],
+        vec!["watch", &healthy, &failing, "--runs", "1"],
+        // A fleet's JSON lost the pipe's error kind on its way through serde_json: exit 3.
+        vec!["check", &healthy, &failing, "--format", "json"],
+        vec!["check", &healthy, &failing, "--format", "ndjson"],
+        vec!["check", &failing, "--format", "ndjson"],
+        vec!["check", &failing, "--format", "json"],
+        vec!["check", &failing],
+    ];
+    for case in cases {
+        let args: Vec<&str> = case.iter().chain(session.iter()).copied().collect();
+        let (code, stderr) = run_into_a_closed_pipe(&args);
+        assert_eq!(code, Some(1), "{args:?}: {stderr}");
+        assert!(!stderr.contains("error:"), "{args:?}: {stderr}");
+    }
+    // A passing run with no reader left still ends quietly with 0, as ripgrep does.
+    let (code, stderr) = run_into_a_closed_pipe(&["check", &healthy, "--format", "ndjson"]);
+    assert_eq!(code, Some(0), "{stderr}");
+}
+
 #[test]
 fn no_color_and_ci_turn_colour_off_on_a_terminal() {
     // A real terminal is needed for `auto` to colour at all; script(1) gives the binary a pty.
