@@ -19,6 +19,7 @@ pub(crate) fn run(cmd: WatchCommand) -> Result<u8, AppError> {
         return Err(AppError::usage("--format", "watch writes human or ndjson"));
     }
     let selection = crate::fleet::select("watch", &cmd.targets, &cmd.fleet, &Env::from_process())?;
+    selection.announce(output.quiet);
     if cmd.options.dry_run {
         let mut text = String::new();
         for target in &selection.targets {
