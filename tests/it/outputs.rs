@@ -382,3 +382,36 @@ fn which_script() -> Result<std::path::PathBuf, ()> {
         .find(|p| p.exists())
         .ok_or(())
 }
+
+#[cfg(unix)]
+#[test]
+fn a_report_file_gets_the_umask_s_mode_and_a_replaced_one_keeps_its_own() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let binary = assert_cmd::cargo::cargo_bin("wsdoctor");
+    let write_report = |umask: &str, path: &std::path::Path| {
+        // The literal address resolves without a network: a quick run that writes a report.
+        let status = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("umask {umask}; exec \"$0\" \"$@\""))
+            .arg(&binary)
+            .args(["check", "http://127.0.0.1:1", "--only", "dns", "--format", "json"])
+            .arg("--output")
+            .arg(path)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        assert!(path.is_file(), "{}", String::from_utf8_lossy(&status.stderr));
+        std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+    };
+    // Every report was 0600 whatever the umask: another user (a CI step) could not read it.
+    assert_eq!(write_report("022", &dir.path().join("a.json")), 0o644);
+    assert_eq!(write_report("077", &dir.path().join("b.json")), 0o600);
+    assert_eq!(write_report("002", &dir.path().join("c.json")), 0o664);
+    // A report written over keeps the mode its owner gave it, as the shell's `>` does.
+    let kept = dir.path().join("kept.json");
+    std::fs::write(&kept, "old").unwrap();
+    std::fs::set_permissions(&kept, std::fs::Permissions::from_mode(0o640)).unwrap();
+    assert_eq!(write_report("022", &kept), 0o640);
+    assert_ne!(std::fs::read_to_string(&kept).unwrap(), "old");
+}
