@@ -102,6 +102,9 @@ pub(crate) struct ConfigFile {
 
 type RawTable = BTreeMap<Spanned<String>, Spanned<toml::Value>>;
 
+/// Answers a `${NAME}` reference: the variable's value, if it is set.
+type Lookup<'a> = dyn Fn(&str) -> Option<String> + 'a;
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawFile {
@@ -135,7 +138,11 @@ pub(crate) fn locate(explicit: Option<&Path>) -> Option<PathBuf> {
 
 /// Reads and validates a file against the options `known` (long names), expanding the
 /// references of the parts `expand` names.
-pub(crate) fn load(path: &Path, known: &[String], expand: Expand<'_>) -> Result<ConfigFile, AppError> {
+pub(crate) fn load(
+    path: &Path,
+    known: &[String],
+    expand: Expand<'_>,
+) -> Result<ConfigFile, AppError> {
     let text = read(path)?;
     parse(&text, path, known, &|name| std::env::var(name).ok(), expand)
 }
@@ -321,7 +328,7 @@ fn entries(
     target: bool,
     file: &str,
     at: &dyn Fn(std::ops::Range<usize>) -> usize,
-    env: Option<&dyn Fn(&str) -> Option<String>>,
+    env: Option<&Lookup<'_>>,
 ) -> Result<Vec<Entry>, AppError> {
     let mut out = Vec::new();
     for (key, value) in table {
@@ -650,7 +657,14 @@ header = ["X-A: 1", "X-B: 2"]
 min_cert_days = 14
 insecure = false
 "#;
-        let file = parse(text, Path::new("w.toml"), &known(), &env, Expand::Everything).unwrap();
+        let file = parse(
+            text,
+            Path::new("w.toml"),
+            &known(),
+            &env,
+            Expand::Everything,
+        )
+        .unwrap();
         assert_eq!(file.defaults.len(), 2);
         let target = &file.targets[0];
         assert_eq!(target.name, "prod-eu");
@@ -670,9 +684,15 @@ insecure = false
     #[test]
     fn mistakes_are_named_with_their_place() {
         let error = |text: &str| {
-            parse(text, Path::new("w.toml"), &known(), &env, Expand::Everything)
-                .unwrap_err()
-                .to_string()
+            parse(
+                text,
+                Path::new("w.toml"),
+                &known(),
+                &env,
+                Expand::Everything,
+            )
+            .unwrap_err()
+            .to_string()
         };
         let typo = error("[defaults]\ntimout = \"1s\"\n");
         assert!(

@@ -98,9 +98,7 @@ pub(crate) fn select(
         return Ok(Selection {
             targets,
             fleet: fleet_run,
-            defaults_from: file
-                .filter(|f| !f.defaults.is_empty())
-                .map(|f| f.path),
+            defaults_from: file.filter(|f| !f.defaults.is_empty()).map(|f| f.path),
         });
     }
     let Some(file) = file.clone() else {

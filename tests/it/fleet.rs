@@ -603,19 +603,30 @@ fn a_one_off_check_takes_only_what_runs_from_the_config_file_and_says_so() {
         out.stderr
     );
     // --no-config and WSDOCTOR_NO_CONFIG: the file is not read at all.
-    for (env, flag) in [(None, Some("--no-config")), (Some(("WSDOCTOR_NO_CONFIG", "1")), None)] {
+    for (env, flag) in [
+        (None, Some("--no-config")),
+        (Some(("WSDOCTOR_NO_CONFIG", "1")), None),
+    ] {
         let mut args = vec!["check", lab.url.as_str(), "--format", "json"];
         args.extend(flag);
         let env: Vec<(&str, &str)> = env.into_iter().collect();
         let out = run_in(dir.path(), &env, &args);
         assert_eq!(out.code, 0, "{}", out.stderr);
-        assert!(ran(&out.json()).contains(&"echo".to_string()), "{}", out.stdout);
+        assert!(
+            ran(&out.json()).contains(&"echo".to_string()),
+            "{}",
+            out.stdout
+        );
         assert!(!out.stderr.contains("defaults from"), "{}", out.stderr);
     }
     // A chosen target's variables are still required; another target's are not.
     let out = run_in(dir.path(), &[], &["check", "--target", "prod", "--dry-run"]);
     assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("PROD_SESSION_UNSET_FOR_TEST"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("PROD_SESSION_UNSET_FOR_TEST"),
+        "{}",
+        out.stderr
+    );
     let out = run_in(dir.path(), &[], &["check", "--target", "lab", "--dry-run"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     // A file without [defaults] changes nothing for a URL, so there is nothing to say.
@@ -644,7 +655,11 @@ fn a_config_file_is_bounded_and_its_values_are_not_echoed_whole() {
         "{}",
         out.stderr
     );
-    let out = run_in(dir.path(), &[], &["check", "--config", dir.path().to_str().unwrap()]);
+    let out = run_in(
+        dir.path(),
+        &[],
+        &["check", "--config", dir.path().to_str().unwrap()],
+    );
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(out.stderr.contains("not a regular file"), "{}", out.stderr);
     // Over the cap: refused by its size, whatever it holds.
@@ -653,7 +668,11 @@ fn a_config_file_is_bounded_and_its_values_are_not_echoed_whole() {
         "big.toml",
         &"# padding padding padding padding padding padding padding padding\n".repeat(70_000),
     );
-    let out = run_in(dir.path(), &[], &["check", "http://127.0.0.1:1", "--config", &big]);
+    let out = run_in(
+        dir.path(),
+        &[],
+        &["check", "http://127.0.0.1:1", "--config", &big],
+    );
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(out.stderr.contains("larger than 4 MiB"), "{}", out.stderr);
     // A megabyte-long value is named, cut, never echoed whole.
@@ -662,11 +681,21 @@ fn a_config_file_is_bounded_and_its_values_are_not_echoed_whole() {
         "long.toml",
         &format!("[defaults]\ntimeout = \"{}\"\n", "9".repeat(1_000_000)),
     );
-    let out = run_in(dir.path(), &[], &["check", "http://127.0.0.1:1", "--config", &long]);
+    let out = run_in(
+        dir.path(),
+        &[],
+        &["check", "http://127.0.0.1:1", "--config", &long],
+    );
     assert_eq!(out.code, 2, "{}", &out.stderr[..out.stderr.len().min(500)]);
-    assert!(out.stderr.len() < 1_000, "{} bytes of stderr", out.stderr.len());
     assert!(
-        out.stderr.contains("long.toml:2") && out.stderr.contains("timeout") && out.stderr.contains('…'),
+        out.stderr.len() < 1_000,
+        "{} bytes of stderr",
+        out.stderr.len()
+    );
+    assert!(
+        out.stderr.contains("long.toml:2")
+            && out.stderr.contains("timeout")
+            && out.stderr.contains('…'),
         "{}",
         out.stderr
     );

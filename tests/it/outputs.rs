@@ -244,11 +244,18 @@ fn a_closed_pipe_never_turns_a_failed_check_into_exit_0() {
         ..Default::default()
     });
     let (healthy, failing) = (healthy.url.clone(), failing.url.clone());
-    let session = ["--session", "demo-session", "--origin", "http://localhost:3000"];
+    let session = [
+        "--session",
+        "demo-session",
+        "--origin",
+        "http://localhost:3000",
+    ];
     let cases: Vec<Vec<&str>> = vec![
         // The watch stopped at the first write that failed (the healthy target's), before the
         // failing target of the same round was judged: exit 0.
-        vec!["watch", &healthy, &failing, "--runs", "1", "--format", "ndjson"],
+        vec![
+            "watch", &healthy, &failing, "--runs", "1", "--format", "ndjson",
+        ],
         vec!["watch", &healthy, &failing, "--runs", "1"],
         // A fleet's JSON lost the pipe's error kind on its way through serde_json: exit 3.
         vec!["check", &healthy, &failing, "--format", "json"],
@@ -395,13 +402,24 @@ fn a_report_file_gets_the_umask_s_mode_and_a_replaced_one_keeps_its_own() {
             .arg("-c")
             .arg(format!("umask {umask}; exec \"$0\" \"$@\""))
             .arg(&binary)
-            .args(["check", "http://127.0.0.1:1", "--only", "dns", "--format", "json"])
+            .args([
+                "check",
+                "http://127.0.0.1:1",
+                "--only",
+                "dns",
+                "--format",
+                "json",
+            ])
             .arg("--output")
             .arg(path)
             .env("NO_COLOR", "1")
             .output()
             .unwrap();
-        assert!(path.is_file(), "{}", String::from_utf8_lossy(&status.stderr));
+        assert!(
+            path.is_file(),
+            "{}",
+            String::from_utf8_lossy(&status.stderr)
+        );
         std::fs::metadata(path).unwrap().permissions().mode() & 0o777
     };
     // Every report was 0600 whatever the umask: another user (a CI step) could not read it.

@@ -716,10 +716,17 @@ fn a_reply_past_the_store_limits_is_cut_off_with_a_bounded_memory_and_named_as_o
         ]);
         assert_eq!(run.code, 1, "{name}: {}", run.stderr);
         assert!(peak_kib < 64 * 1024, "{name}: peak RSS {peak_kib} KiB");
-        assert!(run.elapsed < Duration::from_secs(10), "{name}: {:?}", run.elapsed);
+        assert!(
+            run.elapsed < Duration::from_secs(10),
+            "{name}: {:?}",
+            run.elapsed
+        );
         let report = run.json();
         let store = check(&report, "store");
-        assert_eq!(store["failure"]["code"], "SESSION_STORE_ERROR", "{name}: {store:#}");
+        assert_eq!(
+            store["failure"]["code"], "SESSION_STORE_ERROR",
+            "{name}: {store:#}"
+        );
         let message = store["failure"]["message"].as_str().unwrap_or_default();
         assert!(
             message.contains("answered PING with more than 1024 KiB (or a line of 64 KiB), the most wsdoctor reads of one reply"),
@@ -741,10 +748,16 @@ fn a_store_s_long_error_is_cut_to_512_bytes_like_all_server_text() {
             .max()
             .unwrap_or_default()
     };
-    let message = run.store()["failure"]["message"].as_str().unwrap_or_default();
+    let message = run.store()["failure"]["message"]
+        .as_str()
+        .unwrap_or_default();
     assert!(message.contains("WRONGPASS bbbb"), "{message}");
     assert!(message.contains('…'), "{message}");
     for text in [&run.human.stdout, &run.report.to_string()] {
-        assert!(longest_run(text) <= 512, "{} b's in a row", longest_run(text));
+        assert!(
+            longest_run(text) <= 512,
+            "{} b's in a row",
+            longest_run(text)
+        );
     }
 }

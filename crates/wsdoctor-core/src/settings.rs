@@ -950,7 +950,10 @@ impl Settings {
                 roots.add(certificate).map_err(|e| {
                     SettingsError::new(
                         "cacert",
-                        format!("certificate {} is not a usable X.509 certificate: {e}", index + 1),
+                        format!(
+                            "certificate {} is not a usable X.509 certificate: {e}",
+                            index + 1
+                        ),
                     )
                 })?;
             }
