@@ -467,6 +467,20 @@ fn pem_armour_around_garbage_is_a_usage_error_naming_cacert() {
 }
 
 #[test]
+fn pem_files_are_read_to_a_bound() {
+    // /dev/zero was read until memory ran out.
+    for flag in ["--cacert", "--cert"] {
+        let run = run(&["check", "https://127.0.0.1:1", flag, "/dev/zero"]);
+        assert_eq!(run.code, 2, "{flag}: {}", run.stderr);
+        assert!(
+            run.stderr.contains(flag) && run.stderr.contains("larger than 4 MiB"),
+            "{}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
 fn tls_to_a_plain_http_port_is_a_handshake_failure() {
     let lab = TestLab::healthy();
     let url = lab.url.replacen("http://", "https://", 1);
