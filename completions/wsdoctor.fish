@@ -120,6 +120,7 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -s o -l output 
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l color -d 'When to use colour (NO_COLOR and CI turn it off in auto)' -r -f -a "auto\t'Colour when the output is a terminal and neither NO_COLOR nor CI is set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l no-config -d 'Read no config file, not even ./wsdoctor.toml: the command line and the environment only [env: WSDOCTOR_NO_CONFIG]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l dry-run -d 'Print what the run would do (target, route, limits, the checks and their order) and exit without sending anything'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l all-addresses -d 'Connect to every resolved address (not just the first that answers), to find a bad node [env: WSDOCTOR_ALL_ADDRESSES]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l no-proxy -d 'Connect directly even when a proxy variable is set [env: WSDOCTOR_NO_PROXY]'
@@ -453,6 +454,7 @@ always\t'Always colour'
 never\t'Never colour'"
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l format -d 'Output format' -r -f -a "human\t'A checklist for people, with timings, evidence and hints'
 ndjson\t'One JSON event a line as the run progresses, ending with the report'"
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l no-config -d 'Read no config file, not even ./wsdoctor.toml: the command line and the environment only [env: WSDOCTOR_NO_CONFIG]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l dry-run -d 'Print what the run would do (target, route, limits, the checks and their order) and exit without sending anything'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l all-addresses -d 'Connect to every resolved address (not just the first that answers), to find a bad node [env: WSDOCTOR_ALL_ADDRESSES]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l no-proxy -d 'Connect directly even when a proxy variable is set [env: WSDOCTOR_NO_PROXY]'

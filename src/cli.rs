@@ -161,6 +161,9 @@ pub(crate) struct FleetOptions {
     /// The config file [default: ./wsdoctor.toml when it exists].
     #[arg(long, value_name = "FILE", env = "WSDOCTOR_CONFIG", value_hint = clap::ValueHint::FilePath, help_heading = "Fleet")]
     pub(crate) config: Option<PathBuf>,
+    /// Read no config file, not even ./wsdoctor.toml: the command line and the environment only [env: WSDOCTOR_NO_CONFIG].
+    #[arg(long, help_heading = "Fleet")]
+    pub(crate) no_config: bool,
     /// Run only these targets of the config file, by name (repeatable, or comma-separated).
     #[arg(
         long = "target",

@@ -16,9 +16,37 @@ use toml::Spanned;
 /// The file looked for in the current directory when `--config` is not given.
 pub(crate) const DEFAULT_FILE: &str = "wsdoctor.toml";
 
+/// The largest config file read: a fleet of ten thousand targets is about 1 MiB, and anything
+/// bigger is a mistake (`--config /dev/zero`, a log file) that must not eat the memory.
+pub(crate) const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Which parts of the file have their `${NAME}` references expanded. A part that does not run
+/// keeps its text as written, so a variable only another target needs cannot stop this run.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Expand<'a> {
+    /// Every part: `config check` and `serve`, which may use any of them.
+    Everything,
+    /// `[defaults]` and the targets with these names (none for a one-off URL).
+    Targets(&'a [String]),
+}
+
+impl Expand<'_> {
+    fn target(&self, name: &str) -> bool {
+        match self {
+            Expand::Everything => true,
+            Expand::Targets(names) => names.iter().any(|n| n == name),
+        }
+    }
+
+    fn modules(&self) -> bool {
+        matches!(self, Expand::Everything)
+    }
+}
+
 /// Options that describe an invocation, not a target: they stay on the command line.
 const NOT_IN_FILE: &[&str] = &[
     "config",
+    "no-config",
     "target",
     "parallel",
     "dry-run",
@@ -77,6 +105,9 @@ pub(crate) struct ConfigFile {
 
 type RawTable = BTreeMap<Spanned<String>, Spanned<toml::Value>>;
 
+/// Answers a `${NAME}` reference: the variable's value, if it is set.
+type Lookup<'a> = dyn Fn(&str) -> Option<String> + 'a;
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawFile {
@@ -110,19 +141,62 @@ pub(crate) fn locate(explicit: Option<&Path>) -> Option<PathBuf> {
     }
 }
 
-/// Reads and validates a file against the options `known` (long names).
-pub(crate) fn load(path: &Path, known: &[String]) -> Result<ConfigFile, AppError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| AppError::usage("--config", format!("cannot read {}: {e}", path.display())))?;
-    parse(&text, path, known, &|name| std::env::var(name).ok())
+/// Reads and validates a file against the options `known` (long names), expanding the
+/// references of the parts `expand` names.
+pub(crate) fn load(
+    path: &Path,
+    known: &[String],
+    expand: Expand<'_>,
+) -> Result<ConfigFile, AppError> {
+    let text = read(path)?;
+    parse(&text, path, known, &|name| std::env::var(name).ok(), expand)
 }
 
-/// Parses `text`; `env` answers `${NAME}` references.
+/// The file's text: a regular file of at most [`MAX_FILE_BYTES`], in UTF-8.
+fn read(path: &Path) -> Result<String, AppError> {
+    use std::io::Read;
+    let refuse = |message: String| AppError::usage("--config", message);
+    // Looked at before opening: opening a FIFO would wait for a writer, and a device
+    // (`/dev/zero`, `/dev/urandom`) never ends.
+    let meta = std::fs::metadata(path)
+        .map_err(|e| refuse(format!("cannot read {}: {e}", path.display())))?;
+    if !meta.is_file() {
+        return Err(refuse(format!(
+            "{} is not a regular file (a config file is read whole, so a device, FIFO or directory cannot be one)",
+            path.display()
+        )));
+    }
+    let too_big = || {
+        refuse(format!(
+            "{} is larger than {} MiB, the most a config file may be",
+            path.display(),
+            MAX_FILE_BYTES / (1024 * 1024)
+        ))
+    };
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_big());
+    }
+    let file = std::fs::File::open(path)
+        .map_err(|e| refuse(format!("cannot read {}: {e}", path.display())))?;
+    // The file may still grow between the look and the read: the read is bounded too.
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| refuse(format!("cannot read {}: {e}", path.display())))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_big());
+    }
+    String::from_utf8(bytes)
+        .map_err(|e| refuse(format!("{} is not UTF-8 text: {e}", path.display())))
+}
+
+/// Parses `text`; `env` answers the `${NAME}` references of the parts `expand` names.
 pub(crate) fn parse(
     text: &str,
     path: &Path,
     known: &[String],
     env: &dyn Fn(&str) -> Option<String>,
+    expand: Expand<'_>,
 ) -> Result<ConfigFile, AppError> {
     let shown = path.display().to_string();
     let raw: RawFile = toml::from_str(text).map_err(|e| {
@@ -142,7 +216,15 @@ pub(crate) fn parse(
     // thousand targets is scanned a thousand times.
     let lines = LineIndex::new(text);
     let at = |span: std::ops::Range<usize>| lines.line_column(span.start).0;
-    let defaults = entries(&raw.defaults, "[defaults]", known, false, &shown, &at, env)?;
+    let defaults = entries(
+        &raw.defaults,
+        "[defaults]",
+        known,
+        false,
+        &shown,
+        &at,
+        Some(env),
+    )?;
     let mut targets = Vec::new();
     for (index, table) in raw.targets.iter().enumerate() {
         let place = |line: usize| format!("{shown}:{line}");
@@ -187,14 +269,29 @@ pub(crate) fn parse(
         }
         let (url, url_line) = string("url")?
             .ok_or_else(|| AppError::at(place(line), format!("target {name:?} has no url")))?;
-        let url = interpolate(&url, env).map_err(|variable| {
-            AppError::at(
-                place(url_line),
-                format!("target {name:?}, key url: ${{{variable}}} is not set in the environment"),
-            )
-        })?;
+        let runs = expand.target(&name);
+        let url = if runs {
+            interpolate(&url, env).map_err(|variable| {
+                AppError::at(
+                    place(url_line),
+                    format!(
+                        "target {name:?}, key url: ${{{variable}}} is not set in the environment"
+                    ),
+                )
+            })?
+        } else {
+            url
+        };
         let context = format!("target {name:?}");
-        let own = entries(table, &context, known, true, &shown, &at, env)?;
+        let own = entries(
+            table,
+            &context,
+            known,
+            true,
+            &shown,
+            &at,
+            runs.then_some(env),
+        )?;
         targets.push(TargetEntry {
             name,
             url,
@@ -207,7 +304,15 @@ pub(crate) fn parse(
         let context = format!("module {name:?}");
         modules.insert(
             name.clone(),
-            entries(table, &context, known, false, &shown, &at, env)?,
+            entries(
+                table,
+                &context,
+                known,
+                false,
+                &shown,
+                &at,
+                expand.modules().then_some(env),
+            )?,
         );
     }
     Ok(ConfigFile {
@@ -220,7 +325,8 @@ pub(crate) fn parse(
     })
 }
 
-/// The option entries of one table; `target` tables may also hold `name` and `url`.
+/// The option entries of one table; `target` tables may also hold `name` and `url`. Without
+/// `env` (a part that does not run), values keep their `${NAME}` references as written.
 fn entries(
     table: &RawTable,
     context: &str,
@@ -228,7 +334,7 @@ fn entries(
     target: bool,
     file: &str,
     at: &dyn Fn(std::ops::Range<usize>) -> usize,
-    env: &dyn Fn(&str) -> Option<String>,
+    env: Option<&Lookup<'_>>,
 ) -> Result<Vec<Entry>, AppError> {
     let mut out = Vec::new();
     for (key, value) in table {
@@ -257,6 +363,14 @@ fn entries(
                 format!("{context}: `{raw_key}` must be a string, number, boolean or a list of them, not {kind}"),
             )
         })?;
+        let Some(env) = env else {
+            out.push(Entry {
+                key: long,
+                values,
+                line,
+            });
+            continue;
+        };
         let values = values
             .iter()
             .map(|v| interpolate(v, env))
@@ -515,7 +629,14 @@ header = ["X-A: 1", "X-B: 2"]
 min_cert_days = 14
 insecure = false
 "#;
-        let file = parse(text, Path::new("w.toml"), &known(), &env).unwrap();
+        let file = parse(
+            text,
+            Path::new("w.toml"),
+            &known(),
+            &env,
+            Expand::Everything,
+        )
+        .unwrap();
         assert_eq!(file.defaults.len(), 2);
         let target = &file.targets[0];
         assert_eq!(target.name, "prod-eu");
@@ -535,9 +656,15 @@ insecure = false
     #[test]
     fn mistakes_are_named_with_their_place() {
         let error = |text: &str| {
-            parse(text, Path::new("w.toml"), &known(), &env)
-                .unwrap_err()
-                .to_string()
+            parse(
+                text,
+                Path::new("w.toml"),
+                &known(),
+                &env,
+                Expand::Everything,
+            )
+            .unwrap_err()
+            .to_string()
         };
         let typo = error("[defaults]\ntimout = \"1s\"\n");
         assert!(

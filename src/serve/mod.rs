@@ -206,7 +206,7 @@ pub(crate) fn run(cmd: ServeCommand) -> Result<u8, AppError> {
     let file = match config::locate(cmd.config.as_deref()) {
         Some(path) => {
             let known = config::known_keys(&check_command()?);
-            Some(config::load(&path, &known)?)
+            Some(config::load(&path, &known, config::Expand::Everything)?)
         }
         None => None,
     };

@@ -954,6 +954,20 @@ impl Settings {
             if certificates.is_empty() {
                 return Err(SettingsError::new("cacert", "contains no PEM certificate"));
             }
+            // PEM armour says nothing about what is inside it: parse every certificate now, or
+            // a broken one only surfaces mid-run as a TLS client that cannot be built.
+            let mut roots = rustls::RootCertStore::empty();
+            for (index, certificate) in certificates.into_iter().enumerate() {
+                roots.add(certificate).map_err(|e| {
+                    SettingsError::new(
+                        "cacert",
+                        format!(
+                            "certificate {} is not a usable X.509 certificate: {e}",
+                            index + 1
+                        ),
+                    )
+                })?;
+            }
         }
         if let Some(identity) = &self.client_identity {
             identity.check()?;

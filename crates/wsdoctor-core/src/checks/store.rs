@@ -74,7 +74,7 @@ async fn converse(
     let failed_at = |step: Step, failure: &StoreFailure| {
         Failed::new(judge::step_failure(
             step,
-            failure,
+            &failure.excerpted(&ctx.redactor),
             &address,
             url.tls(),
             url.password().is_some(),
