@@ -316,6 +316,15 @@ pub enum Fault {
         message = "HTTP/2 answers an extended CONNECT with GOAWAY (NO_ERROR) and closes the connection"
     )]
     H2Goaway,
+    /// HTTP/2 beside HTTP/1.1 with extended CONNECT, behind an edge whose HTTP/2 stream idle
+    /// timeout resets a socket's stream after this long without a frame, while HTTP/1.1 sockets
+    /// are never cut: a cut of one road only.
+    #[strum(
+        serialize = "h2-idle-cut",
+        message = "HTTP/2 stream idle timeout: HTTP/2 sockets are reset (RST_STREAM CANCEL) after DUR without a frame (default 5s); HTTP/1.1 sockets stay up",
+        props(arg = "DUR")
+    )]
+    H2IdleCut(Duration),
 }
 
 impl Fault {
@@ -344,6 +353,7 @@ impl Fault {
                 | Fault::H2Connect403
                 | Fault::H2StreamReset
                 | Fault::H2Goaway
+                | Fault::H2IdleCut(_)
         )
     }
 
@@ -391,6 +401,7 @@ impl fmt::Display for Fault {
         let name = self.name();
         match self {
             Fault::IdleCut(d)
+            | Fault::H2IdleCut(d)
             | Fault::LifetimeCut(d)
             | Fault::PolicyTimeout(d)
             | Fault::StoreHang(d)
@@ -535,6 +546,7 @@ impl Fault {
         match self {
             Fault::IdleCut(_) => Ok(Fault::IdleCut(duration(DEFAULT_CUT)?)),
             Fault::LifetimeCut(_) => Ok(Fault::LifetimeCut(duration(DEFAULT_CUT)?)),
+            Fault::H2IdleCut(_) => Ok(Fault::H2IdleCut(duration(DEFAULT_CUT)?)),
             Fault::PolicyTimeout(_) => Ok(Fault::PolicyTimeout(duration(DEFAULT_POLICY_TIMEOUT)?)),
             Fault::StoreHang(_) => Ok(Fault::StoreHang(duration(DEFAULT_POLICY_TIMEOUT)?)),
             Fault::StoreDown(_) => Ok(Fault::StoreDown(duration(DEFAULT_POLICY_TIMEOUT)?)),
@@ -648,7 +660,7 @@ mod tests {
             let again: Fault = fault.to_string().parse().unwrap();
             assert_eq!(again, fault);
         }
-        assert_eq!(fault_catalog().len(), 51);
+        assert_eq!(fault_catalog().len(), 52);
     }
 
     #[test]
@@ -693,6 +705,7 @@ mod tests {
             "h2-connect-403",
             "h2-stream-reset",
             "h2-goaway",
+            "h2-idle-cut:3s",
         ] {
             let fault: Fault = h2.parse().unwrap();
             assert!(fault.needs_http2() && fault.needs_tls(), "{h2}");

@@ -701,6 +701,9 @@ impl ClosedBy {
 pub struct HeldSocket {
     /// Which keepalive it used.
     pub variant: Variant,
+    /// The road it was held on, when the hold held on more than one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub road: Option<Road>,
     /// Whether it died before the hold ended.
     pub died: bool,
     /// Its age at death.
@@ -770,7 +773,7 @@ pub struct HoldDetail {
     pub hold_ms: f64,
     /// `--ping-interval`.
     pub ping_interval_ms: f64,
-    /// The three sockets.
+    /// The three sockets, on each road held.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub variants: Vec<HeldSocket>,
     /// The server's heartbeats.
