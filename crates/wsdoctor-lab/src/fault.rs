@@ -101,6 +101,13 @@ pub enum Fault {
         message = "upgrades from an Origin outside the allow list get a 101, then an empty close frame (1005) at once, on every path"
     )]
     OriginClose,
+    /// Upgrades from an Origin outside the allow list are accepted and then refused by a close
+    /// that never arrives, on every path: nothing is sent, nothing answered, nothing closed, as
+    /// through an HTTP/2 edge that loses the server's immediate close.
+    #[strum(
+        message = "upgrades from an Origin outside the allow list get a 101, then nothing: no greeting, no answer, and the refusal's close never arrives, on every path"
+    )]
+    OriginSilent,
     /// The terminal accepts upgrades from any Origin: a cross-site WebSocket hijacking risk.
     #[strum(
         message = "the terminal accepts upgrades from any Origin (cross-site WebSocket hijacking risk)"
@@ -660,7 +667,7 @@ mod tests {
             let again: Fault = fault.to_string().parse().unwrap();
             assert_eq!(again, fault);
         }
-        assert_eq!(fault_catalog().len(), 52);
+        assert_eq!(fault_catalog().len(), 53);
     }
 
     #[test]

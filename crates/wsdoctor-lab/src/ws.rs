@@ -40,6 +40,9 @@ pub(crate) enum Endpoint {
     Terminal(String),
     /// `no-route`: a path nobody handles, closed at once.
     Unrouted,
+    /// `origin-silent`: a socket refused by a close that never reaches the client, so it hears
+    /// nothing at all.
+    Refused,
 }
 
 /// Serves an upgraded connection (or HTTP/2 stream) until either side closes, the fault cuts it, or
@@ -60,6 +63,12 @@ pub(crate) async fn run(io: SocketIo, endpoint: Endpoint, shared: &Shared) {
     match endpoint {
         // An empty close frame carries no code: the client reports 1005.
         Endpoint::Unrouted => socket.close(None).await,
+        // Read (so the connection drains) and never answered, until the client goes.
+        Endpoint::Refused => {
+            // Not even a ping: the server has let go of this socket.
+            socket.pings = None;
+            while let Event::Message(_) = socket.next().await {}
+        }
         Endpoint::Echo => echo(socket, shared).await,
         Endpoint::Terminal(id) => terminal(socket, &id, shared).await,
     }

@@ -647,9 +647,14 @@ pub struct TerminalDetail {
 pub struct OriginDetail {
     /// The foreign Origin sent.
     pub origin_sent: &'static str,
-    /// Whether the server refused it.
+    /// Whether the server refused it; absent when that could not be told.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enforced: Option<bool>,
+    /// What the socket opened with the foreign Origin did: `greeted` (the server spoke),
+    /// `answered` (it answered our probe message), `closed`, or `silent` (none of these in time,
+    /// which proves neither acceptance nor refusal).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub foreign_socket: Option<&'static str>,
 }
 
 /// Which keepalive a held socket uses.

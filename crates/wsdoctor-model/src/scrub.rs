@@ -386,6 +386,7 @@ impl Scrub for Detail {
             Detail::Origin(OriginDetail {
                 origin_sent: _,
                 enforced: _,
+                foreign_socket: _,
             }) => {}
             Detail::Hold(HoldDetail {
                 hold_ms: _,
