@@ -144,6 +144,7 @@ lifetime-cut\t'proxy request cap: every socket is reset DUR after it opened (def
 edge-403\t'the application refuses every WebSocket upgrade with a JSON 403'
 origin-check\t'upgrades from an Origin outside the allow list get 403, on every path'
 origin-close\t'upgrades from an Origin outside the allow list get a 101, then an empty close frame (1005) at once, on every path'
+origin-silent\t'upgrades from an Origin outside the allow list get a 101, then nothing: no greeting, no answer, and the refusal\'s close never arrives, on every path'
 origin-any\t'the terminal accepts upgrades from any Origin (cross-site WebSocket hijacking risk)'
 handshake-hang\t'upgrade requests are read and never answered'
 bad-accept\t'101 response with a wrong Sec-WebSocket-Accept'
@@ -186,7 +187,8 @@ h2-only\t'HTTP/2 only (ALPN h2 alone) with extended CONNECT: an HTTP/1.1 client 
 h2-only-no-connect\t'HTTP/2 only and without extended CONNECT: no browser can open a WebSocket at all'
 h2-connect-403\t'HTTP/2 announces extended CONNECT, then answers every one with 403; HTTP/1.1 upgrades work'
 h2-stream-reset\t'HTTP/2 sockets open (200), then their stream is reset (RST_STREAM CANCEL) without a close frame'
-h2-goaway\t'HTTP/2 answers an extended CONNECT with GOAWAY (NO_ERROR) and closes the connection'"
+h2-goaway\t'HTTP/2 answers an extended CONNECT with GOAWAY (NO_ERROR) and closes the connection'
+h2-idle-cut\t'HTTP/2 stream idle timeout: HTTP/2 sockets are reset (RST_STREAM CANCEL) after DUR without a frame (default 5s); HTTP/1.1 sockets stay up'"
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l fail-on -d 'Make warnings fail the run too (exit 1; in JUnit the warned check is a failure)' -r -f -a "fail\t'Only failures (warnings exit 0)'
 warn\t'Warnings too'"
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l min-cert-days -d 'Fail the tls check when the certificate has fewer days left than this' -r
@@ -288,6 +290,7 @@ lifetime-cut\t'proxy request cap: every socket is reset DUR after it opened (def
 edge-403\t'the application refuses every WebSocket upgrade with a JSON 403'
 origin-check\t'upgrades from an Origin outside the allow list get 403, on every path'
 origin-close\t'upgrades from an Origin outside the allow list get a 101, then an empty close frame (1005) at once, on every path'
+origin-silent\t'upgrades from an Origin outside the allow list get a 101, then nothing: no greeting, no answer, and the refusal\'s close never arrives, on every path'
 origin-any\t'the terminal accepts upgrades from any Origin (cross-site WebSocket hijacking risk)'
 handshake-hang\t'upgrade requests are read and never answered'
 bad-accept\t'101 response with a wrong Sec-WebSocket-Accept'
@@ -330,7 +333,8 @@ h2-only\t'HTTP/2 only (ALPN h2 alone) with extended CONNECT: an HTTP/1.1 client 
 h2-only-no-connect\t'HTTP/2 only and without extended CONNECT: no browser can open a WebSocket at all'
 h2-connect-403\t'HTTP/2 announces extended CONNECT, then answers every one with 403; HTTP/1.1 upgrades work'
 h2-stream-reset\t'HTTP/2 sockets open (200), then their stream is reset (RST_STREAM CANCEL) without a close frame'
-h2-goaway\t'HTTP/2 answers an extended CONNECT with GOAWAY (NO_ERROR) and closes the connection'"
+h2-goaway\t'HTTP/2 answers an extended CONNECT with GOAWAY (NO_ERROR) and closes the connection'
+h2-idle-cut\t'HTTP/2 stream idle timeout: HTTP/2 sockets are reset (RST_STREAM CANCEL) after DUR without a frame (default 5s); HTTP/1.1 sockets stay up'"
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l listen -d 'The address to listen on; loopback by default' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l ca-out -d 'Write the throwaway CA\'s certificate (PEM) here, for `check --cacert`' -r -F
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l client-cert-out -d 'Under --fault tls-client-cert, write a client certificate and key the lab accepts (PEM), for `check --cert`' -r -F
