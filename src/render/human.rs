@@ -4,7 +4,9 @@
 
 use colored::{ColoredString, Colorize};
 use std::fmt::Write;
-use wsdoctor_core::model::evidence::{BrowserDetail, Detail, HeldSocket, RoadOutcome, StoreDetail};
+use wsdoctor_core::model::evidence::{
+    BrowserDetail, Detail, HealthDetail, HeldSocket, RoadOutcome, StoreDetail,
+};
 use wsdoctor_core::model::{CheckReport, Report, Status, Verdict};
 
 /// Width of the waterfall's bars, in characters.
@@ -211,6 +213,18 @@ fn evidence_lines(check: &CheckReport) -> Vec<String> {
     }
     if let Some(v) = &common.body_excerpt {
         lines.push(fact("body_excerpt", v));
+    }
+    if let Some(Detail::Health(HealthDetail {
+        json_error: Some(error),
+    })) = &check.evidence.detail
+    {
+        lines.push(fact(
+            "json_error",
+            format!(
+                "{} at line {} column {}, near {}",
+                error.error, error.line, error.column, error.near
+            ),
+        ));
     }
     if let Some(v) = &common.url {
         lines.push(fact("url", v));

@@ -526,7 +526,7 @@ pub enum Cause {
     HealthStatus,
     /// `/health` says the service or its WebSocket is degraded.
     HealthDegraded,
-    /// `/health` did not answer JSON.
+    /// `/health` declares JSON and its body does not parse.
     HealthInvalid,
     /// The preflight did not allow the origin.
     CorsOriginNotAllowed,
@@ -676,7 +676,7 @@ impl Cause {
             Cause::RetriesExhausted => (C::MaxRetriesExceeded, "Every attempt failed: fix the underlying cause shown with the last attempt."),
             Cause::HealthStatus => (C::HealthCheckFailed, "The health endpoint did not answer 200: check the deploy and the service's logs."),
             Cause::HealthDegraded => (C::HealthCheckFailed, "The service reports itself degraded: fix the dependency the health body names (often Redis)."),
-            Cause::HealthInvalid => (C::HealthCheckFailed, "The health endpoint did not answer JSON: check --health-path and that the request reaches the application."),
+            Cause::HealthInvalid => (C::HealthCheckFailed, "The health endpoint declares JSON but its body does not parse, so a web client's response.json() throws: the parser's words and an excerpt around the error are in the evidence; look for a body cut short, an HTML error page from a proxy, or another encoding than UTF-8, and check --health-path."),
             Cause::CorsOriginNotAllowed => (C::CorsRejected, "Add the frontend origin to the server's CORS origins (FRONTEND_URL)."),
             Cause::ProxyAuthRequired => (C::ProxyError, "The proxy wants credentials: put them in the proxy URL (http://user:pass@proxy:port) or fix the ones there."),
             Cause::ProxyRefused => (C::ProxyError, "The proxy refuses this destination: ask for the host and port to be allowed, or bypass it with NO_PROXY / --no-proxy."),

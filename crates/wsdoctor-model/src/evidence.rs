@@ -295,6 +295,8 @@ pub enum Detail {
     Tcp(TcpDetail),
     /// The tls check.
     Tls(TlsDetail),
+    /// The health check, when its body is not what it declares.
+    Health(HealthDetail),
     /// The diagnostics check.
     Diagnostics(DiagnosticsDetail),
     /// The cors check.
@@ -546,6 +548,27 @@ pub struct TlsInfo {
 pub struct TlsDetail {
     /// The handshake.
     pub tls: TlsInfo,
+}
+
+/// The health check's facts beyond the HTTP answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HealthDetail {
+    /// Why a body declared JSON does not parse.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub json_error: Option<JsonError>,
+}
+
+/// Where and why a body declared JSON does not parse.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct JsonError {
+    /// The parser's words (`EOF while parsing a value`, `recursion limit exceeded`).
+    pub error: String,
+    /// The line of the error, from 1.
+    pub line: usize,
+    /// The column of the error on that line, from 1 (0 at the very start of a line).
+    pub column: usize,
+    /// A bounded excerpt of the body around the error, the error's place marked with `⟨here⟩`.
+    pub near: String,
 }
 
 /// The diagnostics check's facts: what the server says about itself.

@@ -8,9 +8,10 @@ use crate::event::{Event, Stamped};
 use crate::evidence::{
     AddressError, AddressProbe, BrowserDetail, BrowserFetch, BrowserSocket, CertInfo,
     CertificateProblem, Common, Comparison, ConsoleEntry, CorsDetail, Detail, DevtoolsSocket,
-    DiagnosticsDetail, DnsDetail, EchoDetail, Evidence, Heartbeat, HeldSocket, HoldDetail,
-    Http2Frames, OriginDetail, PageSocket, Redirect, RoadReport, SessionDetail, SessionKey,
-    StoreDetail, TargetDetail, TcpDetail, TerminalDetail, TlsDetail, TlsInfo, Underlying,
+    DiagnosticsDetail, DnsDetail, EchoDetail, Evidence, HealthDetail, Heartbeat, HeldSocket,
+    HoldDetail, Http2Frames, JsonError, OriginDetail, PageSocket, Redirect, RoadReport,
+    SessionDetail, SessionKey, StoreDetail, TargetDetail, TcpDetail, TerminalDetail, TlsDetail,
+    TlsInfo, Underlying,
 };
 use crate::finding::{Finding, Notice};
 use crate::platform::Platform;
@@ -365,6 +366,18 @@ impl Scrub for Detail {
                 all_addresses.scrub(clean);
             }
             Detail::Tls(TlsDetail { tls }) => tls.scrub(clean),
+            Detail::Health(HealthDetail { json_error }) => {
+                if let Some(JsonError {
+                    error,
+                    line: _,
+                    column: _,
+                    near,
+                }) = json_error
+                {
+                    clean(error);
+                    clean(near);
+                }
+            }
             Detail::Diagnostics(DiagnosticsDetail {
                 diagnostics,
                 diagnostics_excerpt,
