@@ -216,6 +216,7 @@ fn evidence_lines(check: &CheckReport) -> Vec<String> {
     }
     if let Some(Detail::Health(HealthDetail {
         json_error: Some(error),
+        ..
     })) = &check.evidence.detail
     {
         lines.push(fact(
@@ -225,6 +226,17 @@ fn evidence_lines(check: &CheckReport) -> Vec<String> {
                 error.error, error.line, error.column, error.near
             ),
         ));
+    }
+    let app_store = match &check.evidence.detail {
+        Some(Detail::Health(health)) => health.session_store.as_ref(),
+        Some(Detail::Diagnostics(diagnostics)) => diagnostics.session_store.as_ref(),
+        _ => None,
+    };
+    if let Some(store) = app_store {
+        lines.push(fact("session store read", store.read.join(", ")));
+        if !store.not_understood.is_empty() {
+            lines.push(fact("not understood", store.not_understood.join(", ")));
+        }
     }
     if let Some(v) = &common.url {
         lines.push(fact("url", v));

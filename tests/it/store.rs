@@ -742,3 +742,139 @@ fn a_missing_key_for_a_session_the_application_accepts_is_our_template_not_the_s
     assert!(run.headline().starts_with("WARN"), "{}", run.headline());
     run.assert_no_secret();
 }
+
+/// An Express + node-redis style backend on 127.0.0.1:0: `/health` and the diagnostics endpoint
+/// answer these bodies, every other path 404. It serves until dropped.
+struct ExpressApp {
+    url: String,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    port: u16,
+}
+
+impl ExpressApp {
+    fn start(health: &'static str, diagnostics: &'static str) -> ExpressApp {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("address").port();
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let stopping = stop.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                if stopping.load(std::sync::atomic::Ordering::Relaxed) {
+                    return;
+                }
+                let Ok(mut stream) = stream else { continue };
+                std::thread::spawn(move || {
+                    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+                    let mut head = Vec::new();
+                    let mut byte = [0u8; 1];
+                    while !head.ends_with(b"\r\n\r\n") && head.len() < 16_384 {
+                        match stream.read(&mut byte) {
+                            Ok(1) => head.push(byte[0]),
+                            _ => return,
+                        }
+                    }
+                    let head = String::from_utf8_lossy(&head);
+                    let path = head.split_whitespace().nth(1).unwrap_or("/");
+                    let (status, body) = match path {
+                        "/health" => ("200 OK", health),
+                        "/api/diagnostics/websocket" => ("200 OK", diagnostics),
+                        _ => ("404 Not Found", "{\"error\":\"Not Found\"}"),
+                    };
+                    let answer = format!(
+                        "HTTP/1.1 {status}\r\nX-Powered-By: Express\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                        body.len()
+                    );
+                    let _ = stream.write_all(answer.as_bytes());
+                });
+            }
+        });
+        ExpressApp {
+            url: format!("http://127.0.0.1:{port}"),
+            stop,
+            port,
+        }
+    }
+}
+
+impl Drop for ExpressApp {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        let _ = std::net::TcpStream::connect(("127.0.0.1", self.port));
+    }
+}
+
+#[test]
+fn an_express_node_redis_shape_is_understood() {
+    // The platform's own words for a lost store, in the shape Express + node-redis apps use.
+    let app = ExpressApp::start(
+        r#"{"status":"ok","redis":"disconnected"}"#,
+        r#"{"websocket":{"enabled":true},"redis":{"connected":false,"status":"disconnected","keyPrefix":"sess:","host":"10.0.0.9"}}"#,
+    );
+    let redis = TestRedis::start(PASSWORD, &[]);
+    let _: () = redis.cmd(
+        0,
+        redis::cmd("SET")
+            .arg(format!("sess:{DEFAULT_SESSION}"))
+            .arg("{}")
+            .arg("EX")
+            .arg(3600),
+    );
+    let url = redis.url(0);
+    let run = both(&[
+        "check",
+        &app.url,
+        "--session",
+        DEFAULT_SESSION,
+        "--redis-url",
+        &url,
+        "--only",
+        "health,diagnostics,store",
+    ]);
+    run.assert_root("SESSION_STORE_ERROR", None);
+    for id in ["health", "diagnostics"] {
+        let c = check(&run.report, id);
+        assert_eq!(c["status"], "fail", "{c:#}");
+        assert_eq!(c["failure"]["cause"], "store_disconnected", "{c:#}");
+        assert_eq!(c["evidence"]["session_store"]["field"], "redis", "{c:#}");
+        assert_eq!(c["evidence"]["session_store"]["connected"], false, "{c:#}");
+    }
+    let diagnostics = check(&run.report, "diagnostics");
+    let state = &diagnostics["evidence"]["session_store"];
+    assert_eq!(state["key_template"], "sess:{session}");
+    let read = state["read"].to_string();
+    assert!(
+        read.contains("redis.status") && read.contains("redis.keyPrefix"),
+        "{read}"
+    );
+    assert_eq!(state["not_understood"][0], "redis.host: \"10.0.0.9\"");
+    assert!(diagnostics["failure"]["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("redis.status: \"disconnected\"")));
+    // The key template came from keyPrefix: the store finds the session's key.
+    let store = run.store();
+    assert_eq!(store["status"], "pass", "{store:#}");
+    let key = &store["evidence"]["session_key"];
+    assert_eq!(key["exists"], true, "{key:#}");
+    assert_eq!(key["template_from"], "the diagnostics endpoint");
+    assert!(
+        run.diagnosis().contains(
+            "the deployment's REDIS_URL, its network path to the store, or its credentials differ"
+        ),
+        "{}",
+        run.diagnosis()
+    );
+    // The human format says what was read and what was not understood.
+    assert!(
+        run.human
+            .stdout
+            .contains("session store read: redis.connected: false"),
+        "{}",
+        run.human.stdout
+    );
+    assert!(
+        run.human.stdout.contains("not understood: redis.host"),
+        "{}",
+        run.human.stdout
+    );
+}

@@ -221,8 +221,8 @@ fn explanation(code: Code) -> Explanation {
                 "NOAUTH or WRONGPASS to AUTH or to the first command",
                 "SELECT refused (DB index out of range), or the session's key found in another database",
                 "LOADING, BUSY or MASTERDOWN answers, or a read-only replica (role:slave)",
-                "PING round trips slower than --store-slow, or no answer within --connect-timeout",
-                "the diagnostics endpoint says sessionStore.connected is false",
+                "no answer within --connect-timeout, or PING round trips slower than --store-slow beside a session validation that timed out (slower alone only warns)",
+                "the diagnostics endpoint or /health says the store is disconnected (sessionStore, redis, store or cache: connected false, status \"disconnected\", ready false, or the bare word)",
             ],
             root_causes: &[
                 "a wrong REDIS_URL (host, port, password, database) in the deployment, or here",

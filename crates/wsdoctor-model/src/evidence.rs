@@ -551,11 +551,35 @@ pub struct TlsDetail {
 }
 
 /// The health check's facts beyond the HTTP answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct HealthDetail {
     /// Why a body declared JSON does not parse.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub json_error: Option<JsonError>,
+    /// What the body says about the session store.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session_store: Option<AppStoreState>,
+}
+
+/// What the application says about its session store, read from one of the common shapes
+/// (`sessionStore`, `redis`, `store`, `cache`; `connected`, `status`, `ready`; `keyPrefix`,
+/// `keyTemplate`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct AppStoreState {
+    /// The field that holds it (`redis`).
+    pub field: String,
+    /// Whether the application says the store serves; absent when no field said so, or its
+    /// fields disagree.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub connected: Option<bool>,
+    /// The key template it gives (`sess:{session}` from `keyPrefix: "sess:"`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key_template: Option<String>,
+    /// The fields read, with their values (`redis.status: "disconnected"`).
+    pub read: Vec<String>,
+    /// The fields not understood, with their values: nothing is concluded from them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_understood: Vec<String>,
 }
 
 /// Where and why a body declared JSON does not parse.
@@ -580,6 +604,9 @@ pub struct DiagnosticsDetail {
     /// An excerpt of it when it is not.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub diagnostics_excerpt: Option<String>,
+    /// What it says about the session store.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session_store: Option<AppStoreState>,
 }
 
 /// The cors check's facts.

@@ -8,7 +8,7 @@ use crate::probe::stream::Conn;
 use http::{Method, StatusCode, Version};
 use serde_json::Value;
 use std::sync::Arc;
-use wsdoctor_model::evidence::{Detail, HealthDetail, JsonError};
+use wsdoctor_model::evidence::{AppStoreState, Detail, HealthDetail, JsonError};
 use wsdoctor_model::{Cause, CheckId, Finding, Notice};
 
 /// How much of the body is shown on either side of a parse error.
@@ -43,6 +43,7 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs, warm: Option<Conn>) -> Outpu
         status_field,
         websocket_field,
         unparsable,
+        store,
         outcome,
     } = interpret(
         &path,
@@ -51,12 +52,17 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs, warm: Option<Conn>) -> Outpu
         content_type,
         &response.body,
     );
-    if let (Some(failure), Err(finding)) = (&unparsable, &outcome) {
-        if finding.cause == Cause::HealthInvalid {
-            check.detail(Detail::Health(HealthDetail {
-                json_error: Some(json_error(&ctx.redactor, &response.body, failure)),
-            }));
+    let json_error = match (&unparsable, &outcome) {
+        (Some(failure), Err(finding)) if finding.cause == Cause::HealthInvalid => {
+            Some(json_error(&ctx.redactor, &response.body, failure))
         }
+        _ => None,
+    };
+    if json_error.is_some() || store.is_some() {
+        check.detail(Detail::Health(HealthDetail {
+            json_error,
+            session_store: store,
+        }));
     }
     let mut facts = HealthFacts {
         ok: false,
@@ -119,6 +125,8 @@ pub(crate) struct HealthBody {
     pub(crate) websocket_field: Option<String>,
     /// Why a body declared JSON does not parse.
     pub(crate) unparsable: Option<Unparsable>,
+    /// What it says about the session store.
+    pub(crate) store: Option<AppStoreState>,
     /// Healthy, or the finding that says why not.
     pub(crate) outcome: Result<(), Finding>,
 }
@@ -255,7 +263,20 @@ pub(crate) fn interpret(
     };
     let status_field = field("status");
     let websocket_field = field("websocket");
-    let outcome = if !status.is_success() {
+    let store = body.as_ref().and_then(crate::diagnose::app_store::read);
+    let store_down = store.as_ref().filter(|s| s.connected == Some(false));
+    // A store the application says it lost names the dependency behind a 503 or a degraded
+    // status: it is the finding that explains them.
+    let outcome = if let Some(down) = store_down {
+        Err(classify::finding(
+            Cause::StoreDisconnected,
+            format!(
+                "{path} answered {} and says its session store is disconnected ({})",
+                crate::probe::http::status_line(version, status),
+                crate::diagnose::app_store::said_state(down)
+            ),
+        ))
+    } else if !status.is_success() {
         Err(classify::finding(
             Cause::HealthStatus,
             format!(
@@ -309,6 +330,7 @@ pub(crate) fn interpret(
         status_field,
         websocket_field,
         unparsable,
+        store,
         outcome,
     }
 }
