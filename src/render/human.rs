@@ -138,6 +138,9 @@ fn store_lines(store: &StoreDetail) -> Vec<String> {
         };
         lines.push(fact("session_key", format!("{} ({state})", key.key)));
     }
+    if let Some(why) = &store.session_key_skipped {
+        lines.push(fact("session_key", format!("not looked at: {why}")));
+    }
     lines
 }
 

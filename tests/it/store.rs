@@ -878,3 +878,49 @@ fn an_express_node_redis_shape_is_understood() {
         run.human.stdout
     );
 }
+
+#[test]
+fn only_store_with_a_session_says_the_key_was_not_looked_at_and_how_to() {
+    // The key template is learned from the diagnostics check; --only store leaves it out.
+    let redis = TestRedis::start(PASSWORD, &[]);
+    let url = redis.url(0);
+    let run = store_only(&url, &["--session", DEFAULT_SESSION]);
+    let store = run.store();
+    assert_eq!(store["status"], "pass", "{store:#}");
+    assert!(store["evidence"].get("session_key").is_none(), "{store:#}");
+    let why = store["evidence"]["session_key_skipped"].as_str().unwrap();
+    assert!(
+        why.contains("diagnostics check")
+            && why.contains("did not run")
+            && why.contains("--session-key"),
+        "{why}"
+    );
+    let line = run
+        .human
+        .stdout
+        .lines()
+        .find(|l| l.contains("store "))
+        .unwrap_or_default();
+    assert!(
+        line.contains("session key not looked at") && line.contains("--session-key"),
+        "{}",
+        run.human.stdout
+    );
+    run.assert_no_secret();
+    // With the template given, the key is read.
+    let run = store_only(
+        &url,
+        &[
+            "--session",
+            DEFAULT_SESSION,
+            "--session-key",
+            "session:{session}",
+        ],
+    );
+    let store = run.store();
+    assert_eq!(
+        store["evidence"]["session_key"]["template_from"],
+        "--session-key"
+    );
+    assert!(store["evidence"].get("session_key_skipped").is_none());
+}

@@ -864,6 +864,10 @@ pub struct StoreDetail {
     /// The session's key, when a session and a key template are known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub session_key: Option<SessionKey>,
+    /// Why the session's key was not looked at although a session was given (no key template
+    /// known).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session_key_skipped: Option<String>,
 }
 
 /// The session's key in the store.

@@ -428,7 +428,9 @@ impl Scrub for Detail {
                 maxmemory_policy,
                 round_trips: _,
                 session_key,
+                session_key_skipped,
             }) => {
+                session_key_skipped.scrub(clean);
                 clean(store);
                 server_version.scrub(clean);
                 role.scrub(clean);

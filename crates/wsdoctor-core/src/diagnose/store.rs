@@ -160,6 +160,8 @@ pub(crate) struct Observed {
     pub(crate) key: Option<SessionKey>,
     /// Whether the session endpoint accepted the session (`None`: it was not asked).
     pub(crate) session_accepted: Option<bool>,
+    /// Why the session's key was not looked at, when a session was given.
+    pub(crate) key_skipped: Option<String>,
 }
 
 /// The thresholds the verdict uses.
@@ -392,6 +394,8 @@ pub(crate) fn summary(seen: &Observed) -> String {
             parts.push(format!("{} {kind}, {ttl}", key.key));
         }
         Some(key) => parts.push(format!("{} missing", key.key)),
+        None if seen.key_skipped.is_some() => parts
+            .push("session key not looked at (no key template: pass --session-key)".to_string()),
         None => {}
     }
     parts.join(", ")
