@@ -334,10 +334,13 @@ fn explanation(code: Code) -> Explanation {
             signatures: &[
                 "/health not 200",
                 "status not \"ok\", or websocket not \"available\"",
-                "a body that is not JSON",
+                "a body declared JSON (application/json, +json) that does not parse: cut short, not UTF-8, an HTML page, nested too deep (health_invalid); a body not declared JSON, such as text/plain \"OK\", passes",
             ],
-            root_causes: &["a dependency down (Redis), a failed deploy, the WebSocket server not attached to the HTTP server"],
-            actions: &["read the health body in the evidence; fix the dependency it names"],
+            root_causes: &[
+                "a dependency down (Redis), a failed deploy, the WebSocket server not attached to the HTTP server",
+                "a proxy's HTML error page or a body cut short behind a JSON Content-Type",
+            ],
+            actions: &["read the health body in the evidence; fix the dependency it names", "for health_invalid, read json_error (where the parse failed, and the text around it)"],
         },
         Code::IdleTimeout => Explanation {
             meaning: "A proxy or platform cut a quiet or long-lived socket.",
