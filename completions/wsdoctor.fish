@@ -108,7 +108,7 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l browser-path
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l redis-url -d 'The session store to check, redis://[[user]:password@]host:6379/DB or rediss:// for TLS (--cacert applies); its credentials are redacted [default: $REDIS_URL]' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l session-key -d 'The session\'s key in the store, with {session} for the id (e.g. \'session:{session}\') [default: as the diagnostics endpoint advertises it]' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l store-pings -d 'PINGs the store check times (min/median/p99)' -r
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l store-slow -d 'A median PING above this fails the store check as slow: every session lookup waits as long' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l store-slow -d 'A median PING above this warns that the store is slow (a failure when a session validation times out)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l session-min-ttl -d 'The session\'s expected use: a key that expires sooner warns' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l format -d 'Output format' -r -f -a "human\t'A checklist for people, with timings, evidence and hints'
 json\t'One JSON document (schema wsdoctor.report.v1)'
@@ -254,7 +254,7 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l browser-path 
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l redis-url -d 'The session store to check, redis://[[user]:password@]host:6379/DB or rediss:// for TLS (--cacert applies); its credentials are redacted [default: $REDIS_URL]' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l session-key -d 'The session\'s key in the store, with {session} for the id (e.g. \'session:{session}\') [default: as the diagnostics endpoint advertises it]' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l store-pings -d 'PINGs the store check times (min/median/p99)' -r
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l store-slow -d 'A median PING above this fails the store check as slow: every session lookup waits as long' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l store-slow -d 'A median PING above this warns that the store is slow (a failure when a session validation times out)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l session-min-ttl -d 'The session\'s expected use: a key that expires sooner warns' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l format -d 'Output format' -r -f -a "human\t'A checklist for people, with timings, evidence and hints'
 json\t'One JSON document (schema wsdoctor.report.v1)'
@@ -450,7 +450,7 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l browser-path
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l redis-url -d 'The session store to check, redis://[[user]:password@]host:6379/DB or rediss:// for TLS (--cacert applies); its credentials are redacted [default: $REDIS_URL]' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l session-key -d 'The session\'s key in the store, with {session} for the id (e.g. \'session:{session}\') [default: as the diagnostics endpoint advertises it]' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l store-pings -d 'PINGs the store check times (min/median/p99)' -r
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l store-slow -d 'A median PING above this fails the store check as slow: every session lookup waits as long' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l store-slow -d 'A median PING above this warns that the store is slow (a failure when a session validation times out)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l session-min-ttl -d 'The session\'s expected use: a key that expires sooner warns' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -s o -l output -d 'Write the chosen format to FILE (written whole, or not at all); the terminal still shows the human view. `-` is standard output' -r -F
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l color -d 'When to use colour (NO_COLOR and CI turn it off in auto)' -r -f -a "auto\t'Colour when the output is a terminal and neither NO_COLOR nor CI is set'

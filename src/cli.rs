@@ -622,7 +622,7 @@ pub(crate) struct CheckOptions {
     /// PINGs the store check times (min/median/p99).
     #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=10_000), env = "WSDOCTOR_STORE_PINGS", help_heading = "Session store")]
     pub(crate) store_pings: u32,
-    /// A median PING above this fails the store check as slow: every session lookup waits as long.
+    /// A median PING above this warns that the store is slow (a failure when a session validation times out).
     #[arg(long, value_name = "DURATION", default_value = "200ms", value_parser = parse_duration, env = "WSDOCTOR_STORE_SLOW", help_heading = "Session store")]
     pub(crate) store_slow: Duration,
     /// The session's expected use: a key that expires sooner warns.

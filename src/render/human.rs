@@ -4,7 +4,9 @@
 
 use colored::{ColoredString, Colorize};
 use std::fmt::Write;
-use wsdoctor_core::model::evidence::{BrowserDetail, Detail, HeldSocket, RoadOutcome, StoreDetail};
+use wsdoctor_core::model::evidence::{
+    BrowserDetail, Detail, HealthDetail, HeldSocket, RoadOutcome, StoreDetail,
+};
 use wsdoctor_core::model::{CheckReport, Report, Status, Verdict};
 
 /// Width of the waterfall's bars, in characters.
@@ -139,6 +141,9 @@ fn store_lines(store: &StoreDetail) -> Vec<String> {
         };
         lines.push(fact("session_key", format!("{} ({state})", key.key)));
     }
+    if let Some(why) = &store.session_key_skipped {
+        lines.push(fact("session_key", format!("not looked at: {why}")));
+    }
     lines
 }
 
@@ -214,6 +219,30 @@ fn evidence_lines(check: &CheckReport) -> Vec<String> {
     }
     if let Some(v) = &common.body_excerpt {
         lines.push(fact("body_excerpt", v));
+    }
+    if let Some(Detail::Health(HealthDetail {
+        json_error: Some(error),
+        ..
+    })) = &check.evidence.detail
+    {
+        lines.push(fact(
+            "json_error",
+            format!(
+                "{} at line {} column {}, near {}",
+                error.error, error.line, error.column, error.near
+            ),
+        ));
+    }
+    let app_store = match &check.evidence.detail {
+        Some(Detail::Health(health)) => health.session_store.as_ref(),
+        Some(Detail::Diagnostics(diagnostics)) => diagnostics.session_store.as_ref(),
+        _ => None,
+    };
+    if let Some(store) = app_store {
+        lines.push(fact("session store read", store.read.join(", ")));
+        if !store.not_understood.is_empty() {
+            lines.push(fact("not understood", store.not_understood.join(", ")));
+        }
     }
     if let Some(v) = &common.url {
         lines.push(fact("url", v));

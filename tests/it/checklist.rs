@@ -330,6 +330,48 @@ fn a_ws_target_runs_the_endpoint_checks_only() {
 }
 
 #[test]
+fn a_skipped_check_never_fails_another() {
+    // The origin check rides on the echo check in the plan; skipping the echo once left it
+    // without the addresses dns found, and it failed as a dns fault although dns had passed.
+    let lab = TestLab::healthy();
+    let url = format!("{}/ws-test", lab.url.replacen("http://", "ws://", 1));
+    let run = run(&["check", &url, "--skip", "echo", "--format", "json"]);
+    let report = run.json();
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(check(&report, "dns")["status"], "pass");
+    let ran: Vec<&str> = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["id"].as_str())
+        .collect();
+    assert!(!ran.contains(&"echo"), "{ran:?}");
+    let origin = check(&report, "origin");
+    assert!(
+        matches!(origin["status"].as_str(), Some("pass" | "warn")),
+        "{origin:#}"
+    );
+    assert!(report["codes"].as_array().unwrap().is_empty(), "{report:#}");
+    // And the session check, skipped on an http target, leaves the terminal its transport.
+    let run = crate::support::run(&[
+        "check",
+        &lab.url,
+        "--session",
+        "demo-session",
+        "--skip",
+        "echo,session,health",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let report = run.json();
+    for id in ["terminal", "origin"] {
+        let status = &check(&report, id)["status"];
+        assert!(status == "pass" || status == "warn", "{id}: {report:#}");
+    }
+}
+
+#[test]
 fn offline_inside_a_network_namespace_without_interfaces() {
     // OFFLINE needs a machine with no network path. A fresh network namespace has none (not even
     // loopback is up), but making one needs root and unshare(1). CI runs as root; elsewhere this

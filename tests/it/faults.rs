@@ -292,13 +292,23 @@ fn going_away_is_retryable_connection_failure() {
 
 #[test]
 fn health_degraded_fails_the_health_check() {
-    expect_fault(
+    // The lab's degraded /health names the dependency behind its 503 ("redis": "disconnected"),
+    // as Express + node-redis platforms do: the store is the finding that explains it.
+    let report = expect_fault(
         "health-degraded",
         &[],
         "health",
-        "HEALTH_CHECK_FAILED",
-        "health_status",
+        "SESSION_STORE_ERROR",
+        "store_disconnected",
     );
+    let health = check(&report, "health");
+    assert!(
+        health["failure"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("503") && m.contains("redis: \"disconnected\"")),
+        "{health:#}"
+    );
+    assert_eq!(health["evidence"]["session_store"]["field"], "redis");
 }
 
 #[test]

@@ -467,6 +467,39 @@ fn thresholds_fail_with_their_own_cause_the_value_and_the_limit() {
 }
 
 #[test]
+fn a_gate_failure_shows_the_measured_value_beside_the_limit_for_people() {
+    let out = run(&[
+        "demo",
+        "--observe",
+        "0s",
+        "--only",
+        "echo,terminal",
+        "--max-echo-rtt",
+        "1us",
+        "--max-first-message",
+        "1us",
+    ]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    for (id, limit) in [
+        ("echo", "--max-echo-rtt 1 µs"),
+        ("terminal", "--max-first-message 1 µs"),
+    ] {
+        let line = out
+            .stdout
+            .lines()
+            .find(|l| l.trim_start().starts_with(&format!("✗ {id} ")))
+            .unwrap_or_else(|| panic!("no failed {id} line in:\n{}", out.stdout));
+        assert!(line.contains(&format!("above {limit}")), "{line}");
+        // The measured value in a unit that shows it, never "0.0 ms" beside "0 ms".
+        assert!(
+            !line.contains(" 0 ms") && !line.contains("0.0 ms after"),
+            "{line}"
+        );
+        assert!(line.contains(" µs") || line.contains(" ms,"), "{line}");
+    }
+}
+
+#[test]
 fn github_annotations_and_a_step_summary() {
     let dir = tempfile::tempdir().unwrap();
     let summary = dir.path().join("summary.md");

@@ -346,6 +346,118 @@ fn hostile_http_heads_and_bodies() {
     );
 }
 
+/// A 200 with this Content-Type and body.
+fn answer(content_type: &'static str, body: Vec<u8>) -> Behaviour {
+    behaviour(move |io, _| {
+        let mut bytes = format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\r\n",
+            body.len()
+        )
+        .into_bytes();
+        bytes.extend_from_slice(&body);
+        say_and_hold(io, bytes)
+    })
+}
+
+#[test]
+fn a_health_body_declared_json_must_parse() {
+    // A web client's response.json() throws on each of these, so none may pass.
+    let utf16: Vec<u8> = "{\"status\":\"ok\"}"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    let depth = 100_000;
+    let deep = format!("{}{}", "[".repeat(depth), "]".repeat(depth)).into_bytes();
+    let cases: Vec<(&str, &'static str, Vec<u8>, &str)> = vec![
+        (
+            "truncated",
+            "application/json",
+            br#"{"status": "ok", "websocket": "#.to_vec(),
+            "EOF while parsing",
+        ),
+        (
+            "not UTF-8",
+            "application/json",
+            utf16,
+            "key must be a string",
+        ),
+        (
+            "an HTML page",
+            "application/json; charset=utf-8",
+            b"<!DOCTYPE html><html><body><h1>Welcome to nginx!</h1></body></html>".to_vec(),
+            "expected value",
+        ),
+        ("deeply nested", "application/json", deep, "recursion limit"),
+        (
+            "a +json type",
+            "application/health+json",
+            b"{\"status\": \"ok\",".to_vec(),
+            "EOF while parsing",
+        ),
+    ];
+    for (what, content_type, body, words) in cases {
+        let server = Hostile::start(false, answer(content_type, body));
+        let url = server.url("http", "/");
+        let (run, peak_kib) =
+            run_measured(&["check", &url, "--only", "health", "--format", "json"]);
+        assert!(!run.stderr.contains("panicked"), "{what}: {}", run.stderr);
+        assert!(peak_kib < 64 * 1024, "{what}: peaked at {peak_kib} KiB");
+        assert_eq!(run.code, 1, "{what}: {}", run.stdout);
+        let report = run.json();
+        crate::support::assert_schema_valid(&report);
+        assert_eq!(report["codes"][0], "HEALTH_CHECK_FAILED", "{what}");
+        let health = check(&report, "health");
+        assert_eq!(health["status"], "fail", "{what}: {health:#}");
+        assert_eq!(health["failure"]["cause"], "health_invalid", "{what}");
+        let error = &health["evidence"]["json_error"];
+        assert!(
+            error["error"].as_str().unwrap().contains(words),
+            "{what}: {error:#}"
+        );
+        assert!(error["line"].as_u64().unwrap() >= 1, "{what}: {error:#}");
+        let near = error["near"].as_str().unwrap();
+        assert!(near.contains("⟨here⟩"), "{what}: {near}");
+        assert!(near.chars().count() <= 80, "{what}: {near}");
+        let message = health["failure"]["message"].as_str().unwrap();
+        assert!(message.contains("response.json()"), "{what}: {message}");
+
+        // The human format shows where the parse failed, with control characters escaped.
+        let human = crate::support::run(&["check", &url, "--only", "health"]);
+        assert_eq!(human.code, 1);
+        assert!(
+            human.stdout.contains("json_error"),
+            "{what}: {}",
+            human.stdout
+        );
+        assert!(!human.stdout.contains('\u{0}'), "{what}: {}", human.stdout);
+    }
+
+    // Not declared JSON: a plain "OK" is a health answer of its own kind, as before.
+    let plain = Hostile::start(false, answer("text/plain", b"OK".to_vec()));
+    expect(
+        &["check", &plain.url("http", "/"), "--only", "health"],
+        "health",
+        "pass",
+        None,
+    );
+    // Declared JSON with a stray Latin-1 byte in a string: a browser decodes it with a
+    // replacement character and parses it, so it passes here too.
+    let latin1 = Hostile::start(
+        false,
+        answer(
+            "application/json",
+            b"{\"status\":\"ok\",\"websocket\":\"available\",\"endpoints\":[],\"note\":\"caf\xe9\"}"
+                .to_vec(),
+        ),
+    );
+    expect(
+        &["check", &latin1.url("http", "/"), "--only", "health"],
+        "health",
+        "pass",
+        None,
+    );
+}
+
 #[test]
 fn hostile_upgrade_answers() {
     let ws = |h: &Hostile| h.url("ws", "/ws-test");

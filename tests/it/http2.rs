@@ -200,6 +200,20 @@ fn an_http1_tls_server_is_checked_as_before_and_fails_only_under_http2() {
             .contains("agreed on http/1.1"),
         "{echo:#}"
     );
+    // The hint is about the HTTP/2 this server lacks, not a listener that speaks only HTTP/2.
+    let hint = echo["failure"]["hint"].as_str().unwrap();
+    assert!(
+        !hint.contains("speaks only HTTP/2") && hint.contains("does not speak HTTP/2"),
+        "{hint}"
+    );
+    assert!(
+        !strict
+            .run
+            .stdout
+            .contains("The listener speaks only HTTP/2"),
+        "{}",
+        strict.run.stdout
+    );
     assert_eq!(strict.road("echo", "h2")["outcome"], "unavailable");
 }
 

@@ -40,9 +40,15 @@ pub struct HealthReading {
     pub outcome: Result<(), Finding>,
 }
 
-/// Interprets a `/health` answer (status and raw body) at `path`, as the health check does.
-pub fn health_body(path: &str, status: StatusCode, body: &[u8]) -> HealthReading {
-    let read = health::interpret(path, Version::HTTP_11, status, body);
+/// Interprets a `/health` answer (status, Content-Type and raw body) at `path`, as the health
+/// check does.
+pub fn health_body(
+    path: &str,
+    status: StatusCode,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> HealthReading {
+    let read = health::interpret(path, Version::HTTP_11, status, content_type, body);
     HealthReading {
         is_json: read.json.is_some(),
         endpoints: read.endpoints,

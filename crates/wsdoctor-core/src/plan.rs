@@ -290,18 +290,72 @@ impl Plan {
                 break;
             }
         }
-        self.checks.retain(|c| wanted.contains(&c.id));
-        // An edge to a check that is not in the plan, or cannot apply (tls on plain http), is no
-        // edge at all.
-        let present: Vec<CheckId> = self
+        // A check that will not run (left out, or not applicable: tls on plain http) still stood
+        // between its dependants and what it needs: the origin check needs the echo check, and
+        // through it the addresses dns found. Its dependants inherit its edges, so skipping one
+        // check never starves another of what it needs.
+        let runs = |id: CheckId| {
+            wanted.contains(&id) && self.get(id).is_some_and(|c| c.not_applicable.is_none())
+        };
+        let contracted: Vec<Vec<Need>> = self
             .checks
             .iter()
-            .filter(|c| c.not_applicable.is_none())
-            .map(|c| c.id)
+            .map(|check| self.contract(&check.needs, &runs))
             .collect();
-        for check in &mut self.checks {
-            check.needs.retain(|need| present.contains(&need.on()));
+        for (check, needs) in self.checks.iter_mut().zip(contracted) {
+            check.needs = needs;
         }
+        self.checks.retain(|c| wanted.contains(&c.id));
+    }
+
+    /// `needs` with every edge to a check that will not run replaced by that check's own edges
+    /// (a hard need through a hard need stays hard; anything through a soft one is soft). Only
+    /// what flows along the chain does: consulting or comparing with a check that will not run is
+    /// nothing, as is what that check itself merely consulted.
+    fn contract(&self, needs: &[Need], runs: &impl Fn(CheckId) -> bool) -> Vec<Need> {
+        let mut out: Vec<Need> = Vec::new();
+        let add = |need: Need, out: &mut Vec<Need>| {
+            let on = need.on();
+            match out.iter().position(|n| n.on() == on) {
+                // A hard need wins over a soft one on the same check.
+                Some(i) if matches!(need, Need::Pass(_)) && matches!(out[i], Need::After(_)) => {
+                    out[i] = need
+                }
+                Some(_) => {}
+                None => out.push(need),
+            }
+        };
+        let mut pending: Vec<Need> = needs.to_vec();
+        // The graph is acyclic and tiny; the bound only guards a future edit that makes a cycle.
+        let mut steps = 0;
+        while let Some(need) = pending.first().copied() {
+            pending.remove(0);
+            steps += 1;
+            if runs(need.on()) {
+                add(need, &mut out);
+                continue;
+            }
+            let hard = match need {
+                Need::Pass(_) => true,
+                Need::After(_) => false,
+                Need::Consult(_) | Need::Compare(_) => continue,
+            };
+            if steps > 64 {
+                continue;
+            }
+            let Some(gone) = self.get(need.on()) else {
+                continue;
+            };
+            for inherited in &gone.needs {
+                let inherited = match *inherited {
+                    Need::Pass(id) if hard => Need::Pass(id),
+                    Need::Pass(id) | Need::After(id) => Need::After(id),
+                    Need::Consult(_) | Need::Compare(_) => continue,
+                };
+                pending.push(inherited);
+            }
+        }
+        out
     }
 
     /// The TCP check's connection goes to TLS, and the last transport check's to the health
@@ -437,6 +491,20 @@ mod tests {
         assert!(plan.get(CheckId::Tcp).is_some());
         let terminal = plan.get(CheckId::Terminal).unwrap();
         assert!(!terminal.needs.iter().any(|n| n.on() == CheckId::Session));
+    }
+
+    #[test]
+    fn a_skipped_check_hands_its_dependants_what_it_needed() {
+        let mut s = settings("ws://127.0.0.1:1/ws-test");
+        s.skip = vec![CheckId::Echo];
+        let plan = Plan::for_settings(&s);
+        assert!(plan.get(CheckId::Echo).is_none());
+        // The origin check needed the echo, and through it tcp (and so dns's addresses).
+        assert!(plan
+            .get(CheckId::Origin)
+            .unwrap()
+            .needs
+            .contains(&Need::Pass(CheckId::Tcp)));
     }
 
     #[test]

@@ -181,6 +181,7 @@ pub async fn run(
             }
         }
     }
+    crate::diagnose::store::explain_failures(&mut checks);
     let mut report = Report::new(target, started_at, checks);
     report.duration_ms = wsdoctor_model::ms(start.elapsed());
     report.platform = platforms.primary().cloned();

@@ -589,7 +589,8 @@ pub struct Limits {
     pub ping_interval: Duration,
     /// PINGs the store check times.
     pub store_pings: u32,
-    /// A median store round trip above this fails the store check as slow.
+    /// A median store round trip above this makes the store check warn as slow; it fails only
+    /// beside a session validation that timed out, since it is measured from here.
     pub store_slow: Duration,
     /// A session key that expires sooner than this warns: the session outlives its key.
     pub session_min_ttl: Duration,

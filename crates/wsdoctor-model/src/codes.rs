@@ -221,8 +221,8 @@ fn explanation(code: Code) -> Explanation {
                 "NOAUTH or WRONGPASS to AUTH or to the first command",
                 "SELECT refused (DB index out of range), or the session's key found in another database",
                 "LOADING, BUSY or MASTERDOWN answers, or a read-only replica (role:slave)",
-                "PING round trips slower than --store-slow, or no answer within --connect-timeout",
-                "the diagnostics endpoint says sessionStore.connected is false",
+                "no answer within --connect-timeout, or PING round trips slower than --store-slow beside a session validation that timed out (slower alone only warns)",
+                "the diagnostics endpoint or /health says the store is disconnected (sessionStore, redis, store or cache: connected false, status \"disconnected\", ready false, or the bare word)",
             ],
             root_causes: &[
                 "a wrong REDIS_URL (host, port, password, database) in the deployment, or here",
@@ -334,10 +334,13 @@ fn explanation(code: Code) -> Explanation {
             signatures: &[
                 "/health not 200",
                 "status not \"ok\", or websocket not \"available\"",
-                "a body that is not JSON",
+                "a body declared JSON (application/json, +json) that does not parse: cut short, not UTF-8, an HTML page, nested too deep (health_invalid); a body not declared JSON, such as text/plain \"OK\", passes",
             ],
-            root_causes: &["a dependency down (Redis), a failed deploy, the WebSocket server not attached to the HTTP server"],
-            actions: &["read the health body in the evidence; fix the dependency it names"],
+            root_causes: &[
+                "a dependency down (Redis), a failed deploy, the WebSocket server not attached to the HTTP server",
+                "a proxy's HTML error page or a body cut short behind a JSON Content-Type",
+            ],
+            actions: &["read the health body in the evidence; fix the dependency it names", "for health_invalid, read json_error (where the parse failed, and the text around it)"],
         },
         Code::IdleTimeout => Explanation {
             meaning: "A proxy or platform cut a quiet or long-lived socket.",
@@ -529,7 +532,7 @@ pub enum Cause {
     HealthStatus,
     /// `/health` says the service or its WebSocket is degraded.
     HealthDegraded,
-    /// `/health` did not answer JSON.
+    /// `/health` declares JSON and its body does not parse.
     HealthInvalid,
     /// The preflight did not allow the origin.
     CorsOriginNotAllowed,
@@ -682,7 +685,7 @@ impl Cause {
             Cause::RetriesExhausted => (C::MaxRetriesExceeded, "Every attempt failed: fix the underlying cause shown with the last attempt."),
             Cause::HealthStatus => (C::HealthCheckFailed, "The health endpoint did not answer 200: check the deploy and the service's logs."),
             Cause::HealthDegraded => (C::HealthCheckFailed, "The service reports itself degraded: fix the dependency the health body names (often Redis)."),
-            Cause::HealthInvalid => (C::HealthCheckFailed, "The health endpoint did not answer JSON: check --health-path and that the request reaches the application."),
+            Cause::HealthInvalid => (C::HealthCheckFailed, "The health endpoint declares JSON but its body does not parse, so a web client's response.json() throws: the parser's words and an excerpt around the error are in the evidence; look for a body cut short, an HTML error page from a proxy, or another encoding than UTF-8, and check --health-path."),
             Cause::CorsOriginNotAllowed => (C::CorsRejected, "Add the frontend origin to the server's CORS origins (FRONTEND_URL)."),
             Cause::ProxyAuthRequired => (C::ProxyError, "The proxy wants credentials: put them in the proxy URL (http://user:pass@proxy:port) or fix the ones there."),
             Cause::ProxyRefused => (C::ProxyError, "The proxy refuses this destination: ask for the host and port to be allowed, or bypass it with NO_PROXY / --no-proxy."),
@@ -713,7 +716,7 @@ impl Cause {
             Cause::FirstMessageAboveMaximum => (C::GateFailed, "The terminal greets later than the gate allows: look at the session lookup (the store's latency) and the container start."),
             Cause::AttemptsAboveMaximum => (C::GateFailed, "The socket needed more attempts than the gate allows: the first attempts fail intermittently (see the attempts)."),
             Cause::WarningNotAllowed => (C::GateFailed, "A warning fails the run under --fail-on warn: fix what it says, or drop the gate."),
-            Cause::AlpnMismatch => (C::ConnectionFailed, "The listener speaks only HTTP/2 (ALPN h2) and refuses the HTTP/1.1 connection a browser opens for a WebSocket when it holds no HTTP/2 connection to the origin: offer http/1.1 beside h2 on the edge (ALPN h2,http/1.1). Under --http2 the server did not agree to h2 at all: check that the edge serves HTTP/2."),
+            Cause::AlpnMismatch => (C::ConnectionFailed, "The listener speaks only HTTP/2 (ALPN h2) and refuses the HTTP/1.1 connection a browser opens for a WebSocket when it holds no HTTP/2 connection to the origin: offer http/1.1 beside h2 on the edge (ALPN h2,http/1.1)."),
             Cause::ExtendedConnectDisabled => (C::UpgradeRejected, "The HTTP/2 listener does not announce SETTINGS_ENABLE_CONNECT_PROTOCOL (RFC 8441), so browsers never open a WebSocket over it: enable extended CONNECT on the edge (Envoy: http2_protocol_options allow_connect: true and a websocket upgrade_config; HAProxy: remove h2-workaround-bogus-websocket-clients; Node: http2 settings enableConnectProtocol; hyper: enable_connect_protocol), or serve HTTP/1.1 beside it (ALPN h2,http/1.1)."),
             Cause::H2ConnectRefused => (C::UpgradeRejected, "The extended CONNECT was refused (its :status, headers and body are in the evidence) while the server announces it: route WebSockets over HTTP/2 on the edge and the application (Envoy: upgrade_configs websocket on the route), or stop announcing extended CONNECT so browsers use HTTP/1.1."),
             Cause::H2StreamReset => (C::AbnormalClosure, "The server or an edge reset the HTTP/2 stream that carries the socket (RST_STREAM, its code in the evidence): browsers report 1006; look at the edge's stream timeouts and limits and at the server's logs for that stream."),

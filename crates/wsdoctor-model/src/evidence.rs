@@ -295,6 +295,8 @@ pub enum Detail {
     Tcp(TcpDetail),
     /// The tls check.
     Tls(TlsDetail),
+    /// The health check, when its body is not what it declares.
+    Health(HealthDetail),
     /// The diagnostics check.
     Diagnostics(DiagnosticsDetail),
     /// The cors check.
@@ -548,6 +550,51 @@ pub struct TlsDetail {
     pub tls: TlsInfo,
 }
 
+/// The health check's facts beyond the HTTP answer.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct HealthDetail {
+    /// Why a body declared JSON does not parse.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub json_error: Option<JsonError>,
+    /// What the body says about the session store.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session_store: Option<AppStoreState>,
+}
+
+/// What the application says about its session store, read from one of the common shapes
+/// (`sessionStore`, `redis`, `store`, `cache`; `connected`, `status`, `ready`; `keyPrefix`,
+/// `keyTemplate`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct AppStoreState {
+    /// The field that holds it (`redis`).
+    pub field: String,
+    /// Whether the application says the store serves; absent when no field said so, or its
+    /// fields disagree.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub connected: Option<bool>,
+    /// The key template it gives (`sess:{session}` from `keyPrefix: "sess:"`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key_template: Option<String>,
+    /// The fields read, with their values (`redis.status: "disconnected"`).
+    pub read: Vec<String>,
+    /// The fields not understood, with their values: nothing is concluded from them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_understood: Vec<String>,
+}
+
+/// Where and why a body declared JSON does not parse.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct JsonError {
+    /// The parser's words (`EOF while parsing a value`, `recursion limit exceeded`).
+    pub error: String,
+    /// The line of the error, from 1.
+    pub line: usize,
+    /// The column of the error on that line, from 1 (0 at the very start of a line).
+    pub column: usize,
+    /// A bounded excerpt of the body around the error, the error's place marked with `⟨here⟩`.
+    pub near: String,
+}
+
 /// The diagnostics check's facts: what the server says about itself.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DiagnosticsDetail {
@@ -557,6 +604,9 @@ pub struct DiagnosticsDetail {
     /// An excerpt of it when it is not.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub diagnostics_excerpt: Option<String>,
+    /// What it says about the session store.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session_store: Option<AppStoreState>,
 }
 
 /// The cors check's facts.
@@ -822,6 +872,10 @@ pub struct StoreDetail {
     /// The session's key, when a session and a key template are known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub session_key: Option<SessionKey>,
+    /// Why the session's key was not looked at although a session was given (no key template
+    /// known).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session_key_skipped: Option<String>,
 }
 
 /// The session's key in the store.

@@ -6,11 +6,12 @@
 
 use crate::event::{Event, Stamped};
 use crate::evidence::{
-    AddressError, AddressProbe, BrowserDetail, BrowserFetch, BrowserSocket, CertInfo,
-    CertificateProblem, Common, Comparison, ConsoleEntry, CorsDetail, Detail, DevtoolsSocket,
-    DiagnosticsDetail, DnsDetail, EchoDetail, Evidence, Heartbeat, HeldSocket, HoldDetail,
-    Http2Frames, OriginDetail, PageSocket, Redirect, RoadReport, SessionDetail, SessionKey,
-    StoreDetail, TargetDetail, TcpDetail, TerminalDetail, TlsDetail, TlsInfo, Underlying,
+    AddressError, AddressProbe, AppStoreState, BrowserDetail, BrowserFetch, BrowserSocket,
+    CertInfo, CertificateProblem, Common, Comparison, ConsoleEntry, CorsDetail, Detail,
+    DevtoolsSocket, DiagnosticsDetail, DnsDetail, EchoDetail, Evidence, HealthDetail, Heartbeat,
+    HeldSocket, HoldDetail, Http2Frames, JsonError, OriginDetail, PageSocket, Redirect, RoadReport,
+    SessionDetail, SessionKey, StoreDetail, TargetDetail, TcpDetail, TerminalDetail, TlsDetail,
+    TlsInfo, Underlying,
 };
 use crate::finding::{Finding, Notice};
 use crate::platform::Platform;
@@ -366,12 +367,30 @@ impl Scrub for Detail {
                 all_addresses.scrub(clean);
             }
             Detail::Tls(TlsDetail { tls }) => tls.scrub(clean),
+            Detail::Health(HealthDetail {
+                json_error,
+                session_store,
+            }) => {
+                if let Some(JsonError {
+                    error,
+                    line: _,
+                    column: _,
+                    near,
+                }) = json_error
+                {
+                    clean(error);
+                    clean(near);
+                }
+                session_store.scrub(clean);
+            }
             Detail::Diagnostics(DiagnosticsDetail {
                 diagnostics,
                 diagnostics_excerpt,
+                session_store,
             }) => {
                 diagnostics.scrub(clean);
                 diagnostics_excerpt.scrub(clean);
+                session_store.scrub(clean);
             }
             Detail::Cors(CorsDetail { max_age }) => clean(max_age),
             Detail::Session(SessionDetail { template }) => clean(template),
@@ -411,7 +430,9 @@ impl Scrub for Detail {
                 maxmemory_policy,
                 round_trips: _,
                 session_key,
+                session_key_skipped,
             }) => {
+                session_key_skipped.scrub(clean);
                 clean(store);
                 server_version.scrub(clean);
                 role.scrub(clean);
@@ -419,6 +440,22 @@ impl Scrub for Detail {
                 session_key.scrub(clean);
             }
         }
+    }
+}
+
+impl Scrub for AppStoreState {
+    fn scrub(&mut self, clean: Cleaner<'_>) {
+        let AppStoreState {
+            field,
+            connected: _,
+            key_template,
+            read,
+            not_understood,
+        } = self;
+        clean(field);
+        key_template.scrub(clean);
+        read.scrub(clean);
+        not_understood.scrub(clean);
     }
 }
 
@@ -682,6 +719,7 @@ mod tests {
         report.evidence.detail = Some(Detail::Diagnostics(DiagnosticsDetail {
             diagnostics: Some(serde_json::json!({"pass": ["pass"]})),
             diagnostics_excerpt: None,
+            session_store: None,
         }));
         report.scrub(&mut |s: &mut String| *s = s.replace("pass", "[REDACTED]"));
         let json = serde_json::to_string(&report).unwrap();

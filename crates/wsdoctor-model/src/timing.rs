@@ -72,10 +72,17 @@ pub fn ms(duration: Duration) -> f64 {
 }
 
 /// A duration for people: "300 ms", "1.5 s", "60 s", "45 min", "6.0 h". Keeps the precision a
-/// server stated (1500 ms is "1.5 s", not "1 s").
+/// server stated (1500 ms is "1.5 s", not "1 s"), and never shows a duration that is not zero
+/// as "0 ms" ("1 µs", "250 ns").
 pub fn human(d: Duration) -> String {
     let s = d.as_secs_f64();
-    if s < 1.0 {
+    if d.is_zero() {
+        "0 ms".to_string()
+    } else if d < Duration::from_micros(1) {
+        format!("{} ns", d.as_nanos())
+    } else if d < Duration::from_nanos(999_500) {
+        format!("{:.0} µs", s * 1_000_000.0)
+    } else if s < 1.0 {
         format!("{:.0} ms", s * 1000.0)
     } else if s < 10.0 {
         format!("{s:.1} s")
@@ -87,6 +94,22 @@ pub fn human(d: Duration) -> String {
         format!("{:.1} h", s / 3_600.0)
     } else {
         format!("{:.0} h", s / 3_600.0)
+    }
+}
+
+/// A measured time in milliseconds for people, precise enough to be set beside a limit:
+/// "240.3 ms", and below a millisecond "280 µs" (one decimal of a millisecond would read "0.3 ms"
+/// for 280 µs and "0.0 ms" for 20 µs).
+pub fn human_ms(ms: f64) -> String {
+    if !ms.is_finite() || ms <= 0.0 {
+        return "0 ms".to_string();
+    }
+    if ms >= 0.9995 {
+        format!("{ms:.1} ms")
+    } else if ms >= 0.000_999_5 {
+        format!("{:.0} µs", ms * 1000.0)
+    } else {
+        format!("{:.0} ns", ms * 1_000_000.0)
     }
 }
 
@@ -103,6 +126,15 @@ mod tests {
         assert_eq!(human(Duration::from_secs(2_700)), "45 min");
         assert_eq!(human(Duration::from_secs(21_600)), "6.0 h");
         assert_eq!(human(Duration::from_secs(43_200)), "12 h");
+        // Below a millisecond, a duration keeps its figure.
+        assert_eq!(human(Duration::from_micros(1)), "1 µs");
+        assert_eq!(human(Duration::from_micros(250)), "250 µs");
+        assert_eq!(human(Duration::from_nanos(250)), "250 ns");
+        assert_eq!(human(Duration::ZERO), "0 ms");
+        assert_eq!(human(Duration::from_millis(1)), "1 ms");
+        assert_eq!(human_ms(240.04), "240.0 ms");
+        assert_eq!(human_ms(0.28), "280 µs");
+        assert_eq!(human_ms(0.0004), "400 ns");
         assert_eq!(ms(Duration::from_micros(12_345)), 12.345);
     }
 

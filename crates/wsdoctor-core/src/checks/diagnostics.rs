@@ -3,7 +3,7 @@
 
 use super::{request, CheckRun, Failed, Output};
 use crate::context::Ctx;
-use crate::diagnose::classify;
+use crate::diagnose::{app_store, classify};
 use crate::facts::{Inputs, ServerFacts};
 use http::Method;
 use serde_json::Value;
@@ -48,6 +48,7 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
     check.common().body_excerpt = None;
     let server = server_facts(&body);
     let summary = summarise(&body, &server);
+    let store = app_store::read(&body);
     let text = body.to_string();
     let detail = if text.len() <= KEEP_WHOLE {
         let mut body = body.clone();
@@ -55,22 +56,27 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
         DiagnosticsDetail {
             diagnostics: Some(body),
             diagnostics_excerpt: None,
+            session_store: store.clone(),
         }
     } else {
         DiagnosticsDetail {
             diagnostics: None,
             diagnostics_excerpt: Some(classify::excerpt(&ctx.redactor, text.as_bytes())),
+            session_store: store.clone(),
         }
     };
     check.detail(Detail::Diagnostics(detail));
     let notice = cross_check(ctx, &body, &server);
     check.learned.server = Some(Arc::new(server));
-    if store_disconnected(&body) {
+    if let Some(store) = store.filter(|s| s.connected == Some(false)) {
         // The application cannot look a session up: every terminal that depends on it will fail,
         // so this is the failure that explains theirs, not a caveat.
         return check.fail_plain(Failed::new(classify::finding(
             Cause::StoreDisconnected,
-            format!("{summary}: the application says its session store is disconnected"),
+            format!(
+                "{summary}: the application says its session store is disconnected ({})",
+                app_store::said_state(&store)
+            ),
         )));
     }
     match notice {
@@ -94,21 +100,10 @@ pub(crate) fn server_facts(body: &Value) -> ServerFacts {
     }
 }
 
-/// The session store's key template the server advertises: `sessionStore.keyTemplate` as it is
-/// when it names `{session}`, else `sessionStore.keyPrefix` followed by `{session}`.
+/// The session store's key template the server advertises, in any of the shapes
+/// [`app_store::read`] understands.
 fn key_template(body: &Value) -> Option<String> {
-    use crate::settings::SESSION_PLACEHOLDER;
-    let store = body.get("sessionStore")?;
-    let text = |key: &str| {
-        store
-            .get(key)
-            .and_then(Value::as_str)
-            .filter(|t| !t.is_empty())
-    };
-    if let Some(template) = text("keyTemplate").filter(|t| t.contains(SESSION_PLACEHOLDER)) {
-        return Some(template.to_string());
-    }
-    text("keyPrefix").map(|prefix| format!("{prefix}{SESSION_PLACEHOLDER}"))
+    app_store::read(body)?.key_template
 }
 
 pub(crate) fn summarise(body: &Value, server: &ServerFacts) -> String {
@@ -136,31 +131,25 @@ pub(crate) fn summarise(body: &Value, server: &ServerFacts) -> String {
     {
         parts.push(format!("{active} active sockets"));
     }
-    if let Some(connected) = body
-        .pointer("/sessionStore/connected")
-        .and_then(Value::as_bool)
-    {
-        parts.push(format!(
-            "session store {}",
-            if connected {
-                "connected"
-            } else {
-                "DISCONNECTED"
-            }
-        ));
+    if let Some(store) = app_store::read(body) {
+        let state = match store.connected {
+            Some(true) => "connected",
+            Some(false) => "DISCONNECTED",
+            None => "state not understood",
+        };
+        // The reference's own name goes without saying; another is named.
+        let named = if store.field == "sessionStore" {
+            String::new()
+        } else {
+            format!(" ({})", store.field)
+        };
+        parts.push(format!("session store{named} {state}"));
     }
     if parts.is_empty() {
         "JSON received".to_string()
     } else {
         parts.join(", ")
     }
-}
-
-/// Whether the server says its session store is disconnected.
-fn store_disconnected(body: &Value) -> bool {
-    body.pointer("/sessionStore/connected")
-        .and_then(Value::as_bool)
-        == Some(false)
 }
 
 /// Compares what the server says about itself with what this run will do.
@@ -243,8 +232,15 @@ mod tests {
             template(serde_json::json!({"keyTemplate": "no-placeholder"})),
             None
         );
-        assert!(store_disconnected(
-            &serde_json::json!({"sessionStore": {"connected": false}})
-        ));
+        // The Express + node-redis shape.
+        let body = serde_json::json!({"redis": {"connected": false, "status": "disconnected",
+            "keyPrefix": "sess:"}});
+        assert_eq!(
+            server_facts(&body).key_template.as_deref(),
+            Some("sess:{session}")
+        );
+        assert!(
+            summarise(&body, &server_facts(&body)).contains("session store (redis) DISCONNECTED")
+        );
     }
 }

@@ -8,7 +8,11 @@ use crate::probe::stream::Conn;
 use http::{Method, StatusCode, Version};
 use serde_json::Value;
 use std::sync::Arc;
+use wsdoctor_model::evidence::{AppStoreState, Detail, HealthDetail, JsonError};
 use wsdoctor_model::{Cause, CheckId, Finding, Notice};
+
+/// How much of the body is shown on either side of a parse error.
+const NEAR_ERROR: usize = 32;
 
 pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs, warm: Option<Conn>) -> Output {
     let mut check = CheckRun::start(CheckId::Health, inputs);
@@ -29,13 +33,37 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs, warm: Option<Conn>) -> Outpu
             "no health endpoint at {path} (404): this deployment does not follow the platform's /health contract"
         ));
     }
+    let content_type = response
+        .headers
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
     let HealthBody {
         json: body,
         endpoints,
         status_field,
         websocket_field,
+        unparsable,
+        store,
         outcome,
-    } = interpret(&path, response.version, response.status, &response.body);
+    } = interpret(
+        &path,
+        response.version,
+        response.status,
+        content_type,
+        &response.body,
+    );
+    let json_error = match (&unparsable, &outcome) {
+        (Some(failure), Err(finding)) if finding.cause == Cause::HealthInvalid => {
+            Some(json_error(&ctx.redactor, &response.body, failure))
+        }
+        _ => None,
+    };
+    if json_error.is_some() || store.is_some() {
+        check.detail(Detail::Health(HealthDetail {
+            json_error,
+            session_store: store,
+        }));
+    }
     let mut facts = HealthFacts {
         ok: false,
         via_envoy: platform::is_envoy(&response.headers),
@@ -95,8 +123,92 @@ pub(crate) struct HealthBody {
     pub(crate) status_field: Option<String>,
     /// Its `websocket` field.
     pub(crate) websocket_field: Option<String>,
+    /// Why a body declared JSON does not parse.
+    pub(crate) unparsable: Option<Unparsable>,
+    /// What it says about the session store.
+    pub(crate) store: Option<AppStoreState>,
     /// Healthy, or the finding that says why not.
     pub(crate) outcome: Result<(), Finding>,
+}
+
+/// Why and where a body declared JSON does not parse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Unparsable {
+    /// The parser's words, without its position.
+    pub(crate) error: String,
+    /// Line of the error, from 1.
+    pub(crate) line: usize,
+    /// Column of the error, from 1.
+    pub(crate) column: usize,
+    /// The body ended before the value did.
+    pub(crate) at_end: bool,
+}
+
+/// Whether a Content-Type declares JSON (`application/json`, or any `+json` type), which is
+/// what makes a web client call `response.json()` on it.
+pub(crate) fn declares_json(content_type: &str) -> bool {
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || essence
+            .split_once('/')
+            .is_some_and(|(_, sub)| sub.ends_with("+json"))
+}
+
+/// The body as a browser's `response.json()` reads it: UTF-8 with replacement characters for
+/// invalid bytes, a leading byte-order mark dropped.
+fn as_browser_text(raw: &[u8]) -> std::borrow::Cow<'_, str> {
+    let raw = raw.strip_prefix(b"\xef\xbb\xbf").unwrap_or(raw);
+    String::from_utf8_lossy(raw)
+}
+
+/// The evidence for a body that does not parse: the parser's words, its position, and a bounded
+/// excerpt around it with the place marked. Each side is masked whole before it is cut, so a
+/// secret straddling the cut cannot show.
+fn json_error(redactor: &crate::redact::Redactor, raw: &[u8], at: &Unparsable) -> JsonError {
+    let text = as_browser_text(raw);
+    // The parser's column is the offending byte's (from 1); at the end of the input, the end.
+    let offset = if at.at_end {
+        text.len()
+    } else {
+        text.split_inclusive('\n')
+            .take(at.line.saturating_sub(1))
+            .map(str::len)
+            .sum::<usize>()
+            .saturating_add(at.column.saturating_sub(1))
+            .min(text.len())
+    };
+    let mut cut = offset;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let before = redactor.text(&text[..cut]);
+    let after = redactor.text(&text[cut..]);
+    let before_chars = before.chars().count();
+    let shown_before: String = before
+        .chars()
+        .skip(before_chars.saturating_sub(NEAR_ERROR))
+        .collect();
+    let shown_after: String = after.chars().take(NEAR_ERROR).collect();
+    let near = format!(
+        "{}{shown_before}⟨here⟩{shown_after}{}",
+        if before_chars > NEAR_ERROR { "…" } else { "" },
+        if after.chars().count() > NEAR_ERROR {
+            "…"
+        } else {
+            ""
+        },
+    );
+    JsonError {
+        error: at.error.clone(),
+        line: at.line,
+        column: at.column,
+        near,
+    }
 }
 
 /// Reads a `/health` answer: its JSON fields, its endpoints and the verdict. Pure: no I/O.
@@ -104,9 +216,30 @@ pub(crate) fn interpret(
     path: &str,
     version: Version,
     status: StatusCode,
+    content_type: Option<&str>,
     raw: &[u8],
 ) -> HealthBody {
-    let body: Option<Value> = serde_json::from_slice(raw).ok();
+    // serde_json's default recursion limit (128) bounds the parser's stack on any nesting.
+    let parsed: Result<Value, serde_json::Error> = serde_json::from_str(&as_browser_text(raw));
+    let declared = content_type.map(declares_json).unwrap_or(false);
+    let unparsable = match &parsed {
+        Err(e) if declared => {
+            let words = e.to_string();
+            // The position is reported on its own; keep the parser's words without it.
+            let error = match words.rfind(" at line ") {
+                Some(i) => words[..i].to_string(),
+                None => words,
+            };
+            Some(Unparsable {
+                error,
+                line: e.line(),
+                column: e.column(),
+                at_end: e.is_eof(),
+            })
+        }
+        _ => None,
+    };
+    let body: Option<Value> = parsed.ok();
     let endpoints: Vec<String> = body
         .as_ref()
         .and_then(|b| b.get("endpoints"))
@@ -130,7 +263,20 @@ pub(crate) fn interpret(
     };
     let status_field = field("status");
     let websocket_field = field("websocket");
-    let outcome = if !status.is_success() {
+    let store = body.as_ref().and_then(crate::diagnose::app_store::read);
+    let store_down = store.as_ref().filter(|s| s.connected == Some(false));
+    // A store the application says it lost names the dependency behind a 503 or a degraded
+    // status: it is the finding that explains them.
+    let outcome = if let Some(down) = store_down {
+        Err(classify::finding(
+            Cause::StoreDisconnected,
+            format!(
+                "{path} answered {} and says its session store is disconnected ({})",
+                crate::probe::http::status_line(version, status),
+                crate::diagnose::app_store::said_state(down)
+            ),
+        ))
+    } else if !status.is_success() {
         Err(classify::finding(
             Cause::HealthStatus,
             format!(
@@ -140,6 +286,17 @@ pub(crate) fn interpret(
                     .as_deref()
                     .map(|s| format!(" with status {s:?}"))
                     .unwrap_or_default()
+            ),
+        ))
+    } else if let Some(failure) = &unparsable {
+        Err(classify::finding(
+            Cause::HealthInvalid,
+            format!(
+                "{path} declares Content-Type {} but its body is not JSON: {} at line {} column {}; a web client's response.json() throws on it",
+                content_type.unwrap_or_default(),
+                failure.error,
+                failure.line,
+                failure.column
             ),
         ))
     } else if status_field
@@ -172,6 +329,44 @@ pub(crate) fn interpret(
         endpoints,
         status_field,
         websocket_field,
+        unparsable,
+        store,
         outcome,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_is_declared_by_its_media_type_whatever_its_parameters() {
+        for declared in [
+            "application/json",
+            "Application/JSON; charset=utf-8",
+            "application/health+json",
+            "application/problem+json;charset=utf-8",
+        ] {
+            assert!(declares_json(declared), "{declared}");
+        }
+        for not in ["text/plain", "text/html", "application/jsonp", "json", ""] {
+            assert!(!declares_json(not), "{not}");
+        }
+    }
+
+    #[test]
+    fn a_nesting_deeper_than_the_parser_reads_is_invalid_without_a_stack_overflow() {
+        let depth = 1_000_000;
+        let body = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+        let read = interpret(
+            "/health",
+            Version::HTTP_11,
+            StatusCode::OK,
+            Some("application/json"),
+            body.as_bytes(),
+        );
+        let failure = read.unparsable.expect("not read");
+        assert!(failure.error.contains("recursion limit"), "{failure:?}");
+        assert_eq!(read.outcome.map_err(|f| f.cause), Err(Cause::HealthInvalid));
     }
 }

@@ -167,7 +167,19 @@ async fn converse(
     detail.maxmemory = seen.maxmemory;
     detail.maxmemory_policy = seen.policy.clone();
 
-    if let Some(key) = session_key(ctx, inputs, store).await {
+    let key = match session_key(ctx, inputs, store).await {
+        Ok(key) => key,
+        Err(why) => {
+            ctx.log(
+                CheckId::Store,
+                format!("The session's key is not looked at: {why}"),
+            );
+            detail.session_key_skipped = Some(why.clone());
+            seen.key_skipped = Some(why);
+            None
+        }
+    };
+    if let Some(key) = key {
         let (template, template_from) = key;
         let session = ctx
             .settings
@@ -304,18 +316,29 @@ fn behind(cause: Cause, what: String, (inner, mut evidence): (Finding, Common)) 
 }
 
 /// The key template and where it came from: `--session-key`, else what the diagnostics endpoint
-/// advertises; `None` without a session or a template.
+/// advertises; `Ok(None)` without a session, and why not when a session is given but no template
+/// is known (so the key left unread is said, never silently skipped).
 async fn session_key(
     ctx: &Ctx,
     inputs: &Inputs,
     store: &StoreSettings,
-) -> Option<(String, String)> {
-    ctx.settings.session.as_ref()?;
-    if let Some(template) = &store.key_template {
-        return Some((template.clone(), "--session-key".to_string()));
+) -> Result<Option<(String, String)>, String> {
+    if ctx.settings.session.is_none() {
+        return Ok(None);
     }
-    let advertised = inputs.server().await.key_template?;
-    Some((advertised, "the diagnostics endpoint".to_string()))
+    if let Some(template) = &store.key_template {
+        return Ok(Some((template.clone(), "--session-key".to_string())));
+    }
+    let read = inputs.facts.server.is_some();
+    match inputs.server().await.key_template {
+        Some(advertised) => Ok(Some((advertised, "the diagnostics endpoint".to_string()))),
+        None if read => Err(
+            "no key template: the diagnostics endpoint advertises none; pass the application's with --session-key (e.g. 'session:{session}')".to_string(),
+        ),
+        None => Err(
+            "no key template: none was given and the diagnostics check, which learns the one the application advertises, did not run (or did not answer); pass it with --session-key (e.g. 'session:{session}')".to_string(),
+        ),
+    }
 }
 
 /// The other databases that hold `key`, among those `INFO keyspace` lists with keys: a session

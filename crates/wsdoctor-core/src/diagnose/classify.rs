@@ -16,6 +16,9 @@ use std::net::SocketAddr;
 use wsdoctor_model::evidence::{AddressError, Common};
 use wsdoctor_model::{Cause, Finding, Platform};
 
+/// The hint when HTTP/2 was required (`--http2`) and the server does not speak it.
+pub(crate) const NO_HTTP2_ROAD: &str = "The server does not speak HTTP/2 here (ALPN did not agree on h2), so there is no HTTP/2 road to require: browsers open this socket over HTTP/1.1, which --http2 leaves out. Drop --http2 to check the road browsers take, or, if HTTP/2 is expected, enable it on the edge (ALPN h2) with extended CONNECT (RFC 8441).";
+
 /// Evidence bodies are cut to this many bytes.
 pub(crate) const EXCERPT_LIMIT: usize = 512;
 
@@ -561,13 +564,18 @@ pub(crate) fn open_failure(failure: &OpenFailure, path: &str) -> Finding {
                 format!("the connection offering http/1.1 agreed on no protocol in ALPN, on a server that agrees on h2 when offered it, and the upgrade of {path} {then}: the listener speaks only HTTP/2, so the HTTP/1.1 connection a browser opens for a WebSocket fails (browsers report 1006)"),
             )
         }
-        OpenFailure::NotHttp2 { alpn } => finding(
-            Cause::AlpnMismatch,
-            format!(
-                "{path}: offered h2 and http/1.1, the server agreed on {}: it does not speak HTTP/2 here, so there is no HTTP/2 road",
-                alpn.as_deref().map_or_else(|| "no protocol".to_string(), |a| a.to_string())
-            ),
-        ),
+        OpenFailure::NotHttp2 { alpn } => {
+            let mut found = finding(
+                Cause::AlpnMismatch,
+                format!(
+                    "{path}: offered h2 and http/1.1, the server agreed on {}: it does not speak HTTP/2 here, so there is no HTTP/2 road",
+                    alpn.as_deref().map_or_else(|| "no protocol".to_string(), |a| a.to_string())
+                ),
+            );
+            // The opposite of the cause's usual reading (a listener that speaks only HTTP/2).
+            found.hint = NO_HTTP2_ROAD.to_string();
+            found
+        }
         OpenFailure::NoExtendedConnect => finding(
             Cause::ExtendedConnectDisabled,
             format!("{path}: the server speaks HTTP/2 but its SETTINGS do not enable extended CONNECT (SETTINGS_ENABLE_CONNECT_PROTOCOL, RFC 8441), so no browser opens a WebSocket over it"),

@@ -4,7 +4,7 @@
 
 use crate::settings::Gates;
 use wsdoctor_model::evidence::Detail;
-use wsdoctor_model::timing::human;
+use wsdoctor_model::timing::{human, human_ms};
 use wsdoctor_model::{Cause, CheckId, CheckReport, Finding, Phase, Report, Status};
 
 /// Applies the gates to `report` and recomputes its verdict and codes.
@@ -17,6 +17,8 @@ pub(crate) fn apply(report: &mut Report, gates: &Gates) {
             continue;
         }
         if let Some(finding) = breach(check, gates) {
+            // The check's line then says what was measured beside the limit it breached.
+            check.summary = finding.message.clone();
             fail(check, finding);
         } else if gates.fail_on_warn && check.status == Status::Warn {
             let finding = promote_warning(check);
@@ -65,7 +67,8 @@ fn breach(check: &CheckReport, gates: &Gates) -> Option<Finding> {
                 Finding::new(
                     Cause::EchoRttAboveMaximum,
                     format!(
-                        "{what} is {measured:.1} ms, above --max-echo-rtt {}",
+                        "{what} is {}, above --max-echo-rtt {}",
+                        human_ms(measured),
                         human(max)
                     ),
                 )
@@ -81,7 +84,8 @@ fn breach(check: &CheckReport, gates: &Gates) -> Option<Finding> {
                 Finding::new(
                     Cause::FirstMessageAboveMaximum,
                     format!(
-                        "the terminal's first message came {measured:.1} ms after open, above --max-first-message {}",
+                        "the terminal's first message came {} after open, above --max-first-message {}",
+                        human_ms(measured),
                         human(max)
                     ),
                 )

@@ -1,6 +1,7 @@
 //! Diagnosis: observations become findings (code, cause, message, hint) with their evidence.
 //! Pure functions of what the probes saw, so every rule is unit-tested without a network.
 
+pub(crate) mod app_store;
 #[cfg(feature = "browser")]
 pub(crate) mod browser;
 pub(crate) mod classify;

@@ -165,7 +165,10 @@ fn store_lines(report: &Report) -> Vec<String> {
         }
     }
 
-    if cause(CheckId::Diagnostics) == Some(Cause::StoreDisconnected) {
+    let said_disconnected = [CheckId::Diagnostics, CheckId::Health]
+        .into_iter()
+        .any(|id| cause(id) == Some(Cause::StoreDisconnected));
+    if said_disconnected {
         if store_answered {
             lines.push(format!(
                 "The application says its session store is disconnected, yet the store at {} answers here: the deployment's REDIS_URL, its network path to the store, or its credentials differ from the ones given.",

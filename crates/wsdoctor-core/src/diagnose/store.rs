@@ -6,7 +6,7 @@ use crate::probe::store::StoreFailure;
 use std::time::Duration;
 use wsdoctor_model::evidence::{LatencyStats, SessionKey};
 use wsdoctor_model::timing::human;
-use wsdoctor_model::{Cause, Finding, Notice};
+use wsdoctor_model::{Cause, CheckId, CheckReport, Finding, Notice, Status};
 
 /// The step of the conversation with the store that failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -165,6 +165,8 @@ pub(crate) struct Observed {
     pub(crate) key: Option<SessionKey>,
     /// Whether the session endpoint accepted the session (`None`: it was not asked).
     pub(crate) session_accepted: Option<bool>,
+    /// Why the session's key was not looked at, when a session was given.
+    pub(crate) key_skipped: Option<String>,
 }
 
 /// The thresholds the verdict uses.
@@ -186,6 +188,9 @@ pub(crate) enum Verdict {
     /// Does not serve sessions as it should.
     Fail(Finding),
 }
+
+/// How a slow store's warning ends: what it does not know on its own.
+const FROM_HERE: &str = "; measured from where wsdoctor runs, not from the application, so it fails the run only when a session validation times out";
 
 /// Share of `maxmemory` in use above which a full store is near.
 const MEMORY_NEARLY_FULL: f64 = 0.9;
@@ -211,21 +216,24 @@ pub(crate) fn judge(seen: &Observed, thresholds: Thresholds) -> Verdict {
             format!("the session store at {address} is still loading its dataset: sessions are not readable until it has"),
         ));
     }
-    if let Some(stats) = &seen.round_trips {
+    // Slowness is measured from here, not from the application: on its own it is a warning,
+    // and it leads as a failure only when it explains one (see `explain_failures`).
+    let slow = seen.round_trips.as_ref().and_then(|stats| {
         let slow_ms = thresholds.slow.as_secs_f64() * 1000.0;
-        if stats.received > 0 && stats.median_ms > slow_ms {
-            return Verdict::Fail(Finding::new(
+        (stats.received > 0 && stats.median_ms > slow_ms).then(|| {
+            Notice::of(
                 Cause::StoreSlow,
                 format!(
-                    "the session store at {address} is slow: PING median {:.2} ms (p99 {:.2} ms) over {} round trips, above --store-slow {}",
-                    stats.median_ms,
-                    stats.p99_ms,
+                    "the session store at {address} answers slowly from here: PING median {} (p99 {}) over {} round trips, above --store-slow {}{FROM_HERE}",
+                    human_ms(stats.median_ms),
+                    human_ms(stats.p99_ms),
                     stats.received,
                     human(thresholds.slow)
                 ),
-            ));
-        }
-    }
+                Cause::StoreSlow.hint(),
+            )
+        })
+    });
     if let Some(key) = seen.key.as_ref().filter(|k| !k.exists) {
         let db = seen.database;
         if !key.found_in_databases.is_empty() {
@@ -239,19 +247,25 @@ pub(crate) fn judge(seen: &Observed, thresholds: Thresholds) -> Verdict {
                 ),
             ));
         }
-        if seen.session_accepted == Some(true) {
-            return Verdict::Warn(Notice::new(
-                format!("the key {} is not in database {db}, yet the application accepts the session: the key template or the database given here is not the application's", key.key),
-                "pass the application's key template with --session-key (its diagnostics endpoint can advertise it as sessionStore.keyTemplate) and its database in the URL's path",
+        if seen.session_accepted != Some(true) {
+            return Verdict::Fail(Finding::new(
+                Cause::SessionExpiredOrNeverCreated,
+                format!(
+                    "the key {} does not exist in database {db}: the session was never created or has expired",
+                    key.key
+                ),
             ));
         }
-        return Verdict::Fail(Finding::new(
-            Cause::SessionExpiredOrNeverCreated,
-            format!(
-                "the key {} does not exist in database {db}: the session was never created or has expired",
-                key.key
-            ),
+        if let Some(slow) = slow {
+            return Verdict::Warn(slow);
+        }
+        return Verdict::Warn(Notice::new(
+            format!("the key {} is not in database {db}, yet the application accepts the session: the key template or the database given here is not the application's", key.key),
+            "pass the application's key template with --session-key (its diagnostics endpoint can advertise it as sessionStore.keyTemplate) and its database in the URL's path",
         ));
+    }
+    if let Some(slow) = slow {
+        return Verdict::Warn(slow);
     }
     if let Some(ttl) = seen.key.as_ref().and_then(|k| k.ttl_ms) {
         let ttl = Duration::from_millis(ttl);
@@ -299,6 +313,53 @@ pub(crate) fn judge(seen: &Observed, thresholds: Thresholds) -> Verdict {
     Verdict::Pass
 }
 
+/// Makes a slow store, a warning on its own, the failure that leads when it explains another:
+/// a session validation that timed out (the server's 1008, the session endpoint's silence) or a
+/// terminal that never greeted. Runs on the finished checks, before the verdict is drawn.
+pub(crate) fn explain_failures(checks: &mut [CheckReport]) {
+    let explained = checks.iter().find_map(|check| {
+        let failure = check.failure.as_ref()?;
+        let what = match (check.id, failure.cause) {
+            (CheckId::Terminal, Cause::ServerTimeout) => {
+                "the server's session validation timed out (1008)"
+            }
+            (CheckId::Terminal, Cause::ClientTimeout) => "the terminal never greeted",
+            (CheckId::Session, Cause::HttpTimeout) => "the session endpoint did not answer in time",
+            _ => return None,
+        };
+        Some(format!("{what} ({} {})", check.id, failure.cause.as_str()))
+    });
+    let Some(explained) = explained else {
+        return;
+    };
+    let Some(store) = checks.iter_mut().find(|c| {
+        c.id == CheckId::Store
+            && c.status == Status::Warn
+            && c.warning.as_ref().and_then(|w| w.cause) == Some(Cause::StoreSlow)
+    }) else {
+        return;
+    };
+    let Some(warning) = store.warning.take() else {
+        return;
+    };
+    let message = warning
+        .message
+        .split(FROM_HERE)
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    store.status = Status::Fail;
+    store.failure = Some(Finding::new(
+        Cause::StoreSlow,
+        format!("{message}, and {explained}: a store this slow from here is the likely reason (measured from here, not from the application)"),
+    ));
+}
+
+/// Milliseconds for people, as the rest of the report writes them.
+fn human_ms(ms: f64) -> String {
+    format!("{ms:.2} ms")
+}
+
 /// The one-line summary of a store that answered.
 pub(crate) fn summary(seen: &Observed) -> String {
     let mut parts = Vec::new();
@@ -338,6 +399,8 @@ pub(crate) fn summary(seen: &Observed) -> String {
             parts.push(format!("{} {kind}, {ttl}", key.key));
         }
         Some(key) => parts.push(format!("{} missing", key.key)),
+        None if seen.key_skipped.is_some() => parts
+            .push("session key not looked at (no key template: pass --session-key)".to_string()),
         None => {}
     }
     parts.join(", ")
@@ -469,7 +532,7 @@ mod tests {
     }
 
     #[test]
-    fn a_slow_median_fails_and_one_slow_round_trip_does_not() {
+    fn a_slow_median_warns_and_one_slow_round_trip_does_not() {
         let stats = |median: f64, p99: f64| LatencyStats {
             sent: 10,
             received: 10,
@@ -484,9 +547,50 @@ mod tests {
         };
         let mut seen = healthy();
         seen.round_trips = Some(stats(150.0, 200.0));
-        assert_eq!(cause(judge(&seen, thresholds())), Some(Cause::StoreSlow));
+        let slow = judge(&seen, thresholds());
+        assert!(
+            matches!(&slow, Verdict::Warn(n) if n.cause == Some(Cause::StoreSlow) && n.message.contains("median 150.00 ms")),
+            "{slow:?}"
+        );
+        // A graver finding about the key still fails: slowness does not hide it.
+        let mut missing = seen.clone();
+        if let Some(k) = missing.key.as_mut() {
+            k.exists = false;
+        }
+        assert_eq!(
+            cause(judge(&missing, thresholds())),
+            Some(Cause::SessionExpiredOrNeverCreated)
+        );
         seen.round_trips = Some(stats(0.2, 400.0));
         assert_eq!(judge(&seen, thresholds()), Verdict::Pass);
+
+        // It leads as a failure only beside a validation it explains.
+        let Verdict::Warn(notice) = slow else {
+            unreachable!()
+        };
+        let mut store = CheckReport::skipped(CheckId::Store, "x");
+        store.status = Status::Warn;
+        store.warning = Some(notice);
+        let greeted = CheckReport::skipped(CheckId::Terminal, "greeted");
+        let mut checks = vec![store.clone(), greeted];
+        explain_failures(&mut checks);
+        assert_eq!(checks[0].status, Status::Warn);
+        let hung = CheckReport::failed(
+            CheckId::Terminal,
+            Finding::new(Cause::ServerTimeout, "closed 1008"),
+        );
+        let mut checks = vec![store, hung];
+        explain_failures(&mut checks);
+        assert_eq!(checks[0].status, Status::Fail);
+        let finding = checks[0].failure.as_ref().unwrap();
+        assert_eq!(finding.cause, Cause::StoreSlow);
+        assert!(
+            finding.message.contains("median 150.00 ms"),
+            "{}",
+            finding.message
+        );
+        assert!(finding.message.contains("timed out"), "{}", finding.message);
+        assert!(checks[0].warning.is_none());
     }
 
     #[test]
