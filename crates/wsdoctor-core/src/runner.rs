@@ -134,10 +134,13 @@ pub async fn run(
             let mut report = report;
             gates::gate(&mut report, &ctx.settings.gates);
             ctx.redactor.scrub(&mut report);
-            ctx.emit(Event::CheckFinished(Box::new(report.clone())));
+            // Into the results before the event: a run stopped on another thread in between
+            // then reports the check as finished, as the stream has printed it.
+            let event = Event::CheckFinished(Box::new(report.clone()));
             if let Ok(mut map) = results.lock() {
                 map.insert(planned.id, (report, facts.platforms.clone()));
             }
+            ctx.emit(event);
             let _ = done.send(Some(Arc::new(Published {
                 blocked,
                 facts,
