@@ -71,3 +71,60 @@ impl Checklist {
         self.printed
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wsdoctor_core::model::{Cause, CheckReport, Finding, Report, Status};
+
+    fn report() -> Report {
+        let mut dns = CheckReport::skipped(CheckId::Dns, "127.0.0.1");
+        dns.status = Status::Pass;
+        let echo = CheckReport::failed(CheckId::Echo, Finding::new(Cause::ServerError, "a 500"));
+        let mut terminal = CheckReport::skipped(CheckId::Terminal, "greeted");
+        terminal.status = Status::Pass;
+        Report::new("http://t/".into(), "now".into(), vec![dns, echo, terminal])
+    }
+
+    fn started(report: &Report) -> Event {
+        Event::RunStarted {
+            target: report.target.clone(),
+            checks: report.checks.iter().map(|c| c.id).collect(),
+            started_at: "now".into(),
+        }
+    }
+
+    fn finished(report: &Report, i: usize) -> Event {
+        Event::CheckFinished(Box::new(report.checks[i].clone()))
+    }
+
+    #[test]
+    fn a_check_that_finishes_early_waits_for_the_ones_before_it() {
+        let report = report();
+        let mut live = Checklist::new(false);
+        let header = live.on_event(&started(&report));
+        assert!(header.starts_with("wsdoctor "), "{header}");
+        assert_eq!(live.on_event(&finished(&report, 2)), "");
+        let dns = live.on_event(&finished(&report, 0));
+        assert!(dns.contains(" dns ") && !dns.contains("terminal"), "{dns}");
+        let rest = live.on_event(&finished(&report, 1));
+        assert!(rest.contains("code SERVER_ERROR"), "{rest}");
+        assert!(rest.find(" echo ") < rest.find(" terminal "), "{rest}");
+        assert_eq!(live.printed(), Some(3));
+        let streamed = format!("{header}{dns}{rest}{}", human::rest(&report, 3, false));
+        assert_eq!(streamed, human::render(&report, false));
+    }
+
+    #[test]
+    fn an_interrupted_stream_is_completed_from_the_report() {
+        let report = report();
+        let mut live = Checklist::new(true);
+        let mut streamed = live.on_event(&started(&report));
+        streamed.push_str(&live.on_event(&finished(&report, 0)));
+        streamed.push_str(&live.on_event(&finished(&report, 2)));
+        let printed = live.printed().unwrap_or_default();
+        assert_eq!(printed, 1);
+        streamed.push_str(&human::rest(&report, printed, true));
+        assert_eq!(streamed, human::render(&report, true));
+    }
+}
