@@ -221,42 +221,44 @@ fn ctrl_c_keeps_the_lines_printed_and_completes_the_checklist() {
         fault: Some(Fault::HandshakeHang),
         ..LabOptions::default()
     });
-    // The echo's upgrade is never answered: the lines up to cors are final (then the echo waits),
-    // and the test waits for the one before it.
-    let spawned = spawn_until(
-        &[
-            "check",
-            &lab.url,
-            "--session",
-            "demo-session",
-            "--attempts",
-            "1",
-            "--timeout",
-            "30s",
-        ],
-        "  ✓ diagnostics ",
-        false,
-    );
-    let before = spawned.seen.clone();
-    signal(&spawned, "INT");
-    let (code, stdout, _) = spawned.finish();
-    assert_eq!(code, Some(130), "{stdout}");
-    assert!(stdout.starts_with(&before), "{before}\n---\n{stdout}");
-    assert!(before.starts_with("wsdoctor "), "{before}");
-    for line in before.lines().filter(|l| !l.is_empty()) {
-        assert_eq!(stdout.matches(line).count(), 1, "{line:?} in:\n{stdout}");
+    for (name, status) in [("INT", 130), ("TERM", 143)] {
+        // The echo's upgrade is never answered: the lines up to cors are final (then the echo
+        // waits), and the test waits for the one before it.
+        let spawned = spawn_until(
+            &[
+                "check",
+                &lab.url,
+                "--session",
+                "demo-session",
+                "--attempts",
+                "1",
+                "--timeout",
+                "30s",
+            ],
+            "  ✓ diagnostics ",
+            false,
+        );
+        let before = spawned.seen.clone();
+        signal(&spawned, name);
+        let (code, stdout, _) = spawned.finish();
+        assert_eq!(code, Some(status), "SIG{name}: {stdout}");
+        assert!(stdout.starts_with(&before), "{before}\n---\n{stdout}");
+        assert!(before.starts_with("wsdoctor "), "{before}");
+        for line in before.lines().filter(|l| !l.is_empty()) {
+            assert_eq!(stdout.matches(line).count(), 1, "{line:?} in:\n{stdout}");
+        }
+        let rest = &stdout[before.len()..];
+        assert!(
+            rest.contains("  – echo                     interrupted before it"),
+            "{rest}"
+        );
+        assert!(rest.contains("  – hold "), "{rest}");
+        let verdict = stdout.lines().last().unwrap_or_default();
+        assert!(
+            verdict.starts_with("WARN — ") && verdict.ends_with("(interrupted)"),
+            "{verdict}"
+        );
     }
-    let rest = &stdout[before.len()..];
-    assert!(
-        rest.contains("  – echo                     interrupted before it finished"),
-        "{rest}"
-    );
-    assert!(rest.contains("  – hold "), "{rest}");
-    let verdict = stdout.lines().last().unwrap_or_default();
-    assert!(
-        verdict.starts_with("WARN — ") && verdict.ends_with("(interrupted)"),
-        "{verdict}"
-    );
 }
 
 #[test]
