@@ -44,8 +44,10 @@ impl Progress {
         } else {
             ProgressBar::hidden()
         };
+        // Cut at the terminal's width: a status line that wrapped would leave its first half
+        // behind when it is redrawn.
         status.set_style(
-            ProgressStyle::with_template("{msg}")
+            ProgressStyle::with_template("{wide_msg}")
                 .unwrap_or_else(|_| ProgressStyle::default_spinner()),
         );
         Progress {
