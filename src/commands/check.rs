@@ -146,27 +146,31 @@ pub(crate) async fn check(settings: Settings, output: OutputSettings) -> Result<
     let plan = Plan::for_settings(&settings);
     let color = use_color(output.color, io::stdout().is_terminal());
     colored::control::set_override(color);
-    let spinners = io::stderr().is_terminal()
+    let status_line = io::stderr().is_terminal()
         && !crate::args::in_ci()
         && !output.quiet
         && output.color != ColorChoice::Never;
     // --quiet: nothing on stdout but the verdict line, whatever the format.
     let ndjson = output.format == Format::Ndjson && !(output.quiet && output.output.is_none());
+    // Wherever the whole human report goes to stdout, it goes as it happens.
+    let stream = human_on_stdout(&output);
 
     let (events, mut receiver) = mpsc::unbounded_channel::<Stamped>();
     let verbose = output.verbose;
-    let slow_lines = !spinners && !output.quiet;
+    let slow_lines = !status_line && !output.quiet;
     let hold = settings.limits.hold;
     let consumer = tokio::spawn(async move {
         let mut view = progress::Progress::new(progress::ProgressOptions {
-            spinners,
+            status_line,
             verbose,
             slow_lines,
             hold,
         });
+        let mut checklist = stream.then(|| render::live::Checklist::new(color));
         let mut stdout_open = true;
         let mut file_error = None;
-        let mut ticks = tokio::time::interval(Duration::from_millis(250));
+        // Often enough for the status line's elapsed times to run smoothly.
+        let mut ticks = tokio::time::interval(Duration::from_millis(100));
         loop {
             let event = tokio::select! {
                 event = receiver.recv() => match event {
@@ -179,6 +183,12 @@ pub(crate) async fn check(settings: Settings, output: OutputSettings) -> Result<
                 }
             };
             view.on_event(&event.event);
+            if let Some(checklist) = checklist.as_mut() {
+                let text = checklist.on_event(&event.event);
+                if !text.is_empty() && stdout_open {
+                    stdout_open = view.stdout(&text);
+                }
+            }
             if !ndjson {
                 continue;
             }
@@ -189,12 +199,13 @@ pub(crate) async fn check(settings: Settings, output: OutputSettings) -> Result<
                         file_error.get_or_insert(e);
                     }
                 }
-                None if stdout_open => stdout_open = output::stdout(&line),
+                None if stdout_open => stdout_open = view.stdout(&line),
                 None => {}
             }
         }
         view.finish();
-        (file, file_error)
+        let printed = checklist.and_then(|c| c.printed());
+        (file, file_error, printed)
     });
 
     let caught = Arc::new(OnceLock::new());
@@ -206,7 +217,7 @@ pub(crate) async fn check(settings: Settings, output: OutputSettings) -> Result<
         stop_signal(caught.clone()),
     )
     .await;
-    let (file, file_error) = match tokio::time::timeout(DRAIN, consumer).await {
+    let (file, file_error, printed) = match tokio::time::timeout(DRAIN, consumer).await {
         Ok(Ok(drained)) => drained,
         _ => {
             return Err(AppError::Runtime(
@@ -217,26 +228,32 @@ pub(crate) async fn check(settings: Settings, output: OutputSettings) -> Result<
     if let Some(e) = file_error {
         return Err(AppError::io(format!("writing {}", output_path(&output)), e));
     }
-    write_outputs(&output, &report, file, color)?;
+    write_outputs(&output, &report, file, color, printed)?;
     Ok(match interruption {
         Some(Interruption::Signal) => caught.get().copied().unwrap_or(exit::INTERRUPTED),
         other => exit::status(&report, other),
     })
 }
 
-/// Writes the report where it was asked for.
+/// Whether stdout gets the whole human report: the human format, or any format written to
+/// `--output` (stdout then gets the human view), and not `--quiet`.
+fn human_on_stdout(output: &OutputSettings) -> bool {
+    !output.quiet && (output.format == Format::Human || output.output.is_some())
+}
+
+/// Writes the report where it was asked for. `printed` is how many checks of the human report
+/// stdout has already had, as they finished (with its header); stdout gets the rest.
 fn write_outputs(
     output: &OutputSettings,
     report: &Report,
     file: Option<ReportFile>,
     color: bool,
+    printed: Option<usize>,
 ) -> Result<(), AppError> {
-    let human = || {
-        if output.quiet {
-            format!("{}\n", render::human::verdict_line(report, color))
-        } else {
-            render::human::render(report, color)
-        }
+    let human = || match printed {
+        _ if output.quiet => format!("{}\n", render::human::verdict_line(report, color)),
+        Some(printed) => render::human::rest(report, printed, color),
+        None => render::human::render(report, color),
     };
     if output.format == Format::Github || render::github::in_github_actions() {
         if let Err(e) = render::github::append_step_summary(&render::markdown::render(report)) {
@@ -246,8 +263,7 @@ fn write_outputs(
         }
     }
     // Under GitHub Actions, wherever the human view reaches the log the annotations follow it.
-    let human_on_stdout = output.format == Format::Human || output.output.is_some();
-    let annotate = human_on_stdout && render::github::in_github_actions() && !output.quiet;
+    let annotate = human_on_stdout(output) && render::github::in_github_actions();
     match file {
         Some(mut file) => {
             let document = render::document(output.format, report, false);

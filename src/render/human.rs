@@ -310,16 +310,120 @@ fn evidence_lines(check: &CheckReport) -> Vec<String> {
     lines
 }
 
-/// The whole human report.
+/// The whole human report: its [`header`], a [`check_block`] per check in checklist order, then
+/// its [`conclusion`]. Streaming prints the same pieces as they become final, so the two agree.
 pub(crate) fn render(report: &Report, color: bool) -> String {
+    let mut out = header(report.tool.version, &report.target, color);
+    out.push_str(&rest(report, 0, color));
+    out
+}
+
+/// What follows the first `printed` checks: the other checks' blocks, then the conclusion. A run
+/// that streamed its first checks (then ended or was interrupted) prints this to complete them.
+pub(crate) fn rest(report: &Report, printed: usize, color: bool) -> String {
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{} {} — {}",
+    for check in report.checks.iter().skip(printed) {
+        out.push_str(&check_block(check, color));
+    }
+    out.push_str(&conclusion(report, color));
+    out
+}
+
+/// The first lines, known before any check has run: the tool, its version and the (redacted)
+/// target, then a blank line.
+pub(crate) fn header(version: &str, target: &str, color: bool) -> String {
+    format!(
+        "{} {version} — {}\n\n",
         paint("wsdoctor", color, |s| s.bold()),
-        report.tool.version,
-        safe(&report.target)
-    );
+        safe(target)
+    )
+}
+
+/// A check's lines: its [`check_line`], then what it rests on (a failure's code, evidence and
+/// hint; a warning; the attempts). A function of the check alone, so it can be printed as soon
+/// as the check is final.
+pub(crate) fn check_block(check: &CheckReport, color: bool) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", check_line(check, color));
+    if let (Some(Detail::Browser(browser)), None) = (&check.evidence.detail, &check.failure) {
+        for line in browser_lines(browser) {
+            let _ = writeln!(out, "      {} {line}", paint("│", color, |s| s.dimmed()));
+        }
+    }
+    if let Some(finding) = &check.failure {
+        let also: String = finding
+            .also
+            .iter()
+            .map(|c| format!(", {}", c.as_str()))
+            .collect();
+        let _ = writeln!(
+            out,
+            "      {} {}{also} ({})",
+            paint("code", color, |s| s.dimmed()),
+            paint(finding.code.as_str(), color, |s| s.red().bold()),
+            finding.cause.as_str()
+        );
+        for line in evidence_lines(check) {
+            let _ = writeln!(out, "      {} {line}", paint("│", color, |s| s.dimmed()));
+        }
+        let _ = writeln!(
+            out,
+            "      {} {}",
+            paint("hint", color, |s| s.yellow()),
+            safe(&finding.hint)
+        );
+    }
+    if let Some(warning) = &check.warning {
+        let code = match (warning.code, warning.cause) {
+            (Some(code), Some(cause)) => {
+                format!("{} ({}) ", code.as_str(), cause.as_str())
+            }
+            _ => String::new(),
+        };
+        let _ = writeln!(
+            out,
+            "      {} {code}{}",
+            paint("warning", color, |s| s.yellow()),
+            safe(&warning.message)
+        );
+        let _ = writeln!(
+            out,
+            "      {} {}",
+            paint("hint", color, |s| s.yellow()),
+            safe(&warning.hint)
+        );
+    }
+    if let Some(attempts) = &check.attempts {
+        if attempts.len() > 1 || check.status == Status::Fail {
+            for a in attempts {
+                let _ = writeln!(
+                    out,
+                    "      {} attempt {}: {} in {:.1} ms{}",
+                    paint("↻", color, |s| s.dimmed()),
+                    a.number,
+                    a.cause.map(|c| c.as_str()).unwrap_or("ok"),
+                    a.duration_ms,
+                    a.retry_in_ms
+                        .map(|d| format!(", retry in {d:.0} ms"))
+                        .unwrap_or_default()
+                );
+            }
+        }
+    }
+    out
+}
+
+/// What comes after the last check: the timing waterfall, the platform the responses point to,
+/// the diagnosis and the verdict line. It needs the whole run, so it is printed last.
+pub(crate) fn conclusion(report: &Report, color: bool) -> String {
+    let mut out = String::new();
+    let waterfall = waterfall(report, color);
+    if !waterfall.is_empty() {
+        out.push('\n');
+        out.push_str(&waterfall);
+    }
+    out.push('\n');
+    // Known only once the responses are in, so it comes with the conclusions, not the header.
     if let Some(platform) = &report.platform {
         let _ = writeln!(
             out,
@@ -328,90 +432,15 @@ pub(crate) fn render(report: &Report, color: bool) -> String {
             safe(&platform.evidence.join("; "))
         );
     }
-    out.push('\n');
-    for check in &report.checks {
-        let _ = writeln!(out, "{}", check_line(check, color));
-        if let (Some(Detail::Browser(browser)), None) = (&check.evidence.detail, &check.failure) {
-            for line in browser_lines(browser) {
-                let _ = writeln!(out, "      {} {line}", paint("│", color, |s| s.dimmed()));
-            }
-        }
-        if let Some(finding) = &check.failure {
-            let also: String = finding
-                .also
-                .iter()
-                .map(|c| format!(", {}", c.as_str()))
-                .collect();
-            let _ = writeln!(
-                out,
-                "      {} {}{also} ({})",
-                paint("code", color, |s| s.dimmed()),
-                paint(finding.code.as_str(), color, |s| s.red().bold()),
-                finding.cause.as_str()
-            );
-            for line in evidence_lines(check) {
-                let _ = writeln!(out, "      {} {line}", paint("│", color, |s| s.dimmed()));
-            }
-            let _ = writeln!(
-                out,
-                "      {} {}",
-                paint("hint", color, |s| s.yellow()),
-                safe(&finding.hint)
-            );
-        }
-        if let Some(warning) = &check.warning {
-            let code = match (warning.code, warning.cause) {
-                (Some(code), Some(cause)) => {
-                    format!("{} ({}) ", code.as_str(), cause.as_str())
-                }
-                _ => String::new(),
-            };
-            let _ = writeln!(
-                out,
-                "      {} {code}{}",
-                paint("warning", color, |s| s.yellow()),
-                safe(&warning.message)
-            );
-            let _ = writeln!(
-                out,
-                "      {} {}",
-                paint("hint", color, |s| s.yellow()),
-                safe(&warning.hint)
-            );
-        }
-        if let Some(attempts) = &check.attempts {
-            if attempts.len() > 1 || check.status == Status::Fail {
-                for a in attempts {
-                    let _ = writeln!(
-                        out,
-                        "      {} attempt {}: {} in {:.1} ms{}",
-                        paint("↻", color, |s| s.dimmed()),
-                        a.number,
-                        a.cause.map(|c| c.as_str()).unwrap_or("ok"),
-                        a.duration_ms,
-                        a.retry_in_ms
-                            .map(|d| format!(", retry in {d:.0} ms"))
-                            .unwrap_or_default()
-                    );
-                }
-            }
-        }
+    for line in &report.diagnosis {
+        let _ = writeln!(
+            out,
+            "{} {}",
+            paint("→", color, |s| s.cyan().bold()),
+            safe(line)
+        );
     }
-    let waterfall = waterfall(report, color);
-    if !waterfall.is_empty() {
-        out.push('\n');
-        out.push_str(&waterfall);
-    }
-    out.push('\n');
-    if !report.diagnosis.is_empty() {
-        for line in &report.diagnosis {
-            let _ = writeln!(
-                out,
-                "{} {}",
-                paint("→", color, |s| s.cyan().bold()),
-                safe(line)
-            );
-        }
+    if report.platform.is_some() || !report.diagnosis.is_empty() {
         out.push('\n');
     }
     let _ = writeln!(out, "{}", verdict_line(report, color));

@@ -5,6 +5,7 @@ pub(crate) mod fleet;
 pub(crate) mod github;
 pub(crate) mod human;
 pub(crate) mod junit;
+pub(crate) mod live;
 pub(crate) mod markdown;
 pub(crate) mod plan;
 pub(crate) mod progress;

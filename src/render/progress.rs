@@ -1,36 +1,37 @@
-//! Live feedback on stderr while the run goes: a spinner per running check when stderr is a
-//! terminal, the web client's console lines with `--verbose`, and, off a terminal (a CI log), a
-//! line for any check that runs longer than a few seconds and for each of its attempts, so a
-//! long run never looks hung.
+//! Live feedback on stderr while the run goes: when stderr is a terminal, one status line under
+//! what has been printed, naming the checks still running with their elapsed time; the web
+//! client's console lines with `--verbose`; and, off a terminal (a CI log), a line for any check
+//! that runs longer than a few seconds and for each of its attempts, so a long run never looks
+//! hung.
 
 use super::human::safe;
-use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 use wsdoctor_core::model::timing::human;
 use wsdoctor_core::model::{AttemptOutcome, CheckId, Event};
 
-/// How long a check runs before a log without spinners hears about it.
+/// How long a check runs before a log without a status line hears about it.
 pub(crate) const SLOW: Duration = Duration::from_secs(3);
 
 /// What the progress view shows.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct ProgressOptions {
-    /// Spinners (stderr is a terminal and not CI).
-    pub(crate) spinners: bool,
+    /// The live status line (stderr is a terminal and not CI).
+    pub(crate) status_line: bool,
     /// Connection log lines.
     pub(crate) verbose: bool,
-    /// Lines about slow checks and their attempts when there are no spinners (not `--quiet`).
+    /// Lines about slow checks and their attempts when there is no status line (not `--quiet`).
     pub(crate) slow_lines: bool,
-    /// The `--hold` asked for, shown on the hold's spinner.
+    /// The `--hold` asked for, shown on the status line.
     pub(crate) hold: Option<Duration>,
 }
 
 /// Consumes events and draws them on stderr.
 pub(crate) struct Progress {
     options: ProgressOptions,
-    multi: MultiProgress,
-    bars: BTreeMap<CheckId, ProgressBar>,
+    /// The status line: drawn on stderr with `status_line`, hidden otherwise.
+    status: ProgressBar,
     /// Checks running, with when they started and whether the log has mentioned them.
     running: BTreeMap<CheckId, (Instant, bool)>,
 }
@@ -38,21 +39,28 @@ pub(crate) struct Progress {
 impl Progress {
     /// A progress view.
     pub(crate) fn new(options: ProgressOptions) -> Progress {
-        let multi = MultiProgress::with_draw_target(if options.spinners {
-            ProgressDrawTarget::stderr()
+        let status = if options.status_line {
+            ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr())
         } else {
-            ProgressDrawTarget::hidden()
-        });
+            ProgressBar::hidden()
+        };
+        // Cut at the terminal's width: a status line that wrapped would leave its first half
+        // behind when it is redrawn.
+        status.set_style(
+            ProgressStyle::with_template("{wide_msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
         Progress {
             options,
-            multi,
-            bars: BTreeMap::new(),
+            status,
             running: BTreeMap::new(),
         }
     }
 
-    /// Called every second or so: mentions checks that have become slow.
+    /// Called a few times a second: redraws the status line with the elapsed times, and mentions
+    /// checks that have become slow.
     pub(crate) fn tick(&mut self) {
+        self.redraw();
         if !self.options.slow_lines {
             return;
         }
@@ -81,25 +89,9 @@ impl Progress {
         match event {
             Event::CheckStarted { id } => {
                 self.running.insert(*id, (Instant::now(), false));
-                if self.options.spinners {
-                    let bar = self.multi.add(ProgressBar::new_spinner());
-                    bar.set_style(
-                        ProgressStyle::with_template("  {spinner} {msg} {elapsed}")
-                            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-                    );
-                    let total = match (id, self.options.hold) {
-                        (CheckId::Hold, Some(hold)) => format!(" (holding for {})", human(hold)),
-                        _ => String::new(),
-                    };
-                    bar.set_message(format!("{:<12}{total}", id.as_str()));
-                    bar.enable_steady_tick(Duration::from_millis(80));
-                    self.bars.insert(*id, bar);
-                }
+                self.redraw();
             }
             Event::CheckFinished(check) => {
-                if let Some(bar) = self.bars.remove(&check.id) {
-                    bar.finish_and_clear();
-                }
                 if let Some((since, true)) = self.running.remove(&check.id) {
                     if !self.options.verbose {
                         self.println(&format!(
@@ -110,6 +102,7 @@ impl Progress {
                         ));
                     }
                 }
+                self.redraw();
             }
             // Once a check is slow, its attempts are news in a log (--verbose has its own lines).
             Event::Attempt { id, of, attempt }
@@ -147,21 +140,62 @@ impl Progress {
         }
     }
 
+    /// The status line's text: the checks still running, in checklist order, each with how long
+    /// it has run (the hold also with how long it will).
+    fn status_text(&self) -> String {
+        let running: Vec<String> = self
+            .running
+            .iter()
+            .map(|(id, (since, _))| {
+                let total = match (id, self.options.hold) {
+                    (CheckId::Hold, Some(hold)) => format!(" of {}", seconds(hold)),
+                    _ => String::new(),
+                };
+                format!("{} {}{total}", id.as_str(), seconds(since.elapsed()))
+            })
+            .collect();
+        if running.is_empty() {
+            String::new()
+        } else {
+            format!("… {}", running.join(", "))
+        }
+    }
+
+    fn redraw(&self) {
+        if self.options.status_line {
+            self.status.set_message(self.status_text());
+        }
+    }
+
     fn println(&self, line: &str) {
-        if self.options.spinners {
-            let _ = self.multi.println(line);
+        if self.options.status_line {
+            self.status.println(line);
         } else {
             crate::output::stderr(line);
         }
     }
 
-    /// Clears any spinner left (an interrupted run).
-    pub(crate) fn finish(&mut self) {
-        for (_, bar) in std::mem::take(&mut self.bars) {
-            bar.finish_and_clear();
+    /// Writes report text to stdout, with the status line out of the way while it is written so
+    /// the two never share a line on a terminal; false once the reader of stdout has gone.
+    pub(crate) fn stdout(&self, text: &str) -> bool {
+        if self.options.status_line {
+            self.status.suspend(|| crate::output::stdout(text))
+        } else {
+            crate::output::stdout(text)
         }
-        let _ = self.multi.clear();
     }
+
+    /// Clears the status line (the run is over, or interrupted).
+    pub(crate) fn finish(&mut self) {
+        self.running.clear();
+        self.status.finish_and_clear();
+    }
+}
+
+/// A duration on the status line: always in seconds with a tenth, so the line does not jump
+/// between units as a check runs on.
+fn seconds(d: Duration) -> String {
+    format!("{:.1} s", d.as_secs_f64())
 }
 
 fn capitalise(text: &str) -> String {

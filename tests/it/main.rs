@@ -14,6 +14,7 @@ mod hangs;
 mod hold;
 mod hostile;
 mod http2;
+mod live;
 mod network;
 mod observe;
 mod outputs;

@@ -128,11 +128,19 @@ pub async fn run(
                 Status::Skip if !was_blocked => None,
                 _ => Some(report.summary.clone()),
             };
-            ctx.emit(Event::CheckFinished(Box::new(report.clone())));
+            // The checks after it see what it found; the gates (CI thresholds) decide how it
+            // is reported, and it is reported now as it will be in the end.
             let kept = keep_report.then(|| Arc::new(report.clone()));
+            let mut report = report;
+            gates::gate(&mut report, &ctx.settings.gates);
+            ctx.redactor.scrub(&mut report);
+            // Into the results before the event: a run stopped on another thread in between
+            // then reports the check as finished, as the stream has printed it.
+            let event = Event::CheckFinished(Box::new(report.clone()));
             if let Ok(mut map) = results.lock() {
                 map.insert(planned.id, (report, facts.platforms.clone()));
             }
+            ctx.emit(event);
             let _ = done.send(Some(Arc::new(Published {
                 blocked,
                 facts,

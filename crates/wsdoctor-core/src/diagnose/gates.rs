@@ -13,19 +13,26 @@ pub(crate) fn apply(report: &mut Report, gates: &Gates) {
         return;
     }
     for check in &mut report.checks {
-        if check.status == Status::Fail || check.status == Status::Skip {
-            continue;
-        }
-        if let Some(finding) = breach(check, gates) {
-            // The check's line then says what was measured beside the limit it breached.
-            check.summary = finding.message.clone();
-            fail(check, finding);
-        } else if gates.fail_on_warn && check.status == Status::Warn {
-            let finding = promote_warning(check);
-            fail(check, finding);
-        }
+        gate(check, gates);
     }
     report.finish();
+}
+
+/// Applies the gates to one finished check. A function of the check alone, and applying it twice
+/// is applying it once, so the runner gates each check as it finishes (what is printed then is
+/// what the report says) and [`apply`] on the whole report changes nothing more.
+pub(crate) fn gate(check: &mut CheckReport, gates: &Gates) {
+    if gates.is_empty() || check.status == Status::Fail || check.status == Status::Skip {
+        return;
+    }
+    if let Some(finding) = breach(check, gates) {
+        // The check's line then says what was measured beside the limit it breached.
+        check.summary = finding.message.clone();
+        fail(check, finding);
+    } else if gates.fail_on_warn && check.status == Status::Warn {
+        let finding = promote_warning(check);
+        fail(check, finding);
+    }
 }
 
 /// The first threshold `check` breaches, as a finding naming the threshold, the value and the limit.
