@@ -8,6 +8,7 @@ pub(crate) mod junit;
 pub(crate) mod markdown;
 pub(crate) mod plan;
 pub(crate) mod progress;
+pub(crate) mod trace;
 pub(crate) mod watch;
 
 use crate::cli::Format;

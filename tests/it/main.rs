@@ -22,4 +22,5 @@ mod redis;
 mod safety;
 mod serve;
 mod store;
+mod trace;
 mod verdict;

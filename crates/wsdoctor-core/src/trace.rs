@@ -512,7 +512,10 @@ mod tests {
             lines[0],
             format!("text (opcode 0x1) 16 bytes \"hi {MASK}!!\"")
         );
-        assert_eq!(lines[1], "close (opcode 0x8) 6 bytes: code 4500 reason \"boom\"");
+        assert_eq!(
+            lines[1],
+            "close (opcode 0x8) 6 bytes: code 4500 reason \"boom\""
+        );
         assert_eq!(lines[2], "text (opcode 0x1, masked) 2 bytes \"ok\"");
     }
 

@@ -7,8 +7,8 @@ use crate::diagnose::classify;
 use crate::facts::Inputs;
 use crate::probe::stream::Conn;
 use crate::probe::{proxy, route, tcp};
-use wsdoctor_model::evidence::AddressError;
 use crate::trace::Trace;
+use wsdoctor_model::evidence::AddressError;
 use wsdoctor_model::{Cause, Phase, WireLayer};
 
 /// Where the TCP connection goes: the proxy when there is one, else the target.
@@ -164,58 +164,79 @@ pub(crate) async fn secure(
     {
         Ok((stream, handshake)) => {
             check.phase(ctx, Phase::TlsHandshake, handshake.duration);
-            let trace = ctx.trace(check.id);
-            if trace.is_on() {
-                let info = &handshake.info;
-                let offered: Vec<String> = alpn
-                    .iter()
-                    .map(|p| String::from_utf8_lossy(p).into_owned())
-                    .collect();
-                trace.info(
-                    WireLayer::Tls,
-                    format!(
-                        "{} {} in {}, SNI {}, ALPN offered [{}] agreed {}",
-                        info.version,
-                        info.cipher_suite,
-                        human_ms(handshake.duration),
-                        info.sni,
-                        offered.join(", "),
-                        info.alpn.as_deref().unwrap_or("none")
-                    ),
-                );
-                trace_chain(&trace, &info.chain);
-            }
+            trace_tls(&ctx.trace(check.id), alpn, &handshake);
             Ok(Conn::Tls(Box::new(stream)))
         }
         Err(failure) => {
-            let trace = ctx.trace(check.id);
-            if trace.is_on() {
-                trace.info(
-                    WireLayer::Tls,
-                    format!("handshake with SNI {host} failed: {failure:?}"),
-                );
-                if let crate::probe::tls::TlsFailure::Certificate { chain, .. } = &failure {
-                    trace_chain(&trace, chain);
-                }
-            }
             let (finding, evidence) = classify::tls(&failure, &host);
+            trace_tls_failure(&ctx.trace(check.id), &host, &failure, &finding.message);
             Err(Failed::with_evidence(finding, evidence))
         }
+    }
+}
+
+/// A finished handshake, for the trace: version, cipher suite, SNI, ALPN offered and agreed, and
+/// the chain.
+pub(crate) fn trace_tls(trace: &Trace, alpn: &[&[u8]], handshake: &crate::probe::tls::Handshake) {
+    if !trace.is_on() {
+        return;
+    }
+    let info = &handshake.info;
+    let offered: Vec<String> = alpn
+        .iter()
+        .map(|p| String::from_utf8_lossy(p).into_owned())
+        .collect();
+    trace.info(
+        WireLayer::Tls,
+        format!(
+            "{} {} in {}, SNI {}, ALPN offered [{}] agreed {}",
+            info.version,
+            info.cipher_suite,
+            human_ms(handshake.duration),
+            info.sni,
+            offered.join(", "),
+            info.alpn.as_deref().unwrap_or("none")
+        ),
+    );
+    trace_chain(trace, &info.chain);
+}
+
+/// A failed handshake, for the trace: why (the diagnosis's words), and the chain the server
+/// presented when the certificate was the trouble.
+pub(crate) fn trace_tls_failure(
+    trace: &Trace,
+    host: &str,
+    failure: &crate::probe::tls::TlsFailure,
+    message: &str,
+) {
+    if !trace.is_on() {
+        return;
+    }
+    trace.info(
+        WireLayer::Tls,
+        format!("handshake with SNI {host} failed: {message}"),
+    );
+    if let crate::probe::tls::TlsFailure::Certificate { chain, .. } = failure {
+        trace_chain(trace, chain);
     }
 }
 
 /// The certificates a server presented, for the trace: each one's subject, issuer and dates.
 fn trace_chain(trace: &Trace, chain: &[wsdoctor_model::evidence::CertInfo]) {
     for (depth, cert) in chain.iter().enumerate() {
+        let left = if cert.seconds_left < 0 {
+            format!("expired {} days ago", cert.days_left.saturating_neg())
+        } else {
+            format!("{} days left", cert.days_left)
+        };
         trace.info(
             WireLayer::Tls,
             format!(
-                "certificate {depth}: subject {:?}, issuer {:?}, valid {} to {} ({} days left), names [{}]",
+                "certificate {depth}: subject {:?}, issuer {:?}, valid {} to {} ({left}), names [{}]",
                 cert.subject,
                 cert.issuer,
                 cert.not_before,
                 cert.not_after,
-                cert.days_left,
                 cert.sans.join(", ")
             ),
         );

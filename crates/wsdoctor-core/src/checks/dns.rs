@@ -69,8 +69,11 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
             check.phase(ctx, Phase::Dns, resolution.duration);
             let trace = ctx.trace(check.id);
             if trace.is_on() {
-                let addrs: Vec<String> =
-                    resolution.addrs.iter().map(|a| a.ip().to_string()).collect();
+                let addrs: Vec<String> = resolution
+                    .addrs
+                    .iter()
+                    .map(|a| a.ip().to_string())
+                    .collect();
                 trace.info(
                     wsdoctor_model::WireLayer::Dns,
                     format!(

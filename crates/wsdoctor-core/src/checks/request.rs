@@ -143,7 +143,7 @@ async fn send_once(
         &trace,
     )
     .await
-        .map_err(|f| Failed::new(classify::http(&f)))?;
+    .map_err(|f| Failed::new(classify::http(&f)))?;
     check.phase(ctx, Phase::HttpTtfb, response.ttfb);
     check.common().http_version = Some(version_name(response.version));
     check.over_http2 = response.version == http::Version::HTTP_2;

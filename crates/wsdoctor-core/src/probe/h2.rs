@@ -230,12 +230,24 @@ impl FrameParser {
             }
             HEADERS => format!(
                 "HEADERS {at}{}{}",
-                if self.flags & 0x4 != 0 { ", END_HEADERS" } else { "" },
-                if self.flags & 0x1 != 0 { ", END_STREAM" } else { "" }
+                if self.flags & 0x4 != 0 {
+                    ", END_HEADERS"
+                } else {
+                    ""
+                },
+                if self.flags & 0x1 != 0 {
+                    ", END_STREAM"
+                } else {
+                    ""
+                }
             ),
             DATA => format!(
                 "DATA {at}{}",
-                if self.flags & 0x1 != 0 { ", END_STREAM" } else { "" }
+                if self.flags & 0x1 != 0 {
+                    ", END_STREAM"
+                } else {
+                    ""
+                }
             ),
             RST_STREAM => format!(
                 "RST_STREAM stream {} {}",
@@ -551,7 +563,10 @@ pub(crate) fn trace_request<B>(trace: &Trace, request: &Request<B>) {
     }
     let uri = request.uri();
     let mut fields: Vec<(String, Vec<u8>)> = vec![
-        (":method".into(), request.method().as_str().as_bytes().to_vec()),
+        (
+            ":method".into(),
+            request.method().as_str().as_bytes().to_vec(),
+        ),
         (
             ":scheme".into(),
             uri.scheme_str().unwrap_or("https").as_bytes().to_vec(),
@@ -571,7 +586,10 @@ pub(crate) fn trace_request<B>(trace: &Trace, request: &Request<B>) {
         ),
     ];
     if let Some(protocol) = request.extensions().get::<hyper::ext::Protocol>() {
-        fields.insert(1, (":protocol".into(), protocol.as_str().as_bytes().to_vec()));
+        fields.insert(
+            1,
+            (":protocol".into(), protocol.as_str().as_bytes().to_vec()),
+        );
     }
     for (name, value) in request.headers() {
         fields.push((name.as_str().to_string(), value.as_bytes().to_vec()));
@@ -745,10 +763,18 @@ mod tests {
     fn settings_without_the_connect_protocol_leave_it_off() {
         let mut parser = FrameParser::default();
         let mut seen = Seen::default();
-        parser.feed(&frame(SETTINGS, 0, 0, &[0, 3, 0, 0, 0, 100]), &mut seen, &Trace::off());
+        parser.feed(
+            &frame(SETTINGS, 0, 0, &[0, 3, 0, 0, 0, 100]),
+            &mut seen,
+            &Trace::off(),
+        );
         assert!(seen.settings_at.is_some() && !seen.extended_connect);
         let mut off = Seen::default();
-        parser.feed(&frame(SETTINGS, 0, 0, &[0, 8, 0, 0, 0, 0]), &mut off, &Trace::off());
+        parser.feed(
+            &frame(SETTINGS, 0, 0, &[0, 8, 0, 0, 0, 0]),
+            &mut off,
+            &Trace::off(),
+        );
         assert!(!off.extended_connect);
     }
 

@@ -205,13 +205,7 @@ async fn exchange_h2(
     });
     let request = in_http2(request);
     h2::trace_request(trace, &request);
-    let outcome = respond(
-        sender.send_request(request),
-        deadline,
-        budget,
-        h2_failure,
-    )
-    .await;
+    let outcome = respond(sender.send_request(request), deadline, budget, h2_failure).await;
     driver.abort();
     trace_outcome(trace, &outcome);
     outcome

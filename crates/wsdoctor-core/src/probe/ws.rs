@@ -518,9 +518,9 @@ impl Sniffed {
     pub(crate) fn new(inner: Conn, already_read: &[u8], trace: Trace) -> Sniffed {
         let mut sniffer = Sniffer::default();
         sniffer.feed(already_read);
-        let mut taps = trace.is_on().then(|| {
-            Box::new((FrameTap::new(WireDir::Recv), FrameTap::new(WireDir::Send)))
-        });
+        let mut taps = trace
+            .is_on()
+            .then(|| Box::new((FrameTap::new(WireDir::Recv), FrameTap::new(WireDir::Send))));
         if let Some(taps) = taps.as_mut() {
             taps.0.feed(&trace, already_read);
         }
