@@ -260,3 +260,158 @@ fn a_fleet_or_watch_refuses_the_trace() {
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("--trace"), "{}", run.stderr);
 }
+
+/// A server that misbehaves in what it says rather than how: on `/evil` a 403 with an ANSI
+/// escape in a header; on `/big` a 403 whose head is 40 KiB (one value of 3,000 bytes, then 400
+/// lines); on any other path a 101, a text frame that tries to retitle the terminal, and a close
+/// 4500 whose reason tries to clear the screen.
+fn hostile_text_server() -> u16 {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { break };
+            std::thread::spawn(move || {
+                let _ = stream.set_read_timeout(Some(std::time::Duration::from_secs(5)));
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") && head.len() < 65_536 {
+                    match stream.read(&mut byte) {
+                        Ok(1) => head.push(byte[0]),
+                        _ => return,
+                    }
+                }
+                let head = String::from_utf8_lossy(&head).into_owned();
+                let mut answer = Vec::new();
+                if head.starts_with("GET /evil") {
+                    answer.extend(
+                        b"HTTP/1.1 403 Forbidden\r\nX-Evil: \x1b[2J\x1b]0;pwned\x07\r\n\r\n",
+                    );
+                } else if head.starts_with("GET /big") {
+                    answer.extend(b"HTTP/1.1 403 Forbidden\r\n");
+                    answer.extend(format!("X-Long: {}\r\n", "a".repeat(3000)).into_bytes());
+                    for i in 0..400 {
+                        answer.extend(format!("X-Filler-{i}: {}\r\n", "b".repeat(80)).into_bytes());
+                    }
+                    answer.extend(b"Content-Length: 0\r\n\r\n");
+                } else {
+                    let key = head
+                        .lines()
+                        .find_map(|l| l.strip_prefix("Sec-WebSocket-Key: "))
+                        .unwrap_or_default()
+                        .trim()
+                        .to_string();
+                    let accept = tokio_tungstenite::tungstenite::handshake::derive_accept_key(
+                        key.as_bytes(),
+                    );
+                    answer.extend(
+                        format!("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n\r\n")
+                            .into_bytes(),
+                    );
+                    let text = b"\x1b]0;pwned\x07 hello";
+                    answer.extend([0x81, text.len() as u8]);
+                    answer.extend(text);
+                    let reason = b"\x1b[2Jbye";
+                    answer.extend([0x88, (reason.len() + 2) as u8, 0x11, 0x94]);
+                    answer.extend(reason);
+                }
+                let _ = stream.write_all(&answer);
+                let mut sink = [0u8; 1024];
+                while let Ok(n) = stream.read(&mut sink) {
+                    if n == 0 {
+                        break;
+                    }
+                }
+            });
+        }
+    });
+    port
+}
+
+#[test]
+fn server_text_is_escaped_and_the_trace_is_bounded() {
+    let port = hostile_text_server();
+    let frames = run(&[
+        "check",
+        &format!("ws://127.0.0.1:{port}/ws"),
+        "--attempts",
+        "1",
+        "--timeout",
+        "2s",
+        "--trace",
+    ]);
+    assert!(
+        !frames.stderr.contains(['\x1b', '\x07']),
+        "{}",
+        frames.stderr
+    );
+    assert!(
+        has_line(
+            &frames.stderr,
+            "echo",
+            &["← text", "\\x1b]0;pwned\\x07 hello"]
+        ),
+        "{}",
+        frames.stderr
+    );
+    assert!(
+        has_line(
+            &frames.stderr,
+            "echo",
+            &["← close", "code 4500", "\\x1b[2Jbye"]
+        ),
+        "{}",
+        frames.stderr
+    );
+    // An escape in a header is not HTTP (the answer is refused), and what arrived is traced.
+    let evil = run(&[
+        "check",
+        &format!("ws://127.0.0.1:{port}/evil"),
+        "--attempts",
+        "1",
+        "--timeout",
+        "2s",
+        "--trace",
+    ]);
+    assert!(!evil.stderr.contains(['\x1b', '\x07']), "{}", evil.stderr);
+    assert!(
+        has_line(
+            &evil.stderr,
+            "echo",
+            &["← X-Evil: \\x1b[2J\\x1b]0;pwned\\x07"]
+        ),
+        "{}",
+        evil.stderr
+    );
+    let big = run(&[
+        "check",
+        &format!("ws://127.0.0.1:{port}/big"),
+        "--attempts",
+        "1",
+        "--timeout",
+        "2s",
+        "--trace",
+    ]);
+    assert!(
+        has_line(
+            &big.stderr,
+            "echo",
+            &["more header lines (a head is traced up to 8 KiB)"]
+        ),
+        "{}",
+        big.stderr
+    );
+    // A line is at most 1 KiB of text, plus its time and check.
+    let longest = trace_lines(&big.stderr)
+        .iter()
+        .map(|l| l.len())
+        .max()
+        .unwrap();
+    assert!(longest < 1100, "a trace line of {longest} bytes");
+    assert!(
+        has_line(&big.stderr, "echo", &["← X-Long: aaaa", "…"]),
+        "{}",
+        big.stderr
+    );
+}

@@ -264,6 +264,14 @@ pub(crate) fn escape(text: &str) -> String {
     out
 }
 
+/// Text in double quotes, for a payload or a reason: `\` and `"` escaped, then as [`escape`].
+pub(crate) fn quoted(text: &str) -> String {
+    format!(
+        "\"{}\"",
+        escape(&text.replace('\\', "\\\\").replace('"', "\\\""))
+    )
+}
+
 /// A payload's first bytes for a trace line: text as text, bytes that are not UTF-8 as `\xNN`,
 /// everything escaped, at most [`PREVIEW`] characters of the (already redacted) text; `…` when
 /// there is more.
@@ -405,9 +413,9 @@ impl FrameTap {
                 [] => format!("{head}: no status (1005)"),
                 [_] => format!("{head}: a one-byte payload, not a valid close"),
                 [hi, lo, reason @ ..] => format!(
-                    "{head}: code {} reason {:?}",
+                    "{head}: code {} reason {}",
                     u16::from_be_bytes([*hi, *lo]),
-                    bytes_text(reason)
+                    quoted(&bytes_text(reason))
                 ),
             }
         } else if self.len == 0 {
@@ -419,7 +427,7 @@ impl FrameTap {
                 None => return,
             };
             let total = usize::try_from(self.len).unwrap_or(usize::MAX);
-            format!("{head} {:?}", preview(&redacted, total))
+            format!("{head} {}", quoted(&preview(&redacted, total)))
         };
         trace.line(self.dir, WireLayer::Ws, &text);
         self.payload.clear();

@@ -166,6 +166,10 @@ pub(crate) async fn open(
             });
         }
         Ok(Err(failure)) => {
+            // What arrived is the evidence when it is not an answer we could read.
+            if !received.is_empty() {
+                trace.raw_head(WireDir::Recv, WireLayer::Http, &received);
+            }
             trace.info(WireLayer::Http, describe_failure(&failure, &received));
             return Err(failure);
         }
@@ -210,9 +214,9 @@ pub(crate) fn trace_body(trace: &Trace, body: &[u8]) {
     trace.recv(
         WireLayer::Http,
         format!(
-            "body, {} bytes read: {:?}",
+            "body, {} bytes read: {}",
             body.len(),
-            crate::trace::preview(&text, body.len())
+            crate::trace::quoted(&crate::trace::preview(&text, body.len()))
         ),
     );
 }
