@@ -415,3 +415,18 @@ fn server_text_is_escaped_and_the_trace_is_bounded() {
         big.stderr
     );
 }
+
+#[test]
+fn a_trace_file_that_cannot_be_written_is_a_usage_error_before_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("missing").join("trace.txt");
+    let run = run(&[
+        "check",
+        "ws://127.0.0.1:9/ws",
+        "--trace-file",
+        &path.to_string_lossy(),
+    ]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("--trace-file"), "{}", run.stderr);
+    assert!(trace_lines(&run.stderr).is_empty(), "{}", run.stderr);
+}
