@@ -157,6 +157,17 @@ fn h2_connect_403_shows_the_status_answering_the_extended_connect() {
         "{}",
         run.stderr
     );
+    // Our own frames too: the preface, our SETTINGS, the CONNECT's HEADERS frame.
+    assert!(
+        has_line(&run.stderr, "echo", &["→ SETTINGS", "ENABLE_PUSH=0"]),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        has_line(&run.stderr, "echo", &["→ HEADERS stream 1", "END_HEADERS"]),
+        "{}",
+        run.stderr
+    );
     assert!(
         has_line(&run.stderr, "echo", &["→ :protocol: websocket"]),
         "{}",

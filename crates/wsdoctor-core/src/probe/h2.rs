@@ -154,7 +154,18 @@ struct FrameParser {
 
 impl FrameParser {
     /// Reads `bytes`; returns whether anything worth telling a waiter changed in `seen`.
-    fn feed(&mut self, mut bytes: &[u8], seen: &mut Seen, trace: &Trace) -> bool {
+    fn feed(&mut self, bytes: &[u8], seen: &mut Seen, trace: &Trace) -> bool {
+        self.feed_one_way(bytes, seen, trace, wsdoctor_model::WireDir::Recv)
+    }
+
+    /// As [`FrameParser::feed`], tracing each frame as going `dir`.
+    fn feed_one_way(
+        &mut self,
+        mut bytes: &[u8],
+        seen: &mut Seen,
+        trace: &Trace,
+        dir: wsdoctor_model::WireDir,
+    ) -> bool {
         let mut changed = false;
         seen.bytes += bytes.len();
         while !bytes.is_empty() {
@@ -192,7 +203,7 @@ impl FrameParser {
             if self.remaining == 0 {
                 changed |= self.end_frame(seen);
                 if trace.is_on() {
-                    trace.recv(wsdoctor_model::WireLayer::H2, self.describe());
+                    trace.line(dir, wsdoctor_model::WireLayer::H2, &self.describe());
                 }
                 self.header.clear();
             }
@@ -334,7 +345,13 @@ pub(crate) struct Watched {
     parser: FrameParser,
     seen: std::sync::Arc<watch::Sender<Seen>>,
     trace: Trace,
+    /// The client's frames, for the trace only (`None` without one): the preface bytes still to
+    /// skip, a parser, and what it saw (kept apart from the server's).
+    sent: Option<Box<(usize, FrameParser, Seen)>>,
 }
+
+/// The client connection preface (RFC 9113 §3.4), before the client's first frame.
+const PREFACE: &[u8] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 
 impl Watched {
     /// Wraps `inner`; returns it with a receiver of what its frames said. Each frame the server
@@ -346,6 +363,9 @@ impl Watched {
                 inner,
                 parser: FrameParser::default(),
                 seen: std::sync::Arc::new(tx),
+                sent: trace
+                    .is_on()
+                    .then(|| Box::new((PREFACE.len(), FrameParser::default(), Seen::default()))),
                 trace,
             },
             rx,
@@ -390,7 +410,41 @@ impl AsyncRead for Watched {
     }
 }
 
-super::stream::write_through!(Watched, inner);
+impl tokio::io::AsyncWrite for Watched {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        let poll = Pin::new(&mut this.inner).poll_write(cx, buf);
+        if let (Poll::Ready(Ok(n)), Some(sent)) = (&poll, this.sent.as_mut()) {
+            let (preface_left, parser, seen) = &mut **sent;
+            let mut written = &buf[..*n];
+            if *preface_left > 0 {
+                let skip = (*preface_left).min(written.len());
+                *preface_left -= skip;
+                written = &written[skip..];
+                if *preface_left == 0 {
+                    this.trace.send(
+                        wsdoctor_model::WireLayer::H2,
+                        "connection preface (PRI * HTTP/2.0)",
+                    );
+                }
+            }
+            parser.feed_one_way(written, seen, &this.trace, wsdoctor_model::WireDir::Send);
+        }
+        poll
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_shutdown(cx)
+    }
+}
 
 /// The stream of an extended CONNECT, carrying the WebSocket; the connection stays up while it
 /// is held.
@@ -468,10 +522,6 @@ async fn open_timed(
     let trace = &upgrade.trace;
     let deadline = tokio::time::Instant::now() + timeout;
     let (io, mut seen) = Watched::new(conn, trace.clone());
-    trace.send(
-        wsdoctor_model::WireLayer::H2,
-        "connection preface and the client's SETTINGS",
-    );
     let start = Instant::now();
     let timed_out = |seen: &watch::Receiver<Seen>| OpenFailure::Timeout {
         after: timeout,
@@ -597,7 +647,7 @@ pub(crate) fn trace_request<B>(trace: &Trace, request: &Request<B>) {
     trace.head(
         wsdoctor_model::WireDir::Send,
         wsdoctor_model::WireLayer::H2,
-        "HEADERS stream 1",
+        "request HEADERS, decoded:",
         fields.iter().map(|(n, v)| (n.as_str(), v.as_slice())),
     );
 }

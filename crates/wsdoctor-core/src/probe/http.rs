@@ -178,10 +178,6 @@ async fn exchange_h2(
     trace: &crate::trace::Trace,
 ) -> Result<HttpResponse, HttpFailure> {
     let (io, seen) = h2::Watched::new(conn, trace.clone());
-    trace.send(
-        wsdoctor_model::WireLayer::H2,
-        "connection preface and the client's SETTINGS",
-    );
     let h2_failure = |e: &hyper::Error, in_body: bool| {
         let seen = seen.borrow();
         if let Some(goaway) = &seen.goaway {
