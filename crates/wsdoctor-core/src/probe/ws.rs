@@ -670,10 +670,11 @@ impl AsyncRead for Sniffed {
                 }
                 if let Some(taps) = this.taps.as_mut() {
                     if fresh.is_empty() {
-                        this.trace.info(
-                            WireLayer::Tcp,
-                            "the server closed the connection (end of stream)",
-                        );
+                        let ended = match &this.inner {
+                            Conn::H2(_) => "the server ended the socket's HTTP/2 stream",
+                            _ => "the server closed the connection (end of stream)",
+                        };
+                        this.trace.info(WireLayer::Tcp, ended);
                     } else {
                         taps.0.feed(&this.trace, fresh);
                     }
