@@ -295,7 +295,9 @@ fn hostile_text_server() -> u16 {
                 }
                 let head = String::from_utf8_lossy(&head).into_owned();
                 let mut answer = Vec::new();
-                if head.starts_with("GET /evil") {
+                if head.starts_with("GET /cookie") {
+                    answer.extend(b"HTTP/1.1 302 Found\r\nSet-Cookie: sid=UNKNOWNVALUE123; HttpOnly\r\nLocation: /login?token=LEAKYTOKEN&next=/x\r\nContent-Length: 0\r\n\r\n");
+                } else if head.starts_with("GET /evil") {
                     answer.extend(
                         b"HTTP/1.1 403 Forbidden\r\nX-Evil: \x1b[2J\x1b]0;pwned\x07\r\n\r\n",
                     );
@@ -440,4 +442,40 @@ fn a_trace_file_that_cannot_be_written_is_a_usage_error_before_the_run() {
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("--trace-file"), "{}", run.stderr);
     assert!(trace_lines(&run.stderr).is_empty(), "{}", run.stderr);
+}
+
+#[test]
+fn credentials_a_server_sends_are_masked_by_name_whatever_their_value() {
+    let port = hostile_text_server();
+    let run = run(&[
+        "check",
+        &format!("ws://127.0.0.1:{port}/cookie"),
+        "--attempts",
+        "1",
+        "--timeout",
+        "2s",
+        "--trace",
+    ]);
+    for secret in ["UNKNOWNVALUE123", "LEAKYTOKEN"] {
+        assert!(
+            !run.stderr.contains(secret) && !run.stdout.contains(secret),
+            "{secret} leaked:\n{}\n{}",
+            run.stdout,
+            run.stderr
+        );
+    }
+    assert!(
+        has_line(&run.stderr, "echo", &["← Set-Cookie: [REDACTED]"]),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        has_line(
+            &run.stderr,
+            "echo",
+            &["← Location: /login?token=[REDACTED]&next=/x"]
+        ),
+        "{}",
+        run.stderr
+    );
 }
