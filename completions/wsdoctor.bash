@@ -121,7 +121,7 @@ _wsdoctor() {
             return 0
             ;;
         wsdoctor__subcmd__check)
-            opts="-H -4 -6 -o -q -v -h -V --config --no-config --target --parallel --fail-on --min-cert-days --max-echo-rtt --max-first-message --max-attempts --dry-run --session --origin --header --subprotocol --send --expect --count --hold --ping-interval --only --skip --health-path --diagnostics-path --echo-path --terminal-path --session-path --timeout --connect-timeout --attempts --retry-delay --accept-silence --observe --deadline --resolve --all-addresses --proxy --no-proxy --cert-warn-days --cacert --cert --key --ipv4 --ipv6 --insecure --http1-only --http2 --browser --browser-path --redis-url --session-key --store-pings --store-slow --session-min-ttl --format --output --color --quiet --verbose --show-secrets --help --version"
+            opts="-H -4 -6 -o -q -v -h -V --config --no-config --target --parallel --fail-on --min-cert-days --max-echo-rtt --max-first-message --max-attempts --dry-run --session --origin --header --subprotocol --send --expect --count --hold --ping-interval --only --skip --health-path --diagnostics-path --echo-path --terminal-path --session-path --timeout --connect-timeout --attempts --retry-delay --accept-silence --observe --deadline --resolve --all-addresses --proxy --no-proxy --cert-warn-days --cacert --cert --key --ipv4 --ipv6 --insecure --http1-only --http2 --browser --browser-path --redis-url --session-key --store-pings --store-slow --session-min-ttl --format --output --color --quiet --verbose --trace --trace-file --show-secrets --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -352,6 +352,10 @@ _wsdoctor() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
+                --trace-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -487,7 +491,7 @@ _wsdoctor() {
             return 0
             ;;
         wsdoctor__subcmd__demo)
-            opts="-H -4 -6 -o -q -v -h -V --fault --tls --fail-on --min-cert-days --max-echo-rtt --max-first-message --max-attempts --dry-run --session --origin --header --subprotocol --send --expect --count --hold --ping-interval --only --skip --health-path --diagnostics-path --echo-path --terminal-path --session-path --timeout --connect-timeout --attempts --retry-delay --accept-silence --observe --deadline --resolve --all-addresses --proxy --no-proxy --cert-warn-days --cacert --cert --key --ipv4 --ipv6 --insecure --http1-only --http2 --browser --browser-path --redis-url --session-key --store-pings --store-slow --session-min-ttl --format --output --color --quiet --verbose --show-secrets --help --version"
+            opts="-H -4 -6 -o -q -v -h -V --fault --tls --fail-on --min-cert-days --max-echo-rtt --max-first-message --max-attempts --dry-run --session --origin --header --subprotocol --send --expect --count --hold --ping-interval --only --skip --health-path --diagnostics-path --echo-path --terminal-path --session-path --timeout --connect-timeout --attempts --retry-delay --accept-silence --observe --deadline --resolve --all-addresses --proxy --no-proxy --cert-warn-days --cacert --cert --key --ipv4 --ipv6 --insecure --http1-only --http2 --browser --browser-path --redis-url --session-key --store-pings --store-slow --session-min-ttl --format --output --color --quiet --verbose --trace --trace-file --show-secrets --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -697,6 +701,10 @@ _wsdoctor() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --trace-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1024,7 +1032,7 @@ _wsdoctor() {
             return 0
             ;;
         wsdoctor__subcmd__watch)
-            opts="-H -4 -6 -o -q -v -h -V --config --no-config --target --parallel --interval --runs --fail-on --min-cert-days --max-echo-rtt --max-first-message --max-attempts --dry-run --session --origin --header --subprotocol --send --expect --count --hold --ping-interval --only --skip --health-path --diagnostics-path --echo-path --terminal-path --session-path --timeout --connect-timeout --attempts --retry-delay --accept-silence --observe --deadline --resolve --all-addresses --proxy --no-proxy --cert-warn-days --cacert --cert --key --ipv4 --ipv6 --insecure --http1-only --http2 --browser --browser-path --redis-url --session-key --store-pings --store-slow --session-min-ttl --output --color --quiet --verbose --show-secrets --format --help --version"
+            opts="-H -4 -6 -o -q -v -h -V --config --no-config --target --parallel --interval --runs --fail-on --min-cert-days --max-echo-rtt --max-first-message --max-attempts --dry-run --session --origin --header --subprotocol --send --expect --count --hold --ping-interval --only --skip --health-path --diagnostics-path --echo-path --terminal-path --session-path --timeout --connect-timeout --attempts --retry-delay --accept-silence --observe --deadline --resolve --all-addresses --proxy --no-proxy --cert-warn-days --cacert --cert --key --ipv4 --ipv6 --insecure --http1-only --http2 --browser --browser-path --redis-url --session-key --store-pings --store-slow --session-min-ttl --output --color --quiet --verbose --trace --trace-file --show-secrets --format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1257,6 +1265,10 @@ _wsdoctor() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --trace-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --format)

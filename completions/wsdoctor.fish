@@ -120,6 +120,7 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -s o -l output 
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l color -d 'When to use colour (NO_COLOR and CI turn it off in auto)' -r -f -a "auto\t'Colour when the output is a terminal and neither NO_COLOR nor CI is set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l trace-file -d 'Write the trace to FILE as well as stderr (implies --trace)' -r -F
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l no-config -d 'Read no config file, not even ./wsdoctor.toml: the command line and the environment only [env: WSDOCTOR_NO_CONFIG]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l dry-run -d 'Print what the run would do (target, route, limits, the checks and their order) and exit without sending anything'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l all-addresses -d 'Connect to every resolved address (not just the first that answers), to find a bad node [env: WSDOCTOR_ALL_ADDRESSES]'
@@ -131,7 +132,8 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l http1-only -
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l http2 -d 'Require the HTTP/2 road (RFC 8441 extended CONNECT) for the echo and terminal sockets, as a browser holding an HTTP/2 connection takes it; a server that cannot carry them that way fails [env: WSDOCTOR_HTTP2]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l browser -d 'Also run the page, /health and the sockets in a headless Chromium on the frontend origin, and put what the browser saw beside the command line\'s verdict (the browser check) [env: WSDOCTOR_BROWSER]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -s q -l quiet -d 'Print nothing on stdout but one verdict line, whatever the format (the document goes to --output if given) [env: WSDOCTOR_QUIET]'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -s v -l verbose -d 'Print the connection log to stderr, as the web client\'s console does [env: WSDOCTOR_VERBOSE]'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -s v -l verbose -d 'Print the connection log to stderr, as the web client\'s console does; twice (-vv) also traces the wire, as --trace [env: WSDOCTOR_VERBOSE]'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l trace -d 'Trace the wire on stderr, in order, timed from the start: DNS answers, connects, TLS (version, ALPN, SNI, the chain\'s subjects and dates), every request and response head, HTTP/2 frames, every WebSocket frame and the close; secrets redacted, server text escaped, bounded; `wire` events with --format ndjson [env: WSDOCTOR_TRACE]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l show-secrets -d 'Show session ids, tokens and credentials instead of redacting them [env: WSDOCTOR_SHOW_SECRETS]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -s V -l version -d 'Print version'
@@ -266,6 +268,7 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -s o -l output -
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l color -d 'When to use colour (NO_COLOR and CI turn it off in auto)' -r -f -a "auto\t'Colour when the output is a terminal and neither NO_COLOR nor CI is set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l trace-file -d 'Write the trace to FILE as well as stderr (implies --trace)' -r -F
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l tls -d 'Serve the embedded backend over TLS with a certificate from a throwaway CA, speaking HTTP/2 (with extended CONNECT) beside HTTP/1.1 as modern edges do'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l dry-run -d 'Print what the run would do (target, route, limits, the checks and their order) and exit without sending anything'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l all-addresses -d 'Connect to every resolved address (not just the first that answers), to find a bad node [env: WSDOCTOR_ALL_ADDRESSES]'
@@ -277,7 +280,8 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l http1-only -d
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l http2 -d 'Require the HTTP/2 road (RFC 8441 extended CONNECT) for the echo and terminal sockets, as a browser holding an HTTP/2 connection takes it; a server that cannot carry them that way fails [env: WSDOCTOR_HTTP2]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l browser -d 'Also run the page, /health and the sockets in a headless Chromium on the frontend origin, and put what the browser saw beside the command line\'s verdict (the browser check) [env: WSDOCTOR_BROWSER]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -s q -l quiet -d 'Print nothing on stdout but one verdict line, whatever the format (the document goes to --output if given) [env: WSDOCTOR_QUIET]'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -s v -l verbose -d 'Print the connection log to stderr, as the web client\'s console does [env: WSDOCTOR_VERBOSE]'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -s v -l verbose -d 'Print the connection log to stderr, as the web client\'s console does; twice (-vv) also traces the wire, as --trace [env: WSDOCTOR_VERBOSE]'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l trace -d 'Trace the wire on stderr, in order, timed from the start: DNS answers, connects, TLS (version, ALPN, SNI, the chain\'s subjects and dates), every request and response head, HTTP/2 frames, every WebSocket frame and the close; secrets redacted, server text escaped, bounded; `wire` events with --format ndjson [env: WSDOCTOR_TRACE]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l show-secrets -d 'Show session ids, tokens and credentials instead of redacting them [env: WSDOCTOR_SHOW_SECRETS]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -s V -l version -d 'Print version'
@@ -456,6 +460,7 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -s o -l output 
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l color -d 'When to use colour (NO_COLOR and CI turn it off in auto)' -r -f -a "auto\t'Colour when the output is a terminal and neither NO_COLOR nor CI is set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l trace-file -d 'Write the trace to FILE as well as stderr (implies --trace)' -r -F
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l format -d 'Output format' -r -f -a "human\t'A checklist for people, with timings, evidence and hints'
 ndjson\t'One JSON event a line as the run progresses, ending with the report'"
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l no-config -d 'Read no config file, not even ./wsdoctor.toml: the command line and the environment only [env: WSDOCTOR_NO_CONFIG]'
@@ -469,7 +474,8 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l http1-only -
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l http2 -d 'Require the HTTP/2 road (RFC 8441 extended CONNECT) for the echo and terminal sockets, as a browser holding an HTTP/2 connection takes it; a server that cannot carry them that way fails [env: WSDOCTOR_HTTP2]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l browser -d 'Also run the page, /health and the sockets in a headless Chromium on the frontend origin, and put what the browser saw beside the command line\'s verdict (the browser check) [env: WSDOCTOR_BROWSER]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -s q -l quiet -d 'Print nothing on stdout but one verdict line, whatever the format (the document goes to --output if given) [env: WSDOCTOR_QUIET]'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -s v -l verbose -d 'Print the connection log to stderr, as the web client\'s console does [env: WSDOCTOR_VERBOSE]'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -s v -l verbose -d 'Print the connection log to stderr, as the web client\'s console does; twice (-vv) also traces the wire, as --trace [env: WSDOCTOR_VERBOSE]'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l trace -d 'Trace the wire on stderr, in order, timed from the start: DNS answers, connects, TLS (version, ALPN, SNI, the chain\'s subjects and dates), every request and response head, HTTP/2 frames, every WebSocket frame and the close; secrets redacted, server text escaped, bounded; `wire` events with --format ndjson [env: WSDOCTOR_TRACE]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l show-secrets -d 'Show session ids, tokens and credentials instead of redacting them [env: WSDOCTOR_SHOW_SECRETS]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -s V -l version -d 'Print version'

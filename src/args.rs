@@ -69,6 +69,8 @@ pub(crate) struct OutputSettings {
     pub(crate) quiet: bool,
     /// Connection log on stderr.
     pub(crate) verbose: bool,
+    /// The wire trace (`--trace`, `-vv`, `--trace-file`): on stderr, and in the file if given.
+    pub(crate) trace: Option<TraceOutput>,
     /// Print secrets unredacted.
     pub(crate) show_secrets: bool,
 }
@@ -101,10 +103,23 @@ impl OutputSettings {
             output,
             color: options.color,
             quiet: env_flag("WSDOCTOR_QUIET", options.quiet)?,
-            verbose: env_flag("WSDOCTOR_VERBOSE", options.verbose)?,
+            verbose: env_flag("WSDOCTOR_VERBOSE", options.verbose > 0)?,
+            trace: (env_flag("WSDOCTOR_TRACE", options.trace)?
+                || options.verbose >= 2
+                || options.trace_file.is_some())
+            .then(|| TraceOutput {
+                file: options.trace_file.clone(),
+            }),
             show_secrets: env_flag("WSDOCTOR_SHOW_SECRETS", options.show_secrets)?,
         })
     }
+}
+
+/// Where the wire trace goes besides stderr.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct TraceOutput {
+    /// `--trace-file`.
+    pub(crate) file: Option<PathBuf>,
 }
 
 /// Words that, given to `-o`, mean a format rather than a file (the kubectl habit).

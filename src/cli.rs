@@ -663,9 +663,20 @@ pub(crate) struct OutputOptions {
     /// Print nothing on stdout but one verdict line, whatever the format (the document goes to --output if given) [env: WSDOCTOR_QUIET].
     #[arg(long, short = 'q', help_heading = "Output", conflicts_with = "verbose")]
     pub(crate) quiet: bool,
-    /// Print the connection log to stderr, as the web client's console does [env: WSDOCTOR_VERBOSE].
-    #[arg(long, short = 'v', help_heading = "Output")]
-    pub(crate) verbose: bool,
+    /// Print the connection log to stderr, as the web client's console does; twice (-vv) also traces the wire, as --trace [env: WSDOCTOR_VERBOSE].
+    #[arg(long, short = 'v', action = clap::ArgAction::Count, help_heading = "Output")]
+    pub(crate) verbose: u8,
+    /// Trace the wire on stderr, in order, timed from the start: DNS answers, connects, TLS (version, ALPN, SNI, the chain's subjects and dates), every request and response head, HTTP/2 frames, every WebSocket frame and the close; secrets redacted, server text escaped, bounded; `wire` events with --format ndjson [env: WSDOCTOR_TRACE].
+    #[arg(long, help_heading = "Output")]
+    pub(crate) trace: bool,
+    /// Write the trace to FILE as well as stderr (implies --trace).
+    #[arg(
+        long,
+        value_name = "FILE",
+        env = "WSDOCTOR_TRACE_FILE",
+        help_heading = "Output"
+    )]
+    pub(crate) trace_file: Option<PathBuf>,
     /// Show session ids, tokens and credentials instead of redacting them [env: WSDOCTOR_SHOW_SECRETS].
     #[arg(long, help_heading = "Output")]
     pub(crate) show_secrets: bool,

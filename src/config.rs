@@ -55,6 +55,8 @@ const NOT_IN_FILE: &[&str] = &[
     "color",
     "quiet",
     "verbose",
+    "trace",
+    "trace-file",
     "show-secrets",
     "help",
     "version",

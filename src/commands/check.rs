@@ -40,6 +40,12 @@ pub(crate) fn run(cmd: CheckCommand) -> Result<u8, AppError> {
             return super::block_on(check(target.settings, output));
         }
     }
+    if output.trace.is_some() {
+        return Err(AppError::usage(
+            "--trace",
+            "traces one target's wire; check the target in question on its own (a fleet's traces would interleave)",
+        ));
+    }
     super::block_on(super::fleet::run(
         selection.targets,
         cmd.fleet.parallel,
@@ -141,12 +147,21 @@ pub(crate) async fn check(settings: Settings, output: OutputSettings) -> Result<
         .as_deref()
         .map(ReportFile::create)
         .transpose()?;
+    let mut trace = output
+        .trace
+        .as_ref()
+        .map(|t| render::trace::TraceWriter::new(t.file.as_deref()))
+        .transpose()?;
+    let mut settings = settings;
+    settings.trace = trace.is_some();
     let settings = Arc::new(settings);
     let redactor = redactor(&settings, &output);
     let plan = Plan::for_settings(&settings);
     let color = use_color(output.color, io::stdout().is_terminal());
     colored::control::set_override(color);
+    // Trace lines on stderr and a status line redrawn over them would garble both.
     let status_line = io::stderr().is_terminal()
+        && trace.is_none()
         && !crate::args::in_ci()
         && !output.quiet
         && output.color != ColorChoice::Never;
@@ -189,6 +204,19 @@ pub(crate) async fn check(settings: Settings, output: OutputSettings) -> Result<
                     stdout_open = view.stdout(&text);
                 }
             }
+            if let (
+                Some(writer),
+                wsdoctor_core::model::Event::Wire {
+                    id,
+                    at_ms,
+                    dir,
+                    text,
+                    ..
+                },
+            ) = (trace.as_mut(), &event.event)
+            {
+                writer.write(&render::trace::line(*at_ms, *id, *dir, text));
+            }
             if !ndjson {
                 continue;
             }
@@ -205,7 +233,10 @@ pub(crate) async fn check(settings: Settings, output: OutputSettings) -> Result<
         }
         view.finish();
         let printed = checklist.and_then(|c| c.printed());
-        (file, file_error, printed)
+        let trace_error = trace
+            .map(render::trace::TraceWriter::finish)
+            .and_then(Result::err);
+        (file, file_error, printed, trace_error)
     });
 
     let caught = Arc::new(OnceLock::new());
@@ -217,7 +248,8 @@ pub(crate) async fn check(settings: Settings, output: OutputSettings) -> Result<
         stop_signal(caught.clone()),
     )
     .await;
-    let (file, file_error, printed) = match tokio::time::timeout(DRAIN, consumer).await {
+    let (file, file_error, printed, trace_error) = match tokio::time::timeout(DRAIN, consumer).await
+    {
         Ok(Ok(drained)) => drained,
         _ => {
             return Err(AppError::Runtime(
@@ -225,6 +257,9 @@ pub(crate) async fn check(settings: Settings, output: OutputSettings) -> Result<
             ))
         }
     };
+    if let Some((path, e)) = trace_error {
+        return Err(AppError::io(format!("writing {}", path.display()), e));
+    }
     if let Some(e) = file_error {
         return Err(AppError::io(format!("writing {}", output_path(&output)), e));
     }

@@ -18,6 +18,12 @@ pub(crate) fn run(cmd: WatchCommand) -> Result<u8, AppError> {
     if !matches!(output.format, Format::Human | Format::Ndjson) {
         return Err(AppError::usage("--format", "watch writes human or ndjson"));
     }
+    if output.trace.is_some() {
+        return Err(AppError::usage(
+            "--trace",
+            "watch repeats its rounds without end, and a trace is bounded: trace one round with `wsdoctor check --trace`",
+        ));
+    }
     let selection = crate::fleet::select("watch", &cmd.targets, &cmd.fleet, &Env::from_process())?;
     selection.announce(output.quiet);
     if cmd.options.dry_run {

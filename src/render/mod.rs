@@ -9,6 +9,7 @@ pub(crate) mod live;
 pub(crate) mod markdown;
 pub(crate) mod plan;
 pub(crate) mod progress;
+pub(crate) mod trace;
 pub(crate) mod watch;
 
 use crate::cli::Format;

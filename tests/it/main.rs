@@ -24,4 +24,5 @@ mod safety;
 mod serve;
 mod serve_bounds;
 mod store;
+mod trace;
 mod verdict;

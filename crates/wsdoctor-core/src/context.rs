@@ -4,6 +4,7 @@
 use crate::probe::tls::TlsClient;
 use crate::redact::Redactor;
 use crate::settings::Settings;
+use crate::trace::{Sink, Trace};
 use std::sync::{Arc, OnceLock};
 use std::time::{Instant, SystemTime};
 use tokio::sync::mpsc::UnboundedSender;
@@ -28,6 +29,8 @@ pub(crate) struct Ctx {
     /// a listener has shown that, waiting out every later socket attempt in full only delays the
     /// verdict: see [`Ctx::answer_by`].
     silence: OnceLock<String>,
+    /// Where the wire trace goes, when `--trace` asked for one.
+    trace: Option<Arc<Sink>>,
 }
 
 /// What the run allows itself beyond one client timeout to confirm a hang, counted from its start
@@ -41,14 +44,27 @@ impl Ctx {
         events: UnboundedSender<Stamped>,
         stop: tokio::sync::watch::Receiver<bool>,
     ) -> Ctx {
+        let started = Instant::now();
+        let trace = settings
+            .trace
+            .then(|| Sink::new(events.clone(), redactor.clone(), started));
         Ctx {
             settings,
             redactor,
             events,
             tls: OnceCell::new(),
             stop,
-            started: Instant::now(),
+            started,
             silence: OnceLock::new(),
+            trace,
+        }
+    }
+
+    /// Check `id`'s handle on the wire trace (one that traces nothing without `--trace`).
+    pub(crate) fn trace(&self, id: CheckId) -> Trace {
+        match &self.trace {
+            Some(sink) => Trace::new(id, sink.clone()),
+            None => Trace::off(),
         }
     }
 

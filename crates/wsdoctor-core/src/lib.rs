@@ -40,6 +40,7 @@ mod redact;
 mod runner;
 mod secret;
 pub mod settings;
+mod trace;
 
 pub use wsdoctor_model as model;
 

@@ -53,6 +53,33 @@ pub(crate) fn mask_userinfo(text: &str) -> String {
     }
 }
 
+/// Masks the value of every token-like query parameter in `text` (`?token=…`, `&session_id=…`,
+/// `;sig=…`), known to the run or not: a server's `Location`, a link in a body or a reason can carry
+/// a credential nobody told us about. By the parameter's name, as for a URL given to the run.
+pub(crate) fn mask_secret_params(text: &str) -> String {
+    // Most text carries no query: nothing to mask, and no pass of the pattern over it.
+    if !(text.contains('=') && text.contains(['?', '&', ';'])) {
+        return text.to_string();
+    }
+    static PATTERN: OnceLock<Option<Regex>> = OnceLock::new();
+    let pattern =
+        PATTERN.get_or_init(|| Regex::new(r#"([?&;])([^=&;?#\s"'<>]*)=([^&;#\s"'<>]+)"#).ok());
+    match pattern {
+        Some(re) => re
+            .replace_all(text, |caps: &regex_lite::Captures<'_>| {
+                let key = &caps[2];
+                if crate::settings::is_secret_param(key) && &caps[3] != MASK {
+                    format!("{}{key}={MASK}", &caps[1])
+                } else {
+                    caps[0].to_string()
+                }
+            })
+            .into_owned(),
+        // Fail closed, as for user-info.
+        None => MASK.to_string(),
+    }
+}
+
 /// A URL for display: user-info masked, and the values of secret query parameters (`token`,
 /// `access_token`, …).
 pub(crate) fn display_url(mut url: url::Url) -> String {
@@ -196,7 +223,7 @@ impl Redactor {
         if !self.enabled {
             return text.to_string();
         }
-        let mut out = mask_userinfo(text);
+        let mut out = mask_secret_params(&mask_userinfo(text));
         for needle in &self.needles {
             if out.contains(needle.as_str()) {
                 out = out.replace(needle.as_str(), MASK);
@@ -289,6 +316,17 @@ mod tests {
             mask_userinfo("http://admin:p@ss@127.0.0.1:1/"),
             format!("http://{MASK}@127.0.0.1:1/")
         );
+    }
+
+    #[test]
+    fn secret_query_values_are_masked_by_name_in_any_text() {
+        let r = Redactor::new([], true);
+        assert_eq!(
+            r.text("redirected to /login?token=abc&next=/x; then https://h/p?a=1&Session_Id=zz#f"),
+            format!("redirected to /login?token={MASK}&next=/x; then https://h/p?a=1&Session_Id={MASK}#f")
+        );
+        assert_eq!(r.text("what? a=b & c"), "what? a=b & c");
+        assert_eq!(r.text("x=1"), "x=1");
     }
 
     #[test]

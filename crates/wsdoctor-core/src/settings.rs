@@ -730,6 +730,9 @@ pub struct Settings {
     pub roads: Roads,
     /// The browser check (`--browser`), if asked for.
     pub browser: Option<BrowserSettings>,
+    /// Trace the wire (`--trace`): `wire` events for every head, frame, connect and handshake.
+    /// Off, the probes build no trace line at all.
+    pub trace: bool,
 }
 
 /// The browser check's settings: which Chromium to run. Everything else it needs (the origin,
@@ -915,6 +918,7 @@ impl Settings {
             store: None,
             browser: None,
             roads: Roads::default(),
+            trace: false,
         }
     }
 

@@ -49,6 +49,20 @@ pub enum Event {
         /// The line, in the web client's words.
         message: String,
     },
+    /// Something seen on the wire (`--trace`): one line of a head, a frame, a connect, a TLS
+    /// handshake's outcome; secrets redacted and server text escaped before it is sent.
+    Wire {
+        /// The check whose connection it is.
+        id: CheckId,
+        /// Milliseconds since the start of the run.
+        at_ms: f64,
+        /// Sent, received, or a note about the connection.
+        dir: WireDir,
+        /// The layer it belongs to.
+        layer: WireLayer,
+        /// The line, escaped, at most [`WIRE_LINE_LIMIT`] bytes.
+        text: String,
+    },
     /// A check ended.
     CheckFinished(Box<CheckReport>),
     /// The final report.
@@ -64,4 +78,50 @@ pub struct Stamped {
     /// What happened.
     #[serde(flatten)]
     pub event: Event,
+}
+
+/// The longest a wire event's text may be, in bytes (longer lines end in `…`).
+pub const WIRE_LINE_LIMIT: usize = 1024;
+
+/// Which way a wire event went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WireDir {
+    /// From wsdoctor to the server.
+    Send,
+    /// From the server to wsdoctor.
+    Recv,
+    /// About the connection (an address, a handshake's outcome).
+    Info,
+}
+
+impl WireDir {
+    /// The arrow a trace line shows: `→`, `←`, `*` (as curl marks its notes).
+    pub fn arrow(self) -> &'static str {
+        match self {
+            WireDir::Send => "→",
+            WireDir::Recv => "←",
+            WireDir::Info => "*",
+        }
+    }
+}
+
+/// The protocol layer of a wire event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WireLayer {
+    /// Name resolution.
+    Dns,
+    /// A TCP connection (or a proxy's tunnel).
+    Tcp,
+    /// The TLS handshake.
+    Tls,
+    /// HTTP/1.1 heads.
+    Http,
+    /// HTTP/2 frames.
+    H2,
+    /// WebSocket frames.
+    Ws,
+    /// The trace itself (its bound reached).
+    Trace,
 }

@@ -697,6 +697,13 @@ impl Scrub for Event {
                 attempt,
             } => attempt.scrub(clean),
             Event::Log { id: _, message } => clean(message),
+            Event::Wire {
+                id: _,
+                at_ms: _,
+                dir: _,
+                layer: _,
+                text,
+            } => clean(text),
             Event::CheckFinished(report) => report.scrub(clean),
             Event::Report(report) => report.scrub(clean),
         }

@@ -8,8 +8,9 @@ use crate::facts::Inputs;
 use crate::probe::stream::Conn;
 use crate::probe::{proxy, route, tcp};
 use crate::settings::ConnectPolicy;
+use crate::trace::Trace;
 use wsdoctor_model::evidence::AddressError;
-use wsdoctor_model::{Cause, Phase};
+use wsdoctor_model::{Cause, Phase, WireLayer};
 
 /// Where the TCP connection goes: the proxy when there is one, else the target.
 pub(crate) fn connect_host(ctx: &Ctx) -> (String, u16) {
@@ -59,9 +60,16 @@ pub(crate) async fn transport(
         )));
     }
     let timeout = settings.limits.connect_timeout;
+    let trace = ctx.trace(check.id);
     let connected = match tcp::connect(&resolution.addrs, timeout, settings.connect_policy).await {
         Ok(c) => c,
         Err(failures) => {
+            for (addr, failure) in &failures {
+                trace.info(
+                    WireLayer::Tcp,
+                    format!("connect to {addr} failed: {}", failure.describe()),
+                );
+            }
             let mut failed = tcp_failure(&failures).await;
             if let Some(proxy) = &settings.route.proxy {
                 failed.finding.message =
@@ -71,6 +79,26 @@ pub(crate) async fn transport(
         }
     };
     check.phase(ctx, Phase::TcpConnect, connected.duration);
+    if trace.is_on() {
+        for (addr, failure) in &connected.earlier_failures {
+            trace.info(
+                WireLayer::Tcp,
+                format!("connect to {addr} failed: {}", failure.describe()),
+            );
+        }
+        let local = connected
+            .stream
+            .local_addr()
+            .map_or_else(|_| "?".to_string(), |a| a.to_string());
+        trace.info(
+            WireLayer::Tcp,
+            format!(
+                "connected {local} → {} in {}",
+                connected.peer,
+                human_ms(connected.duration)
+            ),
+        );
+    }
     check.common().peer = Some(connected.peer.to_string());
     // The name has an address that does not work: worth seeing even when another did.
     check.common().earlier_failures = connected
@@ -91,6 +119,14 @@ pub(crate) async fn transport(
         .map(|(u, p)| (u.reveal(), p.reveal()));
     match proxy::connect(connected.stream, &authority, credentials, timeout).await {
         Ok((conn, duration)) => {
+            trace.info(
+                WireLayer::Tcp,
+                format!(
+                    "tunnel to {authority} through the proxy {} in {}",
+                    proxy.display(),
+                    human_ms(duration)
+                ),
+            );
             check.phase(ctx, Phase::ProxyConnect, duration);
             check.common().proxy = Some(proxy.display());
             Ok(conn)
@@ -142,11 +178,86 @@ pub(crate) async fn secure(
     {
         Ok((stream, handshake)) => {
             check.phase(ctx, Phase::TlsHandshake, handshake.duration);
+            trace_tls(&ctx.trace(check.id), alpn, &handshake);
             Ok(Conn::Tls(Box::new(stream)))
         }
         Err(failure) => {
             let (finding, evidence) = classify::tls(&failure, &host);
+            trace_tls_failure(&ctx.trace(check.id), &host, &failure, &finding.message);
             Err(Failed::with_evidence(finding, evidence))
         }
     }
+}
+
+/// A finished handshake, for the trace: version, cipher suite, SNI, ALPN offered and agreed, and
+/// the chain.
+pub(crate) fn trace_tls(trace: &Trace, alpn: &[&[u8]], handshake: &crate::probe::tls::Handshake) {
+    if !trace.is_on() {
+        return;
+    }
+    let info = &handshake.info;
+    let offered: Vec<String> = alpn
+        .iter()
+        .map(|p| String::from_utf8_lossy(p).into_owned())
+        .collect();
+    trace.info(
+        WireLayer::Tls,
+        format!(
+            "{} {} in {}, SNI {}, ALPN offered [{}] agreed {}",
+            info.version,
+            info.cipher_suite,
+            human_ms(handshake.duration),
+            info.sni,
+            offered.join(", "),
+            info.alpn.as_deref().unwrap_or("none")
+        ),
+    );
+    trace_chain(trace, &info.chain);
+}
+
+/// A failed handshake, for the trace: why (the diagnosis's words), and the chain the server
+/// presented when the certificate was the trouble.
+pub(crate) fn trace_tls_failure(
+    trace: &Trace,
+    host: &str,
+    failure: &crate::probe::tls::TlsFailure,
+    message: &str,
+) {
+    if !trace.is_on() {
+        return;
+    }
+    trace.info(
+        WireLayer::Tls,
+        format!("handshake with SNI {host} failed: {message}"),
+    );
+    if let crate::probe::tls::TlsFailure::Certificate { chain, .. } = failure {
+        trace_chain(trace, chain);
+    }
+}
+
+/// The certificates a server presented, for the trace: each one's subject, issuer and dates.
+fn trace_chain(trace: &Trace, chain: &[wsdoctor_model::evidence::CertInfo]) {
+    for (depth, cert) in chain.iter().enumerate() {
+        let left = if cert.seconds_left < 0 {
+            format!("expired {} days ago", cert.days_left.saturating_neg())
+        } else {
+            format!("{} days left", cert.days_left)
+        };
+        trace.info(
+            WireLayer::Tls,
+            format!(
+                "certificate {depth}: subject {:?}, issuer {:?}, valid {} to {} ({left}), names [{}]",
+                cert.subject,
+                cert.issuer,
+                cert.not_before,
+                cert.not_after,
+                cert.sans.join(", ")
+            ),
+        );
+    }
+}
+
+/// A duration in milliseconds for a trace line (`0.4 ms`).
+fn human_ms(duration: std::time::Duration) -> String {
+    format!("{:.1} ms", duration.as_secs_f64() * 1000.0)
 }

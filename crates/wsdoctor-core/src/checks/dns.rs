@@ -67,6 +67,22 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
     {
         Ok(mut resolution) => {
             check.phase(ctx, Phase::Dns, resolution.duration);
+            let trace = ctx.trace(check.id);
+            if trace.is_on() {
+                let addrs: Vec<String> = resolution
+                    .addrs
+                    .iter()
+                    .map(|a| a.ip().to_string())
+                    .collect();
+                trace.info(
+                    wsdoctor_model::WireLayer::Dns,
+                    format!(
+                        "{host} → {} in {:.1} ms",
+                        addrs.join(", "),
+                        resolution.duration.as_secs_f64() * 1000.0
+                    ),
+                );
+            }
             if let Some(family) = settings.family {
                 let all = std::mem::take(&mut resolution.addrs);
                 let (kept, other): (Vec<_>, Vec<_>) =
@@ -114,6 +130,10 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
             }
         }
         Err(failure) => {
+            ctx.trace(check.id).info(
+                wsdoctor_model::WireLayer::Dns,
+                format!("resolving {host} failed: {failure:?}"),
+            );
             // Only a resolver that cannot be reached could mean the machine is offline.
             let network_route = match failure {
                 DnsFailure::Temporary(_) | DnsFailure::Timeout(_) => {

@@ -63,6 +63,7 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
         url: &url,
         headers: &headers,
         protocols: &settings.subprotocols,
+        trace: ctx.trace(check.id),
     };
     // The road the echo took: a browser's socket from another site takes the same one.
     let road = socket::echo_road(inputs);

@@ -134,9 +134,16 @@ async fn send_once(
         http::Version::HTTP_11
     };
     check.common().http_version = Some(version_name(version));
-    let response = exchange(conn, request, deadline, settings.limits.connect_timeout)
-        .await
-        .map_err(|f| Failed::new(classify::http(&f)))?;
+    let trace = ctx.trace(check.id);
+    let response = exchange(
+        conn,
+        request,
+        deadline,
+        settings.limits.connect_timeout,
+        &trace,
+    )
+    .await
+    .map_err(|f| Failed::new(classify::http(&f)))?;
     check.phase(ctx, Phase::HttpTtfb, response.ttfb);
     check.common().http_version = Some(version_name(response.version));
     check.over_http2 = response.version == http::Version::HTTP_2;

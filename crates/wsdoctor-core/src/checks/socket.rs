@@ -435,6 +435,7 @@ pub(crate) async fn open(
         url,
         headers: &headers,
         protocols: &settings.subprotocols,
+        trace: ctx.trace(check.id),
     };
     check.common().http_version = Some(road.name().to_string());
     let opened = connect(ctx, check, inputs, &upgrade, road, timeout).await;
@@ -883,6 +884,7 @@ async fn accepted_without_origin(
         url,
         headers: &headers,
         protocols: &ctx.settings.subprotocols,
+        trace: ctx.trace(id),
     };
     let timeout = ctx.settings.limits.connect_timeout;
     match connect(ctx, &mut scratch, inputs, &upgrade, road, timeout).await {
@@ -958,6 +960,7 @@ async fn stays_open_without_origin(
         url,
         headers: &headers,
         protocols: &ctx.settings.subprotocols,
+        trace: ctx.trace(id),
     };
     let timeout = ctx.settings.limits.connect_timeout;
     let Ok(opened) = connect(ctx, &mut scratch, inputs, &upgrade, road, timeout).await else {

@@ -46,6 +46,7 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs, warm: Option<Conn>) -> Outpu
     {
         Ok((mut stream, handshake)) => {
             check.phase(ctx, Phase::TlsHandshake, handshake.duration);
+            super::connect::trace_tls(&ctx.trace(check.id), settings.roads.alpn(), &handshake);
             let mut hand_over = true;
             let mut mutual = String::new();
             if handshake.client_cert_requested {
@@ -155,6 +156,12 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs, warm: Option<Conn>) -> Outpu
         }
         Err(failure) => {
             let (finding, evidence) = classify::tls(&failure, &host);
+            super::connect::trace_tls_failure(
+                &ctx.trace(check.id),
+                &host,
+                &failure,
+                &finding.message,
+            );
             check.fail_plain(Failed::with_evidence(finding, evidence))
         }
     }

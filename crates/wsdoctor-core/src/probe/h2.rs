@@ -12,6 +12,7 @@ use super::request;
 use super::stream::Conn;
 use super::ws::{self, OpenFailure, Opened, Sniffed, Upgrade};
 use super::OsError;
+use crate::trace::Trace;
 use bytes::Bytes;
 use http::{HeaderMap, Method, Request, StatusCode, Version};
 use http_body_util::{BodyExt, Empty};
@@ -33,7 +34,9 @@ const DATA: u8 = 0x0;
 const HEADERS: u8 = 0x1;
 const RST_STREAM: u8 = 0x3;
 const SETTINGS: u8 = 0x4;
+const PING: u8 = 0x6;
 const GOAWAY: u8 = 0x7;
+const WINDOW_UPDATE: u8 = 0x8;
 const FLAG_ACK: u8 = 0x1;
 
 /// The setting that enables extended CONNECT (RFC 8441 §3).
@@ -143,13 +146,26 @@ struct FrameParser {
     header: Vec<u8>,
     kind: u8,
     flags: u8,
+    stream: u32,
+    length: usize,
     remaining: usize,
     payload: Vec<u8>,
 }
 
 impl FrameParser {
     /// Reads `bytes`; returns whether anything worth telling a waiter changed in `seen`.
-    fn feed(&mut self, mut bytes: &[u8], seen: &mut Seen) -> bool {
+    fn feed(&mut self, bytes: &[u8], seen: &mut Seen, trace: &Trace) -> bool {
+        self.feed_one_way(bytes, seen, trace, wsdoctor_model::WireDir::Recv)
+    }
+
+    /// As [`FrameParser::feed`], tracing each frame as going `dir`.
+    fn feed_one_way(
+        &mut self,
+        mut bytes: &[u8],
+        seen: &mut Seen,
+        trace: &Trace,
+        dir: wsdoctor_model::WireDir,
+    ) -> bool {
         let mut changed = false;
         seen.bytes += bytes.len();
         while !bytes.is_empty() {
@@ -165,6 +181,8 @@ impl FrameParser {
                     usize::from(h[0]) << 16 | usize::from(h[1]) << 8 | usize::from(h[2]);
                 self.kind = h[3];
                 self.flags = h[4];
+                self.length = self.remaining;
+                self.stream = u32::from_be_bytes([h[5], h[6], h[7], h[8]]) & 0x7fff_ffff;
                 self.payload.clear();
                 let on_a_stream = h[5..9] != [0, 0, 0, 0];
                 if self.kind == HEADERS && on_a_stream && seen.first_headers_at.is_none() {
@@ -184,10 +202,87 @@ impl FrameParser {
             bytes = &bytes[take..];
             if self.remaining == 0 {
                 changed |= self.end_frame(seen);
+                if trace.is_on() {
+                    trace.line(dir, wsdoctor_model::WireLayer::H2, &self.describe());
+                }
                 self.header.clear();
             }
         }
         changed
+    }
+
+    /// The frame just read, for the trace: its type, stream, length, flags, and what the frames
+    /// that matter say (each setting, the error code, a GOAWAY's debug text).
+    fn describe(&self) -> String {
+        let word = |at: usize| {
+            self.payload
+                .get(at..at + 4)
+                .and_then(|b| <[u8; 4]>::try_from(b).ok())
+                .map(u32::from_be_bytes)
+        };
+        let at = format!("stream {}, {} bytes", self.stream, self.length);
+        match self.kind {
+            SETTINGS if self.flags & FLAG_ACK != 0 => "SETTINGS ACK".to_string(),
+            SETTINGS => {
+                let entries: Vec<String> = self
+                    .payload
+                    .chunks_exact(6)
+                    .map(|e| {
+                        let id = u16::from_be_bytes([e[0], e[1]]);
+                        let value = u32::from_be_bytes([e[2], e[3], e[4], e[5]]);
+                        format!("{}={value}", setting_name(id))
+                    })
+                    .collect();
+                if entries.is_empty() {
+                    "SETTINGS (none)".to_string()
+                } else {
+                    format!("SETTINGS {}", entries.join(", "))
+                }
+            }
+            HEADERS => format!(
+                "HEADERS {at}{}{}",
+                if self.flags & 0x4 != 0 {
+                    ", END_HEADERS"
+                } else {
+                    ""
+                },
+                if self.flags & 0x1 != 0 {
+                    ", END_STREAM"
+                } else {
+                    ""
+                }
+            ),
+            DATA => format!(
+                "DATA {at}{}",
+                if self.flags & 0x1 != 0 {
+                    ", END_STREAM"
+                } else {
+                    ""
+                }
+            ),
+            RST_STREAM => format!(
+                "RST_STREAM stream {} {}",
+                self.stream,
+                word(0).map_or_else(|| "(no code)".to_string(), error_name)
+            ),
+            GOAWAY => match (word(0), word(4)) {
+                (Some(last), Some(code)) => format!(
+                    "GOAWAY {}",
+                    GoAway {
+                        code,
+                        last_stream: last & 0x7fff_ffff,
+                        debug: String::from_utf8_lossy(self.payload.get(8..).unwrap_or_default())
+                            .into_owned(),
+                    }
+                    .describe()
+                ),
+                _ => format!("GOAWAY {at} (too short)"),
+            },
+            PING if self.flags & FLAG_ACK != 0 => "PING ACK".to_string(),
+            PING => "PING".to_string(),
+            WINDOW_UPDATE => format!("WINDOW_UPDATE {at}"),
+            other => format!("frame type {other:#x} {at}"),
+        }
     }
 
     fn end_frame(&mut self, seen: &mut Seen) -> bool {
@@ -230,22 +325,48 @@ impl FrameParser {
     }
 }
 
+/// A setting's RFC 9113 (or RFC 8441) name.
+fn setting_name(id: u16) -> String {
+    match id {
+        0x1 => "HEADER_TABLE_SIZE".to_string(),
+        0x2 => "ENABLE_PUSH".to_string(),
+        0x3 => "MAX_CONCURRENT_STREAMS".to_string(),
+        0x4 => "INITIAL_WINDOW_SIZE".to_string(),
+        0x5 => "MAX_FRAME_SIZE".to_string(),
+        0x6 => "MAX_HEADER_LIST_SIZE".to_string(),
+        SETTINGS_ENABLE_CONNECT_PROTOCOL => "ENABLE_CONNECT_PROTOCOL".to_string(),
+        other => format!("{other:#x}"),
+    }
+}
+
 /// A connection whose incoming bytes are watched for the frames that matter.
 pub(crate) struct Watched {
     inner: Conn,
     parser: FrameParser,
     seen: std::sync::Arc<watch::Sender<Seen>>,
+    trace: Trace,
+    /// The client's frames, for the trace only (`None` without one): the preface bytes still to
+    /// skip, a parser, and what it saw (kept apart from the server's).
+    sent: Option<Box<(usize, FrameParser, Seen)>>,
 }
 
+/// The client connection preface (RFC 9113 §3.4), before the client's first frame.
+const PREFACE: &[u8] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+
 impl Watched {
-    /// Wraps `inner`; returns it with a receiver of what its frames said.
-    pub(crate) fn new(inner: Conn) -> (Watched, watch::Receiver<Seen>) {
+    /// Wraps `inner`; returns it with a receiver of what its frames said. Each frame the server
+    /// sends is traced on `trace`.
+    pub(crate) fn new(inner: Conn, trace: Trace) -> (Watched, watch::Receiver<Seen>) {
         let (tx, rx) = watch::channel(Seen::default());
         (
             Watched {
                 inner,
                 parser: FrameParser::default(),
                 seen: std::sync::Arc::new(tx),
+                sent: trace
+                    .is_on()
+                    .then(|| Box::new((PREFACE.len(), FrameParser::default(), Seen::default()))),
+                trace,
             },
             rx,
         )
@@ -263,21 +384,67 @@ impl AsyncRead for Watched {
         let poll = Pin::new(&mut this.inner).poll_read(cx, buf);
         match &poll {
             Poll::Ready(Ok(())) if buf.filled().len() == before => {
+                this.trace.info(
+                    wsdoctor_model::WireLayer::Tcp,
+                    "the server closed the connection (end of stream)",
+                );
                 this.seen.send_modify(|seen| seen.ended = true);
             }
             Poll::Ready(Ok(())) => {
                 let fresh = &buf.filled()[before..];
                 let parser = &mut this.parser;
-                this.seen.send_if_modified(|seen| parser.feed(fresh, seen));
+                let trace = &this.trace;
+                this.seen
+                    .send_if_modified(|seen| parser.feed(fresh, seen, trace));
             }
-            Poll::Ready(Err(_)) => this.seen.send_modify(|seen| seen.ended = true),
+            Poll::Ready(Err(e)) => {
+                this.trace.info(
+                    wsdoctor_model::WireLayer::Tcp,
+                    format!("the connection broke: {e}"),
+                );
+                this.seen.send_modify(|seen| seen.ended = true)
+            }
             Poll::Pending => {}
         }
         poll
     }
 }
 
-super::stream::write_through!(Watched, inner);
+impl tokio::io::AsyncWrite for Watched {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        let poll = Pin::new(&mut this.inner).poll_write(cx, buf);
+        if let (Poll::Ready(Ok(n)), Some(sent)) = (&poll, this.sent.as_mut()) {
+            let (preface_left, parser, seen) = &mut **sent;
+            let mut written = &buf[..*n];
+            if *preface_left > 0 {
+                let skip = (*preface_left).min(written.len());
+                *preface_left -= skip;
+                written = &written[skip..];
+                if *preface_left == 0 {
+                    this.trace.send(
+                        wsdoctor_model::WireLayer::H2,
+                        "connection preface (PRI * HTTP/2.0)",
+                    );
+                }
+            }
+            parser.feed_one_way(written, seen, &this.trace, wsdoctor_model::WireDir::Send);
+        }
+        poll
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_shutdown(cx)
+    }
+}
 
 /// The stream of an extended CONNECT, carrying the WebSocket; the connection stays up while it
 /// is held.
@@ -352,8 +519,9 @@ async fn open_timed(
     timings: &mut H2Timings,
 ) -> Result<Opened, OpenFailure> {
     let request = connect_request(upgrade)?;
+    let trace = &upgrade.trace;
     let deadline = tokio::time::Instant::now() + timeout;
-    let (io, mut seen) = Watched::new(conn);
+    let (io, mut seen) = Watched::new(conn, trace.clone());
     let start = Instant::now();
     let timed_out = |seen: &watch::Receiver<Seen>| OpenFailure::Timeout {
         after: timeout,
@@ -390,6 +558,7 @@ async fn open_timed(
     if !now.extended_connect {
         return Err(OpenFailure::NoExtendedConnect);
     }
+    trace_request(trace, &request);
     let sent = Instant::now();
     let response = match tokio::time::timeout_at(deadline, sender.send_request(request)).await {
         Err(_) => return Err(timed_out(&seen)),
@@ -398,6 +567,7 @@ async fn open_timed(
     };
     let connect = sent.elapsed();
     timings.connect = Some(connect);
+    trace_response(trace, response.status(), response.headers());
     let opened_at = Instant::now();
     if response.status() != StatusCode::OK {
         let (parts, body) = response.into_parts();
@@ -423,7 +593,7 @@ async fn open_timed(
         _sender: sender,
     }));
     let socket = WebSocketStream::from_raw_socket(
-        Sniffed::new(stream, &[]),
+        Sniffed::new(stream, &[], trace.clone()),
         Role::Client,
         Some(ws::socket_config()),
     )
@@ -434,6 +604,63 @@ async fn open_timed(
         handshake: connect,
         protocol,
     })
+}
+
+/// An HTTP/2 request's HEADERS for the trace: its pseudo-headers, then its fields.
+pub(crate) fn trace_request<B>(trace: &Trace, request: &Request<B>) {
+    if !trace.is_on() {
+        return;
+    }
+    let uri = request.uri();
+    let mut fields: Vec<(String, Vec<u8>)> = vec![
+        (
+            ":method".into(),
+            request.method().as_str().as_bytes().to_vec(),
+        ),
+        (
+            ":scheme".into(),
+            uri.scheme_str().unwrap_or("https").as_bytes().to_vec(),
+        ),
+        (
+            ":authority".into(),
+            uri.authority()
+                .map(|a| a.as_str().as_bytes().to_vec())
+                .unwrap_or_default(),
+        ),
+        (
+            ":path".into(),
+            uri.path_and_query()
+                .map_or("/", |pq| pq.as_str())
+                .as_bytes()
+                .to_vec(),
+        ),
+    ];
+    if let Some(protocol) = request.extensions().get::<hyper::ext::Protocol>() {
+        fields.insert(
+            1,
+            (":protocol".into(), protocol.as_str().as_bytes().to_vec()),
+        );
+    }
+    for (name, value) in request.headers() {
+        fields.push((name.as_str().to_string(), value.as_bytes().to_vec()));
+    }
+    trace.head(
+        wsdoctor_model::WireDir::Send,
+        wsdoctor_model::WireLayer::H2,
+        "request HEADERS, decoded:",
+        fields.iter().map(|(n, v)| (n.as_str(), v.as_slice())),
+    );
+}
+
+/// An HTTP/2 response's HEADERS for the trace: `:status`, then its fields.
+pub(crate) fn trace_response(trace: &Trace, status: StatusCode, headers: &HeaderMap) {
+    let status = status.as_u16().to_string();
+    trace.head(
+        wsdoctor_model::WireDir::Recv,
+        wsdoctor_model::WireLayer::H2,
+        &format!(":status {status}"),
+        headers.iter().map(|(n, v)| (n.as_str(), v.as_bytes())),
+    );
 }
 
 /// The extended CONNECT for a socket URL (RFC 8441 §4, §5): `:scheme https`, the URL's authority
@@ -570,7 +797,7 @@ mod tests {
         let mut parser = FrameParser::default();
         let mut seen = Seen::default();
         for b in &wire {
-            parser.feed(std::slice::from_ref(b), &mut seen);
+            parser.feed(std::slice::from_ref(b), &mut seen, &Trace::off());
         }
         assert!(seen.settings_at.is_some() && seen.extended_connect);
         assert!(seen.first_headers_at.is_some() && seen.first_data_at.is_some());
@@ -586,10 +813,18 @@ mod tests {
     fn settings_without_the_connect_protocol_leave_it_off() {
         let mut parser = FrameParser::default();
         let mut seen = Seen::default();
-        parser.feed(&frame(SETTINGS, 0, 0, &[0, 3, 0, 0, 0, 100]), &mut seen);
+        parser.feed(
+            &frame(SETTINGS, 0, 0, &[0, 3, 0, 0, 0, 100]),
+            &mut seen,
+            &Trace::off(),
+        );
         assert!(seen.settings_at.is_some() && !seen.extended_connect);
         let mut off = Seen::default();
-        parser.feed(&frame(SETTINGS, 0, 0, &[0, 8, 0, 0, 0, 0]), &mut off);
+        parser.feed(
+            &frame(SETTINGS, 0, 0, &[0, 8, 0, 0, 0, 0]),
+            &mut off,
+            &Trace::off(),
+        );
         assert!(!off.extended_connect);
     }
 
@@ -605,7 +840,7 @@ mod tests {
             let mut rest = wire.as_slice();
             while !rest.is_empty() {
                 let (chunk, tail) = rest.split_at(fastrand::usize(1..=rest.len()));
-                parser.feed(chunk, &mut seen);
+                parser.feed(chunk, &mut seen, &Trace::off());
                 rest = tail;
             }
             assert_eq!(seen.bytes, wire.len());
@@ -641,6 +876,7 @@ mod tests {
             url: &url,
             headers: &[],
             protocols: &[],
+            trace: Trace::off(),
         };
         let opened = ws::open(Conn::Plain(tcp), &upgrade, Duration::from_secs(5)).await;
         assert!(matches!(opened, Err(OpenFailure::Http2Answer)));
@@ -656,6 +892,7 @@ mod tests {
             request,
             deadline,
             Duration::from_secs(5),
+            &Trace::off(),
         )
         .await;
         assert!(

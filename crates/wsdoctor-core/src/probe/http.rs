@@ -9,6 +9,7 @@ use http::{HeaderMap, Request, StatusCode, Version};
 use http_body_util::{BodyExt, Empty, LengthLimitError, Limited};
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use std::time::{Duration, Instant};
+use wsdoctor_model::{WireDir, WireLayer};
 
 /// Bodies are read up to this many bytes; a health endpoint has no business sending more.
 pub(crate) const BODY_LIMIT: usize = 1024 * 1024;
@@ -96,9 +97,10 @@ pub(crate) async fn exchange(
     request: Request<Empty<Bytes>>,
     deadline: tokio::time::Instant,
     budget: Duration,
+    trace: &crate::trace::Trace,
 ) -> Result<HttpResponse, HttpFailure> {
     if conn.is_h2() {
-        return exchange_h2(conn, request, deadline, budget).await;
+        return exchange_h2(conn, request, deadline, budget, trace).await;
     }
     let read = std::sync::Arc::new(ReadSoFar::default());
     let (mut sender, connection) = hyper::client::conn::http1::Builder::new()
@@ -112,6 +114,19 @@ pub(crate) async fn exchange(
         let _ = connection.await;
     });
     let nothing = ReadSoFar::default();
+    trace.head(
+        WireDir::Send,
+        WireLayer::Http,
+        &format!(
+            "{} {} HTTP/1.1",
+            request.method(),
+            request.uri().path_and_query().map_or("/", |pq| pq.as_str())
+        ),
+        request
+            .headers()
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_bytes())),
+    );
     let outcome = respond(
         sender.send_request(request),
         deadline,
@@ -123,7 +138,35 @@ pub(crate) async fn exchange(
     )
     .await;
     driver.abort();
+    trace_outcome(trace, &outcome);
     outcome
+}
+
+/// What came back, for the trace: the response head and the body's first bytes, or why nothing
+/// usable did.
+fn trace_outcome(trace: &crate::trace::Trace, outcome: &Result<HttpResponse, HttpFailure>) {
+    if !trace.is_on() {
+        return;
+    }
+    match outcome {
+        Ok(response) if response.version == Version::HTTP_2 => {
+            h2::trace_response(trace, response.status, &response.headers);
+            super::ws::trace_body(trace, &response.body);
+        }
+        Ok(response) => {
+            trace.head(
+                WireDir::Recv,
+                WireLayer::Http,
+                &response.status_line(),
+                response
+                    .headers
+                    .iter()
+                    .map(|(n, v)| (n.as_str(), v.as_bytes())),
+            );
+            super::ws::trace_body(trace, &response.body);
+        }
+        Err(failure) => trace.info(WireLayer::Http, format!("no usable answer: {failure:?}")),
+    }
 }
 
 /// The same exchange in HTTP/2, its frames watched for a reset or a GOAWAY to name.
@@ -132,8 +175,9 @@ async fn exchange_h2(
     request: Request<Empty<Bytes>>,
     deadline: tokio::time::Instant,
     budget: Duration,
+    trace: &crate::trace::Trace,
 ) -> Result<HttpResponse, HttpFailure> {
-    let (io, seen) = h2::Watched::new(conn);
+    let (io, seen) = h2::Watched::new(conn, trace.clone());
     let h2_failure = |e: &hyper::Error, in_body: bool| {
         let seen = seen.borrow();
         if let Some(goaway) = &seen.goaway {
@@ -159,14 +203,11 @@ async fn exchange_h2(
     let driver = tokio::spawn(async move {
         let _ = connection.await;
     });
-    let outcome = respond(
-        sender.send_request(in_http2(request)),
-        deadline,
-        budget,
-        h2_failure,
-    )
-    .await;
+    let request = in_http2(request);
+    h2::trace_request(trace, &request);
+    let outcome = respond(sender.send_request(request), deadline, budget, h2_failure).await;
     driver.abort();
+    trace_outcome(trace, &outcome);
     outcome
 }
 

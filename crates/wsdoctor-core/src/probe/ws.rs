@@ -10,6 +10,7 @@
 use super::request;
 use super::stream::Conn;
 use super::OsError;
+use crate::trace::{FrameTap, Trace};
 use futures_util::{SinkExt, StreamExt};
 use http::{HeaderMap, HeaderName, HeaderValue, StatusCode, Version};
 use std::io;
@@ -23,6 +24,7 @@ use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 use tokio_tungstenite::tungstenite::protocol::{CloseFrame, Role, WebSocketConfig};
 use tokio_tungstenite::tungstenite::{self, Message};
 use tokio_tungstenite::WebSocketStream;
+use wsdoctor_model::{WireDir, WireLayer};
 
 /// An open socket.
 pub(crate) type Socket = WebSocketStream<Sniffed>;
@@ -125,6 +127,8 @@ pub(crate) struct Upgrade<'a> {
     pub(crate) headers: &'a [(String, String)],
     /// Subprotocols offered, in order.
     pub(crate) protocols: &'a [String],
+    /// Where the heads and frames of this socket are traced (`--trace`).
+    pub(crate) trace: Trace,
 }
 
 /// Sends the upgrade on `conn` and reads its answer, all within `timeout`.
@@ -135,6 +139,8 @@ pub(crate) async fn open(
 ) -> Result<Opened, OpenFailure> {
     let key = generate_key();
     let head = request_head(upgrade, &key)?;
+    let trace = &upgrade.trace;
+    trace.raw_head(WireDir::Send, WireLayer::Http, &head);
     let start = Instant::now();
     let deadline = tokio::time::Instant::now() + timeout;
     let mut received = Vec::new();
@@ -146,17 +152,35 @@ pub(crate) async fn open(
     .await;
     let (response, head_len) = match outcome {
         Err(_) => {
+            trace.info(
+                WireLayer::Http,
+                format!(
+                    "no complete answer within {} ({} bytes of one received)",
+                    humantime::format_duration(timeout),
+                    received.len()
+                ),
+            );
             return Err(OpenFailure::Timeout {
                 after: timeout,
                 received: received.len(),
-            })
+            });
         }
-        Ok(result) => result?,
+        Ok(Err(failure)) => {
+            // What arrived is the evidence when it is not an answer we could read.
+            if !received.is_empty() {
+                trace.raw_head(WireDir::Recv, WireLayer::Http, &received);
+            }
+            trace.info(WireLayer::Http, describe_failure(&failure, &received));
+            return Err(failure);
+        }
+        Ok(Ok(parsed)) => parsed,
     };
     let handshake = start.elapsed();
+    trace.raw_head(WireDir::Recv, WireLayer::Http, &received[..head_len]);
     if response.status != StatusCode::SWITCHING_PROTOCOLS {
         let mut body = received[head_len..].to_vec();
         read_body(&mut conn, &response.headers, &mut body, deadline).await;
+        trace_body(trace, &body);
         return Err(OpenFailure::Rejected {
             status: response.status,
             version: response.version,
@@ -164,9 +188,11 @@ pub(crate) async fn open(
             body,
         });
     }
-    let protocol = validate(&response.headers, &key, upgrade.protocols)?;
+    let protocol = validate(&response.headers, &key, upgrade.protocols).inspect_err(|failure| {
+        trace.info(WireLayer::Http, describe_failure(failure, &[]));
+    })?;
     let leftover = received[head_len..].to_vec();
-    let stream = Sniffed::new(conn, &leftover);
+    let stream = Sniffed::new(conn, &leftover, trace.clone());
     let socket =
         WebSocketStream::from_partially_read(stream, leftover, Role::Client, Some(socket_config()))
             .await;
@@ -176,6 +202,42 @@ pub(crate) async fn open(
         handshake,
         protocol,
     })
+}
+
+/// A refusal's body for the trace: its length and first bytes, escaped.
+pub(crate) fn trace_body(trace: &Trace, body: &[u8]) {
+    if !trace.is_on() || body.is_empty() {
+        return;
+    }
+    let kept = &body[..body.len().min(crate::trace::CAPTURE)];
+    let text = crate::trace::bytes_text(kept);
+    trace.recv(
+        WireLayer::Http,
+        format!(
+            "body, {} bytes read: {}",
+            body.len(),
+            crate::trace::quoted(&crate::trace::preview(&text, body.len()))
+        ),
+    );
+}
+
+/// An upgrade that failed before or at its answer, for the trace.
+fn describe_failure(failure: &OpenFailure, received: &[u8]) -> String {
+    match failure {
+        OpenFailure::NoAnswer => "the connection closed before any answer".to_string(),
+        OpenFailure::HeadTooLarge => {
+            format!("the answer's head grew past {} KiB", HEAD_LIMIT / 1024)
+        }
+        OpenFailure::Http2Answer => {
+            "HTTP/2 frames answered the HTTP/1.1 upgrade (an HTTP/2-only listener)".to_string()
+        }
+        OpenFailure::InvalidHandshake(why) => format!(
+            "not a valid handshake: {why}; {} bytes received",
+            received.len()
+        ),
+        OpenFailure::Io(e) => format!("the connection broke: {e}"),
+        other => format!("{other:?}"),
+    }
 }
 
 fn io_failure(e: io::Error) -> OpenFailure {
@@ -445,20 +507,32 @@ pub(crate) enum RawClose {
     Code(u16),
 }
 
-/// A stream that watches the server's frames go by and keeps the last close frame's code as sent.
+/// A stream that watches the server's frames go by and keeps the last close frame's code as sent;
+/// with a trace, it traces every frame both ways.
 pub(crate) struct Sniffed {
     inner: Conn,
     sniffer: Arc<Mutex<Sniffer>>,
+    trace: Trace,
+    /// Frames read and written, for the trace (`None` without one).
+    taps: Option<Box<(FrameTap, FrameTap)>>,
 }
 
 impl Sniffed {
     /// Wraps `inner`, whose first bytes (`already_read`) were read before.
-    pub(crate) fn new(inner: Conn, already_read: &[u8]) -> Sniffed {
+    pub(crate) fn new(inner: Conn, already_read: &[u8], trace: Trace) -> Sniffed {
         let mut sniffer = Sniffer::default();
         sniffer.feed(already_read);
+        let mut taps = trace
+            .is_on()
+            .then(|| Box::new((FrameTap::new(WireDir::Recv), FrameTap::new(WireDir::Send))));
+        if let Some(taps) = taps.as_mut() {
+            taps.0.feed(&trace, already_read);
+        }
         Sniffed {
             inner,
             sniffer: Arc::new(Mutex::new(sniffer)),
+            trace,
+            taps,
         }
     }
 
@@ -588,16 +662,55 @@ impl AsyncRead for Sniffed {
         let this = self.get_mut();
         let before = buf.filled().len();
         let poll = Pin::new(&mut this.inner).poll_read(cx, buf);
-        if let Poll::Ready(Ok(())) = &poll {
-            if let Ok(mut sniffer) = this.sniffer.lock() {
-                sniffer.feed(&buf.filled()[before..]);
+        match &poll {
+            Poll::Ready(Ok(())) => {
+                let fresh = &buf.filled()[before..];
+                if let Ok(mut sniffer) = this.sniffer.lock() {
+                    sniffer.feed(fresh);
+                }
+                if let Some(taps) = this.taps.as_mut() {
+                    if fresh.is_empty() {
+                        let ended = match &this.inner {
+                            Conn::H2(_) => "the server ended the socket's HTTP/2 stream",
+                            _ => "the server closed the connection (end of stream)",
+                        };
+                        this.trace.info(WireLayer::Tcp, ended);
+                    } else {
+                        taps.0.feed(&this.trace, fresh);
+                    }
+                }
             }
+            Poll::Ready(Err(e)) => this
+                .trace
+                .info(WireLayer::Tcp, format!("the connection broke: {e}")),
+            Poll::Pending => {}
         }
         poll
     }
 }
 
-super::stream::write_through!(Sniffed, inner);
+impl tokio::io::AsyncWrite for Sniffed {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        let poll = Pin::new(&mut this.inner).poll_write(cx, buf);
+        if let (Poll::Ready(Ok(n)), Some(taps)) = (&poll, this.taps.as_mut()) {
+            taps.1.feed(&this.trace, &buf[..*n]);
+        }
+        poll
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_shutdown(cx)
+    }
+}
 
 /// How a socket ended, as seen by the client.
 #[derive(Debug, Clone, PartialEq, Eq)]
