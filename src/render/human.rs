@@ -328,12 +328,7 @@ pub(crate) fn render(report: &Report, color: bool) -> String {
             );
         }
         if let Some(warning) = &check.warning {
-            let code = match (warning.code, warning.cause) {
-                (Some(code), Some(cause)) => {
-                    format!("{} ({}) ", code.as_str(), cause.as_str())
-                }
-                _ => String::new(),
-            };
+            let code = format!("{} ", warning.label());
             let _ = writeln!(
                 out,
                 "      {} {code}{}",
@@ -411,7 +406,7 @@ pub(crate) fn verdict_line(report: &Report, color: bool) -> String {
         )
     };
     format!(
-        "{}{codes} — {} passed, {} warned, {} failed, {} skipped in {:.1} ms{}",
+        "{}{codes} — {} passed, {} warned, {} failed, {} skipped in {:.1} ms{}{}",
         verdict_word(report.verdict, color),
         report.count(Status::Pass),
         report.count(Status::Warn),
@@ -422,8 +417,25 @@ pub(crate) fn verdict_line(report: &Report, color: bool) -> String {
             " (interrupted)"
         } else {
             ""
-        }
+        },
+        not_checked(report)
     )
+}
+
+/// `; session, terminal not checked: no --session given`: a pass says nothing about what did
+/// not run for want of an input, so the line that says PASS says that too.
+fn not_checked(report: &Report) -> String {
+    let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
+    for gap in &report.not_checked {
+        match groups.iter_mut().find(|(why, _)| *why == gap.why) {
+            Some((_, ids)) => ids.push(gap.id.as_str()),
+            None => groups.push((&gap.why, vec![gap.id.as_str()])),
+        }
+    }
+    groups
+        .iter()
+        .map(|(why, ids)| format!("; {} not checked: {}", ids.join(", "), safe(why)))
+        .collect()
 }
 
 /// One row per check on the run's time axis: the bar starts where the check started and spans its
@@ -511,7 +523,11 @@ mod tests {
         common.headers = Some([("server".to_string(), text.to_string())].into());
         let mut warned = CheckReport::skipped(CheckId::Cors, text);
         warned.status = Status::Warn;
-        warned.warning = Some(wsdoctor_core::model::Notice::new(text, text));
+        warned.warning = Some(wsdoctor_core::model::Notice::of(
+            Cause::CorsIncomplete,
+            text,
+            text,
+        ));
         let mut report = Report::new(text.to_string(), "now".into(), vec![check, warned]);
         report.diagnosis = vec![text.to_string()];
         report

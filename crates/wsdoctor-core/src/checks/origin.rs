@@ -9,7 +9,7 @@ use crate::facts::Inputs;
 use crate::probe::ws::{self, Ending, OpenFailure, Upgrade};
 use std::time::Instant;
 use wsdoctor_model::evidence::{Detail, OriginDetail};
-use wsdoctor_model::{CheckId, Notice};
+use wsdoctor_model::{Cause, CheckId, Notice};
 
 /// An Origin a browser on another site would send; `.invalid` can never be a real site.
 pub(crate) const FOREIGN_ORIGIN: &str = "https://wsdoctor-foreign-site.invalid";
@@ -115,7 +115,8 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
                 } else if authenticated || cookie_auth {
                     Verdict::Warn(
                         format!("a foreign Origin is accepted on {path}"),
-                        Notice::new(
+                        Notice::of(
+                            Cause::OriginNotEnforced,
                             format!(
                                 "the session-authenticated socket {path} accepts Origin {FOREIGN_ORIGIN}: any web page can open it with the user's session (cross-site WebSocket hijacking)"
                             ),
@@ -143,7 +144,8 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
                     "the foreign-origin probe did not complete: {}",
                     finding.message
                 ),
-                Notice::new(
+                Notice::of(
+                    Cause::OriginUnknown,
                     "could not tell whether Origin is enforced",
                     "rerun; if it persists, the failure above explains it",
                 ),

@@ -235,7 +235,8 @@ pub(crate) fn judge(seen: &Observed, thresholds: Thresholds) -> Verdict {
             ));
         }
         if seen.session_accepted == Some(true) {
-            return Verdict::Warn(Notice::new(
+            return Verdict::Warn(Notice::of(
+                Cause::SessionKeyElsewhere,
                 format!("the key {} is not in database {db}, yet the application accepts the session: the key template or the database given here is not the application's", key.key),
                 "pass the application's key template with --session-key (its diagnostics endpoint can advertise it as sessionStore.keyTemplate) and its database in the URL's path",
             ));
@@ -268,7 +269,8 @@ pub(crate) fn judge(seen: &Observed, thresholds: Thresholds) -> Verdict {
         }
     }
     if let Some(policy) = seen.policy.as_deref().filter(|p| p.starts_with("allkeys-")) {
-        return Verdict::Warn(Notice::new(
+        return Verdict::Warn(Notice::of(
+            Cause::StoreEvictsSessions,
             format!("the eviction policy is {policy}: when the store is full it evicts any key, sessions included, and their users see SESSION_INVALID"),
             "use volatile-lru (or volatile-ttl) with a TTL on every session key, noeviction if nothing may be lost, or keep sessions in a store of their own",
         ));
@@ -280,7 +282,8 @@ pub(crate) fn judge(seen: &Observed, thresholds: Thresholds) -> Verdict {
                 Some("noeviction") => "new sessions will fail to be written (OOM)",
                 _ => "keys will be evicted",
             };
-            return Verdict::Warn(Notice::new(
+            return Verdict::Warn(Notice::of(
+                Cause::StoreMemoryFull,
                 format!(
                     "the store uses {} of its maxmemory {} ({:.0}%): {consequence}",
                     bytes(used),
@@ -391,7 +394,7 @@ mod tests {
     fn cause(verdict: Verdict) -> Option<Cause> {
         match verdict {
             Verdict::Fail(f) => Some(f.cause),
-            Verdict::Warn(n) => n.cause,
+            Verdict::Warn(n) => Some(n.cause),
             Verdict::Pass => None,
         }
     }
@@ -431,7 +434,9 @@ mod tests {
         );
         // The application accepts it: our template or database is the odd one out.
         missing.session_accepted = Some(true);
-        assert!(matches!(judge(&missing, thresholds()), Verdict::Warn(n) if n.cause.is_none()));
+        assert!(
+            matches!(judge(&missing, thresholds()), Verdict::Warn(n) if n.cause == Cause::SessionKeyElsewhere)
+        );
         if let Some(k) = missing.key.as_mut() {
             k.found_in_databases = vec![0];
         }
