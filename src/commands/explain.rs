@@ -181,13 +181,20 @@ fn code_text(code: Code) -> String {
 fn cause_text(cause: Cause) -> String {
     let code = cause.code();
     format!(
-        "{cause} (a cause of {code}{})\n  {}\n\n{}\n\n{code}: {}\n  wsdoctor explain {code} lists its signatures, root causes and the other causes.\n",
+        "{cause} (a cause of {code}{})\n  {}\n\n{}{}\n\n{code}: {}\n  wsdoctor explain {code} lists its signatures, root causes and the other causes.\n",
         tags(code),
         cause.hint(),
-        if cause.retryable() {
+        if cause.warning_only() {
+            "A warning: the check worked, with this caveat. --fail-on warn fails on it unless --allow-warning names it."
+        } else if cause.retryable() {
             "Retried: the terminal check tries again, with the web client's backoff, before it gives up; the report then carries MAX_RETRIES_EXCEEDED beside this cause."
         } else {
             "Not retried: repeating it would give the same answer (the web client stops too)."
+        },
+        if cause.warning_only() || code == Code::GateFailed {
+            ""
+        } else {
+            " When a check works in the end (on a retry, another road or another address), it warns with this cause; --allow-warning accepts that warning under --fail-on warn."
         },
         code.explanation().meaning,
     )

@@ -23,3 +23,4 @@ mod safety;
 mod serve;
 mod store;
 mod verdict;
+mod warnings;
