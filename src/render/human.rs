@@ -555,12 +555,35 @@ mod tests {
 
     #[test]
     fn the_verdict_line_counts_and_names_the_codes() {
-        let report = report_with("x");
+        let mut report = report_with("x");
         let line = verdict_line(&report, false);
+        // The warning's code follows the failure's.
         assert!(
-            line.starts_with("FAIL SERVER_ERROR — 0 passed, 1 warned, 1 failed, 0 skipped"),
+            line.starts_with(
+                "FAIL SERVER_ERROR, CORS_REJECTED — 0 passed, 1 warned, 1 failed, 0 skipped"
+            ),
             "{line}"
         );
+        // What did not run for want of an input ends the line, grouped by why, escaped.
+        report.not_checked = ["session", "terminal"]
+            .map(|id| wsdoctor_core::model::NotChecked {
+                id: id.parse().unwrap(),
+                why: "no --session given".to_string(),
+            })
+            .into_iter()
+            .chain([wsdoctor_core::model::NotChecked {
+                id: CheckId::Cors,
+                why: hostile(),
+            }])
+            .collect();
+        let line = verdict_line(&report, false);
+        assert!(
+            line.contains(
+                " ms; session, terminal not checked: no --session given; cors not checked: a"
+            ),
+            "{line}"
+        );
+        assert!(!line.contains('\u{1b}'), "{line}");
     }
 
     #[test]
