@@ -248,4 +248,6 @@ fn a_hold_stopped_before_any_cut_warns_it_proves_nothing() {
             .starts_with("stopped after"),
         "{hold:#}"
     );
+    assert_eq!(hold["warning"]["cause"], "hold_shortened", "{hold:#}");
+    assert_eq!(hold["warning"]["code"], "INCONCLUSIVE", "{hold:#}");
 }
