@@ -120,7 +120,8 @@ fn tags(code: Code) -> &'static str {
 }
 
 fn listing() -> String {
-    let mut out = String::from("Failure codes (wsdoctor explain CODE for details):\n\n");
+    let mut out =
+        String::from("Codes of failures and warnings (wsdoctor explain CODE for details):\n\n");
     for &code in ALL_CODES {
         out.push_str(&format!(
             "  {:<26} {}{}\n",
@@ -164,7 +165,7 @@ fn code_text(code: Code) -> String {
     for (i, s) in e.actions.iter().enumerate() {
         out.push_str(&format!("  {}. {s}\n", i + 1));
     }
-    out.push_str("\nCauses (the report's failure.cause):\n");
+    out.push_str("\nCauses (the report's failure.cause or warning.cause):\n");
     for cause in code.causes() {
         out.push_str(&format!(
             "  {:<28} {}{}\n",

@@ -421,7 +421,7 @@ fn explanation(code: Code) -> Explanation {
         },
         Code::OriginNotEnforced => Explanation {
             meaning: "A socket authenticated by the user's session or cookies accepts an upgrade from any Origin, so any web page can open it as the user (cross-site WebSocket hijacking).",
-            signatures: &["the upgrade with a foreign Origin (https://wsdoctor-foreign.invalid) is answered 101 on a session or cookie socket"],
+            signatures: &["the upgrade with a foreign Origin (https://wsdoctor-foreign-site.invalid) is answered 101 on a session or cookie socket"],
             root_causes: &["the WebSocket server checks no Origin on upgrade (CORS does not apply to WebSockets)"],
             actions: &[
                 "check the Origin header on upgrade against an allow list (the same list as CORS: FRONTEND_URL)",
