@@ -6,7 +6,8 @@ use crate::cli::FailOn;
 use crate::cli::{CheckOptions, ColorChoice, Format, OutputOptions};
 use crate::exit::AppError;
 use std::path::PathBuf;
-use wsdoctor_core::model::CheckId;
+use wsdoctor_core::model::codes::ALL_CAUSES;
+use wsdoctor_core::model::{Cause, CheckId};
 use wsdoctor_core::settings::{
     parse_origin, BrowserSettings, ClientIdentity, Gates, Header, IpFamily, Limits, Paths,
     ResolveOverride, Roads, Route, StoreSettings, StoreUrl,
@@ -182,6 +183,8 @@ pub(crate) fn settings(
         .transpose()?;
     let only = check_ids("--only", &options.only)?;
     let skip = check_ids("--skip", &options.skip)?;
+    let require = check_ids("--require", &options.require)?;
+    let allow_warnings = causes("--allow-warning", &options.allow_warning)?;
     let resolve = options
         .resolve
         .iter()
@@ -271,6 +274,8 @@ pub(crate) fn settings(
         max_echo_rtt: options.max_echo_rtt,
         max_first_message: options.max_first_message,
         max_attempts: options.max_attempts,
+        allow_warnings,
+        require,
     };
     settings.route = route;
     settings.client_identity = client_identity;
@@ -306,6 +311,21 @@ pub(crate) fn settings(
     };
     settings.validate()?;
     Plan::check_selection(&settings)?;
+    // A required check the selection leaves out could never run: a contradiction, not a gap.
+    let planned = Plan::for_settings(&settings).ids();
+    for id in &settings.gates.require {
+        if !planned.contains(id) {
+            let why = if *id == CheckId::Browser && settings.browser.is_none() {
+                "the browser check runs only with --browser".to_string()
+            } else {
+                "--only/--skip leave it out".to_string()
+            };
+            return Err(AppError::usage(
+                "--require",
+                format!("--require {id} cannot be met: {why}"),
+            ));
+        }
+    }
     Ok(settings)
 }
 
@@ -421,16 +441,52 @@ fn check_ids(argument: &str, ids: &[String]) -> Result<Vec<CheckId>, AppError> {
         .filter(|id| !id.trim().is_empty())
         .map(|id| {
             id.trim().parse::<CheckId>().map_err(|_| {
+                let wanted = id.trim().to_ascii_lowercase();
+                let nearest = CheckId::ALL
+                    .iter()
+                    .map(|c| (strsim::jaro_winkler(&wanted, c.as_str()), c.as_str()))
+                    .filter(|(score, _)| *score > 0.8)
+                    .max_by(|a, b| a.0.total_cmp(&b.0))
+                    .map(|(_, near)| format!(" (did you mean {near}?)"))
+                    .unwrap_or_default();
                 AppError::usage(
                     argument,
                     format!(
-                        "unknown check {id:?}; checks are {}",
+                        "unknown check {id:?}{nearest}; checks are {}",
                         CheckId::ALL
                             .iter()
                             .map(|c| c.as_str())
                             .collect::<Vec<_>>()
                             .join(", ")
                     ),
+                )
+            })
+        })
+        .collect()
+}
+
+/// Cause names (`explain` lists them), case-insensitive, `-` for `_`; an unknown one is a usage
+/// error with the nearest name, since a typo would silently accept nothing.
+fn causes(argument: &str, names: &[String]) -> Result<Vec<Cause>, AppError> {
+    names
+        .iter()
+        .map(|name| name.trim())
+        .filter(|name| !name.is_empty())
+        .map(|name| {
+            let wanted = name.to_ascii_lowercase().replace('-', "_");
+            wanted.parse::<Cause>().map_err(|_| {
+                let nearest = ALL_CAUSES
+                    .iter()
+                    .map(|c| (strsim::jaro_winkler(&wanted, c.as_str()), c.as_str()))
+                    .filter(|(score, _)| *score > 0.8)
+                    .max_by(|a, b| a.0.total_cmp(&b.0));
+                let suggestion = match nearest {
+                    Some((_, near)) => format!("; did you mean {near}?"),
+                    None => String::new(),
+                };
+                AppError::usage(
+                    argument,
+                    format!("unknown cause {name:?}{suggestion} (`wsdoctor explain` lists the causes under their codes)"),
                 )
             })
         })

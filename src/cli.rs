@@ -302,6 +302,13 @@ fn check_ids() -> Vec<clap::builder::PossibleValue> {
         .collect()
 }
 
+fn cause_names() -> Vec<clap::builder::PossibleValue> {
+    wsdoctor_core::model::codes::ALL_CAUSES
+        .iter()
+        .map(|cause| clap::builder::PossibleValue::new(cause.as_str()))
+        .collect()
+}
+
 fn explain_topics() -> Vec<clap::builder::PossibleValue> {
     crate::commands::explain::topic_names()
         .map(clap::builder::PossibleValue::new)
@@ -382,6 +389,28 @@ pub(crate) struct CheckOptions {
     /// Fail the echo and terminal checks when they needed more attempts than this.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1000), env = "WSDOCTOR_MAX_ATTEMPTS", help_heading = "Gates")]
     pub(crate) max_attempts: Option<u32>,
+    /// Accept warnings with these causes (comma-separated, repeatable): still reported, marked allowed, but --fail-on warn does not fail on them.
+    #[arg(
+        long,
+        value_name = "CAUSES",
+        value_delimiter = ',',
+        env = "WSDOCTOR_ALLOW_WARNING",
+        value_parser = Offered(cause_names),
+        hide_possible_values = true,
+        help_heading = "Gates"
+    )]
+    pub(crate) allow_warning: Vec<String>,
+    /// Fail when one of these checks is not checked for want of an input (comma-separated ids, e.g. terminal: needs --session).
+    #[arg(
+        long,
+        value_name = "IDS",
+        value_delimiter = ',',
+        env = "WSDOCTOR_REQUIRE",
+        value_parser = Offered(check_ids),
+        hide_possible_values = true,
+        help_heading = "Gates"
+    )]
+    pub(crate) require: Vec<String>,
     /// Boolean options set by the config file, below their flags and variables in precedence.
     #[arg(skip)]
     pub(crate) file_flags: std::collections::BTreeMap<String, bool>,

@@ -120,7 +120,8 @@ fn tags(code: Code) -> &'static str {
 }
 
 fn listing() -> String {
-    let mut out = String::from("Failure codes (wsdoctor explain CODE for details):\n\n");
+    let mut out =
+        String::from("Codes of failures and warnings (wsdoctor explain CODE for details):\n\n");
     for &code in ALL_CODES {
         out.push_str(&format!(
             "  {:<26} {}{}\n",
@@ -164,7 +165,7 @@ fn code_text(code: Code) -> String {
     for (i, s) in e.actions.iter().enumerate() {
         out.push_str(&format!("  {}. {s}\n", i + 1));
     }
-    out.push_str("\nCauses (the report's failure.cause):\n");
+    out.push_str("\nCauses (the report's failure.cause or warning.cause):\n");
     for cause in code.causes() {
         out.push_str(&format!(
             "  {:<28} {}{}\n",
@@ -181,13 +182,20 @@ fn code_text(code: Code) -> String {
 fn cause_text(cause: Cause) -> String {
     let code = cause.code();
     format!(
-        "{cause} (a cause of {code}{})\n  {}\n\n{}\n\n{code}: {}\n  wsdoctor explain {code} lists its signatures, root causes and the other causes.\n",
+        "{cause} (a cause of {code}{})\n  {}\n\n{}{}\n\n{code}: {}\n  wsdoctor explain {code} lists its signatures, root causes and the other causes.\n",
         tags(code),
         cause.hint(),
-        if cause.retryable() {
+        if cause.warning_only() {
+            "A warning: the check worked, with this caveat. --fail-on warn fails on it unless --allow-warning names it."
+        } else if cause.retryable() {
             "Retried: the terminal check tries again, with the web client's backoff, before it gives up; the report then carries MAX_RETRIES_EXCEEDED beside this cause."
         } else {
             "Not retried: repeating it would give the same answer (the web client stops too)."
+        },
+        if cause.warning_only() || code == Code::GateFailed {
+            ""
+        } else {
+            " When a check works in the end (on a retry, another road or another address), it warns with this cause; --allow-warning accepts that warning under --fail-on warn."
         },
         code.explanation().meaning,
     )

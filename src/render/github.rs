@@ -35,15 +35,7 @@ fn annotation(check: &CheckReport, target: &str) -> Option<String> {
             f.hint.clone(),
         ),
         (Status::Fail, None, _) => ("error", String::new(), check.summary.clone(), String::new()),
-        (Status::Warn, _, Some(w)) => (
-            "warning",
-            match (w.code, w.cause) {
-                (Some(code), Some(cause)) => format!("{code} ({cause})"),
-                _ => String::new(),
-            },
-            w.message.clone(),
-            w.hint.clone(),
-        ),
+        (Status::Warn, _, Some(w)) => ("warning", w.label(), w.message.clone(), w.hint.clone()),
         _ => return None,
     };
     let title = format!("wsdoctor {target}: {}", check.id.as_str());

@@ -374,12 +374,7 @@ pub(crate) fn check_block(check: &CheckReport, color: bool) -> String {
         );
     }
     if let Some(warning) = &check.warning {
-        let code = match (warning.code, warning.cause) {
-            (Some(code), Some(cause)) => {
-                format!("{} ({}) ", code.as_str(), cause.as_str())
-            }
-            _ => String::new(),
-        };
+        let code = format!("{} ", warning.label());
         let _ = writeln!(
             out,
             "      {} {code}{}",
@@ -472,7 +467,7 @@ pub(crate) fn verdict_line(report: &Report, color: bool) -> String {
         )
     };
     format!(
-        "{}{codes} — {} passed, {} warned, {} failed, {} skipped in {:.1} ms{}",
+        "{}{codes} — {} passed, {} warned, {} failed, {} skipped in {:.1} ms{}{}",
         verdict_word(report.verdict, color),
         report.count(Status::Pass),
         report.count(Status::Warn),
@@ -483,8 +478,25 @@ pub(crate) fn verdict_line(report: &Report, color: bool) -> String {
             " (interrupted)"
         } else {
             ""
-        }
+        },
+        not_checked(report)
     )
+}
+
+/// `; session, terminal not checked: no --session given`: a pass says nothing about what did
+/// not run for want of an input, so the line that says PASS says that too.
+fn not_checked(report: &Report) -> String {
+    let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
+    for gap in &report.not_checked {
+        match groups.iter_mut().find(|(why, _)| *why == gap.why) {
+            Some((_, ids)) => ids.push(gap.id.as_str()),
+            None => groups.push((&gap.why, vec![gap.id.as_str()])),
+        }
+    }
+    groups
+        .iter()
+        .map(|(why, ids)| format!("; {} not checked: {}", ids.join(", "), safe(why)))
+        .collect()
 }
 
 /// One row per check on the run's time axis: the bar starts where the check started and spans its
@@ -572,7 +584,11 @@ mod tests {
         common.headers = Some([("server".to_string(), text.to_string())].into());
         let mut warned = CheckReport::skipped(CheckId::Cors, text);
         warned.status = Status::Warn;
-        warned.warning = Some(wsdoctor_core::model::Notice::new(text, text));
+        warned.warning = Some(wsdoctor_core::model::Notice::of(
+            Cause::CorsIncomplete,
+            text,
+            text,
+        ));
         let mut report = Report::new(text.to_string(), "now".into(), vec![check, warned]);
         report.diagnosis = vec![text.to_string()];
         report
@@ -600,12 +616,35 @@ mod tests {
 
     #[test]
     fn the_verdict_line_counts_and_names_the_codes() {
-        let report = report_with("x");
+        let mut report = report_with("x");
         let line = verdict_line(&report, false);
+        // The warning's code follows the failure's.
         assert!(
-            line.starts_with("FAIL SERVER_ERROR — 0 passed, 1 warned, 1 failed, 0 skipped"),
+            line.starts_with(
+                "FAIL SERVER_ERROR, CORS_REJECTED — 0 passed, 1 warned, 1 failed, 0 skipped"
+            ),
             "{line}"
         );
+        // What did not run for want of an input ends the line, grouped by why, escaped.
+        report.not_checked = ["session", "terminal"]
+            .map(|id| wsdoctor_core::model::NotChecked {
+                id: id.parse().unwrap(),
+                why: "no --session given".to_string(),
+            })
+            .into_iter()
+            .chain([wsdoctor_core::model::NotChecked {
+                id: CheckId::Cors,
+                why: hostile(),
+            }])
+            .collect();
+        let line = verdict_line(&report, false);
+        assert!(
+            line.contains(
+                " ms; session, terminal not checked: no --session given; cors not checked: a"
+            ),
+            "{line}"
+        );
+        assert!(!line.contains('\u{1b}'), "{line}");
     }
 
     #[test]

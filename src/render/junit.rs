@@ -82,10 +82,7 @@ fn suite(name: String, report: &Report) -> TestSuite {
         if check.status != Status::Skip {
             let mut out = check.summary.clone();
             if let Some(warning) = &check.warning {
-                let code = match (warning.code, warning.cause) {
-                    (Some(code), Some(cause)) => format!("{} ({}) ", code.as_str(), cause.as_str()),
-                    _ => String::new(),
-                };
+                let code = format!("{} ", warning.label());
                 out.push_str(&format!(
                     "\nwarning: {code}{}\nhint: {}",
                     warning.message, warning.hint

@@ -54,13 +54,7 @@ fn checks_table(report: &Report) -> String {
     for check in &report.checks {
         let (code, hint) = match (&check.failure, &check.warning) {
             (Some(f), _) => (format!("{} ({})", f.code, f.cause), f.hint.clone()),
-            (None, Some(w)) => (
-                match (w.code, w.cause) {
-                    (Some(code), Some(cause)) => format!("{code} ({cause})"),
-                    _ => String::new(),
-                },
-                w.hint.clone(),
-            ),
+            (None, Some(w)) => (w.label(), w.hint.clone()),
             _ => (String::new(), String::new()),
         };
         out.push_str(&format!(

@@ -223,21 +223,19 @@ pub(crate) fn probe(report: &Report, observe: std::time::Duration, flavour: Flav
     out.family(
         "wsdoctor_warning_info",
         "gauge",
-        "A warned check's code and cause, when it has them (always 1).",
+        "A warned check's code and cause (always 1).",
     );
     for check in &ran {
         if let Some(warning) = &check.warning {
-            if let (Some(code), Some(cause)) = (warning.code, warning.cause) {
-                out.sample(
-                    "wsdoctor_warning_info",
-                    &[
-                        ("check", check.id.as_str()),
-                        ("code", code.as_str()),
-                        ("cause", cause.as_str()),
-                    ],
-                    1.0,
-                );
-            }
+            out.sample(
+                "wsdoctor_warning_info",
+                &[
+                    ("check", check.id.as_str()),
+                    ("code", warning.code.as_str()),
+                    ("cause", warning.cause.as_str()),
+                ],
+                1.0,
+            );
         }
     }
     out.family(

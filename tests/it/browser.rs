@@ -585,6 +585,8 @@ fn a_difference_is_a_warning_that_names_it() {
     }
     // The warning names both sides and the reason for this difference.
     let warning = &browser["warning"];
+    assert_eq!(warning["cause"], "browser_disagrees", "{warning:#}");
+    assert_eq!(warning["code"], "INCONCLUSIVE", "{warning:#}");
     let message = warning["message"].as_str().unwrap();
     assert!(
         message.contains("echo: the browser refused for its certificate")

@@ -44,6 +44,11 @@ fn an_https_page_may_open_ws_to_loopback_but_not_to_a_name() {
         .as_str()
         .unwrap()
         .contains("works on this machine and nowhere else"));
+    assert_eq!(
+        target["warning"]["cause"], "mixed_content_loopback_only",
+        "{target:#}"
+    );
+    assert_eq!(target["warning"]["code"], "MIXED_CONTENT", "{target:#}");
     assert_ne!(report["verdict"], "fail");
     // A name is not trustworthy, even one pinned to loopback: mixed content, as browsers decide
     // by the URL, not by where the name resolves.
@@ -84,6 +89,9 @@ fn a_public_page_reaching_a_private_or_loopback_address_needs_permission() {
     .json();
     let dns = check(&report, "dns");
     assert_eq!(dns["status"], "warn", "{dns:#}");
+    assert_eq!(dns["warning"]["cause"], "local_network_access", "{dns:#}");
+    assert_eq!(dns["warning"]["code"], "LOCAL_NETWORK_ACCESS", "{dns:#}");
+    assert_eq!(report["codes"][0], "LOCAL_NETWORK_ACCESS", "{report:#}");
     let message = dns["warning"]["message"].as_str().unwrap();
     assert!(
         message.contains("Local Network Access")

@@ -248,6 +248,8 @@ fn a_hold_stopped_before_any_cut_warns_it_proves_nothing() {
             .starts_with("stopped after"),
         "{hold:#}"
     );
+    assert_eq!(hold["warning"]["cause"], "hold_shortened", "{hold:#}");
+    assert_eq!(hold["warning"]["code"], "INCONCLUSIVE", "{hold:#}");
 }
 
 /// A hold against a lab serving HTTP/2 beside HTTP/1.1, with `fault` or healthy.

@@ -26,3 +26,4 @@ mod serve_bounds;
 mod store;
 mod trace;
 mod verdict;
+mod warnings;

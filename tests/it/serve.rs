@@ -599,3 +599,97 @@ fn the_status_page_renders_in_a_real_browser() {
         "the danger banner is visible: {red} red, {red_background} pink"
     );
 }
+
+#[test]
+fn every_warning_is_a_warning_info_series_and_the_gates_read_the_config() {
+    let hijackable = TestLab::start(LabOptions {
+        fault: Some(Fault::OriginAny),
+        ..LabOptions::default()
+    });
+    let healthy = TestLab::healthy();
+    let dir = tempfile::tempdir().unwrap();
+    let file = config(
+        dir.path(),
+        &format!(
+            r#"
+[defaults]
+origin = "http://localhost:3000"
+observe = "0s"
+attempts = 1
+session = "demo-session"
+
+[[targets]]
+name = "hijackable"
+url = "{}"
+
+[[targets]]
+name = "strict"
+url = "{}"
+fail_on = "warn"
+
+[[targets]]
+name = "accepted"
+url = "{}"
+fail_on = "warn"
+allow_warning = ["origin_not_enforced"]
+
+[[targets]]
+name = "public-page"
+url = "{}"
+origin = "https://app.example.com"
+
+[[targets]]
+name = "sessionless"
+url = "{}"
+session = ""
+require = ["terminal"]
+"#,
+            hijackable.url, hijackable.url, hijackable.url, healthy.url, healthy.url
+        ),
+    );
+    let server = Server::start(&file, &[]);
+
+    let (status, _, body) = server.get("/probe?target=hijackable", &[]);
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(sample(&body, "wsdoctor_probe_warning"), Some(1.0), "{body}");
+    assert_eq!(
+        sample(
+            &body,
+            r#"wsdoctor_warning_info{check="origin",code="ORIGIN_NOT_ENFORCED",cause="origin_not_enforced"}"#
+        ),
+        Some(1.0),
+        "{body}"
+    );
+    let lint = promtool(&["check", "metrics"], Some(&body));
+    assert!(
+        lint.status.success(),
+        "{}",
+        String::from_utf8_lossy(&lint.stderr)
+    );
+
+    // Failed under --fail-on warn, unless accepted by its cause: then still a warning, still a
+    // series, not a failure.
+    let (_, _, body) = server.get("/probe?target=strict", &[]);
+    assert_eq!(sample(&body, "probe_success"), Some(0.0), "{body}");
+    let (_, _, body) = server.get("/probe?target=accepted", &[]);
+    assert_eq!(sample(&body, "probe_success"), Some(1.0), "{body}");
+    assert!(
+        body.contains(r#"wsdoctor_warning_info{check="origin",code="ORIGIN_NOT_ENFORCED",cause="origin_not_enforced"} 1"#),
+        "{body}"
+    );
+
+    // Local Network Access, predicted without a browser.
+    let (_, _, body) = server.get("/probe?target=public-page", &[]);
+    assert!(
+        body.contains(r#"wsdoctor_warning_info{check="dns",code="LOCAL_NETWORK_ACCESS",cause="local_network_access"} 1"#),
+        "{body}"
+    );
+
+    // A required check left out for want of a session fails the probe, and says why.
+    let (_, _, body) = server.get("/probe?target=sessionless", &[]);
+    assert_eq!(sample(&body, "probe_success"), Some(0.0), "{body}");
+    assert!(
+        body.contains(r#"wsdoctor_failure_info{check="terminal",code="GATE_FAILED",cause="required_check_skipped"} 1"#),
+        "{body}"
+    );
+}

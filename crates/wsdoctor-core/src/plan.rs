@@ -4,7 +4,7 @@
 
 use crate::settings::{Settings, SettingsError};
 use wsdoctor_model::evidence::TargetKind;
-use wsdoctor_model::CheckId;
+use wsdoctor_model::{CheckId, NotChecked};
 
 /// How a check depends on another.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +42,9 @@ pub(crate) struct PlannedCheck {
     pub(crate) not_applicable: Option<String>,
     /// The check whose open connection this one takes over instead of opening its own.
     pub(crate) takes_connection_from: Option<CheckId>,
+    /// `not_applicable` is an input this run lacks (no session, no origin), not the target's
+    /// nature (no TLS on http) nor a deep check nobody asked for (hold, store): a gap to report.
+    pub(crate) wants_input: bool,
 }
 
 /// The checks of one run and their dependencies.
@@ -73,6 +76,25 @@ impl Plan {
                 skipped_because: c.not_applicable.clone(),
             })
             .collect()
+    }
+
+    /// The checks of the checklist this run leaves out for want of an input, and why.
+    pub fn not_checked(&self) -> Vec<NotChecked> {
+        self.checks
+            .iter()
+            .filter(|c| c.wants_input)
+            .filter_map(|c| {
+                c.not_applicable.as_ref().map(|why| NotChecked {
+                    id: c.id,
+                    why: why.clone(),
+                })
+            })
+            .collect()
+    }
+
+    /// Why `id` will not run, when that is known before the run.
+    pub fn skipped_because(&self, id: CheckId) -> Option<&str> {
+        self.get(id).and_then(|c| c.not_applicable.as_deref())
     }
 
     /// Builds the plan for a run.
@@ -187,11 +209,15 @@ impl Plan {
                         .then(|| "no --hold given".to_string()),
                 ),
             };
+            let wants_input = not_applicable.is_some()
+                && endpoint_only.is_none()
+                && matches!(id, CheckId::Session | CheckId::Terminal | CheckId::Cors);
             checks.push(PlannedCheck {
                 id,
                 needs,
                 not_applicable,
                 takes_connection_from: None,
+                wants_input,
             });
         }
         let mut plan = Plan { checks };

@@ -194,8 +194,9 @@ pub async fn run(
     report.duration_ms = wsdoctor_model::ms(start.elapsed());
     report.platform = platforms.primary().cloned();
     report.interrupted = interruption.is_some();
+    report.not_checked = plan.not_checked();
     report.finish();
-    gates::apply(&mut report, &settings.gates);
+    gates::apply(&mut report, &settings.gates, &plan);
     report.diagnosis = reasoning::conclude(&report);
     ctx.redactor.scrub(&mut report);
     (report, interruption)

@@ -11,7 +11,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 use url::Url;
 use wsdoctor_model::evidence::TargetKind;
-use wsdoctor_model::CheckId;
+use wsdoctor_model::{Cause, CheckId};
 
 mod policy;
 mod store;
@@ -796,6 +796,11 @@ pub struct Gates {
     pub max_first_message: Option<Duration>,
     /// More attempts fail the echo and terminal checks (`--max-attempts`).
     pub max_attempts: Option<u32>,
+    /// Warnings with these causes do not fail the run under `--fail-on warn` (`--allow-warning`);
+    /// they are still reported, marked as allowed.
+    pub allow_warnings: Vec<Cause>,
+    /// These checks must run: skipped for want of an input, they fail (`--require`).
+    pub require: Vec<CheckId>,
 }
 
 impl Gates {

@@ -38,6 +38,9 @@ pub enum Code {
     WebsocketCreationFailed,
     /// An https page would open a `ws://` socket, which browsers block.
     MixedContent,
+    /// A public page would open a socket to a private or loopback address, which Chromium's Local
+    /// Network Access lets through only with the user's permission.
+    LocalNetworkAccess,
     /// The TLS handshake or certificate verification failed.
     TlsError,
     /// AWS App Runner's edge refused the WebSocket upgrade.
@@ -64,6 +67,11 @@ pub enum Code {
     HealthCheckFailed,
     /// The CORS preflight would block the frontend.
     CorsRejected,
+    /// A socket that carries the user's session accepts any Origin (cross-site WebSocket hijacking).
+    OriginNotEnforced,
+    /// A check worked but cannot vouch for what it is there to see: it was cut short, or what this
+    /// run was told does not match what the server says.
+    Inconclusive,
     /// A gate set for CI was not met: a threshold, or a warning under `--fail-on warn`.
     GateFailed,
     /// wsdoctor itself failed (a bug): the check could not finish.
@@ -386,17 +394,60 @@ fn explanation(code: Code) -> Explanation {
             ],
         },
         Code::GateFailed => Explanation {
-            meaning: "A gate set for CI was not met: a threshold (certificate days, echo round trip, time to the first message, attempts) or a warning under --fail-on warn.",
+            meaning: "A gate set for CI was not met: a threshold (certificate days, echo round trip, time to the first message, attempts), a check named by --require that was skipped, or a warning without a cause under --fail-on warn.",
             signatures: &[
                 "the measured value beside the limit: \"certificate valid 9 days, --min-cert-days 14\"",
-                "a warning (Origin not enforced, --insecure, a shortened hold) turned into a failure by --fail-on warn",
+                "a check --require names was skipped, and why: \"terminal not checked: no --session\"",
+                "a warning turned into a failure by --fail-on warn keeps its own code and cause (ORIGIN_NOT_ENFORCED, TLS_ERROR…); --allow-warning CAUSE accepts one",
             ],
             root_causes: &[
                 "a certificate whose renewal is late, a slow path to the echo endpoint, a backend slow to greet",
                 "a warning the team decided must not ship",
+                "a CI job that forgot an input (--session) a required check needs",
             ],
             actions: &[
                 "fix what the measurement shows, or adjust the threshold where the team keeps its gates (wsdoctor.toml)",
+            ],
+        },
+        Code::LocalNetworkAccess => Explanation {
+            meaning: "A page on a public origin would open the socket to a private or loopback address: Chrome and Edge 142+ (Local Network Access) let it through only with the user's permission.",
+            signatures: &[
+                "--origin/FRONTEND_URL is a public host and every address of the socket's host is private (RFC 1918, ULA, link-local) or loopback",
+                "in a browser run: the request blocked with LocalNetworkAccessPermissionDenied or an address-space error",
+            ],
+            root_causes: &[
+                "a production page pointed at a development or internal socket URL",
+                "split DNS that resolves the public name to an internal address on some networks",
+            ],
+            actions: &[
+                "serve the socket from a public address for public pages",
+                "or have users allow local network access for the origin (a browser permission, or an enterprise policy)",
+                "run with --browser to see what the page sees",
+            ],
+        },
+        Code::OriginNotEnforced => Explanation {
+            meaning: "A socket authenticated by the user's session or cookies accepts an upgrade from any Origin, so any web page can open it as the user (cross-site WebSocket hijacking).",
+            signatures: &["the upgrade with a foreign Origin (https://wsdoctor-foreign-site.invalid) is answered 101 on a session or cookie socket"],
+            root_causes: &["the WebSocket server checks no Origin on upgrade (CORS does not apply to WebSockets)"],
+            actions: &[
+                "check the Origin header on upgrade against an allow list (the same list as CORS: FRONTEND_URL)",
+                "if a cross-origin client is intended, authenticate the socket with a token instead of cookies, then --allow-warning origin_not_enforced",
+            ],
+        },
+        Code::Inconclusive => Explanation {
+            meaning: "A check worked but cannot vouch for what it is there to see: it was cut short, or what this run was told (a path, a key template) does not match what the server says.",
+            signatures: &[
+                "--hold stopped before its end (a signal, the deadline)",
+                "the foreign-Origin probe did not complete",
+                "the diagnostics endpoint answers something other than JSON, or names another echo path",
+                "the session endpoint answers like no session endpoint",
+                "the session's key is not in the store while the application accepts the session",
+                "a real browser disagrees with what the command line concluded",
+            ],
+            root_causes: &["an option of this run that does not fit the deployment, or a run that was stopped"],
+            actions: &[
+                "follow the hint: pass the path or template the server names, or run the check to its end",
+                "when the browser disagrees, trust the browser: both views are in the evidence",
             ],
         },
         Code::CorsRejected => Explanation {
@@ -593,6 +644,48 @@ pub enum Cause {
     /// Not connected: the address is not public and the probe may only reach public ones (the
     /// exporter's `deny_private` for URL targets).
     AddressDenied,
+    /// A public page reaching a private or loopback address (Local Network Access).
+    LocalNetworkAccess,
+    /// A session or cookie socket accepts a foreign Origin (cross-site WebSocket hijacking).
+    OriginNotEnforced,
+    /// The foreign-Origin probe did not complete, so enforcement is unknown.
+    OriginUnknown,
+    /// ws:// from an https page, allowed only because the host is loopback.
+    MixedContentLoopbackOnly,
+    /// `--insecure`: certificates were not verified.
+    TlsUnverified,
+    /// The certificate expires within the warning window.
+    TlsExpiring,
+    /// `/health` answered 200 without the fields the platform documents.
+    HealthIncomplete,
+    /// The diagnostics endpoint says WebSocket support is disabled.
+    WebsocketDisabled,
+    /// Some echo round trips got no (or a wrong) answer.
+    EchoLoss,
+    /// The server's validation timeout is shorter than the web client's.
+    ServerTimeoutBelowClient,
+    /// The server's diagnostics do not list the frontend origin among its CORS origins.
+    CorsOriginNotListed,
+    /// The terminal opened and said nothing during the observation.
+    TerminalSilent,
+    /// The store's eviction policy may evict sessions.
+    StoreEvictsSessions,
+    /// The store is nearly at its maxmemory.
+    StoreMemoryFull,
+    /// `--hold` was stopped before its end.
+    HoldShortened,
+    /// The diagnostics endpoint did not answer JSON.
+    DiagnosticsInvalid,
+    /// The diagnostics name another echo path than the one this run uses.
+    EchoPathMismatch,
+    /// The session endpoint answered like no session endpoint.
+    SessionEndpointUnrecognized,
+    /// The session's key is not in the store, yet the application accepts the session.
+    SessionKeyElsewhere,
+    /// A real browser saw something other than what the command line concluded.
+    BrowserDisagrees,
+    /// A check named by `--require` was skipped.
+    RequiredCheckSkipped,
 }
 
 /// Every cause, for `explain` and for tests that walk the vocabulary.
@@ -631,6 +724,35 @@ impl Cause {
                 | Cause::ProxyUpstreamTimeout
                 | Cause::H2StreamReset
                 | Cause::H2Goaway
+        )
+    }
+
+    /// Whether this cause only ever names a warning: something worth knowing about a check that
+    /// worked, never why one failed (unless `--fail-on warn` makes it so).
+    pub fn warning_only(self) -> bool {
+        matches!(
+            self,
+            Cause::LocalNetworkAccess
+                | Cause::OriginNotEnforced
+                | Cause::OriginUnknown
+                | Cause::MixedContentLoopbackOnly
+                | Cause::TlsUnverified
+                | Cause::TlsExpiring
+                | Cause::HealthIncomplete
+                | Cause::WebsocketDisabled
+                | Cause::EchoLoss
+                | Cause::ServerTimeoutBelowClient
+                | Cause::CorsOriginNotListed
+                | Cause::TerminalSilent
+                | Cause::StoreEvictsSessions
+                | Cause::StoreMemoryFull
+                | Cause::HoldShortened
+                | Cause::DiagnosticsInvalid
+                | Cause::EchoPathMismatch
+                | Cause::SessionEndpointUnrecognized
+                | Cause::SessionKeyElsewhere
+                | Cause::BrowserDisagrees
+                | Cause::SessionExpiring
         )
     }
 
@@ -721,6 +843,27 @@ impl Cause {
             Cause::H2ConnectRefused => (C::UpgradeRejected, "The extended CONNECT was refused (its :status, headers and body are in the evidence) while the server announces it: route WebSockets over HTTP/2 on the edge and the application (Envoy: upgrade_configs websocket on the route), or stop announcing extended CONNECT so browsers use HTTP/1.1."),
             Cause::H2StreamReset => (C::AbnormalClosure, "The server or an edge reset the HTTP/2 stream that carries the socket (RST_STREAM, its code in the evidence): browsers report 1006; look at the edge's stream timeouts and limits and at the server's logs for that stream."),
             Cause::H2Goaway => (C::ConnectionFailed, "The server closed the HTTP/2 connection with GOAWAY (its code in the evidence): NO_ERROR is a graceful shutdown (a deploy, a connection's request or age limit), any other code a protocol error; check the edge's connection limits and logs."),
+            Cause::LocalNetworkAccess => (C::LocalNetworkAccess, "A public page reaching a private or loopback address needs the user's permission in Chrome and Edge 142+ (Local Network Access): serve the socket from a public address for public pages, or have users allow local network access for the origin."),
+            Cause::OriginNotEnforced => (C::OriginNotEnforced, "Any web page can open this session socket as the user (cross-site WebSocket hijacking): check the Origin header on upgrade against an allow list (the same list as CORS: FRONTEND_URL)."),
+            Cause::OriginUnknown => (C::Inconclusive, "The foreign-Origin probe did not complete, so whether Origin is enforced is unknown: rerun; if it persists, the failure in the evidence explains it."),
+            Cause::MixedContentLoopbackOnly => (C::MixedContent, "Browsers allow ws:// from an https page only because the host is loopback, so it works on this machine and nowhere else: serve the socket as wss://."),
+            Cause::TlsUnverified => (C::TlsError, "--insecure turned certificate verification off, so a TLS problem a browser would hit is hidden: drop it, or pass a private CA with --cacert."),
+            Cause::TlsExpiring => (C::TlsError, "The certificate expires soon: renew it now (or check that automatic renewal runs)."),
+            Cause::HealthIncomplete => (C::HealthCheckFailed, "The health endpoint answers 200 without the fields the platform documents: return {\"status\":\"ok\",\"websocket\":\"available\",\"endpoints\":[…]} so tools and people can read it."),
+            Cause::WebsocketDisabled => (C::HealthCheckFailed, "The server says its WebSocket support is disabled: enable the WebSocket server (express-ws attached to the HTTP server)."),
+            Cause::EchoLoss => (C::ServerError, "Some echo round trips got no (or a wrong) answer in time: look for a proxy or server dropping or reordering frames under load."),
+            Cause::ServerTimeoutBelowClient => (C::ConnectionTimeout, "The server closes an unvalidated socket (1008) sooner than the web client gives up: keep the server's timeout above the client's, and the session lookup fast."),
+            Cause::CorsOriginNotListed => (C::CorsRejected, "The server's own diagnostics do not list the frontend origin among its CORS origins: add it (FRONTEND_URL)."),
+            Cause::TerminalSilent => (C::ConnectionTimeout, "The terminal opened and said nothing: if the server should greet (the platform's terminal sends {\"type\":\"connected\"}), this is the session validation hang; check the session store's latency."),
+            Cause::StoreEvictsSessions => (C::SessionStoreError, "An allkeys-* eviction policy evicts sessions when the store is full: use volatile-lru (or volatile-ttl) with a TTL on every session key, noeviction if nothing may be lost, or a store of their own."),
+            Cause::StoreMemoryFull => (C::SessionStoreError, "The session store is nearly at its maxmemory: raise maxmemory, shorten session TTLs, or move other data out of the session store."),
+            Cause::HoldShortened => (C::Inconclusive, "The hold was stopped before its end, so a later idle or lifetime cut is not ruled out: run the whole --hold."),
+            Cause::DiagnosticsInvalid => (C::Inconclusive, "The diagnostics endpoint did not answer JSON: check --diagnostics-path."),
+            Cause::EchoPathMismatch => (C::Inconclusive, "The server's diagnostics name another echo path than this run's: pass the path they name with --echo-path."),
+            Cause::SessionEndpointUnrecognized => (C::Inconclusive, "The session endpoint did not answer like one, so whether the session is valid is unknown: check --session-path (a template such as /api/sessions/{session})."),
+            Cause::SessionKeyElsewhere => (C::Inconclusive, "The session's key is not where this run looked, yet the application accepts the session: pass the application's key template with --session-key and its database in the store URL's path."),
+            Cause::BrowserDisagrees => (C::Inconclusive, "A real browser saw something other than what the command line concluded: the browser is what users run; a rule wsdoctor emulates does not hold for it, or the server answers browsers differently. Both views are in the evidence."),
+            Cause::RequiredCheckSkipped => (C::GateFailed, "A check named by --require did not run: give it what it needs (the reason names it, e.g. --session), or drop it from --require."),
             Cause::CorsIncomplete => (C::CorsRejected, "Allow credentials and the headers Upgrade, Connection, Sec-WebSocket-Key, Sec-WebSocket-Version, Sec-WebSocket-Extensions in the CORS configuration."),
         }
     }

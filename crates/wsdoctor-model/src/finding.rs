@@ -33,38 +33,47 @@ impl Finding {
     }
 }
 
-/// A caveat on a check that worked (its status is `warn`).
+/// A caveat on a check that worked (its status is `warn`). Every warning is named by a cause (and
+/// so a code), so it can be alerted on, gated on, looked up with `explain`, and accepted by name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Notice {
     /// What is worth knowing.
     pub message: String,
     /// What to do about it.
     pub hint: String,
-    /// The code of what went wrong, when something did (a socket that only worked on a retry).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<Code>,
+    /// The code of what the warning is about.
+    pub code: Code,
     /// Its cause.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cause: Option<Cause>,
+    pub cause: Cause,
+    /// The user accepted this warning by its cause (`--allow-warning`): still reported, but
+    /// `--fail-on warn` does not fail on it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub allowed: bool,
 }
 
 impl Notice {
-    /// A notice with a hint.
-    pub fn new(message: impl Into<String>, hint: impl Into<String>) -> Notice {
+    /// A warning named by `cause`, with the facts in `message` and the next action in `hint`.
+    pub fn of(cause: Cause, message: impl Into<String>, hint: impl Into<String>) -> Notice {
         Notice {
             message: message.into(),
             hint: hint.into(),
-            code: None,
-            cause: None,
+            code: cause.code(),
+            cause,
+            allowed: false,
         }
     }
 
-    /// A notice about something that went wrong and recovered, named by its cause.
-    pub fn of(cause: Cause, message: impl Into<String>, hint: impl Into<String>) -> Notice {
-        Notice {
-            code: Some(cause.code()),
-            cause: Some(cause),
-            ..Notice::new(message, hint)
+    /// `CODE (cause)`, and whether it was accepted: the label every format shows.
+    pub fn label(&self) -> String {
+        if self.allowed {
+            format!("{} ({}, allowed by --allow-warning)", self.code, self.cause)
+        } else {
+            format!("{} ({})", self.code, self.cause)
         }
+    }
+
+    /// A warning named by `cause`, whose hint is the cause's own.
+    pub fn because(cause: Cause, message: impl Into<String>) -> Notice {
+        Notice::of(cause, message, cause.hint())
     }
 }

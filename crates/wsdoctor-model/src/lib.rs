@@ -35,6 +35,6 @@ pub use evidence::Evidence;
 pub use finding::{Finding, Notice};
 pub use fleet::{FleetEntry, FleetReport};
 pub use platform::{Platform, PlatformId};
-pub use report::{Attempt, AttemptOutcome, CheckReport, Report, Status, Verdict};
+pub use report::{Attempt, AttemptOutcome, CheckReport, NotChecked, Report, Status, Verdict};
 pub use scrub::Scrub;
 pub use timing::{ms, Phase, Timings};

@@ -155,6 +155,16 @@ impl CheckReport {
     }
 }
 
+/// A check of the checklist that did not run because this run lacked an input it needs (no
+/// `--session`, no origin): a gap a reader must see, since a pass says nothing about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NotChecked {
+    /// Which check.
+    pub id: CheckId,
+    /// Why: the missing input.
+    pub why: String,
+}
+
 /// The tool that wrote the report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Tool {
@@ -197,6 +207,8 @@ pub struct Report {
     pub diagnosis: Vec<String>,
     /// Whether the run was cut short by a signal or the deadline.
     pub interrupted: bool,
+    /// The checks that did not run for want of an input, in checklist order.
+    pub not_checked: Vec<NotChecked>,
     /// The checks in checklist order.
     pub checks: Vec<CheckReport>,
 }
@@ -215,6 +227,7 @@ impl Report {
             platform: None,
             diagnosis: Vec::new(),
             interrupted: false,
+            not_checked: Vec::new(),
             checks,
         };
         report.finish();
@@ -241,7 +254,7 @@ impl Report {
         let mut warned: Vec<Code> = self
             .checks
             .iter()
-            .filter_map(|c| c.warning.as_ref().and_then(|w| w.code))
+            .filter_map(|c| c.warning.as_ref().map(|w| w.code))
             .collect();
         warned.sort_by_key(|c| c.rank());
         let mut codes = Vec::new();

@@ -104,6 +104,7 @@ impl Scrub for Notice {
             hint,
             code: _,
             cause: _,
+            allowed: _,
         } = self;
         clean(message);
         clean(hint);
@@ -661,11 +662,15 @@ impl Scrub for Report {
             platform,
             diagnosis,
             interrupted: _,
+            not_checked,
             checks,
         } = self;
         clean(target);
         platform.scrub(clean);
         diagnosis.scrub(clean);
+        for gap in not_checked {
+            clean(&mut gap.why);
+        }
         checks.scrub(clean);
     }
 }

@@ -157,7 +157,7 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
                 "{name} differs from the command line on {}: {saw}",
                 differing.join(", ")
             ),
-            Notice::new(differences.join("; "), hint),
+            Notice::of(Cause::BrowserDisagrees, differences.join("; "), hint),
         );
     }
     if compared {

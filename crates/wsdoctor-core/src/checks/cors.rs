@@ -116,7 +116,7 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
     } else {
         check.warn(
             summary,
-            Notice::new(problems.join("; "), Cause::CorsIncomplete.hint()),
+            Notice::because(Cause::CorsIncomplete, problems.join("; ")),
         )
     }
 }

@@ -39,7 +39,8 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
     let Ok(body) = serde_json::from_slice::<Value>(&response.body) else {
         return check.warn(
             format!("{path} answered {} but not JSON", response.status.as_u16()),
-            Notice::new(
+            Notice::of(
+                Cause::DiagnosticsInvalid,
                 "the diagnostics endpoint did not answer JSON",
                 "check --diagnostics-path",
             ),
@@ -156,7 +157,8 @@ pub(crate) fn summarise(body: &Value, server: &ServerFacts) -> String {
 fn cross_check(ctx: &Ctx, body: &Value, server: &ServerFacts) -> Option<Notice> {
     let ws = body.get("websocket").unwrap_or(body);
     if ws.get("enabled").and_then(Value::as_bool) == Some(false) {
-        return Some(Notice::new(
+        return Some(Notice::of(
+            Cause::WebsocketDisabled,
             "the server says WebSocket support is disabled",
             "enable the WebSocket server (express-ws attached to the HTTP server)",
         ));
@@ -169,7 +171,8 @@ fn cross_check(ctx: &Ctx, body: &Value, server: &ServerFacts) -> Option<Notice> 
             .iter()
             .any(|o| o.as_str() == Some(origin) || o.as_str() == Some("*"));
         if !listed {
-            return Some(Notice::new(
+            return Some(Notice::of(
+                Cause::CorsOriginNotListed,
                 format!("the server's CORS origins do not list {origin}"),
                 "add the frontend origin (FRONTEND_URL) to the server's CORS configuration",
             ));
@@ -177,7 +180,8 @@ fn cross_check(ctx: &Ctx, body: &Value, server: &ServerFacts) -> Option<Notice> 
     }
     let client = ctx.settings.limits.ws_timeout;
     if let Some(timeout) = server.connection_timeout.filter(|t| *t < client) {
-        return Some(Notice::new(
+        return Some(Notice::of(
+            Cause::ServerTimeoutBelowClient,
             format!(
                 "the server closes a socket it has not validated after {} (1008), sooner than the web client's {} timeout",
                 human(timeout),
@@ -189,7 +193,8 @@ fn cross_check(ctx: &Ctx, body: &Value, server: &ServerFacts) -> Option<Notice> 
     let echo = &ctx.settings.paths.echo;
     if let Some(test_path) = ws.pointer("/paths/test").and_then(Value::as_str) {
         if test_path != echo {
-            return Some(Notice::new(
+            return Some(Notice::of(
+                Cause::EchoPathMismatch,
                 format!("the server's echo path is {test_path} but this run uses {echo}"),
                 format!("pass --echo-path {test_path}"),
             ));

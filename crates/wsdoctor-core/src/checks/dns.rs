@@ -41,7 +41,8 @@ fn local_network_access(
     } else {
         return None;
     };
-    Some(Notice::new(
+    Some(Notice::of(
+        Cause::LocalNetworkAccess,
         format!(
             "the page's origin {origin} is public and {host} is a {} address: Chrome and Edge 142+ (Local Network Access) ask the user for permission to reach it, and without it (headless, a denied prompt, an enterprise policy) the socket fails and the page sees only 1006",
             space.as_str()

@@ -57,7 +57,8 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
             if lost > 0.0 {
                 return check.warn(
                     result.summary,
-                    Notice::new(
+                    Notice::of(
+                        Cause::EchoLoss,
                         format!(
                             "{lost}% of the echo round trips got no (or a wrong) answer in time"
                         ),

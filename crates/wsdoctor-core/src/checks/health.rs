@@ -101,7 +101,8 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs, warm: Option<Conn>) -> Outpu
             if !missing.is_empty() {
                 return check.warn(
                     summary,
-                    Notice::new(
+                    Notice::of(
+                        Cause::HealthIncomplete,
                         format!("{path} answered 200 without {}", missing.join(", ")),
                         "return {\"status\":\"ok\",\"websocket\":\"available\",\"endpoints\":[…]} so tools and people can read it",
                     ),

@@ -199,7 +199,8 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
                 human(hold),
                 read.summary
             ),
-            wsdoctor_model::Notice::new(
+            wsdoctor_model::Notice::of(
+                wsdoctor_model::Cause::HoldShortened,
                 format!(
                     "the hold was stopped after {} of {}: no socket was cut in that time, which says nothing about the rest",
                     human(observed),

@@ -12,7 +12,7 @@ use std::time::Instant;
 use tokio_tungstenite::tungstenite::Message;
 use wsdoctor_model::evidence::{Detail, OriginDetail};
 use wsdoctor_model::timing::human;
-use wsdoctor_model::{CheckId, Notice};
+use wsdoctor_model::{Cause, CheckId, Notice};
 
 /// An Origin a browser on another site would send; `.invalid` can never be a real site.
 pub(crate) const FOREIGN_ORIGIN: &str = "https://wsdoctor-foreign-site.invalid";
@@ -148,7 +148,8 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
                 } else if authenticated || cookie_auth {
                     Verdict::Warn(
                         format!("a foreign Origin is accepted on {path} ({how})"),
-                        Notice::new(
+                        Notice::of(
+                            Cause::OriginNotEnforced,
                             format!(
                                 "the session-authenticated socket {path} accepts Origin {FOREIGN_ORIGIN} and {how}: any web page can open it with the user's session (cross-site WebSocket hijacking)"
                             ),
@@ -176,7 +177,8 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
                     "the foreign-origin probe did not complete: {}",
                     finding.message
                 ),
-                Notice::new(
+                Notice::of(
+                    Cause::OriginUnknown,
                     "could not tell whether Origin is enforced",
                     "rerun; if it persists, the failure above explains it",
                 ),

@@ -72,7 +72,8 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
                 "the session endpoint answered {}: cannot tell whether the session is valid",
                 response.status_line()
             ),
-            Notice::new(
+            Notice::of(
+                Cause::SessionEndpointUnrecognized,
                 format!("{path} did not answer like a session endpoint"),
                 "check --session-path (a template such as /api/sessions/{session})",
             ),

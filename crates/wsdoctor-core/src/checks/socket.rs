@@ -1164,10 +1164,7 @@ mod tests {
         );
         // Only HTTP/2 works: a warning with the HTTP/1.1 road's cause.
         let (only, _) = compared(None, Some(Cause::AlpnMismatch));
-        assert_eq!(
-            only.warning.and_then(|w| w.cause),
-            Some(Cause::AlpnMismatch)
-        );
+        assert_eq!(only.warning.map(|w| w.cause), Some(Cause::AlpnMismatch));
         assert!(only.outcome.unwrap().0.ends_with("over HTTP/2 only"));
         // Announced and failing: a failure, even though HTTP/1.1 works.
         let (refused, _) = compared(Some(Cause::H2ConnectRefused), None);

@@ -60,7 +60,8 @@ pub(crate) fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
                     "; ws:// from the https origin is allowed because {host} is loopback (potentially trustworthy, Secure Contexts)"
                 ))
             } else {
-                Err(Notice::new(
+                Err(Notice::of(
+                    Cause::MixedContentLoopbackOnly,
                     format!(
                         "{origin} is https and the socket is {base}: browsers allow it only because {host} is loopback (potentially trustworthy, Secure Contexts), so it works on this machine and nowhere else"
                     ),
@@ -72,7 +73,8 @@ pub(crate) fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
     if settings.insecure {
         return check.warn(
             format!("{shown} (certificate verification OFF)"),
-            Notice::new(
+            Notice::of(
+                Cause::TlsUnverified,
                 "--insecure: TLS certificates are not verified, so a TLS problem a browser would hit is hidden",
                 "drop --insecure, or pass the private CA with --cacert",
             ),

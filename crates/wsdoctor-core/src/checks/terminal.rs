@@ -317,7 +317,8 @@ async fn attempt(
         ),
     };
     let silence = silent.then(|| {
-        Notice::new(
+        Notice::of(
+            Cause::TerminalSilent,
             format!(
                 "the server sent nothing in {}: a browser's web client would still be waiting for its first message",
                 human(session.opened_at.elapsed())

@@ -124,7 +124,8 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs, warm: Option<Conn>) -> Outpu
             if settings.insecure {
                 return check.warn(
                     summary,
-                    Notice::new(
+                    Notice::of(
+                        Cause::TlsUnverified,
                         "the certificate was not verified (--insecure)",
                         "drop --insecure to see what a browser would see",
                     ),
@@ -142,7 +143,8 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs, warm: Option<Conn>) -> Outpu
                             ))
                         )
                     };
-                    let notice = Notice::new(
+                    let notice = Notice::of(
+                        Cause::TlsExpiring,
                         format!(
                             "the certificate for {host} expires on {} ({left}, of a {}-day lifetime)",
                             l.not_after, l.lifetime_days

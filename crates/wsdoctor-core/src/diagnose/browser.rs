@@ -200,7 +200,14 @@ impl CommandLine<'_> {
             (Status::Skip, _) => return None,
             (Status::Pass, _) => View::Works,
             (Status::Warn, _) => {
-                let cause = report.warning.as_ref().and_then(|w| w.cause);
+                // A warning about how a socket that worked got there (a retry, one road only)
+                // says one browser attempt may differ; one about something else (silence,
+                // lost echoes) does not.
+                let cause = report
+                    .warning
+                    .as_ref()
+                    .map(|w| w.cause)
+                    .filter(|c| !c.warning_only());
                 let either_way = match cause {
                     // Chromium takes the HTTP/2 road only over an HTTP/2 connection it already
                     // holds to the origin (the page's fetch may have opened one).

@@ -2,16 +2,18 @@
 //! finished report, so a gate can only turn a pass or a warning into a failure, never hide one,
 //! and every renderer (JUnit, the exit status, the exporter) sees the gated result.
 
+use crate::plan::Plan;
 use crate::settings::Gates;
 use wsdoctor_model::evidence::Detail;
 use wsdoctor_model::timing::{human, human_ms};
 use wsdoctor_model::{Cause, CheckId, CheckReport, Finding, Phase, Report, Status};
 
 /// Applies the gates to `report` and recomputes its verdict and codes.
-pub(crate) fn apply(report: &mut Report, gates: &Gates) {
+pub(crate) fn apply(report: &mut Report, gates: &Gates, plan: &Plan) {
     if gates.is_empty() {
         return;
     }
+    require(report, gates, plan);
     for check in &mut report.checks {
         gate(check, gates);
     }
@@ -25,12 +27,44 @@ pub(crate) fn gate(check: &mut CheckReport, gates: &Gates) {
     if gates.is_empty() || check.status == Status::Fail || check.status == Status::Skip {
         return;
     }
+    // An accepted warning stays in the report, marked, so whoever reads it knows both what the
+    // server does and that the team chose to live with it.
+    if let Some(warning) = &mut check.warning {
+        warning.allowed = gates.allow_warnings.contains(&warning.cause);
+    }
     if let Some(finding) = breach(check, gates) {
         // The check's line then says what was measured beside the limit it breached.
         check.summary = finding.message.clone();
         fail(check, finding);
-    } else if gates.fail_on_warn && check.status == Status::Warn {
+    } else if gates.fail_on_warn
+        && check.status == Status::Warn
+        && !check.warning.as_ref().is_some_and(|w| w.allowed)
+    {
         let finding = promote_warning(check);
+        fail(check, finding);
+    }
+}
+
+/// A check `--require` names that was left out before the run (for want of an input, or because
+/// it does not apply to this target) fails, naming why; one skipped because a prerequisite
+/// failed needs no gate, as that failure already fails the run.
+fn require(report: &mut Report, gates: &Gates, plan: &Plan) {
+    for &id in &gates.require {
+        let Some(why) = plan.skipped_because(id) else {
+            continue;
+        };
+        let Some(check) = report
+            .checks
+            .iter_mut()
+            .find(|c| c.id == id && c.status == Status::Skip)
+        else {
+            continue;
+        };
+        let finding = Finding::new(
+            Cause::RequiredCheckSkipped,
+            format!("{id} not checked: {why} (required by --require {id})"),
+        );
+        check.summary = finding.message.clone();
         fail(check, finding);
     }
 }
@@ -116,8 +150,8 @@ fn too_many_attempts(check: &CheckReport, gates: &Gates) -> Option<Finding> {
     })
 }
 
-/// A warning as a failure: its own code and cause when it has them, `warning_not_allowed`
-/// otherwise; the message says which gate did it.
+/// A warning as a failure: its own code and cause (`warning_not_allowed` for a warned check
+/// without a notice); the message says which gate did it.
 fn promote_warning(check: &CheckReport) -> Finding {
     let Some(warning) = &check.warning else {
         return Finding::new(
@@ -125,10 +159,7 @@ fn promote_warning(check: &CheckReport) -> Finding {
             format!("{} (a warning, failed by --fail-on warn)", check.summary),
         );
     };
-    let mut finding = match warning.cause {
-        Some(cause) => Finding::new(cause, warning.message.clone()),
-        None => Finding::new(Cause::WarningNotAllowed, warning.message.clone()),
-    };
+    let mut finding = Finding::new(warning.cause, warning.message.clone());
     finding.message = format!("{} (a warning, failed by --fail-on warn)", finding.message);
     finding.hint = warning.hint.clone();
     finding
@@ -176,13 +207,13 @@ mod tests {
             ..Gates::default()
         };
         let mut report = Report::new("t".into(), "now".into(), vec![echo(240.0, 1)]);
-        apply(&mut report, &gates);
+        apply(&mut report, &gates, &Plan { checks: Vec::new() });
         let failure = report.checks[0].failure.as_ref().unwrap();
         assert_eq!(failure.cause, Cause::EchoRttAboveMaximum);
         assert!(failure.message.contains("240.0 ms") && failure.message.contains("100 ms"));
         assert_eq!(report.verdict, wsdoctor_model::Verdict::Fail);
         let mut fast = Report::new("t".into(), "now".into(), vec![echo(40.0, 1)]);
-        apply(&mut fast, &gates);
+        apply(&mut fast, &gates, &Plan { checks: Vec::new() });
         assert_eq!(fast.verdict, wsdoctor_model::Verdict::Pass);
     }
 
@@ -193,7 +224,7 @@ mod tests {
             ..Gates::default()
         };
         let mut report = Report::new("t".into(), "now".into(), vec![echo(1.0, 3)]);
-        apply(&mut report, &gates);
+        apply(&mut report, &gates, &Plan { checks: Vec::new() });
         assert_eq!(
             report.checks[0].failure.as_ref().unwrap().cause,
             Cause::AttemptsAboveMaximum
@@ -201,9 +232,13 @@ mod tests {
 
         let mut warned = echo(1.0, 1);
         warned.status = Status::Warn;
-        warned.warning = Some(Notice::new("Origin not enforced", "enforce it"));
+        warned.warning = Some(Notice::of(
+            Cause::OriginNotEnforced,
+            "Origin not enforced",
+            "enforce it",
+        ));
         let mut report = Report::new("t".into(), "now".into(), vec![warned.clone()]);
-        apply(&mut report, &Gates::default());
+        apply(&mut report, &Gates::default(), &Plan { checks: Vec::new() });
         assert_eq!(
             report.verdict,
             wsdoctor_model::Verdict::Warn,
@@ -213,10 +248,23 @@ mod tests {
             fail_on_warn: true,
             ..Gates::default()
         };
-        apply(&mut report, &strict);
+        let mut accepted = report.clone();
+        apply(&mut report, &strict, &Plan { checks: Vec::new() });
         let failure = report.checks[0].failure.as_ref().unwrap();
-        assert_eq!(failure.cause, Cause::WarningNotAllowed);
+        assert_eq!(
+            failure.cause,
+            Cause::OriginNotEnforced,
+            "the warning's own cause"
+        );
         assert_eq!(failure.hint, "enforce it");
-        assert_eq!(report.codes, vec![wsdoctor_model::Code::GateFailed]);
+        assert_eq!(report.codes, vec![wsdoctor_model::Code::OriginNotEnforced]);
+
+        let lenient = Gates {
+            allow_warnings: vec![Cause::OriginNotEnforced],
+            ..strict
+        };
+        apply(&mut accepted, &lenient, &Plan { checks: Vec::new() });
+        assert_eq!(accepted.verdict, wsdoctor_model::Verdict::Warn);
+        assert!(accepted.checks[0].warning.as_ref().unwrap().allowed);
     }
 }

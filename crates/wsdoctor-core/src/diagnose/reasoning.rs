@@ -7,7 +7,13 @@ use wsdoctor_model::{Cause, CheckId, Code, Report, Status};
 
 /// Lines for the report's `diagnosis`, most telling first.
 pub(crate) fn conclude(report: &Report) -> Vec<String> {
-    let status = |id| report.check(id).map(|c| c.status);
+    // A check failed by --require never ran: for reasoning about the target it is a skip.
+    let status = |id| {
+        report.check(id).map(|c| match &c.failure {
+            Some(f) if f.cause == Cause::RequiredCheckSkipped => Status::Skip,
+            _ => c.status,
+        })
+    };
     let failure_code = |id| {
         report
             .check(id)

@@ -259,7 +259,8 @@ pub(crate) fn judge(seen: &Observed, thresholds: Thresholds) -> Verdict {
         if let Some(slow) = slow {
             return Verdict::Warn(slow);
         }
-        return Verdict::Warn(Notice::new(
+        return Verdict::Warn(Notice::of(
+            Cause::SessionKeyElsewhere,
             format!("the key {} is not in database {db}, yet the application accepts the session: the key template or the database given here is not the application's", key.key),
             "pass the application's key template with --session-key (its diagnostics endpoint can advertise it as sessionStore.keyTemplate) and its database in the URL's path",
         ));
@@ -287,7 +288,8 @@ pub(crate) fn judge(seen: &Observed, thresholds: Thresholds) -> Verdict {
         }
     }
     if let Some(policy) = seen.policy.as_deref().filter(|p| p.starts_with("allkeys-")) {
-        return Verdict::Warn(Notice::new(
+        return Verdict::Warn(Notice::of(
+            Cause::StoreEvictsSessions,
             format!("the eviction policy is {policy}: when the store is full it evicts any key, sessions included, and their users see SESSION_INVALID"),
             "use volatile-lru (or volatile-ttl) with a TTL on every session key, noeviction if nothing may be lost, or keep sessions in a store of their own",
         ));
@@ -299,7 +301,8 @@ pub(crate) fn judge(seen: &Observed, thresholds: Thresholds) -> Verdict {
                 Some("noeviction") => "new sessions will fail to be written (OOM)",
                 _ => "keys will be evicted",
             };
-            return Verdict::Warn(Notice::new(
+            return Verdict::Warn(Notice::of(
+                Cause::StoreMemoryFull,
                 format!(
                     "the store uses {} of its maxmemory {} ({:.0}%): {consequence}",
                     bytes(used),
@@ -335,7 +338,7 @@ pub(crate) fn explain_failures(checks: &mut [CheckReport]) {
     let Some(store) = checks.iter_mut().find(|c| {
         c.id == CheckId::Store
             && c.status == Status::Warn
-            && c.warning.as_ref().and_then(|w| w.cause) == Some(Cause::StoreSlow)
+            && c.warning.as_ref().map(|w| w.cause) == Some(Cause::StoreSlow)
     }) else {
         return;
     };
@@ -459,7 +462,7 @@ mod tests {
     fn cause(verdict: Verdict) -> Option<Cause> {
         match verdict {
             Verdict::Fail(f) => Some(f.cause),
-            Verdict::Warn(n) => n.cause,
+            Verdict::Warn(n) => Some(n.cause),
             Verdict::Pass => None,
         }
     }
@@ -499,7 +502,9 @@ mod tests {
         );
         // The application accepts it: our template or database is the odd one out.
         missing.session_accepted = Some(true);
-        assert!(matches!(judge(&missing, thresholds()), Verdict::Warn(n) if n.cause.is_none()));
+        assert!(
+            matches!(judge(&missing, thresholds()), Verdict::Warn(n) if n.cause == Cause::SessionKeyElsewhere)
+        );
         if let Some(k) = missing.key.as_mut() {
             k.found_in_databases = vec![0];
         }
