@@ -813,6 +813,9 @@ fn a_reply_past_the_store_limits_is_cut_off_with_a_bounded_memory_and_named_as_o
             message.contains("answered PING with more than 1024 KiB (or a line of 64 KiB), the most wsdoctor reads of one reply"),
             "{name}: {message}"
         );
+    }
+}
+
 /// An Express + node-redis style backend on 127.0.0.1:0: `/health` and the diagnostics endpoint
 /// answer these bodies, every other path 404. It serves until dropped.
 struct ExpressApp {
@@ -899,6 +902,9 @@ fn a_store_s_long_error_is_cut_to_512_bytes_like_all_server_text() {
             longest_run(text)
         );
     }
+}
+
+#[test]
 fn an_express_node_redis_shape_is_understood() {
     // The platform's own words for a lost store, in the shape Express + node-redis apps use.
     let app = ExpressApp::start(

@@ -554,7 +554,7 @@ mod tests {
         seen.round_trips = Some(stats(150.0, 200.0));
         let slow = judge(&seen, thresholds());
         assert!(
-            matches!(&slow, Verdict::Warn(n) if n.cause == Some(Cause::StoreSlow) && n.message.contains("median 150.00 ms")),
+            matches!(&slow, Verdict::Warn(n) if n.cause == Cause::StoreSlow && n.message.contains("median 150.00 ms")),
             "{slow:?}"
         );
         // A graver finding about the key still fails: slowness does not hide it.
