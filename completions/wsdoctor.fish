@@ -120,6 +120,7 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -s o -l output 
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l color -d 'When to use colour (NO_COLOR and CI turn it off in auto)' -r -f -a "auto\t'Colour when the output is a terminal and neither NO_COLOR nor CI is set'
 always\t'Always colour'
 never\t'Never colour'"
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l no-config -d 'Read no config file, not even ./wsdoctor.toml: the command line and the environment only [env: WSDOCTOR_NO_CONFIG]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l dry-run -d 'Print what the run would do (target, route, limits, the checks and their order) and exit without sending anything'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l all-addresses -d 'Connect to every resolved address (not just the first that answers), to find a bad node [env: WSDOCTOR_ALL_ADDRESSES]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l no-proxy -d 'Connect directly even when a proxy variable is set [env: WSDOCTOR_NO_PROXY]'
@@ -143,6 +144,7 @@ lifetime-cut\t'proxy request cap: every socket is reset DUR after it opened (def
 edge-403\t'the application refuses every WebSocket upgrade with a JSON 403'
 origin-check\t'upgrades from an Origin outside the allow list get 403, on every path'
 origin-close\t'upgrades from an Origin outside the allow list get a 101, then an empty close frame (1005) at once, on every path'
+origin-silent\t'upgrades from an Origin outside the allow list get a 101, then nothing: no greeting, no answer, and the refusal\'s close never arrives, on every path'
 origin-any\t'the terminal accepts upgrades from any Origin (cross-site WebSocket hijacking risk)'
 handshake-hang\t'upgrade requests are read and never answered'
 bad-accept\t'101 response with a wrong Sec-WebSocket-Accept'
@@ -185,7 +187,8 @@ h2-only\t'HTTP/2 only (ALPN h2 alone) with extended CONNECT: an HTTP/1.1 client 
 h2-only-no-connect\t'HTTP/2 only and without extended CONNECT: no browser can open a WebSocket at all'
 h2-connect-403\t'HTTP/2 announces extended CONNECT, then answers every one with 403; HTTP/1.1 upgrades work'
 h2-stream-reset\t'HTTP/2 sockets open (200), then their stream is reset (RST_STREAM CANCEL) without a close frame'
-h2-goaway\t'HTTP/2 answers an extended CONNECT with GOAWAY (NO_ERROR) and closes the connection'"
+h2-goaway\t'HTTP/2 answers an extended CONNECT with GOAWAY (NO_ERROR) and closes the connection'
+h2-idle-cut\t'HTTP/2 stream idle timeout: HTTP/2 sockets are reset (RST_STREAM CANCEL) after DUR without a frame (default 5s); HTTP/1.1 sockets stay up'"
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l fail-on -d 'Make warnings fail the run too (exit 1; in JUnit the warned check is a failure)' -r -f -a "fail\t'Only failures (warnings exit 0)'
 warn\t'Warnings too'"
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l min-cert-days -d 'Fail the tls check when the certificate has fewer days left than this' -r
@@ -287,6 +290,7 @@ lifetime-cut\t'proxy request cap: every socket is reset DUR after it opened (def
 edge-403\t'the application refuses every WebSocket upgrade with a JSON 403'
 origin-check\t'upgrades from an Origin outside the allow list get 403, on every path'
 origin-close\t'upgrades from an Origin outside the allow list get a 101, then an empty close frame (1005) at once, on every path'
+origin-silent\t'upgrades from an Origin outside the allow list get a 101, then nothing: no greeting, no answer, and the refusal\'s close never arrives, on every path'
 origin-any\t'the terminal accepts upgrades from any Origin (cross-site WebSocket hijacking risk)'
 handshake-hang\t'upgrade requests are read and never answered'
 bad-accept\t'101 response with a wrong Sec-WebSocket-Accept'
@@ -329,7 +333,8 @@ h2-only\t'HTTP/2 only (ALPN h2 alone) with extended CONNECT: an HTTP/1.1 client 
 h2-only-no-connect\t'HTTP/2 only and without extended CONNECT: no browser can open a WebSocket at all'
 h2-connect-403\t'HTTP/2 announces extended CONNECT, then answers every one with 403; HTTP/1.1 upgrades work'
 h2-stream-reset\t'HTTP/2 sockets open (200), then their stream is reset (RST_STREAM CANCEL) without a close frame'
-h2-goaway\t'HTTP/2 answers an extended CONNECT with GOAWAY (NO_ERROR) and closes the connection'"
+h2-goaway\t'HTTP/2 answers an extended CONNECT with GOAWAY (NO_ERROR) and closes the connection'
+h2-idle-cut\t'HTTP/2 stream idle timeout: HTTP/2 sockets are reset (RST_STREAM CANCEL) after DUR without a frame (default 5s); HTTP/1.1 sockets stay up'"
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l listen -d 'The address to listen on; loopback by default' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l ca-out -d 'Write the throwaway CA\'s certificate (PEM) here, for `check --cacert`' -r -F
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand lab" -l client-cert-out -d 'Under --fault tls-client-cert, write a client certificate and key the lab accepts (PEM), for `check --cert`' -r -F
@@ -371,7 +376,7 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand serve" -l shutdown-gra
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand serve" -l log-format -d 'One log line per probe on stderr, as text or JSON' -r -f -a "text\t'`key=value` words'
 json\t'One JSON object a line'"
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand serve" -l listen-public -d 'Allow a --listen address that is not loopback (the probes then answer the network)'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand serve" -l allow-any-target -d 'Probe any URL a request names, not only the file\'s targets and allowed patterns. This turns the exporter into a request-forgery tool for anyone who can reach it; the log and the page say so'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand serve" -l allow-any-target -d 'Probe any URL a request names, not only the file\'s targets and allowed patterns. This turns the exporter into a request-forgery tool for anyone who can reach it (on public addresses only, unless the file\'s [serve] deny_private = false); the log and the page say so'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand serve" -l dry-run -d 'Check the config and print what would be served, without listening'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand serve" -s V -l version -d 'Print version'
@@ -453,6 +458,7 @@ always\t'Always colour'
 never\t'Never colour'"
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l format -d 'Output format' -r -f -a "human\t'A checklist for people, with timings, evidence and hints'
 ndjson\t'One JSON event a line as the run progresses, ending with the report'"
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l no-config -d 'Read no config file, not even ./wsdoctor.toml: the command line and the environment only [env: WSDOCTOR_NO_CONFIG]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l dry-run -d 'Print what the run would do (target, route, limits, the checks and their order) and exit without sending anything'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l all-addresses -d 'Connect to every resolved address (not just the first that answers), to find a bad node [env: WSDOCTOR_ALL_ADDRESSES]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l no-proxy -d 'Connect directly even when a proxy variable is set [env: WSDOCTOR_NO_PROXY]'

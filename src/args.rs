@@ -173,18 +173,12 @@ pub(crate) fn settings(
         .map(|r| ResolveOverride::parse(r))
         .collect::<Result<Vec<_>, _>>()?;
     let cacert_pem = match &options.cacert {
-        Some(path) => Some(std::fs::read(path).map_err(|e| {
-            AppError::usage("--cacert", format!("cannot read {}: {e}", path.display()))
-        })?),
+        Some(path) => Some(read_pem("--cacert", path)?),
         None => None,
     };
     let client_identity = match &options.cert {
         Some(cert) => {
-            let read = |flag: &str, path: &std::path::Path| {
-                std::fs::read(path).map_err(|e| {
-                    AppError::usage(flag, format!("cannot read {}: {e}", path.display()))
-                })
-            };
+            let read = read_pem;
             let cert_pem = read("--cert", cert)?;
             let key_pem = match &options.key {
                 Some(key) => read("--key", key)?,
@@ -435,6 +429,32 @@ pub(crate) fn parse_bool(text: &str) -> Option<bool> {
         "0" | "false" | "no" | "off" | "n" => Some(false),
         _ => None,
     }
+}
+
+/// The most read of a PEM file: a CA bundle of every public root is about 250 KiB.
+const MAX_PEM_BYTES: u64 = 4 * 1024 * 1024;
+
+/// A PEM file given with `flag`, read to at most [`MAX_PEM_BYTES`]: `--cacert /dev/zero` must not
+/// eat the memory. Not only regular files: `--cacert <(vault read …)` is a FIFO, and fine.
+fn read_pem(flag: &str, path: &std::path::Path) -> Result<Vec<u8>, AppError> {
+    use std::io::Read;
+    let unreadable =
+        |e: std::io::Error| AppError::usage(flag, format!("cannot read {}: {e}", path.display()));
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(MAX_PEM_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > MAX_PEM_BYTES {
+        return Err(AppError::usage(
+            flag,
+            format!(
+                "{} is larger than {} MiB, the most read of a PEM file",
+                path.display(),
+                MAX_PEM_BYTES / (1024 * 1024)
+            ),
+        ));
+    }
+    Ok(bytes)
 }
 
 /// A flag from the command line, else from its environment variable (an empty value is unset);

@@ -108,7 +108,7 @@ pub(crate) struct ServeCommand {
     /// The config file with the targets, modules and allowed URL patterns [default: ./wsdoctor.toml].
     #[arg(long, value_name = "FILE", env = "WSDOCTOR_CONFIG", value_hint = clap::ValueHint::FilePath)]
     pub(crate) config: Option<PathBuf>,
-    /// Probe any URL a request names, not only the file's targets and allowed patterns. This turns the exporter into a request-forgery tool for anyone who can reach it; the log and the page say so.
+    /// Probe any URL a request names, not only the file's targets and allowed patterns. This turns the exporter into a request-forgery tool for anyone who can reach it (on public addresses only, unless the file's [serve] deny_private = false); the log and the page say so.
     #[arg(long)]
     pub(crate) allow_any_target: bool,
     /// Probes at once; more get 503.
@@ -161,6 +161,9 @@ pub(crate) struct FleetOptions {
     /// The config file [default: ./wsdoctor.toml when it exists].
     #[arg(long, value_name = "FILE", env = "WSDOCTOR_CONFIG", value_hint = clap::ValueHint::FilePath, help_heading = "Fleet")]
     pub(crate) config: Option<PathBuf>,
+    /// Read no config file, not even ./wsdoctor.toml: the command line and the environment only [env: WSDOCTOR_NO_CONFIG].
+    #[arg(long, help_heading = "Fleet")]
+    pub(crate) no_config: bool,
     /// Run only these targets of the config file, by name (repeatable, or comma-separated).
     #[arg(
         long = "target",

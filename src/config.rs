@@ -16,9 +16,37 @@ use toml::Spanned;
 /// The file looked for in the current directory when `--config` is not given.
 pub(crate) const DEFAULT_FILE: &str = "wsdoctor.toml";
 
+/// The largest config file read: a fleet of ten thousand targets is about 1 MiB, and anything
+/// bigger is a mistake (`--config /dev/zero`, a log file) that must not eat the memory.
+pub(crate) const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Which parts of the file have their `${NAME}` references expanded. A part that does not run
+/// keeps its text as written, so a variable only another target needs cannot stop this run.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Expand<'a> {
+    /// Every part: `config check` and `serve`, which may use any of them.
+    Everything,
+    /// `[defaults]` and the targets with these names (none for a one-off URL).
+    Targets(&'a [String]),
+}
+
+impl Expand<'_> {
+    fn target(&self, name: &str) -> bool {
+        match self {
+            Expand::Everything => true,
+            Expand::Targets(names) => names.iter().any(|n| n == name),
+        }
+    }
+
+    fn modules(&self) -> bool {
+        matches!(self, Expand::Everything)
+    }
+}
+
 /// Options that describe an invocation, not a target: they stay on the command line.
 const NOT_IN_FILE: &[&str] = &[
     "config",
+    "no-config",
     "target",
     "parallel",
     "dry-run",
@@ -70,9 +98,15 @@ pub(crate) struct ConfigFile {
     /// `[serve] allow`: URL patterns (`*` matches any run of characters) that `serve` may probe
     /// besides the named targets.
     pub(crate) allow: Vec<String>,
+    /// `[serve] deny_private`: URL targets may not connect to loopback, private, link-local,
+    /// shared or unspecified addresses (on unless the file says `false`).
+    pub(crate) deny_private: bool,
 }
 
 type RawTable = BTreeMap<Spanned<String>, Spanned<toml::Value>>;
+
+/// Answers a `${NAME}` reference: the variable's value, if it is set.
+type Lookup<'a> = dyn Fn(&str) -> Option<String> + 'a;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -92,6 +126,8 @@ struct RawFile {
 struct RawServe {
     #[serde(default)]
     allow: Vec<String>,
+    #[serde(default)]
+    deny_private: Option<bool>,
 }
 
 /// The file to read: `--config`, else `./wsdoctor.toml` when it exists.
@@ -105,19 +141,62 @@ pub(crate) fn locate(explicit: Option<&Path>) -> Option<PathBuf> {
     }
 }
 
-/// Reads and validates a file against the options `known` (long names).
-pub(crate) fn load(path: &Path, known: &[String]) -> Result<ConfigFile, AppError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| AppError::usage("--config", format!("cannot read {}: {e}", path.display())))?;
-    parse(&text, path, known, &|name| std::env::var(name).ok())
+/// Reads and validates a file against the options `known` (long names), expanding the
+/// references of the parts `expand` names.
+pub(crate) fn load(
+    path: &Path,
+    known: &[String],
+    expand: Expand<'_>,
+) -> Result<ConfigFile, AppError> {
+    let text = read(path)?;
+    parse(&text, path, known, &|name| std::env::var(name).ok(), expand)
 }
 
-/// Parses `text`; `env` answers `${NAME}` references.
+/// The file's text: a regular file of at most [`MAX_FILE_BYTES`], in UTF-8.
+fn read(path: &Path) -> Result<String, AppError> {
+    use std::io::Read;
+    let refuse = |message: String| AppError::usage("--config", message);
+    // Looked at before opening: opening a FIFO would wait for a writer, and a device
+    // (`/dev/zero`, `/dev/urandom`) never ends.
+    let meta = std::fs::metadata(path)
+        .map_err(|e| refuse(format!("cannot read {}: {e}", path.display())))?;
+    if !meta.is_file() {
+        return Err(refuse(format!(
+            "{} is not a regular file (a config file is read whole, so a device, FIFO or directory cannot be one)",
+            path.display()
+        )));
+    }
+    let too_big = || {
+        refuse(format!(
+            "{} is larger than {} MiB, the most a config file may be",
+            path.display(),
+            MAX_FILE_BYTES / (1024 * 1024)
+        ))
+    };
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(too_big());
+    }
+    let file = std::fs::File::open(path)
+        .map_err(|e| refuse(format!("cannot read {}: {e}", path.display())))?;
+    // The file may still grow between the look and the read: the read is bounded too.
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| refuse(format!("cannot read {}: {e}", path.display())))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_big());
+    }
+    String::from_utf8(bytes)
+        .map_err(|e| refuse(format!("{} is not UTF-8 text: {e}", path.display())))
+}
+
+/// Parses `text`; `env` answers the `${NAME}` references of the parts `expand` names.
 pub(crate) fn parse(
     text: &str,
     path: &Path,
     known: &[String],
     env: &dyn Fn(&str) -> Option<String>,
+    expand: Expand<'_>,
 ) -> Result<ConfigFile, AppError> {
     let shown = path.display().to_string();
     let raw: RawFile = toml::from_str(text).map_err(|e| {
@@ -137,7 +216,15 @@ pub(crate) fn parse(
     // thousand targets is scanned a thousand times.
     let lines = LineIndex::new(text);
     let at = |span: std::ops::Range<usize>| lines.line_column(span.start).0;
-    let defaults = entries(&raw.defaults, "[defaults]", known, false, &shown, &at, env)?;
+    let defaults = entries(
+        &raw.defaults,
+        "[defaults]",
+        known,
+        false,
+        &shown,
+        &at,
+        Some(env),
+    )?;
     let mut targets = Vec::new();
     for (index, table) in raw.targets.iter().enumerate() {
         let place = |line: usize| format!("{shown}:{line}");
@@ -182,14 +269,29 @@ pub(crate) fn parse(
         }
         let (url, url_line) = string("url")?
             .ok_or_else(|| AppError::at(place(line), format!("target {name:?} has no url")))?;
-        let url = interpolate(&url, env).map_err(|variable| {
-            AppError::at(
-                place(url_line),
-                format!("target {name:?}, key url: ${{{variable}}} is not set in the environment"),
-            )
-        })?;
+        let runs = expand.target(&name);
+        let url = if runs {
+            interpolate(&url, env).map_err(|variable| {
+                AppError::at(
+                    place(url_line),
+                    format!(
+                        "target {name:?}, key url: ${{{variable}}} is not set in the environment"
+                    ),
+                )
+            })?
+        } else {
+            url
+        };
         let context = format!("target {name:?}");
-        let own = entries(table, &context, known, true, &shown, &at, env)?;
+        let own = entries(
+            table,
+            &context,
+            known,
+            true,
+            &shown,
+            &at,
+            runs.then_some(env),
+        )?;
         targets.push(TargetEntry {
             name,
             url,
@@ -202,7 +304,15 @@ pub(crate) fn parse(
         let context = format!("module {name:?}");
         modules.insert(
             name.clone(),
-            entries(table, &context, known, false, &shown, &at, env)?,
+            entries(
+                table,
+                &context,
+                known,
+                false,
+                &shown,
+                &at,
+                expand.modules().then_some(env),
+            )?,
         );
     }
     Ok(ConfigFile {
@@ -211,10 +321,12 @@ pub(crate) fn parse(
         targets,
         modules,
         allow: raw.serve.allow,
+        deny_private: raw.serve.deny_private.unwrap_or(true),
     })
 }
 
-/// The option entries of one table; `target` tables may also hold `name` and `url`.
+/// The option entries of one table; `target` tables may also hold `name` and `url`. Without
+/// `env` (a part that does not run), values keep their `${NAME}` references as written.
 fn entries(
     table: &RawTable,
     context: &str,
@@ -222,7 +334,7 @@ fn entries(
     target: bool,
     file: &str,
     at: &dyn Fn(std::ops::Range<usize>) -> usize,
-    env: &dyn Fn(&str) -> Option<String>,
+    env: Option<&Lookup<'_>>,
 ) -> Result<Vec<Entry>, AppError> {
     let mut out = Vec::new();
     for (key, value) in table {
@@ -251,6 +363,14 @@ fn entries(
                 format!("{context}: `{raw_key}` must be a string, number, boolean or a list of them, not {kind}"),
             )
         })?;
+        let Some(env) = env else {
+            out.push(Entry {
+                key: long,
+                values,
+                line,
+            });
+            continue;
+        };
         let values = values
             .iter()
             .map(|v| interpolate(v, env))
@@ -323,45 +443,6 @@ pub(crate) fn interpolate(
     }
     out.push_str(rest);
     Ok(out)
-}
-
-/// Whether `url` matches an allow-list pattern. `*` stands for a run of characters within one
-/// part of the URL (never `/`, `@`, `?` or `#`), so `https://*.example.com/*` cannot be satisfied
-/// by `https://evil.test/x.example.com/` or `https://a.example.com@evil.test/`; a pattern that
-/// ends in `/*` takes any path after it. The URL is compared in its normalised form.
-#[cfg_attr(not(feature = "serve"), allow(dead_code))]
-pub(crate) fn allowed(pattern: &str, url: &str) -> bool {
-    let normalised = match url::Url::parse(url) {
-        Ok(parsed) => parsed.to_string(),
-        Err(_) => return false,
-    };
-    let (pattern, any_path) = match pattern.strip_suffix("/*") {
-        Some(head) => (head, true),
-        None => (pattern, false),
-    };
-    let pattern: Vec<char> = pattern.chars().collect();
-    let text: Vec<char> = normalised.chars().collect();
-    glob(&pattern, &text, any_path)
-}
-
-#[cfg_attr(not(feature = "serve"), allow(dead_code))]
-fn glob(pattern: &[char], text: &[char], any_path: bool) -> bool {
-    match pattern.split_first() {
-        None => text.is_empty() || (any_path && text.first() == Some(&'/')),
-        Some(('*', rest)) => {
-            let mut taken = 0;
-            loop {
-                if glob(rest, &text[taken..], any_path) {
-                    return true;
-                }
-                match text.get(taken) {
-                    Some(c) if !matches!(c, '/' | '@' | '?' | '#') => taken += 1,
-                    _ => return false,
-                }
-            }
-        }
-        Some((c, rest)) => text.first() == Some(c) && glob(rest, &text[1..], any_path),
-    }
 }
 
 /// The known key nearest to a misspelt one.
@@ -474,6 +555,11 @@ pub(crate) fn json_schema(check: &clap::Command) -> serde_json::Value {
                         "items": {"type": "string"},
                         "description": "URL patterns (* matches anything) `wsdoctor serve` may probe besides the named targets.",
                     },
+                    "deny_private": {
+                        "type": "boolean",
+                        "default": true,
+                        "description": "URL targets may not connect to loopback, private (RFC 1918, unique-local), link-local, shared (100.64/10) or unspecified addresses, checked on the addresses actually connected to. Named targets are trusted.",
+                    },
                 },
             },
             "targets": {
@@ -543,7 +629,14 @@ header = ["X-A: 1", "X-B: 2"]
 min_cert_days = 14
 insecure = false
 "#;
-        let file = parse(text, Path::new("w.toml"), &known(), &env).unwrap();
+        let file = parse(
+            text,
+            Path::new("w.toml"),
+            &known(),
+            &env,
+            Expand::Everything,
+        )
+        .unwrap();
         assert_eq!(file.defaults.len(), 2);
         let target = &file.targets[0];
         assert_eq!(target.name, "prod-eu");
@@ -563,9 +656,15 @@ insecure = false
     #[test]
     fn mistakes_are_named_with_their_place() {
         let error = |text: &str| {
-            parse(text, Path::new("w.toml"), &known(), &env)
-                .unwrap_err()
-                .to_string()
+            parse(
+                text,
+                Path::new("w.toml"),
+                &known(),
+                &env,
+                Expand::Everything,
+            )
+            .unwrap_err()
+            .to_string()
         };
         let typo = error("[defaults]\ntimout = \"1s\"\n");
         assert!(
@@ -591,42 +690,6 @@ insecure = false
         assert!(invocation.contains("command line"), "{invocation}");
         let nameless = error("[[targets]]\nurl = \"http://x\"\n");
         assert!(nameless.contains("no name"), "{nameless}");
-    }
-
-    #[test]
-    fn allow_patterns_match_with_stars() {
-        assert!(allowed(
-            "https://*.example.com/*",
-            "https://api.example.com/"
-        ));
-        assert!(!allowed(
-            "https://*.example.com/*",
-            "https://api.example.org/"
-        ));
-        assert!(!allowed(
-            "https://*.example.com/*",
-            "http://api.example.com/"
-        ));
-        assert!(allowed(
-            "https://api.example.com/",
-            "https://api.example.com"
-        ));
-        assert!(!allowed(
-            "https://api.example.com/*",
-            "https://api.example.com.evil/"
-        ));
-        assert!(!allowed(
-            "https://*.example.com/*",
-            "https://evil.test/x.example.com/"
-        ));
-        assert!(!allowed(
-            "https://*.example.com/*",
-            "https://a.example.com@evil.test/"
-        ));
-        assert!(allowed(
-            "wss://*.example.com/*",
-            "wss://a.b.example.com/ws-test?x=1"
-        ));
     }
 
     #[test]

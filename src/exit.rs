@@ -95,11 +95,53 @@ impl AppError {
         }
     }
 
-    /// Prints the error on stderr, with any credential in it masked, and returns its status.
+    /// Prints the error on stderr, with any credential in it masked and any value it quotes cut
+    /// to a line, and returns its status.
     pub(crate) fn report(&self) -> ExitCode {
         let text = wsdoctor_core::Redactor::mask_userinfo(&self.to_string());
-        crate::output::error_line(&text);
+        crate::output::error_line(&shorten_quoted(&text));
         ExitCode::from(self.status())
+    }
+}
+
+/// The most characters of a quoted value an error message echoes.
+const ECHOED_CHARS: usize = 80;
+/// The most characters of an error message, whatever it holds.
+const MESSAGE_CHARS: usize = 2000;
+
+/// `text` with every quoted value ('…' or "…") longer than [`ECHOED_CHARS`] cut with "…", and
+/// the whole cut at [`MESSAGE_CHARS`]: a 50 MB value in a config file is no reason for 50 MB of
+/// stderr. A quote opens only at the start of a word, so an apostrophe ("server's") opens none.
+/// Linear: each quote is looked for once.
+pub(crate) fn shorten_quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len().min(MESSAGE_CHARS * 4));
+    let mut rest = text;
+    let mut previous: Option<char> = None;
+    while let Some(c) = rest.chars().next() {
+        rest = &rest[c.len_utf8()..];
+        let opens = matches!(c, '\'' | '"')
+            && previous.is_none_or(|p| p.is_whitespace() || matches!(p, '(' | '[' | '=' | ':'));
+        out.push(c);
+        previous = Some(c);
+        if !opens {
+            continue;
+        }
+        let Some(end) = rest.find(c) else { continue };
+        let inner = &rest[..end];
+        match inner.char_indices().nth(ECHOED_CHARS) {
+            Some((cut, _)) => {
+                out.push_str(&inner[..cut]);
+                out.push('…');
+            }
+            None => out.push_str(inner),
+        }
+        out.push(c);
+        previous = Some(c);
+        rest = &rest[end + c.len_utf8()..];
+    }
+    match out.char_indices().nth(MESSAGE_CHARS) {
+        Some((cut, _)) => format!("{}…", &out[..cut]),
+        None => out,
     }
 }
 
@@ -111,5 +153,23 @@ pub(crate) fn status(report: &Report, interruption: Option<Interruption>) -> u8 
     match report.verdict {
         Verdict::Pass | Verdict::Warn => OK,
         Verdict::Fail => FAILED,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shorten_quoted;
+
+    #[test]
+    fn long_quoted_values_are_cut_and_apostrophes_left_alone() {
+        let long = "9".repeat(10_000);
+        let text = format!("w.toml:2: timeout: invalid value '{long}' for '--timeout <DURATION>'");
+        let short = shorten_quoted(&text);
+        assert!(short.contains(&format!("'{}…'", "9".repeat(80))), "{short}");
+        assert!(short.ends_with("for '--timeout <DURATION>'"), "{short}");
+        let plain = "the server's answer isn't \"ok\"";
+        assert_eq!(shorten_quoted(plain), plain);
+        let unquoted = "x".repeat(5_000);
+        assert_eq!(shorten_quoted(&unquoted).chars().count(), 2001);
     }
 }

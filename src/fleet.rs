@@ -26,6 +26,22 @@ pub(crate) struct Selection {
     /// Whether this is a fleet run (several targets, or a config file's targets) rather than the
     /// single-target run whose JSON is one report.
     pub(crate) fleet: bool,
+    /// The config file whose `[defaults]` apply to URLs from the command line: said on stderr,
+    /// as a one-off `check URL` must not take a file's settings silently.
+    pub(crate) defaults_from: Option<std::path::PathBuf>,
+}
+
+impl Selection {
+    /// Says on stderr which file's defaults apply to the command line's URLs, if any; stderr
+    /// keeps stdout one JSON document.
+    pub(crate) fn announce(&self, quiet: bool) {
+        if let (Some(path), false) = (&self.defaults_from, quiet) {
+            crate::output::stderr(&format!(
+                "wsdoctor: defaults from {} applied (--no-config to ignore the file)",
+                path.display()
+            ));
+        }
+    }
 }
 
 /// Resolves the targets of `subcommand` (`check` or `watch`).
@@ -35,7 +51,26 @@ pub(crate) fn select(
     fleet: &FleetOptions,
     env: &Env,
 ) -> Result<Selection, AppError> {
-    let file = load_file(subcommand, fleet)?;
+    let no_config = args::env_flag("WSDOCTOR_NO_CONFIG", fleet.no_config)?;
+    if no_config && !fleet.names.is_empty() {
+        return Err(AppError::usage(
+            "--target",
+            "names a target of the config file, but --no-config (or WSDOCTOR_NO_CONFIG) ignores it",
+        ));
+    }
+    // Only what runs has its ${NAME} references expanded: the defaults and the targets chosen.
+    let expand = if !urls.is_empty() {
+        config::Expand::Targets(&[])
+    } else if fleet.names.is_empty() {
+        config::Expand::Everything
+    } else {
+        config::Expand::Targets(&fleet.names)
+    };
+    let file = if no_config {
+        None
+    } else {
+        load_file(subcommand, fleet, expand)?
+    };
     if !fleet.names.is_empty() && file.is_none() {
         return Err(AppError::usage(
             "--target",
@@ -63,6 +98,7 @@ pub(crate) fn select(
         return Ok(Selection {
             targets,
             fleet: fleet_run,
+            defaults_from: file.filter(|f| !f.defaults.is_empty()).map(|f| f.path),
         });
     }
     let Some(file) = file.clone() else {
@@ -116,16 +152,21 @@ pub(crate) fn select(
     Ok(Selection {
         targets,
         fleet: true,
+        defaults_from: None,
     })
 }
 
 /// The config file of this run, when there is one.
-fn load_file(subcommand: &str, fleet: &FleetOptions) -> Result<Option<ConfigFile>, AppError> {
+fn load_file(
+    subcommand: &str,
+    fleet: &FleetOptions,
+    expand: config::Expand<'_>,
+) -> Result<Option<ConfigFile>, AppError> {
     let Some(path) = config::locate(fleet.config.as_deref()) else {
         return Ok(None);
     };
     let known = config::known_keys(&subcommand_command(subcommand)?);
-    config::load(&path, &known).map(Some)
+    config::load(&path, &known, expand).map(Some)
 }
 
 /// The clap definition of `subcommand`, not yet built: changing the defaults of a built command

@@ -79,11 +79,23 @@ impl ReportFile {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "report".to_string());
-        let temp = tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
-            .suffix(".partial")
-            .tempfile_in(dir)
-            .map_err(unwritable)?;
+        let prefix = format!(".{name}.");
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix).suffix(".partial");
+        // tempfile creates 0600; a report is an ordinary file, so it gets what the shell's `>`
+        // would give: 0666 narrowed by the umask (open(2) applies it), and a report being
+        // replaced keeps the mode it had.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(std::fs::Permissions::from_mode(0o666));
+        }
+        let temp = builder.tempfile_in(dir).map_err(unwritable)?;
+        if let Ok(previous) = std::fs::metadata(path) {
+            temp.as_file()
+                .set_permissions(previous.permissions())
+                .map_err(unwritable)?;
+        }
         Ok(ReportFile::Atomic {
             path: path.to_path_buf(),
             temp,

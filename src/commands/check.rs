@@ -19,6 +19,7 @@ pub(crate) fn run(cmd: CheckCommand) -> Result<u8, AppError> {
     let output = OutputSettings::from_options(&cmd.output)?;
     let mut selection =
         crate::fleet::select("check", &cmd.targets, &cmd.fleet, &Env::from_process())?;
+    selection.announce(output.quiet);
     if cmd.options.dry_run {
         let mut text = String::new();
         for target in &selection.targets {

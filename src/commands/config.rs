@@ -26,6 +26,7 @@ pub(crate) fn run(cmd: &ConfigCommand) -> Result<u8, AppError> {
             // The same resolution a run does, options and all, without sending anything.
             let fleet = FleetOptions {
                 config: Some(path.clone()),
+                no_config: false,
                 names: Vec::new(),
                 parallel: 1,
             };

@@ -312,8 +312,12 @@ fn write_outputs(
         None if output.format == Format::Json && !output.quiet => {
             let stdout = std::io::stdout();
             let mut writer = std::io::BufWriter::new(stdout.lock());
+            // serde_json wraps the writer's error: keep its kind, so a closed pipe stays one.
             let written = serde_json::to_writer_pretty(&mut writer, fleet)
-                .map_err(std::io::Error::other)
+                .map_err(|e| match e.io_error_kind() {
+                    Some(kind) => std::io::Error::from(kind),
+                    None => std::io::Error::other(e),
+                })
                 .and_then(|()| writer.write_all(b"\n"))
                 .and_then(|()| writer.flush());
             match written {

@@ -79,7 +79,7 @@ fn examples(roff: &mut Roff, subcommand: &str) {
 
 /// Variables that are not a flag's stand-in, with what they do.
 const OTHER_VARIABLES: &[(&str, &str)] = &[
-    ("WSDOCTOR_QUIET, WSDOCTOR_VERBOSE, WSDOCTOR_SHOW_SECRETS, WSDOCTOR_INSECURE, WSDOCTOR_ALL_ADDRESSES, WSDOCTOR_NO_PROXY, WSDOCTOR_HTTP1_ONLY, WSDOCTOR_HTTP2", "The boolean flags of the same names: 1/0, true/false, yes/no, on/off in any case. An invalid value is a usage error that names the variable."),
+    ("WSDOCTOR_QUIET, WSDOCTOR_VERBOSE, WSDOCTOR_SHOW_SECRETS, WSDOCTOR_INSECURE, WSDOCTOR_ALL_ADDRESSES, WSDOCTOR_NO_PROXY, WSDOCTOR_HTTP1_ONLY, WSDOCTOR_HTTP2, WSDOCTOR_NO_CONFIG", "The boolean flags of the same names: 1/0, true/false, yes/no, on/off in any case. An invalid value is a usage error that names the variable."),
     ("WSDOCTOR_HEADER", "Extra request headers, one per line (the -H flag takes one header per flag)."),
     ("FRONTEND_URL", "The default for --origin, as the platform's backend reads it."),
     ("REDIS_URL", "The default for --redis-url (the session store check), as the platform's backend reads it; its credentials are redacted."),

@@ -19,6 +19,7 @@ pub(crate) fn run(cmd: WatchCommand) -> Result<u8, AppError> {
         return Err(AppError::usage("--format", "watch writes human or ndjson"));
     }
     let selection = crate::fleet::select("watch", &cmd.targets, &cmd.fleet, &Env::from_process())?;
+    selection.announce(output.quiet);
     if cmd.options.dry_run {
         let mut text = String::new();
         for target in &selection.targets {
@@ -121,6 +122,9 @@ async fn watch(
             results.push((index, result));
         }
         results.sort_by_key(|(index, _)| *index);
+        // A reader that went away stops the watch, but only after every report of the round is
+        // judged: a closed stdout must never turn a failed check into exit 0.
+        let mut reader_gone = false;
         for (target, (_, (report, interruption))) in watched.iter_mut().zip(results) {
             if interruption == Some(Interruption::Signal) {
                 interrupted = true;
@@ -148,13 +152,17 @@ async fn watch(
                 file.append(&text)
                     .map_err(|e| AppError::io(format!("writing {}", output_path(&output)), e))?;
             }
+            if reader_gone || output.quiet {
+                continue;
+            }
             let text = match (format, file.is_some()) {
                 (Format::Ndjson, false) => ndjson(),
                 _ => human(color),
             };
-            if !output.quiet && !output::stdout(&text) {
-                break 'rounds;
-            }
+            reader_gone = !output::stdout(&text);
+        }
+        if reader_gone {
+            break 'rounds;
         }
         if cmd.runs.is_some_and(|n| round >= n) {
             break;

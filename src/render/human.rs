@@ -88,14 +88,17 @@ fn fact(key: &str, value: impl std::fmt::Display) -> String {
 }
 
 fn held_line(v: &HeldSocket) -> String {
-    let name = v.variant.as_str();
+    let name = match v.road {
+        Some(road) => format!("{} socket over {}", v.variant.as_str(), road.name()),
+        None => format!("{} socket", v.variant.as_str()),
+    };
     match v.died_after_ms {
         Some(after) if v.died => format!(
-            "{name} socket: cut after {after:.0} ms ({}, {:.0} ms since its last byte)",
+            "{name}: cut after {after:.0} ms ({}, {:.0} ms since its last byte)",
             v.closed_by.as_str(),
             v.since_last_byte_ms
         ),
-        _ => format!("{name} socket: open for {:.0} ms", v.open_for_ms),
+        _ => format!("{name}: open for {:.0} ms", v.open_for_ms),
     }
 }
 

@@ -118,7 +118,7 @@ fn seconds(ms: f64) -> f64 {
 }
 
 /// The metrics of one probe.
-pub(crate) fn probe(report: &Report, flavour: Flavour) -> String {
+pub(crate) fn probe(report: &Report, observe: std::time::Duration, flavour: Flavour) -> String {
     let mut out = Exposition::new(flavour);
     let ok = report.verdict != Verdict::Fail;
     out.family(
@@ -147,6 +147,12 @@ pub(crate) fn probe(report: &Report, flavour: Flavour) -> String {
             0.0
         },
     );
+    out.family(
+        "wsdoctor_probe_observe_seconds",
+        "gauge",
+        "How long a socket was watched after it did its job; shorter than the module's window when fitted to the scrape timeout.",
+    );
+    out.sample("wsdoctor_probe_observe_seconds", &[], observe.as_secs_f64());
 
     let ran: Vec<_> = report
         .checks

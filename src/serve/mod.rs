@@ -6,6 +6,7 @@
 //! allow` patterns, unless `--allow-any-target` says otherwise, loudly. Every probe is bounded by
 //! the scrape's own timeout, and by a limit on probes in flight.
 
+mod allow;
 mod metrics;
 mod page;
 
@@ -13,6 +14,7 @@ use crate::args::Env;
 use crate::cli::{LogFormat, ServeCommand};
 use crate::config::{self, ConfigFile, Entry};
 use crate::exit::{AppError, OK};
+use allow::{AllowPattern, MAX_TARGET_URL};
 use bytes::Bytes;
 use http_body_util::Full;
 use hyper::body::Incoming;
@@ -28,6 +30,7 @@ use std::time::{Duration, Instant, SystemTime};
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use wsdoctor_core::model::{Report, Verdict};
+use wsdoctor_core::settings::ConnectPolicy;
 use wsdoctor_core::{Plan, Redactor, Settings};
 
 /// Taken off the scrape timeout, so the answer reaches Prometheus before it gives up.
@@ -36,6 +39,12 @@ const SCRAPE_MARGIN: Duration = Duration::from_millis(500);
 /// The longest request line and headers taken, and how long a client may take to send them.
 const MAX_HEAD: usize = 16 * 1024;
 const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The longest module name taken (they are config table names).
+const MAX_MODULE: usize = 256;
+
+/// The pause between accepts when the process is out of file descriptors.
+const ACCEPT_BACKOFF: Duration = Duration::from_millis(250);
 
 /// Probes the status page remembers.
 const RECENT: usize = 50;
@@ -61,6 +70,8 @@ pub(crate) struct NamedTarget {
 /// What every request shares.
 pub(crate) struct State {
     file: Option<ConfigFile>,
+    /// The file's `[serve] allow` patterns, compiled once.
+    allow: Vec<AllowPattern>,
     allow_any: bool,
     max_concurrent: usize,
     permits: Semaphore,
@@ -68,6 +79,7 @@ pub(crate) struct State {
     started: Instant,
     probes_success: AtomicU64,
     probes_failure: AtomicU64,
+    probes_cancelled: AtomicU64,
     requests_refused: AtomicU64,
     recent: Mutex<VecDeque<Recent>>,
     log_json: bool,
@@ -96,6 +108,11 @@ impl State {
             .flat_map(|f| f.modules.keys())
             .map(String::as_str)
             .collect()
+    }
+
+    /// `[serve] deny_private`, on unless the file turns it off.
+    pub(crate) fn deny_private(&self) -> bool {
+        self.file.as_ref().is_none_or(|f| f.deny_private)
     }
 
     fn allow_patterns(&self) -> &[String] {
@@ -140,10 +157,7 @@ impl State {
                 vec![defaults, entry.entries.as_slice(), module_entries],
             ),
             None if target.contains("://") => {
-                let listed = self
-                    .allow_patterns()
-                    .iter()
-                    .any(|p| config::allowed(p, target));
+                let listed = self.allow.iter().any(|p| p.matches(target));
                 if !listed && !self.allow_any {
                     return Err((
                         StatusCode::FORBIDDEN,
@@ -165,8 +179,14 @@ impl State {
         };
         let options = crate::fleet::options_for("check", &layers, self.file.as_ref(), Some(&name))
             .map_err(|e| (StatusCode::BAD_REQUEST, e.to_string()))?;
-        let settings = crate::args::settings(&url, &options, &Env::from_process())
+        let mut settings = crate::args::settings(&url, &options, &Env::from_process())
             .map_err(|e| (StatusCode::BAD_REQUEST, e.to_string()))?;
+        // A URL target is the request's choice, and a name under an allowed wildcard can resolve
+        // anywhere: unless the file says otherwise, it may reach public addresses only, checked
+        // at each connect. A named target is the file's own choice and trusted.
+        if named.is_none() && self.deny_private() {
+            settings.connect_policy = ConnectPolicy::PublicOnly;
+        }
         // A URL target is shown on the page and in the log: never with its credentials.
         let name = Redactor::mask_url(&name);
         Ok((name, settings))
@@ -186,7 +206,7 @@ pub(crate) fn run(cmd: ServeCommand) -> Result<u8, AppError> {
     let file = match config::locate(cmd.config.as_deref()) {
         Some(path) => {
             let known = config::known_keys(&check_command()?);
-            Some(config::load(&path, &known)?)
+            Some(config::load(&path, &known, config::Expand::Everything)?)
         }
         None => None,
     };
@@ -199,8 +219,15 @@ pub(crate) fn run(cmd: ServeCommand) -> Result<u8, AppError> {
             ),
         ));
     }
+    let allow = file
+        .iter()
+        .flat_map(|f| f.allow.iter())
+        .map(|p| AllowPattern::new(p))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|why| AppError::usage("--config", why))?;
     let state = Arc::new(State {
         file,
+        allow,
         allow_any: cmd.allow_any_target,
         max_concurrent: cmd.max_concurrent as usize,
         permits: Semaphore::new(cmd.max_concurrent as usize),
@@ -208,6 +235,7 @@ pub(crate) fn run(cmd: ServeCommand) -> Result<u8, AppError> {
         started: Instant::now(),
         probes_success: AtomicU64::new(0),
         probes_failure: AtomicU64::new(0),
+        probes_cancelled: AtomicU64::new(0),
         requests_refused: AtomicU64::new(0),
         recent: Mutex::new(VecDeque::new()),
         log_json: cmd.log_format == LogFormat::Json,
@@ -223,7 +251,7 @@ pub(crate) fn run(cmd: ServeCommand) -> Result<u8, AppError> {
     }
     if cmd.dry_run {
         let mut text = format!(
-            "dry run: would serve probes on http://{} ({} at once)\n  targets: {}\n  modules: default{}\n  allowed URL patterns: {}\n",
+            "dry run: would serve probes on http://{} ({} at once)\n  targets: {}\n  modules: default{}\n  allowed URL patterns: {}\n  URL targets may reach: {}\n",
             cmd.listen,
             cmd.max_concurrent,
             state.targets().iter().map(|t| t.name.as_str()).collect::<Vec<_>>().join(", "),
@@ -234,6 +262,11 @@ pub(crate) fn run(cmd: ServeCommand) -> Result<u8, AppError> {
                 "none".to_string()
             } else {
                 state.allow_patterns().join(", ")
+            },
+            if state.deny_private() {
+                "public addresses only (deny_private)"
+            } else {
+                "any address (deny_private = false)"
             }
         );
         if state.targets().is_empty() && state.allow_patterns().is_empty() && !state.allow_any {
@@ -267,16 +300,50 @@ async fn serve(listen: SocketAddr, state: Arc<State>, grace: Duration) -> Result
     tokio::pin!(stop);
     crate::output::stderr(&format!("wsdoctor serve listening on http://{addr}"));
     if state.allow_any {
+        crate::output::stderr(if state.deny_private() {
+            "wsdoctor serve: WARNING --allow-any-target: any URL a request names will be probed; anyone who can reach this port can make it connect to any public address"
+        } else {
+            "wsdoctor serve: WARNING --allow-any-target: any URL a request names will be probed; anyone who can reach this port can make it connect anywhere"
+        });
+    }
+    if !state.deny_private() && (state.allow_any || !state.allow.is_empty()) {
         crate::output::stderr(
-            "wsdoctor serve: WARNING --allow-any-target: any URL a request names will be probed; anyone who can reach this port can make it connect anywhere",
+            "wsdoctor serve: WARNING deny_private = false: URL targets may reach loopback, private and link-local addresses (cloud metadata included); anyone who controls DNS under an allowed pattern can map internal services",
         );
     }
     let connections = Arc::new(AtomicUsize::new(0));
+    let mut starved = false;
     loop {
         tokio::select! {
             _ = &mut stop => break,
             accepted = listener.accept() => {
-                let Ok((stream, _)) = accepted else { continue };
+                let stream = match accepted {
+                    Ok((stream, _)) => {
+                        if std::mem::take(&mut starved) {
+                            crate::output::stderr("wsdoctor serve: accepting connections again");
+                        }
+                        stream
+                    }
+                    Err(e) if out_of_resources(&e) => {
+                        // The pending connection stays in the backlog, so accept fails again at
+                        // once: retrying without a pause spins a core until a descriptor frees
+                        // up (hyper's and tokio's examples pause too).
+                        if !std::mem::replace(&mut starved, true) {
+                            crate::output::stderr(&format!(
+                                "wsdoctor serve: cannot accept connections ({e}): pausing {} between tries; raise the open-files limit (ulimit -n) or lower --max-concurrent",
+                                humantime::format_duration(ACCEPT_BACKOFF)
+                            ));
+                        }
+                        tokio::select! {
+                            _ = &mut stop => break,
+                            _ = tokio::time::sleep(ACCEPT_BACKOFF) => {}
+                        }
+                        continue;
+                    }
+                    // A connection that failed before it was accepted (reset, aborted) is the
+                    // client's business.
+                    Err(_) => continue,
+                };
                 let state = state.clone();
                 let connections = connections.clone();
                 connections.fetch_add(1, Ordering::Relaxed);
@@ -304,6 +371,14 @@ async fn serve(listen: SocketAddr, state: Arc<State>, grace: Duration) -> Result
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     Ok(OK)
+}
+
+/// Whether an accept error means this process (or the system) has run out of descriptors or
+/// memory, which only time can cure.
+fn out_of_resources(e: &std::io::Error) -> bool {
+    // EMFILE, ENFILE, ENOBUFS, ENOMEM (Linux numbering; the kind covers the rest).
+    matches!(e.raw_os_error(), Some(24 | 23 | 105 | 12))
+        || e.kind() == std::io::ErrorKind::OutOfMemory
 }
 
 fn text(status: StatusCode, body: impl Into<String>) -> Response<Full<Bytes>> {
@@ -368,6 +443,23 @@ async fn probe(req: Request<Incoming>, state: &Arc<State>) -> Response<Full<Byte
         return text(StatusCode::BAD_REQUEST, "the target parameter is missing\n");
     };
     let module = param("module").unwrap_or_else(|| "default".into());
+    if target.len() > MAX_TARGET_URL || module.len() > MAX_MODULE {
+        // Neither matched nor echoed: the log says how long they were, not what they said.
+        state.requests_refused.fetch_add(1, Ordering::Relaxed);
+        let why = format!(
+            "the target is {} bytes and the module {} bytes long; at most {MAX_TARGET_URL} and {MAX_MODULE} are taken",
+            target.len(),
+            module.len()
+        );
+        log_refusal(
+            state,
+            "(too long)",
+            "(too long)",
+            StatusCode::BAD_REQUEST,
+            &why,
+        );
+        return text(StatusCode::BAD_REQUEST, format!("{why}\n"));
+    }
     let (name, mut settings) = match state.settings_for(&target, &module) {
         Ok(found) => found,
         Err((status, why)) => {
@@ -410,10 +502,27 @@ async fn probe(req: Request<Incoming>, state: &Arc<State>) -> Response<Full<Byte
             return text(StatusCode::BAD_REQUEST, format!("{why}\n"));
         }
         settings.limits.deadline = Some(settings.limits.deadline().min(budget));
+        // The observation window after a socket did its job is ours, not the target's: one that
+        // does not fit the budget would end a healthy probe at the deadline, reported as the
+        // target's timeout. Fit it into half the budget, leaving the other half for the checks
+        // before it, and say so.
+        let fitted = settings.limits.observe.min(budget / 2);
+        if fitted < settings.limits.observe {
+            let note = format!(
+                "observe window fitted to {} (the module says {}) to keep within the scrape's {} (scrape_timeout minus {}); raise scrape_timeout for the full window",
+                humantime::format_duration(fitted),
+                humantime::format_duration(settings.limits.observe),
+                humantime::format_duration(budget),
+                humantime::format_duration(SCRAPE_MARGIN),
+            );
+            log_notice(state, &name, &module, &note);
+            settings.limits.observe = fitted;
+        }
     }
-    state.in_flight.fetch_add(1, Ordering::Relaxed);
+    let observe = settings.limits.observe;
+    let in_flight = InFlight::start(state, &name, &module);
     let report = run_probe(settings, state.show_secrets).await;
-    state.in_flight.fetch_sub(1, Ordering::Relaxed);
+    in_flight.finish();
     let success = report.verdict != Verdict::Fail;
     let counter = if success {
         &state.probes_success
@@ -426,7 +535,8 @@ async fn probe(req: Request<Incoming>, state: &Arc<State>) -> Response<Full<Byte
         .iter()
         .map(|c| c.as_str().to_string())
         .collect();
-    log_probe(state, &name, &module, success, &codes, report.duration_ms);
+    let result = if success { "success" } else { "failure" };
+    log_probe(state, &name, &module, result, &codes, report.duration_ms);
     state.record(Recent {
         time: humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
         target: name,
@@ -440,11 +550,61 @@ async fn probe(req: Request<Incoming>, state: &Arc<State>) -> Response<Full<Byte
             .get(header::ACCEPT)
             .and_then(|v| v.to_str().ok()),
     );
-    let mut response = Response::new(Full::new(Bytes::from(metrics::probe(&report, flavour))));
+    let mut response = Response::new(Full::new(Bytes::from(metrics::probe(
+        &report, observe, flavour,
+    ))));
     if let Ok(value) = HeaderValue::from_str(flavour.content_type()) {
         response.headers_mut().insert(header::CONTENT_TYPE, value);
     }
     response
+}
+
+/// A probe in flight, counted while it lives. A scraper that hangs up mid-probe makes hyper drop
+/// the probe's future at its next await: this guard's `Drop` is the one place sure to run then, so
+/// the gauge comes back down, the cancellation is counted and logged, and shutdown does not wait
+/// for a probe that no longer exists.
+struct InFlight {
+    state: Arc<State>,
+    target: String,
+    module: String,
+    started: Instant,
+    finished: bool,
+}
+
+impl InFlight {
+    fn start(state: &Arc<State>, target: &str, module: &str) -> InFlight {
+        state.in_flight.fetch_add(1, Ordering::Relaxed);
+        InFlight {
+            state: state.clone(),
+            target: target.to_string(),
+            module: module.to_string(),
+            started: Instant::now(),
+            finished: false,
+        }
+    }
+
+    /// The probe ran to its report.
+    fn finish(mut self) {
+        self.finished = true;
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.state.in_flight.fetch_sub(1, Ordering::Relaxed);
+        if !self.finished {
+            self.state.probes_cancelled.fetch_add(1, Ordering::Relaxed);
+            let ms = self.started.elapsed().as_secs_f64() * 1000.0;
+            log_probe(
+                &self.state,
+                &self.target,
+                &self.module,
+                "cancelled",
+                &[],
+                ms,
+            );
+        }
+    }
 }
 
 async fn run_probe(settings: Settings, show_secrets: bool) -> Report {
@@ -475,7 +635,7 @@ fn own_metrics(req: &Request<Incoming>, state: &State) -> Response<Full<Bytes>> 
     out.family(
         "wsdoctor_exporter_probes_total",
         "counter",
-        "Probes run, by result.",
+        "Probes run, by result (cancelled: the scraper hung up before the answer).",
     );
     out.sample(
         "wsdoctor_exporter_probes_total",
@@ -486,6 +646,11 @@ fn own_metrics(req: &Request<Incoming>, state: &State) -> Response<Full<Bytes>> 
         "wsdoctor_exporter_probes_total",
         &[("result", "failure")],
         state.probes_failure.load(Ordering::Relaxed) as f64,
+    );
+    out.sample(
+        "wsdoctor_exporter_probes_total",
+        &[("result", "cancelled")],
+        state.probes_cancelled.load(Ordering::Relaxed) as f64,
     );
     out.family(
         "wsdoctor_exporter_requests_refused_total",
@@ -543,10 +708,9 @@ fn resident_bytes() -> Option<u64> {
     Some(kib * 1024)
 }
 
-fn log_probe(state: &State, target: &str, module: &str, success: bool, codes: &[String], ms: f64) {
+fn log_probe(state: &State, target: &str, module: &str, result: &str, codes: &[String], ms: f64) {
     let time = humantime::format_rfc3339_millis(SystemTime::now()).to_string();
     let target = Redactor::mask_url(target);
-    let result = if success { "success" } else { "failure" };
     let line = if state.log_json {
         serde_json::json!({
             "time": time, "event": "probe", "target": target, "module": module,
@@ -564,6 +728,25 @@ fn log_probe(state: &State, target: &str, module: &str, success: bool, codes: &[
                 codes.join(",")
             },
             ms
+        )
+    };
+    crate::output::stderr(&line);
+}
+
+fn log_notice(state: &State, target: &str, module: &str, note: &str) {
+    let time = humantime::format_rfc3339_millis(SystemTime::now()).to_string();
+    let target = Redactor::mask_url(target);
+    let line = if state.log_json {
+        serde_json::json!({
+            "time": time, "event": "notice", "target": target, "module": module, "note": note,
+        })
+        .to_string()
+    } else {
+        format!(
+            "{time} notice target={} module={} note={}",
+            crate::render::human::safe(&target),
+            crate::render::human::safe(module),
+            crate::render::human::safe(note)
         )
     };
     crate::output::stderr(&line);

@@ -49,6 +49,13 @@ pub(crate) fn render(state: &State, recent: &[Recent]) -> String {
         }
         body.push_str("</ul>\n");
     }
+    if !allow.is_empty() || state.allow_any {
+        body.push_str(if state.deny_private() {
+            "<p>URL targets may connect to public addresses only (deny_private).</p>\n"
+        } else {
+            "<p class=\"danger\"><strong>URL targets may reach loopback and private addresses</strong> (deny_private = false): anyone who controls DNS under an allowed pattern can map internal services through this exporter.</p>\n"
+        });
+    }
     body.push_str(
         "<h2>Modules</h2>\n<ul>\n<li><code>default</code> (the file's [defaults])</li>\n",
     );

@@ -445,6 +445,42 @@ fn an_unusable_cacert_is_a_usage_error() {
 }
 
 #[test]
+fn pem_armour_around_garbage_is_a_usage_error_naming_cacert() {
+    // The armour parses; the DER inside (six zero bytes) is no certificate. Before, the run
+    // went ahead and exited 1 with nothing on stderr.
+    let lab = TestLab::start(wsdoctor_lab::LabOptions {
+        tls: true,
+        ..Default::default()
+    });
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(
+        file.path(),
+        "-----BEGIN CERTIFICATE-----\nAAAAAAAA\n-----END CERTIFICATE-----\n",
+    )
+    .unwrap();
+    let url = lab.url.clone();
+    let run = run(&["check", &url, "--cacert", file.path().to_str().unwrap()]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("--cacert"), "{}", run.stderr);
+    assert!(run.stderr.contains("certificate 1"), "{}", run.stderr);
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+}
+
+#[test]
+fn pem_files_are_read_to_a_bound() {
+    // /dev/zero was read until memory ran out.
+    for flag in ["--cacert", "--cert"] {
+        let run = run(&["check", "https://127.0.0.1:1", flag, "/dev/zero"]);
+        assert_eq!(run.code, 2, "{flag}: {}", run.stderr);
+        assert!(
+            run.stderr.contains(flag) && run.stderr.contains("larger than 4 MiB"),
+            "{}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
 fn tls_to_a_plain_http_port_is_a_handshake_failure() {
     let lab = TestLab::healthy();
     let url = lab.url.replacen("http://", "https://", 1);

@@ -572,3 +572,131 @@ fn watch_takes_the_fleet_too() {
         out.stdout
     );
 }
+
+#[test]
+fn a_one_off_check_takes_only_what_runs_from_the_config_file_and_says_so() {
+    let lab = TestLab::healthy();
+    let dir = tempfile::tempdir().unwrap();
+    // A variable only the prod target needs, unset here, stopped every one-off check in this
+    // directory (exit 2); and the defaults applied without a word.
+    write(
+        dir.path(),
+        "wsdoctor.toml",
+        "[defaults]\nonly = \"dns,tcp\"\n[[targets]]\nname = \"prod\"\nurl = \"https://prod.example\"\nsession = \"${PROD_SESSION_UNSET_FOR_TEST}\"\n[[targets]]\nname = \"lab\"\nurl = \"http://127.0.0.1:1\"\n",
+    );
+    let ran = |report: &Value| -> Vec<String> {
+        report["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["status"] != "skip")
+            .map(|c| c["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let out = run_in(dir.path(), &[], &["check", &lab.url, "--format", "json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(ran(&out.json()), ["dns", "tcp"], "{}", out.stdout);
+    let first = out.stderr.lines().next().unwrap_or_default();
+    assert!(
+        first.contains("defaults from wsdoctor.toml applied") && first.contains("--no-config"),
+        "{}",
+        out.stderr
+    );
+    // --no-config and WSDOCTOR_NO_CONFIG: the file is not read at all.
+    for (env, flag) in [
+        (None, Some("--no-config")),
+        (Some(("WSDOCTOR_NO_CONFIG", "1")), None),
+    ] {
+        let mut args = vec!["check", lab.url.as_str(), "--format", "json"];
+        args.extend(flag);
+        let env: Vec<(&str, &str)> = env.into_iter().collect();
+        let out = run_in(dir.path(), &env, &args);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        assert!(
+            ran(&out.json()).contains(&"echo".to_string()),
+            "{}",
+            out.stdout
+        );
+        assert!(!out.stderr.contains("defaults from"), "{}", out.stderr);
+    }
+    // A chosen target's variables are still required; another target's are not.
+    let out = run_in(dir.path(), &[], &["check", "--target", "prod", "--dry-run"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("PROD_SESSION_UNSET_FOR_TEST"),
+        "{}",
+        out.stderr
+    );
+    let out = run_in(dir.path(), &[], &["check", "--target", "lab", "--dry-run"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    // A file without [defaults] changes nothing for a URL, so there is nothing to say.
+    write(
+        dir.path(),
+        "wsdoctor.toml",
+        "[[targets]]\nname = \"lab\"\nurl = \"http://127.0.0.1:1\"\n",
+    );
+    let out = run_in(dir.path(), &[], &["check", &lab.url, "--only", "dns"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(!out.stderr.contains("defaults from"), "{}", out.stderr);
+}
+
+#[test]
+fn a_config_file_is_bounded_and_its_values_are_not_echoed_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    // /dev/zero was read until memory ran out.
+    let out = run_in(
+        dir.path(),
+        &[],
+        &["check", "http://127.0.0.1:1", "--config", "/dev/zero"],
+    );
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("--config") && out.stderr.contains("not a regular file"),
+        "{}",
+        out.stderr
+    );
+    let out = run_in(
+        dir.path(),
+        &[],
+        &["check", "--config", dir.path().to_str().unwrap()],
+    );
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("not a regular file"), "{}", out.stderr);
+    // Over the cap: refused by its size, whatever it holds.
+    let big = write(
+        dir.path(),
+        "big.toml",
+        &"# padding padding padding padding padding padding padding padding\n".repeat(70_000),
+    );
+    let out = run_in(
+        dir.path(),
+        &[],
+        &["check", "http://127.0.0.1:1", "--config", &big],
+    );
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("larger than 4 MiB"), "{}", out.stderr);
+    // A megabyte-long value is named, cut, never echoed whole.
+    let long = write(
+        dir.path(),
+        "long.toml",
+        &format!("[defaults]\ntimeout = \"{}\"\n", "9".repeat(1_000_000)),
+    );
+    let out = run_in(
+        dir.path(),
+        &[],
+        &["check", "http://127.0.0.1:1", "--config", &long],
+    );
+    assert_eq!(out.code, 2, "{}", &out.stderr[..out.stderr.len().min(500)]);
+    assert!(
+        out.stderr.len() < 1_000,
+        "{} bytes of stderr",
+        out.stderr.len()
+    );
+    assert!(
+        out.stderr.contains("long.toml:2")
+            && out.stderr.contains("timeout")
+            && out.stderr.contains('…'),
+        "{}",
+        out.stderr
+    );
+}

@@ -249,3 +249,105 @@ fn a_hold_stopped_before_any_cut_warns_it_proves_nothing() {
         "{hold:#}"
     );
 }
+
+/// A hold against a lab serving HTTP/2 beside HTTP/1.1, with `fault` or healthy.
+fn hold_over_both_roads(fault: Option<&str>) -> (crate::support::Run, Value) {
+    let lab = TestLab::start(LabOptions {
+        tls: true,
+        http2: true,
+        fault: fault.map(|f| f.parse().expect("a fault")),
+        ..LabOptions::default()
+    });
+    let ca = lab.ca_file();
+    let run = run(&[
+        "check",
+        &lab.url,
+        "--cacert",
+        ca.path().to_str().unwrap(),
+        "--hold",
+        "2s",
+        "--ping-interval",
+        "300ms",
+        "--attempts",
+        "1",
+        "--format",
+        "json",
+        "--only",
+        "hold",
+    ]);
+    let report = run.json();
+    assert_schema_valid(&report);
+    (run, report)
+}
+
+/// The held socket of `variant` on `road` (`h2`, `http/1.1`).
+fn on_road<'a>(hold: &'a Value, name: &str, road: &str) -> &'a Value {
+    hold["evidence"]["variants"]
+        .as_array()
+        .and_then(|v| v.iter().find(|v| v["variant"] == name && v["road"] == road))
+        .unwrap_or_else(|| panic!("no {name} socket over {road} in {hold:#}"))
+}
+
+#[test]
+fn an_idle_cut_of_http2_only_says_http1_survives() {
+    let (run, report) = hold_over_both_roads(Some("h2-idle-cut:1s"));
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let hold = check(&report, "hold");
+    assert_eq!(hold["failure"]["cause"], "idle_cut", "{hold:#}");
+    // Six sockets: three on each road; only the silent HTTP/2 one was cut.
+    assert_eq!(hold["evidence"]["variants"].as_array().unwrap().len(), 6);
+    let silent = on_road(hold, "silent", "h2");
+    assert_eq!(silent["died"], true, "{silent:#}");
+    assert!(near(&silent["died_after_ms"], 1000.0, 400.0), "{silent:#}");
+    for (name, road) in [
+        ("ping", "h2"),
+        ("message", "h2"),
+        ("silent", "http/1.1"),
+        ("ping", "http/1.1"),
+        ("message", "http/1.1"),
+    ] {
+        assert_eq!(on_road(hold, name, road)["died"], false, "{name} {road}");
+    }
+    // Which road is cut: in the summary, the evidence and the hint.
+    let message = hold["failure"]["message"].as_str().unwrap();
+    // The cut is timed from our side of the open, so it reads a little under or over 1 s.
+    assert!(
+        message.starts_with("/ws-test: idle cut after ")
+            && message.contains(" on HTTP/2 only; the HTTP/1.1 sockets stayed up"),
+        "{message}"
+    );
+    assert!(
+        message.contains("the edge's HTTP/2 stream idle timeout"),
+        "{message}"
+    );
+    assert_eq!(hold["summary"], hold["failure"]["message"]);
+    let roads = hold["evidence"]["roads"].as_array().expect("roads");
+    let road = |name: &str| roads.iter().find(|r| r["road"] == name).unwrap();
+    assert_eq!(road("h2")["outcome"], "fails", "{roads:#?}");
+    assert_eq!(road("h2")["cause"], "idle_cut", "{roads:#?}");
+    assert_eq!(road("http/1.1")["outcome"], "works", "{roads:#?}");
+    assert!(
+        hold["failure"]["hint"]
+            .as_str()
+            .unwrap()
+            .starts_with("Only HTTP/2 sockets are cut"),
+        "{hold:#}"
+    );
+    assert!(
+        run.elapsed < Duration::from_secs(6),
+        "hold 2s took {:?}",
+        run.elapsed
+    );
+
+    // A healthy origin offering both roads: both held, no cut on either.
+    let (run, report) = hold_over_both_roads(None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let hold = check(&report, "hold");
+    assert_eq!(hold["status"], "pass", "{hold:#}");
+    let summary = hold["summary"].as_str().unwrap();
+    assert!(
+        summary.starts_with("3 sockets held 2s on each of HTTP/2 and HTTP/1.1: no cut"),
+        "{summary}"
+    );
+    assert_eq!(hold["evidence"]["variants"].as_array().unwrap().len(), 6);
+}

@@ -24,5 +24,6 @@ mod redis;
 mod release;
 mod safety;
 mod serve;
+mod serve_bounds;
 mod store;
 mod verdict;

@@ -37,6 +37,71 @@ fn a_foreign_origin_accepted_on_the_session_socket_is_a_hijacking_warning() {
 }
 
 #[test]
+fn a_foreign_origin_socket_that_hears_nothing_is_not_a_hijacking_warning() {
+    // The server refuses the foreign Origin with a close that never arrives, over HTTP/1.1 and
+    // over HTTP/2: silence is not acceptance.
+    for tls in [&[][..], &["--tls"][..]] {
+        let mut args = vec!["demo", "--fault", "origin-silent", "--format", "json"];
+        args.extend_from_slice(tls);
+        let run = run(&args);
+        let report = run.json();
+        assert_schema_valid(&report);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let origin = check(&report, "origin");
+        assert_eq!(origin["status"], "pass", "{tls:?}: {origin:#}");
+        assert!(origin["warning"].is_null(), "{origin:#}");
+        assert_eq!(report["verdict"], "pass", "{tls:?}: {report:#}");
+        // Said as it is: not determined, with what was (not) seen.
+        let summary = origin["summary"].as_str().unwrap();
+        assert!(summary.contains("not determined"), "{summary}");
+        assert!(
+            summary.contains("no greeting, no answer to a message, no close"),
+            "{summary}"
+        );
+        assert!(!summary.contains("hijack"), "{summary}");
+        assert!(origin["evidence"].get("enforced").is_none(), "{origin:#}");
+        assert_eq!(origin["evidence"]["foreign_socket"], "silent", "{origin:#}");
+    }
+}
+
+#[test]
+fn a_foreign_origin_that_answers_is_still_a_hijacking_warning() {
+    // The terminal greets a foreign Origin.
+    let greeted = run(&["demo", "--fault", "origin-any", "--format", "json"]);
+    let origin = check(&greeted.json(), "origin").clone();
+    assert_eq!(origin["status"], "warn", "{origin:#}");
+    assert_eq!(
+        origin["evidence"]["foreign_socket"], "greeted",
+        "{origin:#}"
+    );
+    // A cookie-authenticated echo socket that says nothing first but answers the probe.
+    let lab = TestLab::healthy();
+    let run = run(&[
+        "check",
+        &lab.url,
+        "--header",
+        "Cookie: sid=wsdoctor-test",
+        "--format",
+        "json",
+        "--only",
+        "origin",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let origin = check(&run.json(), "origin").clone();
+    assert_eq!(origin["status"], "warn", "{origin:#}");
+    assert_eq!(
+        origin["evidence"]["foreign_socket"], "answered",
+        "{origin:#}"
+    );
+    assert_eq!(origin["evidence"]["enforced"], false, "{origin:#}");
+    let warning = origin["warning"]["message"].as_str().unwrap();
+    assert!(
+        warning.contains("answered a message on it") && warning.contains("hijacking"),
+        "{warning}"
+    );
+}
+
+#[test]
 fn tls_not_yet_valid_shows_the_start_date() {
     let run = run(&[
         "demo",

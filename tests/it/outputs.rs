@@ -218,6 +218,63 @@ fn a_closed_pipe_ends_quietly() {
     );
 }
 
+/// Runs the binary with stdout a pipe whose reader is already gone; its exit status and stderr.
+fn run_into_a_closed_pipe(args: &[&str]) -> (Option<i32>, String) {
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("wsdoctor"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    // The read end closes before the run writes anything: every write meets EPIPE.
+    drop(child.stdout.take());
+    let output = child.wait_with_output().expect("the binary ends");
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_closed_pipe_never_turns_a_failed_check_into_exit_0() {
+    let healthy = TestLab::healthy();
+    let failing = TestLab::start(LabOptions {
+        fault: Some(Fault::AppRunner),
+        ..Default::default()
+    });
+    let (healthy, failing) = (healthy.url.clone(), failing.url.clone());
+    let session = [
+        "--session",
+        "demo-session",
+        "--origin",
+        "http://localhost:3000",
+    ];
+    let cases: Vec<Vec<&str>> = vec![
+        // The watch stopped at the first write that failed (the healthy target's), before the
+        // failing target of the same round was judged: exit 0.
+        vec![
+            "watch", &healthy, &failing, "--runs", "1", "--format", "ndjson",
+        ],
+        vec!["watch", &healthy, &failing, "--runs", "1"],
+        // A fleet's JSON lost the pipe's error kind on its way through serde_json: exit 3.
+        vec!["check", &healthy, &failing, "--format", "json"],
+        vec!["check", &healthy, &failing, "--format", "ndjson"],
+        vec!["check", &failing, "--format", "ndjson"],
+        vec!["check", &failing, "--format", "json"],
+        vec!["check", &failing],
+    ];
+    for case in cases {
+        let args: Vec<&str> = case.iter().chain(session.iter()).copied().collect();
+        let (code, stderr) = run_into_a_closed_pipe(&args);
+        assert_eq!(code, Some(1), "{args:?}: {stderr}");
+        assert!(!stderr.contains("error:"), "{args:?}: {stderr}");
+    }
+    // A passing run with no reader left still ends quietly with 0, as ripgrep does.
+    let (code, stderr) = run_into_a_closed_pipe(&["check", &healthy, "--format", "ndjson"]);
+    assert_eq!(code, Some(0), "{stderr}");
+}
+
 #[test]
 fn no_color_and_ci_turn_colour_off_on_a_terminal() {
     // A real terminal is needed for `auto` to colour at all; script(1) gives the binary a pty.
@@ -331,4 +388,48 @@ fn which_script() -> Result<std::path::PathBuf, ()> {
         .map(std::path::PathBuf::from)
         .find(|p| p.exists())
         .ok_or(())
+}
+
+#[cfg(unix)]
+#[test]
+fn a_report_file_gets_the_umask_s_mode_and_a_replaced_one_keeps_its_own() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let binary = assert_cmd::cargo::cargo_bin("wsdoctor");
+    let write_report = |umask: &str, path: &std::path::Path| {
+        // The literal address resolves without a network: a quick run that writes a report.
+        let status = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("umask {umask}; exec \"$0\" \"$@\""))
+            .arg(&binary)
+            .args([
+                "check",
+                "http://127.0.0.1:1",
+                "--only",
+                "dns",
+                "--format",
+                "json",
+            ])
+            .arg("--output")
+            .arg(path)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        assert!(
+            path.is_file(),
+            "{}",
+            String::from_utf8_lossy(&status.stderr)
+        );
+        std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+    };
+    // Every report was 0600 whatever the umask: another user (a CI step) could not read it.
+    assert_eq!(write_report("022", &dir.path().join("a.json")), 0o644);
+    assert_eq!(write_report("077", &dir.path().join("b.json")), 0o600);
+    assert_eq!(write_report("002", &dir.path().join("c.json")), 0o664);
+    // A report written over keeps the mode its owner gave it, as the shell's `>` does.
+    let kept = dir.path().join("kept.json");
+    std::fs::write(&kept, "old").unwrap();
+    std::fs::set_permissions(&kept, std::fs::Permissions::from_mode(0o640)).unwrap();
+    assert_eq!(write_report("022", &kept), 0o640);
+    assert_ne!(std::fs::read_to_string(&kept).unwrap(), "old");
 }

@@ -13,17 +13,25 @@ use wsdoctor_lab::{Fault, LabOptions};
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
 /// A running exporter, killed when dropped.
-struct Server {
-    child: Child,
-    addr: String,
+pub(crate) struct Server {
+    pub(crate) child: Child,
+    pub(crate) addr: String,
     logs: Receiver<String>,
 }
 
 impl Server {
     /// Starts `wsdoctor serve` on a free loopback port and waits for its listening line.
-    fn start(config: &Path, extra: &[&str]) -> Server {
-        let mut child = Command::new(assert_cmd::cargo::cargo_bin("wsdoctor"))
-            .args(["serve", "--listen", "127.0.0.1:0", "--config"])
+    pub(crate) fn start(config: &Path, extra: &[&str]) -> Server {
+        let mut command = Command::new(assert_cmd::cargo::cargo_bin("wsdoctor"));
+        command.arg("serve");
+        Server::spawn(command, config, extra)
+    }
+
+    /// Starts `command` (the binary and `serve`, or a shell that execs them) with the listening
+    /// address, `config` and `extra` appended.
+    pub(crate) fn spawn(mut command: Command, config: &Path, extra: &[&str]) -> Server {
+        let mut child = command
+            .args(["--listen", "127.0.0.1:0", "--config"])
             .arg(config)
             .args(extra)
             .env_remove("REDIS_URL")
@@ -52,12 +60,12 @@ impl Server {
         Server { child, addr, logs }
     }
 
-    fn get(&self, path: &str, headers: &[(&str, &str)]) -> (u16, String, String) {
+    pub(crate) fn get(&self, path: &str, headers: &[(&str, &str)]) -> (u16, String, String) {
         http(&self.addr, "GET", path, headers)
     }
 
     /// Waits for a log line containing `text`.
-    fn log_line(&self, text: &str) -> String {
+    pub(crate) fn log_line(&self, text: &str) -> String {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
@@ -80,7 +88,12 @@ impl Drop for Server {
 }
 
 /// A minimal HTTP/1.1 request; returns the status, the head and the body.
-fn http(addr: &str, method: &str, path: &str, headers: &[(&str, &str)]) -> (u16, String, String) {
+pub(crate) fn http(
+    addr: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+) -> (u16, String, String) {
     let mut stream = TcpStream::connect(addr).unwrap();
     stream
         .set_read_timeout(Some(Duration::from_secs(30)))
@@ -104,7 +117,7 @@ fn http(addr: &str, method: &str, path: &str, headers: &[(&str, &str)]) -> (u16,
 }
 
 /// The value of a sample, by its exact name and labels as printed.
-fn sample(exposition: &str, series: &str) -> Option<f64> {
+pub(crate) fn sample(exposition: &str, series: &str) -> Option<f64> {
     exposition
         .lines()
         .find(|l| l.starts_with(series) && l[series.len()..].starts_with(' '))
@@ -133,7 +146,7 @@ fn promtool(args: &[&str], stdin: Option<&str>) -> std::process::Output {
     child.wait_with_output().unwrap()
 }
 
-fn config(dir: &Path, text: &str) -> std::path::PathBuf {
+pub(crate) fn config(dir: &Path, text: &str) -> std::path::PathBuf {
     let path = dir.join("wsdoctor.toml");
     std::fs::write(&path, text).unwrap();
     path
@@ -170,6 +183,8 @@ only = ["health", "echo"]
 
 [serve]
 allow = ["http://127.0.0.1:{}/*"]
+# The lab is on loopback, which URL targets may not reach by default.
+deny_private = false
 "#,
             healthy.url,
             broken.url,
@@ -233,7 +248,10 @@ allow = ["http://127.0.0.1:{}/*"]
     assert_eq!(status, 403, "{body}");
     assert!(body.contains("--allow-any-target"));
     let allowed = format!("/probe?target={}/&module=quick", healthy.url);
-    assert_eq!(server.get(&allowed, &[]).0, 200);
+    let (status, _, body) = server.get(&allowed, &[]);
+    assert_eq!(status, 200);
+    // deny_private = false: the loopback lab is reached.
+    assert_eq!(sample(&body, "probe_success"), Some(1.0), "{body}");
     // A URL target's token is a secret: the log line and the status page show the mask.
     let with_token = format!(
         "/probe?target={}/%3Ftoken%3Dsekrit42&module=quick",
@@ -416,7 +434,7 @@ fn the_example_rules_and_config_pass_promtool() {
 }
 
 /// Polls `check` every 100 ms until it holds or `limit` passes.
-fn eventually(limit: Duration, mut check: impl FnMut() -> bool) -> bool {
+pub(crate) fn eventually(limit: Duration, mut check: impl FnMut() -> bool) -> bool {
     let until = Instant::now() + limit;
     while Instant::now() < until {
         if check() {

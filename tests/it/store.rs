@@ -661,3 +661,103 @@ fn a_missing_key_for_a_session_the_application_accepts_is_our_template_not_the_s
     assert!(run.headline().starts_with("WARN"), "{}", run.headline());
     run.assert_no_secret();
 }
+
+/// A fake store on loopback that answers the first command on one connection with `reply`,
+/// written until the client hangs up or `cap` bytes went out; returns its port.
+fn hostile_store(head: &'static [u8], filler: u8, tail: &'static [u8], cap: usize) -> u16 {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let Ok((mut socket, _)) = listener.accept() else {
+            return;
+        };
+        let mut command = [0u8; 4096];
+        if socket.read(&mut command).unwrap_or(0) == 0 {
+            return;
+        }
+        if socket.write_all(head).is_err() {
+            return;
+        }
+        let chunk = vec![filler; 64 * 1024];
+        let mut sent = 0;
+        while sent < cap {
+            if socket.write_all(&chunk).is_err() {
+                return;
+            }
+            sent += chunk.len();
+        }
+        let _ = socket.write_all(tail);
+        // Held open until the client is done with it.
+        let _ = socket.read(&mut command);
+    });
+    port
+}
+
+#[test]
+fn a_reply_past_the_store_limits_is_cut_off_with_a_bounded_memory_and_named_as_ours() {
+    // A 1 GiB bulk string announced and streamed; an error line that never ends. Before, the
+    // first drove wsdoctor past 500 MiB and the second past 250 MiB (everything buffered).
+    for (name, head, filler) in [
+        ("bulk", &b"$1073741824\r\n"[..], b'a'),
+        ("line", &b"-ERR "[..], b'a'),
+    ] {
+        let port = hostile_store(head, filler, b"\r\n", 256 * 1024 * 1024);
+        let url = format!("redis://127.0.0.1:{port}/0");
+        let (run, peak_kib) = crate::support::run_measured(&[
+            "check",
+            "http://127.0.0.1:9/",
+            "--only",
+            "store",
+            "--redis-url",
+            &url,
+            "--format",
+            "json",
+        ]);
+        assert_eq!(run.code, 1, "{name}: {}", run.stderr);
+        assert!(peak_kib < 64 * 1024, "{name}: peak RSS {peak_kib} KiB");
+        assert!(
+            run.elapsed < Duration::from_secs(10),
+            "{name}: {:?}",
+            run.elapsed
+        );
+        let report = run.json();
+        let store = check(&report, "store");
+        assert_eq!(
+            store["failure"]["code"], "SESSION_STORE_ERROR",
+            "{name}: {store:#}"
+        );
+        let message = store["failure"]["message"].as_str().unwrap_or_default();
+        assert!(
+            message.contains("answered PING with more than 1024 KiB (or a line of 64 KiB), the most wsdoctor reads of one reply"),
+            "{name}: {message}"
+        );
+    }
+}
+
+#[test]
+fn a_store_s_long_error_is_cut_to_512_bytes_like_all_server_text() {
+    // An 8 KB AUTH error was printed whole.
+    let port = hostile_store(b"-WRONGPASS ", b'b', b"\r\n", 8 * 1024);
+    let url = format!("redis://:{PASSWORD}@127.0.0.1:{port}/0");
+    let run = store_only(&url, &[]);
+    run.assert_root("SESSION_STORE_ERROR", Some("store_auth_refused"));
+    let longest_run = |text: &str| {
+        text.split(|c| c != 'b')
+            .map(str::len)
+            .max()
+            .unwrap_or_default()
+    };
+    let message = run.store()["failure"]["message"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(message.contains("WRONGPASS bbbb"), "{message}");
+    assert!(message.contains('…'), "{message}");
+    for text in [&run.human.stdout, &run.report.to_string()] {
+        assert!(
+            longest_run(text) <= 512,
+            "{} b's in a row",
+            longest_run(text)
+        );
+    }
+}

@@ -87,6 +87,9 @@ pub(crate) struct Facts {
     pub(crate) alpn: Option<Option<String>>,
     /// The road the echo socket took, so the sockets after it (origin, hold) take it too.
     pub(crate) road: Option<Road>,
+    /// Every road on which the echo socket worked, the browser's first: a hold holds on each, so
+    /// a cut of one road only is told from a cut of all.
+    pub(crate) working_roads: Vec<Road>,
 }
 
 impl Facts {
@@ -120,6 +123,9 @@ impl Facts {
         }
         if other.road.is_some() {
             self.road = other.road;
+        }
+        if !other.working_roads.is_empty() {
+            self.working_roads.clone_from(&other.working_roads);
         }
     }
 

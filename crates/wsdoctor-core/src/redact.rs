@@ -91,17 +91,55 @@ pub(crate) fn mask_url(text: &str) -> String {
 /// A URL as given that did not parse, for an error message: everything between `://` and the
 /// last `@` is masked. The general pattern stops at `/`, `?` or `#`, which an unencoded password
 /// may contain, and a value that failed to parse is exactly the one that may; without `://` the
-/// credentials cannot be told from the rest, so nothing of it is shown.
+/// credentials cannot be told from the rest, so nothing of it is shown. Which query parameter is
+/// a secret cannot be vouched for in a URL that does not parse either, so every value after the
+/// first `?` or `#` is masked, names kept.
 pub(crate) fn mask_unparsed_url(text: &str) -> String {
-    match (text.split_once("://"), text.rfind('@')) {
+    let masked = match (text.split_once("://"), text.rfind('@')) {
         (Some((scheme, rest)), Some(_)) => match rest.rfind('@') {
             Some(at) => format!("{scheme}://{MASK}{}", &rest[at..]),
             None => mask_userinfo(text),
         },
         (Some(_), None) => text.to_string(),
-        (None, Some(_)) => "the value".to_string(),
+        (None, Some(_)) => return "the value".to_string(),
         (None, None) => text.to_string(),
+    };
+    mask_query_values(&masked)
+}
+
+/// `?a=1&token=x#b` → `?a=[REDACTED]&token=[REDACTED]#b=…`: every value after the first `?` or
+/// `#` masked; a part without `=` may itself be the token (`?abc123`), so it is masked whole.
+fn mask_query_values(text: &str) -> String {
+    let Some(start) = text.find(['?', '#']) else {
+        return text.to_string();
+    };
+    let (head, tail) = text.split_at(start);
+    let mut out = String::with_capacity(text.len());
+    out.push_str(head);
+    let mut part = String::new();
+    let flush = |part: &mut String, out: &mut String| {
+        match part.split_once('=') {
+            Some((name, value)) if !value.is_empty() => {
+                out.push_str(name);
+                out.push('=');
+                out.push_str(MASK);
+            }
+            Some(_) => out.push_str(part),
+            None if part.is_empty() => {}
+            None => out.push_str(MASK),
+        }
+        part.clear();
+    };
+    for c in tail.chars() {
+        if matches!(c, '?' | '#' | '&' | ';') {
+            flush(&mut part, &mut out);
+            out.push(c);
+        } else {
+            part.push(c);
+        }
     }
+    flush(&mut part, &mut out);
+    out
 }
 
 impl Redactor {
@@ -207,6 +245,22 @@ mod tests {
         );
         assert_eq!(mask_unparsed_url("hunter2:x@cache"), "the value");
         assert_eq!(mask_unparsed_url("http://[::1"), "http://[::1");
+    }
+
+    #[test]
+    fn an_unparsed_url_hides_every_query_value() {
+        assert_eq!(
+            mask_unparsed_url("http://u:pw@[bad/?token=SECRET&x=1"),
+            format!("http://{MASK}@[bad/?token={MASK}&x={MASK}")
+        );
+        assert_eq!(
+            mask_unparsed_url("http://[bad/ws?access_token=SECRET#id_token=T2;k"),
+            format!("http://[bad/ws?access_token={MASK}#id_token={MASK};{MASK}")
+        );
+        assert_eq!(
+            mask_unparsed_url("http://[bad/?SECRET&empty="),
+            format!("http://[bad/?{MASK}&empty=")
+        );
     }
 
     #[test]

@@ -13,7 +13,9 @@ use url::Url;
 use wsdoctor_model::evidence::TargetKind;
 use wsdoctor_model::CheckId;
 
+mod policy;
 mod store;
+pub use policy::ConnectPolicy;
 pub(crate) use store::render_key;
 pub use store::{StoreSettings, StoreUrl, SESSION_PLACEHOLDER};
 
@@ -713,6 +715,8 @@ pub struct Settings {
     pub all_addresses: bool,
     /// Only this address family (`-4`/`-6`), or both.
     pub family: Option<IpFamily>,
+    /// Which addresses connections to the target may go to, enforced at each connect.
+    pub connect_policy: ConnectPolicy,
     /// A client certificate for mutual TLS (`--cert`/`--key`).
     pub client_identity: Option<ClientIdentity>,
     /// Thresholds and `--fail-on warn`, applied to the finished report.
@@ -903,6 +907,7 @@ impl Settings {
             insecure: false,
             all_addresses: false,
             family: None,
+            connect_policy: ConnectPolicy::Any,
             client_identity: None,
             gates: Gates::default(),
             route: Route::default(),
@@ -948,6 +953,20 @@ impl Settings {
                 })?;
             if certificates.is_empty() {
                 return Err(SettingsError::new("cacert", "contains no PEM certificate"));
+            }
+            // PEM armour says nothing about what is inside it: parse every certificate now, or
+            // a broken one only surfaces mid-run as a TLS client that cannot be built.
+            let mut roots = rustls::RootCertStore::empty();
+            for (index, certificate) in certificates.into_iter().enumerate() {
+                roots.add(certificate).map_err(|e| {
+                    SettingsError::new(
+                        "cacert",
+                        format!(
+                            "certificate {} is not a usable X.509 certificate: {e}",
+                            index + 1
+                        ),
+                    )
+                })?;
             }
         }
         if let Some(identity) = &self.client_identity {

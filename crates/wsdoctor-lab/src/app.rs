@@ -503,8 +503,15 @@ fn endpoint_for(asked: &Asked, shared: &Shared) -> Result<Endpoint, Box<Response
             .origin
             .as_deref()
             .is_some_and(|origin| !shared.origin_allowed(origin));
+    let refused_silently = matches!(shared.fault, Some(Fault::OriginSilent))
+        && asked
+            .origin
+            .as_deref()
+            .is_some_and(|origin| !shared.origin_allowed(origin));
     let endpoint = if matches!(shared.fault, Some(Fault::NoRoute)) || refused_by_close {
         Endpoint::Unrouted
+    } else if refused_silently {
+        Endpoint::Refused
     } else {
         match Route::of(&asked.path) {
             Route::WsTest => Endpoint::Echo,
@@ -517,7 +524,10 @@ fn endpoint_for(asked: &Asked, shared: &Shared) -> Result<Endpoint, Box<Response
     // is even looked up); clients that send no Origin are not browsers and are let through.
     // `origin-any` is the platform that forgot this check.
     if matches!(endpoint, Endpoint::Terminal(_))
-        && !matches!(shared.fault, Some(Fault::OriginAny | Fault::OriginClose))
+        && !matches!(
+            shared.fault,
+            Some(Fault::OriginAny | Fault::OriginClose | Fault::OriginSilent)
+        )
         && asked
             .origin
             .as_deref()

@@ -101,6 +101,13 @@ pub enum Fault {
         message = "upgrades from an Origin outside the allow list get a 101, then an empty close frame (1005) at once, on every path"
     )]
     OriginClose,
+    /// Upgrades from an Origin outside the allow list are accepted and then refused by a close
+    /// that never arrives, on every path: nothing is sent, nothing answered, nothing closed, as
+    /// through an HTTP/2 edge that loses the server's immediate close.
+    #[strum(
+        message = "upgrades from an Origin outside the allow list get a 101, then nothing: no greeting, no answer, and the refusal's close never arrives, on every path"
+    )]
+    OriginSilent,
     /// The terminal accepts upgrades from any Origin: a cross-site WebSocket hijacking risk.
     #[strum(
         message = "the terminal accepts upgrades from any Origin (cross-site WebSocket hijacking risk)"
@@ -323,6 +330,15 @@ pub enum Fault {
         message = "HTTP/2 answers an extended CONNECT with GOAWAY (NO_ERROR) and closes the connection"
     )]
     H2Goaway,
+    /// HTTP/2 beside HTTP/1.1 with extended CONNECT, behind an edge whose HTTP/2 stream idle
+    /// timeout resets a socket's stream after this long without a frame, while HTTP/1.1 sockets
+    /// are never cut: a cut of one road only.
+    #[strum(
+        serialize = "h2-idle-cut",
+        message = "HTTP/2 stream idle timeout: HTTP/2 sockets are reset (RST_STREAM CANCEL) after DUR without a frame (default 5s); HTTP/1.1 sockets stay up",
+        props(arg = "DUR")
+    )]
+    H2IdleCut(Duration),
 }
 
 impl Fault {
@@ -351,6 +367,7 @@ impl Fault {
                 | Fault::H2Connect403
                 | Fault::H2StreamReset
                 | Fault::H2Goaway
+                | Fault::H2IdleCut(_)
         )
     }
 
@@ -399,6 +416,7 @@ impl fmt::Display for Fault {
         let name = self.name();
         match self {
             Fault::IdleCut(d)
+            | Fault::H2IdleCut(d)
             | Fault::LifetimeCut(d)
             | Fault::PolicyTimeout(d)
             | Fault::StoreHang(d)
@@ -546,6 +564,7 @@ impl Fault {
         match self {
             Fault::IdleCut(_) => Ok(Fault::IdleCut(duration(DEFAULT_CUT)?)),
             Fault::LifetimeCut(_) => Ok(Fault::LifetimeCut(duration(DEFAULT_CUT)?)),
+            Fault::H2IdleCut(_) => Ok(Fault::H2IdleCut(duration(DEFAULT_CUT)?)),
             Fault::PolicyTimeout(_) => Ok(Fault::PolicyTimeout(duration(DEFAULT_POLICY_TIMEOUT)?)),
             Fault::StoreHang(_) => Ok(Fault::StoreHang(duration(DEFAULT_POLICY_TIMEOUT)?)),
             Fault::StoreDown(_) => Ok(Fault::StoreDown(duration(DEFAULT_POLICY_TIMEOUT)?)),
@@ -660,7 +679,7 @@ mod tests {
             let again: Fault = fault.to_string().parse().unwrap();
             assert_eq!(again, fault);
         }
-        assert_eq!(fault_catalog().len(), 51);
+        assert_eq!(fault_catalog().len(), 53);
     }
 
     #[test]
@@ -707,6 +726,7 @@ mod tests {
             "h2-connect-403",
             "h2-stream-reset",
             "h2-goaway",
+            "h2-idle-cut:3s",
         ] {
             let fault: Fault = h2.parse().unwrap();
             assert!(fault.needs_http2() && fault.needs_tls(), "{h2}");

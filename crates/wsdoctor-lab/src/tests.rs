@@ -952,6 +952,21 @@ async fn fault_origin_any() {
     assert_eq!(simple.header("access-control-allow-origin"), None);
     lab.shutdown().await;
 
+    // origin-silent: the foreign socket opens and hears nothing, not even an answer or a close.
+    let lab = lab_with(Some("origin-silent")).await;
+    for path in ["/ws-test", "/terminal/demo-session"] {
+        let mut ws = ws_connect_from(&lab, path, Some(FOREIGN)).await.unwrap();
+        ws.send(Message::text(r#"{"type":"ping"}"#)).await.unwrap();
+        let heard = tokio::time::timeout(Duration::from_millis(300), ws.next()).await;
+        assert!(heard.is_err(), "{path}: {heard:?}");
+    }
+    // The allowed origin is served as usual.
+    let mut ws = ws_connect_from(&lab, "/terminal/demo-session", Some(super::DEFAULT_ORIGIN))
+        .await
+        .unwrap();
+    assert_eq!(next_json(&mut ws).await["type"], "connected");
+    lab.shutdown().await;
+
     // origin-check still refuses a foreign origin on every path.
     let lab = lab_with(Some("origin-check")).await;
     for path in ["/ws-test", "/terminal/demo-session"] {

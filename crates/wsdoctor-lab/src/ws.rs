@@ -40,6 +40,9 @@ pub(crate) enum Endpoint {
     Terminal(String),
     /// `no-route`: a path nobody handles, closed at once.
     Unrouted,
+    /// `origin-silent`: a socket refused by a close that never reaches the client, so it hears
+    /// nothing at all.
+    Refused,
 }
 
 /// Serves an upgraded connection (or HTTP/2 stream) until either side closes, the fault cuts it, or
@@ -51,7 +54,7 @@ pub(crate) async fn run(io: SocketIo, endpoint: Endpoint, shared: &Shared) {
     let over_http2 = matches!(io, SocketIo::Http2 { .. });
     let ws = WebSocketStream::from_raw_socket(io, Role::Server, Some(config)).await;
     let _active = ActiveGuard::new(&shared.active_ws);
-    let mut socket = Socket::new(ws, shared);
+    let mut socket = Socket::new(ws, shared, over_http2);
     if over_http2 && matches!(shared.fault, Some(Fault::H2StreamReset)) {
         // The stream opened; at the client's first message (or a moment later) an edge resets it.
         let _ = timeout(STREAM_RESET_DELAY, socket.next()).await;
@@ -60,6 +63,12 @@ pub(crate) async fn run(io: SocketIo, endpoint: Endpoint, shared: &Shared) {
     match endpoint {
         // An empty close frame carries no code: the client reports 1005.
         Endpoint::Unrouted => socket.close(None).await,
+        // Read (so the connection drains) and never answered, until the client goes.
+        Endpoint::Refused => {
+            // Not even a ping: the server has let go of this socket.
+            socket.pings = None;
+            while let Event::Message(_) = socket.next().await {}
+        }
         Endpoint::Echo => echo(socket, shared).await,
         Endpoint::Terminal(id) => terminal(socket, &id, shared).await,
     }
@@ -94,10 +103,12 @@ struct Socket {
 }
 
 impl Socket {
-    fn new(ws: WebSocketStream<SocketIo>, shared: &Shared) -> Self {
+    fn new(ws: WebSocketStream<SocketIo>, shared: &Shared, over_http2: bool) -> Self {
         let now = Instant::now();
         let cut = match shared.fault {
             Some(Fault::IdleCut(after)) => Cut::Idle { after, last: now },
+            // The edge's HTTP/2 stream timer: its HTTP/1.1 tunnels have a timer of their own.
+            Some(Fault::H2IdleCut(after)) if over_http2 => Cut::Idle { after, last: now },
             Some(Fault::LifetimeCut(after)) => Cut::At(now + after),
             _ => Cut::Never,
         };

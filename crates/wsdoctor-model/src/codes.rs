@@ -366,17 +366,20 @@ fn explanation(code: Code) -> Explanation {
             ],
         },
         Code::InternalError => Explanation {
-            meaning: "wsdoctor itself failed while running a check; nothing is known about the target from that check.",
+            meaning: "wsdoctor itself failed or refused to run a check; nothing is known about the target from that check.",
             signatures: &[
                 "a check ended with an internal error instead of a result",
                 "the browser check could not start or drive Chromium (browser_unavailable)",
+                "the exporter would not connect to a non-public address (address_denied)",
             ],
             root_causes: &[
                 "a bug in wsdoctor",
                 "a Chromium that crashes or hangs on this machine (no /dev/shm, a missing library, a sandbox the kernel refuses)",
+                "a URL target whose name resolves to a loopback, private or link-local address, refused by [serve] deny_private",
             ],
             actions: &[
                 "rerun with --verbose and report the output with the version (wsdoctor --version)",
+                "for address_denied: name an internal target in the config file, or set [serve] deny_private = false on purpose",
             ],
         },
         Code::GateFailed => Explanation {
@@ -584,6 +587,9 @@ pub enum Cause {
     InternalError,
     /// The browser check could not start or drive Chromium, so the browser said nothing.
     BrowserUnavailable,
+    /// Not connected: the address is not public and the probe may only reach public ones (the
+    /// exporter's `deny_private` for URL targets).
+    AddressDenied,
 }
 
 /// Every cause, for `explain` and for tests that walk the vocabulary.
@@ -700,6 +706,7 @@ impl Cause {
             Cause::SessionExpiredOrNeverCreated => (C::SessionInvalid, "The session's key is not in the store: the session was never created or has expired; create a new one, and check the session TTL and the store's eviction policy."),
             Cause::SessionExpiring => (C::SessionInvalid, "The session's key expires soon: users are logged out mid-use; extend its TTL on activity (EXPIRE) or lengthen it."),
             Cause::BrowserUnavailable => (C::InternalError, "Chromium could not be started or driven, so nothing is known from the browser (the other checks stand): read its own words in the evidence; check --browser-path, that `chromium --headless --dump-dom about:blank` works here, and in a container that /dev/shm is not tiny."),
+            Cause::AddressDenied => (C::InternalError, "wsdoctor refused to connect: the name resolved to a loopback, private, link-local or otherwise non-public address, and this exporter probes URL targets on public addresses only ([serve] deny_private). Nothing is known about the target. If the target is meant to be internal, name it as a [[targets]] entry (trusted), or set deny_private = false knowing that anyone who controls DNS under an allowed pattern can then reach internal services."),
             Cause::InternalError => (C::InternalError, "This is a bug in wsdoctor, not in the deployment: please report it with the --verbose output."),
             Cause::CertDaysBelowMinimum => (C::GateFailed, "The certificate expires sooner than the gate allows: renew it now (or check that automatic renewal runs)."),
             Cause::EchoRttAboveMaximum => (C::GateFailed, "The echo round trip is above the gate: look at the path (region, proxy, TLS termination) and the server's load."),

@@ -647,9 +647,14 @@ pub struct TerminalDetail {
 pub struct OriginDetail {
     /// The foreign Origin sent.
     pub origin_sent: &'static str,
-    /// Whether the server refused it.
+    /// Whether the server refused it; absent when that could not be told.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enforced: Option<bool>,
+    /// What the socket opened with the foreign Origin did: `greeted` (the server spoke),
+    /// `answered` (it answered our probe message), `closed`, or `silent` (none of these in time,
+    /// which proves neither acceptance nor refusal).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub foreign_socket: Option<&'static str>,
 }
 
 /// Which keepalive a held socket uses.
@@ -701,6 +706,9 @@ impl ClosedBy {
 pub struct HeldSocket {
     /// Which keepalive it used.
     pub variant: Variant,
+    /// The road it was held on, when the hold held on more than one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub road: Option<Road>,
     /// Whether it died before the hold ended.
     pub died: bool,
     /// Its age at death.
@@ -770,7 +778,7 @@ pub struct HoldDetail {
     pub hold_ms: f64,
     /// `--ping-interval`.
     pub ping_interval_ms: f64,
-    /// The three sockets.
+    /// The three sockets, on each road held.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub variants: Vec<HeldSocket>,
     /// The server's heartbeats.

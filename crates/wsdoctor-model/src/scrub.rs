@@ -314,6 +314,7 @@ impl Scrub for HeldSocket {
     fn scrub(&mut self, clean: Cleaner<'_>) {
         let HeldSocket {
             variant: _,
+            road: _,
             died: _,
             died_after_ms: _,
             open_for_ms: _,
@@ -385,6 +386,7 @@ impl Scrub for Detail {
             Detail::Origin(OriginDetail {
                 origin_sent: _,
                 enforced: _,
+                foreign_socket: _,
             }) => {}
             Detail::Hold(HoldDetail {
                 hold_ms: _,

@@ -26,6 +26,13 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
     let Some(browser) = &settings.browser else {
         return check.skip("no --browser given");
     };
+    if settings.connect_policy == crate::settings::ConnectPolicy::PublicOnly {
+        // Chromium resolves and connects on its own: the rule could not be applied to it.
+        return check.fail_plain(Failed::new(classify::finding(
+            Cause::AddressDenied,
+            "the browser was not started: it resolves names and connects on its own, where the rule that only public addresses may be reached cannot be enforced",
+        )));
+    }
     let origin = page_origin(settings);
     let origin_host = url::Url::parse(&origin)
         .ok()

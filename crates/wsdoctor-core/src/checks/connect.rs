@@ -7,6 +7,7 @@ use crate::diagnose::classify;
 use crate::facts::Inputs;
 use crate::probe::stream::Conn;
 use crate::probe::{proxy, route, tcp};
+use crate::settings::ConnectPolicy;
 use wsdoctor_model::evidence::AddressError;
 use wsdoctor_model::{Cause, Phase};
 
@@ -44,8 +45,21 @@ pub(crate) async fn transport(
         )));
     };
     let settings = &ctx.settings;
+    if let (Some(proxy), ConnectPolicy::PublicOnly) =
+        (&settings.route.proxy, settings.connect_policy)
+    {
+        // The proxy resolves the target's name and picks its address: the rule cannot be
+        // applied to it, so it is not trusted to.
+        return Err(Failed::new(classify::finding(
+            Cause::AddressDenied,
+            format!(
+                "not connected through the proxy {}: it would choose the target's address itself, and only public addresses are allowed",
+                proxy.display()
+            ),
+        )));
+    }
     let timeout = settings.limits.connect_timeout;
-    let connected = match tcp::connect(&resolution.addrs, timeout).await {
+    let connected = match tcp::connect(&resolution.addrs, timeout, settings.connect_policy).await {
         Ok(c) => c,
         Err(failures) => {
             let mut failed = tcp_failure(&failures).await;

@@ -1,14 +1,15 @@
 //! The hold check: sockets held open to find the idle and lifetime cuts behind most 1006s.
 //!
 //! Three sockets to the echo path are held side by side for `--hold`: one silent, one sending
-//! Ping frames, one sending application messages. Which of them die, and when, is read by
-//! the diagnosis; this file only opens them, keeps them and records what happened.
+//! Ping frames, one sending application messages, on every road the echo worked on (HTTP/2 and
+//! HTTP/1.1), since an edge may time the two apart. Which of them die, and when, is read by the
+//! diagnosis; this file only opens them, keeps them and records what happened.
 
 use super::socket::{self, ending_evidence, CLOSE_WAIT};
 use super::{CheckRun, Failed, Output};
 use crate::context::Ctx;
 use crate::diagnose::classify;
-use crate::diagnose::hold::{self as reading, Death, Held};
+use crate::diagnose::hold::{self as reading, Death, Held, RoadReading};
 use crate::facts::Inputs;
 use crate::probe::ws::{self, Ending, Socket};
 use bytes::Bytes;
@@ -17,7 +18,9 @@ use serde_json::json;
 use std::time::Duration;
 use tokio::time::{sleep_until, timeout_at, Instant};
 use tokio_tungstenite::tungstenite::{self, Message};
-use wsdoctor_model::evidence::{ClosedBy, Common, Detail, HoldDetail, Variant};
+use wsdoctor_model::evidence::{
+    ClosedBy, Common, Detail, HeldSocket, HoldDetail, Road, RoadOutcome, RoadReport, Variant,
+};
 use wsdoctor_model::timing::human;
 use wsdoctor_model::{ms, Cause, CheckId};
 
@@ -37,67 +40,105 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
         cut_ms: None,
         suspect: None,
     };
+    // Every road the echo worked on: an edge may cut one road's sockets and not the other's.
+    let roads = match inputs.facts.working_roads.as_slice() {
+        [] => vec![socket::echo_road(inputs)],
+        roads => roads.to_vec(),
+    };
+    let dual = roads.len() > 1;
+    let plan: Vec<(Road, Variant)> = roads
+        .iter()
+        .flat_map(|road| VARIANTS.map(|variant| (*road, variant)))
+        .collect();
     ctx.log(
         CheckId::Hold,
         format!(
-            "Holding 3 sockets to {url} for {} (silent, ping and message every {})",
+            "Holding {} sockets to {url} for {} (silent, ping and message every {}){}",
+            plan.len(),
             humantime::format_duration(hold),
-            humantime::format_duration(interval)
+            humantime::format_duration(interval),
+            if dual {
+                format!(
+                    " on each of {}",
+                    roads
+                        .iter()
+                        .map(|r| r.name())
+                        .collect::<Vec<_>>()
+                        .join(" and ")
+                )
+            } else {
+                String::new()
+            }
         ),
     );
 
-    // Open all three first, so a refusal fails the check at once instead of after a hold.
+    // Open them all first, so a refusal fails the check at once instead of after a hold.
     // Only the first socket's phases become the check's timings; the others use scratch runs.
-    let mut scratch = [
-        CheckRun::start(CheckId::Hold, inputs),
-        CheckRun::start(CheckId::Hold, inputs),
-    ];
-    let [second, third] = &mut scratch;
-    let opened = tokio::join!(
-        open(ctx, &mut check, inputs, &url, &path),
-        open(ctx, second, inputs, &url, &path),
-        open(ctx, third, inputs, &url, &path),
+    let mut scratch: Vec<CheckRun> = plan
+        .iter()
+        .skip(1)
+        .map(|_| CheckRun::start(CheckId::Hold, inputs))
+        .collect();
+    let (first, rest) = tokio::join!(
+        open(ctx, &mut check, inputs, &url, &path, plan[0].0),
+        futures_util::future::join_all(
+            scratch
+                .iter_mut()
+                .zip(plan.iter().skip(1))
+                .map(|(run, (road, _))| open(ctx, run, inputs, &url, &path, *road))
+        ),
     );
-    let (silent, ping, message) = match opened {
-        (Ok(a), Ok(b), Ok(c)) => (a, b, c),
-        (a, b, c) => {
-            let mut failure = None;
-            let mut sockets = Vec::new();
-            let variants = [Variant::Silent, Variant::Ping, Variant::Message];
-            for (variant, result) in variants.into_iter().zip([a, b, c]) {
-                match result {
-                    Ok((socket, _)) => sockets.push(ws::close_normally(socket, CLOSE_WAIT)),
-                    Err(failed) if failure.is_none() => failure = Some((variant, failed)),
-                    Err(_) => {}
-                }
+    let opened: Vec<_> = std::iter::once(first).chain(rest).collect();
+    if opened.iter().any(Result::is_err) {
+        let mut failure = None;
+        let mut sockets = Vec::new();
+        for ((road, variant), result) in plan.iter().zip(opened) {
+            match result {
+                Ok((socket, _)) => sockets.push(ws::close_normally(socket, CLOSE_WAIT)),
+                Err(failed) if failure.is_none() => failure = Some((*road, *variant, failed)),
+                Err(_) => {}
             }
-            futures_util::future::join_all(sockets).await;
-            // The match above guarantees a failure; the fallback only keeps this panic-free.
-            let (variant, mut failed) = failure.unwrap_or_else(|| {
-                (
-                    Variant::Silent,
-                    Failed::new(classify::finding(
-                        Cause::AbnormalClose,
-                        "a socket could not open",
-                    )),
-                )
-            });
-            failed.finding.message = format!(
-                "the {} socket of the hold could not open: {}",
-                variant.as_str(),
-                failed.finding.message
-            );
-            check.detail(Detail::Hold(detail));
-            return check.fail(failed);
         }
-    };
+        futures_util::future::join_all(sockets).await;
+        // The check above guarantees a failure; the fallback only keeps this panic-free.
+        let (road, variant, mut failed) = failure.unwrap_or_else(|| {
+            (
+                plan[0].0,
+                Variant::Silent,
+                Failed::new(classify::finding(
+                    Cause::AbnormalClose,
+                    "a socket could not open",
+                )),
+            )
+        });
+        let over = if dual {
+            format!(" over {}", road.name())
+        } else {
+            String::new()
+        };
+        failed.finding.message = format!(
+            "the {} socket of the hold{over} could not open: {}",
+            variant.as_str(),
+            failed.finding.message
+        );
+        check.detail(Detail::Hold(detail));
+        return check.fail(failed);
+    }
+    // Each road's timings are those of its first socket.
+    let road_timings: Vec<_> = (0..roads.len())
+        .map(|r| match r * VARIANTS.len() {
+            0 => check.timings.clone(),
+            i => scratch[i - 1].timings.clone(),
+        })
+        .collect();
 
-    let held = tokio::join!(
-        keep(ctx, Variant::Silent, silent, hold, interval),
-        keep(ctx, Variant::Ping, ping, hold, interval),
-        keep(ctx, Variant::Message, message, hold, interval),
-    );
-    let held = [held.0, held.1, held.2];
+    let held: Vec<Held> =
+        futures_util::future::join_all(plan.iter().zip(opened.into_iter().flatten()).map(
+            |((road, variant), socket)| {
+                keep(ctx, *variant, dual.then_some(*road), socket, hold, interval)
+            },
+        ))
+        .await;
     // Stopped early (Ctrl-C, the deadline): read what was seen over the time actually held.
     let stopped = ctx.stopping();
     let observed = if stopped {
@@ -107,13 +148,49 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
     };
 
     let seen = check.learned.platforms.ids();
-    let read = reading::read(&held, observed, interval, &path, &seen);
+    let readings: Vec<RoadReading> = roads
+        .iter()
+        .zip(held.chunks(VARIANTS.len()))
+        .map(|(road, held)| RoadReading {
+            road: *road,
+            reading: reading::read(held, observed, interval, &path, &seen),
+        })
+        .collect();
+    let read = reading::across_roads(&readings, observed, &path);
+    let decisive = &readings[read.decisive].reading;
+    let decisive_held = held
+        .chunks(VARIANTS.len())
+        .nth(read.decisive)
+        .unwrap_or_default();
 
-    detail.variants = held.iter().map(Held::evidence).collect();
-    detail.server_heartbeat = Some(read.heartbeat.clone());
-    detail.cut_ms = read.cut.map(ms);
-    detail.suspect = read.suspect.clone();
+    detail.variants = held
+        .iter()
+        .zip(&plan)
+        .map(|(h, (road, _))| HeldSocket {
+            road: dual.then_some(*road),
+            ..h.evidence()
+        })
+        .collect();
+    detail.server_heartbeat = Some(decisive.heartbeat.clone());
+    detail.cut_ms = decisive.cut.map(ms);
+    detail.suspect = decisive.suspect.clone();
     check.detail(Detail::Hold(detail));
+    if dual {
+        check.common().roads = readings
+            .iter()
+            .zip(road_timings)
+            .map(|(r, timings)| RoadReport {
+                road: r.road,
+                outcome: match r.reading.finding {
+                    Some(_) => RoadOutcome::Fails,
+                    None => RoadOutcome::Works,
+                },
+                summary: r.reading.summary.clone(),
+                cause: r.reading.finding.as_ref().map(|f| f.cause),
+                timings,
+            })
+            .collect();
+    }
     match read.finding {
         None if stopped => check.warn(
             format!(
@@ -135,9 +212,9 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
         Some(finding) => {
             // The deciding socket's ending at the top level, where every renderer looks.
             let mut evidence = Common::default();
-            if let Some(death) = read
+            if let Some(death) = decisive
                 .decisive
-                .and_then(|v| held.iter().find(|h| h.variant == v))
+                .and_then(|v| decisive_held.iter().find(|h| h.variant == v))
                 .and_then(|h| h.death.as_ref())
             {
                 ending_evidence(&mut evidence, &death.ending);
@@ -145,13 +222,16 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
             // A named suspect already carries the platform's advice; the generic platform note
             // would only repeat it.
             let failed = Failed::with_evidence(finding, evidence);
-            match read.suspect {
+            match decisive.suspect {
                 Some(_) => check.fail_plain(failed),
                 None => check.fail(failed),
             }
         }
     }
 }
+
+/// The three sockets held on each road, side by side.
+const VARIANTS: [Variant; 3] = [Variant::Silent, Variant::Ping, Variant::Message];
 
 /// Dials and upgrades one socket; the open instant is taken after the 101, where the proxies'
 /// timers start too.
@@ -161,9 +241,8 @@ async fn open(
     inputs: &Inputs,
     url: &str,
     path: &str,
+    road: Road,
 ) -> Result<(Socket, Instant), Failed> {
-    // The road the echo took, so a cut of that road is what the hold finds.
-    let road = socket::echo_road(inputs);
     let opened = socket::open(ctx, check, inputs, (url, path), road)
         .await
         .map_err(|failure| failure.failed)?;
@@ -190,6 +269,7 @@ fn death_from_error(socket: &Socket, error: tungstenite::Error) -> Death {
 async fn keep(
     ctx: &Ctx,
     variant: Variant,
+    road: Option<Road>,
     (mut socket, opened_at): (Socket, Instant),
     hold: Duration,
     interval: Duration,
@@ -288,11 +368,14 @@ async fn keep(
         (n, Some(first), Some(last)) => Some(last.duration_since(first) / (n - 1)),
         _ => None,
     };
+    let over = road
+        .map(|r| format!(" over {}", r.name()))
+        .unwrap_or_default();
     match &death {
         Some(d) => ctx.log(
             CheckId::Hold,
             format!(
-                "The {} socket died after {} ({}, {} since the last byte)",
+                "The {} socket{over} died after {} ({}, {} since the last byte)",
                 variant.as_str(),
                 human(held.open_for),
                 d.closed_by.as_str(),
@@ -302,7 +385,7 @@ async fn keep(
         None => ctx.log(
             CheckId::Hold,
             format!(
-                "The {} socket was held {}; closing with 1000",
+                "The {} socket{over} was held {}; closing with 1000",
                 variant.as_str(),
                 human(held.open_for)
             ),

@@ -857,6 +857,11 @@ pub(crate) fn compare<T: Summarised>(
         check.learned.merge(&other.check.learned);
     }
     check.learned.road = Some(road);
+    check.learned.working_roads = reports
+        .iter()
+        .filter(|r| r.outcome == RoadOutcome::Works)
+        .map(|r| r.road)
+        .collect();
     check.common().http_version = Some(road.name().to_string());
     if show_roads {
         check.common().roads = reports;

@@ -12,7 +12,7 @@ use crate::probe::dns::{self, DnsFailure};
 use crate::probe::store::{databases_with_keys, parse_info, StoreConn, StoreFailure};
 use crate::probe::stream::Conn;
 use crate::probe::{route, tcp};
-use crate::settings::{render_key, StoreSettings};
+use crate::settings::{render_key, ConnectPolicy, StoreSettings};
 use std::time::Duration;
 use wsdoctor_model::evidence::{Common, Detail, SessionKey, StoreDetail, Underlying};
 use wsdoctor_model::{Cause, CheckId, Finding, Phase};
@@ -74,7 +74,7 @@ async fn converse(
     let failed_at = |step: Step, failure: &StoreFailure| {
         Failed::new(judge::step_failure(
             step,
-            failure,
+            &failure.excerpted(&ctx.redactor),
             &address,
             url.tls(),
             url.password().is_some(),
@@ -251,7 +251,8 @@ async fn transport(ctx: &Ctx, check: &mut CheckRun, store: &StoreSettings) -> Re
             return Err(unreachable((finding, Common::default())));
         }
     }
-    let connected = match tcp::connect(&resolution.addrs, timeout).await {
+    // The store's address comes from the settings, never from a request: no policy applies.
+    let connected = match tcp::connect(&resolution.addrs, timeout, ConnectPolicy::Any).await {
         Ok(connected) => connected,
         Err(failures) => {
             let route =

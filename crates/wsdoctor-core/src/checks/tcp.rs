@@ -62,10 +62,11 @@ async fn every_address(
 ) -> Output {
     let addrs = &resolution.addrs;
     let timeout = ctx.settings.limits.connect_timeout;
+    let policy = ctx.settings.connect_policy;
     let attempts = addrs.iter().map(|addr| async move {
         (
             *addr,
-            tcp_probe::connect(std::slice::from_ref(addr), timeout).await,
+            tcp_probe::connect(std::slice::from_ref(addr), timeout, policy).await,
         )
     });
     let outcomes = futures_util::future::join_all(attempts).await;

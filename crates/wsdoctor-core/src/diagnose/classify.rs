@@ -198,6 +198,12 @@ pub(crate) fn tcp(failures: &[(SocketAddr, TcpFailure)], network_route: bool) ->
         TcpFailure::Other(e) => {
             finding(Cause::ConnectionReset, format!("connecting to {addr}: {e}"))
         }
+        TcpFailure::Denied(range) => finding(
+            Cause::AddressDenied,
+            format!(
+                "{addr} is a {range} address: not connected, only public addresses are allowed"
+            ),
+        ),
     };
     (finding, evidence)
 }

@@ -6,7 +6,7 @@
 use super::classify;
 use crate::probe::ws::Ending;
 use std::time::Duration;
-use wsdoctor_model::evidence::{ClosedBy, Heartbeat, HeldSocket, Suspect, Variant};
+use wsdoctor_model::evidence::{ClosedBy, Heartbeat, HeldSocket, Road, Suspect, Variant};
 use wsdoctor_model::platform::{CutKind, PlatformId, PLATFORMS, TIE_BREAK};
 use wsdoctor_model::timing::human;
 use wsdoctor_model::{ms, Cause, Finding};
@@ -106,6 +106,7 @@ impl Held {
         };
         HeldSocket {
             variant: self.variant,
+            road: None,
             died: self.died(),
             died_after_ms: self.died().then(|| ms(self.open_for)),
             open_for_ms: ms(self.open_for),
@@ -473,6 +474,178 @@ pub(crate) fn read(
         cut,
         suspect: matched.map(|(s, _)| s),
         heartbeat,
+    }
+}
+
+/// One road's hold, read on its own.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct RoadReading {
+    /// The road its sockets took.
+    pub(crate) road: Road,
+    /// What its sockets say.
+    pub(crate) reading: Reading,
+}
+
+/// What the holds on every road add up to.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct AcrossRoads {
+    /// The diagnosis; `None` when no road was cut.
+    pub(crate) finding: Option<Finding>,
+    /// One line for the report.
+    pub(crate) summary: String,
+    /// The index of the road whose reading decides (its cut, suspect and deciding socket).
+    pub(crate) decisive: usize,
+}
+
+/// Puts the roads' readings side by side, the browser's road first. A cut of one road only is
+/// said as such: that the other road's sockets lived through the same hold is what points at the
+/// timer of one road (an edge's HTTP/2 stream idle timeout) rather than one that covers every
+/// connection.
+pub(crate) fn across_roads(roads: &[RoadReading], hold: Duration, path: &str) -> AcrossRoads {
+    let single = |r: &RoadReading| AcrossRoads {
+        finding: r.reading.finding.clone(),
+        summary: r.reading.summary.clone(),
+        decisive: 0,
+    };
+    let first = match roads {
+        [] => {
+            return AcrossRoads {
+                finding: None,
+                summary: "no socket was held".into(),
+                decisive: 0,
+            }
+        }
+        [only] => return single(only),
+        [first, ..] => first,
+    };
+    let names = roads
+        .iter()
+        .map(|r| r.road.name())
+        .collect::<Vec<_>>()
+        .join(" and ");
+    let cut: Vec<usize> = (0..roads.len())
+        .filter(|i| roads[*i].reading.finding.is_some())
+        .collect();
+    match cut.as_slice() {
+        [] => AcrossRoads {
+            finding: None,
+            summary: first.reading.summary.replacen(
+                ": no cut",
+                &format!(" on each of {names}: no cut"),
+                1,
+            ),
+            decisive: 0,
+        },
+        [only] if roads.len() == 2 => {
+            let (cut, kept) = (&roads[*only], &roads[1 - *only]);
+            let Some(finding) = &cut.reading.finding else {
+                return single(first);
+            };
+            let own = finding
+                .message
+                .strip_prefix(&format!("{path}: "))
+                .unwrap_or(&finding.message);
+            let what = described(&cut.reading, finding);
+            let (timer, remedy) = one_road_timer(cut.road, finding.cause);
+            let conclusion = match timer {
+                Some(timer) => format!(" → {timer}"),
+                None => String::new(),
+            };
+            let message = format!(
+                "{path}: {what} on {} only; the {} sockets stayed up through the whole {} hold{conclusion}. Over {}: {own}",
+                cut.road.name(),
+                kept.road.name(),
+                human(hold),
+                cut.road.name(),
+            );
+            let hint = match remedy {
+                Some(remedy) => format!("{remedy} {}", finding.hint),
+                None => format!(
+                    "Only {} sockets fail, so look at what differs on that road between client and application. {}",
+                    cut.road.name(),
+                    finding.hint
+                ),
+            };
+            AcrossRoads {
+                finding: Some(Finding {
+                    message: message.clone(),
+                    hint,
+                    ..finding.clone()
+                }),
+                summary: message,
+                decisive: *only,
+            }
+        }
+        _ => {
+            // Every road cut: the browser's road leads, the other is said beside it.
+            let lead = &roads[cut[0]];
+            let Some(finding) = &lead.reading.finding else {
+                return single(first);
+            };
+            let others: Vec<String> = roads
+                .iter()
+                .filter(|r| r.road != lead.road)
+                .filter_map(|r| {
+                    let other = r.reading.finding.as_ref()?;
+                    Some(if other.cause == finding.cause {
+                        format!(
+                            " (over {} too: {})",
+                            r.road.name(),
+                            described(&r.reading, other)
+                        )
+                    } else {
+                        format!("; over {}: {}", r.road.name(), other.message)
+                    })
+                })
+                .collect();
+            let message = format!(
+                "{} (over {}){}",
+                finding.message.trim_end(),
+                lead.road.name(),
+                others.concat()
+            );
+            AcrossRoads {
+                finding: Some(Finding {
+                    message: message.clone(),
+                    ..finding.clone()
+                }),
+                summary: message,
+                decisive: cut[0],
+            }
+        }
+    }
+}
+
+/// A road's cut in a few words: "idle cut after 3.0 s".
+fn described(reading: &Reading, finding: &Finding) -> String {
+    match (finding.cause, reading.cut) {
+        (Cause::IdleCut, Some(t)) => format!("idle cut after {}", human(t)),
+        (Cause::LifetimeCut, Some(t)) => format!("lifetime cut at {}", human(t)),
+        (cause, _) => format!("sockets ended ({})", cause.as_str()),
+    }
+}
+
+/// The timer a cut of `road` alone points at, and what to do about it; `None` for an ending
+/// that is not a timer's (the server's own close, say).
+fn one_road_timer(road: Road, cause: Cause) -> (Option<&'static str>, Option<&'static str>) {
+    match (road, cause) {
+        (Road::Http2, Cause::IdleCut) => (
+            Some("the edge's HTTP/2 stream idle timeout"),
+            Some("Only HTTP/2 sockets are cut: raise the edge's idle timeout for HTTP/2 streams (or HTTP/2 connections), which is set apart from the one its HTTP/1.1 connections use (that one already lets sockets live), or keep HTTP/2 sockets busy."),
+        ),
+        (Road::Http2, Cause::LifetimeCut) => (
+            Some("the edge's time limit on HTTP/2 streams"),
+            Some("Only HTTP/2 sockets are capped: raise the edge's time limit on HTTP/2 streams (or HTTP/2 connections), which is set apart from the one its HTTP/1.1 connections use."),
+        ),
+        (Road::Http1, Cause::IdleCut) => (
+            Some("the edge's idle timeout for HTTP/1.1 (tunnel) connections"),
+            Some("Only HTTP/1.1 sockets are cut, and browsers without an HTTP/2 connection to this origin take that road: raise the edge's idle (tunnel) timeout for HTTP/1.1 connections, or keep the sockets busy."),
+        ),
+        (Road::Http1, Cause::LifetimeCut) => (
+            Some("the edge's time limit on HTTP/1.1 (tunnel) connections"),
+            Some("Only HTTP/1.1 sockets are capped, and browsers without an HTTP/2 connection to this origin take that road: raise the edge's time limit on HTTP/1.1 connections."),
+        ),
+        _ => (None, None),
     }
 }
 
@@ -912,6 +1085,87 @@ mod tests {
         slow[0].server_ping_interval = Some(secs(120.0));
         let reading = read(&slow, secs(200.0), secs(20.0), "/ws-test", &[]);
         assert_eq!(reading.heartbeat.often_enough, Some(false));
+    }
+
+    fn on(road: Road, held: &[Held]) -> RoadReading {
+        RoadReading {
+            road,
+            reading: read(held, secs(4.0), secs(0.5), "/ws-test", &[]),
+        }
+    }
+
+    #[test]
+    fn a_cut_of_one_road_only_names_that_road() {
+        let cut = [
+            reset(alive(Variant::Silent, 4.0), 3.0, 3.0),
+            alive(Variant::Ping, 4.0),
+            alive(Variant::Message, 4.0),
+        ];
+        let kept = [
+            alive(Variant::Silent, 4.0),
+            alive(Variant::Ping, 4.0),
+            alive(Variant::Message, 4.0),
+        ];
+        let roads = [on(Road::Http2, &cut), on(Road::Http1, &kept)];
+        let read = across_roads(&roads, secs(4.0), "/ws-test");
+        let finding = read.finding.expect("a finding");
+        assert_eq!(finding.cause, Cause::IdleCut);
+        assert_eq!(read.decisive, 0);
+        assert!(
+            finding.message.starts_with(
+                "/ws-test: idle cut after 3.0 s on HTTP/2 only; the HTTP/1.1 sockets stayed up"
+            ),
+            "{}",
+            finding.message
+        );
+        assert!(finding
+            .message
+            .contains("→ the edge's HTTP/2 stream idle timeout"));
+        assert!(finding.hint.starts_with("Only HTTP/2 sockets are cut"));
+        assert_eq!(read.summary, finding.message);
+
+        // The other way round: HTTP/1.1 cut, HTTP/2 kept; the cut road decides.
+        let roads = [on(Road::Http2, &kept), on(Road::Http1, &cut)];
+        let read = across_roads(&roads, secs(4.0), "/ws-test");
+        let finding = read.finding.expect("a finding");
+        assert_eq!(read.decisive, 1);
+        assert!(
+            finding
+                .message
+                .contains("on HTTP/1.1 only; the HTTP/2 sockets stayed up"),
+            "{}",
+            finding.message
+        );
+        assert!(finding.message.contains("HTTP/1.1 (tunnel) connections"));
+
+        // Both cut alike: the browser's road leads and the other is said beside it.
+        let roads = [on(Road::Http2, &cut), on(Road::Http1, &cut)];
+        let read = across_roads(&roads, secs(4.0), "/ws-test");
+        let finding = read.finding.expect("a finding");
+        assert!(
+            finding
+                .message
+                .ends_with("(over HTTP/2) (over HTTP/1.1 too: idle cut after 3.0 s)"),
+            "{}",
+            finding.message
+        );
+        assert!(!finding.message.contains(" only"));
+
+        // Neither cut: a pass that says both roads were held.
+        let roads = [on(Road::Http2, &kept), on(Road::Http1, &kept)];
+        let read = across_roads(&roads, secs(4.0), "/ws-test");
+        assert!(read.finding.is_none());
+        assert!(
+            read.summary
+                .starts_with("3 sockets held 4s on each of HTTP/2 and HTTP/1.1: no cut"),
+            "{}",
+            read.summary
+        );
+
+        // One road: its reading, unchanged.
+        let roads = [on(Road::Http1, &cut)];
+        let read = across_roads(&roads, secs(4.0), "/ws-test");
+        assert_eq!(read.finding, roads[0].reading.finding);
     }
 
     #[test]

@@ -91,6 +91,11 @@ pub(crate) fn step_failure(
             Cause::StoreUnreachable,
             format!("{address} does not answer as a Redis server does ({e}): is it the store's port?"),
         ),
+        // Our limit, named as ours: a Redis server answers these commands in a few KiB.
+        StoreFailure::TooLarge(limit) => Finding::new(
+            Cause::StoreUnreachable,
+            format!("{address} answered {command} with more than {limit}; a Redis server answers it in a few KiB, so this is not one, or not a working one: is it the store's port?"),
+        ),
         StoreFailure::Server { code, .. } => {
             let said = failure.describe();
             match code.as_str() {

@@ -8,7 +8,21 @@
 use super::stream::Conn;
 use redis::aio::MultiplexedConnection;
 use redis::{AsyncConnectionConfig, FromRedisValue, RedisConnectionInfo, RedisError};
+use std::io;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+
+/// The most bytes read of one reply. The answers this check asks for (PING, AUTH, SELECT, INFO,
+/// TYPE, PTTL) are a few KiB at most; the `redis` crate buffers a reply whole before parsing it,
+/// so a server announcing a 1 GiB bulk string would otherwise be believed.
+pub(crate) const REPLY_LIMIT: usize = 1024 * 1024;
+/// The most bytes read without a line feed: a status or error line that never ends would
+/// otherwise be buffered until the reply limit.
+pub(crate) const LINE_LIMIT: usize = 64 * 1024;
 
 /// Why a store command did not give an answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,6 +40,8 @@ pub(crate) enum StoreFailure {
     Lost(String),
     /// The answer was not a Redis answer, or not of the expected shape.
     Protocol(String),
+    /// The answer went past what wsdoctor reads of one reply (its own limit, named here).
+    TooLarge(String),
 }
 
 impl StoreFailure {
@@ -56,8 +72,117 @@ impl StoreFailure {
             StoreFailure::Server { code, detail } => format!("{code} {detail}"),
             StoreFailure::Lost(e) => format!("the connection was lost: {e}"),
             StoreFailure::Protocol(e) => format!("not a Redis answer: {e}"),
+            StoreFailure::TooLarge(limit) => format!("an answer longer than {limit}"),
         }
     }
+
+    /// The failure with the server's words masked by `redactor` and then cut to 512 bytes, as
+    /// every other piece of server text is (masked first, so a cut cannot leave half a secret).
+    pub(crate) fn excerpted(&self, redactor: &crate::Redactor) -> StoreFailure {
+        const LIMIT: usize = crate::diagnose::classify::EXCERPT_LIMIT;
+        let cut = |text: &str, limit: usize| {
+            let text = redactor.text(text);
+            let mut end = text.len().min(limit);
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            match text.len() > end {
+                true => format!("{}…", &text[..end]),
+                false => text,
+            }
+        };
+        match self {
+            // The error line as the server sent it, code and words, is what gets 512 bytes.
+            StoreFailure::Server { code, detail } => {
+                let code = cut(code, LIMIT);
+                let room = LIMIT.saturating_sub(code.len() + 1);
+                StoreFailure::Server {
+                    detail: cut(detail, room),
+                    code,
+                }
+            }
+            StoreFailure::Lost(e) => StoreFailure::Lost(cut(e, LIMIT)),
+            StoreFailure::Protocol(e) => StoreFailure::Protocol(cut(e, LIMIT)),
+            other => other.clone(),
+        }
+    }
+}
+
+/// The store's stream with every reply's size bounded: past [`REPLY_LIMIT`] bytes of one reply
+/// (everything read since the last command was written), or [`LINE_LIMIT`] bytes without a line
+/// feed, reads fail and `overflowed` says why the connection broke.
+struct Bounded {
+    inner: Conn,
+    reply: usize,
+    line: usize,
+    overflowed: Arc<AtomicBool>,
+}
+
+impl AsyncRead for Bounded {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        if this.overflowed.load(Ordering::Relaxed) {
+            return Poll::Ready(Err(too_large()));
+        }
+        let before = buf.filled().len();
+        match Pin::new(&mut this.inner).poll_read(cx, buf) {
+            Poll::Ready(Ok(())) => {
+                let fresh = &buf.filled()[before..];
+                this.reply += fresh.len();
+                this.line = match fresh.iter().rposition(|&b| b == b'\n') {
+                    Some(at) => fresh.len() - at - 1,
+                    None => this.line + fresh.len(),
+                };
+                if this.reply > REPLY_LIMIT || this.line > LINE_LIMIT {
+                    this.overflowed.store(true, Ordering::Relaxed);
+                    return Poll::Ready(Err(too_large()));
+                }
+                Poll::Ready(Ok(()))
+            }
+            other => other,
+        }
+    }
+}
+
+impl AsyncWrite for Bounded {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        let written = Pin::new(&mut this.inner).poll_write(cx, buf);
+        if matches!(written, Poll::Ready(Ok(n)) if n > 0) {
+            // Commands go one at a time: what is read from here on answers this one.
+            this.reply = 0;
+        }
+        written
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_shutdown(cx)
+    }
+}
+
+fn too_large() -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, limit_words())
+}
+
+/// wsdoctor's limits, in the words a finding uses.
+fn limit_words() -> String {
+    format!(
+        "{} KiB (or a line of {} KiB), the most wsdoctor reads of one reply",
+        REPLY_LIMIT / 1024,
+        LINE_LIMIT / 1024
+    )
 }
 
 /// An open connection to the store, its commands each bounded by one timeout.
@@ -65,6 +190,8 @@ pub(crate) struct StoreConn {
     con: MultiplexedConnection,
     driver: tokio::task::JoinHandle<()>,
     timeout: Duration,
+    /// Set when a reply went past the limits: the connection broke because of us, not the store.
+    overflowed: Arc<AtomicBool>,
 }
 
 impl Drop for StoreConn {
@@ -84,6 +211,13 @@ impl StoreConn {
         let config = AsyncConnectionConfig::new()
             .set_response_timeout(None)
             .set_connection_timeout(None);
+        let overflowed = Arc::new(AtomicBool::new(false));
+        let stream = Bounded {
+            inner: stream,
+            reply: 0,
+            line: 0,
+            overflowed: overflowed.clone(),
+        };
         let opened = tokio::time::timeout(
             timeout,
             MultiplexedConnection::new_with_config(&info, stream, config),
@@ -91,11 +225,15 @@ impl StoreConn {
         .await;
         match opened {
             Err(_) => Err(StoreFailure::Timeout(timeout)),
+            Ok(Err(_)) if overflowed.load(Ordering::Relaxed) => {
+                Err(StoreFailure::TooLarge(limit_words()))
+            }
             Ok(Err(e)) => Err(StoreFailure::from_redis(&e)),
             Ok(Ok((con, driver))) => Ok(StoreConn {
                 con,
                 driver: tokio::spawn(driver),
                 timeout,
+                overflowed,
             }),
         }
     }
@@ -109,6 +247,9 @@ impl StoreConn {
         let start = Instant::now();
         match tokio::time::timeout(self.timeout, command.query_async::<T>(&mut self.con)).await {
             Err(_) => Err(StoreFailure::Timeout(self.timeout)),
+            Ok(Err(_)) if self.overflowed.load(Ordering::Relaxed) => {
+                Err(StoreFailure::TooLarge(limit_words()))
+            }
             Ok(Err(e)) => Err(StoreFailure::from_redis(&e)),
             Ok(Ok(value)) => Ok((value, start.elapsed())),
         }

@@ -1,6 +1,7 @@
 //! TCP connect over the resolved addresses, each attempt bounded.
 
 use super::OsError;
+use crate::settings::ConnectPolicy;
 use std::io;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -32,6 +33,8 @@ pub(crate) enum TcpFailure {
     HostUnreachable(OsError),
     /// Any other OS error (out of file descriptors, address in use…).
     Other(OsError),
+    /// Not tried: the connect policy keeps this range out (named).
+    Denied(&'static str),
 }
 
 impl TcpFailure {
@@ -58,17 +61,27 @@ impl TcpFailure {
             TcpFailure::NetworkUnreachable(e)
             | TcpFailure::HostUnreachable(e)
             | TcpFailure::Other(e) => e.message.clone(),
+            TcpFailure::Denied(range) => {
+                format!("not connected: a {range} address, and only public addresses are allowed")
+            }
         }
     }
 }
 
-/// Connects to the first address that answers; each address gets `timeout`.
+/// Connects to the first address that answers and `policy` admits; each address gets `timeout`.
+/// The policy is applied here, to the very address handed to the OS, so no earlier look at the
+/// name (which may have answered differently) can stand in for it.
 pub(crate) async fn connect(
     addrs: &[SocketAddr],
     timeout: Duration,
+    policy: ConnectPolicy,
 ) -> Result<Connected, Vec<(SocketAddr, TcpFailure)>> {
     let mut failures = Vec::new();
     for addr in addrs {
+        if let Some(range) = policy.refuses(addr.ip()) {
+            failures.push((*addr, TcpFailure::Denied(range)));
+            continue;
+        }
         let start = Instant::now();
         match tokio::time::timeout(timeout, TcpStream::connect(addr)).await {
             Ok(Ok(stream)) => {
@@ -86,4 +99,29 @@ pub(crate) async fn connect(
         }
     }
     Err(failures)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The policy is applied to the address handed to the OS, whatever resolved it: a public
+    /// address the policy admits is tried, a loopback one is never connected to.
+    #[tokio::test]
+    async fn a_refused_address_is_never_connected_to() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let failures = connect(&[addr], Duration::from_secs(1), ConnectPolicy::PublicOnly)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(failures.as_slice(), [(a, TcpFailure::Denied(range))] if *a == addr && range.starts_with("loopback")),
+            "{failures:?}"
+        );
+        let accepted = tokio::time::timeout(Duration::from_millis(200), listener.accept()).await;
+        assert!(accepted.is_err(), "nothing connected");
+        assert!(connect(&[addr], Duration::from_secs(1), ConnectPolicy::Any)
+            .await
+            .is_ok());
+    }
 }
