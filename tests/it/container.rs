@@ -6,7 +6,8 @@
 //! podman of its own (root, run root, containers.conf in a temporary directory) keeps the test
 //! apart from any other use of podman on the machine and from the other tests.
 
-use crate::support::{free_port, http, TestLab};
+use crate::serve::{eventually, http};
+use crate::support::{free_port, TestLab};
 use std::path::Path;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
@@ -60,17 +61,6 @@ impl Drop for Podman {
         let _ = self.run(&["rm", "--all", "--force"]);
         let _ = self.run(&["rmi", "--all", "--force"]);
     }
-}
-
-fn eventually(limit: Duration, mut check: impl FnMut() -> bool) -> bool {
-    let deadline = Instant::now() + limit;
-    while Instant::now() < deadline {
-        if check() {
-            return true;
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    false
 }
 
 #[test]

@@ -25,5 +25,6 @@ mod release;
 mod safety;
 mod serve;
 mod serve_bounds;
+mod serve_reload;
 mod store;
 mod verdict;
