@@ -139,6 +139,10 @@ const SERVE_EXAMPLES: &[Example] = &[
         "On every interface, a JSON log line per probe",
         "wsdoctor serve --config wsdoctor.toml --listen 0.0.0.0:9716 --listen-public --log-format json",
     ),
+    ex(
+        "Read the config again without a restart (or send SIGHUP)",
+        "curl -X POST http://127.0.0.1:9716/-/reload",
+    ),
 ];
 
 /// The examples of a subcommand (`""` for the top level).

@@ -30,6 +30,13 @@ pub(crate) const STATUSES: &[(u8, &str)] = &[
     (HUNG_UP, "stopped by SIGHUP; the partial report is still written"),
 ];
 
+/// The exit statuses of `wsdoctor serve`, which gives no verdict and reloads on SIGHUP.
+pub(crate) const SERVE_STATUSES: &[(u8, &str)] = &[
+    (OK, "stopped by SIGINT or SIGTERM, after the probes in flight finished or --shutdown-grace ran out"),
+    (USAGE, "usage or configuration error at start: the message names the argument, variable or line (a config that does not load on a reload only keeps the previous one)"),
+    (ERROR, "the address could not be listened on, or another I/O or runtime error"),
+];
+
 /// Why wsdoctor could not produce a verdict.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum AppError {

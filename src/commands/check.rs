@@ -77,7 +77,16 @@ pub(crate) fn redactor(settings: &Settings, output: &OutputSettings) -> Redactor
 /// remembers which one as the exit status. The handlers are installed here, before the run starts,
 /// so a signal that comes early is never the default (fatal, reportless) one.
 pub(crate) fn stop_signal(caught: Arc<OnceLock<u8>>) -> impl std::future::Future<Output = ()> {
-    let signals = Signals::install();
+    stop_signal_on(caught, true)
+}
+
+/// [`stop_signal`], with SIGHUP among the stop signals or left to the caller (the exporter
+/// reloads its config on it, as daemons do).
+pub(crate) fn stop_signal_on(
+    caught: Arc<OnceLock<u8>>,
+    hangup: bool,
+) -> impl std::future::Future<Output = ()> {
+    let signals = Signals::install(hangup);
     async move {
         let status = signals.wait().await;
         let _ = caught.set(status);
@@ -87,39 +96,54 @@ pub(crate) fn stop_signal(caught: Arc<OnceLock<u8>>) -> impl std::future::Future
 /// The stop signals, registered.
 struct Signals {
     #[cfg(unix)]
-    streams: Option<[tokio::signal::unix::Signal; 3]>,
+    streams: Option<(
+        tokio::signal::unix::Signal,
+        tokio::signal::unix::Signal,
+        Option<tokio::signal::unix::Signal>,
+    )>,
 }
 
 impl Signals {
     #[cfg(unix)]
-    fn install() -> Signals {
+    fn install(hangup: bool) -> Signals {
         use tokio::signal::unix::{signal, SignalKind};
+        let hup = if hangup {
+            signal(SignalKind::hangup()).map(Some)
+        } else {
+            Ok(None)
+        };
         let streams = match (
             signal(SignalKind::interrupt()),
             signal(SignalKind::terminate()),
-            signal(SignalKind::hangup()),
+            hup,
         ) {
-            (Ok(int), Ok(term), Ok(hup)) => Some([int, term, hup]),
+            (Ok(int), Ok(term), Ok(hup)) => Some((int, term, hup)),
             _ => None,
         };
         Signals { streams }
     }
 
     #[cfg(not(unix))]
-    fn install() -> Signals {
+    fn install(_hangup: bool) -> Signals {
         Signals {}
     }
 
     #[cfg(unix)]
     async fn wait(self) -> u8 {
-        let Some([mut int, mut term, mut hup]) = self.streams else {
+        let Some((mut int, mut term, mut hup)) = self.streams else {
             let _ = tokio::signal::ctrl_c().await;
             return exit::INTERRUPTED;
+        };
+        let hung_up = async {
+            match hup.as_mut() {
+                Some(hup) => hup.recv().await,
+                None => std::future::pending().await,
+            }
         };
         tokio::select! {
             _ = int.recv() => exit::INTERRUPTED,
             _ = term.recv() => exit::TERMINATED,
-            _ = hup.recv() => exit::HUNG_UP,
+            _ = hung_up => exit::HUNG_UP,
         }
     }
 

@@ -58,7 +58,7 @@ pub(crate) fn page(subcommand: &str) -> Result<String, AppError> {
     let mut roff = Roff::new();
     examples(&mut roff, subcommand);
     environment(&mut roff, &command, subcommand);
-    exit_status(&mut roff);
+    exit_status(&mut roff, subcommand);
     files(&mut roff, subcommand);
     see_also(&mut roff, subcommand);
     roff.to_writer(&mut buffer).map_err(io)?;
@@ -113,9 +113,13 @@ fn environment(roff: &mut Roff, command: &clap::Command, subcommand: &str) {
     }
 }
 
-fn exit_status(roff: &mut Roff) {
+fn exit_status(roff: &mut Roff, subcommand: &str) {
     roff.control("SH", ["EXIT STATUS"]);
-    for (status, meaning) in crate::exit::STATUSES {
+    let statuses = match subcommand {
+        "serve" => crate::exit::SERVE_STATUSES,
+        _ => crate::exit::STATUSES,
+    };
+    for (status, meaning) in statuses {
         roff.control("TP", []);
         roff.text([bold(status.to_string())]);
         roff.text([roman(*meaning)]);
@@ -135,7 +139,8 @@ fn files(roff: &mut Roff, subcommand: &str) {
             ("schema/config.v1.json", "Its JSON Schema, in the source tree; config schema prints it."),
         ],
         "serve" => &[
-            ("wsdoctor.toml", "The targets, [modules.NAME] and [serve] allow patterns: --config FILE, else wsdoctor.toml in the current directory. Read once at start."),
+            ("wsdoctor.toml", "The targets, [modules.NAME] and [serve] allow patterns: --config FILE, else wsdoctor.toml in the current directory. Read at start, and again on SIGHUP or POST /-/reload (a file that does not load keeps the previous config serving)."),
+            ("/etc/wsdoctor/wsdoctor.toml", "Where the container image (Containerfile) reads the config: mount it there."),
             ("examples/prometheus.yml, examples/alerts.yml, examples/grafana-dashboard.json", "A scrape config, alert rules and a dashboard, in the source tree."),
         ],
         _ => &[

@@ -9,28 +9,28 @@
 mod allow;
 mod metrics;
 mod page;
+mod reload;
 
-use crate::args::Env;
 use crate::cli::{LogFormat, ServeCommand};
-use crate::config::{self, ConfigFile, Entry};
 use crate::exit::{AppError, OK};
-use allow::{AllowPattern, MAX_TARGET_URL};
+use allow::MAX_TARGET_URL;
 use bytes::Bytes;
 use http_body_util::Full;
 use hyper::body::Incoming;
 use hyper::header::{self, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
+use reload::Loaded;
 use std::collections::VecDeque;
 use std::convert::Infallible;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant, SystemTime};
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use wsdoctor_core::model::{Report, Verdict};
-use wsdoctor_core::settings::ConnectPolicy;
 use wsdoctor_core::{Plan, Redactor, Settings};
 
 /// Taken off the scrape timeout, so the answer reaches Prometheus before it gives up.
@@ -69,10 +69,14 @@ pub(crate) struct NamedTarget {
 
 /// What every request shares.
 pub(crate) struct State {
-    file: Option<ConfigFile>,
-    /// The file's `[serve] allow` patterns, compiled once.
-    allow: Vec<AllowPattern>,
+    /// The config probes start on; a reload swaps it, and a probe keeps the one it started with.
+    config: RwLock<Arc<Loaded>>,
+    /// `--config`, read again on a reload.
+    config_path: Option<PathBuf>,
     allow_any: bool,
+    /// Whether the last reload worked, and when the config last loaded (Unix seconds).
+    reload_ok: AtomicBool,
+    loaded_at: AtomicU64,
     max_concurrent: usize,
     permits: Semaphore,
     in_flight: AtomicUsize,
@@ -91,105 +95,12 @@ impl State {
         self.in_flight.load(Ordering::Relaxed)
     }
 
-    fn targets(&self) -> Vec<NamedTarget> {
-        self.file
-            .iter()
-            .flat_map(|f| f.targets.iter())
-            .map(|t| NamedTarget {
-                name: t.name.clone(),
-                url: t.url.clone(),
-            })
-            .collect()
-    }
-
-    fn modules(&self) -> Vec<&str> {
-        self.file
-            .iter()
-            .flat_map(|f| f.modules.keys())
-            .map(String::as_str)
-            .collect()
-    }
-
-    /// `[serve] deny_private`, on unless the file turns it off.
-    pub(crate) fn deny_private(&self) -> bool {
-        self.file.as_ref().is_none_or(|f| f.deny_private)
-    }
-
-    fn allow_patterns(&self) -> &[String] {
-        self.file.as_ref().map_or(&[], |f| f.allow.as_slice())
-    }
-
-    /// The settings of a probe, or the status and reason it is refused with.
-    fn settings_for(
-        &self,
-        target: &str,
-        module: &str,
-    ) -> Result<(String, Settings), (StatusCode, String)> {
-        let none: &[Entry] = &[];
-        let defaults = self.file.as_ref().map_or(none, |f| f.defaults.as_slice());
-        let module_entries = match (
-            module,
-            self.file.as_ref().and_then(|f| f.modules.get(module)),
-        ) {
-            ("default", None) => none,
-            (_, Some(entries)) => entries.as_slice(),
-            (other, None) => {
-                return Err((
-                    StatusCode::BAD_REQUEST,
-                    format!(
-                        "unknown module {other:?}; modules: default{}",
-                        self.modules()
-                            .iter()
-                            .map(|m| format!(", {m}"))
-                            .collect::<String>()
-                    ),
-                ))
-            }
-        };
-        let named = self
-            .file
-            .as_ref()
-            .and_then(|f| f.targets.iter().find(|t| t.name == target));
-        let (name, url, layers): (String, String, Vec<&[Entry]>) = match named {
-            Some(entry) => (
-                entry.name.clone(),
-                entry.url.clone(),
-                vec![defaults, entry.entries.as_slice(), module_entries],
-            ),
-            None if target.contains("://") => {
-                let listed = self.allow.iter().any(|p| p.matches(target));
-                if !listed && !self.allow_any {
-                    return Err((
-                        StatusCode::FORBIDDEN,
-                        "this target is not named in the config file and matches none of its [serve] allow patterns: wsdoctor serve does not probe arbitrary URLs (--allow-any-target changes that)".into(),
-                    ));
-                }
-                (
-                    target.to_string(),
-                    target.to_string(),
-                    vec![defaults, module_entries],
-                )
-            }
-            None => {
-                return Err((
-                    StatusCode::BAD_REQUEST,
-                    format!("no target named {target:?} in the config file"),
-                ))
-            }
-        };
-        let options = crate::fleet::options_for("check", &layers, self.file.as_ref(), Some(&name))
-            .map_err(|e| (StatusCode::BAD_REQUEST, e.to_string()))?;
-        let mut settings = crate::args::settings(&url, &options, &Env::from_process())
-            .map_err(|e| (StatusCode::BAD_REQUEST, e.to_string()))?;
-        // A URL target is the request's choice, and a name under an allowed wildcard can resolve
-        // anywhere: unless the file says otherwise, it may reach public addresses only, checked
-        // at each connect. A named target is the file's own choice and trusted.
-        if named.is_none() && self.deny_private() {
-            settings.connect_policy = ConnectPolicy::PublicOnly;
+    /// The config a probe starting now runs on.
+    pub(crate) fn loaded(&self) -> Arc<Loaded> {
+        match self.config.read() {
+            Ok(config) => config.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
         }
-        // A URL target is shown on the page and in the log: never with its credentials.
-        let name = Redactor::mask_url(&name);
-        Ok((name, settings))
     }
 
     fn record(&self, probe: Recent) {
@@ -203,13 +114,6 @@ impl State {
 }
 
 pub(crate) fn run(cmd: ServeCommand) -> Result<u8, AppError> {
-    let file = match config::locate(cmd.config.as_deref()) {
-        Some(path) => {
-            let known = config::known_keys(&check_command()?);
-            Some(config::load(&path, &known, config::Expand::Everything)?)
-        }
-        None => None,
-    };
     if !cmd.listen.ip().is_loopback() && !cmd.listen_public {
         return Err(AppError::usage(
             "--listen",
@@ -219,16 +123,13 @@ pub(crate) fn run(cmd: ServeCommand) -> Result<u8, AppError> {
             ),
         ));
     }
-    let allow = file
-        .iter()
-        .flat_map(|f| f.allow.iter())
-        .map(|p| AllowPattern::new(p))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|why| AppError::usage("--config", why))?;
+    let loaded = Loaded::load(cmd.config.as_deref(), cmd.allow_any_target)?;
     let state = Arc::new(State {
-        file,
-        allow,
+        config: RwLock::new(Arc::new(loaded)),
+        config_path: cmd.config.clone(),
         allow_any: cmd.allow_any_target,
+        reload_ok: AtomicBool::new(true),
+        loaded_at: AtomicU64::new(reload::unix_now()),
         max_concurrent: cmd.max_concurrent as usize,
         permits: Semaphore::new(cmd.max_concurrent as usize),
         in_flight: AtomicUsize::new(0),
@@ -241,15 +142,8 @@ pub(crate) fn run(cmd: ServeCommand) -> Result<u8, AppError> {
         log_json: cmd.log_format == LogFormat::Json,
         show_secrets: false,
     });
-    // Every named target and module must resolve now, not at the first scrape.
-    for target in state.targets() {
-        for module in std::iter::once("default").chain(state.modules()) {
-            state
-                .settings_for(&target.name, module)
-                .map_err(|(_, why)| AppError::usage("--config", why))?;
-        }
-    }
     if cmd.dry_run {
+        let state = state.loaded();
         let mut text = format!(
             "dry run: would serve probes on http://{} ({} at once)\n  targets: {}\n  modules: default{}\n  allowed URL patterns: {}\n  URL targets may reach: {}\n",
             cmd.listen,
@@ -296,26 +190,32 @@ async fn serve(listen: SocketAddr, state: Arc<State>, grace: Duration) -> Result
     // The handlers go in before the listening line: a signal sent the moment a supervisor sees
     // it must stop the server gracefully, not kill it.
     let caught = Arc::new(std::sync::OnceLock::new());
-    let stop = super::commands::check::stop_signal(caught);
+    let stop = super::commands::check::stop_signal_on(caught, false);
     tokio::pin!(stop);
+    let mut hangups = hangups();
     crate::output::stderr(&format!("wsdoctor serve listening on http://{addr}"));
+    let loaded = state.loaded();
     if state.allow_any {
-        crate::output::stderr(if state.deny_private() {
+        crate::output::stderr(if loaded.deny_private() {
             "wsdoctor serve: WARNING --allow-any-target: any URL a request names will be probed; anyone who can reach this port can make it connect to any public address"
         } else {
             "wsdoctor serve: WARNING --allow-any-target: any URL a request names will be probed; anyone who can reach this port can make it connect anywhere"
         });
     }
-    if !state.deny_private() && (state.allow_any || !state.allow.is_empty()) {
+    if !loaded.deny_private() && (state.allow_any || !loaded.allow.is_empty()) {
         crate::output::stderr(
             "wsdoctor serve: WARNING deny_private = false: URL targets may reach loopback, private and link-local addresses (cloud metadata included); anyone who controls DNS under an allowed pattern can map internal services",
         );
     }
+    drop(loaded);
     let connections = Arc::new(AtomicUsize::new(0));
     let mut starved = false;
     loop {
         tokio::select! {
             _ = &mut stop => break,
+            Some(()) = hangups.recv() => {
+                let _ = reload::reload(&state);
+            }
             accepted = listener.accept() => {
                 let stream = match accepted {
                     Ok((stream, _)) => {
@@ -373,6 +273,23 @@ async fn serve(listen: SocketAddr, state: Arc<State>, grace: Duration) -> Result
     Ok(OK)
 }
 
+/// SIGHUP, as a stream of reload requests (nothing elsewhere than Unix).
+fn hangups() -> tokio::sync::mpsc::Receiver<()> {
+    let (tx, rx) = tokio::sync::mpsc::channel(1);
+    #[cfg(unix)]
+    if let Ok(mut hangup) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()) {
+        tokio::spawn(async move {
+            while hangup.recv().await.is_some() {
+                // A reload already waiting covers this one too.
+                let _ = tx.try_send(());
+            }
+        });
+    }
+    #[cfg(not(unix))]
+    drop(tx);
+    rx
+}
+
 /// Whether an accept error means this process (or the system) has run out of descriptors or
 /// memory, which only time can cure.
 fn out_of_resources(e: &std::io::Error) -> bool {
@@ -392,6 +309,24 @@ fn text(status: StatusCode, body: impl Into<String>) -> Response<Full<Bytes>> {
 }
 
 async fn respond(req: Request<Incoming>, state: &Arc<State>) -> Response<Full<Bytes>> {
+    if req.uri().path() == "/-/reload" {
+        if req.method() != Method::POST && req.method() != Method::PUT {
+            let mut response = text(StatusCode::METHOD_NOT_ALLOWED, "only POST or PUT\n");
+            response
+                .headers_mut()
+                .insert(header::ALLOW, HeaderValue::from_static("POST, PUT"));
+            return response;
+        }
+        // Loading reads a file and resolves every target: off the runtime's workers.
+        let state = state.clone();
+        let reloaded = tokio::task::spawn_blocking(move || reload::reload(&state))
+            .await
+            .unwrap_or_else(|e| Err(format!("the reload failed: {e}")));
+        return match reloaded {
+            Ok(said) => text(StatusCode::OK, format!("{said}\n")),
+            Err(said) => text(StatusCode::INTERNAL_SERVER_ERROR, format!("{said}\n")),
+        };
+    }
     if req.method() != Method::GET && req.method() != Method::HEAD {
         let mut response = text(StatusCode::METHOD_NOT_ALLOWED, "only GET\n");
         response
@@ -460,7 +395,7 @@ async fn probe(req: Request<Incoming>, state: &Arc<State>) -> Response<Full<Byte
         );
         return text(StatusCode::BAD_REQUEST, format!("{why}\n"));
     }
-    let (name, mut settings) = match state.settings_for(&target, &module) {
+    let (name, mut settings) = match state.loaded().settings_for(&target, &module) {
         Ok(found) => found,
         Err((status, why)) => {
             state.requests_refused.fetch_add(1, Ordering::Relaxed);
@@ -684,6 +619,30 @@ fn own_metrics(req: &Request<Incoming>, state: &State) -> Response<Full<Bytes>> 
             ("commit", env!("WSDOCTOR_GIT_COMMIT")),
         ],
         1.0,
+    );
+    out.family(
+        "wsdoctor_config_last_reload_successful",
+        "gauge",
+        "Whether the last reload of the config worked (1) or left the one before it serving (0).",
+    );
+    out.sample(
+        "wsdoctor_config_last_reload_successful",
+        &[],
+        if state.reload_ok.load(Ordering::Relaxed) {
+            1.0
+        } else {
+            0.0
+        },
+    );
+    out.family(
+        "wsdoctor_config_last_reload_success_timestamp_seconds",
+        "gauge",
+        "When the config serving now was loaded, in Unix seconds.",
+    );
+    out.sample(
+        "wsdoctor_config_last_reload_success_timestamp_seconds",
+        &[],
+        state.loaded_at.load(Ordering::Relaxed) as f64,
     );
     if let Some(rss) = resident_bytes() {
         out.family(

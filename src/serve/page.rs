@@ -20,6 +20,7 @@ pub(crate) fn escape(text: &str) -> String {
 
 /// The page.
 pub(crate) fn render(state: &State, recent: &[Recent]) -> String {
+    let loaded = state.loaded();
     let mut body = String::new();
     body.push_str(&format!(
         "<h1>wsdoctor exporter</h1>\n<p class=\"meta\">version {} · up {} · {} probes in flight (at most {})</p>\n",
@@ -32,7 +33,7 @@ pub(crate) fn render(state: &State, recent: &[Recent]) -> String {
         body.push_str("<p class=\"danger\"><strong>Any target may be probed</strong> (--allow-any-target): this exporter will connect wherever a request asks, which makes it a request-forgery tool for anyone who can reach it.</p>\n");
     }
     body.push_str("<h2>Targets</h2>\n<table><tr><th>name</th><th>url</th><th>probe</th></tr>\n");
-    for target in state.targets() {
+    for target in loaded.targets() {
         body.push_str(&format!(
             "<tr><td>{name}</td><td>{url}</td><td><a href=\"/probe?target={query}\">/probe?target={name}</a></td></tr>\n",
             name = escape(&target.name),
@@ -41,7 +42,7 @@ pub(crate) fn render(state: &State, recent: &[Recent]) -> String {
         ));
     }
     body.push_str("</table>\n");
-    let allow = state.allow_patterns();
+    let allow = loaded.allow_patterns();
     if !allow.is_empty() {
         body.push_str("<h2>Allowed URL patterns</h2>\n<ul>\n");
         for pattern in allow {
@@ -50,7 +51,7 @@ pub(crate) fn render(state: &State, recent: &[Recent]) -> String {
         body.push_str("</ul>\n");
     }
     if !allow.is_empty() || state.allow_any {
-        body.push_str(if state.deny_private() {
+        body.push_str(if loaded.deny_private() {
             "<p>URL targets may connect to public addresses only (deny_private).</p>\n"
         } else {
             "<p class=\"danger\"><strong>URL targets may reach loopback and private addresses</strong> (deny_private = false): anyone who controls DNS under an allowed pattern can map internal services through this exporter.</p>\n"
@@ -59,7 +60,7 @@ pub(crate) fn render(state: &State, recent: &[Recent]) -> String {
     body.push_str(
         "<h2>Modules</h2>\n<ul>\n<li><code>default</code> (the file's [defaults])</li>\n",
     );
-    for module in state.modules() {
+    for module in loaded.modules() {
         body.push_str(&format!("<li><code>{}</code></li>\n", escape(module)));
     }
     body.push_str("</ul>\n<h2>Recent probes</h2>\n");

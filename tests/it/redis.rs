@@ -2,6 +2,7 @@
 //! a password, plain or TLS (certificates made here with rcgen), ready once it answers PING.
 //! No mock: every store behaviour the tests teach is a real server's.
 
+use crate::support::free_port;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::Path;
@@ -25,12 +26,6 @@ pub struct TestRedis {
 
 /// A port that was free a moment ago: bound to 127.0.0.1:0 and released for the server to take.
 /// Another process may take it first; [`TestRedis::start`] then tries another.
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free loopback port")
-}
 
 impl TestRedis {
     /// A plain server with `password`, and `extra` arguments for redis-server.

@@ -355,3 +355,11 @@ pub fn run_measured(args: &[&str]) -> (Run, u64) {
         peak,
     )
 }
+
+/// A port nothing listens on now, on 127.0.0.1.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free loopback port")
+}
