@@ -492,11 +492,13 @@ fn hostile_upgrade_answers() {
     let trickled = Hostile::start(
         false,
         behaviour(|mut io, head| async move {
-            for byte in switching(&head).bytes() {
-                if io.write_all(&[byte]).await.is_err() {
+            // In pieces small enough to split every line, few enough that a loaded machine's
+            // timers cannot stretch them past the timeout.
+            for piece in switching(&head).as_bytes().chunks(7) {
+                if io.write_all(piece).await.is_err() {
                     return;
                 }
-                tokio::time::sleep(Duration::from_millis(3)).await;
+                tokio::time::sleep(Duration::from_millis(10)).await;
             }
             // Then a plain echo server.
             let mut socket = tokio_tungstenite::WebSocketStream::from_raw_socket(

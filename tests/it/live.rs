@@ -146,7 +146,7 @@ fn a_pipe_gets_each_check_as_it_becomes_final_and_the_whole_report_in_the_end() 
     assert_eq!(out.text(), report);
     assert!(
         report.contains("  ✗ diagnostics ")
-            && report.contains("      code GATE_FAILED (warning_not_allowed)"),
+            && report.contains("      code CONNECTION_TIMEOUT (server_timeout_below_client)"),
         "{report}"
     );
     // The checks are in checklist order, whatever order they finished in.
@@ -255,7 +255,7 @@ fn ctrl_c_keeps_the_lines_printed_and_completes_the_checklist() {
         assert!(rest.contains("  – hold "), "{rest}");
         let verdict = stdout.lines().last().unwrap_or_default();
         assert!(
-            verdict.starts_with("WARN — ") && verdict.ends_with("(interrupted)"),
+            verdict.starts_with("WARN — ") && verdict.contains(" (interrupted)"),
             "{verdict}"
         );
     }
