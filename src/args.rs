@@ -6,6 +6,7 @@ use crate::cli::FailOn;
 use crate::cli::{CheckOptions, ColorChoice, Format, OutputOptions};
 use crate::exit::AppError;
 use std::path::PathBuf;
+use std::sync::Arc;
 use wsdoctor_core::model::CheckId;
 use wsdoctor_core::settings::{
     parse_origin, BrowserSettings, ClientIdentity, Gates, Header, IpFamily, Limits, Paths,
@@ -131,6 +132,27 @@ pub(crate) fn settings(
     options: &CheckOptions,
     env: &Env,
 ) -> Result<Settings, AppError> {
+    settings_sharing(target, options, env, &mut Shared::default())
+}
+
+/// The lists of the targets built so far, kept to be handed to the next target that asks for the
+/// same ones: the targets of a fleet mostly share the command line's or `[defaults]`' lists, and
+/// each holding its own copy made memory grow with targets × entries.
+#[derive(Default)]
+pub(crate) struct Shared {
+    headers: Option<(Vec<String>, Arc<[Header]>)>,
+    resolve: Option<(Vec<String>, Arc<[ResolveOverride]>)>,
+    cacert: Option<(std::path::PathBuf, Arc<[u8]>)>,
+}
+
+/// [`settings`], reusing from `shared` the lists an earlier target already built from the same
+/// words (and the `--cacert` file already read).
+pub(crate) fn settings_sharing(
+    target: &str,
+    options: &CheckOptions,
+    env: &Env,
+    shared: &mut Shared,
+) -> Result<Settings, AppError> {
     let target = Target::parse(target)?;
     let route = Route::choose(
         &target,
@@ -156,10 +178,18 @@ pub(crate) fn settings(
                 .collect();
         }
     }
-    let headers = header_lines
-        .iter()
-        .map(|h| Header::parse(h))
-        .collect::<Result<Vec<_>, _>>()?;
+    let headers = match &shared.headers {
+        Some((words, built)) if *words == header_lines => built.clone(),
+        _ => {
+            let built: Arc<[Header]> = header_lines
+                .iter()
+                .map(|h| Header::parse(h))
+                .collect::<Result<Vec<_>, _>>()?
+                .into();
+            shared.headers = Some((header_lines, built.clone()));
+            built
+        }
+    };
     let expect = options
         .expect
         .as_deref()
@@ -167,16 +197,31 @@ pub(crate) fn settings(
         .transpose()?;
     let only = check_ids("--only", &options.only)?;
     let skip = check_ids("--skip", &options.skip)?;
-    let resolve = options
-        .resolve
-        .iter()
-        .map(|r| ResolveOverride::parse(r))
-        .collect::<Result<Vec<_>, _>>()?;
-    let cacert_pem = match &options.cacert {
-        Some(path) => Some(std::fs::read(path).map_err(|e| {
-            AppError::usage("--cacert", format!("cannot read {}: {e}", path.display()))
-        })?),
-        None => None,
+    let resolve = match &shared.resolve {
+        Some((words, built)) if *words == options.resolve => built.clone(),
+        _ => {
+            let built: Arc<[ResolveOverride]> = options
+                .resolve
+                .iter()
+                .map(|r| ResolveOverride::parse(r))
+                .collect::<Result<Vec<_>, _>>()?
+                .into();
+            shared.resolve = Some((options.resolve.clone(), built.clone()));
+            built
+        }
+    };
+    let cacert_pem = match (&options.cacert, &shared.cacert) {
+        (Some(path), Some((read, pem))) if path == read => Some(pem.clone()),
+        (Some(path), _) => {
+            let pem: Arc<[u8]> = std::fs::read(path)
+                .map_err(|e| {
+                    AppError::usage("--cacert", format!("cannot read {}: {e}", path.display()))
+                })?
+                .into();
+            shared.cacert = Some((path.clone(), pem.clone()));
+            Some(pem)
+        }
+        (None, _) => None,
     };
     let client_identity = match &options.cert {
         Some(cert) => {
