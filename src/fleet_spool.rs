@@ -282,3 +282,112 @@ fn indented(entry: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wsdoctor_core::model::{Cause, CheckId, CheckReport, Finding, FleetEntry};
+
+    fn entries() -> Vec<FleetEntry> {
+        let failed = CheckReport::failed(
+            CheckId::Tcp,
+            Finding::new(
+                Cause::TcpRefused,
+                "127.0.0.1:1 refused \"the\" connection\n",
+            ),
+        );
+        let skipped = CheckReport::skipped(CheckId::Hold, "no --hold given");
+        vec![
+            FleetEntry {
+                name: "b-fails".into(),
+                report: Report::new("ws://b/".into(), "now".into(), vec![failed, skipped]),
+            },
+            FleetEntry {
+                name: "a".into(),
+                report: Report::new("ws://a/".into(), "now".into(), Vec::new()),
+            },
+        ]
+    }
+
+    /// A spool of `entries` in `pieces`, the targets ending in the reverse order of their index.
+    fn spooled(entries: &[FleetEntry], pieces: Vec<Piece>) -> Spool {
+        let names: Vec<String> = entries.iter().map(|e| e.name.clone()).collect();
+        let mut spool = Spool::new(&names, pieces).unwrap();
+        for (index, entry) in entries.iter().enumerate().rev() {
+            spool.add(index, &entry.name, &entry.report).unwrap();
+        }
+        spool
+    }
+
+    fn text(write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> String {
+        let mut out = Vec::new();
+        write(&mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn the_json_document_is_the_whole_fleet_s_byte_for_byte_in_the_order_asked() {
+        let entries = entries();
+        let whole = FleetReport::new("then".into(), 12.5, entries.clone());
+        let mut spool = spooled(&entries, vec![Piece::Json, Piece::Ndjson]);
+        let summary = spool.summary("then".into(), 12.5);
+        let json = text(|out| spool.write_json(&summary, true, out));
+        assert_eq!(json, serde_json::to_string_pretty(&whole).unwrap() + "\n");
+        let line = text(|out| spool.write_json(&summary, false, out));
+        assert!(
+            line.ends_with("}\n") && line.matches('\n').count() == 1,
+            "{line}"
+        );
+        let event: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(event["type"], "fleet_report");
+        assert_eq!(event["data"], serde_json::to_value(&whole).unwrap());
+    }
+
+    #[test]
+    fn the_junit_suites_come_in_the_order_asked_and_are_counted() {
+        let entries = entries();
+        let mut spool = spooled(&entries, vec![Piece::Junit]);
+        let xml = text(|out| spool.write_junit(out));
+        let first = xml.find("<testsuite name=\"b-fails\"").unwrap();
+        let second = xml.find("<testsuite name=\"a\"").unwrap();
+        assert!(first < second, "{xml}");
+        assert!(
+            xml.contains("<testsuites name=\"wsdoctor\" tests=\"2\" failures=\"1\" errors=\"0\">"),
+            "{xml}"
+        );
+        assert!(xml.ends_with("    </testsuite>\n</testsuites>\n"), "{xml}");
+    }
+
+    #[test]
+    fn an_empty_detail_for_a_pass_and_the_verdict_last() {
+        let entries = entries();
+        let mut spool = spooled(
+            &entries,
+            vec![
+                Piece::HumanLine { color: false },
+                Piece::HumanDetail {
+                    color: false,
+                    all: false,
+                },
+            ],
+        );
+        let summary = spool.summary("then".into(), 1.0);
+        let human = text(|out| spool.write_human(&summary, false, false, out));
+        let lines: Vec<&str> = human.lines().collect();
+        assert!(
+            lines[2].contains("b-fails") && lines[3].contains(" a "),
+            "{human}"
+        );
+        assert!(
+            human.contains("── b-fails ──") && !human.contains("── a ──"),
+            "{human}"
+        );
+        assert!(
+            lines
+                .last()
+                .unwrap()
+                .starts_with("FAIL CONNECTION_FAILED — 2 targets"),
+            "{human}"
+        );
+    }
+}

@@ -178,6 +178,33 @@ mod tests {
     use wsdoctor_core::model::{Cause, CheckId, CheckReport, Finding};
 
     #[test]
+    fn a_fleet_in_pieces_is_the_document_of_all_its_suites_at_once() {
+        let failed =
+            CheckReport::failed(CheckId::Tcp, Finding::new(Cause::TcpRefused, "refused <&>"));
+        let skipped = CheckReport::skipped(CheckId::Hold, "no --hold given");
+        let reports = [
+            (
+                "b",
+                Report::new("ws://b/".into(), "now".into(), vec![failed, skipped]),
+            ),
+            ("a", Report::new("ws://a/".into(), "now".into(), Vec::new())),
+        ];
+        let mut whole = quick_junit::Report::new("wsdoctor");
+        let mut counts = SuiteCounts::default();
+        let mut pieces = String::new();
+        for (name, report) in &reports {
+            let mut one = suite(name.to_string(), report);
+            one.add_property(quick_junit::Property::new("target", report.target.as_str()));
+            whole.add_test_suite(one);
+            let (piece, count) = fleet_suite(name, report);
+            pieces.push_str(&piece);
+            counts += count;
+        }
+        let (head, tail) = fleet_frame(counts);
+        assert_eq!(format!("{head}{pieces}{tail}"), finish(whole));
+    }
+
+    #[test]
     fn a_failed_check_is_a_failure_with_code_cause_and_hint() {
         let failed = CheckReport::failed(
             CheckId::Terminal,
