@@ -219,7 +219,7 @@ impl Spool {
         let Some(at) = frame.find(empty) else {
             return Err(io::Error::other("the fleet document has no targets list"));
         };
-        out.write_all(frame[..at].as_bytes())?;
+        out.write_all(&frame.as_bytes()[..at])?;
         if self.totals.targets == 0 {
             out.write_all(empty.as_bytes())?;
         } else {
@@ -227,7 +227,7 @@ impl Spool {
             self.write_pieces(piece, between, out)?;
             out.write_all(close.as_bytes())?;
         }
-        out.write_all(frame[at + empty.len()..].as_bytes())?;
+        out.write_all(&frame.as_bytes()[at + empty.len()..])?;
         out.write_all(b"\n")
     }
 
