@@ -69,10 +69,22 @@ pub(crate) async fn run(
         (file, error)
     });
 
+    let names: Vec<String> = targets.iter().map(|t| t.name.clone()).collect();
+    // Each report is rendered into the spool as its target ends, then dropped: memory stays that
+    // of the targets running, whatever the size of the fleet. Made before any target starts, so
+    // a temporary directory that cannot take it stops the run before anything is sent.
+    let mut spool = Spool::new(&names, pieces(&output, color)).map_err(|e| {
+        AppError::io(
+            format!(
+                "creating the fleet's temporary file in {}",
+                std::env::temp_dir().display()
+            ),
+            e,
+        )
+    })?;
     let bar = progress_bar(targets.len(), &output);
     let permits = Arc::new(Semaphore::new(parallel as usize));
     let mut tasks = tokio::task::JoinSet::new();
-    let names: Vec<String> = targets.iter().map(|t| t.name.clone()).collect();
     for (index, target) in targets.into_iter().enumerate() {
         let permits = permits.clone();
         let mut stopped = stopped.clone();
@@ -102,10 +114,6 @@ pub(crate) async fn run(
         });
     }
     drop(lines);
-    // Each report is rendered into the spool as its target ends, then dropped: memory stays that
-    // of the targets running, whatever the size of the fleet.
-    let mut spool = Spool::new(&names, pieces(&output, color))
-        .map_err(|e| AppError::io("creating the fleet's temporary file", e))?;
     while let Some(joined) = tasks.join_next().await {
         match joined {
             Ok((index, report)) => spool

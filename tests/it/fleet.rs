@@ -664,3 +664,23 @@ fn urls_with_their_own_resolve_on_the_command_line_cost_what_a_config_file_does(
         peak_kib / 1024
     );
 }
+
+#[test]
+fn a_fleet_that_cannot_spool_stops_before_it_starts() {
+    // Each target's output goes to a temporary file as it ends; without one the run is our
+    // failure (exit 3, the directory named), never a verdict and never a half-written document.
+    let down = refusing_port();
+    let url = format!("http://127.0.0.1:{}", down.port);
+    let out = wsdoctor()
+        .env("TMPDIR", "/nonexistent/wsdoctor-test")
+        .args(["check", &url, &url, "--only", "tcp", "--format", "json"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("temporary file in /nonexistent/wsdoctor-test"),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty());
+}
