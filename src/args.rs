@@ -6,6 +6,7 @@ use crate::cli::FailOn;
 use crate::cli::{CheckOptions, ColorChoice, Format, OutputOptions};
 use crate::exit::AppError;
 use std::path::PathBuf;
+use std::sync::Arc;
 use wsdoctor_core::model::codes::ALL_CAUSES;
 use wsdoctor_core::model::{Cause, CheckId};
 use wsdoctor_core::settings::{
@@ -147,6 +148,27 @@ pub(crate) fn settings(
     options: &CheckOptions,
     env: &Env,
 ) -> Result<Settings, AppError> {
+    settings_sharing(target, options, env, &mut Shared::default())
+}
+
+/// The lists of the targets built so far, kept to be handed to the next target that asks for the
+/// same ones: the targets of a fleet mostly share the command line's or `[defaults]`' lists, and
+/// each holding its own copy made memory grow with targets × entries.
+#[derive(Default)]
+pub(crate) struct Shared {
+    headers: Option<(Vec<String>, Arc<[Header]>)>,
+    resolve: Option<(Vec<String>, Arc<[ResolveOverride]>)>,
+    cacert: Option<(std::path::PathBuf, Arc<[u8]>)>,
+}
+
+/// [`settings`], reusing from `shared` the lists an earlier target already built from the same
+/// words (and the `--cacert` file already read).
+pub(crate) fn settings_sharing(
+    target: &str,
+    options: &CheckOptions,
+    env: &Env,
+    shared: &mut Shared,
+) -> Result<Settings, AppError> {
     let target = Target::parse(target)?;
     let route = Route::choose(
         &target,
@@ -172,10 +194,18 @@ pub(crate) fn settings(
                 .collect();
         }
     }
-    let headers = header_lines
-        .iter()
-        .map(|h| Header::parse(h))
-        .collect::<Result<Vec<_>, _>>()?;
+    let headers = match &shared.headers {
+        Some((words, built)) if *words == header_lines => built.clone(),
+        _ => {
+            let built: Arc<[Header]> = header_lines
+                .iter()
+                .map(|h| Header::parse(h))
+                .collect::<Result<Vec<_>, _>>()?
+                .into();
+            shared.headers = Some((header_lines, built.clone()));
+            built
+        }
+    };
     let expect = options
         .expect
         .as_deref()
@@ -185,14 +215,27 @@ pub(crate) fn settings(
     let skip = check_ids("--skip", &options.skip)?;
     let require = check_ids("--require", &options.require)?;
     let allow_warnings = causes("--allow-warning", &options.allow_warning)?;
-    let resolve = options
-        .resolve
-        .iter()
-        .map(|r| ResolveOverride::parse(r))
-        .collect::<Result<Vec<_>, _>>()?;
-    let cacert_pem = match &options.cacert {
-        Some(path) => Some(read_pem("--cacert", path)?),
-        None => None,
+    let resolve = match &shared.resolve {
+        Some((words, built)) if *words == options.resolve => built.clone(),
+        _ => {
+            let built: Arc<[ResolveOverride]> = options
+                .resolve
+                .iter()
+                .map(|r| ResolveOverride::parse(r))
+                .collect::<Result<Vec<_>, _>>()?
+                .into();
+            shared.resolve = Some((options.resolve.clone(), built.clone()));
+            built
+        }
+    };
+    let cacert_pem = match (&options.cacert, &shared.cacert) {
+        (Some(path), Some((read, pem))) if path == read => Some(pem.clone()),
+        (Some(path), _) => {
+            let pem: Arc<[u8]> = read_pem("--cacert", path)?.into();
+            shared.cacert = Some((path.clone(), pem.clone()));
+            Some(pem)
+        }
+        (None, _) => None,
     };
     let client_identity = match &options.cert {
         Some(cert) => {

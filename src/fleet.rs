@@ -7,6 +7,7 @@ use crate::cli::{CheckOptions, FleetOptions};
 use crate::config::{self, ConfigFile, Entry};
 use crate::exit::AppError;
 use clap::FromArgMatches;
+use std::collections::HashSet;
 use std::ffi::OsString;
 use wsdoctor_core::Settings;
 
@@ -86,11 +87,15 @@ pub(crate) fn select(
                 "choose targets either as URLs or by name from the config file, not both",
             ));
         }
+        // Every URL has the same options: parse the command line once, not once per URL (which
+        // was quadratic in a command line of a thousand URLs).
+        let options = options_for(subcommand, &[defaults], file.as_ref(), None)?;
+        let mut shared = args::Shared::default();
+        let mut taken = HashSet::new();
         for url in urls {
-            let options = options_for(subcommand, &[defaults], file.as_ref(), None)?;
-            let settings = args::settings(url, &options, env)?;
+            let settings = args::settings_sharing(url, &options, env, &mut shared)?;
             targets.push(FleetTarget {
-                name: unique_name(&targets, &url_name(&settings)),
+                name: unique_name(&mut taken, &url_name(&settings)),
                 settings,
             });
         }
@@ -116,8 +121,10 @@ pub(crate) fn select(
             "the config file has no [[targets]]",
         ));
     }
+    let in_file: HashSet<&str> = file.targets.iter().map(|t| t.name.as_str()).collect();
+    let asked: HashSet<&str> = fleet.names.iter().map(String::as_str).collect();
     for name in &fleet.names {
-        if !file.targets.iter().any(|t| &t.name == name) {
+        if !in_file.contains(name.as_str()) {
             let known: Vec<String> = file.targets.iter().map(|t| t.name.clone()).collect();
             let hint = config::did_you_mean(name, &known)
                 .map(|n| format!("; did you mean {n:?}?"))
@@ -128,8 +135,9 @@ pub(crate) fn select(
             ));
         }
     }
+    let mut shared = args::Shared::default();
     for target in &file.targets {
-        if !fleet.names.is_empty() && !fleet.names.contains(&target.name) {
+        if !asked.is_empty() && !asked.contains(target.name.as_str()) {
             continue;
         }
         let options = options_for(
@@ -138,12 +146,14 @@ pub(crate) fn select(
             Some(&file),
             Some(&target.name),
         )?;
-        let settings = args::settings(&target.url, &options, env).map_err(|e| match e {
-            AppError::Usage { argument, message } => {
-                AppError::usage(format!("{} (target {:?})", argument, target.name), message)
-            }
-            other => other,
-        })?;
+        let settings = args::settings_sharing(&target.url, &options, env, &mut shared).map_err(
+            |e| match e {
+                AppError::Usage { argument, message } => {
+                    AppError::usage(format!("{} (target {:?})", argument, target.name), message)
+                }
+                other => other,
+            },
+        )?;
         targets.push(FleetTarget {
             name: target.name.clone(),
             settings,
@@ -308,14 +318,16 @@ fn url_name(settings: &Settings) -> String {
     }
 }
 
-/// `name`, or `name#2`, `name#3`… when an earlier target has it.
-fn unique_name(earlier: &[FleetTarget], name: &str) -> String {
-    let taken = |candidate: &str| earlier.iter().any(|t| t.name == candidate);
-    if !taken(name) {
-        return name.to_string();
-    }
-    (2..)
-        .map(|n| format!("{name}#{n}"))
-        .find(|candidate| !taken(candidate))
-        .unwrap_or_else(|| name.to_string())
+/// `name`, or `name#2`, `name#3`… when an earlier target has it; `taken` holds the names given.
+fn unique_name(taken: &mut HashSet<String>, name: &str) -> String {
+    let unique = if taken.contains(name) {
+        (2..)
+            .map(|n| format!("{name}#{n}"))
+            .find(|candidate| !taken.contains(candidate))
+            .unwrap_or_else(|| name.to_string())
+    } else {
+        name.to_string()
+    };
+    taken.insert(unique.clone());
+    unique
 }

@@ -13,6 +13,7 @@ mod config;
 mod examples;
 mod exit;
 mod fleet;
+mod fleet_spool;
 mod output;
 mod render;
 #[cfg(feature = "serve")]

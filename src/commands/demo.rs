@@ -94,9 +94,13 @@ pub(crate) fn run(cmd: DemoCommand) -> Result<u8, AppError> {
             &[],
         )?;
         if let Some(ca) = lab.ca_pem() {
-            let mut pem = settings.cacert_pem.take().unwrap_or_default();
+            let mut pem = settings
+                .cacert_pem
+                .take()
+                .map(|pem| pem.to_vec())
+                .unwrap_or_default();
             pem.extend_from_slice(ca.as_bytes());
-            settings.cacert_pem = Some(pem);
+            settings.cacert_pem = Some(pem.into());
         }
         if !output.quiet {
             let session = match settings.session.as_ref().map(|s| s.reveal()) {

@@ -1,18 +1,20 @@
 //! A fleet run: many targets at once, each its own run of the checklist sharing nothing with the
-//! others but the runtime, bounded by `--parallel`; one document for all of them.
+//! others but the runtime, bounded by `--parallel`; one document for all of them, its pieces
+//! spooled as each target ends.
 
 use super::check::{output_path, stop_signal, use_color};
 use crate::args::OutputSettings;
 use crate::cli::Format;
 use crate::exit::{self, AppError};
 use crate::fleet::FleetTarget;
+use crate::fleet_spool::{Piece, Spool};
 use crate::output::{self, ReportFile};
 use crate::render;
 use std::io::{IsTerminal, Write};
 use std::sync::{Arc, OnceLock};
 use std::time::{Instant, SystemTime};
 use tokio::sync::{mpsc, watch, Semaphore};
-use wsdoctor_core::model::{FleetEntry, FleetReport, Report, Stamped};
+use wsdoctor_core::model::{FleetReport, Report, Stamped};
 use wsdoctor_core::Plan;
 
 /// Sockets one target may hold at once (every check of the checklist, a retry, the origin probe),
@@ -67,10 +69,22 @@ pub(crate) async fn run(
         (file, error)
     });
 
+    let names: Vec<String> = targets.iter().map(|t| t.name.clone()).collect();
+    // Each report is rendered into the spool as its target ends, then dropped: memory stays that
+    // of the targets running, whatever the size of the fleet. Made before any target starts, so
+    // a temporary directory that cannot take it stops the run before anything is sent.
+    let mut spool = Spool::new(&names, pieces(&output, color)).map_err(|e| {
+        AppError::io(
+            format!(
+                "creating the fleet's temporary file in {}",
+                std::env::temp_dir().display()
+            ),
+            e,
+        )
+    })?;
     let bar = progress_bar(targets.len(), &output);
     let permits = Arc::new(Semaphore::new(parallel as usize));
     let mut tasks = tokio::task::JoinSet::new();
-    let names: Vec<String> = targets.iter().map(|t| t.name.clone()).collect();
     for (index, target) in targets.into_iter().enumerate() {
         let permits = permits.clone();
         let mut stopped = stopped.clone();
@@ -100,33 +114,25 @@ pub(crate) async fn run(
         });
     }
     drop(lines);
-    let mut reports: Vec<Option<Report>> = vec![None; names.len()];
     while let Some(joined) = tasks.join_next().await {
         match joined {
-            Ok((index, report)) => reports[index] = Some(report),
+            Ok((index, report)) => spool
+                .add(index, &names[index], &report)
+                .map_err(|e| AppError::io("writing the fleet's temporary file", e))?,
             Err(e) => return Err(AppError::Runtime(format!("a target's run failed: {e}"))),
         }
     }
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    let entries = names
-        .into_iter()
-        .zip(reports)
-        .filter_map(|(name, report)| report.map(|report| FleetEntry { name, report }))
-        .collect();
-    let fleet = FleetReport::new(
-        started_at,
-        wsdoctor_core::model::ms(start.elapsed()),
-        entries,
-    );
+    let fleet = spool.summary(started_at, wsdoctor_core::model::ms(start.elapsed()));
     let (file, error) = writer
         .await
         .map_err(|e| AppError::Runtime(format!("the event stream did not drain: {e}")))?;
     if let Some(e) = error {
         return Err(AppError::io(format!("writing {}", output_path(&output)), e));
     }
-    write_outputs(&output, &fleet, file, color)?;
+    write_outputs(&output, &fleet, &mut spool, file, color)?;
     if fleet.interrupted {
         if let Some(status) = caught.get() {
             return Ok(*status);
@@ -245,48 +251,85 @@ fn progress_bar(targets: usize, output: &OutputSettings) -> Option<indicatif::Pr
     })
 }
 
-/// Writes the fleet document where it was asked for.
+/// The pieces of each target the outputs of this run are made of (see [`write_outputs`]).
+fn pieces(output: &OutputSettings, color: bool) -> Vec<Piece> {
+    let human = |color: bool| {
+        vec![
+            Piece::HumanLine { color },
+            Piece::HumanDetail {
+                color,
+                all: output.verbose,
+            },
+        ]
+    };
+    let markdown = || vec![Piece::MarkdownLine, Piece::MarkdownDetail];
+    let document = |format: Format| match format {
+        Format::Human => human(false),
+        Format::Json => vec![Piece::Json],
+        Format::Ndjson => vec![Piece::Ndjson],
+        Format::Junit => vec![Piece::Junit],
+        Format::Markdown => markdown(),
+        Format::Github => vec![Piece::Annotations],
+    };
+    let mut pieces = Vec::new();
+    if output.format == Format::Github || render::github::in_github_actions() {
+        pieces.extend(markdown());
+    }
+    match (&output.output, output.quiet) {
+        (Some(_), quiet) => {
+            pieces.extend(document(output.format));
+            if !quiet {
+                pieces.extend(human(color));
+            }
+        }
+        (None, true) => {}
+        (None, false) if output.format == Format::Human => pieces.extend(human(color)),
+        (None, false) => pieces.extend(document(output.format)),
+    }
+    let human_on_stdout = output.format == Format::Human || output.output.is_some();
+    if human_on_stdout && render::github::in_github_actions() && !output.quiet {
+        pieces.push(Piece::Annotations);
+    }
+    pieces
+}
+
+/// Writes the fleet's documents where they were asked for, from the spooled pieces.
 fn write_outputs(
     output: &OutputSettings,
     fleet: &FleetReport,
+    spool: &mut Spool,
     file: Option<ReportFile>,
     color: bool,
 ) -> Result<(), AppError> {
-    let human = || {
+    let human = |spool: &mut Spool, out: &mut dyn Write| {
         if output.quiet {
-            format!("{}\n", render::fleet::verdict_line(fleet, color))
+            writeln!(out, "{}", render::fleet::verdict_line(fleet, color))
         } else {
-            render::fleet::render(fleet, output.verbose, color)
+            spool.write_human(fleet, output.verbose, color, out)
         }
     };
-    let document = |format: Format| -> String {
-        match format {
-            Format::Human => render::fleet::render(fleet, output.verbose, false),
-            Format::Json => match serde_json::to_string_pretty(fleet) {
-                Ok(text) => text + "\n",
-                Err(e) => format!("{{\"error\":\"cannot serialise the fleet: {e}\"}}\n"),
-            },
-            Format::Ndjson => {
-                let event = serde_json::json!({
-                    "type": "fleet_report",
-                    "time": humantime::format_rfc3339_millis(SystemTime::now()).to_string(),
-                    "data": fleet,
-                });
-                format!("{event}\n")
-            }
-            Format::Junit => render::junit::render_fleet(fleet),
-            Format::Markdown => render::markdown::render_fleet(fleet),
-            Format::Github => {
-                let mut text = render::github::fleet_annotations(fleet);
-                text.push_str(&render::fleet::verdict_line(fleet, false));
-                text.push('\n');
-                text
-            }
+    let document = |spool: &mut Spool, format: Format, out: &mut dyn Write| match format {
+        Format::Human => spool.write_human(fleet, output.verbose, false, out),
+        Format::Json => spool.write_json(fleet, true, out),
+        Format::Ndjson => spool.write_json(fleet, false, out),
+        Format::Junit => spool.write_junit(out),
+        Format::Markdown => spool.write_markdown(fleet, out),
+        Format::Github => {
+            spool.write_annotations(out)?;
+            writeln!(out, "{}", render::fleet::verdict_line(fleet, false))
         }
     };
     if output.format == Format::Github || render::github::in_github_actions() {
-        if let Err(e) = render::github::append_step_summary(&render::markdown::render_fleet(fleet))
-        {
+        let appended = render::github::step_summary().and_then(|summary| match summary {
+            Some(summary) => {
+                let mut writer = std::io::BufWriter::new(summary);
+                spool.write_markdown(fleet, &mut writer)?;
+                writer.write_all(b"\n")?;
+                writer.flush()
+            }
+            None => Ok(()),
+        });
+        if let Err(e) = appended {
             output::stderr(&format!(
                 "wsdoctor: cannot append to $GITHUB_STEP_SUMMARY: {e}"
             ));
@@ -296,49 +339,37 @@ fn write_outputs(
         Some(mut file) => {
             let failed =
                 |e: std::io::Error| AppError::io(format!("writing {}", output_path(output)), e);
-            if output.format == Format::Json {
-                // Streamed: the document is never whole in memory.
+            {
                 let mut writer = std::io::BufWriter::new(file.writer());
-                serde_json::to_writer_pretty(&mut writer, fleet)
-                    .map_err(|e| failed(std::io::Error::other(e)))?;
-                writer.write_all(b"\n").map_err(failed)?;
+                document(spool, output.format, &mut writer).map_err(failed)?;
                 writer.flush().map_err(failed)?;
-            } else {
-                file.append(&document(output.format)).map_err(failed)?;
             }
             file.commit()?;
-            output::stdout(&human());
+            to_stdout(|out| human(spool, out))?;
         }
         None if output.format == Format::Json && !output.quiet => {
-            let stdout = std::io::stdout();
-            let mut writer = std::io::BufWriter::new(stdout.lock());
-            // serde_json wraps the writer's error: keep its kind, so a closed pipe stays one.
-            let written = serde_json::to_writer_pretty(&mut writer, fleet)
-                .map_err(|e| match e.io_error_kind() {
-                    Some(kind) => std::io::Error::from(kind),
-                    None => std::io::Error::other(e),
-                })
-                .and_then(|()| writer.write_all(b"\n"))
-                .and_then(|()| writer.flush());
-            match written {
-                Ok(()) => {}
-                // A reader that went away (`| head`) is not an error worth a message.
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-                Err(e) => return Err(AppError::io("writing to stdout", e)),
-            }
+            to_stdout(|out| document(spool, Format::Json, out))?;
         }
-        None => {
-            let text = match output.format {
-                _ if output.quiet => human(),
-                Format::Human => human(),
-                other => document(other),
-            };
-            output::stdout(&text);
+        None if output.quiet || output.format == Format::Human => {
+            to_stdout(|out| human(spool, out))?;
         }
+        None => to_stdout(|out| document(spool, output.format, out))?,
     }
     let human_on_stdout = output.format == Format::Human || output.output.is_some();
     if human_on_stdout && render::github::in_github_actions() && !output.quiet {
-        output::stdout(&render::github::fleet_annotations(fleet));
+        to_stdout(|out| spool.write_annotations(out))?;
     }
     Ok(())
+}
+
+/// Writes to stdout through a buffer; a reader that went away (`| head`) is not an error worth a
+/// message.
+fn to_stdout(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), AppError> {
+    let stdout = std::io::stdout();
+    let mut writer = std::io::BufWriter::new(stdout.lock());
+    match write(&mut writer).and_then(|()| writer.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(AppError::io("writing to stdout", e)),
+    }
 }

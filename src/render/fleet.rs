@@ -1,44 +1,39 @@
 //! The human view of a fleet: a line per target (verdict, codes, duration, and what failed or
 //! the slowest check), then the full checklist of each target that did not pass (of every target
-//! with `--verbose`), then one verdict line for the fleet.
+//! with `--verbose`), then one verdict line for the fleet. In pieces, each rendered as its target
+//! ends (see `fleet_spool`), so no view needs every report at once.
 
 use super::human::{self, safe};
-use std::fmt::Write;
 use wsdoctor_core::model::{FleetReport, Report, Status, Verdict};
 
 /// Summary lines are cut to this many characters of a target's detail.
 const DETAIL_WIDTH: usize = 100;
 
-/// The whole view.
-pub(crate) fn render(fleet: &FleetReport, all: bool, color: bool) -> String {
-    let mut out = format!(
-        "wsdoctor {} — {} targets\n\n",
-        env!("CARGO_PKG_VERSION"),
-        fleet.totals.targets
-    );
-    let width = fleet
-        .targets
-        .iter()
-        .map(|t| t.name.chars().count())
-        .max()
-        .unwrap_or(0)
-        .min(40);
-    for entry in &fleet.targets {
-        let _ = writeln!(
-            out,
-            "{}",
-            target_line(&entry.name, &entry.report, width, color)
-        );
+/// The view's first lines: the tool and how many targets.
+pub(crate) fn header(targets: usize) -> String {
+    format!(
+        "wsdoctor {} — {targets} targets\n\n",
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
+/// The width of the name column: the longest name, up to 40 characters.
+pub(crate) fn name_width<'a>(names: impl Iterator<Item = &'a str>) -> usize {
+    names.map(|n| n.chars().count()).max().unwrap_or(0).min(40)
+}
+
+/// A target's full checklist, shown after the lines for a target that did not pass (for every
+/// target with `all`); empty otherwise.
+pub(crate) fn detail(name: &str, report: &Report, all: bool, color: bool) -> String {
+    if !all && report.verdict == Verdict::Pass {
+        return String::new();
     }
-    for entry in &fleet.targets {
-        if all || entry.report.verdict != Verdict::Pass {
-            let _ = write!(out, "\n── {} ──\n", safe(&entry.name));
-            out.push_str(&human::render(&entry.report, color));
-        }
-    }
-    out.push('\n');
-    let _ = writeln!(out, "{}", verdict_line(fleet, color));
-    out
+    format!("\n── {} ──\n{}", safe(name), human::render(report, color))
+}
+
+/// The view's last lines: the fleet's verdict.
+pub(crate) fn footer(fleet: &FleetReport, color: bool) -> String {
+    format!("\n{}\n", verdict_line(fleet, color))
 }
 
 /// One line for a target.

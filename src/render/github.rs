@@ -3,7 +3,7 @@
 //! `$GITHUB_STEP_SUMMARY`. Text is escaped by the workflow-command rules, so nothing a server
 //! says can start a command of its own.
 
-use wsdoctor_core::model::{CheckReport, FleetReport, Report, Status};
+use wsdoctor_core::model::{CheckReport, Report, Status};
 
 /// The annotations for one report (`target`: the name shown in the title, if a fleet's).
 pub(crate) fn annotations(report: &Report, target: Option<&str>) -> String {
@@ -15,15 +15,6 @@ pub(crate) fn annotations(report: &Report, target: Option<&str>) -> String {
         }
     }
     out
-}
-
-/// The annotations of every target of a fleet.
-pub(crate) fn fleet_annotations(fleet: &FleetReport) -> String {
-    fleet
-        .targets
-        .iter()
-        .map(|entry| annotations(&entry.report, Some(&entry.name)))
-        .collect()
 }
 
 fn annotation(check: &CheckReport, target: &str) -> Option<String> {
@@ -70,16 +61,24 @@ fn escape_property(text: &str) -> String {
 
 /// Appends `markdown` to the file `$GITHUB_STEP_SUMMARY` names, when it names one.
 pub(crate) fn append_step_summary(markdown: &str) -> std::io::Result<()> {
-    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
+    let Some(mut file) = step_summary()? else {
         return Ok(());
     };
     use std::io::Write;
-    let mut file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)?;
     file.write_all(markdown.as_bytes())?;
     file.write_all(b"\n")
+}
+
+/// The file `$GITHUB_STEP_SUMMARY` names, opened to append to, when it names one.
+pub(crate) fn step_summary() -> std::io::Result<Option<std::fs::File>> {
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
+        return Ok(None);
+    };
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map(Some)
 }
 
 /// Whether this runs inside GitHub Actions.

@@ -2,7 +2,7 @@
 
 use quick_junit::{NonSuccessKind, TestCase, TestCaseStatus, TestSuite};
 use std::time::Duration;
-use wsdoctor_core::model::{FleetReport, Report, Status};
+use wsdoctor_core::model::{Report, Status};
 
 /// The report as JUnit XML.
 pub(crate) fn render(report: &Report) -> String {
@@ -11,18 +11,67 @@ pub(crate) fn render(report: &Report) -> String {
     finish(junit)
 }
 
-/// A fleet as JUnit XML: a testsuite per target, named by the target's name.
-pub(crate) fn render_fleet(fleet: &FleetReport) -> String {
-    let mut junit = quick_junit::Report::new("wsdoctor");
-    for entry in &fleet.targets {
-        let mut suite = suite(entry.name.clone(), &entry.report);
-        suite.add_property(quick_junit::Property::new(
-            "target",
-            entry.report.target.as_str(),
-        ));
-        junit.add_test_suite(suite);
+/// A fleet's testsuite for one target, named by the target's name, as the text it is within
+/// the fleet's `<testsuites>`, and its counts for the fleet's element.
+pub(crate) fn fleet_suite(name: &str, report: &Report) -> (String, SuiteCounts) {
+    let mut suite = suite(name.to_string(), report);
+    suite.add_property(quick_junit::Property::new("target", report.target.as_str()));
+    let counts = SuiteCounts {
+        tests: suite.tests,
+        failures: suite.failures,
+        errors: suite.errors,
+        skipped: suite.skipped,
+    };
+    // quick-junit writes whole documents only: write one of this suite alone and keep what lies
+    // inside `<testsuites>`; the indentation is the same as in the fleet's document.
+    let mut one = quick_junit::Report::new("wsdoctor");
+    one.add_test_suite(suite);
+    let xml = finish(one);
+    let inner = xml
+        .find("<testsuites")
+        .and_then(|start| xml[start..].find('>').map(|end| start + end + 1))
+        .and_then(|start| {
+            xml.rfind("</testsuites>")
+                .map(|end| xml[start..end].trim_end_matches([' ', '\n']).to_string())
+        })
+        .unwrap_or_default();
+    (inner, counts)
+}
+
+/// A suite's counts, summed into the fleet's `<testsuites>`.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct SuiteCounts {
+    pub(crate) tests: usize,
+    pub(crate) failures: usize,
+    pub(crate) errors: usize,
+    pub(crate) skipped: usize,
+}
+
+impl std::ops::AddAssign for SuiteCounts {
+    fn add_assign(&mut self, other: SuiteCounts) {
+        self.tests += other.tests;
+        self.failures += other.failures;
+        self.errors += other.errors;
+        self.skipped += other.skipped;
     }
-    finish(junit)
+}
+
+/// The fleet document around its suites: what comes before the first [`fleet_suite`], and what
+/// comes after the last.
+pub(crate) fn fleet_frame(counts: SuiteCounts) -> (String, String) {
+    let mut empty = quick_junit::Report::new("wsdoctor");
+    empty.tests = counts.tests;
+    empty.failures = counts.failures;
+    empty.errors = counts.errors;
+    empty.skipped = counts.skipped;
+    let xml = finish(empty);
+    match xml.rfind("</testsuites>") {
+        Some(end) => {
+            let head = xml[..end].trim_end_matches([' ', '\n']).to_string();
+            (head, format!("\n{}", &xml[end..]))
+        }
+        None => (xml, String::new()),
+    }
 }
 
 fn finish(junit: quick_junit::Report) -> String {
@@ -124,6 +173,33 @@ fn strict(xml: String) -> String {
 mod tests {
     use super::*;
     use wsdoctor_core::model::{Cause, CheckId, CheckReport, Finding};
+
+    #[test]
+    fn a_fleet_in_pieces_is_the_document_of_all_its_suites_at_once() {
+        let failed =
+            CheckReport::failed(CheckId::Tcp, Finding::new(Cause::TcpRefused, "refused <&>"));
+        let skipped = CheckReport::skipped(CheckId::Hold, "no --hold given");
+        let reports = [
+            (
+                "b",
+                Report::new("ws://b/".into(), "now".into(), vec![failed, skipped]),
+            ),
+            ("a", Report::new("ws://a/".into(), "now".into(), Vec::new())),
+        ];
+        let mut whole = quick_junit::Report::new("wsdoctor");
+        let mut counts = SuiteCounts::default();
+        let mut pieces = String::new();
+        for (name, report) in &reports {
+            let mut one = suite(name.to_string(), report);
+            one.add_property(quick_junit::Property::new("target", report.target.as_str()));
+            whole.add_test_suite(one);
+            let (piece, count) = fleet_suite(name, report);
+            pieces.push_str(&piece);
+            counts += count;
+        }
+        let (head, tail) = fleet_frame(counts);
+        assert_eq!(format!("{head}{pieces}{tail}"), finish(whole));
+    }
 
     #[test]
     fn a_failed_check_is_a_failure_with_code_cause_and_hint() {

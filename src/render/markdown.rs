@@ -16,8 +16,9 @@ pub(crate) fn render(report: &Report) -> String {
     out
 }
 
-/// A fleet as Markdown: a line per target, then the failing targets' checks.
-pub(crate) fn render_fleet(fleet: &FleetReport) -> String {
+/// A fleet's Markdown up to its targets' lines: the verdict, the totals, the table's head.
+/// Then a [`fleet_line`] per target, then a [`fleet_detail`] per target.
+pub(crate) fn fleet_header(fleet: &FleetReport) -> String {
     let mut out = format!(
         "## wsdoctor: {} — {} targets: {} passed, {} warned, {} failed\n\n",
         badge(fleet.verdict),
@@ -27,24 +28,26 @@ pub(crate) fn render_fleet(fleet: &FleetReport) -> String {
         fleet.totals.failed
     );
     out.push_str("| target | verdict | codes | duration |\n|---|---|---|---|\n");
-    for entry in &fleet.targets {
-        out.push_str(&format!(
-            "| {} | {} | {} | {:.1} ms |\n",
-            cell(&entry.name),
-            badge(entry.report.verdict),
-            codes(&entry.report),
-            entry.report.duration_ms
-        ));
-    }
-    for entry in fleet
-        .targets
-        .iter()
-        .filter(|t| t.report.verdict != Verdict::Pass)
-    {
-        out.push_str(&format!("\n### {}\n\n", cell(&entry.name)));
-        out.push_str(&checks_table(&entry.report));
-    }
     out
+}
+
+/// One target's row of the fleet table.
+pub(crate) fn fleet_line(name: &str, report: &Report) -> String {
+    format!(
+        "| {} | {} | {} | {:.1} ms |\n",
+        cell(name),
+        badge(report.verdict),
+        codes(report),
+        report.duration_ms
+    )
+}
+
+/// A target's checks, for a target that did not pass; empty otherwise.
+pub(crate) fn fleet_detail(name: &str, report: &Report) -> String {
+    if report.verdict == Verdict::Pass {
+        return String::new();
+    }
+    format!("\n### {}\n\n{}", cell(name), checks_table(report))
 }
 
 fn checks_table(report: &Report) -> String {

@@ -313,7 +313,17 @@ pub fn signal(spawned: &Spawned, signal: &str) {
 /// Runs the binary and samples its peak resident memory (`VmHWM`, in KiB) while it runs.
 pub fn run_measured(args: &[&str]) -> (Run, u64) {
     let start = Instant::now();
-    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("wsdoctor"))
+    let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("wsdoctor"));
+    // The same clean environment as `wsdoctor()`: a WSDOCTOR_TARGET of the shell's would be a
+    // target of its own.
+    for (key, _) in std::env::vars() {
+        let proxy_var = key.to_ascii_lowercase().ends_with("_proxy");
+        if key.starts_with("WSDOCTOR_") || key == "FRONTEND_URL" || key == "REDIS_URL" || proxy_var
+        {
+            command.env_remove(key);
+        }
+    }
+    let child = command
         .args(args)
         .env("NO_COLOR", "1")
         .stdout(std::process::Stdio::piped())
@@ -356,7 +366,8 @@ pub fn run_measured(args: &[&str]) -> (Run, u64) {
     )
 }
 
-/// A port nothing listens on now, on 127.0.0.1.
+/// A port that was free a moment ago on 127.0.0.1: bound to port 0 and released for a server to
+/// take. Another process may take it first; a caller that starts a server tries again then.
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())

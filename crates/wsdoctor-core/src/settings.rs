@@ -8,6 +8,7 @@ use crate::redact::PATH_SEGMENT;
 use crate::secret::{Secret, MASK};
 use rustls_pki_types::pem::PemObject;
 use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 use std::time::Duration;
 use url::Url;
 use wsdoctor_model::evidence::TargetKind;
@@ -681,7 +682,9 @@ impl Limits {
     }
 }
 
-/// Everything one run needs to know about its target.
+/// Everything one run needs to know about its target. The lists a whole fleet may share (headers,
+/// `--resolve`, the CA file) are behind `Arc`: a thousand targets each with the command line's
+/// thousand `--resolve` entries would otherwise hold a million copies.
 #[derive(Debug, Clone)]
 pub struct Settings {
     /// The deployment.
@@ -691,7 +694,7 @@ pub struct Settings {
     /// The frontend origin (`scheme://host[:port]`), sent as `Origin`.
     pub origin: Option<String>,
     /// Extra request headers.
-    pub headers: Vec<Header>,
+    pub headers: Arc<[Header]>,
     /// Subprotocols offered on every upgrade (`Sec-WebSocket-Protocol`), in order.
     pub subprotocols: Vec<String>,
     /// Message to send on the terminal.
@@ -707,9 +710,9 @@ pub struct Settings {
     /// Timeouts and retries.
     pub limits: Limits,
     /// `--resolve` overrides.
-    pub resolve: Vec<ResolveOverride>,
+    pub resolve: Arc<[ResolveOverride]>,
     /// Extra trusted CA certificates (PEM), already read.
-    pub cacert_pem: Option<Vec<u8>>,
+    pub cacert_pem: Option<Arc<[u8]>>,
     /// Skip certificate verification.
     pub insecure: bool,
     /// Probe every resolved address.
@@ -903,7 +906,7 @@ impl Settings {
             target,
             session: None,
             origin: None,
-            headers: Vec::new(),
+            headers: Arc::default(),
             subprotocols: Vec::new(),
             send: None,
             expect: None,
@@ -911,7 +914,7 @@ impl Settings {
             skip: Vec::new(),
             paths: Paths::default(),
             limits: Limits::default(),
-            resolve: Vec::new(),
+            resolve: Arc::default(),
             cacert_pem: None,
             insecure: false,
             all_addresses: false,
@@ -1017,7 +1020,7 @@ impl Settings {
         if let Some(session) = &self.session {
             secrets.push(session.reveal().to_string());
         }
-        for header in &self.headers {
+        for header in self.headers.iter() {
             if header.is_credential() {
                 let value = header.value.reveal();
                 secrets.push(value.to_string());
@@ -1190,7 +1193,7 @@ mod tests {
     #[test]
     fn each_cookie_value_is_a_secret_of_its_own() {
         let mut settings = Settings::new(Target::parse("http://127.0.0.1:1/").unwrap());
-        settings.headers = vec![Header::parse("Cookie: sid=abc123; theme=dark").unwrap()];
+        settings.headers = vec![Header::parse("Cookie: sid=abc123; theme=dark").unwrap()].into();
         let secrets = settings.secrets();
         assert!(secrets.contains(&"abc123".to_string()), "{secrets:?}");
         assert!(secrets.contains(&"dark".to_string()), "{secrets:?}");

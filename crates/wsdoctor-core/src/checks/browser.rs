@@ -307,12 +307,13 @@ mod tests {
         settings.resolve = vec![
             ResolveOverride::parse("wsd.test:8080:127.0.0.1").unwrap(),
             ResolveOverride::parse("v6.test:80:[::1]").unwrap(),
-        ];
+        ]
+        .into();
         assert_eq!(
             resolver_rules(&settings).as_deref(),
             Some("MAP wsd.test 127.0.0.1, MAP v6.test [::1]")
         );
-        settings.headers = vec![Header::parse("Cookie: sid=abc; theme = dark").unwrap()];
+        settings.headers = vec![Header::parse("Cookie: sid=abc; theme = dark").unwrap()].into();
         let (pairs, url) = cookies(&settings);
         assert_eq!(
             pairs,

@@ -118,7 +118,7 @@ async fn send_once(
     for (name, value) in extra {
         builder = builder.header(*name, value.as_str());
     }
-    for header in &settings.headers {
+    for header in settings.headers.iter() {
         let (name, value) =
             request::header(&header.name, header.value.reveal()).map_err(invalid)?;
         builder = builder.header(name, value);
