@@ -493,13 +493,9 @@ async fn probe(req: Request<Incoming>, state: &Arc<State>) -> Response<Full<Byte
     let observe = settings.limits.observe;
     let secrets = settings.secrets();
     let redactor = Redactor::new(secrets.iter().map(String::as_str), !state.show_secrets);
-    // A URL target is shown as a URL for display (user-info and token-like parameters masked),
-    // then as any other text: the page and the reports may not carry what the log may not.
-    let shown = if name.contains("://") {
-        redactor.text(&Redactor::mask_url(&name))
-    } else {
-        name.clone()
-    };
+    // The name comes masked as a URL for display; a secret of the module's (a session id in a
+    // URL target's path) is masked too, as in the reports shown beside it.
+    let shown = redactor.text(&name);
     let in_flight = InFlight::start(state, &name, &module);
     let (report, trace) = run_probe(settings, redactor.clone(), debug).await;
     in_flight.finish();
