@@ -116,4 +116,29 @@ mod tests {
         assert!(out.ends_with("cut at 0 KiB\n"), "{out}");
         assert_eq!(cut("short".into(), 64), "short");
     }
+
+    #[test]
+    fn the_trace_stops_at_its_limit_and_says_so() {
+        use wsdoctor_core::model::{CheckId, WireDir, WireLayer};
+        let (events, mut receiver) = tokio::sync::mpsc::unbounded_channel();
+        for _ in 0..2_000 {
+            let _ = events.send(Stamped {
+                time: String::new(),
+                event: Event::Wire {
+                    id: CheckId::Echo,
+                    at_ms: 1.0,
+                    dir: WireDir::Recv,
+                    layer: WireLayer::Ws,
+                    text: "x".repeat(1000),
+                },
+            });
+        }
+        let text = trace(&mut receiver);
+        assert!(text.len() < TRACE_LIMIT + 200, "{}", text.len());
+        assert!(
+            text.ends_with("shows the rest\n"),
+            "{}",
+            &text[text.len() - 100..]
+        );
+    }
 }
