@@ -7,6 +7,7 @@
 //! the scrape's own timeout, and by a limit on probes in flight.
 
 mod allow;
+mod debug;
 mod metrics;
 mod page;
 mod reload;
@@ -52,12 +53,18 @@ const RECENT: usize = 50;
 /// One probe, as the page shows it.
 #[derive(Debug, Clone)]
 pub(crate) struct Recent {
+    /// Its number, for its report's link (`/probe/recent/ID`); never reused.
+    id: u64,
     time: String,
     target: String,
     module: String,
     success: bool,
     codes: Vec<String>,
     duration_ms: f64,
+    /// Whether `debug=true` asked for it (its report then holds its trace).
+    debug: bool,
+    /// Its report, redacted and cut to [`debug::STORED_LIMIT`]; shared with the page's copies.
+    report: Arc<str>,
 }
 
 /// A target the file names.
@@ -86,6 +93,8 @@ pub(crate) struct State {
     probes_cancelled: AtomicU64,
     requests_refused: AtomicU64,
     recent: Mutex<VecDeque<Recent>>,
+    /// The next probe's number in the ring.
+    next_id: AtomicU64,
     log_json: bool,
     show_secrets: bool,
 }
@@ -103,7 +112,9 @@ impl State {
         }
     }
 
-    fn record(&self, probe: Recent) {
+    /// Keeps a probe in the ring, numbered; the oldest falls out when it is full.
+    fn record(&self, mut probe: Recent) {
+        probe.id = self.next_id.fetch_add(1, Ordering::Relaxed);
         if let Ok(mut recent) = self.recent.lock() {
             if recent.len() == RECENT {
                 recent.pop_front();
@@ -139,6 +150,7 @@ pub(crate) fn run(cmd: ServeCommand) -> Result<u8, AppError> {
         probes_cancelled: AtomicU64::new(0),
         requests_refused: AtomicU64::new(0),
         recent: Mutex::new(VecDeque::new()),
+        next_id: AtomicU64::new(1),
         log_json: cmd.log_format == LogFormat::Json,
         show_secrets: false,
     });
@@ -351,9 +363,31 @@ async fn respond(req: Request<Incoming>, state: &Arc<State>) -> Response<Full<By
             response
         }
         "/-/healthy" | "/-/ready" => text(StatusCode::OK, "OK\n"),
+        path if path.starts_with(RECENT_PATH) => recent_report(state, &path[RECENT_PATH.len()..]),
         _ => text(
             StatusCode::NOT_FOUND,
             "not found: try /probe, /metrics or /\n",
+        ),
+    }
+}
+
+/// Where a recent probe's report is served: `/probe/recent/ID`.
+const RECENT_PATH: &str = "/probe/recent/";
+
+/// A recent probe's stored report, as text; 404 once it has fallen out of the ring.
+fn recent_report(state: &State, id: &str) -> Response<Full<Bytes>> {
+    let found = id.parse::<u64>().ok().and_then(|id| {
+        state
+            .recent
+            .lock()
+            .ok()
+            .and_then(|r| r.iter().find(|p| p.id == id).map(|p| p.report.clone()))
+    });
+    match found {
+        Some(report) => text(StatusCode::OK, report.to_string()),
+        None => text(
+            StatusCode::NOT_FOUND,
+            format!("no such probe among the last {RECENT} (the status page at / lists them)\n"),
         ),
     }
 }
@@ -378,6 +412,8 @@ async fn probe(req: Request<Incoming>, state: &Arc<State>) -> Response<Full<Byte
         return text(StatusCode::BAD_REQUEST, "the target parameter is missing\n");
     };
     let module = param("module").unwrap_or_else(|| "default".into());
+    // blackbox_exporter's spelling: anything but `true` is an ordinary probe.
+    let debug = param("debug").is_some_and(|d| d == "true");
     if target.len() > MAX_TARGET_URL || module.len() > MAX_MODULE {
         // Neither matched nor echoed: the log says how long they were, not what they said.
         state.requests_refused.fetch_add(1, Ordering::Relaxed);
@@ -455,8 +491,13 @@ async fn probe(req: Request<Incoming>, state: &Arc<State>) -> Response<Full<Byte
         }
     }
     let observe = settings.limits.observe;
+    let secrets = settings.secrets();
+    let redactor = Redactor::new(secrets.iter().map(String::as_str), !state.show_secrets);
+    // The name comes masked as a URL for display; a secret of the module's (a session id in a
+    // URL target's path) is masked too, as in the reports shown beside it.
+    let shown = redactor.text(&name);
     let in_flight = InFlight::start(state, &name, &module);
-    let report = run_probe(settings, state.show_secrets).await;
+    let (report, trace) = run_probe(settings, redactor.clone(), debug).await;
     in_flight.finish();
     let success = report.verdict != Verdict::Fail;
     let counter = if success {
@@ -473,13 +514,23 @@ async fn probe(req: Request<Incoming>, state: &Arc<State>) -> Response<Full<Byte
     let result = if success { "success" } else { "failure" };
     log_probe(state, &name, &module, result, &codes, report.duration_ms);
     state.record(Recent {
+        id: 0,
         time: humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
-        target: name,
-        module,
+        target: shown.clone(),
+        module: module.clone(),
         success,
         codes,
         duration_ms: report.duration_ms,
+        debug,
+        report: debug::stored(&report, trace.as_deref(), &redactor).into(),
     });
+    if let Some(trace) = trace {
+        let metrics = metrics::probe(&report, observe, metrics::Flavour::Text);
+        return text(
+            StatusCode::OK,
+            debug::page(&shown, &module, &trace, &report, &metrics, &redactor),
+        );
+    }
     let flavour = metrics::Flavour::from_accept(
         req.headers()
             .get(header::ACCEPT)
@@ -542,13 +593,19 @@ impl Drop for InFlight {
     }
 }
 
-async fn run_probe(settings: Settings, show_secrets: bool) -> Report {
-    let secrets = settings.secrets();
-    let redactor = Redactor::new(secrets.iter().map(String::as_str), !show_secrets);
+/// Runs the checklist; with `debug`, traces the wire and returns the trace's text too.
+async fn run_probe(
+    mut settings: Settings,
+    redactor: Redactor,
+    debug: bool,
+) -> (Report, Option<String>) {
+    settings.trace = debug;
     let plan = Plan::for_settings(&settings);
-    // The probe answers from the report alone: the event receiver is dropped at once, so the
-    // run neither builds nor queues its events.
-    let (events, _) = tokio::sync::mpsc::unbounded_channel();
+    // An ordinary probe answers from the report alone: the event receiver is dropped at once, so
+    // the run neither builds nor queues its events. A debug probe keeps it for the trace (which
+    // the run bounds).
+    let (events, receiver) = tokio::sync::mpsc::unbounded_channel();
+    let mut receiver = debug.then_some(receiver);
     let (report, _) = wsdoctor_core::run(
         Arc::new(settings),
         plan,
@@ -557,7 +614,8 @@ async fn run_probe(settings: Settings, show_secrets: bool) -> Report {
         std::future::pending::<()>(),
     )
     .await;
-    report
+    let trace = receiver.as_mut().map(debug::trace);
+    (report, trace)
 }
 
 fn own_metrics(req: &Request<Incoming>, state: &State) -> Response<Full<Bytes>> {

@@ -67,17 +67,19 @@ pub(crate) fn render(state: &State, recent: &[Recent]) -> String {
     if recent.is_empty() {
         body.push_str("<p>None yet.</p>\n");
     } else {
-        body.push_str("<table><tr><th>time</th><th>target</th><th>module</th><th>result</th><th>codes</th><th>duration</th></tr>\n");
+        body.push_str("<table><tr><th>time</th><th>target</th><th>module</th><th>result</th><th>codes</th><th>duration</th><th>report</th></tr>\n");
         for probe in recent.iter().rev() {
             let class = if probe.success { "ok" } else { "fail" };
             body.push_str(&format!(
-                "<tr class=\"{class}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.1} ms</td></tr>\n",
+                "<tr class=\"{class}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.1} ms</td><td><a href=\"/probe/recent/{}\">{}</a></td></tr>\n",
                 escape(&probe.time),
                 escape(&probe.target),
                 escape(&probe.module),
                 if probe.success { "success" } else { "failure" },
                 escape(&probe.codes.join(", ")),
-                probe.duration_ms
+                probe.duration_ms,
+                probe.id,
+                if probe.debug { "report and trace" } else { "report" }
             ));
         }
         body.push_str("</table>\n");

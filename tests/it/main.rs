@@ -26,6 +26,7 @@ mod release;
 mod safety;
 mod serve;
 mod serve_bounds;
+mod serve_debug;
 mod serve_reload;
 mod store;
 mod trace;
