@@ -308,24 +308,44 @@ fn no_locked_dependency_needs_a_newer_rust_than_declared() {
     );
 }
 
-/// The counts the changelog gives for this release are the program's.
+/// The counts the changelog gives are the program's: the newest entry that states them (an
+/// entry of the Unreleased section, or of the latest release when nothing since has changed them).
 #[test]
 fn the_changelog_counts_are_true() {
     let changelog =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/CHANGELOG.md")).unwrap();
-    let unreleased = changelog
-        .split("## [Unreleased]")
-        .nth(1)
-        .and_then(|rest| rest.split("\n## [").next())
-        .expect("an Unreleased section");
+    let newest = |pattern: &str| {
+        regex::Regex::new(pattern)
+            .unwrap()
+            .find(&changelog)
+            .map(|m| m.as_str().to_string())
+    };
     let causes = format!("({} causes, {} codes)", ALL_CAUSES.len(), ALL_CODES.len());
-    assert!(
-        unreleased.contains(&causes),
-        "the changelog should say {causes}"
+    assert_eq!(
+        newest(r"\(\d+ causes, \d+ codes\)").as_deref(),
+        Some(causes.as_str()),
+        "the changelog's newest count should say {causes}"
     );
     let faults = format!("({} faults)", wsdoctor_lab::fault_catalog().len());
-    assert!(
-        unreleased.contains(&faults),
-        "the changelog should say {faults}"
+    assert_eq!(
+        newest(r"\(\d+ faults\)").as_deref(),
+        Some(faults.as_str()),
+        "the changelog's newest count should say {faults}"
     );
+}
+
+/// `--version` is the version the changelog dates, and the action installs by default.
+#[test]
+fn the_version_is_released_in_the_changelog() {
+    let changelog =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/CHANGELOG.md")).unwrap();
+    let version = env!("CARGO_PKG_VERSION");
+    let heading = regex::Regex::new(&format!(
+        r"\n## \[{}\] - \d{{4}}-\d{{2}}-\d{{2}}\n",
+        regex::escape(version)
+    ))
+    .unwrap();
+    assert!(heading.is_match(&changelog), "a dated section for {version}");
+    let out = crate::support::run(&["--version"]);
+    assert_eq!(out.stdout.lines().next(), Some(format!("wsdoctor {version}").as_str()));
 }
