@@ -28,6 +28,14 @@ pub(crate) async fn run(
     parallel: u32,
     output: OutputSettings,
 ) -> Result<u8, AppError> {
+    // One page per incident: a fleet's pages side by side would bury the one that matters, and
+    // the Markdown report already tabulates a fleet.
+    if output.format == Format::Html {
+        return Err(AppError::usage(
+            if output.format_given { "--format" } else { "--output" },
+            "the HTML report is one target's: check the target in question on its own, or use --format markdown for a fleet",
+        ));
+    }
     let mut file = output
         .output
         .as_deref()
@@ -274,6 +282,8 @@ fn write_outputs(
                 });
                 format!("{event}\n")
             }
+            // Refused before the run (see the top of `run`); the fleet's text, should it come here.
+            Format::Html => render::fleet::render(fleet, output.verbose, false),
             Format::Junit => render::junit::render_fleet(fleet),
             Format::Markdown => render::markdown::render_fleet(fleet),
             Format::Github => {
