@@ -740,7 +740,8 @@ pub(crate) fn command() -> clap::Command {
                 .iter()
                 .filter_map(ValueEnum::to_possible_value);
             use clap::builder::TypedValueParser;
-            format.value_parser(
+            // A page is one run's document; watch streams lines, whatever --output is named.
+            format.help("Output format [default: human]").value_parser(
                 clap::builder::PossibleValuesParser::new(streamable)
                     .try_map(|name: String| Format::from_str(&name, true)),
             )
