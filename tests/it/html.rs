@@ -2,7 +2,7 @@
 //! the built binary against the lab and a server whose words are hostile HTML, and rendered in a
 //! real headless Chromium.
 
-use crate::support::{run, Run};
+use crate::support::{refusing_port, run, Run};
 use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::process::Command;
@@ -129,6 +129,22 @@ fn an_output_file_named_html_gets_the_page_and_other_names_keep_the_human_view()
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&page_path).unwrap()).unwrap();
     assert_eq!(json["verdict"], "fail");
+
+    // watch streams lines: a log named .html still gets them.
+    let log = dir.path().join("watch.html");
+    let refusing = refusing_port();
+    let watched = run(&[
+        "watch",
+        &format!("ws://127.0.0.1:{}/", refusing.port),
+        "--runs",
+        "1",
+        "-o",
+        log.to_str().unwrap(),
+    ]);
+    assert_eq!(watched.code, 1, "{}", watched.stderr);
+    let lines = std::fs::read_to_string(&log).unwrap();
+    assert!(lines.contains("run    1  FAIL"), "{lines}");
+    assert!(!lines.contains("<html"), "{lines}");
 
     // `-o html` means the format, as `-o json` does.
     let word = demo(&["-o", "html"]);
