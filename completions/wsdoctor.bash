@@ -345,7 +345,7 @@ _wsdoctor() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "human json ndjson junit markdown github" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "human json ndjson junit markdown github html" -- "${cur}"))
                     return 0
                     ;;
                 --output)
@@ -704,7 +704,7 @@ _wsdoctor() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "human json ndjson junit markdown github" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "human json ndjson junit markdown github html" -- "${cur}"))
                     return 0
                     ;;
                 --output)

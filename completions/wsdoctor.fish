@@ -224,12 +224,13 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l session-key 
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l store-pings -d 'PINGs the store check times (min/median/p99)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l store-slow -d 'A median PING above this warns that the store is slow (a failure when a session validation times out)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l session-min-ttl -d 'The session\'s expected use: a key that expires sooner warns' -r
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l format -d 'Output format' -r -f -a "human\t'A checklist for people, with timings, evidence and hints'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l format -d 'Output format [default: human, or html when --output names a .html/.htm file]' -r -f -a "human\t'A checklist for people, with timings, evidence and hints'
 json\t'One JSON document (schema wsdoctor.report.v1)'
 ndjson\t'One JSON event a line as the run progresses, ending with the report'
 junit\t'JUnit XML: a testsuite per target, a testcase per check'
 markdown\t'A Markdown summary: a table per run, for job summaries and pull requests'
-github\t'GitHub Actions annotations (::error / ::warning) and the verdict line; the Markdown summary goes to $GITHUB_STEP_SUMMARY'"
+github\t'GitHub Actions annotations (::error / ::warning) and the verdict line; the Markdown summary goes to $GITHUB_STEP_SUMMARY'
+html\t'One self-contained HTML page to attach to a ticket: the verdict, the checklist with evidence and hints, the waterfall as SVG, the trace with --trace; no scripts, nothing fetched (one target)'"
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -s o -l output -d 'Write the chosen format to FILE (written whole, or not at all); the terminal still shows the human view. `-` is standard output' -r -F
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l color -d 'When to use colour (NO_COLOR and CI turn it off in auto)' -r -f -a "auto\t'Colour when the output is a terminal and neither NO_COLOR nor CI is set'
 always\t'Always colour'
@@ -486,12 +487,13 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l session-key -
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l store-pings -d 'PINGs the store check times (min/median/p99)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l store-slow -d 'A median PING above this warns that the store is slow (a failure when a session validation times out)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l session-min-ttl -d 'The session\'s expected use: a key that expires sooner warns' -r
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l format -d 'Output format' -r -f -a "human\t'A checklist for people, with timings, evidence and hints'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l format -d 'Output format [default: human, or html when --output names a .html/.htm file]' -r -f -a "human\t'A checklist for people, with timings, evidence and hints'
 json\t'One JSON document (schema wsdoctor.report.v1)'
 ndjson\t'One JSON event a line as the run progresses, ending with the report'
 junit\t'JUnit XML: a testsuite per target, a testcase per check'
 markdown\t'A Markdown summary: a table per run, for job summaries and pull requests'
-github\t'GitHub Actions annotations (::error / ::warning) and the verdict line; the Markdown summary goes to $GITHUB_STEP_SUMMARY'"
+github\t'GitHub Actions annotations (::error / ::warning) and the verdict line; the Markdown summary goes to $GITHUB_STEP_SUMMARY'
+html\t'One self-contained HTML page to attach to a ticket: the verdict, the checklist with evidence and hints, the waterfall as SVG, the trace with --trace; no scripts, nothing fetched (one target)'"
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -s o -l output -d 'Write the chosen format to FILE (written whole, or not at all); the terminal still shows the human view. `-` is standard output' -r -F
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l color -d 'When to use colour (NO_COLOR and CI turn it off in auto)' -r -f -a "auto\t'Colour when the output is a terminal and neither NO_COLOR nor CI is set'
 always\t'Always colour'
@@ -803,7 +805,7 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l color -d 'Wh
 always\t'Always colour'
 never\t'Never colour'"
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l trace-file -d 'Write the trace to FILE as well as stderr (implies --trace)' -r -F
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l format -d 'Output format' -r -f -a "human\t'A checklist for people, with timings, evidence and hints'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l format -d 'Output format [default: human]' -r -f -a "human\t'A checklist for people, with timings, evidence and hints'
 ndjson\t'One JSON event a line as the run progresses, ending with the report'"
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l no-config -d 'Read no config file, not even ./wsdoctor.toml: the command line and the environment only [env: WSDOCTOR_NO_CONFIG]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l dry-run -d 'Print what the run would do (target, route, limits, the checks and their order) and exit without sending anything'

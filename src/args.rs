@@ -63,6 +63,8 @@ impl Env {
 pub(crate) struct OutputSettings {
     /// The format for stdout (or `--output`).
     pub(crate) format: Format,
+    /// Whether `--format` was given, rather than the default or the `--output` file's extension.
+    pub(crate) format_given: bool,
     /// Where to write the chosen format instead of stdout.
     pub(crate) output: Option<PathBuf>,
     /// Colour choice.
@@ -100,8 +102,21 @@ impl OutputSettings {
             }
             other => other.map(PathBuf::from),
         };
+        // A report file named .html is the HTML report unless a format is asked for; any other
+        // name still gets the human view, as before.
+        let format = options.format.unwrap_or_else(|| {
+            match output.as_deref().and_then(std::path::Path::extension) {
+                Some(ext)
+                    if ext.eq_ignore_ascii_case("html") || ext.eq_ignore_ascii_case("htm") =>
+                {
+                    Format::Html
+                }
+                _ => Format::Human,
+            }
+        });
         Ok(OutputSettings {
-            format: options.format,
+            format,
+            format_given: options.format.is_some(),
             output,
             color: options.color,
             quiet: env_flag("WSDOCTOR_QUIET", options.quiet)?,
@@ -125,7 +140,9 @@ pub(crate) struct TraceOutput {
 }
 
 /// Words that, given to `-o`, mean a format rather than a file (the kubectl habit).
-const FORMAT_WORDS: [&str; 7] = ["json", "ndjson", "junit", "human", "yaml", "wide", "text"];
+const FORMAT_WORDS: [&str; 8] = [
+    "json", "ndjson", "junit", "human", "html", "yaml", "wide", "text",
+];
 
 /// The option a setting came from, as the user typed it.
 fn flag(setting: &str) -> String {

@@ -358,6 +358,8 @@ pub(crate) enum Format {
     Markdown,
     /// GitHub Actions annotations (::error / ::warning) and the verdict line; the Markdown summary goes to $GITHUB_STEP_SUMMARY.
     Github,
+    /// One self-contained HTML page to attach to a ticket: the verdict, the checklist with evidence and hints, the waterfall as SVG, the trace with --trace; no scripts, nothing fetched (one target).
+    Html,
 }
 
 /// When to colour the human output.
@@ -662,15 +664,9 @@ pub(crate) struct CheckOptions {
 /// How the report is shown, shared by `check`, `demo` and `watch`.
 #[derive(Debug, Clone, Args)]
 pub(crate) struct OutputOptions {
-    /// Output format.
-    #[arg(
-        long,
-        value_enum,
-        default_value = "human",
-        env = "WSDOCTOR_FORMAT",
-        help_heading = "Output"
-    )]
-    pub(crate) format: Format,
+    /// Output format [default: human, or html when --output names a .html/.htm file].
+    #[arg(long, value_enum, env = "WSDOCTOR_FORMAT", help_heading = "Output")]
+    pub(crate) format: Option<Format>,
     /// Write the chosen format to FILE (written whole, or not at all); the terminal still shows the human view. `-` is standard output.
     #[arg(
         long,
@@ -744,7 +740,8 @@ pub(crate) fn command() -> clap::Command {
                 .iter()
                 .filter_map(ValueEnum::to_possible_value);
             use clap::builder::TypedValueParser;
-            format.value_parser(
+            // A page is one run's document; watch streams lines, whatever --output is named.
+            format.help("Output format [default: human]").value_parser(
                 clap::builder::PossibleValuesParser::new(streamable)
                     .try_map(|name: String| Format::from_str(&name, true)),
             )

@@ -198,6 +198,8 @@ pub(crate) async fn check(settings: Settings, output: OutputSettings) -> Result<
     let verbose = output.verbose;
     let slow_lines = !status_line && !output.quiet;
     let hold = settings.limits.hold;
+    // The HTML page holds the trace too; the core bounds a run's trace as a whole.
+    let keep_trace = trace.is_some() && output.format == Format::Html;
     let consumer = tokio::spawn(async move {
         let mut view = progress::Progress::new(progress::ProgressOptions {
             status_line,
@@ -208,6 +210,7 @@ pub(crate) async fn check(settings: Settings, output: OutputSettings) -> Result<
         let mut checklist = stream.then(|| render::live::Checklist::new(color));
         let mut stdout_open = true;
         let mut file_error = None;
+        let mut trace_lines = Vec::new();
         // Often enough for the status line's elapsed times to run smoothly.
         let mut ticks = tokio::time::interval(Duration::from_millis(100));
         loop {
@@ -239,7 +242,11 @@ pub(crate) async fn check(settings: Settings, output: OutputSettings) -> Result<
                 },
             ) = (trace.as_mut(), &event.event)
             {
-                writer.write(&render::trace::line(*at_ms, *id, *dir, text));
+                let line = render::trace::line(*at_ms, *id, *dir, text);
+                writer.write(&line);
+                if keep_trace {
+                    trace_lines.push(line);
+                }
             }
             if !ndjson {
                 continue;
@@ -260,7 +267,7 @@ pub(crate) async fn check(settings: Settings, output: OutputSettings) -> Result<
         let trace_error = trace
             .map(render::trace::TraceWriter::finish)
             .and_then(Result::err);
-        (file, file_error, printed, trace_error)
+        (file, file_error, printed, trace_error, trace_lines)
     });
 
     let caught = Arc::new(OnceLock::new());
@@ -272,22 +279,22 @@ pub(crate) async fn check(settings: Settings, output: OutputSettings) -> Result<
         stop_signal(caught.clone()),
     )
     .await;
-    let (file, file_error, printed, trace_error) = match tokio::time::timeout(DRAIN, consumer).await
-    {
-        Ok(Ok(drained)) => drained,
-        _ => {
-            return Err(AppError::Runtime(
-                "the event stream did not drain".to_string(),
-            ))
-        }
-    };
+    let (file, file_error, printed, trace_error, trace_lines) =
+        match tokio::time::timeout(DRAIN, consumer).await {
+            Ok(Ok(drained)) => drained,
+            _ => {
+                return Err(AppError::Runtime(
+                    "the event stream did not drain".to_string(),
+                ))
+            }
+        };
     if let Some((path, e)) = trace_error {
         return Err(AppError::io(format!("writing {}", path.display()), e));
     }
     if let Some(e) = file_error {
         return Err(AppError::io(format!("writing {}", output_path(&output)), e));
     }
-    write_outputs(&output, &report, file, color, printed)?;
+    write_outputs(&output, &report, file, color, printed, &trace_lines)?;
     Ok(match interruption {
         Some(Interruption::Signal) => caught.get().copied().unwrap_or(exit::INTERRUPTED),
         other => exit::status(&report, other),
@@ -308,6 +315,7 @@ fn write_outputs(
     file: Option<ReportFile>,
     color: bool,
     printed: Option<usize>,
+    trace: &[String],
 ) -> Result<(), AppError> {
     let human = || match printed {
         _ if output.quiet => format!("{}\n", render::human::verdict_line(report, color)),
@@ -325,7 +333,7 @@ fn write_outputs(
     let annotate = human_on_stdout(output) && render::github::in_github_actions();
     match file {
         Some(mut file) => {
-            let document = render::document(output.format, report, false);
+            let document = render::document(output.format, report, false, trace);
             file.append(&document)
                 .map_err(|e| AppError::io(format!("writing {}", output_path(output)), e))?;
             file.commit()?;
@@ -335,7 +343,7 @@ fn write_outputs(
             let text = match output.format {
                 _ if output.quiet => human(),
                 Format::Human => human(),
-                other => render::document(other, report, color),
+                other => render::document(other, report, color, trace),
             };
             output::stdout(&text);
         }

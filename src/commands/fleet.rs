@@ -30,6 +30,14 @@ pub(crate) async fn run(
     parallel: u32,
     output: OutputSettings,
 ) -> Result<u8, AppError> {
+    // One page per incident: a fleet's pages side by side would bury the one that matters, and
+    // the Markdown report already tabulates a fleet.
+    if output.format == Format::Html {
+        return Err(AppError::usage(
+            if output.format_given { "--format" } else { "--output" },
+            "the HTML report is one target's: check the target in question on its own, or use --format markdown for a fleet",
+        ));
+    }
     let mut file = output
         .output
         .as_deref()
@@ -264,7 +272,8 @@ fn pieces(output: &OutputSettings, color: bool) -> Vec<Piece> {
     };
     let markdown = || vec![Piece::MarkdownLine, Piece::MarkdownDetail];
     let document = |format: Format| match format {
-        Format::Human => human(false),
+        // Refused before the run (see the top of `run`); the fleet's text, should it come here.
+        Format::Human | Format::Html => human(false),
         Format::Json => vec![Piece::Json],
         Format::Ndjson => vec![Piece::Ndjson],
         Format::Junit => vec![Piece::Junit],
@@ -309,7 +318,8 @@ fn write_outputs(
         }
     };
     let document = |spool: &mut Spool, format: Format, out: &mut dyn Write| match format {
-        Format::Human => spool.write_human(fleet, output.verbose, false, out),
+        // Refused before the run (see the top of `run`); the fleet's text, should it come here.
+        Format::Human | Format::Html => spool.write_human(fleet, output.verbose, false, out),
         Format::Json => spool.write_json(fleet, true, out),
         Format::Ndjson => spool.write_json(fleet, false, out),
         Format::Junit => spool.write_junit(out),

@@ -14,7 +14,12 @@ use wsdoctor_core::model::Verdict;
 use wsdoctor_core::{Interruption, Plan};
 
 pub(crate) fn run(cmd: WatchCommand) -> Result<u8, AppError> {
-    let output = OutputSettings::from_options(&cmd.output)?;
+    let mut output = OutputSettings::from_options(&cmd.output)?;
+    // A page is a document of one run, and watch streams lines: `watch -o log.html` keeps
+    // writing the human lines it always wrote.
+    if output.format == Format::Html && !output.format_given {
+        output.format = Format::Human;
+    }
     if !matches!(output.format, Format::Human | Format::Ndjson) {
         return Err(AppError::usage("--format", "watch writes human or ndjson"));
     }

@@ -2,12 +2,13 @@
 //! and hint; then a timing waterfall and the verdict. Every piece of text that may come from a
 //! server passes through [`safe`] first, so a server cannot drive the terminal.
 
+use super::waterfall::Waterfall;
 use colored::{ColoredString, Colorize};
 use std::fmt::Write;
 use wsdoctor_core::model::evidence::{
     BrowserDetail, Detail, HealthDetail, HeldSocket, RoadOutcome, StoreDetail,
 };
-use wsdoctor_core::model::{CheckReport, Report, Status, Verdict};
+use wsdoctor_core::model::{Attempt, CheckReport, Report, Status, Verdict};
 
 /// Width of the waterfall's bars, in characters.
 const BAR_WIDTH: usize = 32;
@@ -152,7 +153,7 @@ const CONSOLE_SHOWN: usize = 3;
 
 /// What the browser saw beside what the command line concluded, a request or socket at a time:
 /// the point of the browser check, so it is shown whatever its status.
-fn browser_lines(browser: &BrowserDetail) -> Vec<String> {
+pub(crate) fn browser_lines(browser: &BrowserDetail) -> Vec<String> {
     let mut lines = vec![fact(
         "browser",
         format!(
@@ -193,7 +194,9 @@ fn browser_lines(browser: &BrowserDetail) -> Vec<String> {
     lines
 }
 
-fn evidence_lines(check: &CheckReport) -> Vec<String> {
+/// The facts a failure rests on, a `key: value` line each, made safe and cut to width; the HTML
+/// report lists the same lines.
+pub(crate) fn evidence_lines(check: &CheckReport) -> Vec<String> {
     let common = &check.evidence.common;
     let mut lines = Vec::new();
     if let Some(v) = &common.status_line {
@@ -393,19 +396,27 @@ pub(crate) fn check_block(check: &CheckReport, color: bool) -> String {
             for a in attempts {
                 let _ = writeln!(
                     out,
-                    "      {} attempt {}: {} in {:.1} ms{}",
+                    "      {} {}",
                     paint("↻", color, |s| s.dimmed()),
-                    a.number,
-                    a.cause.map(|c| c.as_str()).unwrap_or("ok"),
-                    a.duration_ms,
-                    a.retry_in_ms
-                        .map(|d| format!(", retry in {d:.0} ms"))
-                        .unwrap_or_default()
+                    attempt_text(a)
                 );
             }
         }
     }
     out
+}
+
+/// `attempt 2: connection_timeout in 25000.0 ms, retry in 1000 ms`.
+pub(crate) fn attempt_text(a: &Attempt) -> String {
+    format!(
+        "attempt {}: {} in {:.1} ms{}",
+        a.number,
+        a.cause.map(|c| c.as_str()).unwrap_or("ok"),
+        a.duration_ms,
+        a.retry_in_ms
+            .map(|d| format!(", retry in {d:.0} ms"))
+            .unwrap_or_default()
+    )
 }
 
 /// What comes after the last check: the timing waterfall, the platform the responses point to,
@@ -500,48 +511,30 @@ fn not_checked(report: &Report) -> String {
 }
 
 /// One row per check on the run's time axis: the bar starts where the check started and spans its
-/// duration, its timed phases first (in wire order), the rest of its time lighter.
+/// duration, its timed phases first (in wire order), the rest of its time lighter. The geometry is
+/// [`Waterfall`]'s, which the HTML report draws too.
 fn waterfall(report: &Report, color: bool) -> String {
-    let rows: Vec<&CheckReport> = report
-        .checks
-        .iter()
-        .filter(|c| c.status != Status::Skip && !c.timings.is_empty())
-        .collect();
-    let total = report
-        .checks
-        .iter()
-        .map(|c| c.started_ms + c.duration_ms)
-        .fold(report.duration_ms, f64::max);
-    if rows.is_empty() || total <= 0.0 {
+    let Some(waterfall) = Waterfall::of(report) else {
         return String::new();
-    }
-    let cells = |ms: f64| ((ms / total) * BAR_WIDTH as f64).round() as usize;
+    };
     let mut out = format!(
         "  timing waterfall (one row per check on the run's time axis, {:.1} ms wide)\n",
-        total
+        waterfall.total_ms
     );
     let shades = ["█", "▓", "▒"];
-    for check in rows {
-        let start = cells(check.started_ms).min(BAR_WIDTH.saturating_sub(1));
-        let length = cells(check.duration_ms).max(1).min(BAR_WIDTH - start);
-        let mut bar = " ".repeat(start);
-        let mut used = 0;
-        for (i, value) in check.timings.values().enumerate() {
-            let width = cells(*value).max(1).min(length.saturating_sub(used));
-            used += width;
-            let segment = shades[i % shades.len()].repeat(width);
+    for check in &waterfall.rows {
+        let bar_units = waterfall.bar(check, BAR_WIDTH);
+        let mut bar = " ".repeat(bar_units.start);
+        for (i, (_, _, width)) in bar_units.phases.iter().enumerate() {
+            let segment = shades[i % shades.len()].repeat(*width);
             bar.push_str(&match i % 3 {
                 0 => paint(&segment, color, |s| s.cyan()),
                 1 => paint(&segment, color, |s| s.magenta()),
                 _ => paint(&segment, color, |s| s.blue()),
             });
         }
-        bar.push_str(&paint(
-            &"░".repeat(length.saturating_sub(used)),
-            color,
-            |s| s.dimmed(),
-        ));
-        bar.push_str(&" ".repeat(BAR_WIDTH.saturating_sub(start + length)));
+        bar.push_str(&paint(&"░".repeat(bar_units.rest), color, |s| s.dimmed()));
+        bar.push_str(&" ".repeat(BAR_WIDTH.saturating_sub(bar_units.start + bar_units.length)));
         let labels: Vec<String> = check
             .timings
             .iter()

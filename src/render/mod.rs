@@ -3,6 +3,7 @@
 
 pub(crate) mod fleet;
 pub(crate) mod github;
+pub(crate) mod html;
 pub(crate) mod human;
 pub(crate) mod junit;
 pub(crate) mod live;
@@ -11,6 +12,7 @@ pub(crate) mod plan;
 pub(crate) mod progress;
 pub(crate) mod trace;
 pub(crate) mod watch;
+pub(crate) mod waterfall;
 
 use crate::cli::Format;
 use std::time::SystemTime;
@@ -36,8 +38,9 @@ pub(crate) fn event_line(event: &Stamped) -> String {
     line
 }
 
-/// Renders the report in a whole-document format. NDJSON's final line is the report itself.
-pub(crate) fn document(format: Format, report: &Report, color: bool) -> String {
+/// Renders the report in a whole-document format. NDJSON's final line is the report itself;
+/// the HTML page holds `trace`, the run's `--trace` lines (empty without it).
+pub(crate) fn document(format: Format, report: &Report, color: bool, trace: &[String]) -> String {
     match format {
         Format::Human => human::render(report, color),
         Format::Json => json(report),
@@ -46,6 +49,7 @@ pub(crate) fn document(format: Format, report: &Report, color: bool) -> String {
             event: Event::Report(Box::new(report.clone())),
         }),
         Format::Junit => junit::render(report),
+        Format::Html => html::render(report, trace),
         Format::Markdown => markdown::render(report),
         Format::Github => {
             let mut text = github::annotations(report, None);

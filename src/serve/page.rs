@@ -2,21 +2,7 @@
 
 use super::{Recent, State};
 
-/// HTML-escapes text.
-pub(crate) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+use crate::render::html::escape;
 
 /// The page.
 pub(crate) fn render(state: &State, recent: &[Recent]) -> String {

@@ -345,7 +345,13 @@ fn the_version_is_released_in_the_changelog() {
         regex::escape(version)
     ))
     .unwrap();
-    assert!(heading.is_match(&changelog), "a dated section for {version}");
+    assert!(
+        heading.is_match(&changelog),
+        "a dated section for {version}"
+    );
     let out = crate::support::run(&["--version"]);
-    assert_eq!(out.stdout.lines().next(), Some(format!("wsdoctor {version}").as_str()));
+    assert_eq!(
+        out.stdout.lines().next(),
+        Some(format!("wsdoctor {version}").as_str())
+    );
 }

@@ -369,7 +369,7 @@ fn completion_offers_values_not_file_names() {
     let offered = bash_completes(&["wsdoctor", "check", "--format", ""]);
     assert_eq!(
         offered,
-        ["human", "json", "ndjson", "junit", "markdown", "github"]
+        ["human", "json", "ndjson", "junit", "markdown", "github", "html"]
     );
     let offered = bash_completes(&["wsdoctor", "explain", "SESSION"]);
     assert_eq!(offered, ["SESSION_STORE_ERROR", "SESSION_INVALID"]);

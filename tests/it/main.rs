@@ -15,6 +15,7 @@ mod fleet;
 mod hangs;
 mod hold;
 mod hostile;
+mod html;
 mod http2;
 mod live;
 mod network;

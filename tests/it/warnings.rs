@@ -219,6 +219,24 @@ fn a_warning_is_named_in_every_format() {
         "{}",
         human.stdout
     );
+    let html = run(&[
+        "demo",
+        "--fault",
+        "origin-any",
+        "--observe",
+        "0s",
+        "--format",
+        "html",
+    ]);
+    assert!(
+        html.stdout.contains("<header class=\"verdict warn\"")
+            && html.stdout.contains("WARN ORIGIN_NOT_ENFORCED — ")
+            && html.stdout.contains(
+                "<div class=\"warning\"><span class=\"code\">ORIGIN_NOT_ENFORCED (origin_not_enforced)</span>"
+            ),
+        "{}",
+        html.stdout
+    );
 }
 
 #[test]
