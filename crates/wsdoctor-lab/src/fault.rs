@@ -679,7 +679,7 @@ mod tests {
             let again: Fault = fault.to_string().parse().unwrap();
             assert_eq!(again, fault);
         }
-        assert_eq!(fault_catalog().len(), 53);
+        assert_eq!(fault_catalog().len(), 54);
     }
 
     #[test]
