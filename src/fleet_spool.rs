@@ -61,6 +61,8 @@ pub(crate) struct Spool {
     codes: Vec<Code>,
     interrupted: bool,
     junit: render::junit::SuiteCounts,
+    /// Each distinct failure and warning, with the targets sharing it (for the human view).
+    shared: Vec<render::fleet::Shared>,
 }
 
 impl Spool {
@@ -83,6 +85,7 @@ impl Spool {
             codes: Vec::new(),
             interrupted: false,
             junit: Default::default(),
+            shared: Vec::new(),
         })
     }
 
@@ -100,6 +103,7 @@ impl Spool {
             }
         }
         self.interrupted |= report.interrupted;
+        render::fleet::note_shared(&mut self.shared, index, name, report);
         let entry = Entry { name, report };
         for (slot, piece) in self.pieces.clone().into_iter().enumerate() {
             let text = match piece {
@@ -249,7 +253,11 @@ impl Spool {
     ) -> io::Result<()> {
         out.write_all(render::fleet::header(summary.totals.targets).as_bytes())?;
         self.write_pieces(Piece::HumanLine { color }, "", out)?;
-        self.write_pieces(Piece::HumanDetail { color, all }, "", out)?;
+        if all {
+            self.write_pieces(Piece::HumanDetail { color, all }, "", out)?;
+        } else {
+            out.write_all(render::fleet::shared(&self.shared, color).as_bytes())?;
+        }
         out.write_all(render::fleet::footer(summary, color).as_bytes())
     }
 

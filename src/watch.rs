@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 use std::collections::BTreeMap;
-use wsdoctor_core::model::{CheckId, Code, Report, Status, Verdict};
+use wsdoctor_core::model::{Cause, CheckId, Code, Report, Status, Verdict};
 
 /// A check whose status differs from the previous run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -18,8 +18,15 @@ pub(crate) struct Change {
     /// The failure code now, if it failed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub(crate) code: Option<Code>,
+    /// The failure cause now, if it failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) cause: Option<Cause>,
     /// Its summary now.
     pub(crate) summary: String,
+    /// The checks after it that went to or from `skip` with it: a refused connection skips the
+    /// whole checklist after it, and that is one change, not eight.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub(crate) with_it: Vec<CheckId>,
 }
 
 /// Runs so far by verdict.
@@ -77,6 +84,49 @@ pub(crate) struct Watcher {
     failures_by_check: BTreeMap<CheckId, u32>,
 }
 
+/// Folds the checks that went to `skip` beside a check that went to `fail` (or came back from
+/// `skip` beside one that came back from `fail`) into that check's change: the root cause is the
+/// change worth a line, its dependants follow it. Changes with no such root stay as they are.
+fn fold_dependants(changes: Vec<Change>) -> Vec<Change> {
+    let root = changes
+        .iter()
+        .position(|c| c.to == Status::Fail && c.from != Status::Skip)
+        .or_else(|| {
+            changes
+                .iter()
+                .position(|c| c.from == Status::Fail && c.to != Status::Skip)
+        });
+    let Some(root) = root else {
+        return changes;
+    };
+    let failing = changes[root].to == Status::Fail;
+    let mut kept = Vec::with_capacity(changes.len());
+    let mut with_it = Vec::new();
+    for (i, change) in changes.into_iter().enumerate() {
+        let dependant = i != root
+            && if failing {
+                change.to == Status::Skip
+            } else {
+                change.from == Status::Skip
+            };
+        if dependant {
+            with_it.push(change.check);
+        } else {
+            kept.push(change);
+        }
+    }
+    if let Some(root) = kept.iter_mut().find(|c| {
+        if failing {
+            c.to == Status::Fail
+        } else {
+            c.from == Status::Fail
+        }
+    }) {
+        root.with_it = with_it;
+    }
+    kept
+}
+
 impl Watcher {
     /// Records a run's report and says what changed.
     pub(crate) fn observe(&mut self, report: &Report) -> WatchRun {
@@ -98,11 +148,14 @@ impl Watcher {
                         from: before,
                         to: check.status,
                         code: check.failure.as_ref().map(|f| f.code),
+                        cause: check.failure.as_ref().map(|f| f.cause),
                         summary: check.summary.clone(),
+                        with_it: Vec::new(),
                     });
                 }
             }
         }
+        let changes = fold_dependants(changes);
         self.tally.changes += changes.len() as u32;
         WatchRun {
             run: self.tally.runs,
@@ -140,6 +193,40 @@ mod tests {
         let mut check = CheckReport::skipped(CheckId::Echo, "x");
         check.status = status;
         Report::new(String::new(), String::new(), vec![check])
+    }
+
+    #[test]
+    fn a_root_cause_carries_the_checks_it_skipped() {
+        let run = |tcp: Status, rest: Status| {
+            let checks = [
+                CheckId::Tcp,
+                CheckId::Health,
+                CheckId::Echo,
+                CheckId::Terminal,
+            ]
+            .into_iter()
+            .map(|id| {
+                let mut check = CheckReport::skipped(id, "x");
+                check.status = if id == CheckId::Tcp { tcp } else { rest };
+                check
+            })
+            .collect();
+            Report::new(String::new(), String::new(), checks)
+        };
+        let mut w = Watcher::default();
+        w.observe(&run(Status::Pass, Status::Pass));
+        let down = w.observe(&run(Status::Fail, Status::Skip));
+        assert_eq!(down.changes.len(), 1, "{:?}", down.changes);
+        assert_eq!(down.changes[0].check, CheckId::Tcp);
+        assert_eq!(
+            down.changes[0].with_it,
+            [CheckId::Health, CheckId::Echo, CheckId::Terminal]
+        );
+        let up = w.observe(&run(Status::Pass, Status::Pass));
+        assert_eq!(up.changes.len(), 1);
+        assert_eq!(up.changes[0].from, Status::Fail);
+        assert_eq!(up.changes[0].with_it.len(), 3);
+        assert_eq!(up.tally.changes, 2);
     }
 
     #[test]

@@ -1,10 +1,107 @@
 //! The human view of a fleet: a line per target (verdict, codes, duration, and what failed or
-//! the slowest check), then the full checklist of each target that did not pass (of every target
-//! with `--verbose`), then one verdict line for the fleet. In pieces, each rendered as its target
-//! ends (see `fleet_spool`), so no view needs every report at once.
+//! the slowest check), then each distinct failure or warning once, with the targets that share it
+//! (with `--verbose`, every target's full checklist instead), then one verdict line for the fleet.
+//! In pieces, each rendered as its target ends (see `fleet_spool`), so no view needs every report
+//! at once.
 
-use super::human::{self, safe};
-use wsdoctor_core::model::{FleetReport, Report, Status, Verdict};
+use super::human::{self, paint, safe};
+use colored::Colorize;
+use wsdoctor_core::model::{Cause, CheckId, Code, FleetReport, Report, Status, Verdict};
+
+/// Target names a shared failure lists before "and N more".
+const NAMES_SHOWN: usize = 8;
+
+/// One distinct failure or warning of a fleet (its check, code and cause), with the targets that
+/// share it: ten targets failing the same way are one entry, not ten checklists.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    check: CheckId,
+    status: Status,
+    code: Code,
+    cause: Cause,
+    /// What the first target to show it said, and the hint.
+    message: String,
+    hint: String,
+    /// The first targets in fleet order (index, name), at most [`NAMES_SHOWN`].
+    targets: Vec<(usize, String)>,
+    count: usize,
+}
+
+/// Adds target `index`'s failures and warnings to `groups`.
+pub(crate) fn note_shared(groups: &mut Vec<Shared>, index: usize, name: &str, report: &Report) {
+    for check in &report.checks {
+        let (code, cause, message, hint) = match (check.status, &check.failure, &check.warning) {
+            (Status::Fail, Some(f), _) => (f.code, f.cause, &f.message, &f.hint),
+            (Status::Warn, _, Some(w)) => (w.code, w.cause, &w.message, &w.hint),
+            _ => continue,
+        };
+        let at = match groups
+            .iter()
+            .position(|g| g.check == check.id && g.code == code && g.cause == cause)
+        {
+            Some(at) => at,
+            None => {
+                groups.push(Shared {
+                    check: check.id,
+                    status: check.status,
+                    code,
+                    cause,
+                    message: cut(&safe(message)),
+                    hint: safe(hint),
+                    targets: Vec::new(),
+                    count: 0,
+                });
+                groups.len() - 1
+            }
+        };
+        let group = &mut groups[at];
+        group.count += 1;
+        group.targets.push((index, name.to_string()));
+        group.targets.sort_by_key(|(i, _)| *i);
+        group.targets.truncate(NAMES_SHOWN);
+    }
+}
+
+/// The shared failures, then the shared warnings, each once with its targets.
+pub(crate) fn shared(groups: &[Shared], color: bool) -> String {
+    let mut sorted: Vec<&Shared> = groups.iter().collect();
+    sorted.sort_by_key(|g| {
+        (
+            g.status != Status::Fail,
+            g.check,
+            g.code.as_str(),
+            g.cause.as_str(),
+        )
+    });
+    let mut out = String::new();
+    for group in sorted {
+        let names: Vec<String> = group.targets.iter().map(|(_, n)| safe(n)).collect();
+        let more = group.count.saturating_sub(names.len());
+        let more = if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        };
+        let code = format!("{} ({})", group.code.as_str(), group.cause.as_str());
+        let code = if group.status == Status::Fail {
+            paint(&code, color, |s| s.red().bold())
+        } else {
+            paint(&code, color, |s| s.yellow())
+        };
+        out.push_str(&format!(
+            "\n  {} {} {code} — {} target{}: {}{more}\n      {}\n      {} {}\n",
+            human::glyph(group.status, color),
+            group.check,
+            group.count,
+            if group.count == 1 { "" } else { "s" },
+            names.join(", "),
+            group.message,
+            paint("hint", color, |s| s.yellow()),
+            group.hint
+        ));
+    }
+    out
+}
 
 /// Summary lines are cut to this many characters of a target's detail.
 const DETAIL_WIDTH: usize = 100;
@@ -22,10 +119,10 @@ pub(crate) fn name_width<'a>(names: impl Iterator<Item = &'a str>) -> usize {
     names.map(|n| n.chars().count()).max().unwrap_or(0).min(40)
 }
 
-/// A target's full checklist, shown after the lines for a target that did not pass (for every
-/// target with `all`); empty otherwise.
+/// A target's full checklist, for `--verbose` (`all`); empty otherwise, where the shared
+/// failures stand for the checklists.
 pub(crate) fn detail(name: &str, report: &Report, all: bool, color: bool) -> String {
-    if !all && report.verdict == Verdict::Pass {
+    if !all {
         return String::new();
     }
     format!("\n── {} ──\n{}", safe(name), human::render(report, color))

@@ -16,7 +16,7 @@ const BAR_WIDTH: usize = 32;
 /// Evidence values are cut to this many characters on a line.
 const EVIDENCE_WIDTH: usize = 160;
 
-fn paint(text: &str, color: bool, f: fn(&str) -> ColoredString) -> String {
+pub(crate) fn paint(text: &str, color: bool, f: fn(&str) -> ColoredString) -> String {
     if color {
         f(text).to_string()
     } else {

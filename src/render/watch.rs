@@ -28,13 +28,23 @@ pub(crate) fn run_lines(run: &WatchRun, color: bool) -> String {
         run.tally.fail
     );
     for change in &run.changes {
+        let with_it = if change.with_it.is_empty() {
+            String::new()
+        } else {
+            let ids: Vec<&str> = change.with_it.iter().map(|id| id.as_str()).collect();
+            format!(" (with the checks after it: {})", ids.join(", "))
+        };
         out.push_str(&format!(
-            "      {} {}: {} → {}{}  {}\n",
+            "      {} {}: {} → {}{}  {}{with_it}\n",
             human::glyph(change.to, color),
             change.check,
             change.from.as_str(),
             change.to.as_str(),
-            change.code.map(|c| format!(" ({c})")).unwrap_or_default(),
+            match (change.code, change.cause) {
+                (Some(code), Some(cause)) => format!(" ({code}/{cause})"),
+                (Some(code), None) => format!(" ({code})"),
+                _ => String::new(),
+            },
             safe(&change.summary)
         ));
     }

@@ -127,7 +127,7 @@ connect_timeout = "2s"
     // The session never reaches the output.
     assert!(!out.stdout.contains("demo-session"));
 
-    // Human: a line per target, the failing targets' checklists, one verdict line.
+    // Human: a line per target, each distinct failure once with its targets, one verdict line.
     let out = run_in(dir.path(), &env, &["check"]);
     let lines: Vec<&str> = out.stdout.lines().collect();
     assert!(
@@ -140,7 +140,16 @@ connect_timeout = "2s"
     assert!(lines
         .iter()
         .any(|l| l.contains("staging") && l.contains("FAIL SESSION_INVALID")));
-    assert!(out.stdout.contains("── staging ──") && !out.stdout.contains("── prod-eu ──"));
+    assert!(
+        out.stdout
+            .contains("✗ session SESSION_INVALID (session_invalid) — 1 target: staging"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        !out.stdout.contains("── "),
+        "checklists only with --verbose"
+    );
     let last = lines.last().unwrap();
     assert!(
         last.starts_with(
@@ -844,4 +853,76 @@ fn a_fleet_that_cannot_spool_stops_before_it_starts() {
         "{stderr}"
     );
     assert!(out.stdout.is_empty());
+}
+
+/// A fleet whose targets fail the same way reads as one failure with its targets, not one
+/// checklist per target; `--verbose` still gives every checklist.
+#[test]
+fn a_shared_failure_is_shown_once_with_the_targets_that_share_it() {
+    let broken = TestLab::start(LabOptions {
+        fault: Some(Fault::ServerError),
+        ..LabOptions::default()
+    });
+    let port = broken.port();
+    let refused = refusing_port();
+    // Five names for the one broken lab, and a port that refuses.
+    let urls: Vec<String> = (0..6)
+        .map(|i| {
+            if i == 5 {
+                format!("http://127.0.0.1:{}/", refused.port)
+            } else {
+                format!("http://t{i}.test:{port}/")
+            }
+        })
+        .collect();
+    let resolve: Vec<String> = (0..5)
+        .map(|i| format!("t{i}.test:{port}:127.0.0.1"))
+        .collect();
+    let mut args: Vec<&str> = vec!["check"];
+    args.extend(urls.iter().map(String::as_str));
+    for entry in &resolve {
+        args.extend(["--resolve", entry.as_str()]);
+    }
+    args.extend([
+        "--session",
+        "demo-session",
+        "--attempts",
+        "1",
+        "--color",
+        "never",
+    ]);
+    let out = run(&args);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(
+        out.stdout
+            .matches("✗ terminal SERVER_ERROR (server_error) — 5 targets: t0.test:")
+            .count(),
+        1,
+        "{}",
+        out.stdout
+    );
+    assert_eq!(
+        out.stdout
+            .matches("hint The server reported an error")
+            .count(),
+        1
+    );
+    assert!(out
+        .stdout
+        .contains("CONNECTION_FAILED (tcp_refused) — 1 target"));
+    assert!(
+        !out.stdout.contains("── "),
+        "no checklist per target: {}",
+        out.stdout
+    );
+    assert!(out.stdout.len() < 3000, "{} bytes", out.stdout.len());
+
+    args.push("--verbose");
+    let verbose = run(&args);
+    assert_eq!(
+        verbose.stdout.matches("── ").count(),
+        6,
+        "{}",
+        verbose.stdout
+    );
 }
