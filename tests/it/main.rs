@@ -27,6 +27,7 @@ mod safety;
 mod serve;
 mod serve_bounds;
 mod serve_reload;
+mod shard;
 mod store;
 mod trace;
 mod verdict;
