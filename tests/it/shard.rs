@@ -203,6 +203,13 @@ fn two_prometheus_servers_share_one_target_list_each_through_its_own_exporter() 
         probed[0].is_disjoint(&probed[1]),
         "a target was probed by both exporters: {probed:?}"
     );
+    // Prometheus's hashmod is the last 8 bytes of the MD5 of the value, big-endian, modulo N:
+    // computed once for these names, so a server keeping anything else is caught.
+    let first: BTreeSet<String> = ["ws-01", "ws-02", "ws-03", "ws-05", "ws-09"]
+        .into_iter()
+        .map(String::from)
+        .collect();
+    assert_eq!(held[0], first, "shard 0 holds what hashmod gives it");
     for shard in 0..SHARDS {
         // Each server's half is what its own exporter probed, and a real half, not all or none.
         assert_eq!(held[shard], probed[shard], "shard {shard}");
