@@ -133,7 +133,8 @@ fn two_prometheus_servers_share_one_target_list_each_through_its_own_exporter() 
     )
     .unwrap();
 
-    let example = std::fs::read_to_string(format!("{ROOT}/examples/prometheus-sharded.yml")).unwrap();
+    let example =
+        std::fs::read_to_string(format!("{ROOT}/examples/prometheus-sharded.yml")).unwrap();
     assert!(example.contains(&format!("modulus: {SHARDS} ")));
     let exporters: Vec<Server> = (0..SHARDS).map(|_| Server::start(&file, &[])).collect();
     let servers: Vec<Prometheus> = exporters
@@ -166,9 +167,8 @@ fn two_prometheus_servers_share_one_target_list_each_through_its_own_exporter() 
     let union = |sets: &[BTreeSet<String>]| -> BTreeSet<String> {
         sets.iter().flatten().cloned().collect()
     };
-    let passed = |p: &Prometheus| {
-        p.instances(r#"max_over_time(probe_success{job="websocket"}[1m]) == 1"#)
-    };
+    let passed =
+        |p: &Prometheus| p.instances(r#"max_over_time(probe_success{job="websocket"}[1m]) == 1"#);
     let all_seen = eventually(Duration::from_secs(60), || {
         for (log, exporter) in logs.iter_mut().zip(&exporters) {
             log.extend(exporter.logged());
@@ -194,7 +194,11 @@ fn two_prometheus_servers_share_one_target_list_each_through_its_own_exporter() 
     );
 
     assert_eq!(union(&held), all, "the servers together hold every target");
-    assert_eq!(union(&probed), all, "the exporters together probed every target");
+    assert_eq!(
+        union(&probed),
+        all,
+        "the exporters together probed every target"
+    );
     assert!(
         held[0].is_disjoint(&held[1]),
         "a target is held by both servers: {held:?}"
