@@ -24,9 +24,6 @@ pub struct TestRedis {
     pub tls: bool,
 }
 
-/// A port that was free a moment ago: bound to 127.0.0.1:0 and released for the server to take.
-/// Another process may take it first; [`TestRedis::start`] then tries another.
-
 impl TestRedis {
     /// A plain server with `password`, and `extra` arguments for redis-server.
     pub fn start(password: &str, extra: &[&str]) -> TestRedis {
