@@ -29,6 +29,7 @@ mod serve;
 mod serve_bounds;
 mod serve_debug;
 mod serve_reload;
+mod shard;
 mod store;
 mod trace;
 mod verdict;

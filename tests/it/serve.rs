@@ -64,6 +64,11 @@ impl Server {
         http(&self.addr, "GET", path, headers)
     }
 
+    /// The log lines printed since the last call (or `log_line`), without waiting.
+    pub(crate) fn logged(&self) -> Vec<String> {
+        self.logs.try_iter().collect()
+    }
+
     /// Waits for a log line containing `text`.
     pub(crate) fn log_line(&self, text: &str) -> String {
         let deadline = Instant::now() + Duration::from_secs(10);
