@@ -253,7 +253,10 @@ fn write_outputs(
     color: bool,
 ) -> Result<(), AppError> {
     let human = || {
-        if output.quiet {
+        if output.write_out.is_some() {
+            // -w is the line a script reads: it stands where the human view would.
+            String::new()
+        } else if output.quiet {
             format!("{}\n", render::fleet::verdict_line(fleet, color))
         } else {
             render::fleet::render(fleet, output.verbose, color)
@@ -336,9 +339,19 @@ fn write_outputs(
             output::stdout(&text);
         }
     }
-    let human_on_stdout = output.format == Format::Human || output.output.is_some();
+    let human_on_stdout =
+        (output.format == Format::Human || output.output.is_some()) && output.write_out.is_none();
     if human_on_stdout && render::github::in_github_actions() && !output.quiet {
         output::stdout(&render::github::fleet_annotations(fleet));
+    }
+    if let Some(template) = &output.write_out {
+        // One line per target, in the fleet report's order.
+        let lines: String = fleet
+            .targets
+            .iter()
+            .map(|entry| template.render(&entry.report))
+            .collect();
+        output::stdout(&lines);
     }
     Ok(())
 }

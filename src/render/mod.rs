@@ -11,6 +11,7 @@ pub(crate) mod plan;
 pub(crate) mod progress;
 pub(crate) mod trace;
 pub(crate) mod watch;
+pub(crate) mod write_out;
 
 use crate::cli::Format;
 use std::time::SystemTime;
