@@ -121,7 +121,7 @@ _wsdoctor() {
             return 0
             ;;
         wsdoctor__subcmd__check)
-            opts="-H -4 -6 -o -q -v -h -V --config --no-config --target --parallel --fail-on --min-cert-days --max-echo-rtt --max-first-message --max-attempts --allow-warning --require --dry-run --session --origin --header --subprotocol --send --expect --count --hold --ping-interval --only --skip --health-path --diagnostics-path --echo-path --terminal-path --session-path --timeout --connect-timeout --attempts --retry-delay --accept-silence --observe --deadline --resolve --all-addresses --proxy --no-proxy --cert-warn-days --cacert --cert --key --ipv4 --ipv6 --insecure --http1-only --http2 --browser --browser-path --redis-url --session-key --store-pings --store-slow --session-min-ttl --format --output --color --quiet --verbose --trace --trace-file --show-secrets --help --version"
+            opts="-H -4 -6 -o -q -v -w -h -V --config --no-config --target --parallel --fail-on --min-cert-days --max-echo-rtt --max-first-message --max-attempts --allow-warning --require --dry-run --session --origin --header --subprotocol --send --expect --count --hold --ping-interval --only --skip --health-path --diagnostics-path --echo-path --terminal-path --session-path --timeout --connect-timeout --attempts --retry-delay --accept-silence --observe --deadline --resolve --all-addresses --proxy --no-proxy --cert-warn-days --cacert --cert --key --ipv4 --ipv6 --insecure --http1-only --http2 --browser --browser-path --redis-url --session-key --store-pings --store-slow --session-min-ttl --format --output --color --quiet --verbose --trace --trace-file --show-secrets --write-out --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -364,6 +364,14 @@ _wsdoctor() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --write-out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -w)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -499,7 +507,7 @@ _wsdoctor() {
             return 0
             ;;
         wsdoctor__subcmd__demo)
-            opts="-H -4 -6 -o -q -v -h -V --fault --tls --fail-on --min-cert-days --max-echo-rtt --max-first-message --max-attempts --allow-warning --require --dry-run --session --origin --header --subprotocol --send --expect --count --hold --ping-interval --only --skip --health-path --diagnostics-path --echo-path --terminal-path --session-path --timeout --connect-timeout --attempts --retry-delay --accept-silence --observe --deadline --resolve --all-addresses --proxy --no-proxy --cert-warn-days --cacert --cert --key --ipv4 --ipv6 --insecure --http1-only --http2 --browser --browser-path --redis-url --session-key --store-pings --store-slow --session-min-ttl --format --output --color --quiet --verbose --trace --trace-file --show-secrets --help --version"
+            opts="-H -4 -6 -o -q -v -w -h -V --fault --tls --fail-on --min-cert-days --max-echo-rtt --max-first-message --max-attempts --allow-warning --require --dry-run --session --origin --header --subprotocol --send --expect --count --hold --ping-interval --only --skip --health-path --diagnostics-path --echo-path --terminal-path --session-path --timeout --connect-timeout --attempts --retry-delay --accept-silence --observe --deadline --resolve --all-addresses --proxy --no-proxy --cert-warn-days --cacert --cert --key --ipv4 --ipv6 --insecure --http1-only --http2 --browser --browser-path --redis-url --session-key --store-pings --store-slow --session-min-ttl --format --output --color --quiet --verbose --trace --trace-file --show-secrets --write-out --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -720,6 +728,14 @@ _wsdoctor() {
                     return 0
                     ;;
                 --trace-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --write-out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -w)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1048,7 +1064,7 @@ _wsdoctor() {
             return 0
             ;;
         wsdoctor__subcmd__watch)
-            opts="-H -4 -6 -o -q -v -h -V --config --no-config --target --parallel --interval --runs --fail-on --min-cert-days --max-echo-rtt --max-first-message --max-attempts --allow-warning --require --dry-run --session --origin --header --subprotocol --send --expect --count --hold --ping-interval --only --skip --health-path --diagnostics-path --echo-path --terminal-path --session-path --timeout --connect-timeout --attempts --retry-delay --accept-silence --observe --deadline --resolve --all-addresses --proxy --no-proxy --cert-warn-days --cacert --cert --key --ipv4 --ipv6 --insecure --http1-only --http2 --browser --browser-path --redis-url --session-key --store-pings --store-slow --session-min-ttl --output --color --quiet --verbose --trace --trace-file --show-secrets --format --help --version"
+            opts="-H -4 -6 -o -q -v -w -h -V --config --no-config --target --parallel --interval --runs --fail-on --min-cert-days --max-echo-rtt --max-first-message --max-attempts --allow-warning --require --dry-run --session --origin --header --subprotocol --send --expect --count --hold --ping-interval --only --skip --health-path --diagnostics-path --echo-path --terminal-path --session-path --timeout --connect-timeout --attempts --retry-delay --accept-silence --observe --deadline --resolve --all-addresses --proxy --no-proxy --cert-warn-days --cacert --cert --key --ipv4 --ipv6 --insecure --http1-only --http2 --browser --browser-path --redis-url --session-key --store-pings --store-slow --session-min-ttl --output --color --quiet --verbose --trace --trace-file --show-secrets --write-out --format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1292,6 +1308,14 @@ _wsdoctor() {
                     return 0
                     ;;
                 --trace-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --write-out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -w)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -236,6 +236,7 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l color -d 'Wh
 always\t'Always colour'
 never\t'Never colour'"
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l trace-file -d 'Write the trace to FILE as well as stderr (implies --trace)' -r -F
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -s w -l write-out -d 'Print FORMAT once per target after the run, as curl\'s -w: %{verdict} %{code} %{cause} %{check} %{target} %{time_total} %{time_dns} %{time_connect} %{time_tls} %{time_upgrade} %{time_first_message} (seconds; 0.000000 for a phase not timed) %{http_version} %{close_code} %{platform}; \\n \\t and %% escapes. With the human format it replaces the report on stdout; other formats print their document first' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l no-config -d 'Read no config file, not even ./wsdoctor.toml: the command line and the environment only [env: WSDOCTOR_NO_CONFIG]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l dry-run -d 'Print what the run would do (target, route, limits, the checks and their order) and exit without sending anything'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l all-addresses -d 'Connect to every resolved address (not just the first that answers), to find a bad node [env: WSDOCTOR_ALL_ADDRESSES]'
@@ -499,6 +500,7 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l color -d 'Whe
 always\t'Always colour'
 never\t'Never colour'"
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l trace-file -d 'Write the trace to FILE as well as stderr (implies --trace)' -r -F
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -s w -l write-out -d 'Print FORMAT once per target after the run, as curl\'s -w: %{verdict} %{code} %{cause} %{check} %{target} %{time_total} %{time_dns} %{time_connect} %{time_tls} %{time_upgrade} %{time_first_message} (seconds; 0.000000 for a phase not timed) %{http_version} %{close_code} %{platform}; \\n \\t and %% escapes. With the human format it replaces the report on stdout; other formats print their document first' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l tls -d 'Serve the embedded backend over TLS with a certificate from a throwaway CA, speaking HTTP/2 (with extended CONNECT) beside HTTP/1.1 as modern edges do'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l dry-run -d 'Print what the run would do (target, route, limits, the checks and their order) and exit without sending anything'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l all-addresses -d 'Connect to every resolved address (not just the first that answers), to find a bad node [env: WSDOCTOR_ALL_ADDRESSES]'
@@ -805,6 +807,7 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l color -d 'Wh
 always\t'Always colour'
 never\t'Never colour'"
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l trace-file -d 'Write the trace to FILE as well as stderr (implies --trace)' -r -F
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -s w -l write-out -d 'Print FORMAT once per target after the run, as curl\'s -w: %{verdict} %{code} %{cause} %{check} %{target} %{time_total} %{time_dns} %{time_connect} %{time_tls} %{time_upgrade} %{time_first_message} (seconds; 0.000000 for a phase not timed) %{http_version} %{close_code} %{platform}; \\n \\t and %% escapes. With the human format it replaces the report on stdout; other formats print their document first' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l format -d 'Output format [default: human]' -r -f -a "human\t'A checklist for people, with timings, evidence and hints'
 ndjson\t'One JSON event a line as the run progresses, ending with the report'"
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l no-config -d 'Read no config file, not even ./wsdoctor.toml: the command line and the environment only [env: WSDOCTOR_NO_CONFIG]'

@@ -77,6 +77,8 @@ pub(crate) struct OutputSettings {
     pub(crate) trace: Option<TraceOutput>,
     /// Print secrets unredacted.
     pub(crate) show_secrets: bool,
+    /// `-w`: a line per target after the run, instead of the human view.
+    pub(crate) write_out: Option<crate::render::write_out::Template>,
 }
 
 impl OutputSettings {
@@ -128,6 +130,7 @@ impl OutputSettings {
                 file: options.trace_file.clone(),
             }),
             show_secrets: env_flag("WSDOCTOR_SHOW_SECRETS", options.show_secrets)?,
+            write_out: options.write_out.clone(),
         })
     }
 }

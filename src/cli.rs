@@ -705,6 +705,15 @@ pub(crate) struct OutputOptions {
     /// Show session ids, tokens and credentials instead of redacting them [env: WSDOCTOR_SHOW_SECRETS].
     #[arg(long, help_heading = "Output")]
     pub(crate) show_secrets: bool,
+    /// Print FORMAT once per target after the run, as curl's -w: %{verdict} %{code} %{cause} %{check} %{target} %{time_total} %{time_dns} %{time_connect} %{time_tls} %{time_upgrade} %{time_first_message} (seconds; 0.000000 for a phase not timed) %{http_version} %{close_code} %{platform}; \n \t and %% escapes. With the human format it replaces the report on stdout; other formats print their document first.
+    #[arg(
+        long,
+        short = 'w',
+        value_name = "FORMAT",
+        value_parser = crate::render::write_out::parse,
+        help_heading = "Output"
+    )]
+    pub(crate) write_out: Option<crate::render::write_out::Template>,
 }
 
 /// Parses a humantime duration (`25s`, `1m30s`, `250ms`), at most one day so no timer can

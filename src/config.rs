@@ -58,6 +58,7 @@ const NOT_IN_FILE: &[&str] = &[
     "trace",
     "trace-file",
     "show-secrets",
+    "write-out",
     "help",
     "version",
 ];

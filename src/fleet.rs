@@ -30,6 +30,8 @@ pub(crate) struct Selection {
     /// The config file whose `[defaults]` apply to URLs from the command line: said on stderr,
     /// as a one-off `check URL` must not take a file's settings silently.
     pub(crate) defaults_from: Option<std::path::PathBuf>,
+    /// For each target written without a scheme, which URL was chosen and why.
+    pub(crate) chosen: Vec<String>,
 }
 
 impl Selection {
@@ -41,6 +43,18 @@ impl Selection {
                 "wsdoctor: defaults from {} applied (--no-config to ignore the file)",
                 path.display()
             ));
+        }
+    }
+
+    /// Says which URL each target written without a scheme became: as the first line of the
+    /// human view when it is on stdout, else on stderr (stdout stays one document).
+    pub(crate) fn say_chosen(&self, on_stdout: bool) {
+        for line in &self.chosen {
+            if on_stdout {
+                crate::output::stdout(&format!("{line}\n"));
+            } else {
+                crate::output::stderr(&format!("wsdoctor: {line}"));
+            }
         }
     }
 }
@@ -92,8 +106,16 @@ pub(crate) fn select(
         let options = options_for(subcommand, &[defaults], file.as_ref(), None)?;
         let mut shared = args::Shared::default();
         let mut taken = HashSet::new();
+        let mut chosen = Vec::new();
         for url in urls {
-            let settings = args::settings_sharing(url, &options, env, &mut shared)?;
+            let url = match wsdoctor_core::bare::understand(url, options.connect_timeout)? {
+                Some(bare) => {
+                    chosen.push(bare.note);
+                    bare.url
+                }
+                None => url.clone(),
+            };
+            let settings = args::settings_sharing(&url, &options, env, &mut shared)?;
             targets.push(FleetTarget {
                 name: unique_name(&mut taken, &url_name(&settings)),
                 settings,
@@ -104,6 +126,7 @@ pub(crate) fn select(
             targets,
             fleet: fleet_run,
             defaults_from: file.filter(|f| !f.defaults.is_empty()).map(|f| f.path),
+            chosen,
         });
     }
     let Some(file) = file.clone() else {
@@ -163,6 +186,7 @@ pub(crate) fn select(
         targets,
         fleet: true,
         defaults_from: None,
+        chosen: Vec::new(),
     })
 }
 

@@ -31,6 +31,8 @@ pub(crate) enum Piece {
     MarkdownDetail,
     /// Its GitHub annotations.
     Annotations,
+    /// Its `-w` line (the template is the spool's).
+    WriteOut,
 }
 
 /// A `FleetEntry` borrowing its parts: the same fields in the same order, so the same JSON.
@@ -63,6 +65,8 @@ pub(crate) struct Spool {
     junit: render::junit::SuiteCounts,
     /// Each distinct failure and warning, with the targets sharing it (for the human view).
     shared: Vec<render::fleet::Shared>,
+    /// The `-w` template, for [`Piece::WriteOut`].
+    write_out: Option<render::write_out::Template>,
 }
 
 impl Spool {
@@ -86,7 +90,14 @@ impl Spool {
             interrupted: false,
             junit: Default::default(),
             shared: Vec::new(),
+            write_out: None,
         })
+    }
+
+    /// The `-w` template each target's [`Piece::WriteOut`] line is rendered with.
+    pub(crate) fn with_write_out(mut self, template: Option<render::write_out::Template>) -> Spool {
+        self.write_out = template;
+        self
     }
 
     /// Keeps what the outputs need of target `index`'s report.
@@ -130,6 +141,11 @@ impl Spool {
                 Piece::MarkdownLine => render::markdown::fleet_line(name, report),
                 Piece::MarkdownDetail => render::markdown::fleet_detail(name, report),
                 Piece::Annotations => render::github::annotations(report, Some(name)),
+                Piece::WriteOut => self
+                    .write_out
+                    .as_ref()
+                    .map(|t| t.render(report))
+                    .unwrap_or_default(),
             };
             let span = Span {
                 at: self.end,
@@ -270,6 +286,11 @@ impl Spool {
         out.write_all(render::markdown::fleet_header(summary).as_bytes())?;
         self.write_pieces(Piece::MarkdownLine, "", out)?;
         self.write_pieces(Piece::MarkdownDetail, "", out)
+    }
+
+    /// Every target's `-w` line, in the fleet's order.
+    pub(crate) fn write_write_out(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        self.write_pieces(Piece::WriteOut, "", out)
     }
 
     /// Every target's GitHub annotations.

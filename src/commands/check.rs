@@ -20,6 +20,7 @@ pub(crate) fn run(cmd: CheckCommand) -> Result<u8, AppError> {
     let mut selection =
         crate::fleet::select("check", &cmd.targets, &cmd.fleet, &Env::from_process())?;
     selection.announce(output.quiet);
+    selection.say_chosen(human_on_stdout(&output));
     if cmd.options.dry_run {
         let mut text = String::new();
         for target in &selection.targets {
@@ -304,7 +305,9 @@ pub(crate) async fn check(settings: Settings, output: OutputSettings) -> Result<
 /// Whether stdout gets the whole human report: the human format, or any format written to
 /// `--output` (stdout then gets the human view), and not `--quiet`.
 fn human_on_stdout(output: &OutputSettings) -> bool {
-    !output.quiet && (output.format == Format::Human || output.output.is_some())
+    !output.quiet
+        && output.write_out.is_none()
+        && (output.format == Format::Human || output.output.is_some())
 }
 
 /// Writes the report where it was asked for. `printed` is how many checks of the human report
@@ -317,7 +320,9 @@ fn write_outputs(
     printed: Option<usize>,
     trace: &[String],
 ) -> Result<(), AppError> {
+    // -w is the line a script reads: it stands where the human view would.
     let human = || match printed {
+        _ if output.write_out.is_some() => String::new(),
         _ if output.quiet => format!("{}\n", render::human::verdict_line(report, color)),
         Some(printed) => render::human::rest(report, printed, color),
         None => render::human::render(report, color),
@@ -350,6 +355,9 @@ fn write_outputs(
     }
     if annotate {
         output::stdout(&render::github::annotations(report, None));
+    }
+    if let Some(template) = &output.write_out {
+        output::stdout(&template.render(report));
     }
     Ok(())
 }

@@ -81,15 +81,17 @@ pub(crate) async fn run(
     // Each report is rendered into the spool as its target ends, then dropped: memory stays that
     // of the targets running, whatever the size of the fleet. Made before any target starts, so
     // a temporary directory that cannot take it stops the run before anything is sent.
-    let mut spool = Spool::new(&names, pieces(&output, color)).map_err(|e| {
-        AppError::io(
-            format!(
-                "creating the fleet's temporary file in {}",
-                std::env::temp_dir().display()
-            ),
-            e,
-        )
-    })?;
+    let mut spool = Spool::new(&names, pieces(&output, color))
+        .map_err(|e| {
+            AppError::io(
+                format!(
+                    "creating the fleet's temporary file in {}",
+                    std::env::temp_dir().display()
+                ),
+                e,
+            )
+        })?
+        .with_write_out(output.write_out.clone());
     let bar = progress_bar(targets.len(), &output);
     let permits = Arc::new(Semaphore::new(parallel as usize));
     let mut tasks = tokio::task::JoinSet::new();
@@ -292,12 +294,18 @@ fn pieces(output: &OutputSettings, color: bool) -> Vec<Piece> {
             }
         }
         (None, true) => {}
+        // -w is the line a script reads: it stands where the human view would.
+        (None, false) if output.format == Format::Human && output.write_out.is_some() => {}
         (None, false) if output.format == Format::Human => pieces.extend(human(color)),
         (None, false) => pieces.extend(document(output.format)),
     }
-    let human_on_stdout = output.format == Format::Human || output.output.is_some();
+    let human_on_stdout =
+        (output.format == Format::Human || output.output.is_some()) && output.write_out.is_none();
     if human_on_stdout && render::github::in_github_actions() && !output.quiet {
         pieces.push(Piece::Annotations);
+    }
+    if output.write_out.is_some() {
+        pieces.push(Piece::WriteOut);
     }
     pieces
 }
@@ -311,7 +319,10 @@ fn write_outputs(
     color: bool,
 ) -> Result<(), AppError> {
     let human = |spool: &mut Spool, out: &mut dyn Write| {
-        if output.quiet {
+        if output.write_out.is_some() {
+            // -w is the line a script reads: it stands where the human view would.
+            Ok(())
+        } else if output.quiet {
             writeln!(out, "{}", render::fleet::verdict_line(fleet, color))
         } else {
             spool.write_human(fleet, output.verbose, color, out)
@@ -365,9 +376,14 @@ fn write_outputs(
         }
         None => to_stdout(|out| document(spool, output.format, out))?,
     }
-    let human_on_stdout = output.format == Format::Human || output.output.is_some();
+    let human_on_stdout =
+        (output.format == Format::Human || output.output.is_some()) && output.write_out.is_none();
     if human_on_stdout && render::github::in_github_actions() && !output.quiet {
         to_stdout(|out| spool.write_annotations(out))?;
+    }
+    if output.write_out.is_some() {
+        // One line per target, in the fleet's order.
+        to_stdout(|out| spool.write_write_out(out))?;
     }
     Ok(())
 }

@@ -23,6 +23,12 @@ pub(crate) fn run(cmd: WatchCommand) -> Result<u8, AppError> {
     if !matches!(output.format, Format::Human | Format::Ndjson) {
         return Err(AppError::usage("--format", "watch writes human or ndjson"));
     }
+    if output.write_out.is_some() {
+        return Err(AppError::usage(
+            "--write-out",
+            "watch prints a line a run already; -w is for check and demo",
+        ));
+    }
     if output.trace.is_some() {
         return Err(AppError::usage(
             "--trace",
@@ -31,6 +37,8 @@ pub(crate) fn run(cmd: WatchCommand) -> Result<u8, AppError> {
     }
     let selection = crate::fleet::select("watch", &cmd.targets, &cmd.fleet, &Env::from_process())?;
     selection.announce(output.quiet);
+    selection
+        .say_chosen(output.format == Format::Human && !output.quiet && output.output.is_none());
     if cmd.options.dry_run {
         let mut text = String::new();
         for target in &selection.targets {

@@ -13,6 +13,7 @@ pub(crate) mod progress;
 pub(crate) mod trace;
 pub(crate) mod watch;
 pub(crate) mod waterfall;
+pub(crate) mod write_out;
 
 use crate::cli::Format;
 use std::time::SystemTime;

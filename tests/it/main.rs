@@ -3,6 +3,7 @@
 
 mod support;
 
+mod bare;
 mod browser;
 mod browser_rules;
 mod checklist;
@@ -34,3 +35,4 @@ mod store;
 mod trace;
 mod verdict;
 mod warnings;
+mod write_out;

@@ -7,7 +7,7 @@
 //!   dropped);
 //! - a ```text block starting with `$ wsdoctor …`: each command runs, and the lines after it must
 //!   appear in its output, in order; a loopback URL (`http(s)://127.0.0.1:PORT`) is a lab this test
-//!   starts, `--proxy http://127.0.0.1:PORT` a CONNECT proxy, `ca.pem` the lab's CA,
+//!   starts (and so is a bare `127.0.0.1:PORT` target), `--proxy http://127.0.0.1:PORT` a CONNECT proxy, `ca.pem` the lab's CA,
 //!   `redis://:PASSWORD@127.0.0.1:PORT` a real redis-server with that password;
 //! - any other ```text or ```json block carries a marker comment right above it:
 //!   `<!-- output of: CMD -->` (stdout), `<!-- stderr of: CMD -->`, `<!-- figures from: SCRIPT -->`
@@ -224,6 +224,8 @@ fn run_with_fixtures(command: &str, context: &str) -> std::process::Output {
     };
     let command = command.as_str();
     let loopback = Regex::new(r"(https?)://127\.0\.0\.1:\d+").unwrap();
+    // A target written without a scheme (`127.0.0.1:PORT`) is the lab's host and port.
+    let bare = Regex::new(r"(^|\s)127\.0\.0\.1:\d+(\s|$)").unwrap();
     let proxy_flag = Regex::new(r"--proxy http://127\.0\.0\.1:\d+").unwrap();
     let tls = command.contains("https://127.0.0.1");
     let proxy = proxy_flag
@@ -234,7 +236,7 @@ fn run_with_fixtures(command: &str, context: &str) -> std::process::Output {
     command = proxy_flag
         .replace_all(&command, "--proxy PROXY_URL")
         .into_owned();
-    let lab = loopback.is_match(&command).then(|| {
+    let lab = (loopback.is_match(&command) || bare.is_match(&command)).then(|| {
         TestLab::start(LabOptions {
             tls,
             ..LabOptions::default()
@@ -244,6 +246,10 @@ fn run_with_fixtures(command: &str, context: &str) -> std::process::Output {
     if let Some(lab) = &lab {
         command = loopback
             .replace_all(&command, lab.url.as_str())
+            .into_owned();
+        let host_port = lab.url.split_once("://").map_or("", |(_, rest)| rest);
+        command = bare
+            .replace_all(&command, format!("${{1}}{host_port}${{2}}").as_str())
             .into_owned();
         if tls {
             for name in ["ca.pem", "lab-ca.pem"] {

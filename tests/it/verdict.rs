@@ -289,6 +289,38 @@ fn a_plain_app_is_not_the_platform_and_a_plain_echo_server_echoes() {
 }
 
 #[test]
+fn a_plain_echo_at_the_echo_path_is_an_echo_whichever_way_it_is_addressed() {
+    // The same server must get the same echo verdict from its base URL and its socket URL: a
+    // reply equal to what was sent is an echo, not a mismatch against the platform's envelope.
+    let demo = demo("plain-app", &["--only", "echo"]);
+    let report = demo.json();
+    assert_schema_valid(&report);
+    let base = check(&report, "echo").clone();
+    assert_eq!(base["status"], "pass", "{base:#}");
+    assert!(
+        base["summary"]
+            .as_str()
+            .unwrap()
+            .contains("plain echo server"),
+        "{base:#}"
+    );
+    let lab = TestLab::start(LabOptions {
+        fault: Some(Fault::PlainApp),
+        ..LabOptions::default()
+    });
+    let url = format!("{}/ws-test", lab.url.replacen("http://", "ws://", 1));
+    let from_base = run(&["check", &lab.url, "--only", "echo", "--format", "json"]);
+    let from_socket = run(&["check", &url, "--only", "echo", "--format", "json"]);
+    let (a, b) = (from_base.json(), from_socket.json());
+    assert_eq!(
+        check(&a, "echo")["status"],
+        check(&b, "echo")["status"],
+        "base URL: {a:#}\nsocket URL: {b:#}"
+    );
+    assert_eq!(check(&a, "echo")["status"], "pass", "{a:#}");
+}
+
+#[test]
 fn an_upgrade_read_and_hung_up_on_is_unanswered() {
     failed_with(
         &demo("upgrade-close", &["--only", "echo"]),

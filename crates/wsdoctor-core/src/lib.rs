@@ -26,6 +26,7 @@
 #![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
 #![warn(unreachable_pub)]
 
+pub mod bare;
 mod browser;
 mod checks;
 mod context;

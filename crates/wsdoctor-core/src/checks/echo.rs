@@ -1,4 +1,5 @@
-//! The echo check: the `/ws-test` socket, send JSON, expect `{"type":"echo","received":<same>}`,
+//! The echo check: the `/ws-test` socket, send JSON, expect `{"type":"echo","received":<same>}`
+//! (or the message itself back, from a plain echo server),
 //! with the web client's bounded retries; `--count` makes it a series with statistics.
 
 use super::socket::{
@@ -171,10 +172,10 @@ async fn attempt(
                 && parsed
                     .as_ref()
                     .is_some_and(|v| v.get("received") == Some(&probe));
-            // A plain echo server sends the message back as it came: at a socket URL that is an
-            // echo server too, even at the echo path.
-            let is_plain_echo = ctx.settings.target.kind() == TargetKind::WebSocket
-                && parsed.as_ref() == Some(&probe);
+            // A plain echo server sends the message back as it came: that is an echo however
+            // the server was addressed (base URL or socket URL), or the same server would get
+            // opposite verdicts. A reply in the envelope is still held to the envelope.
+            let is_plain_echo = !envelope && parsed.as_ref() == Some(&probe);
             let reply = classify::excerpt(&ctx.redactor, message.text.as_bytes());
             if is_echo {
                 let count = limits.echo_count;
