@@ -386,8 +386,12 @@ fn a_healthy_http2_origin_watches_both_roads_in_one_window() {
     // Default options, as a new user runs it: both roads are watched for the whole window, but
     // side by side, so the terminal costs one window and a little, not two.
     let demo = run(&["demo", "--tls", "--format", "json"]);
-    assert_eq!(demo.code, 0, "{}
-{}", demo.stdout, demo.stderr);
+    assert_eq!(
+        demo.code, 0,
+        "{}
+{}",
+        demo.stdout, demo.stderr
+    );
     let report = demo.json();
     assert_eq!(report["verdict"], "pass", "{report:#}");
     let terminal = check(&report, "terminal");
@@ -397,7 +401,10 @@ fn a_healthy_http2_origin_watches_both_roads_in_one_window() {
     for road in roads {
         assert_eq!(road["outcome"], "works", "{terminal:#}");
         assert!(
-            road["summary"].as_str().unwrap().contains("stayed up 500ms"),
+            road["summary"]
+                .as_str()
+                .unwrap()
+                .contains("stayed up 500ms"),
             "each road is watched for the whole window: {terminal:#}"
         );
     }
@@ -417,10 +424,16 @@ fn a_cut_of_one_road_after_the_greeting_is_still_caught_while_both_are_watched()
     let checked = check_lab(&lab, &["--observe", "500ms", "--verbose"]);
     checked.assert_led_by("fail", "ABNORMAL_CLOSURE");
     let terminal = checked.check("terminal");
-    assert_eq!(terminal["failure"]["cause"], "h2_stream_reset", "{terminal:#}");
+    assert_eq!(
+        terminal["failure"]["cause"], "h2_stream_reset",
+        "{terminal:#}"
+    );
     let message = terminal["failure"]["message"].as_str().unwrap();
     assert!(message.contains("after it greeted"), "{message}");
-    assert!(message.contains("over HTTP/1.1 the socket works"), "{message}");
+    assert!(
+        message.contains("over HTTP/1.1 the socket works"),
+        "{message}"
+    );
     assert_eq!(checked.road("terminal", "h2")["outcome"], "fails");
     assert_eq!(checked.road("terminal", "http/1.1")["outcome"], "works");
     // The cut came while the HTTP/1.1 socket was open, so it was confirmed on the road alone.
@@ -441,8 +454,12 @@ fn a_session_that_ends_its_older_socket_is_not_failed_for_our_second_one() {
     let lab = h2_lab(Some("session-takeover"));
     let checked = check_lab(&lab, &["--observe", "500ms", "--verbose"]);
     let terminal = checked.check("terminal");
-    assert_eq!(terminal["status"], "pass", "{terminal:#}
-{}", checked.run.stderr);
+    assert_eq!(
+        terminal["status"], "pass",
+        "{terminal:#}
+{}",
+        checked.run.stderr
+    );
     assert_eq!(checked.road("terminal", "h2")["outcome"], "works");
     assert_eq!(checked.road("terminal", "http/1.1")["outcome"], "works");
     assert!(

@@ -1,11 +1,11 @@
 //! The echo check: the `/ws-test` socket, send JSON, expect `{"type":"echo","received":<same>}`,
 //! with the web client's bounded retries; `--count` makes it a series with statistics.
 
+use super::roads::{self, Gate};
 use super::socket::{
     self, close_code, ending_evidence, AttemptFailure, Compared, Road, RoadRun, Summarised,
     CLOSE_WAIT,
 };
-use super::roads::{self, Gate};
 use super::{stats, CheckRun, Failed, Output};
 use crate::context::Ctx;
 use crate::diagnose::classify;

@@ -2,11 +2,11 @@
 //! per attempt and bounded retries; the server's greeting, `--send`/`--expect`, and the server's
 //! last words when it closes.
 
+use super::roads::{self, Gate};
 use super::socket::{
     self, close_code, ending_evidence, is_error_message, AttemptFailure, Compared, Road, RoadRun,
     Summarised, CLOSE_WAIT,
 };
-use super::roads::{self, Gate};
 use super::{CheckRun, Failed, Output};
 use crate::context::Ctx;
 use crate::diagnose::classify;
