@@ -514,7 +514,7 @@ _wsdoctor() {
             fi
             case "${prev}" in
                 --fault)
-                    COMPREPLY=($(compgen -W "app-runner strip-upgrade proxy-502 redirect idle-cut lifetime-cut edge-403 origin-check origin-close origin-silent origin-any handshake-hang bad-accept no-route upgrade-close http10-refusal proxy-504 trickle-101 subprotocol huge-head truncated-body drop-after-open flaky flaky-hang going-away echo-mismatch bad-close bad-utf8 greet-then-close greet-then-drop invalid-session server-error policy-timeout store-hang store-down health-degraded health-redirect health-redirect-offsite blackhole plain-app tls-self-signed tls-expired tls-wrong-name tls-not-yet-valid tls-expiring tls-short-lived tls-client-cert h2-no-connect h2-only h2-only-no-connect h2-connect-403 h2-stream-reset h2-goaway h2-idle-cut" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "app-runner strip-upgrade proxy-502 redirect idle-cut lifetime-cut edge-403 origin-check origin-close origin-silent origin-any handshake-hang bad-accept no-route upgrade-close http10-refusal proxy-504 trickle-101 subprotocol huge-head truncated-body drop-after-open flaky flaky-hang going-away echo-mismatch bad-close bad-utf8 greet-then-close greet-then-drop session-takeover invalid-session server-error policy-timeout store-hang store-down health-degraded health-redirect health-redirect-offsite blackhole plain-app tls-self-signed tls-expired tls-wrong-name tls-not-yet-valid tls-expiring tls-short-lived tls-client-cert h2-no-connect h2-only h2-only-no-connect h2-connect-403 h2-stream-reset h2-goaway h2-idle-cut" -- "${cur}"))
                     return 0
                     ;;
                 --fail-on)
@@ -954,7 +954,7 @@ _wsdoctor() {
             fi
             case "${prev}" in
                 --fault)
-                    COMPREPLY=($(compgen -W "app-runner strip-upgrade proxy-502 redirect idle-cut lifetime-cut edge-403 origin-check origin-close origin-silent origin-any handshake-hang bad-accept no-route upgrade-close http10-refusal proxy-504 trickle-101 subprotocol huge-head truncated-body drop-after-open flaky flaky-hang going-away echo-mismatch bad-close bad-utf8 greet-then-close greet-then-drop invalid-session server-error policy-timeout store-hang store-down health-degraded health-redirect health-redirect-offsite blackhole plain-app tls-self-signed tls-expired tls-wrong-name tls-not-yet-valid tls-expiring tls-short-lived tls-client-cert h2-no-connect h2-only h2-only-no-connect h2-connect-403 h2-stream-reset h2-goaway h2-idle-cut" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "app-runner strip-upgrade proxy-502 redirect idle-cut lifetime-cut edge-403 origin-check origin-close origin-silent origin-any handshake-hang bad-accept no-route upgrade-close http10-refusal proxy-504 trickle-101 subprotocol huge-head truncated-body drop-after-open flaky flaky-hang going-away echo-mismatch bad-close bad-utf8 greet-then-close greet-then-drop session-takeover invalid-session server-error policy-timeout store-hang store-down health-degraded health-redirect health-redirect-offsite blackhole plain-app tls-self-signed tls-expired tls-wrong-name tls-not-yet-valid tls-expiring tls-short-lived tls-client-cert h2-no-connect h2-only h2-only-no-connect h2-connect-403 h2-stream-reset h2-goaway h2-idle-cut" -- "${cur}"))
                     return 0
                     ;;
                 --listen)

@@ -378,6 +378,99 @@ fn a_stream_reset_after_open_names_its_code() {
     );
 }
 
+/// The terminal's observation window (500 ms by default), as the tests below set it.
+const OBSERVE: Duration = Duration::from_millis(500);
+
+#[test]
+fn a_healthy_http2_origin_watches_both_roads_in_one_window() {
+    // Default options, as a new user runs it: both roads are watched for the whole window, but
+    // side by side, so the terminal costs one window and a little, not two.
+    let demo = run(&["demo", "--tls", "--format", "json"]);
+    assert_eq!(
+        demo.code, 0,
+        "{}
+{}",
+        demo.stdout, demo.stderr
+    );
+    let report = demo.json();
+    assert_eq!(report["verdict"], "pass", "{report:#}");
+    let terminal = check(&report, "terminal");
+    assert_eq!(terminal["status"], "pass", "{terminal:#}");
+    let roads = terminal["evidence"]["roads"].as_array().expect("roads");
+    assert_eq!(roads.len(), 2, "{terminal:#}");
+    for road in roads {
+        assert_eq!(road["outcome"], "works", "{terminal:#}");
+        assert!(
+            road["summary"]
+                .as_str()
+                .unwrap()
+                .contains("stayed up 500ms"),
+            "each road is watched for the whole window: {terminal:#}"
+        );
+    }
+    let took = terminal["duration_ms"].as_f64().unwrap();
+    let bound = OBSERVE.as_secs_f64() * 1000.0 * 1.5;
+    assert!(
+        took < bound,
+        "the terminal took {took} ms over two roads; one window is {OBSERVE:?}: {terminal:#}"
+    );
+}
+
+#[test]
+fn a_cut_of_one_road_after_the_greeting_is_still_caught_while_both_are_watched() {
+    // The HTTP/2 stream is reset 200 ms after its last frame, while HTTP/1.1 sockets stay up: a
+    // cut inside the window, of one road only, while the other road's socket is open beside it.
+    let lab = h2_lab(Some("h2-idle-cut:200ms"));
+    let checked = check_lab(&lab, &["--observe", "500ms", "--verbose"]);
+    checked.assert_led_by("fail", "ABNORMAL_CLOSURE");
+    let terminal = checked.check("terminal");
+    assert_eq!(
+        terminal["failure"]["cause"], "h2_stream_reset",
+        "{terminal:#}"
+    );
+    let message = terminal["failure"]["message"].as_str().unwrap();
+    assert!(message.contains("after it greeted"), "{message}");
+    assert!(
+        message.contains("over HTTP/1.1 the socket works"),
+        "{message}"
+    );
+    assert_eq!(checked.road("terminal", "h2")["outcome"], "fails");
+    assert_eq!(checked.road("terminal", "http/1.1")["outcome"], "works");
+    // The cut came while the HTTP/1.1 socket was open, so it was confirmed on the road alone.
+    assert!(
+        checked
+            .run
+            .stderr
+            .contains("The HTTP/2 road failed while the HTTP/1.1 road's socket was open"),
+        "{}",
+        checked.run.stderr
+    );
+}
+
+#[test]
+fn a_session_that_ends_its_older_socket_is_not_failed_for_our_second_one() {
+    // One terminal per session: the HTTP/1.1 socket, opened while the HTTP/2 one is watched, ends
+    // it with 4001. That is our doing, not the target's: each road alone works.
+    let lab = h2_lab(Some("session-takeover"));
+    let checked = check_lab(&lab, &["--observe", "500ms", "--verbose"]);
+    let terminal = checked.check("terminal");
+    assert_eq!(
+        terminal["status"], "pass",
+        "{terminal:#}
+{}",
+        checked.run.stderr
+    );
+    assert_eq!(checked.road("terminal", "h2")["outcome"], "works");
+    assert_eq!(checked.road("terminal", "http/1.1")["outcome"], "works");
+    assert!(
+        checked.run.stderr.contains("trying it again alone"),
+        "{}",
+        checked.run.stderr
+    );
+    // Without that second look, the HTTP/2 road would fail "closed 4001 after it greeted".
+    assert_eq!(checked.report["verdict"], "pass", "{}", checked.run.stdout);
+}
+
 #[test]
 fn a_goaway_is_named_and_retried_as_transient() {
     let lab = h2_lab(Some("h2-goaway"));

@@ -208,6 +208,12 @@ pub enum Fault {
         props(arg = "DUR")
     )]
     GreetThenDrop(Duration),
+    /// A session has one terminal at a time: a second socket for it ends the first (close 4001),
+    /// as terminals that follow the user to the newest tab do.
+    #[strum(
+        message = "a session has one terminal socket at a time: a second one ends the first with close 4001 \"Session opened elsewhere\""
+    )]
+    SessionTakeover,
     /// Every terminal session is unknown to the server (error message, then close 4000).
     #[strum(
         message = "every session is unknown: error message, then close 4000; the session endpoint says 404"

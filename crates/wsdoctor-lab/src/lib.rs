@@ -136,6 +136,8 @@ pub(crate) struct Shared {
     pub(crate) active_ws: AtomicUsize,
     /// Upgrade attempts seen by `flaky`, per route: `/ws-test` and the terminal.
     pub(crate) flaky_attempts: [AtomicU64; 2],
+    /// `session-takeover`: the number of each session's newest terminal socket.
+    pub(crate) terminals: std::sync::Mutex<std::collections::HashMap<String, watch::Sender<u64>>>,
     pub(crate) shutdown: watch::Receiver<bool>,
 }
 
@@ -241,6 +243,7 @@ impl Lab {
             sessions: sessions.clone(),
             active_ws: AtomicUsize::new(0),
             flaky_attempts: [AtomicU64::new(0), AtomicU64::new(0)],
+            terminals: std::sync::Mutex::default(),
             shutdown: shutdown_rx,
         });
         let acceptor = tls

@@ -317,6 +317,16 @@ async fn terminal(mut socket: Socket, id: &str, shared: &Shared) {
     {
         return;
     }
+    // With session-takeover, this socket is the session's newest until another one arrives.
+    let mut taken_over = matches!(shared.fault, Some(Fault::SessionTakeover)).then(|| {
+        let mut terminals = shared.terminals.lock().unwrap_or_else(|e| e.into_inner());
+        let newest = terminals
+            .entry(id.to_string())
+            .or_insert_with(|| tokio::sync::watch::channel(0).0);
+        let mine = *newest.borrow() + 1;
+        newest.send_replace(mine);
+        (newest.subscribe(), mine)
+    });
     // The greet-then faults end the session a moment after the greeting, serving it until then.
     let ends_at = match shared.fault {
         Some(Fault::GreetThenClose(_, delay) | Fault::GreetThenDrop(delay)) => {
@@ -327,6 +337,9 @@ async fn terminal(mut socket: Socket, id: &str, shared: &Shared) {
     loop {
         let event = tokio::select! {
             event = socket.next() => event,
+            () = replaced(taken_over.as_mut()) => {
+                return socket.close(close_frame(4001, "Session opened elsewhere")).await;
+            }
             () = wait_until(ends_at) => {
                 return match shared.fault {
                     Some(Fault::GreetThenClose(code, _)) => {
@@ -352,6 +365,19 @@ async fn terminal(mut socket: Socket, id: &str, shared: &Shared) {
             }
             Event::Gone => return,
             Event::Cut => return socket.reset(),
+        }
+    }
+}
+
+/// Resolves when a newer terminal socket for the same session has arrived; never without
+/// `session-takeover`.
+async fn replaced(taken_over: Option<&mut (tokio::sync::watch::Receiver<u64>, u64)>) {
+    let Some((newest, mine)) = taken_over else {
+        return std::future::pending().await;
+    };
+    while *newest.borrow_and_update() == *mine {
+        if newest.changed().await.is_err() {
+            return std::future::pending().await;
         }
     }
 }

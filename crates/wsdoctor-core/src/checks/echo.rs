@@ -2,6 +2,7 @@
 //! (or the message itself back, from a plain echo server),
 //! with the web client's bounded retries; `--count` makes it a series with statistics.
 
+use super::roads::{self, Gate};
 use super::socket::{
     self, close_code, ending_evidence, AttemptFailure, Compared, Road, RoadRun, Summarised,
     CLOSE_WAIT,
@@ -30,11 +31,11 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
         || target.url().path().trim_end_matches('/') == ctx.settings.paths.echo;
     let roads = socket::roads(ctx, inputs);
     let dual = roads.len() > 1;
-    let mut runs = Vec::new();
-    // One road after the other: a server may count or limit a client's sockets.
-    for road in roads {
-        runs.push(on_road(ctx, inputs, (&url, &path), strict, road, dual).await);
-    }
+    let (url_ref, path_ref) = (url.as_str(), path.as_str());
+    let runs = roads::side_by_side(ctx, CheckId::Echo, &roads, |road, gate| {
+        on_road(ctx, inputs, (url_ref, path_ref), strict, road, dual, gate)
+    })
+    .await;
     let Compared {
         outcome,
         warning: recovered,
@@ -81,6 +82,7 @@ async fn on_road(
     strict: bool,
     road: Road,
     dual: bool,
+    gate: Gate,
 ) -> RoadRun<EchoResult> {
     socket::run_road(
         ctx,
@@ -89,9 +91,13 @@ async fn on_road(
         (url, path),
         road,
         dual,
-        |mut check| async move {
-            let result = attempt(ctx, &mut check, inputs, (url, path), strict, road).await;
-            (check, result)
+        |mut check| {
+            let gate = gate.clone();
+            async move {
+                let result =
+                    attempt(ctx, &mut check, inputs, (url, path), strict, (road, &gate)).await;
+                (check, result)
+            }
         },
     )
     .await
@@ -131,7 +137,7 @@ async fn attempt(
     inputs: &Inputs,
     (url, path): (&str, &str),
     strict: bool,
-    road: Road,
+    (road, gate): (Road, &Gate),
 ) -> Result<(EchoResult, String), AttemptFailure> {
     let opened = socket::open(ctx, check, inputs, (url, path), road).await?;
     let mut socket = opened.socket;
@@ -148,6 +154,9 @@ async fn attempt(
     let wait = if strict {
         timeout
     } else {
+        // Not an echo server: the wait for a reply that may never come is the observation
+        // window, which the other road's socket may spend beside this one.
+        gate.open();
         limits.observe.min(timeout)
     };
     let reply = ws::next_message(&mut socket, wait, opened_at, &mut pings).await;

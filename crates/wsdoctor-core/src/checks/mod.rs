@@ -13,6 +13,7 @@ pub(crate) mod health;
 mod hold;
 mod origin;
 mod request;
+mod roads;
 mod session;
 mod socket;
 mod stats;

@@ -76,6 +76,8 @@ pub(crate) struct Retries<'a> {
     url: &'a str,
     number: u32,
     attempts: Vec<Attempt>,
+    /// When each recorded attempt ended, on the wall clock.
+    ended: Vec<Instant>,
 }
 
 /// When one attempt began, on the check's clock and the wall's, and when it ended if it ended
@@ -102,6 +104,7 @@ impl<'a> Retries<'a> {
             url,
             number: 0,
             attempts: Vec::new(),
+            ended: Vec::new(),
         }
     }
 
@@ -184,10 +187,8 @@ impl<'a> Retries<'a> {
     ) -> Step<T> {
         let of = self.ctx.settings.limits.attempts;
         let number = clock.number;
-        let duration = clock
-            .ended
-            .unwrap_or_else(Instant::now)
-            .saturating_duration_since(clock.start);
+        let ended = clock.ended.unwrap_or_else(Instant::now);
+        let duration = ended.saturating_duration_since(clock.start);
         let (record, step) = match outcome {
             Ok((value, summary)) => (
                 Attempt {
@@ -239,6 +240,7 @@ impl<'a> Retries<'a> {
             attempt: record.clone(),
         });
         self.attempts.push(record);
+        self.ended.push(ended);
         check.attempts = Some(self.attempts.clone());
         step
     }
@@ -521,6 +523,9 @@ pub(crate) struct RoadRun<T> {
     pub(crate) outcome: Result<T, Failed>,
     /// The warning for a socket that only worked on a retry.
     pub(crate) recovered: Option<Notice>,
+    /// When each failed attempt ended, on the wall clock: whether another road's socket was open
+    /// then (see `roads::side_by_side`).
+    pub(crate) failed_at: Vec<Instant>,
 }
 
 /// A cause that means nothing came back for a whole timeout: a retry waits for it all again.
@@ -646,6 +651,13 @@ where
     };
     check.attempts = Some(retries.attempts.clone());
     let recovered = retries.warning();
+    let failed_at = retries
+        .attempts
+        .iter()
+        .zip(&retries.ended)
+        .filter(|(a, _)| a.outcome == AttemptOutcome::Fail)
+        .map(|(_, ended)| *ended)
+        .collect();
     let outcome = match outcome {
         Err(failed) => {
             Err(origin_refused_by_close(ctx, check.id, inputs, (url, path), road, failed).await)
@@ -657,6 +669,7 @@ where
         check,
         outcome,
         recovered,
+        failed_at,
     }
 }
 
@@ -786,6 +799,7 @@ pub(crate) fn compare<T: Summarised>(
         check: run,
         mut outcome,
         recovered,
+        ..
     } = chosen;
     let mut warning = recovered;
     let note = match (road, &other) {
@@ -1134,6 +1148,7 @@ mod tests {
                 Some(cause) => Err(Failed::new(classify::finding(cause, cause.as_str()))),
             },
             recovered: None,
+            failed_at: Vec::new(),
         }
     }
 

@@ -2,6 +2,7 @@
 //! per attempt and bounded retries; the server's greeting, `--send`/`--expect`, and the server's
 //! last words when it closes.
 
+use super::roads::{self, Gate};
 use super::socket::{
     self, close_code, ending_evidence, is_error_message, AttemptFailure, Compared, Road, RoadRun,
     Summarised, CLOSE_WAIT,
@@ -40,11 +41,12 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
     let server = inputs.server().await;
     let roads = socket::roads(ctx, inputs);
     let dual = roads.len() > 1;
-    let mut runs = Vec::new();
-    // One road after the other: a second socket for the same session may end the first.
-    for road in roads {
-        runs.push(on_road(ctx, inputs, (&url, &path), &server, road, dual).await);
-    }
+    let server = &server;
+    let (url_ref, path_ref) = (url.as_str(), path.as_str());
+    let runs = roads::side_by_side(ctx, CheckId::Terminal, &roads, |road, gate| {
+        on_road(ctx, inputs, (url_ref, path_ref), server, road, dual, gate)
+    })
+    .await;
     let Compared { outcome, warning } = socket::compare(&mut check, runs, &path);
     match outcome {
         Ok(result) => {
@@ -79,6 +81,7 @@ async fn on_road(
     server: &ServerFacts,
     road: Road,
     dual: bool,
+    gate: Gate,
 ) -> RoadRun<TerminalResult> {
     socket::run_road(
         ctx,
@@ -87,9 +90,13 @@ async fn on_road(
         (url, path),
         road,
         dual,
-        |mut check| async move {
-            let result = attempt(ctx, &mut check, inputs, (url, path), server, road).await;
-            (check, result)
+        |mut check| {
+            let gate = gate.clone();
+            async move {
+                let result =
+                    attempt(ctx, &mut check, inputs, (url, path), server, (road, &gate)).await;
+                (check, result)
+            }
         },
     )
     .await
@@ -155,7 +162,7 @@ async fn attempt(
     inputs: &Inputs,
     (url, path): (&str, &str),
     server: &ServerFacts,
-    road: Road,
+    (road, gate): (Road, &Gate),
 ) -> Result<(TerminalResult, String), AttemptFailure> {
     let opened = socket::open(ctx, check, inputs, (url, path), road).await?;
     let mut socket = opened.socket;
@@ -273,8 +280,10 @@ async fn attempt(
             }
         }
     }
-    // Phase 3: a session that greets and then dies is not healthy: watch it a little longer.
+    // Phase 3: a session that greets and then dies is not healthy: watch it a little longer,
+    // while the other road's socket, if any, opens beside it.
     if !silent && !limits.observe.is_zero() {
+        gate.open();
         let watch_until = Instant::now() + limits.observe;
         loop {
             let wait = watch_until.saturating_duration_since(Instant::now());
