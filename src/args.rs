@@ -162,7 +162,9 @@ impl From<SettingsError> for AppError {
 }
 
 /// Builds and validates the settings for `target` from the options and the environment. Reads the
-/// `--cacert` file, so call it before the runtime starts.
+/// `--cacert` file, so call it before the runtime starts. (Its callers, `demo` and `serve`, are
+/// features of their own; a fleet shares lists through [`settings_sharing`].)
+#[cfg(any(feature = "lab", feature = "serve"))]
 pub(crate) fn settings(
     target: &str,
     options: &CheckOptions,
