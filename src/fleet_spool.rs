@@ -407,8 +407,10 @@ mod tests {
             lines[2].contains("b-fails") && lines[3].contains(" a "),
             "{human}"
         );
+        // The failure once, with its target; no checklist without --verbose.
         assert!(
-            human.contains("── b-fails ──") && !human.contains("── a ──"),
+            human.contains("✗ tcp CONNECTION_FAILED (tcp_refused) — 1 target: b-fails")
+                && !human.contains("── "),
             "{human}"
         );
         assert!(
