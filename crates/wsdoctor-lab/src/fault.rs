@@ -685,7 +685,7 @@ mod tests {
             let again: Fault = fault.to_string().parse().unwrap();
             assert_eq!(again, fault);
         }
-        assert_eq!(fault_catalog().len(), 54);
+        assert_eq!(fault_catalog().len(), 55);
     }
 
     #[test]
