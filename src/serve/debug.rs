@@ -89,6 +89,12 @@ pub(crate) fn stored(report: &Report, trace: Option<&str>, redactor: &Redactor) 
     cut(redactor.text(&out), STORED_LIMIT)
 }
 
+/// A debug probe's trace as the ring keeps it: redacted, then cut to [`STORED_LIMIT`] (a run's
+/// trace may be 1 MiB; the ring keeps fifty).
+pub(crate) fn kept_trace(trace: &str, redactor: &Redactor) -> String {
+    cut(redactor.text(trace), STORED_LIMIT)
+}
+
 /// `text` cut to at most `limit` bytes on a character boundary, with a line saying so.
 fn cut(mut text: String, limit: usize) -> String {
     if text.len() <= limit {

@@ -63,8 +63,23 @@ pub(crate) struct Recent {
     duration_ms: f64,
     /// Whether `debug=true` asked for it (its report then holds its trace).
     debug: bool,
-    /// Its report, redacted and cut to [`debug::STORED_LIMIT`]; shared with the page's copies.
-    report: Arc<str>,
+    /// What its report link renders, on request: a probe does not pay for a page nobody opens.
+    stored: Arc<Stored>,
+}
+
+/// A recent probe's report and (for `debug=true`) its trace, with the run's redactor, rendered
+/// only when its link is followed (see [`debug::stored`]).
+pub(crate) struct Stored {
+    report: Report,
+    trace: Option<String>,
+    redactor: Redactor,
+}
+
+impl std::fmt::Debug for Stored {
+    // The redactor holds the run's secrets: never in a debug print.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Stored { .. }")
+    }
 }
 
 /// A target the file names.
@@ -381,10 +396,13 @@ fn recent_report(state: &State, id: &str) -> Response<Full<Bytes>> {
             .recent
             .lock()
             .ok()
-            .and_then(|r| r.iter().find(|p| p.id == id).map(|p| p.report.clone()))
+            .and_then(|r| r.iter().find(|p| p.id == id).map(|p| p.stored.clone()))
     });
     match found {
-        Some(report) => text(StatusCode::OK, report.to_string()),
+        Some(stored) => text(
+            StatusCode::OK,
+            debug::stored(&stored.report, stored.trace.as_deref(), &stored.redactor),
+        ),
         None => text(
             StatusCode::NOT_FOUND,
             format!("no such probe among the last {RECENT} (the status page at / lists them)\n"),
@@ -522,7 +540,11 @@ async fn probe(req: Request<Incoming>, state: &Arc<State>) -> Response<Full<Byte
         codes,
         duration_ms: report.duration_ms,
         debug,
-        report: debug::stored(&report, trace.as_deref(), &redactor).into(),
+        stored: Arc::new(Stored {
+            report: report.clone(),
+            trace: trace.as_deref().map(|t| debug::kept_trace(t, &redactor)),
+            redactor: redactor.clone(),
+        }),
     });
     if let Some(trace) = trace {
         let metrics = metrics::probe(&report, observe, metrics::Flavour::Text);
