@@ -241,7 +241,10 @@ async fn serve(listen: SocketAddr, state: Arc<State>, grace: Duration) -> Result
         tokio::select! {
             _ = &mut stop => break,
             Some(()) = hangups.recv() => {
-                let _ = reload::reload(&state);
+                // Loading reads a file and resolves every target: off the accept loop, as the
+                // POST /-/reload path does.
+                let state = state.clone();
+                tokio::task::spawn_blocking(move || reload::reload(&state));
             }
             accepted = listener.accept() => {
                 let stream = match accepted {
