@@ -69,3 +69,39 @@ fn what_is_neither_a_url_nor_a_host_is_a_usage_error_naming_what_was_understood(
     );
     assert!(run.stdout.is_empty());
 }
+
+/// The scheme probe keeps to one connect timeout per read however the answer trickles: a port
+/// that answers a byte every 400 ms (neither TLS nor HTTP) does not stretch it to seconds per byte.
+#[test]
+fn a_trickling_answer_does_not_stretch_the_scheme_probe() {
+    use std::io::Write;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(2) {
+            let Ok(mut stream) = stream else { return };
+            std::thread::spawn(move || {
+                for _ in 0..20 {
+                    if stream.write_all(b"x").is_err() {
+                        return;
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(400));
+                }
+            });
+        }
+    });
+    let target = format!("127.0.0.1:{port}");
+    let started = std::time::Instant::now();
+    let out = run(&[
+        "check",
+        &target,
+        "--connect-timeout",
+        "1s",
+        "--only",
+        "target",
+    ]);
+    let took = started.elapsed();
+    assert_eq!(out.code, 2, "neither TLS nor HTTP: {}", out.stderr);
+    // Two probes of one second each at most; byte by byte it was five reads of 400 ms each.
+    assert!(took < std::time::Duration::from_millis(3000), "{took:?}");
+}

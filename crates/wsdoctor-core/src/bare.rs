@@ -120,7 +120,7 @@ pub fn understand(text: &str, connect_timeout: Duration) -> Result<Option<Chosen
 fn probe(host: &str, port: u16, timeout: Duration) -> std::io::Result<Answer> {
     let mut first = connect(host, port, timeout)?;
     first.write_all(&client_hello(host)?)?;
-    let head = read_head(&mut first);
+    let head = read_head(&mut first, timeout);
     if head.len() >= 2 && matches!(head[0], 0x15 | 0x16) && head[1] == 0x03 {
         return Ok(Answer::Tls);
     }
@@ -133,19 +133,40 @@ fn probe(host: &str, port: u16, timeout: Duration) -> std::io::Result<Answer> {
         crate::settings::bracketed(host)
     );
     second.write_all(request.as_bytes())?;
-    Ok(if read_head(&mut second).starts_with(b"HTTP/") {
+    Ok(if read_head(&mut second, timeout).starts_with(b"HTTP/") {
         Answer::PlainHttp
     } else {
         Answer::Neither
     })
 }
 
+/// The addresses of `host` tried, at most: `localhost` is `::1` then `127.0.0.1`, and a refusal
+/// is quick, but a name with many silent addresses must not multiply the timeout.
+const ADDRESSES_TRIED: usize = 4;
+
+/// A connection to one of the first addresses `host` resolves to. The lookup and each connect
+/// get `timeout`, the lookup on a thread of its own, since the system resolver keeps its own time.
 fn connect(host: &str, port: u16, timeout: Duration) -> std::io::Result<TcpStream> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let name = host.to_string();
+    std::thread::spawn(move || {
+        let _ = tx.send(
+            (name.as_str(), port)
+                .to_socket_addrs()
+                .map(|a| a.take(ADDRESSES_TRIED).collect::<Vec<_>>()),
+        );
+    });
+    let timed_out = || {
+        std::io::Error::new(
+            std::io::ErrorKind::TimedOut,
+            format!("no answer from the resolver for {host} within the connect timeout"),
+        )
+    };
+    let addrs = rx.recv_timeout(timeout).map_err(|_| timed_out())??;
     let mut last = None;
-    for addr in (host, port).to_socket_addrs()? {
+    for addr in addrs {
         match TcpStream::connect_timeout(&addr, timeout) {
             Ok(stream) => {
-                stream.set_read_timeout(Some(timeout))?;
                 stream.set_write_timeout(Some(timeout))?;
                 return Ok(stream);
             }
@@ -157,12 +178,17 @@ fn connect(host: &str, port: u16, timeout: Duration) -> std::io::Result<TcpStrea
     }))
 }
 
-/// The first bytes of an answer (at most 5: a TLS record header, or `HTTP/`); empty on
-/// silence or a close.
-fn read_head(stream: &mut TcpStream) -> Vec<u8> {
+/// The first bytes of an answer (at most 5: a TLS record header, or `HTTP/`) within `timeout`
+/// in all, however they trickle in; empty on silence or a close.
+fn read_head(stream: &mut TcpStream, timeout: Duration) -> Vec<u8> {
+    let deadline = std::time::Instant::now() + timeout;
     let mut head = [0u8; 5];
     let mut got = 0;
     while got < head.len() {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        if left.is_zero() || stream.set_read_timeout(Some(left)).is_err() {
+            break;
+        }
         match stream.read(&mut head[got..]) {
             Ok(0) | Err(_) => break,
             Ok(n) => got += n,
