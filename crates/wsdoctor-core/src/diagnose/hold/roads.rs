@@ -55,8 +55,8 @@ pub(crate) fn across_roads(roads: &[RoadReading], hold: Duration, path: &str) ->
     let cut: Vec<usize> = (0..roads.len())
         .filter(|i| roads[*i].reading.finding.is_some())
         .collect();
-    match cut.as_slice() {
-        [] => AcrossRoads {
+    let read = match cut.as_slice() {
+        [] => Some(AcrossRoads {
             finding: None,
             summary: first.reading.summary.replacen(
                 ": no cut",
@@ -64,85 +64,92 @@ pub(crate) fn across_roads(roads: &[RoadReading], hold: Duration, path: &str) ->
                 1,
             ),
             decisive: 0,
-        },
-        [only] if roads.len() == 2 => {
-            let (cut, kept) = (&roads[*only], &roads[1 - *only]);
-            let Some(finding) = &cut.reading.finding else {
-                return single(first);
-            };
-            let own = finding
-                .message
-                .strip_prefix(&format!("{path}: "))
-                .unwrap_or(&finding.message);
-            let what = described(&cut.reading, finding);
-            let (timer, remedy) = one_road_timer(cut.road, finding.cause);
-            let conclusion = match timer {
-                Some(timer) => format!(" → {timer}"),
-                None => String::new(),
-            };
-            let message = format!(
-                "{path}: {what} on {} only; the {} sockets stayed up through the whole {} hold{conclusion}. Over {}: {own}",
-                cut.road.name(),
-                kept.road.name(),
-                human(hold),
-                cut.road.name(),
-            );
-            let hint = match remedy {
-                Some(remedy) => format!("{remedy} {}", finding.hint),
-                None => format!(
-                    "Only {} sockets fail, so look at what differs on that road between client and application. {}",
-                    cut.road.name(),
-                    finding.hint
-                ),
-            };
-            AcrossRoads {
-                finding: Some(Finding {
-                    message: message.clone(),
-                    hint,
-                    ..finding.clone()
-                }),
-                summary: message,
-                decisive: *only,
-            }
-        }
-        _ => {
-            // Every road cut: the browser's road leads, the other is said beside it.
-            let lead = &roads[cut[0]];
-            let Some(finding) = &lead.reading.finding else {
-                return single(first);
-            };
-            let others: Vec<String> = roads
-                .iter()
-                .filter(|r| r.road != lead.road)
-                .filter_map(|r| {
-                    let other = r.reading.finding.as_ref()?;
-                    Some(if other.cause == finding.cause {
-                        format!(
-                            " (over {} too: {})",
-                            r.road.name(),
-                            described(&r.reading, other)
-                        )
-                    } else {
-                        format!("; over {}: {}", r.road.name(), other.message)
-                    })
-                })
-                .collect();
-            let message = format!(
-                "{} (over {}){}",
-                finding.message.trim_end(),
-                lead.road.name(),
-                others.concat()
-            );
-            AcrossRoads {
-                finding: Some(Finding {
-                    message: message.clone(),
-                    ..finding.clone()
-                }),
-                summary: message,
-                decisive: cut[0],
-            }
-        }
-    }
+        }),
+        [only] if roads.len() == 2 => one_road_only(roads, *only, hold, path),
+        _ => every_road_cut(roads, cut[0]),
+    };
+    read.unwrap_or_else(|| single(first))
+}
+
+/// One road of two cut (`cut` is its index), the other kept: the cut is said as that road's.
+fn one_road_only(
+    roads: &[RoadReading],
+    cut: usize,
+    hold: Duration,
+    path: &str,
+) -> Option<AcrossRoads> {
+    let (decisive, kept) = (&roads[cut], &roads[1 - cut]);
+    let finding = decisive.reading.finding.as_ref()?;
+    let own = finding
+        .message
+        .strip_prefix(&format!("{path}: "))
+        .unwrap_or(&finding.message);
+    let what = described(&decisive.reading, finding);
+    let (timer, remedy) = one_road_timer(decisive.road, finding.cause);
+    let conclusion = match timer {
+        Some(timer) => format!(" → {timer}"),
+        None => String::new(),
+    };
+    let message = format!(
+        "{path}: {what} on {} only; the {} sockets stayed up through the whole {} hold{conclusion}. Over {}: {own}",
+        decisive.road.name(),
+        kept.road.name(),
+        human(hold),
+        decisive.road.name(),
+    );
+    let hint = match remedy {
+        Some(remedy) => format!("{remedy} {}", finding.hint),
+        None => format!(
+            "Only {} sockets fail, so look at what differs on that road between client and application. {}",
+            decisive.road.name(),
+            finding.hint
+        ),
+    };
+    Some(AcrossRoads {
+        finding: Some(Finding {
+            message: message.clone(),
+            hint,
+            ..finding.clone()
+        }),
+        summary: message,
+        decisive: cut,
+    })
+}
+
+/// Every road cut: the browser's road (`lead`, the first cut) leads, the other is said beside it.
+fn every_road_cut(roads: &[RoadReading], lead: usize) -> Option<AcrossRoads> {
+    let decisive = &roads[lead];
+    let finding = decisive.reading.finding.as_ref()?;
+    let others: Vec<String> = roads
+        .iter()
+        .filter(|r| r.road != decisive.road)
+        .filter_map(|r| {
+            let other = r.reading.finding.as_ref()?;
+            Some(if other.cause == finding.cause {
+                format!(
+                    " (over {} too: {})",
+                    r.road.name(),
+                    described(&r.reading, other)
+                )
+            } else {
+                format!("; over {}: {}", r.road.name(), other.message)
+            })
+        })
+        .collect();
+    let message = format!(
+        "{} (over {}){}",
+        finding.message.trim_end(),
+        decisive.road.name(),
+        others.concat()
+    );
+    Some(AcrossRoads {
+        finding: Some(Finding {
+            message: message.clone(),
+            ..finding.clone()
+        }),
+        summary: message,
+        decisive: lead,
+    })
 }
 
 /// A road's cut in a few words: "idle cut after 3.0 s".
