@@ -10,14 +10,14 @@ use super::socket::{
 use super::{CheckRun, Failed, Output};
 use crate::context::Ctx;
 use crate::diagnose::classify;
+use crate::diagnose::terminal::{self as judge, Healthy, Moment, Seen};
 use crate::facts::Inputs;
 use crate::facts::ServerFacts;
-use crate::probe::ws::{self, Ending};
+use crate::probe::ws::{self, Ending, Received, Socket};
 use std::time::{Duration, Instant};
 use wsdoctor_model::evidence::{Common, Detail, TerminalDetail};
-use wsdoctor_model::timing::human;
 use wsdoctor_model::Notice;
-use wsdoctor_model::{ms, Cause, CheckId, Phase};
+use wsdoctor_model::{ms, CheckId, Phase};
 
 pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
     let mut check = CheckRun::start(CheckId::Terminal, inputs);
@@ -124,8 +124,9 @@ struct TerminalResult {
     silence: Option<Notice>,
 }
 
-/// A session's state while it is watched.
+/// A session's socket and what it has seen while it is watched.
 struct Session<'a> {
+    socket: Socket,
     path: &'a str,
     opened_at: Instant,
     pings: u32,
@@ -134,17 +135,29 @@ struct Session<'a> {
 }
 
 impl Session<'_> {
+    /// The next data message within `wait`, counted and kept (redacted) as the server's last
+    /// words; or how the socket ended.
+    async fn next(&mut self, ctx: &Ctx, wait: Duration) -> Result<Received, Ending> {
+        let message =
+            ws::next_message(&mut self.socket, wait, self.opened_at, &mut self.pings).await?;
+        self.seen += 1;
+        self.last_message = Some(classify::excerpt(&ctx.redactor, message.text.as_bytes()));
+        Ok(message)
+    }
+
     /// How a socket's ending fails the attempt, with the server's last words.
-    fn ended(&self, ending: Ending, when: &str) -> AttemptFailure {
+    fn ended(&self, ending: Ending, moment: Moment) -> AttemptFailure {
         let mut evidence = Common::default();
         ending_evidence(&mut evidence, &ending);
-        let mut finding = classify::ending(&ending, self.path, self.seen, self.opened_at.elapsed());
-        if !when.is_empty() {
-            finding.message = format!("{} ({when})", finding.message);
-        }
+        let seen = Seen {
+            path: self.path,
+            messages: self.seen,
+            open_for: self.opened_at.elapsed(),
+            last_message: self.last_message.as_deref(),
+        };
+        let finding = judge::ended(&ending, &seen, moment);
         if let Some(last) = &self.last_message {
             evidence.last_server_message = Some(last.clone());
-            finding.message = format!("{}; the server's last words: {last}", finding.message);
         }
         AttemptFailure {
             close_code: close_code(&ending),
@@ -165,21 +178,78 @@ async fn attempt(
     (road, gate): (Road, &Gate),
 ) -> Result<(TerminalResult, String), AttemptFailure> {
     let opened = socket::open(ctx, check, inputs, (url, path), road).await?;
-    let mut socket = opened.socket;
-    let limits = ctx.settings.limits;
     let mut session = Session {
+        socket: opened.socket,
         path,
         opened_at: Instant::now(),
         pings: 0,
         seen: 0,
         last_message: None,
     };
-    let mut first_message = None;
+    let greeting = greet(ctx, check, &mut session, server).await?;
+    if let Some(first) = greeting.first_message {
+        ctx.log(
+            CheckId::Terminal,
+            format!("First message after {} ms", first.as_millis()),
+        );
+    }
+    let matched = send_and_expect(ctx, &mut session).await?;
+    let observe = ctx.settings.limits.observe;
+    let watched = !greeting.silent && !observe.is_zero();
+    if watched {
+        // The other road's socket, if any, opens beside this one while it is watched.
+        gate.open();
+        watch(&mut session, ctx, observe, matched.is_some()).await?;
+    }
+    socket::record_http2(ctx, check, &session.socket);
+    let Session {
+        socket,
+        opened_at,
+        pings,
+        seen,
+        last_message,
+        ..
+    } = session;
+    ws::close_normally(socket, CLOSE_WAIT).await;
+    let summary = judge::summary(&Healthy {
+        expect_round_trip: matched,
+        first_message: greeting.first_message,
+        stayed_up: watched.then_some(observe),
+        open_for: opened_at.elapsed(),
+    });
+    let silence = greeting.silent.then(|| judge::silence(opened_at.elapsed()));
+    Ok((
+        TerminalResult {
+            summary: summary.clone(),
+            first_message: greeting.first_message,
+            last_message,
+            messages: seen as u64,
+            pings,
+            expect_round_trip: matched,
+            silence,
+        },
+        summary,
+    ))
+}
 
-    // Phase 1: the server's greeting. The web client waits for it up to its timeout; a socket that
-    // stays open and quiet is the validation hang until proven otherwise. With --accept-silence a
-    // quiet socket passes, unless the server says it closes unvalidated sockets: then the silence
-    // must outlast that timeout first.
+/// How the greeting went: when the first message came, or that a silence was accepted.
+struct Greeting {
+    first_message: Option<Duration>,
+    /// The session never greeted and `--accept-silence` let it pass.
+    silent: bool,
+}
+
+/// Phase 1: the server's greeting. The web client waits for it up to its timeout; a socket that
+/// stays open and quiet is the validation hang until proven otherwise. With --accept-silence a
+/// quiet socket passes, unless the server says it closes unvalidated sockets: then the silence
+/// must outlast that timeout first.
+async fn greet(
+    ctx: &Ctx,
+    check: &mut CheckRun,
+    session: &mut Session<'_>,
+    server: &ServerFacts,
+) -> Result<Greeting, AttemptFailure> {
+    let limits = ctx.settings.limits;
     let silence_window = limits
         .accept_silence
         .map(|quiet| match server.connection_timeout {
@@ -192,31 +262,25 @@ async fn attempt(
             .min(limits.ws_timeout),
     );
     let mut deadline = session.opened_at + greeting_wait;
+    let mut first_message = None;
     let mut error_sent = false;
-    let mut silent = false;
     loop {
         let wait = deadline.saturating_duration_since(Instant::now());
-        match ws::next_message(&mut socket, wait, session.opened_at, &mut session.pings).await {
+        match session.next(ctx, wait).await {
             Ok(message) => {
-                session.seen += 1;
                 first_message.get_or_insert(message.at);
-                session.last_message =
-                    Some(classify::excerpt(&ctx.redactor, message.text.as_bytes()));
                 if !is_error_message(&message.text) {
-                    break;
+                    return Ok(Greeting {
+                        first_message,
+                        silent: false,
+                    });
                 }
                 // An error message precedes a close: wait (briefly) for it, to report its code.
                 error_sent = true;
                 deadline = deadline.min(Instant::now() + limits.observe);
             }
             Err(Ending::StillOpen) if error_sent => {
-                let finding = classify::finding(
-                    Cause::ServerError,
-                    format!(
-                        "{path} sent an error and stayed open: {}",
-                        session.last_message.clone().unwrap_or_default()
-                    ),
-                );
+                let finding = judge::error_then_open(session.path, session.last_message.as_deref());
                 return Err(Failed::new(finding).into());
             }
             Err(Ending::StillOpen) => {
@@ -225,160 +289,79 @@ async fn attempt(
                     .connection_timeout
                     .is_none_or(|t| quiet_for >= t.saturating_add(SERVER_TIMEOUT_GRACE));
                 if silence_window.is_some() && outlasted_server {
-                    silent = true;
-                    break;
+                    return Ok(Greeting {
+                        first_message,
+                        silent: true,
+                    });
                 }
-                return Err(no_greeting(path, quiet_for, limits.ws_timeout, server).into());
+                let finding = judge::no_greeting(
+                    session.path,
+                    quiet_for,
+                    limits.ws_timeout,
+                    server.connection_timeout,
+                );
+                return Err(Failed::new(finding).into());
             }
-            Err(ending) => return Err(session.ended(ending, "before it greeted")),
+            Err(ending) => return Err(session.ended(ending, Moment::BeforeGreeting)),
         }
     }
-    if let Some(first) = first_message {
-        ctx.log(
-            CheckId::Terminal,
-            format!("First message after {} ms", first.as_millis()),
-        );
-    }
-    // Phase 2: --send / --expect, the end-to-end round trip.
-    let mut matched = None;
-    if let Some(text) = &ctx.settings.send {
-        if let Err(ending) = ws::send_text(&mut socket, text, limits.ws_timeout).await {
-            return Err(session.ended(ending, "when --send was sent"));
-        }
-    }
-    if let Some(pattern) = &ctx.settings.expect {
-        let sent_at = Instant::now();
-        let deadline = sent_at + limits.ws_timeout;
-        loop {
-            let wait = deadline.saturating_duration_since(Instant::now());
-            match ws::next_message(&mut socket, wait, session.opened_at, &mut session.pings).await {
-                Ok(message) => {
-                    session.seen += 1;
-                    session.last_message =
-                        Some(classify::excerpt(&ctx.redactor, message.text.as_bytes()));
-                    if pattern.is_match(&message.text) {
-                        matched = Some(sent_at.elapsed());
-                        break;
-                    }
-                }
-                Err(Ending::StillOpen) => {
-                    let evidence = Common {
-                        last_server_message: session.last_message.clone(),
-                        ..Common::default()
-                    };
-                    let finding = classify::finding(
-                        Cause::ExpectNotMet,
-                        format!(
-                            "no message matched {:?} within {}",
-                            pattern.as_str(),
-                            humantime::format_duration(limits.ws_timeout)
-                        ),
-                    );
-                    return Err(Failed::with_evidence(finding, evidence).into());
-                }
-                Err(ending) => return Err(session.ended(ending, "while waiting for --expect")),
-            }
-        }
-    }
-    // Phase 3: a session that greets and then dies is not healthy: watch it a little longer,
-    // while the other road's socket, if any, opens beside it.
-    if !silent && !limits.observe.is_zero() {
-        gate.open();
-        let watch_until = Instant::now() + limits.observe;
-        loop {
-            let wait = watch_until.saturating_duration_since(Instant::now());
-            match ws::next_message(&mut socket, wait, session.opened_at, &mut session.pings).await {
-                Ok(message) => {
-                    session.seen += 1;
-                    session.last_message =
-                        Some(classify::excerpt(&ctx.redactor, message.text.as_bytes()));
-                }
-                Err(Ending::StillOpen) => break,
-                Err(ending) => {
-                    let when = match matched {
-                        Some(_) => "after --expect matched",
-                        None => "after it greeted",
-                    };
-                    return Err(session.ended(ending, when));
-                }
-            }
-        }
-    }
-    socket::record_http2(ctx, check, &socket);
-    ws::close_normally(socket, CLOSE_WAIT).await;
-    let watched = if limits.observe.is_zero() || silent {
-        String::new()
-    } else {
-        format!(", stayed up {}", humantime::format_duration(limits.observe))
-    };
-    let summary = match (matched, first_message) {
-        (Some(rtt), _) => format!(
-            "session open; --expect matched in {:.1} ms{watched}",
-            rtt.as_secs_f64() * 1000.0
-        ),
-        (None, Some(first)) => format!(
-            "session open; first message after {:.1} ms{watched}",
-            first.as_secs_f64() * 1000.0
-        ),
-        (None, None) => format!(
-            "session open and silent for {} (accepted by --accept-silence)",
-            human(session.opened_at.elapsed())
-        ),
-    };
-    let silence = silent.then(|| {
-        Notice::of(
-            Cause::TerminalSilent,
-            format!(
-                "the server sent nothing in {}: a browser's web client would still be waiting for its first message",
-                human(session.opened_at.elapsed())
-            ),
-            "if the server should greet (the platform's terminal sends {\"type\":\"connected\"}), this is the session validation hang: check the session store's latency",
-        )
-    });
-    Ok((
-        TerminalResult {
-            summary: summary.clone(),
-            first_message,
-            last_message: session.last_message,
-            messages: session.seen as u64,
-            pings: session.pings,
-            expect_round_trip: matched,
-            silence,
-        },
-        summary,
-    ))
 }
 
-/// The session validation hang: the socket opened and the server never said a word.
-fn no_greeting(
-    path: &str,
-    quiet_for: Duration,
-    client_timeout: Duration,
-    server: &ServerFacts,
-) -> Failed {
-    let server_note = match server.connection_timeout {
-        Some(t) if t > quiet_for => format!(
-            "; the server says it closes sockets it has not validated after {} (its 1008 \"Connection timeout\")",
-            human(t)
-        ),
-        _ => String::new(),
+/// Phase 2: --send / --expect, the end-to-end round trip; the round trip when --expect matched.
+async fn send_and_expect(
+    ctx: &Ctx,
+    session: &mut Session<'_>,
+) -> Result<Option<Duration>, AttemptFailure> {
+    let ws_timeout = ctx.settings.limits.ws_timeout;
+    if let Some(text) = &ctx.settings.send {
+        if let Err(ending) = ws::send_text(&mut session.socket, text, ws_timeout).await {
+            return Err(session.ended(ending, Moment::AtSend));
+        }
+    }
+    let Some(pattern) = &ctx.settings.expect else {
+        return Ok(None);
     };
-    let finding = if quiet_for >= client_timeout {
-        classify::finding(
-            Cause::ClientTimeout,
-            format!(
-                "{path} opened but the server sent nothing in {}: the web client gives up here (\"Connection timeout - no response from server\"){server_note}",
-                human(quiet_for)
-            ),
-        )
-    } else {
-        classify::finding(
-            Cause::ServerTimeout,
-            format!(
-                "{path} stayed silent for {} and the server will close it at its validation timeout{server_note}",
-                human(quiet_for)
-            ),
-        )
-    };
-    Failed::new(finding)
+    let sent_at = Instant::now();
+    let deadline = sent_at + ws_timeout;
+    loop {
+        let wait = deadline.saturating_duration_since(Instant::now());
+        match session.next(ctx, wait).await {
+            Ok(message) if pattern.is_match(&message.text) => return Ok(Some(sent_at.elapsed())),
+            Ok(_) => {}
+            Err(Ending::StillOpen) => {
+                let evidence = Common {
+                    last_server_message: session.last_message.clone(),
+                    ..Common::default()
+                };
+                let finding = judge::expect_not_met(pattern.as_str(), ws_timeout);
+                return Err(Failed::with_evidence(finding, evidence).into());
+            }
+            Err(ending) => return Err(session.ended(ending, Moment::AwaitingExpect)),
+        }
+    }
+}
+
+/// Phase 3: a session that greets and then dies is not healthy: watch it `observe` longer.
+async fn watch(
+    session: &mut Session<'_>,
+    ctx: &Ctx,
+    observe: Duration,
+    expect_matched: bool,
+) -> Result<(), AttemptFailure> {
+    let watch_until = Instant::now() + observe;
+    loop {
+        let wait = watch_until.saturating_duration_since(Instant::now());
+        match session.next(ctx, wait).await {
+            Ok(_) => {}
+            Err(Ending::StillOpen) => return Ok(()),
+            Err(ending) => {
+                let moment = if expect_matched {
+                    Moment::AfterExpect
+                } else {
+                    Moment::AfterGreeting
+                };
+                return Err(session.ended(ending, moment));
+            }
+        }
+    }
 }

@@ -10,3 +10,4 @@ pub(crate) mod hold;
 pub(crate) mod platform;
 pub(crate) mod reasoning;
 pub(crate) mod store;
+pub(crate) mod terminal;
