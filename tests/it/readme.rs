@@ -512,3 +512,130 @@ fn the_normaliser_keeps_what_matters() {
     assert!(!line_matches("closed 4500 …", "closed 1006 \"Internal\""));
     assert_excerpt("b\n...\nd", "a\nb\nc\nd\ne", "self-test");
 }
+
+/// The first column of the README table that follows `heading`: the backquoted ids of its rows.
+fn table_ids(heading: &str) -> Vec<String> {
+    let section = README
+        .split_once(&format!("\n{heading}\n"))
+        .unwrap_or_else(|| panic!("the README has a {heading:?} section"))
+        .1;
+    section
+        .lines()
+        .skip_while(|l| !l.starts_with('|'))
+        .take_while(|l| l.starts_with('|'))
+        .filter_map(|l| l.split('|').nth(1))
+        .filter_map(|cell| cell.trim().strip_prefix('`')?.strip_suffix('`'))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn the_checklist_table_lists_every_check_in_order() {
+    let documented = table_ids("## The checklist");
+    let defined: Vec<&str> = wsdoctor_core::model::CheckId::ALL
+        .iter()
+        .map(|id| id.as_str())
+        .collect();
+    assert_eq!(documented, defined, "the README's checklist table");
+}
+
+#[test]
+fn the_timings_table_lists_every_phase() {
+    let documented = table_ids("## Timings");
+    for phase in wsdoctor_core::model::Phase::ALL {
+        assert!(
+            documented.iter().any(|key| key == phase.as_str()),
+            "the README's timings table lacks `{phase}`: {documented:?}"
+        );
+    }
+    for key in &documented {
+        assert!(
+            wsdoctor_core::model::Phase::ALL
+                .iter()
+                .any(|phase| phase.as_str() == key),
+            "the README's timings table names `{key}`, which is no phase"
+        );
+    }
+}
+
+/// The figure the README's healthy sample shows for `label` (a check's row, or `PASS` for the
+/// run), in ms.
+fn sample_ms(label: &str) -> f64 {
+    let block = blocks()
+        .into_iter()
+        .find(|b| b.marker.as_deref() == Some("output of: wsdoctor demo"))
+        .expect("the README shows a healthy `wsdoctor demo`");
+    let line = block
+        .body
+        .lines()
+        .find(|l| l.trim_start().trim_start_matches('✓').trim_start().starts_with(label))
+        .unwrap_or_else(|| panic!("no {label} line in the healthy sample"));
+    let figure = Regex::new(r"(\d+\.\d+) ms").unwrap();
+    figure
+        .captures(line)
+        .and_then(|c| c[1].parse().ok())
+        .unwrap_or_else(|| panic!("no duration in {line:?}"))
+}
+
+#[test]
+fn the_healthy_sample_takes_as_long_as_the_text_says_and_a_real_run_does() {
+    // The text: "about half a second, and on purpose", the terminal's --observe window (500 ms)
+    // with everything else done in milliseconds. The sample, and a real run, must agree with it.
+    assert!(README.contains("A healthy run takes about half a second"));
+    let observe = 500.0;
+    for label in ["terminal", "PASS"] {
+        let shown = sample_ms(label);
+        assert!(
+            (observe..2.0 * observe).contains(&shown),
+            "the README's healthy sample shows {label} at {shown} ms, not about half a second"
+        );
+    }
+    let report = crate::support::run(&["demo", "--format", "json"]).json();
+    let real = report["duration_ms"].as_f64().unwrap();
+    assert!(
+        (observe..2.0 * observe).contains(&real),
+        "a healthy demo took {real} ms, not about half a second"
+    );
+}
+
+#[test]
+fn an_interrupted_run_is_never_a_pass_and_fails_when_a_check_had_failed() {
+    // As the README's exit-status table says: not "at most warn". Each run is stopped once the
+    // check named has finished (its NDJSON event), with the hold still running.
+    for (args, finished, verdict) in [
+        (
+            &["demo", "--fault", "server-error", "--attempts", "1"][..],
+            r#""check_finished","data":{"id":"terminal","status":"fail""#,
+            "fail",
+        ),
+        (
+            &["demo", "--only", "hold"][..],
+            r#""check_finished","data":{"id":"echo","status":"pass""#,
+            "warn",
+        ),
+    ] {
+        let mut args = args.to_vec();
+        args.extend(["--hold", "60s", "--format", "ndjson"]);
+        let spawned = crate::support::spawn_until(&args, finished, false);
+        crate::support::signal(&spawned, "INT");
+        let (code, stdout, _) = spawned.finish();
+        assert_eq!(code, Some(130), "{args:?}");
+        let event: serde_json::Value = stdout
+            .lines()
+            .last()
+            .and_then(|l| serde_json::from_str(l).ok())
+            .expect("a partial report");
+        let report = &event["data"];
+        assert_eq!(event["type"], "report", "{args:?}");
+        assert_eq!(report["interrupted"], true, "{args:?}");
+        assert_eq!(report["verdict"], verdict, "{args:?}: {report:#}");
+    }
+    let row = README
+        .lines()
+        .find(|l| l.starts_with("| 130 "))
+        .expect("the exit-status table has 130");
+    assert!(
+        row.contains("never `pass`") && !row.contains("at most `warn`"),
+        "{row}"
+    );
+}
