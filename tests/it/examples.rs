@@ -234,7 +234,9 @@ fn the_down_alert_carries_the_failing_code_and_cause() {
     let server = exporter(dir.path(), &broken, &healthy);
     let body = scrape(&server, "target=broken");
     assert!(
-        body.contains(r#"wsdoctor_failure_info{check="terminal",code="SERVER_ERROR",cause="server_error"} 1"#),
+        body.contains(
+            r#"wsdoctor_failure_info{check="terminal",code="SERVER_ERROR",cause="server_error"} 1"#
+        ),
         "{body}"
     );
     // promtool evaluates the example rules over the series this exporter really exported.
@@ -320,7 +322,8 @@ fn every_metric_name_has_one_type_whatever_the_module() {
         }
     }
     assert_eq!(
-        seen.get("wsdoctor_echo_rtt_quantile_seconds").map(String::as_str),
+        seen.get("wsdoctor_echo_rtt_quantile_seconds")
+            .map(String::as_str),
         Some("summary"),
         "--count's distribution is a summary of its own: {seen:?}"
     );

@@ -568,7 +568,12 @@ fn sample_ms(label: &str) -> f64 {
     let line = block
         .body
         .lines()
-        .find(|l| l.trim_start().trim_start_matches('✓').trim_start().starts_with(label))
+        .find(|l| {
+            l.trim_start()
+                .trim_start_matches('✓')
+                .trim_start()
+                .starts_with(label)
+        })
         .unwrap_or_else(|| panic!("no {label} line in the healthy sample"));
     let figure = Regex::new(r"(\d+\.\d+) ms").unwrap();
     figure
@@ -638,4 +643,62 @@ fn an_interrupted_run_is_never_a_pass_and_fails_when_a_check_had_failed() {
         row.contains("never `pass`") && !row.contains("at most `warn`"),
         "{row}"
     );
+}
+
+/// The README's prose: fenced blocks, inline code and link targets removed (a word inside an
+/// example or a URL is not a use of it).
+fn prose() -> String {
+    let text = Regex::new(r"(?s)```.*?```")
+        .unwrap()
+        .replace_all(README, "");
+    let text = Regex::new(r"`[^`\n]*`").unwrap().replace_all(&text, "");
+    Regex::new(r"\]\([^)]*\)")
+        .unwrap()
+        .replace_all(&text, "]")
+        .into_owned()
+}
+
+#[test]
+fn coined_words_are_explained_where_a_reader_first_meets_them() {
+    let prose = prose();
+    let glossary = prose
+        .find("## Words this README uses")
+        .expect("the README has a glossary");
+    let rows: String = prose[glossary..]
+        .lines()
+        .skip_while(|l| !l.starts_with('|'))
+        .take_while(|l| l.starts_with('|'))
+        .collect();
+    // The words this project coined or gave a meaning of its own, as the glossary names them and
+    // as they are used.
+    for (named, used) in [
+        ("**roads**", r"\broads?\b"),
+        ("**Consult**", r"\b[Cc]onsult"),
+        ("**observe window**", r"\bobserve window"),
+        ("**plain echo**", r"\bplain echo"),
+        ("**fleet**", r"\bfleets?\b"),
+        ("**the web client**", r"\bweb client"),
+        ("**the web client's eight**", r"\bweb client's eight"),
+        ("**the server's last words**", r"\blast words"),
+        ("**silent listener**", r"\bsilent listener"),
+        ("**greet**", r"\bgreet"),
+        ("**lab**", r"\blab\b"),
+        ("**hold**", r"\bhold\b"),
+        ("**gate**", r"\bgates?\b"),
+        ("**module**", r"\bmodules?\b"),
+    ] {
+        assert!(rows.contains(named), "the glossary has no row for {named}");
+        let first = Regex::new(used).unwrap().find(&prose).unwrap();
+        // Before the glossary a word must be explained where it stands: `greets (sends …`, or
+        // `(the *lab*)`.
+        let explained_here = prose[first.end()..]
+            .trim_start_matches(|c: char| c.is_alphanumeric())
+            .starts_with(" (")
+            || prose[..first.start()].ends_with("(the *");
+        assert!(
+            first.start() >= glossary || explained_here,
+            "{named} is used before the glossary without an explanation: …{}…",
+            &prose[first.start().saturating_sub(80)..first.end() + 40]
+        );
+    }
 }
