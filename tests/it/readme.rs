@@ -702,3 +702,38 @@ fn coined_words_are_explained_where_a_reader_first_meets_them() {
         );
     }
 }
+
+/// A heading's anchor as GitHub makes it: lower case, punctuation dropped, spaces to hyphens.
+fn anchor(heading: &str) -> String {
+    heading
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric() || *c == ' ' || *c == '-' || *c == '_')
+        .map(|c| if c == ' ' { '-' } else { c })
+        .collect()
+}
+
+#[test]
+fn every_link_within_the_readme_names_a_heading() {
+    let mut in_block = false;
+    let mut anchors = Vec::new();
+    for line in README.lines() {
+        if line.starts_with("```") {
+            in_block = !in_block;
+        } else if !in_block && line.starts_with('#') {
+            anchors.push(anchor(line.trim_start_matches('#')));
+        }
+    }
+    let links = Regex::new(r"\]\(#([^)]+)\)").unwrap();
+    let mut checked = 0;
+    for link in links.captures_iter(README) {
+        assert!(
+            anchors.contains(&link[1].to_string()),
+            "the README links to #{}, which is no heading of it",
+            &link[1]
+        );
+        checked += 1;
+    }
+    assert!(checked >= 5, "only {checked} links within the README");
+}
