@@ -2,9 +2,10 @@
 //! Service, ConfigMap, Secret), prometheus-operator (Probe, ServiceMonitor) and the Containerfile
 //! name the same port, paths, labels, config mount and secrets, and the config they mount is valid.
 
-use crate::support::wsdoctor;
+use crate::support::{wsdoctor, TestLab};
 use serde_yaml_ng::Value;
 use std::path::Path;
+use wsdoctor_lab::{Fault, LabOptions};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
@@ -170,4 +171,160 @@ fn the_kubernetes_and_operator_examples_agree_with_each_other_and_the_image() {
     }
     let module = text(&probe["spec"]["module"]);
     assert!(module == "default" || parsed["modules"].get(module).is_some());
+}
+
+/// The `wsdoctor serve` config of the tests below: one broken target (the terminal dies with
+/// 4500), one healthy, and a module whose echo does several round trips.
+fn exporter(dir: &Path, broken: &TestLab, healthy: &TestLab) -> crate::serve::Server {
+    let file = crate::serve::config(
+        dir,
+        &format!(
+            r#"
+[defaults]
+observe = "0s"
+attempts = 1
+session = "demo-session"
+
+[[targets]]
+name = "broken"
+url = "{}"
+
+[[targets]]
+name = "healthy"
+url = "{}"
+
+[modules.counted]
+only = ["echo"]
+count = 5
+"#,
+            broken.url, healthy.url
+        ),
+    );
+    crate::serve::Server::start(&file, &[])
+}
+
+fn scrape(server: &crate::serve::Server, query: &str) -> String {
+    let (status, _, body) = server.get(&format!("/probe?{query}"), &[]);
+    assert_eq!(status, 200, "{body}");
+    body
+}
+
+/// A series of a real exposition as promtool's input, with the labels Prometheus adds.
+fn series(exposition: &str, name: &str) -> String {
+    let line = exposition
+        .lines()
+        .find(|l| l.starts_with(name) && l[name.len()..].starts_with(['{', ' ']))
+        .unwrap_or_else(|| panic!("no {name} in\n{exposition}"));
+    let labels = line[name.len()..]
+        .split_once('{')
+        .and_then(|(_, rest)| rest.split_once('}'))
+        .map(|(labels, _)| format!(",{labels}"))
+        .unwrap_or_default();
+    format!(r#"{name}{{job="websocket",instance="broken"{labels}}}"#)
+}
+
+#[test]
+fn the_down_alert_carries_the_failing_code_and_cause() {
+    let broken = TestLab::start(LabOptions {
+        fault: Some(Fault::ServerError),
+        ..LabOptions::default()
+    });
+    let healthy = TestLab::healthy();
+    let dir = tempfile::tempdir().unwrap();
+    let server = exporter(dir.path(), &broken, &healthy);
+    let body = scrape(&server, "target=broken");
+    assert!(
+        body.contains(
+            r#"wsdoctor_failure_info{check="terminal",code="SERVER_ERROR",cause="server_error"} 1"#
+        ),
+        "{body}"
+    );
+    // promtool evaluates the example rules over the series this exporter really exported.
+    let tests = format!(
+        r#"
+rule_files: ["{ROOT}/examples/alerts.yml"]
+evaluation_interval: 1m
+tests:
+  - interval: 1m
+    input_series:
+      - series: '{}'
+        values: '0x5'
+      - series: '{}'
+        values: '1x5'
+      - series: 'probe_success{{job="websocket",instance="unexplained"}}'
+        values: '0x5'
+    alert_rule_test:
+      - eval_time: 3m
+        alertname: WebSocketDown
+        exp_alerts:
+          - exp_labels:
+              severity: page
+              job: websocket
+              instance: broken
+              check: terminal
+              code: SERVER_ERROR
+              cause: server_error
+            exp_annotations:
+              summary: "WebSockets to broken fail: SERVER_ERROR (server_error) in the terminal check"
+              description: "wsdoctor's checklist fails for broken: the terminal check with SERVER_ERROR (server_error); `wsdoctor explain server_error` says what it means. Run `wsdoctor check --config wsdoctor.toml --target broken` for the evidence."
+          - exp_labels:
+              severity: page
+              job: websocket
+              instance: unexplained
+            exp_annotations:
+              summary: "WebSockets to unexplained fail"
+              description: "wsdoctor's checklist fails for unexplained. Run `wsdoctor check --config wsdoctor.toml --target unexplained` for the evidence."
+"#,
+        series(&body, "probe_success"),
+        series(&body, "wsdoctor_failure_info"),
+    );
+    let file = dir.path().join("alerts.test.yml");
+    std::fs::write(&file, tests).unwrap();
+    let out = std::process::Command::new("promtool")
+        .args(["test", "rules"])
+        .arg(&file)
+        .output()
+        .expect("promtool is needed (Debian: prometheus; .ci/run installs it)");
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// `# TYPE` lines of an exposition: metric name → type.
+fn types(exposition: &str) -> Vec<(String, String)> {
+    exposition
+        .lines()
+        .filter_map(|l| l.strip_prefix("# TYPE "))
+        .filter_map(|l| l.split_once(' '))
+        .map(|(name, kind)| (name.to_string(), kind.trim().to_string()))
+        .collect()
+}
+
+#[test]
+fn every_metric_name_has_one_type_whatever_the_module() {
+    let healthy = TestLab::healthy();
+    let dir = tempfile::tempdir().unwrap();
+    let server = exporter(dir.path(), &healthy, &healthy);
+    let mut seen = std::collections::BTreeMap::new();
+    for query in ["target=healthy", "target=healthy&module=counted"] {
+        let body = scrape(&server, query);
+        // Dashboards and alerts read the echo's round trip by one name in every module.
+        assert!(
+            body.contains("# TYPE wsdoctor_echo_rtt_seconds gauge"),
+            "{query}: {body}"
+        );
+        for (name, kind) in types(&body) {
+            let first = seen.entry(name.clone()).or_insert_with(|| kind.clone());
+            assert_eq!(*first, kind, "{name} changes type ({query})");
+        }
+    }
+    assert_eq!(
+        seen.get("wsdoctor_echo_rtt_quantile_seconds")
+            .map(String::as_str),
+        Some("summary"),
+        "--count's distribution is a summary of its own: {seen:?}"
+    );
 }

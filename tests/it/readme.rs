@@ -512,3 +512,228 @@ fn the_normaliser_keeps_what_matters() {
     assert!(!line_matches("closed 4500 …", "closed 1006 \"Internal\""));
     assert_excerpt("b\n...\nd", "a\nb\nc\nd\ne", "self-test");
 }
+
+/// The first column of the README table that follows `heading`: the backquoted ids of its rows.
+fn table_ids(heading: &str) -> Vec<String> {
+    let section = README
+        .split_once(&format!("\n{heading}\n"))
+        .unwrap_or_else(|| panic!("the README has a {heading:?} section"))
+        .1;
+    section
+        .lines()
+        .skip_while(|l| !l.starts_with('|'))
+        .take_while(|l| l.starts_with('|'))
+        .filter_map(|l| l.split('|').nth(1))
+        .filter_map(|cell| cell.trim().strip_prefix('`')?.strip_suffix('`'))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn the_checklist_table_lists_every_check_in_order() {
+    let documented = table_ids("## The checklist");
+    let defined: Vec<&str> = wsdoctor_core::model::CheckId::ALL
+        .iter()
+        .map(|id| id.as_str())
+        .collect();
+    assert_eq!(documented, defined, "the README's checklist table");
+}
+
+#[test]
+fn the_timings_table_lists_every_phase() {
+    let documented = table_ids("## Timings");
+    for phase in wsdoctor_core::model::Phase::ALL {
+        assert!(
+            documented.iter().any(|key| key == phase.as_str()),
+            "the README's timings table lacks `{phase}`: {documented:?}"
+        );
+    }
+    for key in &documented {
+        assert!(
+            wsdoctor_core::model::Phase::ALL
+                .iter()
+                .any(|phase| phase.as_str() == key),
+            "the README's timings table names `{key}`, which is no phase"
+        );
+    }
+}
+
+/// The figure the README's healthy sample shows for `label` (a check's row, or `PASS` for the
+/// run), in ms.
+fn sample_ms(label: &str) -> f64 {
+    let block = blocks()
+        .into_iter()
+        .find(|b| b.marker.as_deref() == Some("output of: wsdoctor demo"))
+        .expect("the README shows a healthy `wsdoctor demo`");
+    let line = block
+        .body
+        .lines()
+        .find(|l| {
+            l.trim_start()
+                .trim_start_matches('✓')
+                .trim_start()
+                .starts_with(label)
+        })
+        .unwrap_or_else(|| panic!("no {label} line in the healthy sample"));
+    let figure = Regex::new(r"(\d+\.\d+) ms").unwrap();
+    figure
+        .captures(line)
+        .and_then(|c| c[1].parse().ok())
+        .unwrap_or_else(|| panic!("no duration in {line:?}"))
+}
+
+#[test]
+fn the_healthy_sample_takes_as_long_as_the_text_says_and_a_real_run_does() {
+    // The text: "about half a second, and on purpose", the terminal's --observe window (500 ms)
+    // with everything else done in milliseconds. The sample, and a real run, must agree with it.
+    assert!(README.contains("A healthy run takes about half a second"));
+    let observe = 500.0;
+    for label in ["terminal", "PASS"] {
+        let shown = sample_ms(label);
+        assert!(
+            (observe..2.0 * observe).contains(&shown),
+            "the README's healthy sample shows {label} at {shown} ms, not about half a second"
+        );
+    }
+    let report = crate::support::run(&["demo", "--format", "json"]).json();
+    let real = report["duration_ms"].as_f64().unwrap();
+    assert!(
+        (observe..2.0 * observe).contains(&real),
+        "a healthy demo took {real} ms, not about half a second"
+    );
+}
+
+#[test]
+fn an_interrupted_run_is_never_a_pass_and_fails_when_a_check_had_failed() {
+    // As the README's exit-status table says: not "at most warn". Each run is stopped once the
+    // check named has finished (its NDJSON event), with the hold still running.
+    for (args, finished, verdict) in [
+        (
+            &["demo", "--fault", "server-error", "--attempts", "1"][..],
+            r#""check_finished","data":{"id":"terminal","status":"fail""#,
+            "fail",
+        ),
+        (
+            &["demo", "--only", "hold"][..],
+            r#""check_finished","data":{"id":"echo","status":"pass""#,
+            "warn",
+        ),
+    ] {
+        let mut args = args.to_vec();
+        args.extend(["--hold", "60s", "--format", "ndjson"]);
+        let spawned = crate::support::spawn_until(&args, finished, false);
+        crate::support::signal(&spawned, "INT");
+        let (code, stdout, _) = spawned.finish();
+        assert_eq!(code, Some(130), "{args:?}");
+        let event: serde_json::Value = stdout
+            .lines()
+            .last()
+            .and_then(|l| serde_json::from_str(l).ok())
+            .expect("a partial report");
+        let report = &event["data"];
+        assert_eq!(event["type"], "report", "{args:?}");
+        assert_eq!(report["interrupted"], true, "{args:?}");
+        assert_eq!(report["verdict"], verdict, "{args:?}: {report:#}");
+    }
+    let row = README
+        .lines()
+        .find(|l| l.starts_with("| 130 "))
+        .expect("the exit-status table has 130");
+    assert!(
+        row.contains("never `pass`") && !row.contains("at most `warn`"),
+        "{row}"
+    );
+}
+
+/// The README's prose: fenced blocks, inline code and link targets removed (a word inside an
+/// example or a URL is not a use of it).
+fn prose() -> String {
+    let text = Regex::new(r"(?s)```.*?```")
+        .unwrap()
+        .replace_all(README, "");
+    let text = Regex::new(r"`[^`\n]*`").unwrap().replace_all(&text, "");
+    Regex::new(r"\]\([^)]*\)")
+        .unwrap()
+        .replace_all(&text, "]")
+        .into_owned()
+}
+
+#[test]
+fn coined_words_are_explained_where_a_reader_first_meets_them() {
+    let prose = prose();
+    let glossary = prose
+        .find("## Words this README uses")
+        .expect("the README has a glossary");
+    let rows: String = prose[glossary..]
+        .lines()
+        .skip_while(|l| !l.starts_with('|'))
+        .take_while(|l| l.starts_with('|'))
+        .collect();
+    // The words this project coined or gave a meaning of its own, as the glossary names them and
+    // as they are used.
+    for (named, used) in [
+        ("**roads**", r"\broads?\b"),
+        ("**Consult**", r"\b[Cc]onsult"),
+        ("**observe window**", r"\bobserve window"),
+        ("**plain echo**", r"\bplain echo"),
+        ("**fleet**", r"\bfleets?\b"),
+        ("**the web client**", r"\bweb client"),
+        ("**the web client's eight**", r"\bweb client's eight"),
+        ("**the server's last words**", r"\blast words"),
+        ("**silent listener**", r"\bsilent listener"),
+        ("**greet**", r"\bgreet"),
+        ("**lab**", r"\blab\b"),
+        ("**hold**", r"\bhold\b"),
+        ("**gate**", r"\bgates?\b"),
+        ("**module**", r"\bmodules?\b"),
+    ] {
+        assert!(rows.contains(named), "the glossary has no row for {named}");
+        let first = Regex::new(used).unwrap().find(&prose).unwrap();
+        // Before the glossary a word must be explained where it stands: `greets (sends …`, or
+        // `(the *lab*)`.
+        let explained_here = prose[first.end()..]
+            .trim_start_matches(|c: char| c.is_alphanumeric())
+            .starts_with(" (")
+            || prose[..first.start()].ends_with("(the *");
+        assert!(
+            first.start() >= glossary || explained_here,
+            "{named} is used before the glossary without an explanation: …{}…",
+            &prose[first.start().saturating_sub(80)..first.end() + 40]
+        );
+    }
+}
+
+/// A heading's anchor as GitHub makes it: lower case, punctuation dropped, spaces to hyphens.
+fn anchor(heading: &str) -> String {
+    heading
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric() || *c == ' ' || *c == '-' || *c == '_')
+        .map(|c| if c == ' ' { '-' } else { c })
+        .collect()
+}
+
+#[test]
+fn every_link_within_the_readme_names_a_heading() {
+    let mut in_block = false;
+    let mut anchors = Vec::new();
+    for line in README.lines() {
+        if line.starts_with("```") {
+            in_block = !in_block;
+        } else if !in_block && line.starts_with('#') {
+            anchors.push(anchor(line.trim_start_matches('#')));
+        }
+    }
+    let links = Regex::new(r"\]\(#([^)]+)\)").unwrap();
+    let mut checked = 0;
+    for link in links.captures_iter(README) {
+        assert!(
+            anchors.contains(&link[1].to_string()),
+            "the README links to #{}, which is no heading of it",
+            &link[1]
+        );
+        checked += 1;
+    }
+    assert!(checked >= 5, "only {checked} links within the README");
+}

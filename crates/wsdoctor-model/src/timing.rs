@@ -57,6 +57,9 @@ pub enum Phase {
 }
 
 impl Phase {
+    /// Every phase, in wire order (as `CheckId::ALL` lists the checks).
+    pub const ALL: &'static [Phase] = <Phase as strum::VariantArray>::VARIANTS;
+
     /// The phase as it appears in JSON and NDJSON.
     pub fn as_str(self) -> &'static str {
         self.into()
