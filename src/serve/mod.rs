@@ -32,7 +32,7 @@ use std::time::{Duration, Instant, SystemTime};
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use wsdoctor_core::model::{Report, Verdict};
-use wsdoctor_core::{Plan, Redactor, Settings};
+use wsdoctor_core::{Diagnosis, Redactor};
 
 /// Taken off the scrape timeout, so the answer reaches Prometheus before it gives up.
 const SCRAPE_MARGIN: Duration = Duration::from_millis(500);
@@ -197,7 +197,7 @@ pub(crate) fn run(cmd: ServeCommand) -> Result<u8, AppError> {
         return Ok(OK);
     }
     let grace = cmd.shutdown_grace;
-    super::commands::block_on(serve(cmd.listen, state, grace))
+    crate::runtime::block_on(serve(cmd.listen, state, grace))
 }
 
 fn check_command() -> Result<clap::Command, AppError> {
@@ -217,7 +217,7 @@ async fn serve(listen: SocketAddr, state: Arc<State>, grace: Duration) -> Result
     // The handlers go in before the listening line: a signal sent the moment a supervisor sees
     // it must stop the server gracefully, not kill it.
     let caught = Arc::new(std::sync::OnceLock::new());
-    let stop = super::commands::check::stop_signal_on(caught, false);
+    let stop = crate::runtime::stop_signal_on(caught, false);
     tokio::pin!(stop);
     let mut hangups = hangups();
     crate::output::stderr(&format!("wsdoctor serve listening on http://{addr}"));
@@ -512,13 +512,14 @@ async fn probe(req: Request<Incoming>, state: &Arc<State>) -> Response<Full<Byte
         }
     }
     let observe = settings.limits.observe;
-    let secrets = settings.secrets();
-    let redactor = Redactor::new(secrets.iter().map(String::as_str), !state.show_secrets);
+    settings.trace = debug;
+    let diagnosis = Diagnosis::new(settings, state.show_secrets);
+    let redactor = diagnosis.redactor().clone();
     // The name comes masked as a URL for display; a secret of the module's (a session id in a
     // URL target's path) is masked too, as in the reports shown beside it.
     let shown = redactor.text(&name);
     let in_flight = InFlight::start(state, &name, &module);
-    let (report, trace) = run_probe(settings, redactor.clone(), debug).await;
+    let (report, trace) = run_probe(&diagnosis, debug).await;
     in_flight.finish();
     let success = report.verdict != Verdict::Fail;
     let counter = if success {
@@ -618,27 +619,18 @@ impl Drop for InFlight {
     }
 }
 
-/// Runs the checklist; with `debug`, traces the wire and returns the trace's text too.
-async fn run_probe(
-    mut settings: Settings,
-    redactor: Redactor,
-    debug: bool,
-) -> (Report, Option<String>) {
-    settings.trace = debug;
-    let plan = Plan::for_settings(&settings);
-    // An ordinary probe answers from the report alone: the event receiver is dropped at once, so
-    // the run neither builds nor queues its events. A debug probe keeps it for the trace (which
-    // the run bounds).
-    let (events, receiver) = tokio::sync::mpsc::unbounded_channel();
-    let mut receiver = debug.then_some(receiver);
-    let (report, _) = wsdoctor_core::run(
-        Arc::new(settings),
-        plan,
-        redactor,
-        events,
-        std::future::pending::<()>(),
-    )
-    .await;
+/// Runs the checklist; with `debug` (which the settings trace), returns the trace's text too.
+async fn run_probe(diagnosis: &Diagnosis, debug: bool) -> (Report, Option<String>) {
+    // An ordinary probe answers from the report alone: the run neither builds nor queues its
+    // events. A debug probe keeps them for the trace (which the run bounds).
+    let (events, mut receiver) = match debug {
+        true => {
+            let (events, receiver) = tokio::sync::mpsc::unbounded_channel();
+            (Some(events), Some(receiver))
+        }
+        false => (None, None),
+    };
+    let (report, _) = diagnosis.run(events, std::future::pending::<()>()).await;
     let trace = receiver.as_mut().map(debug::trace);
     (report, trace)
 }

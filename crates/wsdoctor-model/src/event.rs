@@ -2,9 +2,11 @@
 //! progress view are functions of these.
 
 use crate::check::CheckId;
-use crate::report::{Attempt, CheckReport, Report};
+use crate::codes::{Cause, Code};
+use crate::report::{Attempt, CheckReport, Report, Status, Verdict};
 use crate::timing::Phase;
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// One event of a run.
 #[derive(Debug, Clone, Serialize)]
@@ -124,4 +126,147 @@ pub enum WireLayer {
     Ws,
     /// The trace itself (its bound reached).
     Trace,
+}
+
+/// One target's event in a fleet's NDJSON stream: the event's line with the target's name beside
+/// its `type`, `time` and `data`.
+#[derive(Debug, Clone, Copy)]
+pub struct TargetEvent<'a> {
+    /// The target's name in the fleet.
+    pub target: &'a str,
+    /// What happened.
+    pub event: &'a Stamped,
+}
+
+impl Serialize for TargetEvent<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        // Through a JSON value, whose keys are sorted at every level: the bytes a fleet's stream
+        // has always had, which a consumer diffing two runs may rely on.
+        let mut value = serde_json::to_value(self.event).map_err(serde::ser::Error::custom)?;
+        if let serde_json::Value::Object(fields) = &mut value {
+            fields.insert(
+                "target".into(),
+                serde_json::Value::String(self.target.to_string()),
+            );
+        }
+        value.serialize(serializer)
+    }
+}
+
+/// A line of `wsdoctor watch --format ndjson`: `{"data": …, "type": "watch_run" |
+/// "watch_summary"}`.
+///
+/// The fields of the watch events are declared in alphabetical order, as their keys have always
+/// been written (the stream was first built from sorted JSON values).
+#[derive(Debug, Clone)]
+pub enum WatchEvent {
+    /// A run ended.
+    WatchRun(WatchRun),
+    /// The watch ended.
+    WatchSummary(WatchSummary),
+}
+
+impl Serialize for WatchEvent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut line = serializer.serialize_struct("WatchEvent", 2)?;
+        match self {
+            WatchEvent::WatchRun(run) => {
+                line.serialize_field("data", run)?;
+                line.serialize_field("type", "watch_run")?;
+            }
+            WatchEvent::WatchSummary(summary) => {
+                line.serialize_field("data", summary)?;
+                line.serialize_field("type", "watch_summary")?;
+            }
+        }
+        line.end()
+    }
+}
+
+/// A check whose status differs from the previous run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Change {
+    /// The failure cause now, if it failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cause: Option<Cause>,
+    /// Which check.
+    pub check: CheckId,
+    /// The failure code now, if it failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<Code>,
+    /// Its status in the previous run.
+    pub from: Status,
+    /// Its summary now.
+    pub summary: String,
+    /// Its status now.
+    pub to: Status,
+    /// The checks after it that went to or from `skip` with it: a refused connection skips the
+    /// whole checklist after it, and that is one change, not eight.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub with_it: Vec<CheckId>,
+}
+
+/// Runs so far by verdict.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Tally {
+    /// Check status changes seen (flaps).
+    pub changes: u32,
+    /// Runs that failed.
+    pub fail: u32,
+    /// Runs that passed.
+    pub pass: u32,
+    /// Runs made.
+    pub runs: u32,
+    /// Runs that warned.
+    pub warn: u32,
+}
+
+/// One run of a watch, as reported.
+#[derive(Debug, Clone, Serialize)]
+pub struct WatchRun {
+    /// What changed since the previous run (everything, on the first run, is not a change).
+    pub changes: Vec<Change>,
+    /// Its failure codes.
+    pub codes: Vec<Code>,
+    /// Its wall time.
+    pub duration_ms: f64,
+    /// 1-based run number.
+    pub run: u32,
+    /// RFC 3339 start.
+    pub started_at: String,
+    /// The tally including this run.
+    pub tally: Tally,
+    /// The target's name, when a fleet is watched.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    /// The run's verdict.
+    pub verdict: Verdict,
+}
+
+/// The end of a watch.
+#[derive(Debug, Clone, Serialize)]
+pub struct WatchSummary {
+    /// Share of runs that did not fail, in percent.
+    pub availability_percent: f64,
+    /// For each check that ever failed, how many runs it failed in (keyed by the check's name,
+    /// in the names' order).
+    #[serde(serialize_with = "by_name")]
+    pub failures_by_check: BTreeMap<CheckId, u32>,
+    /// Whether Ctrl-C ended it.
+    pub interrupted: bool,
+    /// The final tally.
+    pub tally: Tally,
+    /// The target's name, when a fleet is watched.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+}
+
+/// A map of checks in the order of their names, not the checklist's.
+fn by_name<S: serde::Serializer>(
+    map: &BTreeMap<CheckId, u32>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let sorted: BTreeMap<&str, u32> = map.iter().map(|(id, n)| (id.as_str(), *n)).collect();
+    sorted.serialize(serializer)
 }
