@@ -8,6 +8,7 @@
 
 mod allow;
 mod debug;
+mod log;
 mod metrics;
 mod page;
 mod reload;
@@ -32,7 +33,7 @@ use std::time::{Duration, Instant, SystemTime};
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use wsdoctor_core::model::{Report, Verdict};
-use wsdoctor_core::{Diagnosis, Redactor};
+use wsdoctor_core::{Diagnosis, Redactor, Settings};
 
 /// Taken off the scrape timeout, so the answer reaches Prometheus before it gives up.
 const SCRAPE_MARGIN: Duration = Duration::from_millis(500);
@@ -89,6 +90,15 @@ pub(crate) struct NamedTarget {
     url: String,
 }
 
+/// A finished probe's names, for its log line and its place in the ring.
+struct Kept<'a> {
+    name: &'a str,
+    /// The name as the page shows it (masked).
+    shown: &'a str,
+    module: &'a str,
+    debug: bool,
+}
+
 /// What every request shares.
 pub(crate) struct State {
     /// The config probes start on; a reload swaps it, and a probe keeps the one it started with.
@@ -110,7 +120,7 @@ pub(crate) struct State {
     recent: Mutex<VecDeque<Recent>>,
     /// The next probe's number in the ring.
     next_id: AtomicU64,
-    log_json: bool,
+    log: log::Log,
     show_secrets: bool,
 }
 
@@ -125,6 +135,46 @@ impl State {
             Ok(config) => config.clone(),
             Err(poisoned) => poisoned.into_inner().clone(),
         }
+    }
+
+    /// Counts a finished probe, logs it and keeps it in the ring.
+    fn count_and_keep(
+        &self,
+        kept: Kept<'_>,
+        report: &Report,
+        trace: Option<&str>,
+        redactor: &Redactor,
+    ) {
+        let success = report.verdict != Verdict::Fail;
+        let counter = if success {
+            &self.probes_success
+        } else {
+            &self.probes_failure
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+        let codes: Vec<String> = report
+            .codes
+            .iter()
+            .map(|c| c.as_str().to_string())
+            .collect();
+        let result = if success { "success" } else { "failure" };
+        self.log
+            .probe(kept.name, kept.module, result, &codes, report.duration_ms);
+        self.record(Recent {
+            id: 0,
+            time: humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
+            target: kept.shown.to_string(),
+            module: kept.module.to_string(),
+            success,
+            codes,
+            duration_ms: report.duration_ms,
+            debug: kept.debug,
+            stored: Arc::new(Stored {
+                report: report.clone(),
+                trace: trace.map(|t| debug::kept_trace(t, redactor)),
+                redactor: redactor.clone(),
+            }),
+        });
     }
 
     /// Keeps a probe in the ring, numbered; the oldest falls out when it is full.
@@ -166,7 +216,9 @@ pub(crate) fn run(cmd: ServeCommand) -> Result<u8, AppError> {
         requests_refused: AtomicU64::new(0),
         recent: Mutex::new(VecDeque::new()),
         next_id: AtomicU64::new(1),
-        log_json: cmd.log_format == LogFormat::Json,
+        log: log::Log {
+            json: cmd.log_format == LogFormat::Json,
+        },
         show_secrets: false,
     });
     if cmd.dry_run {
@@ -443,20 +495,16 @@ async fn probe(req: Request<Incoming>, state: &Arc<State>) -> Response<Full<Byte
             target.len(),
             module.len()
         );
-        log_refusal(
-            state,
-            "(too long)",
-            "(too long)",
-            StatusCode::BAD_REQUEST,
-            &why,
-        );
+        state
+            .log
+            .refusal("(too long)", "(too long)", StatusCode::BAD_REQUEST, &why);
         return text(StatusCode::BAD_REQUEST, format!("{why}\n"));
     }
     let (name, mut settings) = match state.loaded().settings_for(&target, &module) {
         Ok(found) => found,
         Err((status, why)) => {
             state.requests_refused.fetch_add(1, Ordering::Relaxed);
-            log_refusal(state, &target, &module, status, &why);
+            state.log.refusal(&target, &module, status, &why);
             return text(status, format!("{why}\n"));
         }
     };
@@ -470,46 +518,8 @@ async fn probe(req: Request<Incoming>, state: &Arc<State>) -> Response<Full<Byte
             ),
         );
     };
-    // Prometheus says how long it will wait; answer before that.
-    if let Some(scrape) = req
-        .headers()
-        .get("x-prometheus-scrape-timeout-seconds")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<f64>().ok())
-        .filter(|s| s.is_finite() && *s > 0.0)
-    {
-        let budget = Duration::from_secs_f64(scrape.min(86_400.0)).saturating_sub(SCRAPE_MARGIN);
-        let budget = budget.max(Duration::from_millis(100));
-        // A hold the scrape cannot wait for would be cut by the deadline and read as "no cut
-        // seen": a success that observed nothing. Refuse it, so the scrape fails visibly.
-        if let Some(hold) = settings.limits.hold.filter(|hold| *hold >= budget) {
-            state.requests_refused.fetch_add(1, Ordering::Relaxed);
-            let why = format!(
-                "the module holds sockets for {} but the scrape allows {} (scrape_timeout minus {}): raise the job's scrape_timeout above the hold, or shorten the hold",
-                humantime::format_duration(hold),
-                humantime::format_duration(budget),
-                humantime::format_duration(SCRAPE_MARGIN)
-            );
-            log_refusal(state, &name, &module, StatusCode::BAD_REQUEST, &why);
-            return text(StatusCode::BAD_REQUEST, format!("{why}\n"));
-        }
-        settings.limits.deadline = Some(settings.limits.deadline().min(budget));
-        // The observation window after a socket did its job is ours, not the target's: one that
-        // does not fit the budget would end a healthy probe at the deadline, reported as the
-        // target's timeout. Fit it into half the budget, leaving the other half for the checks
-        // before it, and say so.
-        let fitted = settings.limits.observe.min(budget / 2);
-        if fitted < settings.limits.observe {
-            let note = format!(
-                "observe window fitted to {} (the module says {}) to keep within the scrape's {} (scrape_timeout minus {}); raise scrape_timeout for the full window",
-                humantime::format_duration(fitted),
-                humantime::format_duration(settings.limits.observe),
-                humantime::format_duration(budget),
-                humantime::format_duration(SCRAPE_MARGIN),
-            );
-            log_notice(state, &name, &module, &note);
-            settings.limits.observe = fitted;
-        }
+    if let Err(refused) = fit_to_scrape(&req, state, &name, &module, &mut settings) {
+        return refused;
     }
     let observe = settings.limits.observe;
     settings.trace = debug;
@@ -521,35 +531,17 @@ async fn probe(req: Request<Incoming>, state: &Arc<State>) -> Response<Full<Byte
     let in_flight = InFlight::start(state, &name, &module);
     let (report, trace) = run_probe(&diagnosis, debug).await;
     in_flight.finish();
-    let success = report.verdict != Verdict::Fail;
-    let counter = if success {
-        &state.probes_success
-    } else {
-        &state.probes_failure
-    };
-    counter.fetch_add(1, Ordering::Relaxed);
-    let codes: Vec<String> = report
-        .codes
-        .iter()
-        .map(|c| c.as_str().to_string())
-        .collect();
-    let result = if success { "success" } else { "failure" };
-    log_probe(state, &name, &module, result, &codes, report.duration_ms);
-    state.record(Recent {
-        id: 0,
-        time: humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
-        target: shown.clone(),
-        module: module.clone(),
-        success,
-        codes,
-        duration_ms: report.duration_ms,
-        debug,
-        stored: Arc::new(Stored {
-            report: report.clone(),
-            trace: trace.as_deref().map(|t| debug::kept_trace(t, &redactor)),
-            redactor: redactor.clone(),
-        }),
-    });
+    state.count_and_keep(
+        Kept {
+            name: &name,
+            shown: &shown,
+            module: &module,
+            debug,
+        },
+        &report,
+        trace.as_deref(),
+        &redactor,
+    );
     if let Some(trace) = trace {
         let metrics = metrics::probe(&report, observe, metrics::Flavour::Text);
         return text(
@@ -569,6 +561,61 @@ async fn probe(req: Request<Incoming>, state: &Arc<State>) -> Response<Full<Byte
         response.headers_mut().insert(header::CONTENT_TYPE, value);
     }
     response
+}
+
+/// Fits the module's limits into the scrape's timeout: Prometheus says how long it will wait, and
+/// the answer must come before that. The refusal to answer when a hold cannot fit.
+fn fit_to_scrape(
+    req: &Request<Incoming>,
+    state: &State,
+    name: &str,
+    module: &str,
+    settings: &mut Settings,
+) -> Result<(), Response<Full<Bytes>>> {
+    let Some(scrape) = req
+        .headers()
+        .get("x-prometheus-scrape-timeout-seconds")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s > 0.0)
+    else {
+        return Ok(());
+    };
+    let budget = Duration::from_secs_f64(scrape.min(86_400.0)).saturating_sub(SCRAPE_MARGIN);
+    let budget = budget.max(Duration::from_millis(100));
+    // A hold the scrape cannot wait for would be cut by the deadline and read as "no cut
+    // seen": a success that observed nothing. Refuse it, so the scrape fails visibly.
+    if let Some(hold) = settings.limits.hold.filter(|hold| *hold >= budget) {
+        state.requests_refused.fetch_add(1, Ordering::Relaxed);
+        let why = format!(
+            "the module holds sockets for {} but the scrape allows {} (scrape_timeout minus {}): raise the job's scrape_timeout above the hold, or shorten the hold",
+            humantime::format_duration(hold),
+            humantime::format_duration(budget),
+            humantime::format_duration(SCRAPE_MARGIN)
+        );
+        state
+            .log
+            .refusal(name, &module, StatusCode::BAD_REQUEST, &why);
+        return Err(text(StatusCode::BAD_REQUEST, format!("{why}\n")));
+    }
+    settings.limits.deadline = Some(settings.limits.deadline().min(budget));
+    // The observation window after a socket did its job is ours, not the target's: one that
+    // does not fit the budget would end a healthy probe at the deadline, reported as the
+    // target's timeout. Fit it into half the budget, leaving the other half for the checks
+    // before it, and say so.
+    let fitted = settings.limits.observe.min(budget / 2);
+    if fitted < settings.limits.observe {
+        let note = format!(
+            "observe window fitted to {} (the module says {}) to keep within the scrape's {} (scrape_timeout minus {}); raise scrape_timeout for the full window",
+            humantime::format_duration(fitted),
+            humantime::format_duration(settings.limits.observe),
+            humantime::format_duration(budget),
+            humantime::format_duration(SCRAPE_MARGIN),
+        );
+        state.log.notice(name, &module, &note);
+        settings.limits.observe = fitted;
+    }
+    Ok(())
 }
 
 /// A probe in flight, counted while it lives. A scraper that hangs up mid-probe makes hyper drop
@@ -607,14 +654,9 @@ impl Drop for InFlight {
         if !self.finished {
             self.state.probes_cancelled.fetch_add(1, Ordering::Relaxed);
             let ms = self.started.elapsed().as_secs_f64() * 1000.0;
-            log_probe(
-                &self.state,
-                &self.target,
-                &self.module,
-                "cancelled",
-                &[],
-                ms,
-            );
+            self.state
+                .log
+                .probe(&self.target, &self.module, "cancelled", &[], ms);
         }
     }
 }
@@ -740,69 +782,4 @@ fn resident_bytes() -> Option<u64> {
     let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
     let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kib * 1024)
-}
-
-fn log_probe(state: &State, target: &str, module: &str, result: &str, codes: &[String], ms: f64) {
-    let time = humantime::format_rfc3339_millis(SystemTime::now()).to_string();
-    let target = Redactor::mask_url(target);
-    let line = if state.log_json {
-        serde_json::json!({
-            "time": time, "event": "probe", "target": target, "module": module,
-            "result": result, "codes": codes, "duration_ms": ms,
-        })
-        .to_string()
-    } else {
-        format!(
-            "{time} probe target={} module={} result={result} codes={} duration={:.1}ms",
-            crate::render::human::safe(&target),
-            crate::render::human::safe(module),
-            if codes.is_empty() {
-                "-".to_string()
-            } else {
-                codes.join(",")
-            },
-            ms
-        )
-    };
-    crate::output::stderr(&line);
-}
-
-fn log_notice(state: &State, target: &str, module: &str, note: &str) {
-    let time = humantime::format_rfc3339_millis(SystemTime::now()).to_string();
-    let target = Redactor::mask_url(target);
-    let line = if state.log_json {
-        serde_json::json!({
-            "time": time, "event": "notice", "target": target, "module": module, "note": note,
-        })
-        .to_string()
-    } else {
-        format!(
-            "{time} notice target={} module={} note={}",
-            crate::render::human::safe(&target),
-            crate::render::human::safe(module),
-            crate::render::human::safe(note)
-        )
-    };
-    crate::output::stderr(&line);
-}
-
-fn log_refusal(state: &State, target: &str, module: &str, status: StatusCode, why: &str) {
-    let time = humantime::format_rfc3339_millis(SystemTime::now()).to_string();
-    let target = Redactor::mask_url(target);
-    let line = if state.log_json {
-        serde_json::json!({
-            "time": time, "event": "refused", "target": target, "module": module,
-            "status": status.as_u16(), "reason": why,
-        })
-        .to_string()
-    } else {
-        format!(
-            "{time} refused target={} module={} status={} reason={}",
-            crate::render::human::safe(&target),
-            crate::render::human::safe(module),
-            status.as_u16(),
-            crate::render::human::safe(why)
-        )
-    };
-    crate::output::stderr(&line);
 }
