@@ -270,3 +270,88 @@ fn by_name<S: serde::Serializer>(
     let sorted: BTreeMap<&str, u32> = map.iter().map(|(id, n)| (id.as_str(), *n)).collect();
     sorted.serialize(serializer)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The line as the binary built it with `json!` before the events were typed.
+    fn sorted_line(kind: &str, data: &impl Serialize, target: Option<&str>) -> String {
+        let mut data = serde_json::to_value(data).unwrap();
+        if let (Some(name), Some(fields)) = (target, data.as_object_mut()) {
+            fields.insert("target".into(), name.into());
+        }
+        serde_json::json!({"type": kind, "data": data}).to_string()
+    }
+
+    #[test]
+    fn watch_events_keep_the_bytes_of_the_untyped_stream() {
+        let mut failures = BTreeMap::new();
+        failures.insert(CheckId::Tcp, 2);
+        failures.insert(CheckId::Echo, 1);
+        let tally = Tally {
+            runs: 3,
+            pass: 1,
+            warn: 0,
+            fail: 2,
+            changes: 1,
+        };
+        let run = WatchRun {
+            run: 3,
+            started_at: "2026-01-01T00:00:00Z".into(),
+            verdict: Verdict::Fail,
+            codes: vec![Code::ConnectionFailed],
+            duration_ms: 12.5,
+            changes: vec![Change {
+                check: CheckId::Tcp,
+                from: Status::Pass,
+                to: Status::Fail,
+                code: Some(Code::ConnectionFailed),
+                cause: Some(Cause::TcpRefused),
+                summary: "refused".into(),
+                with_it: vec![CheckId::Echo],
+            }],
+            tally: tally.clone(),
+            target: None,
+        };
+        let summary = WatchSummary {
+            tally,
+            availability_percent: 33.3,
+            failures_by_check: failures,
+            interrupted: true,
+            target: None,
+        };
+        for target in [None, Some("prod-eu")] {
+            let before = sorted_line("watch_run", &run, target);
+            let mut run = run.clone();
+            run.target = target.map(String::from);
+            let typed = serde_json::to_string(&WatchEvent::WatchRun(run)).unwrap();
+            assert_eq!(typed, before);
+            let mut summary = summary.clone();
+            let before = sorted_line("watch_summary", &summary, target);
+            summary.target = target.map(String::from);
+            let typed = serde_json::to_string(&WatchEvent::WatchSummary(summary)).unwrap();
+            assert_eq!(typed, before);
+        }
+    }
+
+    #[test]
+    fn a_fleet_event_names_its_target_beside_the_event() {
+        let event = Stamped {
+            time: "2026-01-01T00:00:00.000Z".into(),
+            event: Event::Log {
+                id: CheckId::Echo,
+                message: "hello".into(),
+            },
+        };
+        let line = serde_json::to_string(&TargetEvent {
+            target: "prod",
+            event: &event,
+        })
+        .unwrap();
+        assert_eq!(
+            line,
+            r#"{"data":{"id":"echo","message":"hello"},"target":"prod","time":"2026-01-01T00:00:00.000Z","type":"log"}"#
+        );
+    }
+}
