@@ -518,8 +518,8 @@ async fn probe(req: Request<Incoming>, state: &Arc<State>) -> Response<Full<Byte
             ),
         );
     };
-    if let Err(refused) = fit_to_scrape(&req, state, &name, &module, &mut settings) {
-        return refused;
+    if let Err(why) = fit_to_scrape(&req, state, &name, &module, &mut settings) {
+        return text(StatusCode::BAD_REQUEST, format!("{why}\n"));
     }
     let observe = settings.limits.observe;
     settings.trace = debug;
@@ -564,14 +564,14 @@ async fn probe(req: Request<Incoming>, state: &Arc<State>) -> Response<Full<Byte
 }
 
 /// Fits the module's limits into the scrape's timeout: Prometheus says how long it will wait, and
-/// the answer must come before that. The refusal to answer when a hold cannot fit.
+/// the answer must come before that. Refused (logged, and why) when a hold cannot fit.
 fn fit_to_scrape(
     req: &Request<Incoming>,
     state: &State,
     name: &str,
     module: &str,
     settings: &mut Settings,
-) -> Result<(), Response<Full<Bytes>>> {
+) -> Result<(), String> {
     let Some(scrape) = req
         .headers()
         .get("x-prometheus-scrape-timeout-seconds")
@@ -595,8 +595,8 @@ fn fit_to_scrape(
         );
         state
             .log
-            .refusal(name, &module, StatusCode::BAD_REQUEST, &why);
-        return Err(text(StatusCode::BAD_REQUEST, format!("{why}\n")));
+            .refusal(name, module, StatusCode::BAD_REQUEST, &why);
+        return Err(why);
     }
     settings.limits.deadline = Some(settings.limits.deadline().min(budget));
     // The observation window after a socket did its job is ours, not the target's: one that
@@ -612,7 +612,7 @@ fn fit_to_scrape(
             humantime::format_duration(budget),
             humantime::format_duration(SCRAPE_MARGIN),
         );
-        state.log.notice(name, &module, &note);
+        state.log.notice(name, module, &note);
         settings.limits.observe = fitted;
     }
     Ok(())
