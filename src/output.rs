@@ -1,4 +1,4 @@
-//! Writing to the terminal and to files: a closed pipe is not an error worth a message.
+//! Writing to the terminal: a closed pipe is not an error worth a message.
 
 use std::io::{self, Write};
 

@@ -36,7 +36,7 @@ pub use event::{
 };
 pub use evidence::Evidence;
 pub use finding::{Finding, Notice};
-pub use fleet::{FleetEntry, FleetReport};
+pub use fleet::{FleetEntry, FleetReport, FleetReportEvent};
 pub use platform::{Platform, PlatformId};
 pub use report::{Attempt, AttemptOutcome, CheckReport, NotChecked, Report, Status, Verdict};
 pub use scrub::Scrub;
