@@ -118,3 +118,20 @@ pub(crate) fn stop_switch(caught: Arc<OnceLock<u8>>) -> watch::Receiver<bool> {
 pub(crate) async fn stopped(mut switch: watch::Receiver<bool>) {
     let _ = switch.wait_for(|stop| *stop).await;
 }
+
+/// SIGHUP, as a stream of reload requests (nothing elsewhere than Unix).
+pub(crate) fn hangups() -> tokio::sync::mpsc::Receiver<()> {
+    let (tx, rx) = tokio::sync::mpsc::channel(1);
+    #[cfg(unix)]
+    if let Ok(mut hangup) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()) {
+        tokio::spawn(async move {
+            while hangup.recv().await.is_some() {
+                // A reload already waiting covers this one too.
+                let _ = tx.try_send(());
+            }
+        });
+    }
+    #[cfg(not(unix))]
+    drop(tx);
+    rx
+}

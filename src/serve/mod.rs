@@ -271,7 +271,7 @@ async fn serve(listen: SocketAddr, state: Arc<State>, grace: Duration) -> Result
     let caught = Arc::new(std::sync::OnceLock::new());
     let stop = crate::runtime::stop_signal_on(caught, false);
     tokio::pin!(stop);
-    let mut hangups = hangups();
+    let mut hangups = crate::runtime::hangups();
     crate::output::stderr(&format!("wsdoctor serve listening on http://{addr}"));
     let loaded = state.loaded();
     if state.allow_any {
@@ -353,23 +353,6 @@ async fn serve(listen: SocketAddr, state: Arc<State>, grace: Duration) -> Result
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     Ok(OK)
-}
-
-/// SIGHUP, as a stream of reload requests (nothing elsewhere than Unix).
-fn hangups() -> tokio::sync::mpsc::Receiver<()> {
-    let (tx, rx) = tokio::sync::mpsc::channel(1);
-    #[cfg(unix)]
-    if let Ok(mut hangup) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()) {
-        tokio::spawn(async move {
-            while hangup.recv().await.is_some() {
-                // A reload already waiting covers this one too.
-                let _ = tx.try_send(());
-            }
-        });
-    }
-    #[cfg(not(unix))]
-    drop(tx);
-    rx
 }
 
 /// Whether an accept error means this process (or the system) has run out of descriptors or
