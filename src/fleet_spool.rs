@@ -10,7 +10,7 @@ use crate::render;
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use wsdoctor_core::model::fleet::Totals;
-use wsdoctor_core::model::{Code, FleetReport, Report, Verdict};
+use wsdoctor_core::model::{Code, FleetReport, FleetReportEvent, Report, Verdict};
 
 /// One piece of a target's output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,7 +121,7 @@ impl Spool {
                 Piece::Json => {
                     indented(&serde_json::to_string_pretty(&entry).map_err(io::Error::other)?)
                 }
-                // As `json!` serialises the whole event: through a value, its keys sorted.
+                // As `FleetReportEvent` serialises the report: through a value, its keys sorted.
                 Piece::Ndjson => serde_json::to_value(&entry)
                     .map_err(io::Error::other)?
                     .to_string(),
@@ -222,13 +222,13 @@ impl Spool {
                 "\n  ]",
             )
         } else {
-            let event = serde_json::json!({
-                "type": "fleet_report",
-                "time": humantime::format_rfc3339_millis(std::time::SystemTime::now()).to_string(),
-                "data": summary,
-            });
+            let time = humantime::format_rfc3339_millis(std::time::SystemTime::now()).to_string();
+            let event = FleetReportEvent {
+                time: &time,
+                report: summary,
+            };
             (
-                event.to_string(),
+                serde_json::to_string(&event).map_err(io::Error::other)?,
                 "\"targets\":[]",
                 Piece::Ndjson,
                 ",",

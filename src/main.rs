@@ -7,19 +7,24 @@
 #![forbid(unsafe_code)]
 
 mod args;
+mod changes;
 mod cli;
+mod color;
 mod commands;
 mod config;
 mod examples;
 mod exit;
-mod fleet;
 mod fleet_spool;
 mod output;
+mod outputs;
+mod parallel;
 mod render;
+mod report_file;
+mod runtime;
 #[cfg(feature = "serve")]
 mod serve;
+mod targets;
 mod version;
-mod watch;
 
 use std::process::ExitCode;
 

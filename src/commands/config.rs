@@ -31,7 +31,7 @@ pub(crate) fn run(cmd: &ConfigCommand) -> Result<u8, AppError> {
                 parallel: 1,
             };
             let selection =
-                crate::fleet::select("check", &[], &fleet, &crate::args::Env::from_process())?;
+                crate::targets::select("check", &[], &fleet, &crate::args::Env::from_process())?;
             // A count, not every name: a fleet of thousands made one unreadable line.
             let count = selection.targets.len();
             crate::output::stdout(&format!(

@@ -66,7 +66,7 @@ pub(crate) fn run(cmd: DemoCommand) -> Result<u8, AppError> {
                 .unwrap_or_else(|| "healthy".into()),
             if tls { ", TLS" } else { "" }
         );
-        let redactor = super::check::redactor(&settings, &output);
+        let redactor = wsdoctor_core::Diagnosis::redactor_for(&settings, output.show_secrets);
         crate::output::stdout(&crate::render::plan::dry_run(
             &settings,
             &redactor,
@@ -74,7 +74,7 @@ pub(crate) fn run(cmd: DemoCommand) -> Result<u8, AppError> {
         ));
         return Ok(crate::exit::OK);
     }
-    super::block_on(async move {
+    crate::runtime::block_on(async move {
         let lab = Lab::start(LabOptions {
             fault: fault.clone(),
             tls,

@@ -2,20 +2,21 @@
 //! others but the runtime, bounded by `--parallel`; one document for all of them, its pieces
 //! spooled as each target ends.
 
-use super::check::{output_path, stop_signal, use_color};
 use crate::args::OutputSettings;
 use crate::cli::Format;
 use crate::exit::{self, AppError};
-use crate::fleet::FleetTarget;
 use crate::fleet_spool::{Piece, Spool};
-use crate::output::{self, ReportFile};
+use crate::outputs::{self, Document};
 use crate::render;
+use crate::report_file::ReportFile;
+use crate::targets::FleetTarget;
+use crate::{output, parallel, runtime};
 use std::io::{IsTerminal, Write};
 use std::sync::{Arc, OnceLock};
 use std::time::{Instant, SystemTime};
-use tokio::sync::{mpsc, watch, Semaphore};
-use wsdoctor_core::model::{FleetReport, Report, Stamped};
-use wsdoctor_core::Plan;
+use tokio::sync::{mpsc, watch};
+use wsdoctor_core::model::{FleetReport, Report, Stamped, TargetEvent};
+use wsdoctor_core::Diagnosis;
 
 /// Sockets one target may hold at once (every check of the checklist, a retry, the origin probe),
 /// for sizing `--parallel` against the open-files limit.
@@ -38,44 +39,23 @@ pub(crate) async fn run(
             "the HTML report is one target's: check the target in question on its own, or use --format markdown for a fleet",
         ));
     }
-    let mut file = output
+    let file = output
         .output
         .as_deref()
         .map(ReportFile::create)
         .transpose()?;
     let parallel = fit_to_open_files(parallel, output.quiet);
-    let color = use_color(output.color, std::io::stdout().is_terminal());
+    let color = crate::color::use_color(output.color, std::io::stdout().is_terminal());
     colored::control::set_override(color);
     let ndjson = output.format == Format::Ndjson && !(output.quiet && output.output.is_none());
 
     let started_at = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
     let start = Instant::now();
-    let (stop, stopped) = watch::channel(false);
     let caught = Arc::new(OnceLock::new());
-    let signal = stop_signal(caught.clone());
-    tokio::spawn(async move {
-        signal.await;
-        let _ = stop.send(true);
-    });
-
+    let stopped = runtime::stop_switch(caught.clone());
     // NDJSON: every target's events on one stream, each line naming its target.
-    let (lines, mut receiver) = mpsc::unbounded_channel::<String>();
-    let writer = tokio::spawn(async move {
-        let mut stdout_open = true;
-        let mut error = None;
-        while let Some(line) = receiver.recv().await {
-            match file.as_mut() {
-                Some(f) if ndjson => {
-                    if let Err(e) = f.append(&line) {
-                        error.get_or_insert(e);
-                    }
-                }
-                None if ndjson && stdout_open => stdout_open = output::stdout(&line),
-                _ => {}
-            }
-        }
-        (file, error)
-    });
+    let (lines, receiver) = mpsc::unbounded_channel::<String>();
+    let writer = tokio::spawn(stream_lines(receiver, file, ndjson));
 
     let names: Vec<String> = targets.iter().map(|t| t.name.clone()).collect();
     // Each report is rendered into the spool as its target ends, then dropped: memory stays that
@@ -93,37 +73,22 @@ pub(crate) async fn run(
         })?
         .with_write_out(output.write_out.clone());
     let bar = progress_bar(targets.len(), &output);
-    let permits = Arc::new(Semaphore::new(parallel as usize));
-    let mut tasks = tokio::task::JoinSet::new();
-    for (index, target) in targets.into_iter().enumerate() {
-        let permits = permits.clone();
-        let mut stopped = stopped.clone();
-        let lines = lines.clone();
-        let bar = bar.clone();
-        let show_secrets = output.show_secrets;
-        tasks.spawn(async move {
-            // A stopped fleet starts nothing new: the run below sees the stop at once and
-            // reports its checks as interrupted before they started.
-            let _permit = tokio::select! {
-                permit = permits.acquire_owned() => permit.ok(),
-                _ = stopped.wait_for(|s| *s) => None,
-            };
-            // Boxed, so the thousand tasks waiting for a permit do not each carry a run's
-            // whole future from the start.
-            let report = Box::pin(run_target(
-                target,
-                show_secrets,
-                ndjson.then_some(lines),
-                stopped,
-            ))
-            .await;
-            if let Some(bar) = &bar {
-                bar.inc(1);
+    let show_secrets = output.show_secrets;
+    let lines = ndjson.then_some(lines);
+    let mut tasks = {
+        let (stop, bar) = (stopped.clone(), bar.clone());
+        parallel::spawn_bounded(targets, parallel as usize, &stopped, move |target| {
+            let run = run_target(target, show_secrets, lines.clone(), stop.clone());
+            let bar = bar.clone();
+            async move {
+                let report = run.await;
+                if let Some(bar) = &bar {
+                    bar.inc(1);
+                }
+                report
             }
-            (index, report)
-        });
-    }
-    drop(lines);
+        })
+    };
     while let Some(joined) = tasks.join_next().await {
         match joined {
             Ok((index, report)) => spool
@@ -140,9 +105,14 @@ pub(crate) async fn run(
         .await
         .map_err(|e| AppError::Runtime(format!("the event stream did not drain: {e}")))?;
     if let Some(e) = error {
-        return Err(AppError::io(format!("writing {}", output_path(&output)), e));
+        return Err(outputs::write_failed(&output, e));
     }
-    write_outputs(&output, &fleet, &mut spool, file, color)?;
+    let mut document = FleetDocument {
+        spool: &mut spool,
+        fleet: &fleet,
+        verbose: output.verbose,
+    };
+    outputs::write(&output, &mut document, file, color)?;
     if fleet.interrupted {
         if let Some(status) = caught.get() {
             return Ok(*status);
@@ -154,61 +124,77 @@ pub(crate) async fn run(
     })
 }
 
+/// Writes the NDJSON lines of every target as they come, to `--output` or stdout; gives the
+/// file back, with the first error writing it.
+async fn stream_lines(
+    mut receiver: mpsc::UnboundedReceiver<String>,
+    mut file: Option<ReportFile>,
+    ndjson: bool,
+) -> (Option<ReportFile>, Option<std::io::Error>) {
+    let mut stdout_open = true;
+    let mut error = None;
+    while let Some(line) = receiver.recv().await {
+        match file.as_mut() {
+            Some(f) if ndjson => {
+                if let Err(e) = f.append(&line) {
+                    error.get_or_insert(e);
+                }
+            }
+            None if ndjson && stdout_open => stdout_open = output::stdout(&line),
+            _ => {}
+        }
+    }
+    (file, error)
+}
+
 /// One target's run, its events tagged with its name when someone listens.
 async fn run_target(
     target: FleetTarget,
     show_secrets: bool,
     lines: Option<mpsc::UnboundedSender<String>>,
-    mut stopped: watch::Receiver<bool>,
+    stopped: watch::Receiver<bool>,
 ) -> Report {
-    let settings = Arc::new(target.settings);
-    let secrets = settings.secrets();
-    let redactor = wsdoctor_core::Redactor::new(secrets.iter().map(String::as_str), !show_secrets);
-    let plan = Plan::for_settings(&settings);
-    let (events, mut receiver) = mpsc::unbounded_channel::<Stamped>();
-    let report_lines = lines.clone();
-    // Nobody reads the events unless they are streamed: close the channel, or every event of a
-    // run (each check's report among them) would wait in it until the run ends.
-    if lines.is_none() {
-        receiver.close();
-    }
-    let forward = lines.map(|lines| {
-        let name = target.name.clone();
-        tokio::spawn(async move {
-            while let Some(event) = receiver.recv().await {
-                let _ = lines.send(tagged_line(&name, &event));
-            }
-        })
-    });
-    let interrupt = async move {
-        let _ = stopped.wait_for(|s| *s).await;
+    let diagnosis = Diagnosis::new(target.settings, show_secrets);
+    let name = target.name;
+    let (events, forward) = match lines.clone() {
+        Some(lines) => {
+            let (events, mut receiver) = mpsc::unbounded_channel::<Stamped>();
+            let name = name.clone();
+            let forward = tokio::spawn(async move {
+                while let Some(event) = receiver.recv().await {
+                    let _ = lines.send(tagged_line(&name, &event));
+                }
+            });
+            (Some(events), Some(forward))
+        }
+        // Nobody reads the events unless they are streamed: the run then neither builds nor
+        // queues them (each check's report among them) until it ends.
+        None => (None, None),
     };
-    let (report, _) = wsdoctor_core::run(settings, plan, redactor, events, interrupt).await;
+    let (report, _) = diagnosis.run(events, runtime::stopped(stopped)).await;
     if let Some(forward) = forward {
         let _ = forward.await;
     }
     // As in a single run, each target's stream ends with its report, as soon as it is done.
-    if let Some(lines) = report_lines {
+    if let Some(lines) = lines {
         let event = Stamped {
             time: humantime::format_rfc3339_millis(SystemTime::now()).to_string(),
             event: wsdoctor_core::model::Event::Report(Box::new(report.clone())),
         };
-        let _ = lines.send(tagged_line(&target.name, &event));
+        let _ = lines.send(tagged_line(&name, &event));
     }
     report
 }
 
 /// An NDJSON line naming its target.
 fn tagged_line(name: &str, event: &Stamped) -> String {
-    match serde_json::to_value(event) {
-        Ok(serde_json::Value::Object(mut fields)) => {
-            fields.insert("target".into(), serde_json::Value::String(name.to_string()));
-            let mut line = serde_json::Value::Object(fields).to_string();
-            line.push('\n');
-            line
-        }
-        _ => render::event_line(event),
-    }
+    let mut line = serde_json::to_string(&TargetEvent {
+        target: name,
+        event,
+    })
+    .unwrap_or_else(|_| render::event_line(event));
+    line.push('\n');
+    line
 }
 
 /// Raises the soft limit of open files to the hard one and lowers `parallel` to what fits, saying
@@ -310,92 +296,55 @@ fn pieces(output: &OutputSettings, color: bool) -> Vec<Piece> {
     pieces
 }
 
-/// Writes the fleet's documents where they were asked for, from the spooled pieces.
-fn write_outputs(
-    output: &OutputSettings,
-    fleet: &FleetReport,
-    spool: &mut Spool,
-    file: Option<ReportFile>,
-    color: bool,
-) -> Result<(), AppError> {
-    let human = |spool: &mut Spool, out: &mut dyn Write| {
-        if output.write_out.is_some() {
-            // -w is the line a script reads: it stands where the human view would.
-            Ok(())
-        } else if output.quiet {
-            writeln!(out, "{}", render::fleet::verdict_line(fleet, color))
-        } else {
-            spool.write_human(fleet, output.verbose, color, out)
-        }
-    };
-    let document = |spool: &mut Spool, format: Format, out: &mut dyn Write| match format {
-        // Refused before the run (see the top of `run`); the fleet's text, should it come here.
-        Format::Human | Format::Html => spool.write_human(fleet, output.verbose, false, out),
-        Format::Json => spool.write_json(fleet, true, out),
-        Format::Ndjson => spool.write_json(fleet, false, out),
-        Format::Junit => spool.write_junit(out),
-        Format::Markdown => spool.write_markdown(fleet, out),
-        Format::Github => {
-            spool.write_annotations(out)?;
-            writeln!(out, "{}", render::fleet::verdict_line(fleet, false))
-        }
-    };
-    if output.format == Format::Github || render::github::in_github_actions() {
-        let appended = render::github::step_summary().and_then(|summary| match summary {
-            Some(summary) => {
-                let mut writer = std::io::BufWriter::new(summary);
-                spool.write_markdown(fleet, &mut writer)?;
-                writer.write_all(b"\n")?;
-                writer.flush()
-            }
-            None => Ok(()),
-        });
-        if let Err(e) = appended {
-            output::stderr(&format!(
-                "wsdoctor: cannot append to $GITHUB_STEP_SUMMARY: {e}"
-            ));
-        }
-    }
-    match file {
-        Some(mut file) => {
-            let failed =
-                |e: std::io::Error| AppError::io(format!("writing {}", output_path(output)), e);
-            {
-                let mut writer = std::io::BufWriter::new(file.writer());
-                document(spool, output.format, &mut writer).map_err(failed)?;
-                writer.flush().map_err(failed)?;
-            }
-            file.commit()?;
-            to_stdout(|out| human(spool, out))?;
-        }
-        None if output.format == Format::Json && !output.quiet => {
-            to_stdout(|out| document(spool, Format::Json, out))?;
-        }
-        None if output.quiet || output.format == Format::Human => {
-            to_stdout(|out| human(spool, out))?;
-        }
-        None => to_stdout(|out| document(spool, output.format, out))?,
-    }
-    let human_on_stdout =
-        (output.format == Format::Human || output.output.is_some()) && output.write_out.is_none();
-    if human_on_stdout && render::github::in_github_actions() && !output.quiet {
-        to_stdout(|out| spool.write_annotations(out))?;
-    }
-    if output.write_out.is_some() {
-        // One line per target, in the fleet's order.
-        to_stdout(|out| spool.write_write_out(out))?;
-    }
-    Ok(())
+/// The fleet's documents, from the spooled pieces.
+struct FleetDocument<'a> {
+    spool: &'a mut Spool,
+    fleet: &'a FleetReport,
+    verbose: bool,
 }
 
-/// Writes to stdout through a buffer; a reader that went away (`| head`) is not an error worth a
-/// message.
-fn to_stdout(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), AppError> {
-    let stdout = std::io::stdout();
-    let mut writer = std::io::BufWriter::new(stdout.lock());
-    match write(&mut writer).and_then(|()| writer.flush()) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(AppError::io("writing to stdout", e)),
+impl Document for FleetDocument<'_> {
+    fn human(&mut self, color: bool, out: &mut dyn Write) -> std::io::Result<()> {
+        self.spool.write_human(self.fleet, self.verbose, color, out)
+    }
+
+    fn verdict_line(&mut self, color: bool, out: &mut dyn Write) -> std::io::Result<()> {
+        writeln!(out, "{}", render::fleet::verdict_line(self.fleet, color))
+    }
+
+    fn document(
+        &mut self,
+        format: Format,
+        _color: bool,
+        out: &mut dyn Write,
+    ) -> std::io::Result<()> {
+        // The colour of the pieces was chosen when they were spooled (see `pieces`).
+        match format {
+            // Refused before the run (see the top of `run`); the fleet's text, should it come here.
+            Format::Human | Format::Html => {
+                self.spool.write_human(self.fleet, self.verbose, false, out)
+            }
+            Format::Json => self.spool.write_json(self.fleet, true, out),
+            Format::Ndjson => self.spool.write_json(self.fleet, false, out),
+            Format::Junit => self.spool.write_junit(out),
+            Format::Markdown => self.spool.write_markdown(self.fleet, out),
+            Format::Github => {
+                self.spool.write_annotations(out)?;
+                writeln!(out, "{}", render::fleet::verdict_line(self.fleet, false))
+            }
+        }
+    }
+
+    fn markdown(&mut self, out: &mut dyn Write) -> std::io::Result<()> {
+        self.spool.write_markdown(self.fleet, out)
+    }
+
+    fn annotations(&mut self, out: &mut dyn Write) -> std::io::Result<()> {
+        self.spool.write_annotations(out)
+    }
+
+    fn write_out(&mut self, out: &mut dyn Write) -> std::io::Result<()> {
+        // One line per target, in the fleet's order.
+        self.spool.write_write_out(out)
     }
 }

@@ -47,7 +47,7 @@ pub(crate) fn run(cmd: LabCommand) -> Result<u8, AppError> {
         ));
         return Ok(OK);
     }
-    super::block_on(serve(cmd, fault))
+    crate::runtime::block_on(serve(cmd, fault))
 }
 
 async fn serve(cmd: LabCommand, fault: Option<Fault>) -> Result<u8, AppError> {
@@ -144,7 +144,7 @@ async fn serve(cmd: LabCommand, fault: Option<Fault>) -> Result<u8, AppError> {
         ));
     }
     crate::output::stdout(&text);
-    super::check::stop_signal(Default::default()).await;
+    crate::runtime::stop_signal(Default::default()).await;
     if let Some(proxy) = proxy {
         proxy.shutdown().await;
     }

@@ -14,11 +14,6 @@ mod watch;
 
 use crate::cli::{Cli, Command};
 use crate::exit::AppError;
-use std::future::Future;
-use std::time::Duration;
-
-/// How long lingering connection tasks (a blackholed socket) may delay the exit.
-const SHUTDOWN_GRACE: Duration = Duration::from_millis(100);
 
 /// Runs the command the user asked for.
 pub(crate) fn dispatch(cli: Cli) -> Result<u8, AppError> {
@@ -36,19 +31,4 @@ pub(crate) fn dispatch(cli: Cli) -> Result<u8, AppError> {
         #[cfg(feature = "serve")]
         Command::Serve(cmd) => crate::serve::run(cmd),
     }
-}
-
-/// Runs `work` on a multi-threaded runtime and shuts it down without waiting on stragglers.
-pub(crate) fn block_on<F>(work: F) -> Result<u8, AppError>
-where
-    F: Future<Output = Result<u8, AppError>>,
-{
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| AppError::Runtime(format!("cannot start the async runtime: {e}")))?;
-    let outcome = runtime.block_on(work);
-    runtime.shutdown_timeout(SHUTDOWN_GRACE);
-    outcome
 }

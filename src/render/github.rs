@@ -59,16 +59,6 @@ fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
-/// Appends `markdown` to the file `$GITHUB_STEP_SUMMARY` names, when it names one.
-pub(crate) fn append_step_summary(markdown: &str) -> std::io::Result<()> {
-    let Some(mut file) = step_summary()? else {
-        return Ok(());
-    };
-    use std::io::Write;
-    file.write_all(markdown.as_bytes())?;
-    file.write_all(b"\n")
-}
-
 /// The file `$GITHUB_STEP_SUMMARY` names, opened to append to, when it names one.
 pub(crate) fn step_summary() -> std::io::Result<Option<std::fs::File>> {
     let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {

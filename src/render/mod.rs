@@ -11,7 +11,7 @@ pub(crate) mod markdown;
 pub(crate) mod plan;
 pub(crate) mod progress;
 pub(crate) mod trace;
-pub(crate) mod watch;
+pub(crate) mod watch_lines;
 pub(crate) mod waterfall;
 pub(crate) mod write_out;
 

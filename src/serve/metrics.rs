@@ -153,7 +153,25 @@ pub(crate) fn probe(report: &Report, observe: std::time::Duration, flavour: Flav
         "How long a socket was watched after it did its job; shorter than the module's window when fitted to the scrape timeout.",
     );
     out.sample("wsdoctor_probe_observe_seconds", &[], observe.as_secs_f64());
+    check_metrics(report, &mut out);
+    if let Some(platform) = &report.platform {
+        out.family(
+            "wsdoctor_platform_info",
+            "gauge",
+            "The platform fingerprinted in front of the application (always 1).",
+        );
+        let name: &'static str = platform.id.into();
+        out.sample("wsdoctor_platform_info", &[("platform", name)], 1.0);
+    }
+    tls_metrics(report, &mut out);
+    websocket_metrics(report, &mut out);
+    echo_metrics(report, &mut out);
+    hold_metrics(report, &mut out);
+    out.finish()
+}
 
+/// The families with a sample per check that ran (skipped checks are absent).
+fn check_metrics(report: &Report, out: &mut Exposition) {
     let ran: Vec<_> = report
         .checks
         .iter()
@@ -252,20 +270,6 @@ pub(crate) fn probe(report: &Report, observe: std::time::Duration, flavour: Flav
             );
         }
     }
-    if let Some(platform) = &report.platform {
-        out.family(
-            "wsdoctor_platform_info",
-            "gauge",
-            "The platform fingerprinted in front of the application (always 1).",
-        );
-        let name: &'static str = platform.id.into();
-        out.sample("wsdoctor_platform_info", &[("platform", name)], 1.0);
-    }
-    tls_metrics(report, &mut out);
-    websocket_metrics(report, &mut out);
-    echo_metrics(report, &mut out);
-    hold_metrics(report, &mut out);
-    out.finish()
 }
 
 fn tls_metrics(report: &Report, out: &mut Exposition) {

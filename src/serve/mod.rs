@@ -8,6 +8,7 @@
 
 mod allow;
 mod debug;
+mod log;
 mod metrics;
 mod page;
 mod reload;
@@ -32,7 +33,7 @@ use std::time::{Duration, Instant, SystemTime};
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use wsdoctor_core::model::{Report, Verdict};
-use wsdoctor_core::{Plan, Redactor, Settings};
+use wsdoctor_core::{Diagnosis, Redactor, Settings};
 
 /// Taken off the scrape timeout, so the answer reaches Prometheus before it gives up.
 const SCRAPE_MARGIN: Duration = Duration::from_millis(500);
@@ -89,6 +90,15 @@ pub(crate) struct NamedTarget {
     url: String,
 }
 
+/// A finished probe's names, for its log line and its place in the ring.
+struct Kept<'a> {
+    name: &'a str,
+    /// The name as the page shows it (masked).
+    shown: &'a str,
+    module: &'a str,
+    debug: bool,
+}
+
 /// What every request shares.
 pub(crate) struct State {
     /// The config probes start on; a reload swaps it, and a probe keeps the one it started with.
@@ -110,7 +120,7 @@ pub(crate) struct State {
     recent: Mutex<VecDeque<Recent>>,
     /// The next probe's number in the ring.
     next_id: AtomicU64,
-    log_json: bool,
+    log: log::Log,
     show_secrets: bool,
 }
 
@@ -125,6 +135,46 @@ impl State {
             Ok(config) => config.clone(),
             Err(poisoned) => poisoned.into_inner().clone(),
         }
+    }
+
+    /// Counts a finished probe, logs it and keeps it in the ring.
+    fn count_and_keep(
+        &self,
+        kept: Kept<'_>,
+        report: &Report,
+        trace: Option<&str>,
+        redactor: &Redactor,
+    ) {
+        let success = report.verdict != Verdict::Fail;
+        let counter = if success {
+            &self.probes_success
+        } else {
+            &self.probes_failure
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+        let codes: Vec<String> = report
+            .codes
+            .iter()
+            .map(|c| c.as_str().to_string())
+            .collect();
+        let result = if success { "success" } else { "failure" };
+        self.log
+            .probe(kept.name, kept.module, result, &codes, report.duration_ms);
+        self.record(Recent {
+            id: 0,
+            time: humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
+            target: kept.shown.to_string(),
+            module: kept.module.to_string(),
+            success,
+            codes,
+            duration_ms: report.duration_ms,
+            debug: kept.debug,
+            stored: Arc::new(Stored {
+                report: report.clone(),
+                trace: trace.map(|t| debug::kept_trace(t, redactor)),
+                redactor: redactor.clone(),
+            }),
+        });
     }
 
     /// Keeps a probe in the ring, numbered; the oldest falls out when it is full.
@@ -166,7 +216,9 @@ pub(crate) fn run(cmd: ServeCommand) -> Result<u8, AppError> {
         requests_refused: AtomicU64::new(0),
         recent: Mutex::new(VecDeque::new()),
         next_id: AtomicU64::new(1),
-        log_json: cmd.log_format == LogFormat::Json,
+        log: log::Log {
+            json: cmd.log_format == LogFormat::Json,
+        },
         show_secrets: false,
     });
     if cmd.dry_run {
@@ -197,7 +249,7 @@ pub(crate) fn run(cmd: ServeCommand) -> Result<u8, AppError> {
         return Ok(OK);
     }
     let grace = cmd.shutdown_grace;
-    super::commands::block_on(serve(cmd.listen, state, grace))
+    crate::runtime::block_on(serve(cmd.listen, state, grace))
 }
 
 fn check_command() -> Result<clap::Command, AppError> {
@@ -217,9 +269,9 @@ async fn serve(listen: SocketAddr, state: Arc<State>, grace: Duration) -> Result
     // The handlers go in before the listening line: a signal sent the moment a supervisor sees
     // it must stop the server gracefully, not kill it.
     let caught = Arc::new(std::sync::OnceLock::new());
-    let stop = super::commands::check::stop_signal_on(caught, false);
+    let stop = crate::runtime::stop_signal_on(caught, false);
     tokio::pin!(stop);
-    let mut hangups = hangups();
+    let mut hangups = crate::runtime::hangups();
     crate::output::stderr(&format!("wsdoctor serve listening on http://{addr}"));
     let loaded = state.loaded();
     if state.allow_any {
@@ -301,23 +353,6 @@ async fn serve(listen: SocketAddr, state: Arc<State>, grace: Duration) -> Result
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     Ok(OK)
-}
-
-/// SIGHUP, as a stream of reload requests (nothing elsewhere than Unix).
-fn hangups() -> tokio::sync::mpsc::Receiver<()> {
-    let (tx, rx) = tokio::sync::mpsc::channel(1);
-    #[cfg(unix)]
-    if let Ok(mut hangup) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()) {
-        tokio::spawn(async move {
-            while hangup.recv().await.is_some() {
-                // A reload already waiting covers this one too.
-                let _ = tx.try_send(());
-            }
-        });
-    }
-    #[cfg(not(unix))]
-    drop(tx);
-    rx
 }
 
 /// Whether an accept error means this process (or the system) has run out of descriptors or
@@ -443,20 +478,16 @@ async fn probe(req: Request<Incoming>, state: &Arc<State>) -> Response<Full<Byte
             target.len(),
             module.len()
         );
-        log_refusal(
-            state,
-            "(too long)",
-            "(too long)",
-            StatusCode::BAD_REQUEST,
-            &why,
-        );
+        state
+            .log
+            .refusal("(too long)", "(too long)", StatusCode::BAD_REQUEST, &why);
         return text(StatusCode::BAD_REQUEST, format!("{why}\n"));
     }
     let (name, mut settings) = match state.loaded().settings_for(&target, &module) {
         Ok(found) => found,
         Err((status, why)) => {
             state.requests_refused.fetch_add(1, Ordering::Relaxed);
-            log_refusal(state, &target, &module, status, &why);
+            state.log.refusal(&target, &module, status, &why);
             return text(status, format!("{why}\n"));
         }
     };
@@ -470,85 +501,30 @@ async fn probe(req: Request<Incoming>, state: &Arc<State>) -> Response<Full<Byte
             ),
         );
     };
-    // Prometheus says how long it will wait; answer before that.
-    if let Some(scrape) = req
-        .headers()
-        .get("x-prometheus-scrape-timeout-seconds")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<f64>().ok())
-        .filter(|s| s.is_finite() && *s > 0.0)
-    {
-        let budget = Duration::from_secs_f64(scrape.min(86_400.0)).saturating_sub(SCRAPE_MARGIN);
-        let budget = budget.max(Duration::from_millis(100));
-        // A hold the scrape cannot wait for would be cut by the deadline and read as "no cut
-        // seen": a success that observed nothing. Refuse it, so the scrape fails visibly.
-        if let Some(hold) = settings.limits.hold.filter(|hold| *hold >= budget) {
-            state.requests_refused.fetch_add(1, Ordering::Relaxed);
-            let why = format!(
-                "the module holds sockets for {} but the scrape allows {} (scrape_timeout minus {}): raise the job's scrape_timeout above the hold, or shorten the hold",
-                humantime::format_duration(hold),
-                humantime::format_duration(budget),
-                humantime::format_duration(SCRAPE_MARGIN)
-            );
-            log_refusal(state, &name, &module, StatusCode::BAD_REQUEST, &why);
-            return text(StatusCode::BAD_REQUEST, format!("{why}\n"));
-        }
-        settings.limits.deadline = Some(settings.limits.deadline().min(budget));
-        // The observation window after a socket did its job is ours, not the target's: one that
-        // does not fit the budget would end a healthy probe at the deadline, reported as the
-        // target's timeout. Fit it into half the budget, leaving the other half for the checks
-        // before it, and say so.
-        let fitted = settings.limits.observe.min(budget / 2);
-        if fitted < settings.limits.observe {
-            let note = format!(
-                "observe window fitted to {} (the module says {}) to keep within the scrape's {} (scrape_timeout minus {}); raise scrape_timeout for the full window",
-                humantime::format_duration(fitted),
-                humantime::format_duration(settings.limits.observe),
-                humantime::format_duration(budget),
-                humantime::format_duration(SCRAPE_MARGIN),
-            );
-            log_notice(state, &name, &module, &note);
-            settings.limits.observe = fitted;
-        }
+    if let Err(why) = fit_to_scrape(&req, state, &name, &module, &mut settings) {
+        return text(StatusCode::BAD_REQUEST, format!("{why}\n"));
     }
     let observe = settings.limits.observe;
-    let secrets = settings.secrets();
-    let redactor = Redactor::new(secrets.iter().map(String::as_str), !state.show_secrets);
+    settings.trace = debug;
+    let diagnosis = Diagnosis::new(settings, state.show_secrets);
+    let redactor = diagnosis.redactor().clone();
     // The name comes masked as a URL for display; a secret of the module's (a session id in a
     // URL target's path) is masked too, as in the reports shown beside it.
     let shown = redactor.text(&name);
     let in_flight = InFlight::start(state, &name, &module);
-    let (report, trace) = run_probe(settings, redactor.clone(), debug).await;
+    let (report, trace) = run_probe(&diagnosis, debug).await;
     in_flight.finish();
-    let success = report.verdict != Verdict::Fail;
-    let counter = if success {
-        &state.probes_success
-    } else {
-        &state.probes_failure
-    };
-    counter.fetch_add(1, Ordering::Relaxed);
-    let codes: Vec<String> = report
-        .codes
-        .iter()
-        .map(|c| c.as_str().to_string())
-        .collect();
-    let result = if success { "success" } else { "failure" };
-    log_probe(state, &name, &module, result, &codes, report.duration_ms);
-    state.record(Recent {
-        id: 0,
-        time: humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
-        target: shown.clone(),
-        module: module.clone(),
-        success,
-        codes,
-        duration_ms: report.duration_ms,
-        debug,
-        stored: Arc::new(Stored {
-            report: report.clone(),
-            trace: trace.as_deref().map(|t| debug::kept_trace(t, &redactor)),
-            redactor: redactor.clone(),
-        }),
-    });
+    state.count_and_keep(
+        Kept {
+            name: &name,
+            shown: &shown,
+            module: &module,
+            debug,
+        },
+        &report,
+        trace.as_deref(),
+        &redactor,
+    );
     if let Some(trace) = trace {
         let metrics = metrics::probe(&report, observe, metrics::Flavour::Text);
         return text(
@@ -568,6 +544,61 @@ async fn probe(req: Request<Incoming>, state: &Arc<State>) -> Response<Full<Byte
         response.headers_mut().insert(header::CONTENT_TYPE, value);
     }
     response
+}
+
+/// Fits the module's limits into the scrape's timeout: Prometheus says how long it will wait, and
+/// the answer must come before that. Refused (logged, and why) when a hold cannot fit.
+fn fit_to_scrape(
+    req: &Request<Incoming>,
+    state: &State,
+    name: &str,
+    module: &str,
+    settings: &mut Settings,
+) -> Result<(), String> {
+    let Some(scrape) = req
+        .headers()
+        .get("x-prometheus-scrape-timeout-seconds")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s > 0.0)
+    else {
+        return Ok(());
+    };
+    let budget = Duration::from_secs_f64(scrape.min(86_400.0)).saturating_sub(SCRAPE_MARGIN);
+    let budget = budget.max(Duration::from_millis(100));
+    // A hold the scrape cannot wait for would be cut by the deadline and read as "no cut
+    // seen": a success that observed nothing. Refuse it, so the scrape fails visibly.
+    if let Some(hold) = settings.limits.hold.filter(|hold| *hold >= budget) {
+        state.requests_refused.fetch_add(1, Ordering::Relaxed);
+        let why = format!(
+            "the module holds sockets for {} but the scrape allows {} (scrape_timeout minus {}): raise the job's scrape_timeout above the hold, or shorten the hold",
+            humantime::format_duration(hold),
+            humantime::format_duration(budget),
+            humantime::format_duration(SCRAPE_MARGIN)
+        );
+        state
+            .log
+            .refusal(name, module, StatusCode::BAD_REQUEST, &why);
+        return Err(why);
+    }
+    settings.limits.deadline = Some(settings.limits.deadline().min(budget));
+    // The observation window after a socket did its job is ours, not the target's: one that
+    // does not fit the budget would end a healthy probe at the deadline, reported as the
+    // target's timeout. Fit it into half the budget, leaving the other half for the checks
+    // before it, and say so.
+    let fitted = settings.limits.observe.min(budget / 2);
+    if fitted < settings.limits.observe {
+        let note = format!(
+            "observe window fitted to {} (the module says {}) to keep within the scrape's {} (scrape_timeout minus {}); raise scrape_timeout for the full window",
+            humantime::format_duration(fitted),
+            humantime::format_duration(settings.limits.observe),
+            humantime::format_duration(budget),
+            humantime::format_duration(SCRAPE_MARGIN),
+        );
+        state.log.notice(name, module, &note);
+        settings.limits.observe = fitted;
+    }
+    Ok(())
 }
 
 /// A probe in flight, counted while it lives. A scraper that hangs up mid-probe makes hyper drop
@@ -606,39 +637,25 @@ impl Drop for InFlight {
         if !self.finished {
             self.state.probes_cancelled.fetch_add(1, Ordering::Relaxed);
             let ms = self.started.elapsed().as_secs_f64() * 1000.0;
-            log_probe(
-                &self.state,
-                &self.target,
-                &self.module,
-                "cancelled",
-                &[],
-                ms,
-            );
+            self.state
+                .log
+                .probe(&self.target, &self.module, "cancelled", &[], ms);
         }
     }
 }
 
-/// Runs the checklist; with `debug`, traces the wire and returns the trace's text too.
-async fn run_probe(
-    mut settings: Settings,
-    redactor: Redactor,
-    debug: bool,
-) -> (Report, Option<String>) {
-    settings.trace = debug;
-    let plan = Plan::for_settings(&settings);
-    // An ordinary probe answers from the report alone: the event receiver is dropped at once, so
-    // the run neither builds nor queues its events. A debug probe keeps it for the trace (which
-    // the run bounds).
-    let (events, receiver) = tokio::sync::mpsc::unbounded_channel();
-    let mut receiver = debug.then_some(receiver);
-    let (report, _) = wsdoctor_core::run(
-        Arc::new(settings),
-        plan,
-        redactor,
-        events,
-        std::future::pending::<()>(),
-    )
-    .await;
+/// Runs the checklist; with `debug` (which the settings trace), returns the trace's text too.
+async fn run_probe(diagnosis: &Diagnosis, debug: bool) -> (Report, Option<String>) {
+    // An ordinary probe answers from the report alone: the run neither builds nor queues its
+    // events. A debug probe keeps them for the trace (which the run bounds).
+    let (events, mut receiver) = match debug {
+        true => {
+            let (events, receiver) = tokio::sync::mpsc::unbounded_channel();
+            (Some(events), Some(receiver))
+        }
+        false => (None, None),
+    };
+    let (report, _) = diagnosis.run(events, std::future::pending::<()>()).await;
     let trace = receiver.as_mut().map(debug::trace);
     (report, trace)
 }
@@ -748,69 +765,4 @@ fn resident_bytes() -> Option<u64> {
     let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
     let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kib * 1024)
-}
-
-fn log_probe(state: &State, target: &str, module: &str, result: &str, codes: &[String], ms: f64) {
-    let time = humantime::format_rfc3339_millis(SystemTime::now()).to_string();
-    let target = Redactor::mask_url(target);
-    let line = if state.log_json {
-        serde_json::json!({
-            "time": time, "event": "probe", "target": target, "module": module,
-            "result": result, "codes": codes, "duration_ms": ms,
-        })
-        .to_string()
-    } else {
-        format!(
-            "{time} probe target={} module={} result={result} codes={} duration={:.1}ms",
-            crate::render::human::safe(&target),
-            crate::render::human::safe(module),
-            if codes.is_empty() {
-                "-".to_string()
-            } else {
-                codes.join(",")
-            },
-            ms
-        )
-    };
-    crate::output::stderr(&line);
-}
-
-fn log_notice(state: &State, target: &str, module: &str, note: &str) {
-    let time = humantime::format_rfc3339_millis(SystemTime::now()).to_string();
-    let target = Redactor::mask_url(target);
-    let line = if state.log_json {
-        serde_json::json!({
-            "time": time, "event": "notice", "target": target, "module": module, "note": note,
-        })
-        .to_string()
-    } else {
-        format!(
-            "{time} notice target={} module={} note={}",
-            crate::render::human::safe(&target),
-            crate::render::human::safe(module),
-            crate::render::human::safe(note)
-        )
-    };
-    crate::output::stderr(&line);
-}
-
-fn log_refusal(state: &State, target: &str, module: &str, status: StatusCode, why: &str) {
-    let time = humantime::format_rfc3339_millis(SystemTime::now()).to_string();
-    let target = Redactor::mask_url(target);
-    let line = if state.log_json {
-        serde_json::json!({
-            "time": time, "event": "refused", "target": target, "module": module,
-            "status": status.as_u16(), "reason": why,
-        })
-        .to_string()
-    } else {
-        format!(
-            "{time} refused target={} module={} status={} reason={}",
-            crate::render::human::safe(&target),
-            crate::render::human::safe(module),
-            status.as_u16(),
-            crate::render::human::safe(why)
-        )
-    };
-    crate::output::stderr(&line);
 }

@@ -141,8 +141,9 @@ impl Loaded {
                 ))
             }
         };
-        let options = crate::fleet::options_for("check", &layers, self.file.as_ref(), Some(&name))
-            .map_err(|e| (StatusCode::BAD_REQUEST, e.to_string()))?;
+        let options =
+            crate::targets::options_for("check", &layers, self.file.as_ref(), Some(&name))
+                .map_err(|e| (StatusCode::BAD_REQUEST, e.to_string()))?;
         let mut settings = crate::args::settings(&url, &options, &Env::from_process())
             .map_err(|e| (StatusCode::BAD_REQUEST, e.to_string()))?;
         // A URL target is the request's choice, and a name under an allowed wildcard can resolve

@@ -276,6 +276,36 @@ fn a_closed_pipe_never_turns_a_failed_check_into_exit_0() {
 }
 
 #[test]
+fn a_report_that_cannot_reach_stdout_is_an_error_not_a_pass() {
+    // A full disk under `check … > report.json` left no report and exited 0: CI read a pass.
+    // One target and a fleet now say the same, as --output always did: exit 3.
+    let lab = TestLab::healthy();
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["check", &lab.url, "--only", "health", "--format", "json"],
+        vec!["check", &lab.url, "--only", "health"],
+        vec![
+            "check", &lab.url, &lab.url, "--only", "health", "--format", "json",
+        ],
+    ];
+    for args in cases {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full opens");
+        let output = std::process::Command::new(assert_cmd::cargo::cargo_bin("wsdoctor"))
+            .args(&args)
+            .env("NO_COLOR", "1")
+            .stdout(full)
+            .stderr(std::process::Stdio::piped())
+            .output()
+            .expect("the binary runs");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(3), "{args:?}: {stderr}");
+        assert!(stderr.contains("writing to stdout"), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
 fn no_color_and_ci_turn_colour_off_on_a_terminal() {
     // A real terminal is needed for `auto` to colour at all; script(1) gives the binary a pty.
     // A missing script(1) fails rather than skips: `.ci/run` installs it (bsdutils).

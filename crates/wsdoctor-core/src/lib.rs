@@ -31,6 +31,7 @@ mod browser;
 mod checks;
 mod context;
 mod diagnose;
+mod diagnosis;
 mod facts;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
@@ -45,6 +46,7 @@ mod trace;
 
 pub use wsdoctor_model as model;
 
+pub use diagnosis::Diagnosis;
 pub use plan::{Plan, PlannedStep};
 pub use redact::Redactor;
 pub use runner::{run, Interruption};

@@ -95,3 +95,45 @@ impl FleetReport {
         }
     }
 }
+
+/// The last line of a fleet's NDJSON stream: `{"data": <the fleet report>, "time": …, "type":
+/// "fleet_report"}`.
+#[derive(Debug, Clone, Copy)]
+pub struct FleetReportEvent<'a> {
+    /// RFC 3339 UTC, with milliseconds.
+    pub time: &'a str,
+    /// The fleet's report.
+    pub report: &'a FleetReport,
+}
+
+impl Serialize for FleetReportEvent<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        // The report through a JSON value, whose keys are sorted at every level: the bytes the
+        // stream has always had (its targets' lines, spooled apart, are written the same way).
+        let data = serde_json::to_value(self.report).map_err(serde::ser::Error::custom)?;
+        let mut line = serializer.serialize_struct("FleetReportEvent", 3)?;
+        line.serialize_field("data", &data)?;
+        line.serialize_field("time", self.time)?;
+        line.serialize_field("type", "fleet_report")?;
+        line.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_fleet_report_event_keeps_the_bytes_of_the_untyped_stream() {
+        let report = FleetReport::new("2026-01-01T00:00:00Z".into(), 1.5, Vec::new());
+        let time = "2026-01-01T00:00:01.000Z";
+        let before = serde_json::json!({"type": "fleet_report", "time": time, "data": &report});
+        let typed = serde_json::to_string(&FleetReportEvent {
+            time,
+            report: &report,
+        })
+        .unwrap();
+        assert_eq!(typed, before.to_string());
+    }
+}

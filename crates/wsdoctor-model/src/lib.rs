@@ -30,10 +30,13 @@ pub mod timing;
 
 pub use check::CheckId;
 pub use codes::{Cause, Code};
-pub use event::{Event, Stamped, WireDir, WireLayer, WIRE_LINE_LIMIT};
+pub use event::{
+    Change, Event, Stamped, Tally, TargetEvent, WatchEvent, WatchRun, WatchSummary, WireDir,
+    WireLayer, WIRE_LINE_LIMIT,
+};
 pub use evidence::Evidence;
 pub use finding::{Finding, Notice};
-pub use fleet::{FleetEntry, FleetReport};
+pub use fleet::{FleetEntry, FleetReport, FleetReportEvent};
 pub use platform::{Platform, PlatformId};
 pub use report::{Attempt, AttemptOutcome, CheckReport, NotChecked, Report, Status, Verdict};
 pub use scrub::Scrub;

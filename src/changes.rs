@@ -1,80 +1,10 @@
-//! `wsdoctor watch`: the checklist again and again, reporting what changed. This module is the
-//! pure bookkeeping (what changed, the running tally); `commands::watch` runs the loop and
-//! `render::watch` prints.
+//! What changed between the runs of `wsdoctor watch`, and the running tally: pure bookkeeping.
+//! `commands::watch` runs the loop, `render::watch_lines` prints, and the model types the events.
 
-use serde::Serialize;
 use std::collections::BTreeMap;
-use wsdoctor_core::model::{Cause, CheckId, Code, Report, Status, Verdict};
-
-/// A check whose status differs from the previous run.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub(crate) struct Change {
-    /// Which check.
-    pub(crate) check: CheckId,
-    /// Its status in the previous run.
-    pub(crate) from: Status,
-    /// Its status now.
-    pub(crate) to: Status,
-    /// The failure code now, if it failed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) code: Option<Code>,
-    /// The failure cause now, if it failed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub(crate) cause: Option<Cause>,
-    /// Its summary now.
-    pub(crate) summary: String,
-    /// The checks after it that went to or from `skip` with it: a refused connection skips the
-    /// whole checklist after it, and that is one change, not eight.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub(crate) with_it: Vec<CheckId>,
-}
-
-/// Runs so far by verdict.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub(crate) struct Tally {
-    /// Runs made.
-    pub(crate) runs: u32,
-    /// Runs that passed.
-    pub(crate) pass: u32,
-    /// Runs that warned.
-    pub(crate) warn: u32,
-    /// Runs that failed.
-    pub(crate) fail: u32,
-    /// Check status changes seen (flaps).
-    pub(crate) changes: u32,
-}
-
-/// One run of a watch, as reported.
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct WatchRun {
-    /// 1-based run number.
-    pub(crate) run: u32,
-    /// RFC 3339 start.
-    pub(crate) started_at: String,
-    /// The run's verdict.
-    pub(crate) verdict: Verdict,
-    /// Its failure codes.
-    pub(crate) codes: Vec<Code>,
-    /// Its wall time.
-    pub(crate) duration_ms: f64,
-    /// What changed since the previous run (everything, on the first run, is not a change).
-    pub(crate) changes: Vec<Change>,
-    /// The tally including this run.
-    pub(crate) tally: Tally,
-}
-
-/// The end of a watch.
-#[derive(Debug, Clone, Serialize)]
-pub(crate) struct WatchSummary {
-    /// The final tally.
-    pub(crate) tally: Tally,
-    /// Share of runs that did not fail, in percent.
-    pub(crate) availability_percent: f64,
-    /// For each check that ever failed, how many runs it failed in.
-    pub(crate) failures_by_check: BTreeMap<CheckId, u32>,
-    /// Whether Ctrl-C ended it.
-    pub(crate) interrupted: bool,
-}
+use wsdoctor_core::model::{
+    Change, CheckId, Report, Status, Tally, Verdict, WatchRun, WatchSummary,
+};
 
 /// The state carried from run to run.
 #[derive(Debug, Default)]
@@ -165,6 +95,7 @@ impl Watcher {
             duration_ms: report.duration_ms,
             changes,
             tally: self.tally.clone(),
+            target: None,
         }
     }
 
@@ -180,6 +111,7 @@ impl Watcher {
             },
             failures_by_check: self.failures_by_check.clone(),
             interrupted,
+            target: None,
         }
     }
 }

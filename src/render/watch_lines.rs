@@ -1,7 +1,7 @@
 //! Lines for `wsdoctor watch`: one a run, one a change, and the summary.
 
 use super::human::{self, safe, verdict_word};
-use crate::watch::{WatchRun, WatchSummary};
+use wsdoctor_core::model::{WatchRun, WatchSummary};
 
 /// The human lines for one run: the run line, then a line per change.
 pub(crate) fn run_lines(run: &WatchRun, color: bool) -> String {

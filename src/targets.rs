@@ -46,6 +46,22 @@ impl Selection {
         }
     }
 
+    /// The plan of every target (`--dry-run`), each headed by its name in a fleet.
+    pub(crate) fn dry_run(&self, reveal_secrets: bool) -> String {
+        let mut text = String::new();
+        for target in &self.targets {
+            if self.fleet {
+                text.push_str(&format!("── {} ──\n", target.name));
+            }
+            text.push_str(&crate::render::plan::dry_run(
+                &target.settings,
+                &wsdoctor_core::Diagnosis::redactor_for(&target.settings, reveal_secrets),
+                None,
+            ));
+        }
+        text
+    }
+
     /// Says which URL each target written without a scheme became: as the first line of the
     /// human view when it is on stdout, else on stderr (stdout stays one document).
     pub(crate) fn say_chosen(&self, on_stdout: bool) {
@@ -92,8 +108,6 @@ pub(crate) fn select(
             "names a target of the config file, but there is no config file (--config FILE, or ./wsdoctor.toml)",
         ));
     }
-    let defaults: &[Entry] = file.as_ref().map_or(&[], |f| f.defaults.as_slice());
-    let mut targets = Vec::new();
     if !urls.is_empty() {
         if !fleet.names.is_empty() {
             return Err(AppError::usage(
@@ -101,34 +115,10 @@ pub(crate) fn select(
                 "choose targets either as URLs or by name from the config file, not both",
             ));
         }
-        // Every URL has the same options: parse the command line once, not once per URL (which
-        // was quadratic in a command line of a thousand URLs).
-        let options = options_for(subcommand, &[defaults], file.as_ref(), None)?;
-        let mut shared = args::Shared::default();
-        let mut taken = HashSet::new();
-        let mut chosen = Vec::new();
-        for url in urls {
-            let url = match wsdoctor_core::bare::understand(url, options.connect_timeout)? {
-                Some(bare) => {
-                    chosen.push(bare.note);
-                    bare.url
-                }
-                None => url.clone(),
-            };
-            let settings = args::settings_sharing(&url, &options, env, &mut shared)?;
-            targets.push(FleetTarget {
-                name: unique_name(&mut taken, &url_name(&settings)),
-                settings,
-            });
-        }
-        let fleet_run = urls.len() > 1;
-        return Ok(Selection {
-            targets,
-            fleet: fleet_run,
-            defaults_from: file.filter(|f| !f.defaults.is_empty()).map(|f| f.path),
-            chosen,
-        });
+        return from_urls(subcommand, urls, file, env);
     }
+    let defaults: &[Entry] = file.as_ref().map_or(&[], |f| f.defaults.as_slice());
+    let mut targets = Vec::new();
     let Some(file) = file.clone() else {
         return Err(AppError::usage(
             "<TARGET>",
@@ -187,6 +177,44 @@ pub(crate) fn select(
         fleet: true,
         defaults_from: None,
         chosen: Vec::new(),
+    })
+}
+
+/// The targets the command line's URLs name, each with the same options: the config file's
+/// `[defaults]` under the command line's flags and variables.
+fn from_urls(
+    subcommand: &str,
+    urls: &[String],
+    file: Option<ConfigFile>,
+    env: &Env,
+) -> Result<Selection, AppError> {
+    let defaults: &[Entry] = file.as_ref().map_or(&[], |f| f.defaults.as_slice());
+    let mut targets = Vec::new();
+    // Every URL has the same options: parse the command line once, not once per URL (which
+    // was quadratic in a command line of a thousand URLs).
+    let options = options_for(subcommand, &[defaults], file.as_ref(), None)?;
+    let mut shared = args::Shared::default();
+    let mut taken = HashSet::new();
+    let mut chosen = Vec::new();
+    for url in urls {
+        let url = match wsdoctor_core::bare::understand(url, options.connect_timeout)? {
+            Some(bare) => {
+                chosen.push(bare.note);
+                bare.url
+            }
+            None => url.clone(),
+        };
+        let settings = args::settings_sharing(&url, &options, env, &mut shared)?;
+        targets.push(FleetTarget {
+            name: unique_name(&mut taken, &url_name(&settings)),
+            settings,
+        });
+    }
+    Ok(Selection {
+        targets,
+        fleet: urls.len() > 1,
+        defaults_from: file.filter(|f| !f.defaults.is_empty()).map(|f| f.path),
+        chosen,
     })
 }
 
