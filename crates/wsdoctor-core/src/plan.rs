@@ -14,6 +14,9 @@ pub(crate) enum Need {
     Pass(CheckId),
     /// Waits for the other to finish (it uses what it learned) but runs whatever its outcome.
     After(CheckId),
+    /// As `After`, and `--only` brings the other along: what it learns there is where to go
+    /// (the session and terminal paths `/health` lists).
+    Learn(CheckId),
     /// Starts at once, and may wait for the other's facts of the named kind if it turns out to
     /// need them (a refused upgrade is read differently when plain HTTP works).
     Consult(CheckId, Topic),
@@ -27,15 +30,24 @@ impl Need {
     /// The check depended on.
     pub(crate) fn on(self) -> CheckId {
         match self {
-            Need::Pass(id) | Need::After(id) | Need::Consult(id, _) | Need::Compare(id) => id,
+            Need::Pass(id)
+            | Need::After(id)
+            | Need::Learn(id)
+            | Need::Consult(id, _)
+            | Need::Compare(id) => id,
         }
     }
 
-    /// Whether the check cannot do without the other: it needs it to pass, or has nothing to
-    /// compare with otherwise. These edges bring the other along under `--only`, and make
-    /// skipping a transport check the others ride on an error.
+    /// Whether the check cannot do without the other: it needs it to pass, learns where to go
+    /// from it, or has nothing to compare with otherwise. These edges bring the other along
+    /// under `--only`, and make skipping a transport check the others ride on an error.
     fn brings_along(self) -> bool {
-        matches!(self, Need::Pass(_) | Need::Compare(_))
+        matches!(self, Need::Pass(_) | Need::Learn(_) | Need::Compare(_))
+    }
+
+    /// Whether the check runs whatever the other's outcome, once it has finished.
+    fn is_soft(self) -> bool {
+        matches!(self, Need::After(_) | Need::Learn(_))
     }
 }
 
@@ -141,17 +153,17 @@ impl Circumstances<'_> {
                 Need::Pass(transport),
                 Need::Consult(CheckId::Health, Topic::Health),
             ],
-            CheckId::Session => vec![Need::Pass(transport), Need::After(CheckId::Health)],
+            CheckId::Session => vec![Need::Pass(transport), Need::Learn(CheckId::Health)],
             CheckId::Store => self.store_needs(),
             CheckId::Terminal => vec![
                 Need::Pass(transport),
-                Need::After(CheckId::Health),
+                Need::Learn(CheckId::Health),
                 Need::Pass(CheckId::Session),
                 Need::Consult(CheckId::Diagnostics, Topic::Server),
             ],
             CheckId::Origin => vec![
                 Need::Pass(CheckId::Echo),
-                Need::After(CheckId::Health),
+                Need::Learn(CheckId::Health),
                 Need::After(CheckId::Terminal),
             ],
             // After every command-line check whose verdict it puts beside the browser's: mixed
@@ -380,13 +392,8 @@ impl Plan {
                 if !wanted.contains(&check.id) {
                     continue;
                 }
-                for need in &check.needs {
-                    // The session and terminal checks learn their paths from /health.
-                    let dep = match need {
-                        Need::Pass(dep) | Need::Compare(dep) => *dep,
-                        Need::After(CheckId::Health) => CheckId::Health,
-                        Need::After(_) | Need::Consult(..) => continue,
-                    };
+                for need in check.needs.iter().filter(|n| n.brings_along()) {
+                    let dep = need.on();
                     // Transport checks come back even when skipped (nothing runs without them);
                     // a skipped session check stays skipped.
                     let allowed = dep.is_transport() || !skip.contains(&dep);
@@ -431,9 +438,7 @@ impl Plan {
             let on = need.on();
             match out.iter().position(|n| n.on() == on) {
                 // A hard need wins over a soft one on the same check.
-                Some(i) if matches!(need, Need::Pass(_)) && matches!(out[i], Need::After(_)) => {
-                    out[i] = need
-                }
+                Some(i) if matches!(need, Need::Pass(_)) && out[i].is_soft() => out[i] = need,
                 Some(_) => {}
                 None => out.push(need),
             }
@@ -450,7 +455,7 @@ impl Plan {
             }
             let hard = match need {
                 Need::Pass(_) => true,
-                Need::After(_) => false,
+                Need::After(_) | Need::Learn(_) => false,
                 Need::Consult(..) | Need::Compare(_) => continue,
             };
             if steps > 64 {
@@ -462,7 +467,7 @@ impl Plan {
             for inherited in &gone.needs {
                 let inherited = match *inherited {
                     Need::Pass(id) if hard => Need::Pass(id),
-                    Need::Pass(id) | Need::After(id) => Need::After(id),
+                    Need::Pass(id) | Need::After(id) | Need::Learn(id) => Need::After(id),
                     Need::Consult(..) | Need::Compare(_) => continue,
                 };
                 pending.push(inherited);
