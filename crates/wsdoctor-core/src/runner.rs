@@ -292,46 +292,13 @@ async fn run_one(
     run_start: Instant,
     started: &Mutex<BTreeMap<CheckId, f64>>,
 ) -> Ran {
-    let mut facts = base;
-    let mut blocked = None;
-    let mut connection = None;
-    let mut consulted = BTreeMap::new();
-    let mut compared = BTreeMap::new();
-    for (need, mut slot) in needs {
-        if let Need::Consult(_, topic) = need {
-            let later = Later::new(
-                consult(slot),
-                ctx.settings.limits.connect_timeout.saturating_mul(2),
-            );
-            consulted.insert(topic, later);
-            continue;
-        }
-        let published = slot
-            .wait_for(Option::is_some)
-            .await
-            .ok()
-            .and_then(|p| p.clone());
-        let Some(published) = published else {
-            blocked.get_or_insert(format!("skipped: {} did not finish", need.on()));
-            continue;
-        };
-        if let (Need::Pass(dep), Some(_)) = (need, &published.blocked) {
-            blocked.get_or_insert(format!("skipped: needs {dep}, which did not pass"));
-        }
-        if let (Need::Compare(dep), Some(report)) = (need, &published.report) {
-            compared.insert(dep, report.clone());
-        }
-        facts.merge(&published.facts);
-        if planned.takes_connection_from == Some(need.on()) {
-            connection = published.connection.lock().ok().and_then(|mut c| c.take());
-        }
-    }
+    let (inputs, connection, blocked) = gather(ctx, planned, base, needs).await;
     // Every check finished is a check started, in the stream, skipped ones included.
     if let Some(reason) = &planned.not_applicable {
         ctx.emit(Event::CheckStarted { id: planned.id });
         return Ran {
             report: CheckReport::skipped(planned.id, reason.clone()),
-            facts,
+            facts: inputs.facts,
             connection: None,
             was_blocked: false,
         };
@@ -340,7 +307,7 @@ async fn run_one(
         ctx.emit(Event::CheckStarted { id: planned.id });
         return Ran {
             report: CheckReport::skipped(planned.id, reason),
-            facts,
+            facts: inputs.facts,
             connection: None,
             was_blocked: true,
         };
@@ -350,11 +317,7 @@ async fn run_one(
         started.insert(planned.id, began);
     }
     ctx.emit(Event::CheckStarted { id: planned.id });
-    let inputs = Inputs {
-        facts: facts.clone(),
-        consulted,
-        compared,
-    };
+    let mut facts = inputs.facts.clone();
     let id = planned.id;
     let task_ctx = ctx.clone();
     // Boxed: a check's future is tens of kilobytes, and every check's task exists from the start
@@ -376,6 +339,53 @@ async fn run_one(
         connection: output.connection,
         was_blocked: false,
     }
+}
+
+/// Waits for what `planned` needs: the facts, reports and connection its prerequisites hand on,
+/// its consulted checks as facts to wait for later, and why it may not run (a prerequisite it
+/// needs to pass did not, or did not finish).
+async fn gather(
+    ctx: &Ctx,
+    planned: &PlannedCheck,
+    base: Facts,
+    needs: Vec<(Need, Slot)>,
+) -> (Inputs, Option<Conn>, Option<String>) {
+    let mut inputs = Inputs {
+        facts: base,
+        ..Inputs::default()
+    };
+    let mut blocked = None;
+    let mut connection = None;
+    for (need, mut slot) in needs {
+        if let Need::Consult(_, topic) = need {
+            let later = Later::new(
+                consult(slot),
+                ctx.settings.limits.connect_timeout.saturating_mul(2),
+            );
+            inputs.consulted.insert(topic, later);
+            continue;
+        }
+        let published = slot
+            .wait_for(Option::is_some)
+            .await
+            .ok()
+            .and_then(|p| p.clone());
+        let Some(published) = published else {
+            blocked.get_or_insert(format!("skipped: {} did not finish", need.on()));
+            continue;
+        };
+        if let (Need::Pass(dep), Some(_)) = (need, &published.blocked) {
+            blocked.get_or_insert(format!("skipped: needs {dep}, which did not pass"));
+        }
+        if let (Need::Compare(dep), Some(report)) = (need, &published.report) {
+            inputs.compared.insert(dep, report.clone());
+        }
+        inputs.facts.merge(&published.facts);
+        if planned.takes_connection_from == Some(need.on()) {
+            connection = published.connection.lock().ok().and_then(|mut c| c.take());
+        }
+    }
+    (inputs, connection, blocked)
 }
 
 /// The facts of a consulted check, as a receiver that yields them once it has finished.
