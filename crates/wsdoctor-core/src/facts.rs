@@ -158,36 +158,47 @@ impl Later {
     }
 }
 
+/// A kind of facts a check may consult from another that may still be running (a
+/// `Need::Consult` edge of the plan names it), and the runner hands on without knowing which.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Topic {
+    /// What `/health` said ([`Facts::health`]).
+    Health,
+    /// What the server says about itself ([`Facts::server`]).
+    Server,
+}
+
 /// What one check receives from the runner.
 #[derive(Debug, Default)]
 pub(crate) struct Inputs {
     /// The facts its prerequisites learned.
     pub(crate) facts: Facts,
-    /// The health check's facts, for checks that may consult them.
-    pub(crate) health_later: Option<Later>,
-    /// The diagnostics check's facts, for checks that may consult them.
-    pub(crate) server_later: Option<Later>,
+    /// The facts of the checks it may consult, by what it reads of them.
+    pub(crate) consulted: BTreeMap<Topic, Later>,
     /// The reports of the checks this one compares with (`Need::Compare`), already redacted.
     #[cfg_attr(not(feature = "browser"), allow(dead_code))]
     pub(crate) compared: BTreeMap<CheckId, Arc<CheckReport>>,
 }
 
 impl Inputs {
+    /// The consulted facts on `topic`, waited for; `None` when this check consults none.
+    async fn consult(&self, topic: Topic) -> Option<Facts> {
+        match self.consulted.get(&topic) {
+            Some(later) => Some(later.clone().get().await),
+            None => None,
+        }
+    }
+
     /// What the server says about itself: already known, or waited for when consulted.
     pub(crate) async fn server(&self) -> ServerFacts {
         if let Some(server) = &self.facts.server {
             return server.as_ref().clone();
         }
-        match &self.server_later {
-            Some(later) => later
-                .clone()
-                .get()
-                .await
-                .server
-                .map(|s| s.as_ref().clone())
-                .unwrap_or_default(),
-            None => ServerFacts::default(),
-        }
+        self.consult(Topic::Server)
+            .await
+            .and_then(|facts| facts.server)
+            .map(|s| s.as_ref().clone())
+            .unwrap_or_default()
     }
 
     /// The health facts: already known, or waited for when the check may consult them.
@@ -195,15 +206,10 @@ impl Inputs {
         if let Some(health) = &self.facts.health {
             return health.as_ref().clone();
         }
-        match &self.health_later {
-            Some(later) => later
-                .clone()
-                .get()
-                .await
-                .health
-                .map(|h| h.as_ref().clone())
-                .unwrap_or_default(),
-            None => HealthFacts::default(),
-        }
+        self.consult(Topic::Health)
+            .await
+            .and_then(|facts| facts.health)
+            .map(|h| h.as_ref().clone())
+            .unwrap_or_default()
     }
 }

@@ -2,6 +2,7 @@
 //! check depends on another is an edge here, so the runner can hand each check exactly the facts
 //! its prerequisites produced and nothing waits outside the plan.
 
+use crate::facts::Topic;
 use crate::settings::{Settings, SettingsError};
 use wsdoctor_model::evidence::TargetKind;
 use wsdoctor_model::{CheckId, NotChecked};
@@ -13,9 +14,12 @@ pub(crate) enum Need {
     Pass(CheckId),
     /// Waits for the other to finish (it uses what it learned) but runs whatever its outcome.
     After(CheckId),
-    /// Starts at once, and may wait for the other's facts if it turns out to need them (a refused
-    /// upgrade is read differently when plain HTTP works).
-    Consult(CheckId),
+    /// As `After`, and `--only` brings the other along: what it learns there is where to go
+    /// (the session and terminal paths `/health` lists).
+    Learn(CheckId),
+    /// Starts at once, and may wait for the other's facts of the named kind if it turns out to
+    /// need them (a refused upgrade is read differently when plain HTTP works).
+    Consult(CheckId, Topic),
     /// Waits for the other to finish, whatever its outcome, and reads its report to compare with
     /// (the browser check); `--only` brings the other along, since there is nothing to compare
     /// with otherwise.
@@ -26,9 +30,34 @@ impl Need {
     /// The check depended on.
     pub(crate) fn on(self) -> CheckId {
         match self {
-            Need::Pass(id) | Need::After(id) | Need::Consult(id) | Need::Compare(id) => id,
+            Need::Pass(id)
+            | Need::After(id)
+            | Need::Learn(id)
+            | Need::Consult(id, _)
+            | Need::Compare(id) => id,
         }
     }
+
+    /// Whether the check cannot do without the other: it needs it to pass, learns where to go
+    /// from it, or has nothing to compare with otherwise. These edges bring the other along
+    /// under `--only`, and make skipping a transport check the others ride on an error.
+    fn brings_along(self) -> bool {
+        matches!(self, Need::Pass(_) | Need::Learn(_) | Need::Compare(_))
+    }
+
+    /// Whether the check runs whatever the other's outcome, once it has finished.
+    fn is_soft(self) -> bool {
+        matches!(self, Need::After(_) | Need::Learn(_))
+    }
+}
+
+/// How the runner treats a check when the run is stopped early.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Role {
+    /// Aborted: what it had not finished is reported as not finished.
+    Ordinary,
+    /// Watches over time (the hold): asked to stop, and given a moment to report what it saw.
+    Observer,
 }
 
 /// One check in the plan.
@@ -45,6 +74,8 @@ pub(crate) struct PlannedCheck {
     /// `not_applicable` is an input this run lacks (no session, no origin), not the target's
     /// nature (no TLS on http) nor a deep check nobody asked for (hold, store): a gap to report.
     pub(crate) wants_input: bool,
+    /// How a stop treats it.
+    pub(crate) role: Role,
 }
 
 /// The checks of one run and their dependencies.
@@ -63,6 +94,155 @@ pub struct PlannedStep {
     pub waits_for: Vec<CheckId>,
     /// Why it will be skipped, when that is known before the run.
     pub skipped_because: Option<String>,
+}
+
+/// What decides a check's edges and whether it applies: the target and the inputs this run has.
+struct Circumstances<'a> {
+    settings: &'a Settings,
+    https: bool,
+    /// The last transport check every request rides on: tls on https, tcp otherwise.
+    transport: CheckId,
+    /// Why a ws(s) target leaves out the HTTP checks.
+    endpoint_only: Option<String>,
+}
+
+impl Circumstances<'_> {
+    fn of(settings: &Settings) -> Circumstances<'_> {
+        let https = settings.target.uses_tls();
+        let http_target = settings.target.kind() == TargetKind::Http;
+        Circumstances {
+            settings,
+            https,
+            transport: if https { CheckId::Tls } else { CheckId::Tcp },
+            endpoint_only: (!http_target).then(|| "ws(s) target: endpoint checks only".to_string()),
+        }
+    }
+
+    /// Check `id` as the full checklist has it; `None` when it is not in this run's checklist.
+    fn planned(&self, id: CheckId) -> Option<PlannedCheck> {
+        // In the checklist only when asked for: a browser costs a second or two.
+        if id == CheckId::Browser && self.settings.browser.is_none() {
+            return None;
+        }
+        let not_applicable = self.not_applicable(id);
+        let wants_input = not_applicable.is_some()
+            && self.endpoint_only.is_none()
+            && matches!(id, CheckId::Session | CheckId::Terminal | CheckId::Cors);
+        let role = match id {
+            CheckId::Hold => Role::Observer,
+            _ => Role::Ordinary,
+        };
+        Some(PlannedCheck {
+            id,
+            needs: self.needs(id),
+            not_applicable,
+            takes_connection_from: None,
+            wants_input,
+            role,
+        })
+    }
+
+    fn needs(&self, id: CheckId) -> Vec<Need> {
+        let transport = self.transport;
+        match id {
+            CheckId::Target | CheckId::Dns => vec![],
+            CheckId::Tcp => vec![Need::Pass(CheckId::Dns)],
+            CheckId::Tls => vec![Need::Pass(CheckId::Tcp)],
+            CheckId::Health | CheckId::Diagnostics | CheckId::Cors => vec![Need::Pass(transport)],
+            CheckId::Echo => vec![
+                Need::Pass(transport),
+                Need::Consult(CheckId::Health, Topic::Health),
+            ],
+            CheckId::Session => vec![Need::Pass(transport), Need::Learn(CheckId::Health)],
+            CheckId::Store => self.store_needs(),
+            CheckId::Terminal => vec![
+                Need::Pass(transport),
+                Need::Learn(CheckId::Health),
+                Need::Pass(CheckId::Session),
+                Need::Consult(CheckId::Diagnostics, Topic::Server),
+            ],
+            CheckId::Origin => vec![
+                Need::Pass(CheckId::Echo),
+                Need::Learn(CheckId::Health),
+                Need::After(CheckId::Terminal),
+            ],
+            // After every command-line check whose verdict it puts beside the browser's: mixed
+            // content (target), Local Network Access (dns), the certificate the browser is told
+            // to trust (tls), /health and CORS, the sockets.
+            CheckId::Browser => [
+                CheckId::Target,
+                CheckId::Dns,
+                CheckId::Tls,
+                CheckId::Health,
+                CheckId::Cors,
+                CheckId::Echo,
+                CheckId::Terminal,
+            ]
+            .into_iter()
+            .map(Need::Compare)
+            .collect(),
+            CheckId::Hold => vec![
+                Need::Pass(CheckId::Echo),
+                Need::Consult(CheckId::Health, Topic::Health),
+            ],
+        }
+    }
+
+    /// Beside the HTTP checks, on its own connection: the store check needs none of them. It
+    /// reads what the session endpoint concluded (a key missing while the application accepts
+    /// the session is our template's fault, not the session's), and the key template the
+    /// diagnostics endpoint advertises.
+    fn store_needs(&self) -> Vec<Need> {
+        let mut needs = Vec::new();
+        if self.endpoint_only.is_none() && self.no_session().is_none() {
+            needs.push(Need::After(CheckId::Session));
+            let advertised = self
+                .settings
+                .store
+                .as_ref()
+                .is_some_and(|s| s.key_template.is_none());
+            if advertised {
+                needs.push(Need::After(CheckId::Diagnostics));
+            }
+        }
+        needs
+    }
+
+    fn not_applicable(&self, id: CheckId) -> Option<String> {
+        let settings = self.settings;
+        match id {
+            CheckId::Target | CheckId::Dns | CheckId::Tcp => None,
+            CheckId::Echo | CheckId::Origin | CheckId::Browser => None,
+            CheckId::Tls => (!self.https).then(|| "plain http/ws target: no TLS".to_string()),
+            CheckId::Health | CheckId::Diagnostics => self.endpoint_only.clone(),
+            CheckId::Cors => self.endpoint_only.clone().or_else(|| {
+                settings
+                    .origin
+                    .is_none()
+                    .then(|| "no origin known (--origin or FRONTEND_URL)".to_string())
+            }),
+            CheckId::Session | CheckId::Terminal => {
+                self.endpoint_only.clone().or_else(|| self.no_session())
+            }
+            CheckId::Store => settings
+                .store
+                .is_none()
+                .then(|| "no --redis-url given (nor REDIS_URL)".to_string()),
+            CheckId::Hold => settings
+                .limits
+                .hold
+                .is_none()
+                .then(|| "no --hold given".to_string()),
+        }
+    }
+
+    fn no_session(&self) -> Option<String> {
+        match &self.settings.session {
+            None => Some("no --session given".to_string()),
+            Some(s) if s.reveal().trim().is_empty() => Some("the session id is empty".to_string()),
+            Some(_) => None,
+        }
+    }
 }
 
 impl Plan {
@@ -103,127 +283,21 @@ impl Plan {
     /// without the addresses DNS found; `--skip session` is honoured (the terminal then runs
     /// without asking the session endpoint first).
     pub fn for_settings(settings: &Settings) -> Plan {
-        let https = settings.target.uses_tls();
-        let transport = if https { CheckId::Tls } else { CheckId::Tcp };
-        let http_target = settings.target.kind() == TargetKind::Http;
-        let endpoint_only =
-            (!http_target).then(|| "ws(s) target: endpoint checks only".to_string());
-        let no_session = || match &settings.session {
-            None => Some("no --session given".to_string()),
-            Some(s) if s.reveal().trim().is_empty() => Some("the session id is empty".to_string()),
-            Some(_) => None,
-        };
-        let mut checks = Vec::new();
-        for &id in CheckId::ALL {
-            let (needs, not_applicable): (Vec<Need>, Option<String>) = match id {
-                CheckId::Target | CheckId::Dns => (vec![], None),
-                CheckId::Tcp => (vec![Need::Pass(CheckId::Dns)], None),
-                CheckId::Tls => (
-                    vec![Need::Pass(CheckId::Tcp)],
-                    (!https).then(|| "plain http/ws target: no TLS".to_string()),
-                ),
-                CheckId::Health | CheckId::Diagnostics => {
-                    (vec![Need::Pass(transport)], endpoint_only.clone())
-                }
-                CheckId::Cors => (
-                    vec![Need::Pass(transport)],
-                    endpoint_only.clone().or_else(|| {
-                        settings
-                            .origin
-                            .is_none()
-                            .then(|| "no origin known (--origin or FRONTEND_URL)".to_string())
-                    }),
-                ),
-                CheckId::Echo => (
-                    vec![Need::Pass(transport), Need::Consult(CheckId::Health)],
-                    None,
-                ),
-                CheckId::Session => (
-                    vec![Need::Pass(transport), Need::After(CheckId::Health)],
-                    endpoint_only.clone().or_else(no_session),
-                ),
-                CheckId::Store => {
-                    // Beside the HTTP checks, on its own connection: it needs none of them. It
-                    // reads what the session endpoint concluded (a key missing while the
-                    // application accepts the session is our template's fault, not the
-                    // session's), and the key template the diagnostics endpoint advertises.
-                    let mut needs = Vec::new();
-                    if http_target && no_session().is_none() {
-                        needs.push(Need::After(CheckId::Session));
-                        let advertised = settings
-                            .store
-                            .as_ref()
-                            .is_some_and(|s| s.key_template.is_none());
-                        if advertised {
-                            needs.push(Need::After(CheckId::Diagnostics));
-                        }
-                    }
-                    let not_applicable = settings
-                        .store
-                        .is_none()
-                        .then(|| "no --redis-url given (nor REDIS_URL)".to_string());
-                    (needs, not_applicable)
-                }
-                CheckId::Terminal => (
-                    vec![
-                        Need::Pass(transport),
-                        Need::After(CheckId::Health),
-                        Need::Pass(CheckId::Session),
-                        Need::Consult(CheckId::Diagnostics),
-                    ],
-                    endpoint_only.clone().or_else(no_session),
-                ),
-                CheckId::Origin => (
-                    vec![
-                        Need::Pass(CheckId::Echo),
-                        Need::After(CheckId::Health),
-                        Need::After(CheckId::Terminal),
-                    ],
-                    None,
-                ),
-                CheckId::Browser => {
-                    // In the checklist only when asked for: a browser costs a second or two.
-                    if settings.browser.is_none() {
-                        continue;
-                    }
-                    // After every command-line check whose verdict it puts beside the browser's:
-                    // mixed content (target), Local Network Access (dns), the certificate the
-                    // browser is told to trust (tls), /health and CORS, the sockets.
-                    let compared = [
-                        CheckId::Target,
-                        CheckId::Dns,
-                        CheckId::Tls,
-                        CheckId::Health,
-                        CheckId::Cors,
-                        CheckId::Echo,
-                        CheckId::Terminal,
-                    ];
-                    (compared.into_iter().map(Need::Compare).collect(), None)
-                }
-                CheckId::Hold => (
-                    vec![Need::Pass(CheckId::Echo), Need::Consult(CheckId::Health)],
-                    settings
-                        .limits
-                        .hold
-                        .is_none()
-                        .then(|| "no --hold given".to_string()),
-                ),
-            };
-            let wants_input = not_applicable.is_some()
-                && endpoint_only.is_none()
-                && matches!(id, CheckId::Session | CheckId::Terminal | CheckId::Cors);
-            checks.push(PlannedCheck {
-                id,
-                needs,
-                not_applicable,
-                takes_connection_from: None,
-                wants_input,
-            });
-        }
-        let mut plan = Plan { checks };
+        let mut plan = Plan::checklist(settings);
         plan.select(&settings.only, &settings.skip);
-        plan.hand_over_connections(https);
+        plan.hand_over_connections(settings.target.uses_tls());
         plan
+    }
+
+    /// Every check of this run's checklist with all its edges, before `--only` and `--skip`.
+    fn checklist(settings: &Settings) -> Plan {
+        let circumstances = Circumstances::of(settings);
+        Plan {
+            checks: CheckId::ALL
+                .iter()
+                .filter_map(|&id| circumstances.planned(id))
+                .collect(),
+        }
     }
 
     /// Whether the selection leaves anything to run: `--only echo --skip echo` selects nothing,
@@ -234,11 +308,12 @@ impl Plan {
         } else {
             settings.only.clone()
         };
+        let checklist = Plan::checklist(settings);
         // The browser check runs only when a browser is given (`--browser`).
         let left: Vec<CheckId> = asked
             .into_iter()
             .filter(|id| !settings.skip.contains(id))
-            .filter(|id| *id != CheckId::Browser || settings.browser.is_some())
+            .filter(|&id| id != CheckId::Browser || checklist.get(id).is_some())
             .collect();
         if left.is_empty() {
             return Err(SettingsError::new(
@@ -248,19 +323,20 @@ impl Plan {
         }
         // Every request rides on DNS, TCP and (for https) TLS: skipping one of them while keeping
         // a check that needs it cannot be honoured, and silently running it anyway would lie.
+        // A transport check the target has no use for (tls on plain http) is nothing to skip.
         let https = settings.target.uses_tls();
+        let applies = |id: CheckId| {
+            checklist
+                .get(id)
+                .is_some_and(|c| !c.id.is_transport() || c.not_applicable.is_none())
+        };
         for &skipped in &settings.skip {
-            if !skipped.is_transport() || (skipped == CheckId::Tls && !https) {
+            if !skipped.is_transport() || !applies(skipped) {
                 continue;
             }
-            let order = |id: CheckId| CheckId::ALL.iter().position(|&c| c == id);
             let dependants: Vec<&str> = left
                 .iter()
-                .filter(|&&id| {
-                    // The store check opens its own connection to the store, not the target's.
-                    !matches!(id, CheckId::Target | CheckId::Store) && order(id) > order(skipped)
-                })
-                .filter(|&&id| https || id != CheckId::Tls)
+                .filter(|&&id| applies(id) && checklist.rides_on(id, skipped))
                 .map(|id| id.as_str())
                 .collect();
             if !dependants.is_empty() {
@@ -279,6 +355,29 @@ impl Plan {
         Ok(())
     }
 
+    /// Whether `id` reaches `on` along the edges it cannot do without (the store check, on a
+    /// connection of its own, reaches no transport check of the target's).
+    fn rides_on(&self, id: CheckId, on: CheckId) -> bool {
+        let mut seen = vec![id];
+        let mut pending = vec![id];
+        while let Some(next) = pending.pop() {
+            let Some(check) = self.get(next) else {
+                continue;
+            };
+            for need in check.needs.iter().filter(|n| n.brings_along()) {
+                let dep = need.on();
+                if dep == on {
+                    return true;
+                }
+                if !seen.contains(&dep) {
+                    seen.push(dep);
+                    pending.push(dep);
+                }
+            }
+        }
+        false
+    }
+
     fn select(&mut self, only: &[CheckId], skip: &[CheckId]) {
         let mut wanted: Vec<CheckId> = if only.is_empty() {
             CheckId::ALL.to_vec()
@@ -293,13 +392,8 @@ impl Plan {
                 if !wanted.contains(&check.id) {
                     continue;
                 }
-                for need in &check.needs {
-                    // The session and terminal checks learn their paths from /health.
-                    let dep = match need {
-                        Need::Pass(dep) | Need::Compare(dep) => *dep,
-                        Need::After(CheckId::Health) => CheckId::Health,
-                        Need::After(_) | Need::Consult(_) => continue,
-                    };
+                for need in check.needs.iter().filter(|n| n.brings_along()) {
+                    let dep = need.on();
                     // Transport checks come back even when skipped (nothing runs without them);
                     // a skipped session check stays skipped.
                     let allowed = dep.is_transport() || !skip.contains(&dep);
@@ -344,9 +438,7 @@ impl Plan {
             let on = need.on();
             match out.iter().position(|n| n.on() == on) {
                 // A hard need wins over a soft one on the same check.
-                Some(i) if matches!(need, Need::Pass(_)) && matches!(out[i], Need::After(_)) => {
-                    out[i] = need
-                }
+                Some(i) if matches!(need, Need::Pass(_)) && out[i].is_soft() => out[i] = need,
                 Some(_) => {}
                 None => out.push(need),
             }
@@ -363,8 +455,8 @@ impl Plan {
             }
             let hard = match need {
                 Need::Pass(_) => true,
-                Need::After(_) => false,
-                Need::Consult(_) | Need::Compare(_) => continue,
+                Need::After(_) | Need::Learn(_) => false,
+                Need::Consult(..) | Need::Compare(_) => continue,
             };
             if steps > 64 {
                 continue;
@@ -375,8 +467,8 @@ impl Plan {
             for inherited in &gone.needs {
                 let inherited = match *inherited {
                     Need::Pass(id) if hard => Need::Pass(id),
-                    Need::Pass(id) | Need::After(id) => Need::After(id),
-                    Need::Consult(_) | Need::Compare(_) => continue,
+                    Need::Pass(id) | Need::After(id) | Need::Learn(id) => Need::After(id),
+                    Need::Consult(..) | Need::Compare(_) => continue,
                 };
                 pending.push(inherited);
             }
@@ -630,6 +722,85 @@ mod tests {
         // Without a browser, --only browser selects nothing.
         s.browser = None;
         assert!(Plan::check_selection(&s).is_err());
+    }
+
+    #[test]
+    fn the_plan_names_its_observer_and_what_each_consult_reads() {
+        let mut s = settings("http://127.0.0.1:1/");
+        s.session = Some(Secret::new("abc"));
+        s.limits.hold = Some(Duration::from_secs(1));
+        let plan = Plan::for_settings(&s);
+        for check in &plan.checks {
+            let expected = if check.id == CheckId::Hold {
+                Role::Observer
+            } else {
+                Role::Ordinary
+            };
+            assert_eq!(check.role, expected, "{}", check.id);
+        }
+        let consults = |id| -> Vec<Need> {
+            plan.get(id)
+                .unwrap()
+                .needs
+                .iter()
+                .copied()
+                .filter(|n| matches!(n, Need::Consult(..)))
+                .collect()
+        };
+        assert_eq!(
+            consults(CheckId::Echo),
+            vec![Need::Consult(CheckId::Health, Topic::Health)]
+        );
+        assert_eq!(
+            consults(CheckId::Hold),
+            vec![Need::Consult(CheckId::Health, Topic::Health)]
+        );
+        assert_eq!(
+            consults(CheckId::Terminal),
+            vec![Need::Consult(CheckId::Diagnostics, Topic::Server)]
+        );
+    }
+
+    #[test]
+    fn a_skipped_transport_names_exactly_the_checks_that_ride_on_it() {
+        let mut s = settings("https://127.0.0.1:1/");
+        s.session = Some(Secret::new("abc"));
+        s.store = Some(crate::settings::StoreSettings {
+            url: crate::settings::StoreUrl::parse("redis://127.0.0.1:6379").unwrap(),
+            source: "--redis-url".into(),
+            key_template: None,
+        });
+        s.browser = Some(crate::settings::BrowserSettings {
+            executable: "chromium".into(),
+        });
+        s.skip = vec![CheckId::Dns];
+        // Not the target check (no network) nor the store (a connection of its own); every
+        // other, applicable or not, rides on dns.
+        let error = Plan::check_selection(&s).unwrap_err().to_string();
+        assert!(
+            error.contains(
+                "--skip dns cannot be honoured: tcp, tls, health, diagnostics, cors, echo, session, terminal, origin, browser, hold need it (every request goes through dns, tcp and tls)"
+            ),
+            "{error}"
+        );
+        // Through the echo check: the hold needs it to pass, and the echo needs tls.
+        s.skip = vec![CheckId::Tls];
+        s.only = vec![CheckId::Hold, CheckId::Store, CheckId::Target];
+        let error = Plan::check_selection(&s).unwrap_err().to_string();
+        assert!(
+            error.contains("--skip tls cannot be honoured: hold needs it"),
+            "{error}"
+        );
+        // On plain http there is no tls to ride on, nor to skip.
+        let mut s = settings("http://127.0.0.1:1/");
+        s.skip = vec![CheckId::Tcp];
+        let error = Plan::check_selection(&s).unwrap_err().to_string();
+        assert!(
+            error.contains(
+                "--skip tcp cannot be honoured: health, diagnostics, cors, echo, session, terminal, origin, hold need it (every request goes through dns, tcp);"
+            ),
+            "{error}"
+        );
     }
 
     #[test]

@@ -6,11 +6,11 @@ use crate::checks::{self, Output};
 use crate::context::Ctx;
 use crate::diagnose::{classify, gates, platform, reasoning};
 use crate::facts::{Facts, Inputs, Later};
-use crate::plan::{Need, Plan, PlannedCheck};
+use crate::plan::{Need, Plan, PlannedCheck, Role};
 use crate::probe::stream::Conn;
 use crate::redact::Redactor;
 use crate::settings::Settings;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
@@ -43,6 +43,24 @@ type Slot = watch::Receiver<Option<Arc<Published>>>;
 
 /// How long an observing check may take to report what it saw once the run is stopped.
 const STOP_GRACE: Duration = Duration::from_millis(500);
+
+/// What the run's checks leave behind for the report, shared with their tasks.
+#[derive(Clone, Default)]
+struct Ledger {
+    /// Each finished check's report (gated and redacted) and the platforms it saw.
+    finished: Arc<Mutex<BTreeMap<CheckId, (CheckReport, Sightings)>>>,
+    /// When each check that got past its prerequisites began, in ms from the run's start.
+    started: Arc<Mutex<BTreeMap<CheckId, f64>>>,
+}
+
+/// The tasks of a run's checks, by how a stop treats them.
+struct Running {
+    /// Aborted when the run is stopped.
+    ordinary: tokio::task::JoinSet<()>,
+    /// Asked to stop, and given [`STOP_GRACE`] to report what they saw.
+    observers: tokio::task::JoinSet<()>,
+    ledger: Ledger,
+}
 
 /// Runs the plan, sending events as they happen, and returns the report.
 ///
@@ -77,6 +95,27 @@ pub async fn run(
         });
     }
 
+    let mut running = spawn_checks(&plan, &ctx, &base, start);
+    let interruption =
+        wait_for_end(&mut running, settings.limits.deadline(), interrupt, &stop).await;
+
+    let (checks, seen) = check_reports(&plan, &ctx, &running.ledger, interruption, start);
+    let mut platforms = base.platforms;
+    platforms.merge(seen.platforms().iter().cloned());
+    let mut report = Report::new(target, started_at, checks);
+    report.duration_ms = wsdoctor_model::ms(start.elapsed());
+    report.platform = platforms.primary().cloned();
+    report.interrupted = interruption.is_some();
+    report.not_checked = plan.not_checked();
+    report.finish();
+    gates::apply(&mut report, &settings.gates, &plan);
+    report.diagnosis = reasoning::conclude(&report);
+    ctx.redactor.scrub(&mut report);
+    (report, interruption)
+}
+
+/// Starts every check of the plan in its own task, each waiting on the slots of what it needs.
+fn spawn_checks(plan: &Plan, ctx: &Arc<Ctx>, base: &Facts, start: Instant) -> Running {
     let mut senders = BTreeMap::new();
     let mut slots: BTreeMap<CheckId, Slot> = BTreeMap::new();
     for check in &plan.checks {
@@ -84,15 +123,14 @@ pub async fn run(
         senders.insert(check.id, tx);
         slots.insert(check.id, rx);
     }
-    let results: Arc<Mutex<BTreeMap<CheckId, (CheckReport, Sightings)>>> = Arc::default();
-    let started: Arc<Mutex<BTreeMap<CheckId, f64>>> = Arc::default();
-    let mut tasks = tokio::task::JoinSet::new();
-    // Checks that observe over time (the hold) stop on request and report what they saw; the
-    // others are aborted when the run is stopped.
-    let mut observers = tokio::task::JoinSet::new();
+    let mut running = Running {
+        ordinary: tokio::task::JoinSet::new(),
+        observers: tokio::task::JoinSet::new(),
+        ledger: Ledger::default(),
+    };
     // A second copy of a report lives only as long as a check that reads it needs it: a fleet
     // holds hundreds of runs at once.
-    let compared_with: std::collections::BTreeSet<CheckId> = plan
+    let compared_with: BTreeSet<CheckId> = plan
         .checks
         .iter()
         .flat_map(|check| check.needs.iter())
@@ -110,66 +148,105 @@ pub async fn run(
             .collect();
         let ctx = ctx.clone();
         let base = base.clone();
-        let results = results.clone();
-        let started = started.clone();
+        let ledger = running.ledger.clone();
         let keep_report = compared_with.contains(&planned.id);
-        let set = if planned.id == CheckId::Hold {
-            &mut observers
-        } else {
-            &mut tasks
+        let set = match planned.role {
+            Role::Observer => &mut running.observers,
+            Role::Ordinary => &mut running.ordinary,
         };
         set.spawn(async move {
-            let (report, facts, connection, was_blocked) =
-                run_one(&ctx, &planned, base, needs, start, &started).await;
-            // A check that failed, or was skipped because its own prerequisite failed, blocks
-            // the checks that need it; one that passed, warned, or did not apply does not.
-            let blocked = match report.status {
-                Status::Pass | Status::Warn => None,
-                Status::Skip if !was_blocked => None,
-                _ => Some(report.summary.clone()),
-            };
-            // The checks after it see what it found; the gates (CI thresholds) decide how it
-            // is reported, and it is reported now as it will be in the end.
-            let kept = keep_report.then(|| Arc::new(report.clone()));
-            let mut report = report;
-            gates::gate(&mut report, &ctx.settings.gates);
-            ctx.redactor.scrub(&mut report);
-            // Into the results before the event: a run stopped on another thread in between
-            // then reports the check as finished, as the stream has printed it.
-            let event = Event::CheckFinished(Box::new(report.clone()));
-            if let Ok(mut map) = results.lock() {
-                map.insert(planned.id, (report, facts.platforms.clone()));
-            }
-            ctx.emit(event);
-            let _ = done.send(Some(Arc::new(Published {
-                blocked,
-                facts,
-                connection: Mutex::new(connection),
-                report: kept,
-            })));
+            let ran = run_one(&ctx, &planned, base, needs, start, &ledger.started).await;
+            let published = publish(&ctx, planned.id, ran, keep_report, &ledger);
+            let _ = done.send(Some(Arc::new(published)));
         });
     }
+    running
+}
 
-    let deadline = tokio::time::sleep(settings.limits.deadline());
+/// Records a finished check for the report and the event stream, and what the checks after it
+/// see of it.
+fn publish(ctx: &Ctx, id: CheckId, ran: Ran, keep_report: bool, ledger: &Ledger) -> Published {
+    let Ran {
+        report,
+        facts,
+        connection,
+        was_blocked,
+    } = ran;
+    // A check that failed, or was skipped because its own prerequisite failed, blocks the checks
+    // that need it; one that passed, warned, or did not apply does not.
+    let blocked = match report.status {
+        Status::Pass | Status::Warn => None,
+        Status::Skip if !was_blocked => None,
+        _ => Some(report.summary.clone()),
+    };
+    // The checks after it see what it found; the gates (CI thresholds) decide how it is
+    // reported, and it is reported now as it will be in the end.
+    let kept = keep_report.then(|| Arc::new(report.clone()));
+    let mut report = report;
+    gates::gate(&mut report, &ctx.settings.gates);
+    ctx.redactor.scrub(&mut report);
+    // Into the ledger before the event: a run stopped on another thread in between then reports
+    // the check as finished, as the stream has printed it.
+    let event = Event::CheckFinished(Box::new(report.clone()));
+    if let Ok(mut map) = ledger.finished.lock() {
+        map.insert(id, (report, facts.platforms.clone()));
+    }
+    ctx.emit(event);
+    Published {
+        blocked,
+        facts,
+        connection: Mutex::new(connection),
+        report: kept,
+    }
+}
+
+/// Waits until every check has finished, the deadline expires or `interrupt` resolves; on a stop,
+/// aborts the ordinary checks and gives the observers a moment to report what they saw.
+async fn wait_for_end(
+    running: &mut Running,
+    deadline: Duration,
+    interrupt: impl Future<Output = ()>,
+    stop: &watch::Sender<bool>,
+) -> Option<Interruption> {
+    let Running {
+        ordinary,
+        observers,
+        ..
+    } = running;
     let interruption = tokio::select! {
         _ = async {
-            while tasks.join_next().await.is_some() {}
+            while ordinary.join_next().await.is_some() {}
             while observers.join_next().await.is_some() {}
         } => None,
-        _ = deadline => Some(Interruption::Deadline),
+        _ = tokio::time::sleep(deadline) => Some(Interruption::Deadline),
         _ = interrupt => Some(Interruption::Signal),
     };
-    tasks.abort_all();
+    ordinary.abort_all();
     if interruption.is_some() && !observers.is_empty() {
         let _ = stop.send(true);
         let drained = async { while observers.join_next().await.is_some() {} };
         let _ = tokio::time::timeout(STOP_GRACE, drained).await;
     }
     observers.abort_all();
+    interruption
+}
 
-    let finished = results.lock().map(|m| m.clone()).unwrap_or_default();
-    let started = started.lock().map(|m| m.clone()).unwrap_or_default();
-    let mut platforms = base.platforms;
+/// Every planned check's report in plan order, the unfinished ones said to be so, with the
+/// platforms the finished ones saw; store failures explained by what the others found.
+fn check_reports(
+    plan: &Plan,
+    ctx: &Ctx,
+    ledger: &Ledger,
+    interruption: Option<Interruption>,
+    start: Instant,
+) -> (Vec<CheckReport>, Sightings) {
+    let finished = ledger
+        .finished
+        .lock()
+        .map(|m| m.clone())
+        .unwrap_or_default();
+    let started = ledger.started.lock().map(|m| m.clone()).unwrap_or_default();
+    let mut platforms = Sightings::default();
     let mut checks = Vec::new();
     for planned in &plan.checks {
         match finished.get(&planned.id) {
@@ -179,7 +256,7 @@ pub async fn run(
             }
             None => {
                 let began = started.get(&planned.id).copied();
-                let mut report = unfinished(planned.id, interruption, began, &settings);
+                let mut report = unfinished(planned.id, interruption, began, &ctx.settings);
                 if let Some(began) = began {
                     report.started_ms = began;
                     report.duration_ms = (wsdoctor_model::ms(start.elapsed()) - began).max(0.0);
@@ -190,16 +267,19 @@ pub async fn run(
         }
     }
     crate::diagnose::store::explain_failures(&mut checks);
-    let mut report = Report::new(target, started_at, checks);
-    report.duration_ms = wsdoctor_model::ms(start.elapsed());
-    report.platform = platforms.primary().cloned();
-    report.interrupted = interruption.is_some();
-    report.not_checked = plan.not_checked();
-    report.finish();
-    gates::apply(&mut report, &settings.gates, &plan);
-    report.diagnosis = reasoning::conclude(&report);
-    ctx.redactor.scrub(&mut report);
-    (report, interruption)
+    (checks, platforms)
+}
+
+/// One check's outcome as the runner publishes it.
+struct Ran {
+    /// Its report, redacted.
+    report: CheckReport,
+    /// What it and its prerequisites learned.
+    facts: Facts,
+    /// The connection it hands on.
+    connection: Option<Conn>,
+    /// Whether a failed prerequisite kept it from running.
+    was_blocked: bool,
 }
 
 /// Waits for what one check needs, runs it (or says why not), and returns its redacted report
@@ -211,70 +291,33 @@ async fn run_one(
     needs: Vec<(Need, Slot)>,
     run_start: Instant,
     started: &Mutex<BTreeMap<CheckId, f64>>,
-) -> (CheckReport, Facts, Option<Conn>, bool) {
-    let mut facts = base;
-    let mut blocked = None;
-    let mut connection = None;
-    let mut health_later = None;
-    let mut server_later = None;
-    let mut compared = BTreeMap::new();
-    for (need, mut slot) in needs {
-        if let Need::Consult(dep) = need {
-            let later = Some(Later::new(
-                consult(slot),
-                ctx.settings.limits.connect_timeout.saturating_mul(2),
-            ));
-            match dep {
-                CheckId::Diagnostics => server_later = later,
-                _ => health_later = later,
-            }
-            continue;
-        }
-        let published = slot
-            .wait_for(Option::is_some)
-            .await
-            .ok()
-            .and_then(|p| p.clone());
-        let Some(published) = published else {
-            blocked.get_or_insert(format!("skipped: {} did not finish", need.on()));
-            continue;
-        };
-        if let (Need::Pass(dep), Some(_)) = (need, &published.blocked) {
-            blocked.get_or_insert(format!("skipped: needs {dep}, which did not pass"));
-        }
-        if let (Need::Compare(dep), Some(report)) = (need, &published.report) {
-            compared.insert(dep, report.clone());
-        }
-        facts.merge(&published.facts);
-        if planned.takes_connection_from == Some(need.on()) {
-            connection = published.connection.lock().ok().and_then(|mut c| c.take());
-        }
-    }
+) -> Ran {
+    let (inputs, connection, blocked) = gather(ctx, planned, base, needs).await;
     // Every check finished is a check started, in the stream, skipped ones included.
     if let Some(reason) = &planned.not_applicable {
         ctx.emit(Event::CheckStarted { id: planned.id });
-        return (
-            CheckReport::skipped(planned.id, reason.clone()),
-            facts,
-            None,
-            false,
-        );
+        return Ran {
+            report: CheckReport::skipped(planned.id, reason.clone()),
+            facts: inputs.facts,
+            connection: None,
+            was_blocked: false,
+        };
     }
     if let Some(reason) = blocked {
         ctx.emit(Event::CheckStarted { id: planned.id });
-        return (CheckReport::skipped(planned.id, reason), facts, None, true);
+        return Ran {
+            report: CheckReport::skipped(planned.id, reason),
+            facts: inputs.facts,
+            connection: None,
+            was_blocked: true,
+        };
     }
     let began = wsdoctor_model::ms(run_start.elapsed());
     if let Ok(mut started) = started.lock() {
         started.insert(planned.id, began);
     }
     ctx.emit(Event::CheckStarted { id: planned.id });
-    let inputs = Inputs {
-        facts: facts.clone(),
-        health_later,
-        server_later,
-        compared,
-    };
+    let mut facts = inputs.facts.clone();
     let id = planned.id;
     let task_ctx = ctx.clone();
     // Boxed: a check's future is tens of kilobytes, and every check's task exists from the start
@@ -290,7 +333,59 @@ async fn run_one(
         ctx.heard_silence(id, failure.cause, &failure.message);
     }
     facts.merge(&output.learned);
-    (report, facts, output.connection, false)
+    Ran {
+        report,
+        facts,
+        connection: output.connection,
+        was_blocked: false,
+    }
+}
+
+/// Waits for what `planned` needs: the facts, reports and connection its prerequisites hand on,
+/// its consulted checks as facts to wait for later, and why it may not run (a prerequisite it
+/// needs to pass did not, or did not finish).
+async fn gather(
+    ctx: &Ctx,
+    planned: &PlannedCheck,
+    base: Facts,
+    needs: Vec<(Need, Slot)>,
+) -> (Inputs, Option<Conn>, Option<String>) {
+    let mut inputs = Inputs {
+        facts: base,
+        ..Inputs::default()
+    };
+    let mut blocked = None;
+    let mut connection = None;
+    for (need, mut slot) in needs {
+        if let Need::Consult(_, topic) = need {
+            let later = Later::new(
+                consult(slot),
+                ctx.settings.limits.connect_timeout.saturating_mul(2),
+            );
+            inputs.consulted.insert(topic, later);
+            continue;
+        }
+        let published = slot
+            .wait_for(Option::is_some)
+            .await
+            .ok()
+            .and_then(|p| p.clone());
+        let Some(published) = published else {
+            blocked.get_or_insert(format!("skipped: {} did not finish", need.on()));
+            continue;
+        };
+        if let (Need::Pass(dep), Some(_)) = (need, &published.blocked) {
+            blocked.get_or_insert(format!("skipped: needs {dep}, which did not pass"));
+        }
+        if let (Need::Compare(dep), Some(report)) = (need, &published.report) {
+            inputs.compared.insert(dep, report.clone());
+        }
+        inputs.facts.merge(&published.facts);
+        if planned.takes_connection_from == Some(need.on()) {
+            connection = published.connection.lock().ok().and_then(|mut c| c.take());
+        }
+    }
+    (inputs, connection, blocked)
 }
 
 /// The facts of a consulted check, as a receiver that yields them once it has finished.
