@@ -5,6 +5,7 @@ pub(crate) mod app_store;
 #[cfg(feature = "browser")]
 pub(crate) mod browser;
 pub(crate) mod classify;
+pub(crate) mod echo;
 pub(crate) mod gates;
 pub(crate) mod health;
 pub(crate) mod hold;
