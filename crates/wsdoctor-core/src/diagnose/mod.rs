@@ -9,6 +9,7 @@ pub(crate) mod echo;
 pub(crate) mod gates;
 pub(crate) mod health;
 pub(crate) mod hold;
+pub(crate) mod origin;
 pub(crate) mod platform;
 pub(crate) mod reasoning;
 pub(crate) mod store;
