@@ -5,6 +5,8 @@ pub(crate) mod app_store;
 #[cfg(feature = "browser")]
 pub(crate) mod browser;
 pub(crate) mod classify;
+pub(crate) mod cors;
+pub(crate) mod dns;
 pub(crate) mod echo;
 pub(crate) mod gates;
 pub(crate) mod health;
@@ -12,5 +14,7 @@ pub(crate) mod hold;
 pub(crate) mod origin;
 pub(crate) mod platform;
 pub(crate) mod reasoning;
+pub(crate) mod session;
 pub(crate) mod store;
+pub(crate) mod target;
 pub(crate) mod tls;
