@@ -51,12 +51,8 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
                     all.into_iter().partition(|a| family.admits(a.ip()));
                 if kept.is_empty() {
                     let others: Vec<String> = other.iter().map(|a| a.ip().to_string()).collect();
-                    let finding = judge::no_address_of_family(
-                        &host,
-                        family.name(),
-                        family.flag(),
-                        &others,
-                    );
+                    let finding =
+                        judge::no_address_of_family(&host, family.name(), family.flag(), &others);
                     return check.fail_plain(Failed::with_evidence(finding, Default::default()));
                 }
                 resolution.addrs = kept;

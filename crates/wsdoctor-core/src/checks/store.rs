@@ -248,13 +248,9 @@ async fn look_up_key(
         template_from,
         ..SessionKey::default()
     };
-    let (kind, _) = conn
-        .query::<String>(redis::cmd("TYPE").arg(&name))
-        .await?;
+    let (kind, _) = conn.query::<String>(redis::cmd("TYPE").arg(&name)).await?;
     if kind != "none" {
-        let (ttl, _) = conn
-            .query::<i64>(redis::cmd("PTTL").arg(&name))
-            .await?;
+        let (ttl, _) = conn.query::<i64>(redis::cmd("PTTL").arg(&name)).await?;
         // -2: the key expired between the two commands; -1: it has no expiry.
         key.exists = ttl != -2;
         key.kind = key.exists.then_some(kind);

@@ -7,7 +7,12 @@ use std::net::SocketAddr;
 use wsdoctor_model::{Cause, Finding, Notice};
 
 /// The failure of a name with no address of the family asked for; `others` are the ones it has.
-pub(crate) fn no_address_of_family(host: &str, family: &str, flag: &str, others: &[String]) -> Finding {
+pub(crate) fn no_address_of_family(
+    host: &str,
+    family: &str,
+    flag: &str,
+    others: &[String],
+) -> Finding {
     classify::finding(
         Cause::DnsNotFound,
         format!(

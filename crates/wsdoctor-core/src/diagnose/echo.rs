@@ -31,7 +31,11 @@ pub(crate) fn read_reply(text: &str, probe: &Value, strict: bool, error: bool) -
     // A plain echo server sends the message back as it came: that is an echo however the
     // server was addressed (base URL or socket URL), or the same server would get opposite
     // verdicts. A reply in the envelope is still held to the envelope.
-    if envelope && parsed.as_ref().is_some_and(|v| v.get("received") == Some(probe)) {
+    if envelope
+        && parsed
+            .as_ref()
+            .is_some_and(|v| v.get("received") == Some(probe))
+    {
         Reply::Echo
     } else if !envelope && parsed.as_ref() == Some(probe) {
         Reply::PlainEcho
@@ -68,7 +72,10 @@ fn millis(d: Duration) -> f64 {
 /// The summary of an answer that passes, after `round_trip`.
 pub(crate) fn summary(reply: Reply, round_trip: Duration) -> String {
     match reply {
-        Reply::PlainEcho => format!("echoed in {:.1} ms (a plain echo server)", millis(round_trip)),
+        Reply::PlainEcho => format!(
+            "echoed in {:.1} ms (a plain echo server)",
+            millis(round_trip)
+        ),
         Reply::NotEcho => format!(
             "socket answered in {:.1} ms (not an echo server)",
             millis(round_trip)
@@ -108,7 +115,10 @@ mod tests {
         let probe = json!({"type": "wsdoctor", "nonce": "1", "test": "message"});
         let echo = json!({"type": "echo", "received": probe}).to_string();
         assert_eq!(read_reply(&echo, &probe, true, false), Reply::Echo);
-        assert_eq!(read_reply(&probe.to_string(), &probe, true, false), Reply::PlainEcho);
+        assert_eq!(
+            read_reply(&probe.to_string(), &probe, true, false),
+            Reply::PlainEcho
+        );
         let wrong = json!({"type": "echo", "received": "else"}).to_string();
         // A wrong envelope is a mismatch even where no echo was due.
         assert_eq!(read_reply(&wrong, &probe, false, false), Reply::Mismatch);

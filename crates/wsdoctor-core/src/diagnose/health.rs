@@ -82,7 +82,10 @@ pub(crate) fn verdict(answer: &Answer<'_>) -> Result<(), Finding> {
             ),
         ));
     }
-    if let Some(status) = answer.status_field.filter(|s| *s != "ok" && *s != "healthy") {
+    if let Some(status) = answer
+        .status_field
+        .filter(|s| *s != "ok" && *s != "healthy")
+    {
         return Err(classify::finding(
             Cause::HealthDegraded,
             format!("{path} says status {status:?}"),

@@ -67,7 +67,11 @@ pub(crate) enum Verdict {
 
 /// The verdict on a foreign-origin upgrade the server accepted; records in `detail` whether
 /// Origin is enforced and what the socket did.
-pub(crate) fn accepted(foreign: &Foreign, stakes: &Stakes<'_>, detail: &mut OriginDetail) -> Verdict {
+pub(crate) fn accepted(
+    foreign: &Foreign,
+    stakes: &Stakes<'_>,
+    detail: &mut OriginDetail,
+) -> Verdict {
     let path = stakes.path;
     match foreign {
         Foreign::ClosedOnOrigin => {
@@ -165,7 +169,10 @@ mod tests {
         let mut seen = detail();
         let verdict = accepted(&Foreign::Served(Heard::Answered), &stakes, &mut seen);
         assert!(matches!(verdict, Verdict::Warn(_, ref n) if n.cause == Cause::OriginNotEnforced));
-        assert_eq!((seen.enforced, seen.foreign_socket), (Some(false), Some("answered")));
+        assert_eq!(
+            (seen.enforced, seen.foreign_socket),
+            (Some(false), Some("answered"))
+        );
         stakes.session = false;
         let verdict = accepted(&Foreign::Served(Heard::Greeted), &stakes, &mut detail());
         assert!(matches!(verdict, Verdict::Pass(_)));

@@ -360,7 +360,11 @@ pub(crate) fn explain_failures(checks: &mut [CheckReport]) {
 
 /// A store failure whose reason is a transport failure: the store's cause leads, the transport's
 /// finding is kept as the underlying one, its evidence as the check's.
-fn behind(cause: Cause, what: String, (inner, mut evidence): (Finding, Common)) -> (Finding, Common) {
+fn behind(
+    cause: Cause,
+    what: String,
+    (inner, mut evidence): (Finding, Common),
+) -> (Finding, Common) {
     let finding = Finding::new(cause, format!("{what}: {}", inner.message));
     evidence.underlying = Some(Underlying {
         code: inner.code,

@@ -37,8 +37,7 @@ pub(crate) fn mixed_content(
     host: &str,
     trusted: impl Fn(&str) -> bool,
 ) -> Result<Exemption, Finding> {
-    let Some(origin) = origin.filter(|o| o.starts_with("https://") && socket_scheme == "ws")
-    else {
+    let Some(origin) = origin.filter(|o| o.starts_with("https://") && socket_scheme == "ws") else {
         return Ok(Exemption::None);
     };
     if !trusted(host) {
