@@ -92,7 +92,7 @@ pub struct DiagnosticsReading {
 pub fn diagnostics_body(body: &[u8]) -> Option<DiagnosticsReading> {
     let json = serde_json::from_slice::<serde_json::Value>(body).ok()?;
     let server = diagnostics::server_facts(&json);
-    let summary = diagnostics::summarise(&json, &server);
+    let summary = crate::diagnose::diagnostics::summarise(&json, &server);
     Some(DiagnosticsReading {
         connection_timeout: server.connection_timeout,
         ping_interval: server.ping_interval,

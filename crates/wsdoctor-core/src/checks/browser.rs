@@ -8,14 +8,13 @@ use super::socket;
 use super::{CheckRun, Failed, Output};
 use crate::context::Ctx;
 use crate::diagnose::browser::{self as judge, CommandLine};
-use crate::diagnose::classify;
 use crate::facts::Inputs;
 use crate::probe::chromium::{self, HealthPlan, Launch, PagePlan, SocketPlan};
 use crate::settings::{bracketed, Settings};
 use serde_json::json;
 use std::time::Duration;
 use wsdoctor_model::evidence::{BrowserDetail, Detail, SocketRole, TargetKind};
-use wsdoctor_model::{Cause, CheckId, Notice, Phase};
+use wsdoctor_model::{CheckId, Phase};
 
 /// How long `onclose` may take once the page closed a socket it was done with.
 const CLOSE_WAIT: Duration = Duration::from_millis(500);
@@ -28,45 +27,15 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
     };
     if settings.connect_policy == crate::settings::ConnectPolicy::PublicOnly {
         // Chromium resolves and connects on its own: the rule could not be applied to it.
-        return check.fail_plain(Failed::new(classify::finding(
-            Cause::AddressDenied,
-            "the browser was not started: it resolves names and connects on its own, where the rule that only public addresses may be reached cannot be enforced",
-        )));
+        return check.fail_plain(Failed::new(judge::public_only()));
     }
-    let origin = page_origin(settings);
-    let origin_host = url::Url::parse(&origin)
-        .ok()
-        .and_then(|u| u.host_str().map(str::to_string))
-        .unwrap_or_default();
-    // A page on a local origin reaches local addresses without a prompt; the intercepted page has
-    // no address of its own, so the browser is told what the real one would have. A public page
-    // is left to the browser, which has nobody to ask and refuses, as the dns check predicts.
-    let grant_local_network = !crate::browser::public_host(&origin_host);
-    let (cookies, cookie_url) = cookies(settings);
-    let launch = Launch {
-        executable: browser.executable.clone(),
-        origin: origin.clone(),
-        grant_local_network,
-        resolver_rules: resolver_rules(settings),
-        spki: inputs.facts.verified_spki.clone(),
-        proxy: settings.route.proxy.as_ref().map(|p| p.display()),
-        cookies: cookies.clone(),
-        cookie_url,
-        step_timeout: settings.limits.connect_timeout,
-    };
+    let launch = launch(settings, inputs, browser.executable.clone());
     let plan = page_plan(ctx, inputs);
     let log = |line: String| ctx.log(CheckId::Browser, line);
     let seen = match chromium::run(&launch, &plan, &log).await {
         Ok(seen) => seen,
         Err(failure) => {
-            let mut finding = classify::finding(
-                Cause::BrowserUnavailable,
-                format!(
-                    "the browser could not run: {} ({})",
-                    failure.message,
-                    browser.executable.display()
-                ),
-            );
+            let mut finding = judge::unavailable(&failure.message, &browser.executable);
             finding.message = ctx.redactor.text(&finding.message);
             let mut failed = Failed::new(finding);
             failed.evidence.os_error = failure.browser_said;
@@ -75,19 +44,17 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
     };
     check.phase(ctx, Phase::BrowserLaunch, seen.launch);
     check.phase(ctx, Phase::PageLoad, seen.page_load);
-    let local_network_access = if grant_local_network {
-        format!("granted: a page on {origin} is on a local address itself, so a real browser would not ask")
-    } else {
-        format!("not granted: {origin} is public, so a real browser asks the user before the page reaches a private or loopback address, and this one has nobody to ask")
-    };
     let mut detail = BrowserDetail {
         browser: seen.product.clone(),
         executable: browser.executable.display().to_string(),
         sandbox: seen.sandbox,
         page_origin: seen.page_origin.clone(),
         switches: seen.switches.clone(),
-        local_network_access,
-        cookies: cookies.into_iter().map(|(name, _)| name).collect(),
+        local_network_access: judge::local_network_access(
+            launch.grant_local_network,
+            &launch.origin,
+        ),
+        cookies: launch.cookies.into_iter().map(|(name, _)| name).collect(),
         health: seen.health.clone(),
         sockets: seen.sockets.clone(),
         console: seen.console.clone(),
@@ -99,83 +66,39 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
         reports: &inputs.compared,
         local_network_prompt: inputs.facts.local_network_prompt,
     };
-    let mut shorts = Vec::new();
-    // Whether the browser refused a certificate anywhere: with --insecure that is the expected
-    // difference, and the hint says so.
-    let mut certificate_refused = false;
-    if let Some(fetch) = &detail.health {
-        let view = judge::fetch_view(fetch);
-        certificate_refused |= view == judge::View::Blocked(judge::Block::Certificate);
-        shorts.push(judge::short("/health", &view));
-        detail.comparisons.push(judge::compare(
-            "/health",
-            judge::fetch_words(fetch, &view),
-            &view,
-            command_line.health(),
-        ));
-    }
-    for socket in &detail.sockets {
-        let view = judge::socket_view(socket);
-        certificate_refused |= view == judge::View::Blocked(judge::Block::Certificate);
-        shorts.push(judge::short(socket.role.as_str(), &view));
-        detail.comparisons.push(judge::compare(
-            socket.role.as_str(),
-            judge::socket_words(socket, &view),
-            &view,
-            command_line.socket(socket.role),
-        ));
-    }
-    let name = browser_name(&detail.browser);
-    let differences: Vec<String> = detail
-        .comparisons
-        .iter()
-        .filter(|c| c.agrees == Some(false))
-        .map(|c| {
-            format!(
-                "{}: the browser {}; the command line: {}",
-                c.subject, c.browser, c.command_line
-            )
-        })
-        .collect();
-    let compared = detail.comparisons.iter().any(|c| c.agrees.is_some());
-    let differing: Vec<String> = detail
-        .comparisons
-        .iter()
-        .filter(|c| c.agrees == Some(false))
-        .map(|c| c.subject.clone())
-        .collect();
+    let compared = judge::compare_all(&mut detail, &command_line);
+    let (summary, notice) = judge::verdict(&detail, &compared, settings.insecure);
     check.detail(Detail::Browser(detail));
-    let saw = shorts.join(", ");
-    if !differences.is_empty() {
-        let hint = if certificate_refused && settings.insecure {
-            "--insecure turned certificate verification off on the command line, and the browser verifies: users' browsers refuse this certificate too; fix the chain (or give the CA with --cacert to check a private one)"
-        } else {
-            "the browser is what users run: where it differs, a rule wsdoctor emulates does not hold for this browser, or the server answers browsers differently (User-Agent, cookies, the request's shape); both views are in the evidence"
-        };
-        return check.warn(
-            format!(
-                "{name} differs from the command line on {}: {saw}",
-                differing.join(", ")
-            ),
-            Notice::of(Cause::BrowserDisagrees, differences.join("; "), hint),
-        );
-    }
-    if compared {
-        check.pass(format!("{name} agrees with the command line: {saw}"))
-    } else {
-        check.pass(format!(
-            "{name}: {saw} (nothing on the command line to compare with)"
-        ))
+    match notice {
+        Some(notice) => check.warn(summary, notice),
+        None => check.pass(summary),
     }
 }
 
-/// `Chromium 156` from `HeadlessChrome/156.0.8078.108`.
-fn browser_name(product: &str) -> String {
-    let major = product
-        .split_once('/')
-        .map(|(_, version)| version.split('.').next().unwrap_or(version))
+/// How the browser is started: on the page's origin, going where the command line went, trusting
+/// what it verified, with its cookies.
+fn launch(settings: &Settings, inputs: &Inputs, executable: std::path::PathBuf) -> Launch {
+    let origin = page_origin(settings);
+    let origin_host = url::Url::parse(&origin)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_string))
         .unwrap_or_default();
-    format!("Chromium {major}").trim_end().to_string()
+    // A page on a local origin reaches local addresses without a prompt; the intercepted page has
+    // no address of its own, so the browser is told what the real one would have. A public page
+    // is left to the browser, which has nobody to ask and refuses, as the dns check predicts.
+    let grant_local_network = !crate::browser::public_host(&origin_host);
+    let (cookies, cookie_url) = cookies(settings);
+    Launch {
+        executable,
+        origin,
+        grant_local_network,
+        resolver_rules: resolver_rules(settings),
+        spki: inputs.facts.verified_spki.clone(),
+        proxy: settings.route.proxy.as_ref().map(|p| p.display()),
+        cookies,
+        cookie_url,
+        step_timeout: settings.limits.connect_timeout,
+    }
 }
 
 /// The page's origin: the frontend's (`--origin`, `$FRONTEND_URL`), else the target's own, as
@@ -283,15 +206,6 @@ fn page_plan(ctx: &Ctx, inputs: &Inputs) -> PagePlan {
 mod tests {
     use super::*;
     use crate::settings::{Header, ResolveOverride, Target};
-
-    #[test]
-    fn names_read_as_people_say_them() {
-        assert_eq!(
-            browser_name("HeadlessChrome/156.0.8078.108"),
-            "Chromium 156"
-        );
-        assert_eq!(browser_name("odd"), "Chromium");
-    }
 
     #[test]
     fn the_page_is_on_the_frontend_origin_or_the_targets_own() {

@@ -2,20 +2,11 @@
 
 use super::{request, CheckRun, Failed, Output};
 use crate::context::Ctx;
-use crate::diagnose::classify;
+use crate::diagnose::cors::{self as judge, Preflight};
 use crate::facts::Inputs;
 use http::Method;
 use wsdoctor_model::evidence::{CorsDetail, Detail};
-use wsdoctor_model::{Cause, CheckId, Notice};
-
-/// The headers the reference document's CORS configuration allows for WebSockets.
-pub(crate) const WEBSOCKET_CORS_HEADERS: [&str; 5] = [
-    "Upgrade",
-    "Connection",
-    "Sec-WebSocket-Key",
-    "Sec-WebSocket-Version",
-    "Sec-WebSocket-Extensions",
-];
+use wsdoctor_model::CheckId;
 
 pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
     let mut check = CheckRun::start(CheckId::Cors, inputs);
@@ -59,64 +50,23 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
     let allow_credentials = header("access-control-allow-credentials");
     let allow_headers = header("access-control-allow-headers").to_ascii_lowercase();
     let max_age = header("access-control-max-age");
-    if allow_origin != origin && allow_origin != "*" {
-        return check.fail_plain(Failed::new(classify::finding(
-            Cause::CorsOriginNotAllowed,
-            format!(
-                "the preflight from {origin} got {}",
-                if allow_origin.is_empty() {
-                    "no Access-Control-Allow-Origin".to_string()
-                } else {
-                    format!("Access-Control-Allow-Origin: {allow_origin}")
-                }
-            ),
-        )));
+    let preflight = Preflight {
+        origin: &origin,
+        allow_origin: &allow_origin,
+        allow_credentials: &allow_credentials,
+        allow_headers: &allow_headers,
+        max_age: &max_age,
+    };
+    if let Some(finding) = judge::refused(&preflight) {
+        return check.fail_plain(Failed::new(finding));
     }
-    let missing: Vec<&str> = WEBSOCKET_CORS_HEADERS
-        .iter()
-        .copied()
-        .filter(|h| {
-            !allow_headers
-                .split(',')
-                .any(|a| a.trim() == h.to_ascii_lowercase() || a.trim() == "*")
-        })
-        .collect();
-    let mut problems = Vec::new();
-    if allow_credentials != "true" {
-        problems.push("credentials not allowed".to_string());
-    } else if allow_origin == "*" {
-        problems.push("wildcard origin with credentials (browsers reject it)".to_string());
-    }
-    if !missing.is_empty() {
-        problems.push(format!("Allow-Headers lacks {}", missing.join(", ")));
-    }
-    if max_age.is_empty() {
-        problems.push(
-            "no Access-Control-Max-Age: browsers repeat the preflight on every request".to_string(),
-        );
-    }
+    let summary = judge::summary(&preflight);
+    let caveats = judge::caveats(&preflight);
     check.detail(Detail::Cors(CorsDetail {
         max_age: max_age.clone(),
     }));
-    let summary = format!(
-        "{origin} allowed, credentials {}, max-age {}",
-        if allow_credentials == "true" {
-            "yes"
-        } else {
-            "no"
-        },
-        if max_age.is_empty() {
-            "unset"
-        } else {
-            &max_age
-        }
-    );
-    if problems.is_empty() {
-        check.pass(summary)
-    } else {
-        check.warn(
-            summary,
-            Notice::because(Cause::CorsIncomplete, problems.join("; ")),
-        )
+    match caveats {
+        Some(notice) => check.warn(summary, notice),
+        None => check.pass(summary),
     }
 }

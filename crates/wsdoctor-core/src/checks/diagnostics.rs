@@ -3,6 +3,7 @@
 
 use super::{request, CheckRun, Failed, Output};
 use crate::context::Ctx;
+use crate::diagnose::diagnostics as judge;
 use crate::diagnose::{app_store, classify};
 use crate::facts::{Inputs, ServerFacts};
 use http::Method;
@@ -10,8 +11,7 @@ use serde_json::Value;
 use std::sync::Arc;
 use std::time::Duration;
 use wsdoctor_model::evidence::{Detail, DiagnosticsDetail};
-use wsdoctor_model::timing::human;
-use wsdoctor_model::{Cause, CheckId, Notice};
+use wsdoctor_model::CheckId;
 
 /// The server's JSON is kept whole up to this size; beyond it, an excerpt.
 const KEEP_WHOLE: usize = 4096;
@@ -31,24 +31,18 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
         ));
     }
     if response.status.is_server_error() {
-        return check.fail(Failed::new(classify::finding(
-            Cause::ServerError,
-            format!("{path} answered {}", response.status_line()),
+        return check.fail(Failed::new(judge::server_error(
+            &path,
+            &response.status_line(),
         )));
     }
     let Ok(body) = serde_json::from_slice::<Value>(&response.body) else {
-        return check.warn(
-            format!("{path} answered {} but not JSON", response.status.as_u16()),
-            Notice::of(
-                Cause::DiagnosticsInvalid,
-                "the diagnostics endpoint did not answer JSON",
-                "check --diagnostics-path",
-            ),
-        );
+        let (summary, notice) = judge::not_json(&path, response.status.as_u16());
+        return check.warn(summary, notice);
     };
     check.common().body_excerpt = None;
     let server = server_facts(&body);
-    let summary = summarise(&body, &server);
+    let summary = judge::summarise(&body, &server);
     let store = app_store::read(&body);
     let text = body.to_string();
     let detail = if text.len() <= KEEP_WHOLE {
@@ -67,18 +61,15 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
         }
     };
     check.detail(Detail::Diagnostics(detail));
-    let notice = cross_check(ctx, &body, &server);
+    let run = judge::Run {
+        origin: ctx.settings.origin.as_deref(),
+        client_timeout: ctx.settings.limits.ws_timeout,
+        echo_path: &ctx.settings.paths.echo,
+    };
+    let notice = judge::cross_check(&body, &server, &run);
     check.learned.server = Some(Arc::new(server));
     if let Some(store) = store.filter(|s| s.connected == Some(false)) {
-        // The application cannot look a session up: every terminal that depends on it will fail,
-        // so this is the failure that explains theirs, not a caveat.
-        return check.fail_plain(Failed::new(classify::finding(
-            Cause::StoreDisconnected,
-            format!(
-                "{summary}: the application says its session store is disconnected ({})",
-                app_store::said_state(&store)
-            ),
-        )));
+        return check.fail_plain(Failed::new(judge::store_disconnected(&summary, &store)));
     }
     match notice {
         Some(notice) => check.warn(summary, notice),
@@ -107,105 +98,10 @@ fn key_template(body: &Value) -> Option<String> {
     app_store::read(body)?.key_template
 }
 
-pub(crate) fn summarise(body: &Value, server: &ServerFacts) -> String {
-    let mut parts = Vec::new();
-    let ws = body.get("websocket").unwrap_or(body);
-    if let Some(enabled) = ws.get("enabled").and_then(Value::as_bool) {
-        parts.push(
-            if enabled {
-                "websocket enabled"
-            } else {
-                "websocket DISABLED"
-            }
-            .to_string(),
-        );
-    }
-    if let Some(timeout) = server.connection_timeout {
-        parts.push(format!("server timeout {}", human(timeout)));
-    }
-    if let Some(ping) = server.ping_interval {
-        parts.push(format!("pings every {}", human(ping)));
-    }
-    if let Some(active) = body
-        .pointer("/server/activeConnections")
-        .and_then(Value::as_u64)
-    {
-        parts.push(format!("{active} active sockets"));
-    }
-    if let Some(store) = app_store::read(body) {
-        let state = match store.connected {
-            Some(true) => "connected",
-            Some(false) => "DISCONNECTED",
-            None => "state not understood",
-        };
-        // The reference's own name goes without saying; another is named.
-        let named = if store.field == "sessionStore" {
-            String::new()
-        } else {
-            format!(" ({})", store.field)
-        };
-        parts.push(format!("session store{named} {state}"));
-    }
-    if parts.is_empty() {
-        "JSON received".to_string()
-    } else {
-        parts.join(", ")
-    }
-}
-
-/// Compares what the server says about itself with what this run will do.
-fn cross_check(ctx: &Ctx, body: &Value, server: &ServerFacts) -> Option<Notice> {
-    let ws = body.get("websocket").unwrap_or(body);
-    if ws.get("enabled").and_then(Value::as_bool) == Some(false) {
-        return Some(Notice::of(
-            Cause::WebsocketDisabled,
-            "the server says WebSocket support is disabled",
-            "enable the WebSocket server (express-ws attached to the HTTP server)",
-        ));
-    }
-    if let (Some(origin), Some(origins)) = (
-        ctx.settings.origin.as_deref(),
-        body.pointer("/cors/origins").and_then(Value::as_array),
-    ) {
-        let listed = origins
-            .iter()
-            .any(|o| o.as_str() == Some(origin) || o.as_str() == Some("*"));
-        if !listed {
-            return Some(Notice::of(
-                Cause::CorsOriginNotListed,
-                format!("the server's CORS origins do not list {origin}"),
-                "add the frontend origin (FRONTEND_URL) to the server's CORS configuration",
-            ));
-        }
-    }
-    let client = ctx.settings.limits.ws_timeout;
-    if let Some(timeout) = server.connection_timeout.filter(|t| *t < client) {
-        return Some(Notice::of(
-            Cause::ServerTimeoutBelowClient,
-            format!(
-                "the server closes a socket it has not validated after {} (1008), sooner than the web client's {} timeout",
-                human(timeout),
-                human(client)
-            ),
-            "a session lookup slower than the server's timeout ends in 1008 \"Connection timeout\": keep the server's timeout above the client's, and the lookup fast",
-        ));
-    }
-    let echo = &ctx.settings.paths.echo;
-    if let Some(test_path) = ws.pointer("/paths/test").and_then(Value::as_str) {
-        if test_path != echo {
-            return Some(Notice::of(
-                Cause::EchoPathMismatch,
-                format!("the server's echo path is {test_path} but this run uses {echo}"),
-                format!("pass --echo-path {test_path}"),
-            ));
-        }
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnose::diagnostics::summarise;
 
     #[test]
     fn the_summary_reads_the_reference_shape() {

@@ -4,52 +4,13 @@ use super::connect::connect_host;
 use super::{CheckRun, Failed, Output};
 use crate::context::Ctx;
 use crate::diagnose::classify;
+use crate::diagnose::dns as judge;
 use crate::facts::Inputs;
 use crate::probe::dns::{self, DnsFailure};
 use crate::probe::route;
 use std::sync::Arc;
 use wsdoctor_model::evidence::{Detail, DnsDetail};
-use wsdoctor_model::{Cause, CheckId, Notice, Phase};
-
-/// Local Network Access (Chromium 142+): a page on a public origin that fetches from or opens a
-/// socket to a private or loopback address needs the user's permission; unprompted (headless, a
-/// kiosk, a denied prompt) it fails, and the page sees only 1006.
-fn local_network_access(
-    settings: &crate::settings::Settings,
-    resolution: &crate::probe::dns::Resolution,
-    host: &str,
-) -> Option<Notice> {
-    use crate::browser::{public_host, AddressSpace};
-    // Through a proxy the browser's own rules apply to the target's name, not the proxy's address.
-    if settings.route.proxy.is_some() {
-        return None;
-    }
-    let origin = settings.origin.as_deref()?;
-    let origin_host = url::Url::parse(origin).ok()?.host_str()?.to_string();
-    if !public_host(&origin_host) {
-        return None;
-    }
-    let spaces: Vec<AddressSpace> = resolution
-        .addrs
-        .iter()
-        .map(|a| AddressSpace::of(a.ip()))
-        .collect();
-    let space = if spaces.iter().all(|s| *s == AddressSpace::Loopback) {
-        AddressSpace::Loopback
-    } else if spaces.iter().all(|s| *s != AddressSpace::Public) {
-        AddressSpace::Private
-    } else {
-        return None;
-    };
-    Some(Notice::of(
-        Cause::LocalNetworkAccess,
-        format!(
-            "the page's origin {origin} is public and {host} is a {} address: Chrome and Edge 142+ (Local Network Access) ask the user for permission to reach it, and without it (headless, a denied prompt, an enterprise policy) the socket fails and the page sees only 1006",
-            space.as_str()
-        ),
-        "serve the socket from a public address for public pages, or have users allow local network access for the origin (a browser permission or policy); a browser run shows what the page sees",
-    ))
-}
+use wsdoctor_model::{CheckId, Phase};
 
 pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
     let mut check = CheckRun::start(CheckId::Dns, inputs);
@@ -90,15 +51,8 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
                     all.into_iter().partition(|a| family.admits(a.ip()));
                 if kept.is_empty() {
                     let others: Vec<String> = other.iter().map(|a| a.ip().to_string()).collect();
-                    let finding = classify::finding(
-                        Cause::DnsNotFound,
-                        format!(
-                            "{host} has no {} address ({} asked for one); it resolves to {}",
-                            family.name(),
-                            family.flag(),
-                            others.join(", ")
-                        ),
-                    );
+                    let finding =
+                        judge::no_address_of_family(&host, family.name(), family.flag(), &others);
                     return check.fail_plain(Failed::with_evidence(finding, Default::default()));
                 }
                 resolution.addrs = kept;
@@ -108,21 +62,26 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
                 .iter()
                 .map(|a| a.ip().to_string())
                 .collect();
-            let via = if settings.route.proxy.is_some() {
-                " (the proxy)"
-            } else {
-                ""
-            };
-            let summary = format!(
-                "{host}{via} → {} ({})",
-                addresses.join(", "),
-                resolution.source.as_str()
+            let summary = judge::summary(
+                &host,
+                settings.route.proxy.is_some(),
+                &addresses,
+                resolution.source.as_str(),
             );
             check.detail(Detail::Dns(DnsDetail {
                 addresses,
                 source: resolution.source,
             }));
-            let local_network = local_network_access(settings, &resolution, &host);
+            // Through a proxy the browser's own rules apply to the target's name, not the
+            // proxy's address.
+            let local_network = match settings.route.proxy {
+                Some(_) => None,
+                None => judge::local_network_access(
+                    settings.origin.as_deref(),
+                    &resolution.addrs,
+                    &host,
+                ),
+            };
             check.learned.local_network_prompt = local_network.is_some();
             check.learned.resolution = Some(Arc::new(resolution));
             match local_network {

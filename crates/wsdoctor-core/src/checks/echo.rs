@@ -10,12 +10,13 @@ use super::socket::{
 use super::{stats, CheckRun, Failed, Output};
 use crate::context::Ctx;
 use crate::diagnose::classify;
+use crate::diagnose::echo::{self as judge, Reply};
 use crate::facts::Inputs;
 use crate::probe::ws::{self, Ending};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 use wsdoctor_model::evidence::{Common, Detail, EchoDetail, LatencyStats, TargetKind};
-use wsdoctor_model::{Cause, CheckId, Notice, Phase};
+use wsdoctor_model::{CheckId, Phase};
 
 pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
     let mut check = CheckRun::start(CheckId::Echo, inputs);
@@ -56,19 +57,10 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
             if let Some(notice) = recovered {
                 return check.warn(result.summary, notice);
             }
-            if lost > 0.0 {
-                return check.warn(
-                    result.summary,
-                    Notice::of(
-                        Cause::EchoLoss,
-                        format!(
-                            "{lost}% of the echo round trips got no (or a wrong) answer in time"
-                        ),
-                        "look for a proxy or server dropping or reordering frames under load",
-                    ),
-                );
+            match judge::loss(lost) {
+                Some(notice) => check.warn(result.summary, notice),
+                None => check.pass(result.summary),
             }
-            check.pass(result.summary)
         }
         Err(failed) => check.fail(failed),
     }
@@ -161,129 +153,92 @@ async fn attempt(
     };
     let reply = ws::next_message(&mut socket, wait, opened_at, &mut pings).await;
     let round_trip = sent_at.elapsed();
-    let result = match reply {
-        Err(Ending::StillOpen) if !strict => EchoResult {
-            summary: format!(
-                "socket open; no reply to a JSON message within {} (not an echo server)",
-                humantime::format_duration(wait)
-            ),
-            round_trip: None,
-            reply: None,
-            stats: None,
-        },
-        Err(ending) => return Err(ended(ending, path, 0, opened_at.elapsed())),
-        Ok(message) => {
-            let parsed: Option<Value> = serde_json::from_str(&message.text).ok();
-            let envelope = parsed
-                .as_ref()
-                .is_some_and(|v| v.get("type").and_then(Value::as_str) == Some("echo"));
-            let is_echo = envelope
-                && parsed
-                    .as_ref()
-                    .is_some_and(|v| v.get("received") == Some(&probe));
-            // A plain echo server sends the message back as it came: that is an echo however
-            // the server was addressed (base URL or socket URL), or the same server would get
-            // opposite verdicts. A reply in the envelope is still held to the envelope.
-            let is_plain_echo = !envelope && parsed.as_ref() == Some(&probe);
-            let reply = classify::excerpt(&ctx.redactor, message.text.as_bytes());
-            if is_echo {
-                let count = limits.echo_count;
-                let mut summary = format!(
-                    "echo round trip {:.1} ms",
-                    round_trip.as_secs_f64() * 1000.0
-                );
-                let mut stats = None;
-                if count > 1 {
-                    let mut series = stats::Series::new();
-                    series.record(Some(round_trip));
-                    let ending = series_of(
-                        &mut socket,
-                        &nonce,
-                        count - 1,
-                        timeout,
-                        opened_at,
-                        &mut pings,
-                        &mut series,
-                    )
-                    .await;
-                    if let Some(ending) = ending {
-                        let seen = usize::try_from(series.sent()).unwrap_or(usize::MAX);
-                        return Err(ended(ending, path, seen, opened_at.elapsed()));
-                    }
-                    let computed = series.stats();
-                    summary = computed.summary();
-                    stats = Some(computed);
-                }
-                EchoResult {
-                    summary,
-                    round_trip: Some(round_trip),
-                    reply: Some(reply),
-                    stats,
-                }
-            } else if is_plain_echo {
-                EchoResult {
-                    summary: format!(
-                        "echoed in {:.1} ms (a plain echo server)",
-                        round_trip.as_secs_f64() * 1000.0
-                    ),
-                    round_trip: Some(round_trip),
-                    reply: Some(reply),
-                    stats: None,
-                }
-            } else if socket::is_error_message(&message.text) {
-                // An error in answer is the server saying something is wrong, at any socket:
-                // not "answered, not an echo server", and not a mismatch hiding the error.
-                let finding = classify::finding(
-                    Cause::ServerError,
-                    format!("{path} answered with an error: {reply}"),
-                );
-                ws::close_normally(socket, CLOSE_WAIT).await;
-                let evidence = Common {
-                    reply: Some(reply),
-                    ..Common::default()
-                };
-                return Err(Failed::with_evidence(finding, evidence).into());
-            } else if strict || envelope {
-                let finding = classify::finding(
-                    Cause::EchoMismatch,
-                    format!("{path} answered {reply} instead of the echo of what was sent"),
-                );
-                ws::close_normally(socket, CLOSE_WAIT).await;
-                let evidence = Common {
-                    reply: Some(reply),
-                    ..Common::default()
-                };
-                return Err(Failed::with_evidence(finding, evidence).into());
-            } else {
-                EchoResult {
-                    summary: format!(
-                        "socket answered in {:.1} ms (not an echo server)",
-                        round_trip.as_secs_f64() * 1000.0
-                    ),
-                    round_trip: Some(round_trip),
-                    reply: Some(reply),
-                    stats: None,
-                }
-            }
+    let message = match reply {
+        Ok(message) => message,
+        Err(Ending::StillOpen) if !strict => {
+            let result = EchoResult {
+                summary: judge::silent(wait),
+                round_trip: None,
+                reply: None,
+                stats: None,
+            };
+            return Ok(finish(ctx, check, socket, result).await);
         }
+        Err(ending) => return Err(ended(ending, path, 0, opened_at.elapsed())),
     };
+    let error = socket::is_error_message(&message.text);
+    let reply = judge::read_reply(&message.text, &probe, strict, error);
+    let excerpt = classify::excerpt(&ctx.redactor, message.text.as_bytes());
+    if let Some(finding) = judge::failure(reply, path, &excerpt) {
+        ws::close_normally(socket, CLOSE_WAIT).await;
+        let evidence = Common {
+            reply: Some(excerpt),
+            ..Common::default()
+        };
+        return Err(Failed::with_evidence(finding, evidence).into());
+    }
+    let mut result = EchoResult {
+        summary: judge::summary(reply, round_trip),
+        round_trip: Some(round_trip),
+        reply: Some(excerpt),
+        stats: None,
+    };
+    let count = limits.echo_count;
+    if reply == Reply::Echo && count > 1 {
+        let mut series = stats::Series::new();
+        series.record(Some(round_trip));
+        let exchange = Exchange {
+            nonce: &nonce,
+            timeout,
+            opened_at,
+        };
+        if let Some(ending) =
+            series_of(&mut socket, &exchange, count - 1, &mut pings, &mut series).await
+        {
+            let seen = usize::try_from(series.sent()).unwrap_or(usize::MAX);
+            return Err(ended(ending, path, seen, opened_at.elapsed()));
+        }
+        let computed = series.stats();
+        result.summary = computed.summary();
+        result.stats = Some(computed);
+    }
+    Ok(finish(ctx, check, socket, result).await)
+}
+
+/// A successful attempt's end: the road it took recorded, the socket closed.
+async fn finish(
+    ctx: &Ctx,
+    check: &mut CheckRun,
+    socket: ws::Socket,
+    result: EchoResult,
+) -> (EchoResult, String) {
     socket::record_http2(ctx, check, &socket);
     ws::close_normally(socket, CLOSE_WAIT).await;
     let summary = result.summary.clone();
-    Ok((result, summary))
+    (result, summary)
+}
+
+/// What every round trip of a series shares.
+struct Exchange<'a> {
+    nonce: &'a str,
+    timeout: Duration,
+    opened_at: Instant,
 }
 
 /// `more` further echo round trips on an open socket, one at a time; a missing or wrong answer
 /// counts as lost. Returns how the socket ended, if it did.
 async fn series_of(
     socket: &mut ws::Socket,
-    nonce: &str,
+    exchange: &Exchange<'_>,
     more: u32,
-    timeout: Duration,
-    opened_at: Instant,
     pings: &mut u32,
     series: &mut stats::Series,
 ) -> Option<Ending> {
+    let Exchange {
+        nonce,
+        timeout,
+        opened_at,
+    } = *exchange;
     for seq in 1..=more {
         let probe = json!({"type": "wsdoctor", "nonce": nonce, "seq": seq});
         let sent_at = Instant::now();

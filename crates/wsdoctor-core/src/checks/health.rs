@@ -2,14 +2,15 @@
 
 use super::{request, CheckRun, Failed, Output};
 use crate::context::Ctx;
-use crate::diagnose::{classify, platform};
+use crate::diagnose::health::{self as judge, Unparsable};
+use crate::diagnose::platform;
 use crate::facts::{HealthFacts, Inputs};
 use crate::probe::stream::Conn;
 use http::{Method, StatusCode, Version};
 use serde_json::Value;
 use std::sync::Arc;
 use wsdoctor_model::evidence::{AppStoreState, Detail, HealthDetail, JsonError};
-use wsdoctor_model::{Cause, CheckId, Finding, Notice};
+use wsdoctor_model::{Cause, CheckId, Finding};
 
 /// How much of the body is shown on either side of a parse error.
 const NEAR_ERROR: usize = 32;
@@ -29,9 +30,7 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs, warm: Option<Conn>) -> Outpu
     if response.status == http::StatusCode::NOT_FOUND {
         // A deployment without the platform's health contract: say so and go on.
         check.learned.health = Some(Arc::new(HealthFacts::default()));
-        return check.skip(format!(
-            "no health endpoint at {path} (404): this deployment does not follow the platform's /health contract"
-        ));
+        return check.skip(judge::not_found(&path));
     }
     let content_type = response
         .headers
@@ -74,41 +73,23 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs, warm: Option<Conn>) -> Outpu
             check.learned.health = Some(Arc::new(facts));
             check.fail(Failed::new(finding))
         }
-        Ok(()) if body.is_none() => {
-            facts.ok = true;
-            check.learned.health = Some(Arc::new(facts));
-            check.pass(format!(
-                "{} (not JSON: no status or websocket fields to read), {:.1} ms",
-                response.status.as_u16(),
-                response.total.as_secs_f64() * 1000.0
-            ))
-        }
         Ok(()) => {
             facts.ok = true;
             check.learned.health = Some(Arc::new(facts));
-            let summary = format!(
-                "{} status {:?}, websocket {:?}, {} endpoints, {:.1} ms",
-                response.status.as_u16(),
-                status_field.unwrap_or_else(|| "?".into()),
-                websocket_field.unwrap_or_else(|| "?".into()),
+            let Some(body) = body else {
+                return check.pass(judge::not_json_summary(response.status, response.total));
+            };
+            let summary = judge::summary(
+                response.status,
+                status_field,
+                websocket_field,
                 endpoints.len(),
-                response.total.as_secs_f64() * 1000.0
+                response.total,
             );
-            let missing: Vec<&str> = ["status", "websocket", "endpoints"]
-                .into_iter()
-                .filter(|field| body.as_ref().is_some_and(|b| b.get(field).is_none()))
-                .collect();
-            if !missing.is_empty() {
-                return check.warn(
-                    summary,
-                    Notice::of(
-                        Cause::HealthIncomplete,
-                        format!("{path} answered 200 without {}", missing.join(", ")),
-                        "return {\"status\":\"ok\",\"websocket\":\"available\",\"endpoints\":[…]} so tools and people can read it",
-                    ),
-                );
+            match judge::incomplete(&path, &body) {
+                Some(notice) => check.warn(summary, notice),
+                None => check.pass(summary),
             }
-            check.pass(summary)
         }
     }
 }
@@ -130,19 +111,6 @@ pub(crate) struct HealthBody {
     pub(crate) store: Option<AppStoreState>,
     /// Healthy, or the finding that says why not.
     pub(crate) outcome: Result<(), Finding>,
-}
-
-/// Why and where a body declared JSON does not parse.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Unparsable {
-    /// The parser's words, without its position.
-    pub(crate) error: String,
-    /// Line of the error, from 1.
-    pub(crate) line: usize,
-    /// Column of the error, from 1.
-    pub(crate) column: usize,
-    /// The body ended before the value did.
-    pub(crate) at_end: bool,
 }
 
 /// Whether a Content-Type declares JSON (`application/json`, or any `+json` type), which is
@@ -265,66 +233,16 @@ pub(crate) fn interpret(
     let status_field = field("status");
     let websocket_field = field("websocket");
     let store = body.as_ref().and_then(crate::diagnose::app_store::read);
-    let store_down = store.as_ref().filter(|s| s.connected == Some(false));
-    // A store the application says it lost names the dependency behind a 503 or a degraded
-    // status: it is the finding that explains them.
-    let outcome = if let Some(down) = store_down {
-        Err(classify::finding(
-            Cause::StoreDisconnected,
-            format!(
-                "{path} answered {} and says its session store is disconnected ({})",
-                crate::probe::http::status_line(version, status),
-                crate::diagnose::app_store::said_state(down)
-            ),
-        ))
-    } else if !status.is_success() {
-        Err(classify::finding(
-            Cause::HealthStatus,
-            format!(
-                "{path} answered {}{}",
-                crate::probe::http::status_line(version, status),
-                status_field
-                    .as_deref()
-                    .map(|s| format!(" with status {s:?}"))
-                    .unwrap_or_default()
-            ),
-        ))
-    } else if let Some(failure) = &unparsable {
-        Err(classify::finding(
-            Cause::HealthInvalid,
-            format!(
-                "{path} declares Content-Type {} but its body is not JSON: {} at line {} column {}; a web client's response.json() throws on it",
-                content_type.unwrap_or_default(),
-                failure.error,
-                failure.line,
-                failure.column
-            ),
-        ))
-    } else if status_field
-        .as_deref()
-        .is_some_and(|s| s != "ok" && s != "healthy")
-    {
-        Err(classify::finding(
-            Cause::HealthDegraded,
-            format!(
-                "{path} says status {:?}",
-                status_field.clone().unwrap_or_default()
-            ),
-        ))
-    } else if websocket_field
-        .as_deref()
-        .is_some_and(|s| s != "available" && s != "ok" && s != "enabled")
-    {
-        Err(classify::finding(
-            Cause::HealthDegraded,
-            format!(
-                "{path} says websocket {:?}",
-                websocket_field.clone().unwrap_or_default()
-            ),
-        ))
-    } else {
-        Ok(())
-    };
+    let outcome = judge::verdict(&judge::Answer {
+        path,
+        version,
+        status,
+        content_type,
+        status_field: status_field.as_deref(),
+        websocket_field: websocket_field.as_deref(),
+        unparsable: unparsable.as_ref(),
+        store: store.as_ref(),
+    });
     HealthBody {
         json: body,
         endpoints,

@@ -5,6 +5,7 @@ use super::socket::{self, is_error_message, upgrade_headers, NotOpened, CLOSE_WA
 use super::{CheckRun, Output};
 use crate::context::Ctx;
 use crate::diagnose::classify;
+use crate::diagnose::origin::{self as judge, Foreign, Heard, Stakes, Verdict};
 use crate::facts::Inputs;
 use crate::probe::ws::{self, Ending, OpenFailure, Upgrade};
 use futures_util::SinkExt;
@@ -12,7 +13,7 @@ use std::time::Instant;
 use tokio_tungstenite::tungstenite::Message;
 use wsdoctor_model::evidence::{Detail, OriginDetail};
 use wsdoctor_model::timing::human;
-use wsdoctor_model::{Cause, CheckId, Notice};
+use wsdoctor_model::CheckId;
 
 /// An Origin a browser on another site would send; `.invalid` can never be a real site.
 pub(crate) const FOREIGN_ORIGIN: &str = "https://wsdoctor-foreign-site.invalid";
@@ -81,109 +82,18 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
     };
     let outcome = match opened {
         Ok(opened) => {
-            // A server may accept the upgrade and then close on the Origin; give it a moment.
-            let mut socket = opened.socket;
-            let mut pings = 0;
-            let opened_at = Instant::now();
-            // Never less than a moment, even under --observe 0s: a close sent right after the
-            // 101 may cross the wire a little after it.
-            let settle = settings
-                .limits
-                .observe
-                .max(CLOSE_AT_ONCE)
-                .min(settings.limits.ws_timeout);
-            let mut heard = Heard::Greeted;
-            let mut ending = past_errors(&mut socket, settle, opened_at, &mut pings).await;
-            if matches!(ending, Err(Ending::StillOpen)) {
-                // Silence proves nothing: a refusal whose close an edge lost sounds the same as
-                // a socket served. Only an answer to a message of ours tells them apart.
-                heard = Heard::Answered;
-                let wait = ANSWER_WAIT.max(settle).min(settings.limits.ws_timeout);
-                ending = match socket.send(Message::text(PROBE)).await {
-                    Ok(()) => past_errors(&mut socket, wait, opened_at, &mut pings).await,
-                    Err(e) => Err(ws::error_ending(&socket, e)),
-                };
-            }
-            let closed_on_origin = matches!(&ending, Err(Ending::Closed { code: 1008, reason }) if reason.to_ascii_lowercase().contains("origin"));
-            let waited = human(opened_at.elapsed());
-            ws::close_normally(socket, CLOSE_WAIT).await;
-            if closed_on_origin {
-                detail.enforced = Some(true);
-                detail.foreign_socket = Some("closed");
-                Verdict::Pass("Origin enforced: a foreign origin is closed with 1008".to_string())
-            } else if matches!(ending, Err(Ending::StillOpen)) {
-                // No positive evidence either way: not a hijacking, and not proof of enforcement.
-                detail.foreign_socket = Some("silent");
-                Verdict::Pass(format!(
-                    "Origin enforcement not determined on {path}: the upgrade with a foreign Origin was accepted, then nothing came in {waited} (no greeting, no answer to a message, no close), so nothing shows the server serves it; a refusal whose close was lost on the way (an HTTP/2 edge may lose it) looks the same"
-                ))
-            } else {
-                detail.enforced = Some(false);
-                // A socket the server closes at once (an invalid session, say) gives a foreign
-                // page nothing to hijack; only one that talks does.
-                let closed_at_once = match &ending {
-                    Err(ending) => ending.browser_code(),
-                    Ok(_) => None,
-                };
-                detail.foreign_socket = Some(match closed_at_once {
-                    Some(_) => "closed",
-                    None => heard.as_str(),
-                });
-                let how = match heard {
-                    Heard::Greeted => "the server spoke on it",
-                    Heard::Answered => "the server answered a message on it",
-                };
-                let opens_for_us = inputs.facts.open_paths.contains(&path);
-                if let (Some(code), true) = (closed_at_once, opens_for_us) {
-                    // The same path opened and did its job with our Origin: closing a foreign one
-                    // at once is the server enforcing Origin by closing rather than with a 403.
-                    detail.enforced = Some(true);
-                    Verdict::Pass(format!(
-                        "Origin enforced: a foreign origin is accepted and closed at once ({code}), while ours stays open"
-                    ))
-                } else if let Some(code) = closed_at_once {
-                    Verdict::Pass(format!(
-                        "the upgrade with a foreign Origin was accepted but the socket closed at once ({code}): nothing to hijack on {path}"
-                    ))
-                } else if authenticated || cookie_auth {
-                    Verdict::Warn(
-                        format!("a foreign Origin is accepted on {path} ({how})"),
-                        Notice::of(
-                            Cause::OriginNotEnforced,
-                            format!(
-                                "the session-authenticated socket {path} accepts Origin {FOREIGN_ORIGIN} and {how}: any web page can open it with the user's session (cross-site WebSocket hijacking)"
-                            ),
-                            "check the Origin header on upgrade against an allow list (the same list as CORS: FRONTEND_URL)",
-                        ),
-                    )
-                } else {
-                    Verdict::Pass(format!(
-                        "Origin not enforced on {path} ({how}; no session on it, so no hijacking risk)"
-                    ))
-                }
-            }
+            let foreign = listen(ctx, opened.socket).await;
+            let stakes = Stakes {
+                path: &path,
+                opens_for_us: inputs.facts.open_paths.contains(&path),
+                session: authenticated || cookie_auth,
+            };
+            judge::accepted(&foreign, &stakes, &mut detail)
         }
         Err(OpenFailure::Rejected { status, .. }) if matches!(status.as_u16(), 401 | 403) => {
-            detail.enforced = Some(true);
-            Verdict::Pass(format!(
-                "Origin enforced: a foreign origin gets {}",
-                status.as_u16()
-            ))
+            judge::refused(status.as_u16(), &mut detail)
         }
-        Err(failure) => {
-            let finding = classify::open_failure(&failure, &path);
-            Verdict::Warn(
-                format!(
-                    "the foreign-origin probe did not complete: {}",
-                    finding.message
-                ),
-                Notice::of(
-                    Cause::OriginUnknown,
-                    "could not tell whether Origin is enforced",
-                    "rerun; if it persists, the failure above explains it",
-                ),
-            )
-        }
+        Err(failure) => judge::incomplete(&classify::open_failure(&failure, &path).message),
     };
     check.detail(Detail::Origin(detail));
     match outcome {
@@ -192,21 +102,41 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
     }
 }
 
-/// The positive evidence a foreign-origin socket can give that the server serves it.
-#[derive(Clone, Copy)]
-enum Heard {
-    /// It sent a message of its own (a greeting) before we said anything.
-    Greeted,
-    /// It answered the message we sent.
-    Answered,
-}
-
-impl Heard {
-    fn as_str(self) -> &'static str {
-        match self {
-            Heard::Greeted => "greeted",
-            Heard::Answered => "answered",
+/// What the server does on a socket it accepted with a foreign Origin: a server may accept the
+/// upgrade and then close on the Origin, so it is given a moment, and a silent one a message.
+async fn listen(ctx: &Ctx, mut socket: ws::Socket) -> Foreign {
+    let limits = ctx.settings.limits;
+    let mut pings = 0;
+    let opened_at = Instant::now();
+    // Never less than a moment, even under --observe 0s: a close sent right after the
+    // 101 may cross the wire a little after it.
+    let settle = limits.observe.max(CLOSE_AT_ONCE).min(limits.ws_timeout);
+    let mut heard = Heard::Greeted;
+    let mut ending = past_errors(&mut socket, settle, opened_at, &mut pings).await;
+    if matches!(ending, Err(Ending::StillOpen)) {
+        // Silence proves nothing: a refusal whose close an edge lost sounds the same as
+        // a socket served. Only an answer to a message of ours tells them apart.
+        heard = Heard::Answered;
+        let wait = ANSWER_WAIT.max(settle).min(limits.ws_timeout);
+        ending = match socket.send(Message::text(PROBE)).await {
+            Ok(()) => past_errors(&mut socket, wait, opened_at, &mut pings).await,
+            Err(e) => Err(ws::error_ending(&socket, e)),
+        };
+    }
+    let waited = human(opened_at.elapsed());
+    ws::close_normally(socket, CLOSE_WAIT).await;
+    match ending {
+        Err(Ending::Closed { code: 1008, reason })
+            if reason.to_ascii_lowercase().contains("origin") =>
+        {
+            Foreign::ClosedOnOrigin
         }
+        Err(Ending::StillOpen) => Foreign::Silent { waited },
+        Err(ending) => match ending.browser_code() {
+            Some(code) => Foreign::ClosedAtOnce(code),
+            None => Foreign::Served(heard),
+        },
+        Ok(_) => Foreign::Served(heard),
     }
 }
 
@@ -226,10 +156,4 @@ async fn past_errors(
         }
     }
     Err(Ending::StillOpen)
-}
-
-/// What the probe concluded, before the evidence is attached.
-enum Verdict {
-    Pass(String),
-    Warn(String, Notice),
 }

@@ -3,12 +3,12 @@
 
 use super::{request, CheckRun, Failed, Output};
 use crate::context::Ctx;
-use crate::diagnose::classify;
+use crate::diagnose::session::{self as judge, Answer};
 use crate::facts::Inputs;
 use crate::settings::render_template;
 use http::Method;
 use wsdoctor_model::evidence::{Detail, SessionDetail};
-use wsdoctor_model::{Cause, CheckId, Notice};
+use wsdoctor_model::CheckId;
 
 /// The session template: explicit, or advertised by `/health`.
 pub(crate) fn template(ctx: &Ctx, inputs: &Inputs) -> Option<String> {
@@ -34,10 +34,7 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
         template: template.clone(),
     }));
     let Some(path) = render_template(&template, session.reveal()) else {
-        return check.fail_plain(Failed::new(classify::finding(
-            Cause::InvalidUrl,
-            format!("the session path template {template:?} has no {{session}} or :param"),
-        )));
+        return check.fail_plain(Failed::new(judge::no_placeholder(&template)));
     };
     let response = match request::send(ctx, &mut check, inputs, Method::GET, &path, &[], None).await
     {
@@ -45,38 +42,17 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
         Err(failed) => return check.fail(failed),
     };
     request::record(ctx, &mut check, &response);
-    match response.status.as_u16() {
-        200..=299 => {
+    match judge::answer(response.status.as_u16(), &response.status_line(), &path) {
+        Answer::Valid(summary) => {
             ctx.log(CheckId::Session, "Session validation successful");
             check.learned.session_accepted = Some(true);
-            check.pass(format!("session is valid ({})", response.status.as_u16()))
+            check.pass(summary)
         }
-        401 | 403 | 404 | 410 => {
+        Answer::Invalid(finding) => {
             check.learned.session_accepted = Some(false);
-            check.fail_plain(Failed::new(classify::finding(
-                Cause::SessionInvalid,
-                format!(
-                    "the session endpoint answered {}: the session is unknown or expired",
-                    response.status_line()
-                ),
-            )))
+            check.fail_plain(Failed::new(finding))
         }
-        500..=599 => check.fail(Failed::new(classify::finding(
-            Cause::ServerError,
-            format!("the session endpoint answered {}", response.status_line()),
-        ))),
-        // 3xx, 400, 405…: the path is probably not the session endpoint; say so, and let the
-        // terminal itself decide whether the session is valid.
-        _ => check.warn(
-            format!(
-                "the session endpoint answered {}: cannot tell whether the session is valid",
-                response.status_line()
-            ),
-            Notice::of(
-                Cause::SessionEndpointUnrecognized,
-                format!("{path} did not answer like a session endpoint"),
-                "check --session-path (a template such as /api/sessions/{session})",
-            ),
-        ),
+        Answer::ServerError(finding) => check.fail(Failed::new(finding)),
+        Answer::Unrecognized(summary, notice) => check.warn(summary, notice),
     }
 }

@@ -12,10 +12,10 @@ use crate::probe::dns::{self, DnsFailure};
 use crate::probe::store::{databases_with_keys, parse_info, StoreConn, StoreFailure};
 use crate::probe::stream::Conn;
 use crate::probe::{route, tcp};
-use crate::settings::{render_key, ConnectPolicy, StoreSettings};
+use crate::settings::{render_key, ConnectPolicy, StoreSettings, StoreUrl};
 use std::time::Duration;
-use wsdoctor_model::evidence::{Common, Detail, SessionKey, StoreDetail, Underlying};
-use wsdoctor_model::{Cause, CheckId, Finding, Phase};
+use wsdoctor_model::evidence::{Common, Detail, LatencyStats, SessionKey, StoreDetail};
+use wsdoctor_model::{CheckId, Finding, Phase};
 
 pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
     let mut check = CheckRun::start(CheckId::Store, inputs);
@@ -64,26 +64,98 @@ async fn converse(
 ) -> Result<(), Failed> {
     let url = &store.url;
     let limits = ctx.settings.limits;
-    let timeout = limits.connect_timeout;
-    let address = url.address();
     ctx.log(
         CheckId::Store,
         format!("Connecting to the session store {}", url.display()),
     );
     let stream = transport(ctx, check, store).await?;
-    let failed_at = |step: Step, failure: &StoreFailure| {
-        Failed::new(judge::step_failure(
-            step,
-            &failure.excerpted(&ctx.redactor),
-            &address,
-            url.tls(),
-            url.password().is_some(),
-            url.database(),
-        ))
-    };
-    let mut conn = StoreConn::open(stream, timeout)
+    let failed_at = |step: Step, failure: &StoreFailure| step_failed(ctx, url, step, failure);
+    let mut conn = StoreConn::open(stream, limits.connect_timeout)
         .await
         .map_err(|f| failed_at(Step::Open, &f))?;
+    let handshake = log_in(&mut conn, url)
+        .await
+        .map_err(|(step, f)| failed_at(step, &f))?;
+    check.phase(ctx, Phase::StoreHandshake, handshake);
+    ctx.log(
+        CheckId::Store,
+        format!(
+            "Connected to the session store; timing {} PINGs",
+            limits.store_pings
+        ),
+    );
+    let stats = time_pings(&mut conn, limits.store_pings, detail)
+        .await
+        .map_err(|(done, f)| failed_at(Step::Ping(done), &f))?;
+    check.phase(
+        ctx,
+        Phase::StoreRoundTrip,
+        Duration::from_secs_f64(stats.median_ms / 1000.0),
+    );
+    detail.round_trips = Some(stats.clone());
+    seen.round_trips = Some(stats);
+    let info = match conn.query::<String>(&redis::cmd("INFO")).await {
+        Ok((text, _)) => parse_info(&text),
+        // A user the ACL keeps from INFO can still serve sessions: report less, judge the rest.
+        Err(StoreFailure::Server { code, .. }) if code == "NOPERM" => Default::default(),
+        Err(failure) => return Err(failed_at(Step::Info, &failure)),
+    };
+    note_info(&info, detail, seen);
+    let template = match session_key(ctx, inputs, store).await {
+        Ok(template) => template,
+        Err(why) => {
+            ctx.log(
+                CheckId::Store,
+                format!("The session's key is not looked at: {why}"),
+            );
+            detail.session_key_skipped = Some(why.clone());
+            seen.key_skipped = Some(why);
+            None
+        }
+    };
+    let Some((template, template_from)) = template else {
+        return Ok(());
+    };
+    let session = ctx
+        .settings
+        .session
+        .as_ref()
+        .map(|s| s.reveal().to_string())
+        .unwrap_or_default();
+    let Some(name) = render_key(&template, &session) else {
+        return Ok(());
+    };
+    let key = look_up_key(&mut conn, name, template_from, url.database(), &info)
+        .await
+        .map_err(|f| failed_at(Step::Key, &f))?;
+    ctx.log(
+        CheckId::Store,
+        format!(
+            "Session key {}: {}",
+            key.key,
+            if key.exists { "found" } else { "missing" }
+        ),
+    );
+    detail.session_key = Some(key.clone());
+    seen.key = Some(key);
+    Ok(())
+}
+
+/// A failed step of the conversation, as the check's failure.
+fn step_failed(ctx: &Ctx, url: &StoreUrl, step: Step, failure: &StoreFailure) -> Failed {
+    Failed::new(judge::step_failure(
+        step,
+        &failure.excerpted(&ctx.redactor),
+        &url.address(),
+        url.tls(),
+        url.password().is_some(),
+        url.database(),
+    ))
+}
+
+/// `AUTH` with the URL's credentials and `SELECT` of its database, as far as the URL asks for
+/// them; how long they took, or the step that failed.
+async fn log_in(conn: &mut StoreConn, url: &StoreUrl) -> Result<Duration, (Step, StoreFailure)> {
     let mut handshake = Duration::ZERO;
     if let Some(password) = url.password() {
         let auth = |user: Option<&str>| {
@@ -103,52 +175,47 @@ async fn converse(
             }
             other => other,
         };
-        let (_, took) = answer.map_err(|f| failed_at(Step::Auth, &f))?;
+        let (_, took) = answer.map_err(|f| (Step::Auth, f))?;
         handshake += took;
     }
     if url.database() != 0 {
         let (_, took) = conn
             .query::<()>(redis::cmd("SELECT").arg(url.database()))
             .await
-            .map_err(|f| failed_at(Step::Select, &f))?;
+            .map_err(|f| (Step::Select, f))?;
         handshake += took;
     }
-    check.phase(ctx, Phase::StoreHandshake, handshake);
-    ctx.log(
-        CheckId::Store,
-        format!(
-            "Connected to the session store; timing {} PINGs",
-            limits.store_pings
-        ),
-    );
+    Ok(handshake)
+}
 
+/// `count` timed `PING`s, one at a time. On a failure, how many answered before it; the round
+/// trips of those are in `detail`.
+async fn time_pings(
+    conn: &mut StoreConn,
+    count: u32,
+    detail: &mut StoreDetail,
+) -> Result<LatencyStats, (u32, StoreFailure)> {
     let mut series = Series::new();
-    for done in 0..limits.store_pings {
+    for done in 0..count {
         match conn.query::<String>(&redis::cmd("PING")).await {
             Ok((_, rtt)) => series.record(Some(rtt)),
             Err(failure) => {
                 if done > 0 {
                     detail.round_trips = Some(series.stats());
                 }
-                return Err(failed_at(Step::Ping(done), &failure));
+                return Err((done, failure));
             }
         }
     }
-    let stats = series.stats();
-    check.phase(
-        ctx,
-        Phase::StoreRoundTrip,
-        Duration::from_secs_f64(stats.median_ms / 1000.0),
-    );
-    detail.round_trips = Some(stats.clone());
-    seen.round_trips = Some(stats);
+    Ok(series.stats())
+}
 
-    let info = match conn.query::<String>(&redis::cmd("INFO")).await {
-        Ok((text, _)) => parse_info(&text),
-        // A user the ACL keeps from INFO can still serve sessions: report less, judge the rest.
-        Err(StoreFailure::Server { code, .. }) if code == "NOPERM" => Default::default(),
-        Err(failure) => return Err(failed_at(Step::Info, &failure)),
-    };
+/// What `INFO` says about the store: version, role, memory, eviction policy.
+fn note_info(
+    info: &std::collections::BTreeMap<String, String>,
+    detail: &mut StoreDetail,
+    seen: &mut Observed,
+) {
     let field = |name: &str| info.get(name).cloned();
     let number = |name: &str| info.get(name).and_then(|v| v.parse::<u64>().ok());
     seen.version = field("redis_version");
@@ -166,64 +233,33 @@ async fn converse(
     detail.used_memory = seen.used_memory;
     detail.maxmemory = seen.maxmemory;
     detail.maxmemory_policy = seen.policy.clone();
+}
 
-    let key = match session_key(ctx, inputs, store).await {
-        Ok(key) => key,
-        Err(why) => {
-            ctx.log(
-                CheckId::Store,
-                format!("The session's key is not looked at: {why}"),
-            );
-            detail.session_key_skipped = Some(why.clone());
-            seen.key_skipped = Some(why);
-            None
-        }
+/// The session's key `name`: its type and time to live, or the other databases that hold it.
+async fn look_up_key(
+    conn: &mut StoreConn,
+    name: String,
+    template_from: String,
+    database: i64,
+    info: &std::collections::BTreeMap<String, String>,
+) -> Result<SessionKey, StoreFailure> {
+    let mut key = SessionKey {
+        key: name.clone(),
+        template_from,
+        ..SessionKey::default()
     };
-    if let Some(key) = key {
-        let (template, template_from) = key;
-        let session = ctx
-            .settings
-            .session
-            .as_ref()
-            .map(|s| s.reveal().to_string())
-            .unwrap_or_default();
-        let Some(name) = render_key(&template, &session) else {
-            return Ok(());
-        };
-        let mut key = SessionKey {
-            key: name.clone(),
-            template_from,
-            ..SessionKey::default()
-        };
-        let (kind, _) = conn
-            .query::<String>(redis::cmd("TYPE").arg(&name))
-            .await
-            .map_err(|f| failed_at(Step::Key, &f))?;
-        if kind != "none" {
-            let (ttl, _) = conn
-                .query::<i64>(redis::cmd("PTTL").arg(&name))
-                .await
-                .map_err(|f| failed_at(Step::Key, &f))?;
-            // -2: the key expired between the two commands; -1: it has no expiry.
-            key.exists = ttl != -2;
-            key.kind = key.exists.then_some(kind);
-            key.ttl_ms = u64::try_from(ttl).ok();
-        }
-        if !key.exists {
-            key.found_in_databases = elsewhere(&mut conn, &name, url.database(), &info).await;
-        }
-        ctx.log(
-            CheckId::Store,
-            format!(
-                "Session key {}: {}",
-                key.key,
-                if key.exists { "found" } else { "missing" }
-            ),
-        );
-        detail.session_key = Some(key.clone());
-        seen.key = Some(key);
+    let (kind, _) = conn.query::<String>(redis::cmd("TYPE").arg(&name)).await?;
+    if kind != "none" {
+        let (ttl, _) = conn.query::<i64>(redis::cmd("PTTL").arg(&name)).await?;
+        // -2: the key expired between the two commands; -1: it has no expiry.
+        key.exists = ttl != -2;
+        key.kind = key.exists.then_some(kind);
+        key.ttl_ms = u64::try_from(ttl).ok();
     }
-    Ok(())
+    if !key.exists {
+        key.found_in_databases = elsewhere(conn, &name, database, info).await;
+    }
+    Ok(key)
 }
 
 /// DNS, TCP and (for rediss://) TLS to the store, each timed; a failure is the store's.
@@ -233,11 +269,8 @@ async fn transport(ctx: &Ctx, check: &mut CheckRun, store: &StoreSettings) -> Re
     let timeout = settings.limits.connect_timeout;
     let address = url.address();
     let unreachable = |inner: (Finding, Common)| {
-        behind(
-            Cause::StoreUnreachable,
-            format!("the session store at {address} cannot be reached"),
-            inner,
-        )
+        let (finding, evidence) = judge::unreachable(&address, inner);
+        Failed::with_evidence(finding, evidence)
     };
     let mut resolution =
         match dns::resolve(url.host(), url.port(), &settings.resolve, timeout).await {
@@ -256,10 +289,7 @@ async fn transport(ctx: &Ctx, check: &mut CheckRun, store: &StoreSettings) -> Re
     if let Some(family) = settings.family {
         resolution.addrs.retain(|a| family.admits(a.ip()));
         if resolution.addrs.is_empty() {
-            let finding = Finding::new(
-                Cause::DnsNotFound,
-                format!("{} has no {} address", url.host(), family.name()),
-            );
+            let finding = judge::no_address_of_family(url.host(), family.name());
             return Err(unreachable((finding, Common::default())));
         }
     }
@@ -278,41 +308,21 @@ async fn transport(ctx: &Ctx, check: &mut CheckRun, store: &StoreSettings) -> Re
     if !url.tls() {
         return Ok(stream);
     }
-    let client = ctx.tls().await.map_err(|e| {
-        Failed::new(Finding::new(
-            Cause::StoreTls,
-            format!("TLS with the session store at {address} cannot start: {e}"),
-        ))
-    })?;
+    let client = ctx
+        .tls()
+        .await
+        .map_err(|e| Failed::new(judge::tls_unavailable(&address, e)))?;
     match client.handshake(stream, url.host(), timeout, &[]).await {
         Ok((tls, handshake)) => {
             check.phase(ctx, Phase::TlsHandshake, handshake.duration);
             Ok(Conn::Tls(Box::new(tls)))
         }
         Err(failure) => {
-            let (inner, evidence) = classify::tls(&failure, url.host());
-            let mut failed = behind(
-                Cause::StoreTls,
-                format!("TLS with the session store at {address} failed"),
-                (inner.clone(), evidence),
-            );
-            // The certificate's own advice (its dates, its names) reads on after the store's.
-            failed.finding.hint = format!("{} {}", failed.finding.hint, inner.hint);
-            Err(failed)
+            let (finding, evidence) =
+                judge::tls_failed(&address, classify::tls(&failure, url.host()));
+            Err(Failed::with_evidence(finding, evidence))
         }
     }
-}
-
-/// A store failure whose reason is a transport failure: the store's cause leads, the transport's
-/// finding is kept as the underlying one, its evidence as the check's.
-fn behind(cause: Cause, what: String, (inner, mut evidence): (Finding, Common)) -> Failed {
-    let finding = Finding::new(cause, format!("{what}: {}", inner.message));
-    evidence.underlying = Some(Underlying {
-        code: inner.code,
-        cause: inner.cause,
-        message: inner.message,
-    });
-    Failed::with_evidence(finding, evidence)
 }
 
 /// The key template and where it came from: `--session-key`, else what the diagnostics endpoint
@@ -332,12 +342,7 @@ async fn session_key(
     let read = inputs.facts.server.is_some();
     match inputs.server().await.key_template {
         Some(advertised) => Ok(Some((advertised, "the diagnostics endpoint".to_string()))),
-        None if read => Err(
-            "no key template: the diagnostics endpoint advertises none; pass the application's with --session-key (e.g. 'session:{session}')".to_string(),
-        ),
-        None => Err(
-            "no key template: none was given and the diagnostics check, which learns the one the application advertises, did not run (or did not answer); pass it with --session-key (e.g. 'session:{session}')".to_string(),
-        ),
+        None => Err(judge::no_key_template(read)),
     }
 }
 

@@ -3,10 +3,10 @@
 
 use super::{CheckRun, Failed, Output};
 use crate::context::Ctx;
-use crate::diagnose::classify;
+use crate::diagnose::target::{self as judge, Exemption};
 use crate::facts::Inputs;
 use wsdoctor_model::evidence::{Detail, TargetDetail};
-use wsdoctor_model::{Cause, CheckId, Notice};
+use wsdoctor_model::CheckId;
 
 pub(crate) fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
     let mut check = CheckRun::start(CheckId::Target, inputs);
@@ -25,68 +25,26 @@ pub(crate) fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
         .as_ref()
         .is_some_and(|s| s.reveal().trim().is_empty())
     {
-        // Usually a CI secret that is not set or not passed to the job: fail the run (so the
-        // JUnit file is still written) rather than stop at a usage error.
-        let mut finding = classify::finding(
-            Cause::InvalidRequest,
-            "the session id is empty (--session \"\"): in CI this usually means the secret is not set, or not passed to this job; the session and terminal checks cannot run",
-        );
-        finding.hint = "Set the secret and pass it to this step (GitHub Actions: env: SMOKE_SESSION: ${{ secrets.SMOKE_SESSION }}; GitLab: a masked CI/CD variable), or drop --session to skip the session checks.".into();
-        return check.fail_plain(Failed::new(finding));
+        return check.fail_plain(Failed::new(judge::empty_session()));
     }
-    let mut exemption = None;
-    if let Some(origin) = &settings.origin {
-        if origin.starts_with("https://") && socket_scheme == "ws" {
-            let base = settings.target.ws_base();
-            let host = settings.target.host();
-            if !crate::browser::potentially_trustworthy(&host) {
-                let secure = base.replacen("ws://", "wss://", 1);
-                return check.fail_plain(Failed::new(classify::finding(
-                    Cause::MixedContent,
-                    format!(
-                        "the frontend {origin} is served over https but the socket URL is {base}: browsers block it; the frontend should use {secure}"
-                    ),
-                )));
-            }
-            // Secure Contexts: loopback is potentially trustworthy, so browsers allow ws:// to
-            // it from an https page. Fine on a developer's machine; a production page on a
-            // public origin will not reach loopback, and its real ws:// URL would be blocked.
-            let origin_host = url::Url::parse(origin)
-                .ok()
-                .and_then(|u| u.host_str().map(str::to_string))
-                .unwrap_or_default();
-            exemption = Some(if crate::browser::potentially_trustworthy(&origin_host) {
-                Ok(format!(
-                    "; ws:// from the https origin is allowed because {host} is loopback (potentially trustworthy, Secure Contexts)"
-                ))
-            } else {
-                Err(Notice::of(
-                    Cause::MixedContentLoopbackOnly,
-                    format!(
-                        "{origin} is https and the socket is {base}: browsers allow it only because {host} is loopback (potentially trustworthy, Secure Contexts), so it works on this machine and nowhere else"
-                    ),
-                    "in production the socket URL is not loopback: serve it as wss://, or ws:// will be blocked as mixed content",
-                ))
-            });
-        }
-    }
+    let exemption = match judge::mixed_content(
+        settings.origin.as_deref(),
+        socket_scheme,
+        &settings.target.ws_base(),
+        &settings.target.host(),
+        crate::browser::potentially_trustworthy,
+    ) {
+        Ok(exemption) => exemption,
+        Err(finding) => return check.fail_plain(Failed::new(finding)),
+    };
     if settings.insecure {
-        return check.warn(
-            format!("{shown} (certificate verification OFF)"),
-            Notice::of(
-                Cause::TlsUnverified,
-                "--insecure: TLS certificates are not verified, so a TLS problem a browser would hit is hidden",
-                "drop --insecure, or pass the private CA with --cacert",
-            ),
-        );
+        let (summary, notice) = judge::insecure(&shown);
+        return check.warn(summary, notice);
     }
-    let summary = format!(
-        "{shown} → sockets over {socket_scheme}://, {}",
-        settings.route.note
-    );
+    let summary = judge::summary(&shown, socket_scheme, &settings.route.note);
     match exemption {
-        Some(Ok(note)) => check.pass(format!("{summary}{note}")),
-        Some(Err(notice)) => check.warn(summary, notice),
-        None => check.pass(summary),
+        Exemption::Allowed(note) => check.pass(format!("{summary}{note}")),
+        Exemption::LoopbackOnly(notice) => check.warn(summary, notice),
+        Exemption::None => check.pass(summary),
     }
 }

@@ -3,30 +3,25 @@
 use super::connect::{tcp_failure, transport};
 use super::{CheckRun, Output};
 use crate::context::Ctx;
-use crate::diagnose::classify;
+use crate::diagnose::tcp as judge;
 use crate::facts::Inputs;
 use crate::probe::dns::Resolution;
 use crate::probe::stream::Conn;
 use crate::probe::tcp as tcp_probe;
 use std::net::SocketAddr;
 use wsdoctor_model::evidence::{AddressProbe, Detail, TcpDetail};
-use wsdoctor_model::{ms, Cause, CheckId, Notice, Phase};
+use wsdoctor_model::{ms, CheckId, Phase};
 
 pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
     let mut check = CheckRun::start(CheckId::Tcp, inputs);
     let settings = &ctx.settings;
     let Some(resolution) = inputs.facts.resolution.clone() else {
-        return check.fail_plain(super::Failed::new(classify::finding(
-            Cause::DnsFailed,
-            "no address to connect to",
-        )));
+        return check.fail_plain(super::Failed::new(judge::no_address()));
     };
     if settings.all_addresses && settings.route.proxy.is_some() {
         check.detail(Detail::Tcp(TcpDetail {
             addresses: Vec::new(),
-            all_addresses: Some(
-                "ignored: through a proxy, the proxy chooses the target's address".to_string(),
-            ),
+            all_addresses: Some(judge::ALL_ADDRESSES_THROUGH_PROXY.to_string()),
         }));
     } else if settings.all_addresses && resolution.addrs.len() > 1 {
         return every_address(ctx, check, &resolution).await;
@@ -34,17 +29,12 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
     match transport(ctx, &mut check, inputs).await {
         Ok(conn) => {
             let summary = match &settings.route.proxy {
-                Some(proxy) => format!(
-                    "tunnel to {}:{} through {} ({})",
-                    settings.target.host(),
-                    settings.target.port(),
-                    proxy.display(),
-                    proxy.source
+                Some(proxy) => judge::tunnel(
+                    &format!("{}:{}", settings.target.host(), settings.target.port()),
+                    &proxy.display(),
+                    &proxy.source,
                 ),
-                None => format!(
-                    "connected to {}",
-                    check.common().peer.clone().unwrap_or_default()
-                ),
+                None => judge::connected(&check.common().peer.clone().unwrap_or_default()),
             };
             check.connection = Some(conn);
             check.pass(summary)
@@ -105,56 +95,29 @@ async fn every_address(
     }));
     let total = addrs.len();
     if failures.is_empty() {
-        return check.pass(format!("all {total} addresses accept connections"));
+        return check.pass(judge::all_connect(total));
     }
     let failed = tcp_failure(&failures).await;
     let bad: Vec<String> = failures.iter().map(|(a, _)| a.ip().to_string()).collect();
-    let message = format!(
-        "{} of {total} addresses fail ({}): {}",
-        failures.len(),
-        bad.join(", "),
-        failed.finding.message
-    );
     let working: Vec<SocketAddr> = addrs
         .iter()
         .filter(|a| !failures.iter().any(|(bad, _)| bad == *a))
         .copied()
         .collect();
-    if working.is_empty() {
-        check.connection = None;
-        return check.fail_plain(super::Failed {
-            finding: wsdoctor_model::Finding {
-                message,
-                ..failed.finding
-            },
-            evidence: failed.evidence,
-        });
+    match judge::some_fail(total, &bad, &working, failed.finding) {
+        Err(finding) => {
+            check.connection = None;
+            check.fail_plain(super::Failed {
+                finding,
+                evidence: failed.evidence,
+            })
+        }
+        Ok((summary, notice)) => {
+            check.learned.resolution = Some(std::sync::Arc::new(Resolution {
+                addrs: working,
+                ..resolution.as_ref().clone()
+            }));
+            check.warn(summary, notice)
+        }
     }
-    // The rest of the checklist runs on the addresses that work; the bad one is a warning that
-    // names it, since some users of the name will be sent to it.
-    check.learned.resolution = Some(std::sync::Arc::new(Resolution {
-        addrs: working.clone(),
-        ..resolution.as_ref().clone()
-    }));
-    let notice = Notice::of(
-        failed.finding.cause,
-        message,
-        format!(
-            "Some addresses work and some do not: a node behind the name is down or a DNS record is stale; remove or fix {}. {}",
-            bad.join(", "),
-            failed.finding.hint
-        ),
-    );
-    check.warn(
-        format!(
-            "{} of {total} addresses accept connections; the checks go on with {}",
-            working.len(),
-            working
-                .iter()
-                .map(|a| a.ip().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        notice,
-    )
 }

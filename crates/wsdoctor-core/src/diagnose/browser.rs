@@ -2,8 +2,11 @@
 //! concluded a browser would see. Pure: it reads the browser's evidence and the command-line
 //! checks' reports, and says where they agree and where they differ.
 
-use wsdoctor_model::evidence::{BrowserFetch, BrowserSocket, Comparison, SocketRole};
-use wsdoctor_model::{Cause, CheckId, CheckReport, Status};
+use crate::diagnose::classify;
+use wsdoctor_model::evidence::{
+    BrowserDetail, BrowserFetch, BrowserSocket, Comparison, SocketRole,
+};
+use wsdoctor_model::{Cause, CheckId, CheckReport, Finding, Notice, Status};
 
 /// Why a browser refused to send a request at all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -526,9 +529,150 @@ pub(crate) fn short(subject: &str, view: &View) -> String {
     format!("{subject} {what}")
 }
 
+/// Why the browser is not started when only public addresses may be reached.
+pub(crate) fn public_only() -> Finding {
+    classify::finding(
+        Cause::AddressDenied,
+        "the browser was not started: it resolves names and connects on its own, where the rule that only public addresses may be reached cannot be enforced",
+    )
+}
+
+/// A browser that could not run, as `why` says; `executable` is the one given.
+pub(crate) fn unavailable(why: &str, executable: &std::path::Path) -> Finding {
+    classify::finding(
+        Cause::BrowserUnavailable,
+        format!(
+            "the browser could not run: {why} ({})",
+            executable.display()
+        ),
+    )
+}
+
+/// Whether the page was granted Local Network Access, and why, for the evidence.
+pub(crate) fn local_network_access(granted: bool, origin: &str) -> String {
+    if granted {
+        format!("granted: a page on {origin} is on a local address itself, so a real browser would not ask")
+    } else {
+        format!("not granted: {origin} is public, so a real browser asks the user before the page reaches a private or loopback address, and this one has nobody to ask")
+    }
+}
+
+/// What the browser saw of each request, beside the command line's view of it.
+pub(crate) struct Compared {
+    /// Each request's view in a few words, for the summary.
+    pub(crate) shorts: Vec<String>,
+    /// The browser refused a certificate somewhere: with --insecure that is the expected
+    /// difference, and the hint says so.
+    pub(crate) certificate_refused: bool,
+}
+
+/// Compares the browser's `/health` and sockets with the command line's, into
+/// `detail.comparisons`.
+pub(crate) fn compare_all(detail: &mut BrowserDetail, command_line: &CommandLine<'_>) -> Compared {
+    let mut compared = Compared {
+        shorts: Vec::new(),
+        certificate_refused: false,
+    };
+    let mut comparisons = Vec::new();
+    if let Some(fetch) = &detail.health {
+        let view = fetch_view(fetch);
+        compared.certificate_refused |= view == View::Blocked(Block::Certificate);
+        compared.shorts.push(short("/health", &view));
+        comparisons.push(compare(
+            "/health",
+            fetch_words(fetch, &view),
+            &view,
+            command_line.health(),
+        ));
+    }
+    for socket in &detail.sockets {
+        let view = socket_view(socket);
+        compared.certificate_refused |= view == View::Blocked(Block::Certificate);
+        compared.shorts.push(short(socket.role.as_str(), &view));
+        comparisons.push(compare(
+            socket.role.as_str(),
+            socket_words(socket, &view),
+            &view,
+            command_line.socket(socket.role),
+        ));
+    }
+    detail.comparisons.extend(comparisons);
+    compared
+}
+
+/// `Chromium 156` from `HeadlessChrome/156.0.8078.108`.
+pub(crate) fn browser_name(product: &str) -> String {
+    let major = product
+        .split_once('/')
+        .map(|(_, version)| version.split('.').next().unwrap_or(version))
+        .unwrap_or_default();
+    format!("Chromium {major}").trim_end().to_string()
+}
+
+/// The check's verdict: agreement passes, a difference warns and names it. `insecure`: the
+/// command line did not verify certificates.
+pub(crate) fn verdict(
+    detail: &BrowserDetail,
+    compared: &Compared,
+    insecure: bool,
+) -> (String, Option<Notice>) {
+    let name = browser_name(&detail.browser);
+    let saw = compared.shorts.join(", ");
+    let differing: Vec<&Comparison> = detail
+        .comparisons
+        .iter()
+        .filter(|c| c.agrees == Some(false))
+        .collect();
+    if !differing.is_empty() {
+        let differences: Vec<String> = differing
+            .iter()
+            .map(|c| {
+                format!(
+                    "{}: the browser {}; the command line: {}",
+                    c.subject, c.browser, c.command_line
+                )
+            })
+            .collect();
+        let subjects: Vec<&str> = differing.iter().map(|c| c.subject.as_str()).collect();
+        let hint = if compared.certificate_refused && insecure {
+            "--insecure turned certificate verification off on the command line, and the browser verifies: users' browsers refuse this certificate too; fix the chain (or give the CA with --cacert to check a private one)"
+        } else {
+            "the browser is what users run: where it differs, a rule wsdoctor emulates does not hold for this browser, or the server answers browsers differently (User-Agent, cookies, the request's shape); both views are in the evidence"
+        };
+        return (
+            format!(
+                "{name} differs from the command line on {}: {saw}",
+                subjects.join(", ")
+            ),
+            Some(Notice::of(
+                Cause::BrowserDisagrees,
+                differences.join("; "),
+                hint,
+            )),
+        );
+    }
+    if detail.comparisons.iter().any(|c| c.agrees.is_some()) {
+        (format!("{name} agrees with the command line: {saw}"), None)
+    } else {
+        (
+            format!("{name}: {saw} (nothing on the command line to compare with)"),
+            None,
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_read_as_people_say_them() {
+        assert_eq!(
+            browser_name("HeadlessChrome/156.0.8078.108"),
+            "Chromium 156"
+        );
+        assert_eq!(browser_name("odd"), "Chromium");
+    }
     use std::collections::BTreeMap;
     use std::sync::Arc;
     use wsdoctor_model::evidence::{DevtoolsSocket, PageSocket};

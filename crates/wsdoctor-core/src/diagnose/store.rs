@@ -4,7 +4,7 @@
 
 use crate::probe::store::StoreFailure;
 use std::time::Duration;
-use wsdoctor_model::evidence::{LatencyStats, SessionKey};
+use wsdoctor_model::evidence::{Common, LatencyStats, SessionKey, Underlying};
 use wsdoctor_model::timing::human;
 use wsdoctor_model::{Cause, CheckId, CheckReport, Finding, Notice, Status};
 
@@ -356,6 +356,70 @@ pub(crate) fn explain_failures(checks: &mut [CheckReport]) {
         Cause::StoreSlow,
         format!("{message}, and {explained}: a store this slow from here is the likely reason (measured from here, not from the application)"),
     ));
+}
+
+/// A store failure whose reason is a transport failure: the store's cause leads, the transport's
+/// finding is kept as the underlying one, its evidence as the check's.
+fn behind(
+    cause: Cause,
+    what: String,
+    (inner, mut evidence): (Finding, Common),
+) -> (Finding, Common) {
+    let finding = Finding::new(cause, format!("{what}: {}", inner.message));
+    evidence.underlying = Some(Underlying {
+        code: inner.code,
+        cause: inner.cause,
+        message: inner.message,
+    });
+    (finding, evidence)
+}
+
+/// The store at `address` cannot be reached, for the reason the DNS or TCP finding `inner` says.
+pub(crate) fn unreachable(address: &str, inner: (Finding, Common)) -> (Finding, Common) {
+    behind(
+        Cause::StoreUnreachable,
+        format!("the session store at {address} cannot be reached"),
+        inner,
+    )
+}
+
+/// The store's host has no address of the family asked for.
+pub(crate) fn no_address_of_family(host: &str, family: &str) -> Finding {
+    Finding::new(
+        Cause::DnsNotFound,
+        format!("{host} has no {family} address"),
+    )
+}
+
+/// TLS with the store cannot start, as `why` says (a client configuration that does not build).
+pub(crate) fn tls_unavailable(address: &str, why: impl std::fmt::Display) -> Finding {
+    Finding::new(
+        Cause::StoreTls,
+        format!("TLS with the session store at {address} cannot start: {why}"),
+    )
+}
+
+/// TLS with the store failed, as the TLS finding `inner` says.
+pub(crate) fn tls_failed(address: &str, inner: (Finding, Common)) -> (Finding, Common) {
+    let hint = inner.0.hint.clone();
+    let (mut finding, evidence) = behind(
+        Cause::StoreTls,
+        format!("TLS with the session store at {address} failed"),
+        inner,
+    );
+    // The certificate's own advice (its dates, its names) reads on after the store's.
+    finding.hint = format!("{} {hint}", finding.hint);
+    (finding, evidence)
+}
+
+/// Why the session's key is not looked at when a session is given but no key template is known;
+/// `diagnostics_read`: the diagnostics endpoint answered (and advertised none).
+pub(crate) fn no_key_template(diagnostics_read: bool) -> String {
+    if diagnostics_read {
+        "no key template: the diagnostics endpoint advertises none; pass the application's with --session-key (e.g. 'session:{session}')".to_string()
+    } else {
+        "no key template: none was given and the diagnostics check, which learns the one the application advertises, did not run (or did not answer); pass it with --session-key (e.g. 'session:{session}')".to_string()
+    }
 }
 
 /// Milliseconds for people, as the rest of the report writes them.
