@@ -8,6 +8,7 @@
 
 mod args;
 mod cli;
+mod cli_ping;
 mod commands;
 mod config;
 mod examples;

@@ -22,6 +22,7 @@ pub mod codes;
 pub mod event;
 pub mod evidence;
 pub mod finding;
+pub mod ping;
 pub mod fleet;
 pub mod platform;
 pub mod report;

@@ -1,0 +1,174 @@
+//! `wsdoctor ping`: round trips on one socket over time, a line a sample and a summary at the end
+//! (or JSON / NDJSON), until `--count` or Ctrl-C.
+
+use crate::args::{self, Env};
+use crate::cli::CheckOptions;
+use crate::cli_ping::PingCommand;
+use crate::exit::{self, AppError};
+use crate::output;
+use crate::render::ping as render;
+use clap::{Args, FromArgMatches};
+use std::io::IsTerminal;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+use wsdoctor_core::model::ping::{PingEvent, PingMode, PingSummary};
+use wsdoctor_core::model::Verdict;
+use wsdoctor_core::ping::PingOptions;
+use wsdoctor_core::{Redactor, Settings};
+
+/// The shortest sample timeout by default: a round trip on a healthy socket across the world
+/// stays well below it, so a loss means a loss.
+const MIN_SAMPLE_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// The first delay before a new socket after a cut (it doubles, capped, with jitter).
+const RECONNECT_DELAY: Duration = Duration::from_millis(250);
+
+pub(crate) fn run(cmd: PingCommand) -> Result<u8, AppError> {
+    let options = check_options(&cmd)?;
+    let settings = args::settings_sharing(
+        &cmd.url,
+        &options,
+        &Env::from_process(),
+        &mut args::Shared::default(),
+    )?;
+    let ping = ping_options(&cmd, &settings);
+    let show_secrets = args::env_flag("WSDOCTOR_SHOW_SECRETS", cmd.show_secrets)?;
+    let secrets = settings.secrets();
+    let redactor = Redactor::new(secrets.iter().map(String::as_str), !show_secrets);
+    let color = super::check::use_color(cmd.color, std::io::stdout().is_terminal());
+    let view = render::View {
+        format: cmd.format,
+        quiet: cmd.quiet,
+        color,
+    };
+    super::block_on(ping_and_report(settings, redactor, ping, view, &cmd))
+}
+
+/// `check`'s options with its defaults and `WSDOCTOR_*` variables, then `ping`'s network flags
+/// over them: one translation into settings for both commands.
+fn check_options(cmd: &PingCommand) -> Result<CheckOptions, AppError> {
+    let parser = CheckOptions::augment_args(clap::Command::new("wsdoctor ping"));
+    let matches = parser
+        .try_get_matches_from(["wsdoctor ping"])
+        .map_err(|e| AppError::usage("a WSDOCTOR_* variable", e.to_string().trim().to_string()))?;
+    let mut options = CheckOptions::from_arg_matches(&matches)
+        .map_err(|e| AppError::usage("a WSDOCTOR_* variable", e.to_string()))?;
+    let net = &cmd.network;
+    if let Some(timeout) = net.timeout {
+        options.timeout = timeout;
+    }
+    if let Some(timeout) = net.connect_timeout {
+        options.connect_timeout = timeout;
+    }
+    if net.origin.is_some() {
+        options.origin.clone_from(&net.origin);
+    }
+    if !net.headers.is_empty() {
+        options.headers.clone_from(&net.headers);
+    }
+    if !net.subprotocols.is_empty() {
+        options.subprotocols.clone_from(&net.subprotocols);
+    }
+    if !net.resolve.is_empty() {
+        options.resolve.clone_from(&net.resolve);
+    }
+    if net.proxy.is_some() {
+        options.proxy.clone_from(&net.proxy);
+    }
+    if net.cacert.is_some() {
+        options.cacert.clone_from(&net.cacert);
+    }
+    if net.cert.is_some() {
+        options.cert.clone_from(&net.cert);
+        options.key.clone_from(&net.key);
+    }
+    options.no_proxy |= net.no_proxy;
+    options.insecure |= net.insecure;
+    options.ipv4 |= net.ipv4;
+    options.ipv6 |= net.ipv6;
+    options.http1_only |= net.http1_only;
+    options.http2 |= net.http2;
+    if options.ipv4 && options.ipv6 {
+        return Err(AppError::usage("--ipv4", "cannot be used with --ipv6"));
+    }
+    if options.http1_only && options.http2 {
+        return Err(AppError::usage("--http2", "cannot be used with --http1-only"));
+    }
+    Ok(options)
+}
+
+/// The sample timeout: as given, or twice the interval (at least a second); never longer than the
+/// client timeout.
+fn ping_options(cmd: &PingCommand, settings: &Settings) -> PingOptions {
+    let timeout = settings.limits.ws_timeout;
+    let sample_timeout = cmd
+        .sample_timeout
+        .unwrap_or_else(|| cmd.interval.saturating_mul(2).max(MIN_SAMPLE_TIMEOUT))
+        .min(timeout);
+    PingOptions {
+        mode: if cmd.echo {
+            PingMode::Echo
+        } else {
+            PingMode::Ping
+        },
+        interval: cmd.interval,
+        count: cmd.count,
+        sample_timeout,
+        max_reconnects: cmd.max_reconnects,
+        reconnect_delay: RECONNECT_DELAY,
+    }
+}
+
+async fn ping_and_report(
+    settings: Settings,
+    redactor: Redactor,
+    options: PingOptions,
+    view: render::View,
+    cmd: &PingCommand,
+) -> Result<u8, AppError> {
+    let caught = Arc::new(OnceLock::new());
+    let stop = super::check::stop_signal(caught.clone());
+    let target = redactor.text(settings.target.url().as_str());
+    output::stdout(&render::start(&target, &options, view));
+    let mut live = render::Live::new(view);
+    let mut on_event = |event: PingEvent| live.event(&event);
+    let mut summary = wsdoctor_core::ping::run(
+        Arc::new(settings),
+        redactor,
+        options,
+        &mut on_event,
+        stop,
+    )
+    .await;
+    summary
+        .tool
+        .insert("name", env!("CARGO_PKG_NAME").to_string());
+    summary
+        .tool
+        .insert("version", env!("CARGO_PKG_VERSION").to_string());
+    let status = status(&summary, cmd);
+    if status == exit::OK && summary.verdict == Verdict::Fail {
+        // Within the gates: the document says so.
+        summary.verdict = Verdict::Warn;
+    }
+    output::stdout(&render::end(&summary, view));
+    Ok(match caught.get() {
+        // Ctrl-C is how a run without --count ends: the verdict decides, as for ping(8).
+        Some(&signal) if signal != exit::INTERRUPTED => signal,
+        _ => status,
+    })
+}
+
+/// 0 when every sample was answered and no socket was cut (or within --max-loss and
+/// --max-cuts), 1 otherwise.
+fn status(summary: &PingSummary, cmd: &PingCommand) -> u8 {
+    let failed = summary.failure.is_some()
+        || summary.answered == 0
+        || summary.loss_percent > cmd.max_loss
+        || summary.cuts > cmd.max_cuts;
+    if failed {
+        exit::FAILED
+    } else {
+        exit::OK
+    }
+}
