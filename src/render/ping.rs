@@ -130,7 +130,11 @@ fn human_line(event: &PingEvent, color: bool) -> Option<String> {
             ms(cut.quiet_for_ms),
         ),
         PingEvent::Reconnect(r) => match &r.failure {
-            None => format!("reconnected (try {}, after {})", r.attempt, ms(r.after_ms)),
+            None => format!(
+                "reconnected (attempt {} in a row, after {})",
+                r.attempt,
+                ms(r.after_ms)
+            ),
             Some(f) => format!(
                 "reconnect {} failed: {} {}: {}",
                 r.attempt,
@@ -160,7 +164,7 @@ fn human_summary(s: &PingSummary, color: bool) -> String {
     let _ = writeln!(out, "--- {} ping statistics ---", safe(&s.url));
     let _ = writeln!(
         out,
-        "{} sent, {} answered, {} lost ({}%), {} late, time {:.1} s{}",
+        "{} sent, {} answered, {} lost ({:.1}%), {} late, time {:.1} s{}",
         s.sent,
         s.answered,
         s.lost,

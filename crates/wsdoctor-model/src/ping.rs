@@ -71,7 +71,7 @@ pub struct Cut {
 /// A new socket after a cut, or a failed attempt at one.
 #[derive(Debug, Clone, Serialize)]
 pub struct Reconnect {
-    /// 1-based, counted over the whole run.
+    /// 1-based, counted since the last socket that answered a sample (`--max-reconnects` bounds it).
     pub attempt: u32,
     /// Whether the socket opened.
     pub opened: bool,

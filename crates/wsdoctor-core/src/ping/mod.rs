@@ -235,6 +235,8 @@ async fn keep_open(
                         ws::close_normally(socket, socket::CLOSE_WAIT).await;
                         return (None, true);
                     }
+                    // The cut took the last samples with it: nothing left to reconnect for.
+                    End::Cut(_) if state.all_sent() => return (None, false),
                     End::Cut(finding) => {
                         if state.tally.answered_count() > answered_before {
                             in_a_row = 0;
