@@ -134,3 +134,16 @@ fn parse_percent(text: &str) -> Result<f64, String> {
     }
     Ok(value)
 }
+
+/// The keys a config file's tables may hold for the exporter's ping series (`wsdoctor serve`):
+/// round trips a probe takes, and the time between them. `check` ignores them.
+pub(crate) const MODULE_KEYS: [(&str, &str); 2] = [
+    (
+        "ping-samples",
+        "wsdoctor serve: also take this many WebSocket ping round trips on one socket per probe (as wsdoctor ping), exporting their quantiles, jitter, loss and cuts (1 to 10000).",
+    ),
+    (
+        "ping-interval",
+        "wsdoctor serve: the time between two ping samples [default: 100ms; 0s = back to back].",
+    ),
+];

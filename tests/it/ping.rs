@@ -440,3 +440,59 @@ fn every_ping_help_example_runs_against_the_lab() {
         assert!(!out.stdout.is_empty(), "{example}");
     }
 }
+
+#[test]
+fn the_exporters_ping_module_exports_quantiles_jitter_and_loss() {
+    use crate::serve::{config, sample, Server};
+    let lab = TestLab::healthy();
+    let cut = lab_with(Fault::DropAfterOpen);
+    let dir = tempfile::tempdir().unwrap();
+    let file = config(
+        dir.path(),
+        &format!(
+            "[[targets]]\nname = \"lab\"\nurl = \"{}\"\n\n[[targets]]\nname = \"cut\"\nurl = \"ws://127.0.0.1:{}/ws-test\"\n\n[modules.ping]\nping-samples = 20\nping-interval = \"10ms\"\n",
+            lab.url,
+            cut.port()
+        ),
+    );
+    let server = Server::start(&file, &[]);
+    let (status, _, body) = server.get("/probe?target=lab&module=ping", &[]);
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(sample(&body, "probe_success"), Some(1.0), "{body}");
+    assert_eq!(sample(&body, "wsdoctor_ping_success"), Some(1.0), "{body}");
+    assert_eq!(sample(&body, "wsdoctor_ping_samples"), Some(20.0), "{body}");
+    assert_eq!(sample(&body, "wsdoctor_ping_loss_ratio"), Some(0.0), "{body}");
+    assert_eq!(sample(&body, "wsdoctor_ping_cut_short"), Some(0.0), "{body}");
+    for q in ["0", "0.5", "0.9", "0.99", "1"] {
+        let rtt = sample(&body, &format!("wsdoctor_ping_rtt_seconds{{quantile=\"{q}\"}}"));
+        assert!(rtt.is_some_and(|s| s > 0.0 && s < 1.0), "{q}: {body}");
+    }
+    assert!(sample(&body, "wsdoctor_ping_jitter_seconds").is_some(), "{body}");
+    // The default module takes no series.
+    let (_, _, plain) = server.get("/probe?target=lab", &[]);
+    assert!(!plain.contains("wsdoctor_ping_"), "{plain}");
+    // OpenMetrics keeps its # EOF last.
+    let (_, _, open) = server.get(
+        "/probe?target=lab&module=ping",
+        &[("Accept", "application/openmetrics-text; version=1.0.0")],
+    );
+    assert!(open.ends_with("# EOF\n") && open.contains("wsdoctor_ping_samples"), "{open}");
+    assert_eq!(open.matches("# EOF").count(), 1, "{open}");
+    // A socket cut at every open: loss and cuts by cause.
+    let (_, _, body) = server.get("/probe?target=cut&module=ping", &[]);
+    assert_eq!(sample(&body, "wsdoctor_ping_success"), Some(0.0), "{body}");
+    assert_eq!(sample(&body, "wsdoctor_ping_loss_ratio"), Some(1.0), "{body}");
+    assert!(
+        sample(&body, "wsdoctor_ping_cuts{cause=\"abnormal_close\"}").is_some_and(|n| n >= 1.0),
+        "{body}"
+    );
+    // A value the series cannot take is refused when the file is read.
+    let bad = tempfile::tempdir().unwrap();
+    let bad_file = config(
+        bad.path(),
+        &format!("[[targets]]\nname = \"lab\"\nurl = \"{}\"\n\n[modules.ping]\nping-samples = 0\n", lab.url),
+    );
+    let out = run(&["serve", "--dry-run", "--config", bad_file.to_str().unwrap()]);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(out.stderr.contains("ping-samples"), "{}", out.stderr);
+}
