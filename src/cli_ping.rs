@@ -63,10 +63,20 @@ pub(crate) struct PingNetwork {
     #[arg(long, value_name = "URL", help_heading = "Network")]
     pub(crate) origin: Option<String>,
     /// An extra request header 'Name: value' (repeatable).
-    #[arg(long = "header", short = 'H', value_name = "NAME: VALUE", help_heading = "Network")]
+    #[arg(
+        long = "header",
+        short = 'H',
+        value_name = "NAME: VALUE",
+        help_heading = "Network"
+    )]
     pub(crate) headers: Vec<String>,
     /// A subprotocol to offer (repeatable, or comma-separated).
-    #[arg(long = "subprotocol", value_name = "NAME", value_delimiter = ',', help_heading = "Network")]
+    #[arg(
+        long = "subprotocol",
+        value_name = "NAME",
+        value_delimiter = ',',
+        help_heading = "Network"
+    )]
     pub(crate) subprotocols: Vec<String>,
     /// Use ADDR for HOST:PORT instead of DNS, like curl (repeatable).
     #[arg(long, value_name = "HOST:PORT:ADDR[,ADDR]", help_heading = "Network")]
@@ -90,7 +100,12 @@ pub(crate) struct PingNetwork {
     #[arg(long, help_heading = "Network")]
     pub(crate) insecure: bool,
     /// Use IPv4 addresses only.
-    #[arg(long = "ipv4", short = '4', conflicts_with = "ipv6", help_heading = "Network")]
+    #[arg(
+        long = "ipv4",
+        short = '4',
+        conflicts_with = "ipv6",
+        help_heading = "Network"
+    )]
     pub(crate) ipv4: bool,
     /// Use IPv6 addresses only.
     #[arg(long = "ipv6", short = '6', help_heading = "Network")]

@@ -92,7 +92,10 @@ fn check_options(cmd: &PingCommand) -> Result<CheckOptions, AppError> {
         return Err(AppError::usage("--ipv4", "cannot be used with --ipv6"));
     }
     if options.http1_only && options.http2 {
-        return Err(AppError::usage("--http2", "cannot be used with --http1-only"));
+        return Err(AppError::usage(
+            "--http2",
+            "cannot be used with --http1-only",
+        ));
     }
     Ok(options)
 }
@@ -132,14 +135,8 @@ async fn ping_and_report(
     output::stdout(&render::start(&target, &options, view));
     let mut live = render::Live::new(view);
     let mut on_event = |event: PingEvent| live.event(&event);
-    let mut summary = wsdoctor_core::ping::run(
-        Arc::new(settings),
-        redactor,
-        options,
-        &mut on_event,
-        stop,
-    )
-    .await;
+    let mut summary =
+        wsdoctor_core::ping::run(Arc::new(settings), redactor, options, &mut on_event, stop).await;
     summary
         .tool
         .insert("name", env!("CARGO_PKG_NAME").to_string());

@@ -117,7 +117,10 @@ fn human_line(event: &PingEvent, color: bool) -> Option<String> {
             }
         }
         PingEvent::Late { seq, rtt_ms } => match rtt_ms {
-            Some(rtt) => format!("seq={seq} answered late ({}), already counted lost", ms(*rtt)),
+            Some(rtt) => format!(
+                "seq={seq} answered late ({}), already counted lost",
+                ms(*rtt)
+            ),
             None => format!("seq={seq} answered late, already counted lost"),
         },
         PingEvent::Cut(cut) => format!(
@@ -151,9 +154,7 @@ fn human_line(event: &PingEvent, color: bool) -> Option<String> {
 /// What ends the run: the summary in the chosen format.
 pub(crate) fn end(summary: &PingSummary, view: View) -> String {
     match view.format {
-        PingFormat::Json => {
-            serde_json::to_string_pretty(summary).unwrap_or_default() + "\n"
-        }
+        PingFormat::Json => serde_json::to_string_pretty(summary).unwrap_or_default() + "\n",
         PingFormat::Ndjson => ndjson_line(&PingEvent::Summary(Box::new(summary.clone()))),
         PingFormat::Human => human_summary(summary, view.color),
     }

@@ -59,7 +59,9 @@ pub(crate) fn series_of(
         .ok()
         .filter(|n| (1..=MAX_SAMPLES).contains(n))
         .ok_or_else(|| {
-            format!("line {line}: ping-samples: {samples:?} is not a number from 1 to {MAX_SAMPLES}")
+            format!(
+                "line {line}: ping-samples: {samples:?} is not a number from 1 to {MAX_SAMPLES}"
+            )
         })?;
     let interval = match value("ping-interval") {
         Some((text, line)) => crate::cli::parse_duration(&text)
@@ -118,9 +120,24 @@ pub(crate) fn append(body: String, summary: Option<&PingSummary>, flavour: Flavo
         "Whether the ping socket opened and kept (or got back) its answers: the series' verdict is not fail.",
         f64::from(u8::from(s.verdict != Verdict::Fail)),
     );
-    gauge(&mut out, "wsdoctor_ping_samples", "Ping samples that ended (answered or lost).", s.sent as f64);
-    gauge(&mut out, "wsdoctor_ping_lost", "Ping samples not answered within their timeout, or cut in flight.", s.lost as f64);
-    gauge(&mut out, "wsdoctor_ping_loss_ratio", "Lost samples over samples (0 to 1).", s.loss_percent / 100.0);
+    gauge(
+        &mut out,
+        "wsdoctor_ping_samples",
+        "Ping samples that ended (answered or lost).",
+        s.sent as f64,
+    );
+    gauge(
+        &mut out,
+        "wsdoctor_ping_lost",
+        "Ping samples not answered within their timeout, or cut in flight.",
+        s.lost as f64,
+    );
+    gauge(
+        &mut out,
+        "wsdoctor_ping_loss_ratio",
+        "Lost samples over samples (0 to 1).",
+        s.loss_percent / 100.0,
+    );
     if let Some(rtt) = &s.rtt {
         out.family(
             "wsdoctor_ping_rtt_seconds",
@@ -136,16 +153,35 @@ pub(crate) fn append(body: String, summary: Option<&PingSummary>, flavour: Flavo
         ] {
             out.sample("wsdoctor_ping_rtt_seconds", &[("quantile", q)], ms / 1000.0);
         }
-        gauge(&mut out, "wsdoctor_ping_rtt_avg_seconds", "Mean round-trip time of the answered ping samples.", rtt.avg_ms / 1000.0);
+        gauge(
+            &mut out,
+            "wsdoctor_ping_rtt_avg_seconds",
+            "Mean round-trip time of the answered ping samples.",
+            rtt.avg_ms / 1000.0,
+        );
     }
     if let Some(jitter) = s.jitter_ms {
-        gauge(&mut out, "wsdoctor_ping_jitter_seconds", "RFC 3550 interarrival jitter over consecutive round trips.", jitter / 1000.0);
+        gauge(
+            &mut out,
+            "wsdoctor_ping_jitter_seconds",
+            "RFC 3550 interarrival jitter over consecutive round trips.",
+            jitter / 1000.0,
+        );
     }
-    out.family("wsdoctor_ping_cuts", "gauge", "Sockets cut under the ping series, by cause (as the checks classify an ending).");
+    out.family(
+        "wsdoctor_ping_cuts",
+        "gauge",
+        "Sockets cut under the ping series, by cause (as the checks classify an ending).",
+    );
     for (cause, n) in &s.cut_causes {
         out.sample("wsdoctor_ping_cuts", &[("cause", cause)], *n as f64);
     }
-    gauge(&mut out, "wsdoctor_ping_reconnects", "New sockets opened after a cut during the ping series.", s.reconnects as f64);
+    gauge(
+        &mut out,
+        "wsdoctor_ping_reconnects",
+        "New sockets opened after a cut during the ping series.",
+        s.reconnects as f64,
+    );
     gauge(
         &mut out,
         "wsdoctor_ping_cut_short",

@@ -73,7 +73,10 @@ fn fifty_samples_report_quantiles_jitter_and_no_loss() {
     assert!(f(&summary, "duration_ms") >= 900.0, "{summary:#}");
     assert!(out.elapsed < Duration::from_secs(10), "{:?}", out.elapsed);
     let buckets = summary["timeline"]["buckets"].as_array().unwrap();
-    let answered: u64 = buckets.iter().map(|b| b["answered"].as_u64().unwrap()).sum();
+    let answered: u64 = buckets
+        .iter()
+        .map(|b| b["answered"].as_u64().unwrap())
+        .sum();
     assert_eq!(answered, 50);
     assert!(buckets.len() <= 60);
 }
@@ -101,7 +104,10 @@ fn an_idle_cut_is_classified_and_the_socket_reopened() {
     let cut = &summary["cut_list"][0];
     assert_eq!(cut["code"], "ABNORMAL_CLOSURE", "{cut:#}");
     assert_eq!(cut["cause"], "abnormal_close", "{cut:#}");
-    assert!(cut.get("close_code").is_none(), "a reset sends no close frame");
+    assert!(
+        cut.get("close_code").is_none(),
+        "a reset sends no close frame"
+    );
     // The cut came after the proxy's idle timeout of quiet, not before.
     assert!(f(cut, "quiet_for_ms") >= 950.0, "{cut:#}");
     assert_eq!(
@@ -149,10 +155,16 @@ fn drop_after_open_cuts_every_socket_and_reconnecting_is_bounded() {
     assert_eq!(summary["cuts"], 3, "{summary:#}");
     assert_eq!(summary["reconnects"], 2, "{summary:#}");
     let failure = &summary["failure"];
-    assert_eq!(failure["code"], "ABNORMAL_CLOSURE", "the root cause leads: {failure:#}");
+    assert_eq!(
+        failure["code"], "ABNORMAL_CLOSURE",
+        "the root cause leads: {failure:#}"
+    );
     assert_eq!(failure["also"][0], "MAX_RETRIES_EXCEEDED", "{failure:#}");
     assert!(
-        failure["message"].as_str().unwrap().contains("gave up after 2"),
+        failure["message"]
+            .as_str()
+            .unwrap()
+            .contains("gave up after 2"),
         "{failure:#}"
     );
     assert_eq!(summary["cut_list"][0]["cause"], "abnormal_close");
@@ -169,10 +181,28 @@ fn drop_after_open_cuts_every_socket_and_reconnecting_is_bounded() {
         "1",
     ]);
     assert_eq!(human.code, 1);
-    assert!(human.stdout.contains("cut ABNORMAL_CLOSURE abnormal_close"), "{}", human.stdout);
-    assert!(human.stdout.contains("reconnected (attempt 1"), "{}", human.stdout);
-    assert!(human.stdout.contains("cuts: 2 (abnormal_close ×2), reconnects: 1"), "{}", human.stdout);
-    assert!(human.stdout.contains("MAX_RETRIES") || human.stdout.contains("gave up"), "{}", human.stdout);
+    assert!(
+        human.stdout.contains("cut ABNORMAL_CLOSURE abnormal_close"),
+        "{}",
+        human.stdout
+    );
+    assert!(
+        human.stdout.contains("reconnected (attempt 1"),
+        "{}",
+        human.stdout
+    );
+    assert!(
+        human
+            .stdout
+            .contains("cuts: 2 (abnormal_close ×2), reconnects: 1"),
+        "{}",
+        human.stdout
+    );
+    assert!(
+        human.stdout.contains("MAX_RETRIES") || human.stdout.contains("gave up"),
+        "{}",
+        human.stdout
+    );
 }
 
 #[test]
@@ -261,7 +291,10 @@ fn ctrl_c_prints_the_summary_and_exits_with_the_verdict() {
     assert_eq!(code, Some(0), "{stdout}");
     assert!(stdout.contains("ping statistics ---"), "{stdout}");
     assert!(stdout.contains("interrupted"), "{stdout}");
-    assert!(stdout.contains("rtt min/avg/p50/p90/p99/max = "), "{stdout}");
+    assert!(
+        stdout.contains("rtt min/avg/p50/p90/p99/max = "),
+        "{stdout}"
+    );
     assert!(stdout.trim_end().ends_with("PASS"), "{stdout}");
 }
 
@@ -290,7 +323,10 @@ fn a_late_pong_is_matched_to_its_own_sample_not_the_next() {
     assert_eq!(summary["lost"], 1, "{}", out.stdout);
     assert_eq!(summary["answered"], 7, "{}", out.stdout);
     assert_eq!(summary["late"], 1, "{}", out.stdout);
-    let late = events.iter().find(|e| e["type"] == "late").expect("a late event");
+    let late = events
+        .iter()
+        .find(|e| e["type"] == "late")
+        .expect("a late event");
     assert_eq!(late["data"]["seq"], 2);
     assert!(f(&late["data"], "rtt_ms") >= 300.0, "{late:#}");
     let lost: Vec<&Value> = events
@@ -342,7 +378,10 @@ fn late_pong_server(late: usize, delay: Duration) -> std::net::SocketAddr {
             let len = usize::from(header[1] & 0x7f);
             let mut mask = [0u8; 4];
             let mut payload = vec![0u8; len];
-            if len > 125 || stream.read_exact(&mut mask).is_err() || stream.read_exact(&mut payload).is_err() {
+            if len > 125
+                || stream.read_exact(&mut mask).is_err()
+                || stream.read_exact(&mut payload).is_err()
+            {
                 return;
             }
             for (i, b) in payload.iter_mut().enumerate() {
@@ -427,7 +466,11 @@ fn every_ping_help_example_runs_against_the_lab() {
         let line = example
             .replace("wss://app.example.com", &base.replace("http://", "ws://"))
             .replace("https://app.example.com", base);
-        let mut words: Vec<String> = line.split_whitespace().skip(1).map(str::to_string).collect();
+        let mut words: Vec<String> = line
+            .split_whitespace()
+            .skip(1)
+            .map(str::to_string)
+            .collect();
         if !words.iter().any(|w| w == "--count" || w == "-c") {
             words.extend(["--count".to_string(), "2".to_string()]);
         }
@@ -461,13 +504,27 @@ fn the_exporters_ping_module_exports_quantiles_jitter_and_loss() {
     assert_eq!(sample(&body, "probe_success"), Some(1.0), "{body}");
     assert_eq!(sample(&body, "wsdoctor_ping_success"), Some(1.0), "{body}");
     assert_eq!(sample(&body, "wsdoctor_ping_samples"), Some(20.0), "{body}");
-    assert_eq!(sample(&body, "wsdoctor_ping_loss_ratio"), Some(0.0), "{body}");
-    assert_eq!(sample(&body, "wsdoctor_ping_cut_short"), Some(0.0), "{body}");
+    assert_eq!(
+        sample(&body, "wsdoctor_ping_loss_ratio"),
+        Some(0.0),
+        "{body}"
+    );
+    assert_eq!(
+        sample(&body, "wsdoctor_ping_cut_short"),
+        Some(0.0),
+        "{body}"
+    );
     for q in ["0", "0.5", "0.9", "0.99", "1"] {
-        let rtt = sample(&body, &format!("wsdoctor_ping_rtt_seconds{{quantile=\"{q}\"}}"));
+        let rtt = sample(
+            &body,
+            &format!("wsdoctor_ping_rtt_seconds{{quantile=\"{q}\"}}"),
+        );
         assert!(rtt.is_some_and(|s| s > 0.0 && s < 1.0), "{q}: {body}");
     }
-    assert!(sample(&body, "wsdoctor_ping_jitter_seconds").is_some(), "{body}");
+    assert!(
+        sample(&body, "wsdoctor_ping_jitter_seconds").is_some(),
+        "{body}"
+    );
     // The default module takes no series.
     let (_, _, plain) = server.get("/probe?target=lab", &[]);
     assert!(!plain.contains("wsdoctor_ping_"), "{plain}");
@@ -476,12 +533,19 @@ fn the_exporters_ping_module_exports_quantiles_jitter_and_loss() {
         "/probe?target=lab&module=ping",
         &[("Accept", "application/openmetrics-text; version=1.0.0")],
     );
-    assert!(open.ends_with("# EOF\n") && open.contains("wsdoctor_ping_samples"), "{open}");
+    assert!(
+        open.ends_with("# EOF\n") && open.contains("wsdoctor_ping_samples"),
+        "{open}"
+    );
     assert_eq!(open.matches("# EOF").count(), 1, "{open}");
     // A socket cut at every open: loss and cuts by cause.
     let (_, _, body) = server.get("/probe?target=cut&module=ping", &[]);
     assert_eq!(sample(&body, "wsdoctor_ping_success"), Some(0.0), "{body}");
-    assert_eq!(sample(&body, "wsdoctor_ping_loss_ratio"), Some(1.0), "{body}");
+    assert_eq!(
+        sample(&body, "wsdoctor_ping_loss_ratio"),
+        Some(1.0),
+        "{body}"
+    );
     assert!(
         sample(&body, "wsdoctor_ping_cuts{cause=\"abnormal_close\"}").is_some_and(|n| n >= 1.0),
         "{body}"
@@ -490,7 +554,10 @@ fn the_exporters_ping_module_exports_quantiles_jitter_and_loss() {
     let bad = tempfile::tempdir().unwrap();
     let bad_file = config(
         bad.path(),
-        &format!("[[targets]]\nname = \"lab\"\nurl = \"{}\"\n\n[modules.ping]\nping-samples = 0\n", lab.url),
+        &format!(
+            "[[targets]]\nname = \"lab\"\nurl = \"{}\"\n\n[modules.ping]\nping-samples = 0\n",
+            lab.url
+        ),
     );
     let out = run(&["serve", "--dry-run", "--config", bad_file.to_str().unwrap()]);
     assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);

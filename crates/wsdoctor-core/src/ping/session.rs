@@ -115,10 +115,10 @@ pub(crate) async fn pinging(
         };
         let message = match next {
             Err(_) => continue,
-            Ok(None) => Err(Ending::Abnormal(
-                "the connection ended without a close frame".into(),
-            )
-            .on_http2(socket)),
+            Ok(None) => Err(
+                Ending::Abnormal("the connection ended without a close frame".into())
+                    .on_http2(socket),
+            ),
             Ok(Some(Ok(Message::Close(frame)))) => Err(ws::close_ending(socket, frame)),
             Ok(Some(Ok(message))) => Ok(message),
             Ok(Some(Err(e))) => Err(ws::error_ending(socket, e).on_http2(socket)),
@@ -147,7 +147,11 @@ pub(crate) async fn pinging(
         match pending.iter().position(|p| p.seq == seq) {
             Some(index) => {
                 if let Some(p) = pending.remove(index) {
-                    state.ended(p.seq, p.sent, Some(arrived.saturating_duration_since(p.sent)));
+                    state.ended(
+                        p.seq,
+                        p.sent,
+                        Some(arrived.saturating_duration_since(p.sent)),
+                    );
                 }
             }
             None => {

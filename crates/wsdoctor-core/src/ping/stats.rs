@@ -43,9 +43,7 @@ impl Stretch {
     }
 
     fn record(&mut self, micros: u64) {
-        let histogram = self
-            .histogram
-            .get_or_insert_with(|| {
+        let histogram = self.histogram.get_or_insert_with(|| {
             Histogram::new_with_bounds(1, HIGHEST_MICROS, 2)
                 .unwrap_or_else(|_| unreachable_histogram())
         });

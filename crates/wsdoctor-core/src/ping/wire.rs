@@ -43,9 +43,7 @@ impl Payloads {
 
     /// The sample a pong answers.
     pub(crate) fn pong(&self, payload: &[u8]) -> Answer {
-        if payload.len() != 24
-            || &payload[..8] != TAG
-            || payload[8..16] != self.nonce.to_be_bytes()
+        if payload.len() != 24 || &payload[..8] != TAG || payload[8..16] != self.nonce.to_be_bytes()
         {
             return Answer::Other;
         }
