@@ -1,7 +1,7 @@
 //! `wsdoctor ping`'s command line: its own flags, and the network flags it shares with `check`
 //! (same names, same meaning; their `WSDOCTOR_*` variables are read as `check` reads them).
+//! It imports nothing of `cli.rs`, which names it: the two stay apart.
 
-use crate::cli::{parse_duration, ColorChoice};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -16,7 +16,7 @@ pub(crate) struct PingCommand {
     #[arg(long, short = 'c', value_name = "N", value_parser = clap::value_parser!(u64).range(1..=1_000_000_000))]
     pub(crate) count: Option<u64>,
     /// Time between two samples; 0s sends the next as soon as one is answered.
-    #[arg(long, short = 'i', value_name = "DURATION", default_value = "1s", value_parser = parse_duration)]
+    #[arg(long, short = 'i', value_name = "DURATION", default_value = "1s", value_parser = parse_interval)]
     pub(crate) interval: Duration,
     /// Measure with echo messages (the platform's JSON envelope, or a plain echo) instead of WebSocket ping frames.
     #[arg(long)]
@@ -41,7 +41,7 @@ pub(crate) struct PingCommand {
     pub(crate) quiet: bool,
     /// When to use colour.
     #[arg(long, value_enum, default_value = "auto")]
-    pub(crate) color: ColorChoice,
+    pub(crate) color: PingColor,
     /// Show session ids, tokens and credentials instead of redacting them.
     #[arg(long)]
     pub(crate) show_secrets: bool,
@@ -129,9 +129,33 @@ pub(crate) enum PingFormat {
     Ndjson,
 }
 
+/// When to colour, as `check --color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum PingColor {
+    /// Colour when the output is a terminal and neither NO_COLOR nor CI is set.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+/// The longest duration taken, as for every other option: no timer arithmetic can overflow.
+const MAX_DURATION: Duration = Duration::from_secs(86_400);
+
+/// A humantime duration (`1s`, `250ms`, `0s`), at most a day.
+pub(crate) fn parse_interval(text: &str) -> Result<Duration, String> {
+    let duration = humantime::parse_duration(text)
+        .map_err(|e| format!("{e} (expected e.g. 1s, 250ms, 0s)"))?;
+    if duration > MAX_DURATION {
+        return Err("must be at most 1 day".to_string());
+    }
+    Ok(duration)
+}
+
 /// A duration above zero.
 fn parse_positive(text: &str) -> Result<Duration, String> {
-    let duration = parse_duration(text)?;
+    let duration = parse_interval(text)?;
     if duration.is_zero() {
         return Err("must be more than 0".to_string());
     }

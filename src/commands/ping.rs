@@ -2,8 +2,8 @@
 //! (or JSON / NDJSON), until `--count` or Ctrl-C.
 
 use crate::args::{self, Env};
-use crate::cli::CheckOptions;
-use crate::cli_ping::PingCommand;
+use crate::cli::{CheckOptions, ColorChoice};
+use crate::cli_ping::{PingColor, PingCommand};
 use crate::exit::{self, AppError};
 use crate::output;
 use crate::render::ping as render;
@@ -35,7 +35,13 @@ pub(crate) fn run(cmd: PingCommand) -> Result<u8, AppError> {
     let show_secrets = args::env_flag("WSDOCTOR_SHOW_SECRETS", cmd.show_secrets)?;
     let secrets = settings.secrets();
     let redactor = Redactor::new(secrets.iter().map(String::as_str), !show_secrets);
-    let color = super::check::use_color(cmd.color, std::io::stdout().is_terminal());
+    let choice = match cmd.color {
+        PingColor::Auto => ColorChoice::Auto,
+        PingColor::Always => ColorChoice::Always,
+        PingColor::Never => ColorChoice::Never,
+    };
+    let color = super::check::use_color(choice, std::io::stdout().is_terminal());
+    colored::control::set_override(color);
     let view = render::View {
         format: cmd.format,
         quiet: cmd.quiet,

@@ -269,7 +269,8 @@ fn picture(timeline: &Timeline) -> String {
 }
 
 fn level(value: f64, bottom: f64, top: f64) -> char {
-    if !(top > bottom) {
+    // A flat series (or none): the lowest bar; NaN never gets here, values are finite.
+    if top.partial_cmp(&bottom) != Some(std::cmp::Ordering::Greater) {
         return LEVELS[0];
     }
     let position = ((value - bottom) / (top - bottom) * 7.0).round();

@@ -520,7 +520,7 @@ async fn probe(req: Request<Incoming>, state: &Arc<State>) -> Response<Full<Byte
     let shown = redactor.text(&name);
     let in_flight = InFlight::start(state, &name, &module);
     // Validated when the file was loaded: a value that does not parse is not in a loaded file.
-    let series = ping::series_of(&state.loaded(), &target, &module).unwrap_or(None);
+    let series = ping::series_of(state.loaded().file.as_ref(), &target, &module).unwrap_or(None);
     let pinging = ping::run(series, Arc::new(settings.clone()), redactor.clone());
     let ((report, trace), pinged) =
         tokio::join!(run_probe(settings, redactor.clone(), debug), pinging);

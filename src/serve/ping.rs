@@ -4,8 +4,7 @@
 //! samples it had no time to send are ours to lose, never counted against the target.
 
 use super::metrics::{Exposition, Flavour};
-use super::reload::Loaded;
-use crate::config::Entry;
+use crate::config::{ConfigFile, Entry};
 use std::sync::Arc;
 use std::time::Duration;
 use wsdoctor_core::model::ping::{PingMode, PingSummary};
@@ -29,11 +28,11 @@ pub(crate) struct Series {
 /// The series of `target` under `module` (later tables win: `[defaults]`, the target, the
 /// module), or why the file's values are unusable.
 pub(crate) fn series_of(
-    loaded: &Loaded,
+    file: Option<&ConfigFile>,
     target: &str,
     module: &str,
 ) -> Result<Option<Series>, String> {
-    let Some(file) = loaded.file.as_ref() else {
+    let Some(file) = file else {
         return Ok(None);
     };
     let mut layers: Vec<&[Entry]> = vec![file.defaults.as_slice()];
@@ -47,8 +46,7 @@ pub(crate) fn series_of(
         layers
             .iter()
             .flat_map(|layer| layer.iter())
-            .filter(|e| e.key == key)
-            .last()
+            .rfind(|e| e.key == key)
             .and_then(|e| e.values.first().map(|v| (v.clone(), e.line)))
     };
     let Some((samples, line)) = value("ping-samples") else {
@@ -64,7 +62,7 @@ pub(crate) fn series_of(
             )
         })?;
     let interval = match value("ping-interval") {
-        Some((text, line)) => crate::cli::parse_duration(&text)
+        Some((text, line)) => crate::cli_ping::parse_interval(&text)
             .map_err(|e| format!("line {line}: ping-interval: {e}"))?,
         None => DEFAULT_INTERVAL,
     };

@@ -50,7 +50,7 @@ impl Loaded {
                 loaded
                     .settings_for(&target.name, module)
                     .map_err(|(_, why)| AppError::usage("--config", why))?;
-                super::ping::series_of(&loaded, &target.name, module)
+                super::ping::series_of(loaded.file.as_ref(), &target.name, module)
                     .map_err(|why| AppError::usage("--config", why))?;
             }
         }

@@ -174,7 +174,7 @@ impl Tally {
                 .buckets
                 .iter()
                 .map(|s| {
-                    let h = s.histogram.as_ref().filter(|h| h.len() > 0);
+                    let h = s.histogram.as_ref().filter(|h| !h.is_empty());
                     Bucket {
                         p50_ms: h.map(|h| ms(h.median_equivalent(h.value_at_quantile(0.5)))),
                         max_ms: h.map(|h| ms(h.median_equivalent(h.max()))),
