@@ -201,6 +201,16 @@ fn human_summary(s: &PingSummary, color: bool) -> String {
             s.reconnects
         );
     }
+    if let Some(pattern) = &s.cut_pattern {
+        let _ = writeln!(
+            out,
+            "the cuts: {} {}: {}",
+            pattern.code.as_str(),
+            pattern.cause.as_str(),
+            safe(&pattern.message)
+        );
+        let _ = writeln!(out, "hint: {}", safe(&pattern.hint));
+    }
     if s.timeline.buckets.len() > 1 {
         out.push_str(&picture(&s.timeline));
     }

@@ -115,6 +115,17 @@ fn an_idle_cut_is_classified_and_the_socket_reopened() {
         "{summary:#}"
     );
     assert!(summary.get("failure").is_none(), "{summary:#}");
+    // Together the cuts name the proxy's idle timeout.
+    let pattern = &summary["cut_pattern"];
+    assert_eq!(pattern["code"], "IDLE_TIMEOUT", "{summary:#}");
+    assert_eq!(pattern["cause"], "idle_cut", "{summary:#}");
+    assert!(
+        pattern["message"]
+            .as_str()
+            .unwrap()
+            .contains("after 1.0 s without a frame"),
+        "{pattern:#}"
+    );
     // Within the gates, the same run passes with a warning.
     let tolerated = run(&[
         "ping",
@@ -130,6 +141,36 @@ fn an_idle_cut_is_classified_and_the_socket_reopened() {
     ]);
     assert_eq!(tolerated.code, 0, "{}", tolerated.stdout);
     assert_eq!(tolerated.json()["verdict"], "warn");
+}
+
+#[test]
+fn a_lifetime_cap_is_told_from_an_idle_timeout() {
+    let lab = lab_with(Fault::LifetimeCut(Duration::from_millis(600)));
+    let out = run(&[
+        "ping",
+        &socket_url(&lab),
+        "--count",
+        "20",
+        "--interval",
+        "100ms",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    let summary = out.json();
+    assert_valid(&validator(), &summary);
+    assert!(summary["cuts"].as_u64().unwrap() >= 2, "{summary:#}");
+    assert_eq!(
+        summary["cut_pattern"]["cause"], "lifetime_cut",
+        "{summary:#}"
+    );
+    assert!(
+        summary["cut_pattern"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("0.6 s after the socket opened"),
+        "{summary:#}"
+    );
 }
 
 #[test]
@@ -168,6 +209,10 @@ fn drop_after_open_cuts_every_socket_and_reconnecting_is_bounded() {
         "{failure:#}"
     );
     assert_eq!(summary["cut_list"][0]["cause"], "abnormal_close");
+    assert!(
+        summary.get("cut_pattern").is_none(),
+        "no timer: {summary:#}"
+    );
     assert!(out.elapsed < Duration::from_secs(15), "{:?}", out.elapsed);
     // The human view names the cuts, their cause and the reconnects too.
     let human = run(&[

@@ -179,6 +179,10 @@ pub struct PingSummary {
     pub cut_causes: BTreeMap<String, u64>,
     /// The first cuts, one by one (at most [`CUTS_LISTED`]).
     pub cut_list: Vec<Cut>,
+    /// What the cuts say together, when they agree: `idle_cut` (each after the same quiet time,
+    /// nothing in flight) or `lifetime_cut` (each at the same age, traffic or not).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cut_pattern: Option<Finding>,
     /// New sockets opened after a cut.
     pub reconnects: u64,
     /// Why the run ended early: the socket never opened, or reconnecting gave up.

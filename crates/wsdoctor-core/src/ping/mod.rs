@@ -3,6 +3,7 @@
 //! a cut socket is classified as `check` classifies an ending, then reopened with backoff, a
 //! bounded number of times in a row.
 
+mod pattern;
 mod session;
 mod stats;
 mod wire;
@@ -345,6 +346,7 @@ fn summary(
         jitter_ms: state.tally.jitter_ms(),
         cuts: state.cuts,
         cut_causes: state.cut_causes,
+        cut_pattern: pattern::of(&state.cut_list),
         cut_list: state.cut_list,
         reconnects: state.reconnects,
         failure,
