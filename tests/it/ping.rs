@@ -327,6 +327,53 @@ fn ndjson_is_one_valid_event_a_sample_and_the_summary_last() {
 }
 
 #[test]
+fn the_http2_road_with_a_private_ca_and_secrets_kept_out_of_the_output() {
+    let lab = TestLab::start(LabOptions {
+        tls: true,
+        http2: true,
+        ..LabOptions::default()
+    });
+    let ca = lab.ca_file();
+    // A token in the query and a credential header: the connection path is check's, and so is
+    // the redaction.
+    let url = format!(
+        "wss://127.0.0.1:{}/ws-test?token=sekrit-token-123",
+        lab.port()
+    );
+    for format in ["json", "ndjson", "human"] {
+        let out = run(&[
+            "ping",
+            &url,
+            "--cacert",
+            ca.path().to_str().unwrap(),
+            "--http2",
+            "-H",
+            "Authorization: Bearer sekrit-bearer-456",
+            "--count",
+            "3",
+            "--interval",
+            "10ms",
+            "--format",
+            format,
+        ]);
+        assert_eq!(out.code, 0, "{format}: {}\n{}", out.stdout, out.stderr);
+        for secret in ["sekrit-token-123", "sekrit-bearer-456"] {
+            assert!(!out.stdout.contains(secret), "{format}: {}", out.stdout);
+            assert!(!out.stderr.contains(secret), "{format}: {}", out.stderr);
+        }
+        if format == "json" {
+            let summary = out.json();
+            assert_eq!(summary["http_version"], "HTTP/2", "{summary:#}");
+            assert_eq!(summary["answered"], 3);
+        }
+    }
+    // Without the CA the certificate is not trusted: the check's diagnosis, not a pass.
+    let out = run(&["ping", &url, "--count", "1", "--format", "json"]);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert_eq!(out.json()["failure"]["code"], "TLS_ERROR", "{}", out.stdout);
+}
+
+#[test]
 fn ctrl_c_prints_the_summary_and_exits_with_the_verdict() {
     let lab = TestLab::healthy();
     let url = socket_url(&lab);
