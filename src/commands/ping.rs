@@ -136,10 +136,21 @@ async fn ping_and_report(
     cmd: &PingCommand,
 ) -> Result<u8, AppError> {
     let caught = Arc::new(OnceLock::new());
-    let stop = super::check::stop_signal(caught.clone());
+    let signal = super::check::stop_signal(caught.clone());
+    // A reader that went away (`| head`) ends a run without --count too, as it ends ripgrep.
+    let reader_gone = Arc::new(tokio::sync::Notify::new());
+    let gone = reader_gone.clone();
+    let stop = async move {
+        tokio::select! {
+            () = signal => {}
+            () = gone.notified() => {}
+        }
+    };
     let target = redactor.text(settings.target.url().as_str());
-    output::stdout(&render::start(&target, &options, view));
-    let mut live = render::Live::new(view);
+    if !output::stdout(&render::start(&target, &options, view)) {
+        reader_gone.notify_one();
+    }
+    let mut live = render::Live::new(view, reader_gone);
     let mut on_event = |event: PingEvent| live.event(&event);
     let mut summary =
         wsdoctor_core::ping::run(Arc::new(settings), redactor, options, &mut on_event, stop).await;

@@ -7,7 +7,9 @@ use crate::output;
 use crate::render::human::{paint, safe};
 use colored::Colorize;
 use std::fmt::Write as _;
+use std::sync::Arc;
 use std::time::SystemTime;
+use tokio::sync::Notify;
 use wsdoctor_core::model::ping::{
     Bucket, PingEvent, PingMode, PingSummary, SampleStatus, Timeline,
 };
@@ -46,27 +48,27 @@ pub(crate) fn start(target: &str, options: &PingOptions, view: View) -> String {
     )
 }
 
-/// Prints events as they come.
+/// Prints events as they come; says when stdout's reader has gone.
 pub(crate) struct Live {
     view: View,
+    reader_gone: Arc<Notify>,
 }
 
 impl Live {
-    pub(crate) fn new(view: View) -> Live {
-        Live { view }
+    pub(crate) fn new(view: View, reader_gone: Arc<Notify>) -> Live {
+        Live { view, reader_gone }
     }
 
     pub(crate) fn event(&mut self, event: &PingEvent) {
-        match self.view.format {
-            PingFormat::Json => {}
-            PingFormat::Ndjson => {
-                output::stdout(&ndjson_line(event));
-            }
-            PingFormat::Human if self.view.quiet => {}
-            PingFormat::Human => {
-                if let Some(line) = human_line(event, self.view.color) {
-                    output::stdout(&line);
-                }
+        let line = match self.view.format {
+            PingFormat::Json => None,
+            PingFormat::Ndjson => Some(ndjson_line(event)),
+            PingFormat::Human if self.view.quiet => None,
+            PingFormat::Human => human_line(event, self.view.color),
+        };
+        if let Some(line) = line {
+            if !output::stdout(&line) {
+                self.reader_gone.notify_one();
             }
         }
     }

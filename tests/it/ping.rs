@@ -391,6 +391,41 @@ fn ctrl_c_prints_the_summary_and_exits_with_the_verdict() {
 }
 
 #[test]
+fn a_reader_that_goes_away_ends_a_run_without_count() {
+    use std::io::{BufRead, BufReader};
+    let lab = TestLab::healthy();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("wsdoctor"))
+        .args(["ping", &socket_url(&lab), "--interval", "20ms"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // `| head -3`: three lines, then the pipe closes.
+    let stdout = child.stdout.take().unwrap();
+    let lines: Vec<String> = BufReader::new(stdout)
+        .lines()
+        .take(3)
+        .map(Result::unwrap)
+        .collect();
+    assert!(lines[0].starts_with("PING "), "{lines:?}");
+    let started = std::time::Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            assert!(
+                status.code().is_some(),
+                "ended by itself, not killed: {status:?}"
+            );
+            break;
+        }
+        if started.elapsed() > Duration::from_secs(10) {
+            let _ = child.kill();
+            panic!("ping kept running with nobody reading");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
 fn a_late_pong_is_matched_to_its_own_sample_not_the_next() {
     let server = late_pong_server(2, Duration::from_millis(400));
     let out = run(&[
