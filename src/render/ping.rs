@@ -24,9 +24,9 @@ pub(crate) struct View {
     pub(crate) color: bool,
 }
 
-/// The first line (human only).
+/// The first line (human, not --quiet).
 pub(crate) fn start(target: &str, options: &PingOptions, view: View) -> String {
-    if view.format != PingFormat::Human {
+    if view.format != PingFormat::Human || view.quiet {
         return String::new();
     }
     let what = match options.mode {
