@@ -289,7 +289,15 @@ fn echo_mode_reads_the_platforms_envelope_and_a_plain_echo() {
     assert_eq!(summary["answered"], 5);
     assert_eq!(summary["unmatched"], 0);
     // --quiet: the summary only.
-    let quiet = run(&["ping", &socket_url(&plain), "--count", "2", "--interval", "0s", "-q"]);
+    let quiet = run(&[
+        "ping",
+        &socket_url(&plain),
+        "--count",
+        "2",
+        "--interval",
+        "0s",
+        "-q",
+    ]);
     assert_eq!(quiet.code, 0, "{}", quiet.stdout);
     assert!(quiet.stdout.starts_with("--- "), "{}", quiet.stdout);
     assert!(!quiet.stdout.contains("seq="), "{}", quiet.stdout);
