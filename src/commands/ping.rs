@@ -54,11 +54,30 @@ pub(crate) fn run(cmd: PingCommand) -> Result<u8, AppError> {
 /// over them: one translation into settings for both commands.
 fn check_options(cmd: &PingCommand) -> Result<CheckOptions, AppError> {
     let parser = CheckOptions::augment_args(clap::Command::new("wsdoctor ping"));
+    // No word is given here: whatever clap rejects came from a variable; name it.
+    let from_variable = |e: clap::Error| {
+        let long = match e.get(clap::error::ContextKind::InvalidArg) {
+            Some(clap::error::ContextValue::String(arg)) => arg
+                .split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .to_string(),
+            _ => String::new(),
+        };
+        let variable = parser
+            .get_arguments()
+            .find(|a| a.get_long().is_some_and(|l| format!("--{l}") == long))
+            .and_then(|a| a.get_env().map(|v| v.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| "a WSDOCTOR_* variable".to_string());
+        let text = e.to_string();
+        let reason = text.lines().next().unwrap_or_default();
+        AppError::usage(variable, reason.trim_start_matches("error: ").to_string())
+    };
     let matches = parser
+        .clone()
         .try_get_matches_from(["wsdoctor ping"])
-        .map_err(|e| AppError::usage("a WSDOCTOR_* variable", e.to_string().trim().to_string()))?;
-    let mut options = CheckOptions::from_arg_matches(&matches)
-        .map_err(|e| AppError::usage("a WSDOCTOR_* variable", e.to_string()))?;
+        .map_err(from_variable)?;
+    let mut options = CheckOptions::from_arg_matches(&matches).map_err(from_variable)?;
     let net = &cmd.network;
     if let Some(timeout) = net.timeout {
         options.timeout = timeout;

@@ -564,6 +564,18 @@ fn bad_flags_are_usage_errors() {
         assert!(out.stdout.is_empty(), "{args:?}: {}", out.stdout);
         assert!(!out.stderr.is_empty(), "{args:?}");
     }
+    // check's variables apply to ping; a bad one is named.
+    let out = crate::support::wsdoctor()
+        .env("WSDOCTOR_TIMEOUT", "bogus")
+        .args(["ping", "ws://127.0.0.1:9/", "--count", "1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("WSDOCTOR_TIMEOUT") && stderr.contains("bogus"),
+        "{stderr}"
+    );
 }
 
 #[test]
