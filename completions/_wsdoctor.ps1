@@ -33,6 +33,7 @@ Register-ArgumentCompleter -Native -CommandName 'wsdoctor' -ScriptBlock {
             [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Explain a failure code: what it means, how it looks on the wire, what to do')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Validate the config file (wsdoctor.toml), or print its JSON Schema')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve probes to Prometheus: GET /probe?target=NAME&module=MODULE answers with metrics')
+            [CompletionResult]::new('ping', 'ping', [CompletionResultType]::ParameterValue, 'Round trips on one socket over time (ping frames or echo messages): latency, jitter, loss, cuts')
             [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Repeat the checklist every interval: a line a run, a line whenever a check changes state')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -291,6 +292,46 @@ Register-ArgumentCompleter -Native -CommandName 'wsdoctor' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'wsdoctor;ping' {
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Stop after N samples [default: until Ctrl-C]')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Stop after N samples [default: until Ctrl-C]')
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Time between two samples; 0s sends the next as soon as one is answered')
+            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Time between two samples; 0s sends the next as soon as one is answered')
+            [CompletionResult]::new('--sample-timeout', '--sample-timeout', [CompletionResultType]::ParameterName, 'How long a sample waits for its answer before it counts as lost [default: 2 × --interval, at least 1s, at most --timeout]')
+            [CompletionResult]::new('--max-loss', '--max-loss', [CompletionResultType]::ParameterName, 'Exit 0 despite lost samples while the loss stays at or below this percentage')
+            [CompletionResult]::new('--max-cuts', '--max-cuts', [CompletionResultType]::ParameterName, 'Exit 0 despite this many cut (and reopened) sockets')
+            [CompletionResult]::new('--max-reconnects', '--max-reconnects', [CompletionResultType]::ParameterName, 'New sockets tried in a row after a cut, without an answered sample in between, before giving up')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output: a line a sample and a summary (human), the summary as one JSON document (json), or one JSON event a line (ndjson)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Client timeout for opening the socket (and the longest a sample may wait) [default: 25s]')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Timeout for each step before the WebSocket: DNS, TCP, TLS [default: 10s]')
+            [CompletionResult]::new('--origin', '--origin', [CompletionResultType]::ParameterName, 'The frontend''s origin, sent as Origin on the upgrade [default: $FRONTEND_URL]')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'An extra request header ''Name: value'' (repeatable)')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'An extra request header ''Name: value'' (repeatable)')
+            [CompletionResult]::new('--subprotocol', '--subprotocol', [CompletionResultType]::ParameterName, 'A subprotocol to offer (repeatable, or comma-separated)')
+            [CompletionResult]::new('--resolve', '--resolve', [CompletionResultType]::ParameterName, 'Use ADDR for HOST:PORT instead of DNS, like curl (repeatable)')
+            [CompletionResult]::new('--proxy', '--proxy', [CompletionResultType]::ParameterName, 'HTTP CONNECT proxy [default: HTTPS_PROXY / HTTP_PROXY / ALL_PROXY, honouring NO_PROXY]')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM file too')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate chain for mutual TLS (PEM; may hold the key too)')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Private key for --cert [default: the --cert file]')
+            [CompletionResult]::new('--echo', '--echo', [CompletionResultType]::ParameterName, 'Measure with echo messages (the platform''s JSON envelope, or a plain echo) instead of WebSocket ping frames')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only the summary (human format)')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only the summary (human format)')
+            [CompletionResult]::new('--show-secrets', '--show-secrets', [CompletionResultType]::ParameterName, 'Show session ids, tokens and credentials instead of redacting them')
+            [CompletionResult]::new('--no-proxy', '--no-proxy', [CompletionResultType]::ParameterName, 'Connect directly even when a proxy variable is set')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Do not verify TLS certificates')
+            [CompletionResult]::new('-4', '-4', [CompletionResultType]::ParameterName, 'Use IPv4 addresses only')
+            [CompletionResult]::new('--ipv4', '--ipv4', [CompletionResultType]::ParameterName, 'Use IPv4 addresses only')
+            [CompletionResult]::new('-6', '-6', [CompletionResultType]::ParameterName, 'Use IPv6 addresses only')
+            [CompletionResult]::new('--ipv6', '--ipv6', [CompletionResultType]::ParameterName, 'Use IPv6 addresses only')
+            [CompletionResult]::new('--http1-only', '--http1-only', [CompletionResultType]::ParameterName, 'Only the HTTP/1.1 road')
+            [CompletionResult]::new('--http2', '--http2', [CompletionResultType]::ParameterName, 'Open the socket over HTTP/2 (RFC 8441 extended CONNECT), as a browser holding an HTTP/2 connection does')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'wsdoctor;watch' {
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'The config file [default: ./wsdoctor.toml when it exists]')
             [CompletionResult]::new('--target', '--target', [CompletionResultType]::ParameterName, 'Run only these targets of the config file, by name (repeatable, or comma-separated)')
@@ -380,6 +421,7 @@ Register-ArgumentCompleter -Native -CommandName 'wsdoctor' -ScriptBlock {
             [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Explain a failure code: what it means, how it looks on the wire, what to do')
             [CompletionResult]::new('config', 'config', [CompletionResultType]::ParameterValue, 'Validate the config file (wsdoctor.toml), or print its JSON Schema')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve probes to Prometheus: GET /probe?target=NAME&module=MODULE answers with metrics')
+            [CompletionResult]::new('ping', 'ping', [CompletionResultType]::ParameterValue, 'Round trips on one socket over time (ping frames or echo messages): latency, jitter, loss, cuts')
             [CompletionResult]::new('watch', 'watch', [CompletionResultType]::ParameterValue, 'Repeat the checklist every interval: a line a run, a line whenever a check changes state')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -414,6 +456,9 @@ Register-ArgumentCompleter -Native -CommandName 'wsdoctor' -ScriptBlock {
             break
         }
         'wsdoctor;help;serve' {
+            break
+        }
+        'wsdoctor;help;ping' {
             break
         }
         'wsdoctor;help;watch' {

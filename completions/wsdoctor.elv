@@ -30,6 +30,7 @@ set edit:completion:arg-completer[wsdoctor] = {|@words|
             cand explain 'Explain a failure code: what it means, how it looks on the wire, what to do'
             cand config 'Validate the config file (wsdoctor.toml), or print its JSON Schema'
             cand serve 'Serve probes to Prometheus: GET /probe?target=NAME&module=MODULE answers with metrics'
+            cand ping 'Round trips on one socket over time (ping frames or echo messages): latency, jitter, loss, cuts'
             cand watch 'Repeat the checklist every interval: a line a run, a line whenever a check changes state'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -273,6 +274,45 @@ set edit:completion:arg-completer[wsdoctor] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'wsdoctor;ping'= {
+            cand -c 'Stop after N samples [default: until Ctrl-C]'
+            cand --count 'Stop after N samples [default: until Ctrl-C]'
+            cand -i 'Time between two samples; 0s sends the next as soon as one is answered'
+            cand --interval 'Time between two samples; 0s sends the next as soon as one is answered'
+            cand --sample-timeout 'How long a sample waits for its answer before it counts as lost [default: 2 × --interval, at least 1s, at most --timeout]'
+            cand --max-loss 'Exit 0 despite lost samples while the loss stays at or below this percentage'
+            cand --max-cuts 'Exit 0 despite this many cut (and reopened) sockets'
+            cand --max-reconnects 'New sockets tried in a row after a cut, without an answered sample in between, before giving up'
+            cand --format 'Output: a line a sample and a summary (human), the summary as one JSON document (json), or one JSON event a line (ndjson)'
+            cand --color 'When to use colour'
+            cand --timeout 'Client timeout for opening the socket (and the longest a sample may wait) [default: 25s]'
+            cand --connect-timeout 'Timeout for each step before the WebSocket: DNS, TCP, TLS [default: 10s]'
+            cand --origin 'The frontend''s origin, sent as Origin on the upgrade [default: $FRONTEND_URL]'
+            cand -H 'An extra request header ''Name: value'' (repeatable)'
+            cand --header 'An extra request header ''Name: value'' (repeatable)'
+            cand --subprotocol 'A subprotocol to offer (repeatable, or comma-separated)'
+            cand --resolve 'Use ADDR for HOST:PORT instead of DNS, like curl (repeatable)'
+            cand --proxy 'HTTP CONNECT proxy [default: HTTPS_PROXY / HTTP_PROXY / ALL_PROXY, honouring NO_PROXY]'
+            cand --cacert 'Trust the CA certificates in this PEM file too'
+            cand --cert 'Client certificate chain for mutual TLS (PEM; may hold the key too)'
+            cand --key 'Private key for --cert [default: the --cert file]'
+            cand --echo 'Measure with echo messages (the platform''s JSON envelope, or a plain echo) instead of WebSocket ping frames'
+            cand -q 'Print only the summary (human format)'
+            cand --quiet 'Print only the summary (human format)'
+            cand --show-secrets 'Show session ids, tokens and credentials instead of redacting them'
+            cand --no-proxy 'Connect directly even when a proxy variable is set'
+            cand --insecure 'Do not verify TLS certificates'
+            cand -4 'Use IPv4 addresses only'
+            cand --ipv4 'Use IPv4 addresses only'
+            cand -6 'Use IPv6 addresses only'
+            cand --ipv6 'Use IPv6 addresses only'
+            cand --http1-only 'Only the HTTP/1.1 road'
+            cand --http2 'Open the socket over HTTP/2 (RFC 8441 extended CONNECT), as a browser holding an HTTP/2 connection does'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'wsdoctor;watch'= {
             cand --config 'The config file [default: ./wsdoctor.toml when it exists]'
             cand --target 'Run only these targets of the config file, by name (repeatable, or comma-separated)'
@@ -361,6 +401,7 @@ set edit:completion:arg-completer[wsdoctor] = {|@words|
             cand explain 'Explain a failure code: what it means, how it looks on the wire, what to do'
             cand config 'Validate the config file (wsdoctor.toml), or print its JSON Schema'
             cand serve 'Serve probes to Prometheus: GET /probe?target=NAME&module=MODULE answers with metrics'
+            cand ping 'Round trips on one socket over time (ping frames or echo messages): latency, jitter, loss, cuts'
             cand watch 'Repeat the checklist every interval: a line a run, a line whenever a check changes state'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -385,6 +426,8 @@ set edit:completion:arg-completer[wsdoctor] = {|@words|
         &'wsdoctor;help;config;schema'= {
         }
         &'wsdoctor;help;serve'= {
+        }
+        &'wsdoctor;help;ping'= {
         }
         &'wsdoctor;help;watch'= {
         }

@@ -34,6 +34,7 @@ complete -c wsdoctor -n "__fish_wsdoctor_needs_command" -f -a "lab" -d 'Run the 
 complete -c wsdoctor -n "__fish_wsdoctor_needs_command" -f -a "explain" -d 'Explain a failure code: what it means, how it looks on the wire, what to do'
 complete -c wsdoctor -n "__fish_wsdoctor_needs_command" -f -a "config" -d 'Validate the config file (wsdoctor.toml), or print its JSON Schema'
 complete -c wsdoctor -n "__fish_wsdoctor_needs_command" -f -a "serve" -d 'Serve probes to Prometheus: GET /probe?target=NAME&module=MODULE answers with metrics'
+complete -c wsdoctor -n "__fish_wsdoctor_needs_command" -f -a "ping" -d 'Round trips on one socket over time (ping frames or echo messages): latency, jitter, loss, cuts'
 complete -c wsdoctor -n "__fish_wsdoctor_needs_command" -f -a "watch" -d 'Repeat the checklist every interval: a line a run, a line whenever a check changes state'
 complete -c wsdoctor -n "__fish_wsdoctor_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand completions" -s h -l help -d 'Print help'
@@ -618,6 +619,39 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand serve" -l allow-any-ta
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand serve" -l dry-run -d 'Check the config and print what would be served, without listening'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand serve" -s V -l version -d 'Print version'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand ping" -s c -l count -d 'Stop after N samples [default: until Ctrl-C]' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand ping" -s i -l interval -d 'Time between two samples; 0s sends the next as soon as one is answered' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand ping" -l sample-timeout -d 'How long a sample waits for its answer before it counts as lost [default: 2 × --interval, at least 1s, at most --timeout]' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand ping" -l max-loss -d 'Exit 0 despite lost samples while the loss stays at or below this percentage' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand ping" -l max-cuts -d 'Exit 0 despite this many cut (and reopened) sockets' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand ping" -l max-reconnects -d 'New sockets tried in a row after a cut, without an answered sample in between, before giving up' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand ping" -l format -d 'Output: a line a sample and a summary (human), the summary as one JSON document (json), or one JSON event a line (ndjson)' -r -f -a "human\t'A line a sample, then the statistics and a picture of the latency over time'
+json\t'The summary as one JSON document (schema wsdoctor.ping.v1)'
+ndjson\t'One JSON event a line: open, sample, late, cut, reconnect, and the summary last'"
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand ping" -l color -d 'When to use colour' -r -f -a "auto\t'Colour when the output is a terminal and neither NO_COLOR nor CI is set'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand ping" -l timeout -d 'Client timeout for opening the socket (and the longest a sample may wait) [default: 25s]' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand ping" -l connect-timeout -d 'Timeout for each step before the WebSocket: DNS, TCP, TLS [default: 10s]' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand ping" -l origin -d 'The frontend\'s origin, sent as Origin on the upgrade [default: $FRONTEND_URL]' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand ping" -s H -l header -d 'An extra request header \'Name: value\' (repeatable)' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand ping" -l subprotocol -d 'A subprotocol to offer (repeatable, or comma-separated)' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand ping" -l resolve -d 'Use ADDR for HOST:PORT instead of DNS, like curl (repeatable)' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand ping" -l proxy -d 'HTTP CONNECT proxy [default: HTTPS_PROXY / HTTP_PROXY / ALL_PROXY, honouring NO_PROXY]' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand ping" -l cacert -d 'Trust the CA certificates in this PEM file too' -r -F
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand ping" -l cert -d 'Client certificate chain for mutual TLS (PEM; may hold the key too)' -r -F
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand ping" -l key -d 'Private key for --cert [default: the --cert file]' -r -F
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand ping" -l echo -d 'Measure with echo messages (the platform\'s JSON envelope, or a plain echo) instead of WebSocket ping frames'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand ping" -s q -l quiet -d 'Print only the summary (human format)'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand ping" -l show-secrets -d 'Show session ids, tokens and credentials instead of redacting them'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand ping" -l no-proxy -d 'Connect directly even when a proxy variable is set'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand ping" -l insecure -d 'Do not verify TLS certificates'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand ping" -s 4 -l ipv4 -d 'Use IPv4 addresses only'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand ping" -s 6 -l ipv6 -d 'Use IPv6 addresses only'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand ping" -l http1-only -d 'Only the HTTP/1.1 road'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand ping" -l http2 -d 'Open the socket over HTTP/2 (RFC 8441 extended CONNECT), as a browser holding an HTTP/2 connection does'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand ping" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand ping" -s V -l version -d 'Print version'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l config -d 'The config file [default: ./wsdoctor.toml when it exists]' -r -F
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l target -d 'Run only these targets of the config file, by name (repeatable, or comma-separated)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l parallel -d 'How many targets are checked at once' -r
@@ -828,15 +862,16 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l trace -d 'Tr
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l show-secrets -d 'Show session ids, tokens and credentials instead of redacting them [env: WSDOCTOR_SHOW_SECRETS]'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -s V -l version -d 'Print version'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from completions man check demo lab explain config serve watch help" -f -a "completions" -d 'Print shell completions for SHELL to stdout'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from completions man check demo lab explain config serve watch help" -f -a "man" -d 'Print a man page (roff) to stdout: the top page, or a subcommand\'s'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from completions man check demo lab explain config serve watch help" -f -a "check" -d 'Run the checklist against a deployment (http(s) base URL or a ws(s) socket URL)'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from completions man check demo lab explain config serve watch help" -f -a "demo" -d 'Start the reference backend on loopback and check it: the zero-setup first run'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from completions man check demo lab explain config serve watch help" -f -a "lab" -d 'Run the reference backend (with an optional fault) for reproductions and tests'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from completions man check demo lab explain config serve watch help" -f -a "explain" -d 'Explain a failure code: what it means, how it looks on the wire, what to do'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from completions man check demo lab explain config serve watch help" -f -a "config" -d 'Validate the config file (wsdoctor.toml), or print its JSON Schema'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from completions man check demo lab explain config serve watch help" -f -a "serve" -d 'Serve probes to Prometheus: GET /probe?target=NAME&module=MODULE answers with metrics'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from completions man check demo lab explain config serve watch help" -f -a "watch" -d 'Repeat the checklist every interval: a line a run, a line whenever a check changes state'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from completions man check demo lab explain config serve watch help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from completions man check demo lab explain config serve ping watch help" -f -a "completions" -d 'Print shell completions for SHELL to stdout'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from completions man check demo lab explain config serve ping watch help" -f -a "man" -d 'Print a man page (roff) to stdout: the top page, or a subcommand\'s'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from completions man check demo lab explain config serve ping watch help" -f -a "check" -d 'Run the checklist against a deployment (http(s) base URL or a ws(s) socket URL)'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from completions man check demo lab explain config serve ping watch help" -f -a "demo" -d 'Start the reference backend on loopback and check it: the zero-setup first run'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from completions man check demo lab explain config serve ping watch help" -f -a "lab" -d 'Run the reference backend (with an optional fault) for reproductions and tests'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from completions man check demo lab explain config serve ping watch help" -f -a "explain" -d 'Explain a failure code: what it means, how it looks on the wire, what to do'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from completions man check demo lab explain config serve ping watch help" -f -a "config" -d 'Validate the config file (wsdoctor.toml), or print its JSON Schema'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from completions man check demo lab explain config serve ping watch help" -f -a "serve" -d 'Serve probes to Prometheus: GET /probe?target=NAME&module=MODULE answers with metrics'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from completions man check demo lab explain config serve ping watch help" -f -a "ping" -d 'Round trips on one socket over time (ping frames or echo messages): latency, jitter, loss, cuts'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from completions man check demo lab explain config serve ping watch help" -f -a "watch" -d 'Repeat the checklist every interval: a line a run, a line whenever a check changes state'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and not __fish_seen_subcommand_from completions man check demo lab explain config serve ping watch help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "check" -d 'Validate a file without running it: syntax, keys, values, environment references, every target\'s options'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand help; and __fish_seen_subcommand_from config" -f -a "schema" -d 'Print the JSON Schema of the file (schema/config.v1.json), for editors'

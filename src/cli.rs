@@ -29,6 +29,8 @@ pub(crate) enum Command {
     /// Run the reference backend (with an optional fault) for reproductions and tests.
     #[cfg(feature = "lab")]
     Lab(LabCommand),
+    /// Round trips on one socket over time (ping frames or echo messages): latency, jitter, loss, cuts.
+    Ping(crate::cli_ping::PingCommand),
     /// Explain a failure code: what it means, how it looks on the wire, what to do.
     Explain(ExplainCommand),
     /// Validate the config file (wsdoctor.toml), or print its JSON Schema.

@@ -495,6 +495,7 @@ pub(crate) fn known_keys(check: &clap::Command) -> Vec<String> {
         .get_arguments()
         .filter_map(|a| a.get_long())
         .filter(|long| !NOT_IN_FILE.contains(long))
+        .chain(crate::cli_ping::MODULE_KEYS.iter().map(|(key, _)| *key))
         .map(str::to_string)
         .collect()
 }
@@ -524,6 +525,10 @@ pub(crate) fn json_schema(check: &clap::Command) -> serde_json::Value {
             object.insert("description".into(), json!(help));
         }
         properties.insert(long.replace('-', "_"), schema);
+    }
+    for (key, help) in crate::cli_ping::MODULE_KEYS {
+        let scalar = json!({"type": ["string", "integer"], "description": help});
+        properties.insert(key.replace('-', "_"), scalar);
     }
     let options = serde_json::Value::Object(properties.clone());
     let mut target = properties;

@@ -12,7 +12,7 @@ pub(crate) struct Example {
 
 /// The subcommands with examples in their `--help` and a man page of their own.
 pub(crate) const SUBCOMMANDS: &[&str] = &[
-    "check", "watch", "demo", "lab", "explain", "config", "serve",
+    "check", "watch", "demo", "lab", "explain", "config", "serve", "ping",
 ];
 
 const fn ex(what: &'static str, command: &'static str) -> Example {
@@ -145,6 +145,25 @@ const SERVE_EXAMPLES: &[Example] = &[
     ),
 ];
 
+const PING_EXAMPLES: &[Example] = &[
+    ex(
+        "Watch a socket: a ping frame a second until Ctrl-C",
+        "wsdoctor ping wss://app.example.com/ws-test",
+    ),
+    ex(
+        "100 round trips back to back, as one JSON document",
+        "wsdoctor ping wss://app.example.com/ws-test --count 100 --interval 0s --format json",
+    ),
+    ex(
+        "Echo messages on a deployment's echo path (the platform's envelope or a plain echo)",
+        "wsdoctor ping https://app.example.com --echo --count 20",
+    ),
+    ex(
+        "In CI: a minute of samples, failing above 1% loss",
+        "wsdoctor ping wss://app.example.com/ws-test --count 60 --max-loss 1 --quiet",
+    ),
+];
+
 /// The examples of a subcommand (`""` for the top level).
 pub(crate) fn of(subcommand: &str) -> &'static [Example] {
     match subcommand {
@@ -156,6 +175,7 @@ pub(crate) fn of(subcommand: &str) -> &'static [Example] {
         "explain" => EXPLAIN_EXAMPLES,
         "config" => CONFIG_EXAMPLES,
         "serve" => SERVE_EXAMPLES,
+        "ping" => PING_EXAMPLES,
         _ => &[],
     }
 }

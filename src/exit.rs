@@ -30,6 +30,16 @@ pub(crate) const STATUSES: &[(u8, &str)] = &[
     (HUNG_UP, "stopped by SIGHUP; the partial report is still written"),
 ];
 
+/// The exit statuses of `wsdoctor ping`, which ends on Ctrl-C as ping(8) does.
+pub(crate) const PING_STATUSES: &[(u8, &str)] = &[
+    (OK, "every sample was answered and no socket was cut (or within --max-loss and --max-cuts), Ctrl-C included"),
+    (FAILED, "samples were lost or the socket was cut beyond --max-loss and --max-cuts, or the socket never opened, or reconnecting gave up"),
+    (USAGE, "usage error: the message names the argument or variable"),
+    (ERROR, "wsdoctor could not do its job (an I/O or runtime error); never a verdict on the target"),
+    (TERMINATED, "stopped by SIGTERM; the summary is still written"),
+    (HUNG_UP, "stopped by SIGHUP; the summary is still written"),
+];
+
 /// The exit statuses of `wsdoctor serve`, which gives no verdict and reloads on SIGHUP.
 pub(crate) const SERVE_STATUSES: &[(u8, &str)] = &[
     (OK, "stopped by SIGINT or SIGTERM, after the probes in flight finished or --shutdown-grace ran out"),

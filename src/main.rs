@@ -9,6 +9,7 @@
 mod args;
 mod changes;
 mod cli;
+mod cli_ping;
 mod color;
 mod commands;
 mod config;

@@ -117,6 +117,7 @@ fn exit_status(roff: &mut Roff, subcommand: &str) {
     roff.control("SH", ["EXIT STATUS"]);
     let statuses = match subcommand {
         "serve" => crate::exit::SERVE_STATUSES,
+        "ping" => crate::exit::PING_STATUSES,
         _ => crate::exit::STATUSES,
     };
     for (status, meaning) in statuses {
@@ -134,6 +135,10 @@ fn files(roff: &mut Roff, subcommand: &str) {
             ("--client-cert-out FILE", "Under --fault tls-client-cert, a client certificate and key the lab accepts, for check --cert."),
         ],
         "explain" => &[],
+        "ping" => &[
+            ("schema/ping.v1.json", "The JSON Schema of --format json and of each --format ndjson line, in the source tree."),
+            ("--cacert FILE, --cert FILE, --key FILE", "PEM files, read once at start; the key never reaches the output."),
+        ],
         "config" => &[
             ("wsdoctor.toml", "The config file: --config FILE, else wsdoctor.toml in the current directory."),
             ("schema/config.v1.json", "Its JSON Schema, in the source tree; config schema prints it."),

@@ -10,6 +10,7 @@ mod fleet;
 mod generate;
 #[cfg(feature = "lab")]
 mod lab;
+mod ping;
 mod watch;
 
 use crate::cli::{Cli, Command};
@@ -25,6 +26,7 @@ pub(crate) fn dispatch(cli: Cli) -> Result<u8, AppError> {
         #[cfg(feature = "lab")]
         Command::Lab(cmd) => lab::run(cmd),
         Command::Explain(cmd) => explain::run(&cmd),
+        Command::Ping(cmd) => ping::run(cmd),
         Command::Completions { shell } => generate::completions(shell),
         Command::Man { subcommand } => generate::man(subcommand.as_deref()),
         Command::Config(cmd) => config::run(&cmd),

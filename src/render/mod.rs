@@ -8,6 +8,7 @@ pub(crate) mod human;
 pub(crate) mod junit;
 pub(crate) mod live;
 pub(crate) mod markdown;
+pub(crate) mod ping;
 pub(crate) mod plan;
 pub(crate) mod progress;
 pub(crate) mod trace;

@@ -11,6 +11,7 @@ mod debug;
 mod log;
 mod metrics;
 mod page;
+mod ping;
 mod reload;
 
 use crate::cli::{LogFormat, ServeCommand};
@@ -512,7 +513,14 @@ async fn probe(req: Request<Incoming>, state: &Arc<State>) -> Response<Full<Byte
     // URL target's path) is masked too, as in the reports shown beside it.
     let shown = redactor.text(&name);
     let in_flight = InFlight::start(state, &name, &module);
-    let (report, trace) = run_probe(&diagnosis, debug).await;
+    // Validated when the file was loaded: a value that does not parse is not in a loaded file.
+    let series = ping::series_of(state.loaded().file.as_ref(), &target, &module).unwrap_or(None);
+    let pinging = ping::run(
+        series,
+        Arc::new(diagnosis.settings().clone()),
+        redactor.clone(),
+    );
+    let ((report, trace), pinged) = tokio::join!(run_probe(&diagnosis, debug), pinging);
     in_flight.finish();
     state.count_and_keep(
         Kept {
@@ -526,7 +534,11 @@ async fn probe(req: Request<Incoming>, state: &Arc<State>) -> Response<Full<Byte
         &redactor,
     );
     if let Some(trace) = trace {
-        let metrics = metrics::probe(&report, observe, metrics::Flavour::Text);
+        let metrics = ping::append(
+            metrics::probe(&report, observe, metrics::Flavour::Text),
+            pinged.as_ref(),
+            metrics::Flavour::Text,
+        );
         return text(
             StatusCode::OK,
             debug::page(&shown, &module, &trace, &report, &metrics, &redactor),
@@ -537,9 +549,12 @@ async fn probe(req: Request<Incoming>, state: &Arc<State>) -> Response<Full<Byte
             .get(header::ACCEPT)
             .and_then(|v| v.to_str().ok()),
     );
-    let mut response = Response::new(Full::new(Bytes::from(metrics::probe(
-        &report, observe, flavour,
-    ))));
+    let body = ping::append(
+        metrics::probe(&report, observe, flavour),
+        pinged.as_ref(),
+        flavour,
+    );
+    let mut response = Response::new(Full::new(Bytes::from(body)));
     if let Ok(value) = HeaderValue::from_str(flavour.content_type()) {
         response.headers_mut().insert(header::CONTENT_TYPE, value);
     }

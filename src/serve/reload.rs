@@ -50,6 +50,8 @@ impl Loaded {
                 loaded
                     .settings_for(&target.name, module)
                     .map_err(|(_, why)| AppError::usage("--config", why))?;
+                super::ping::series_of(loaded.file.as_ref(), &target.name, module)
+                    .map_err(|why| AppError::usage("--config", why))?;
             }
         }
         Ok(loaded)

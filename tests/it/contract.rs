@@ -27,7 +27,7 @@ fn committed_completions_and_man_page_are_fresh() {
         );
     }
     for page in [
-        "", "check", "watch", "demo", "lab", "explain", "config", "serve",
+        "", "check", "watch", "demo", "lab", "explain", "config", "serve", "ping",
     ] {
         let file = if page.is_empty() {
             "wsdoctor.1".to_string()
@@ -67,6 +67,7 @@ fn man_pages_render_with_every_section() {
         "wsdoctor-explain.1",
         "wsdoctor-config.1",
         "wsdoctor-serve.1",
+        "wsdoctor-ping.1",
     ] {
         let path = format!("{root}/man/{file}");
         let roff = std::fs::read_to_string(&path).unwrap();

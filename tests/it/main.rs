@@ -22,6 +22,7 @@ mod live;
 mod network;
 mod observe;
 mod outputs;
+mod ping;
 mod readme;
 mod redis;
 mod release;

@@ -36,6 +36,7 @@ mod facts;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod ping;
 mod plan;
 mod probe;
 mod redact;

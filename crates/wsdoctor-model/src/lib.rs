@@ -23,6 +23,7 @@ pub mod event;
 pub mod evidence;
 pub mod finding;
 pub mod fleet;
+pub mod ping;
 pub mod platform;
 pub mod report;
 pub mod scrub;
