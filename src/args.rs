@@ -2,6 +2,7 @@
 //! core's [`Settings`] and this binary's [`OutputSettings`] (high-level arguments), validated, with
 //! files read here, before any runtime starts.
 
+pub(crate) use crate::cli::parse_bool;
 use crate::cli::FailOn;
 use crate::cli::{CheckOptions, ColorChoice, Format, OutputOptions};
 use crate::exit::AppError;
@@ -121,15 +122,14 @@ impl OutputSettings {
             format_given: options.format.is_some(),
             output,
             color: options.color,
-            quiet: env_flag("WSDOCTOR_QUIET", options.quiet)?,
-            verbose: env_flag("WSDOCTOR_VERBOSE", options.verbose > 0)?,
-            trace: (env_flag("WSDOCTOR_TRACE", options.trace)?
-                || options.verbose >= 2
-                || options.trace_file.is_some())
-            .then(|| TraceOutput {
-                file: options.trace_file.clone(),
-            }),
-            show_secrets: env_flag("WSDOCTOR_SHOW_SECRETS", options.show_secrets)?,
+            quiet: options.quiet,
+            verbose: options.verbose > 0,
+            trace: (options.trace || options.verbose >= 2 || options.trace_file.is_some()).then(
+                || TraceOutput {
+                    file: options.trace_file.clone(),
+                },
+            ),
+            show_secrets: options.show_secrets,
             write_out: options.write_out.clone(),
         })
     }
@@ -195,11 +195,7 @@ pub(crate) fn settings_sharing(
     let route = Route::choose(
         &target,
         options.proxy.as_deref(),
-        env_flag_or(
-            "WSDOCTOR_NO_PROXY",
-            options.no_proxy,
-            options.file_flags.get("no-proxy").copied().unwrap_or(false),
-        )?,
+        options.no_proxy,
         &env.proxy_vars,
     )?;
     let origin = match options.origin.clone().or_else(|| env.frontend_url.clone()) {
@@ -326,13 +322,8 @@ pub(crate) fn settings_sharing(
     settings.store = store(options, env)?;
     settings.resolve = resolve;
     settings.cacert_pem = cacert_pem;
-    let from_file = |key: &str| options.file_flags.get(key).copied().unwrap_or(false);
-    settings.insecure = env_flag_or("WSDOCTOR_INSECURE", options.insecure, from_file("insecure"))?;
-    settings.all_addresses = env_flag_or(
-        "WSDOCTOR_ALL_ADDRESSES",
-        options.all_addresses,
-        from_file("all-addresses"),
-    )?;
+    settings.insecure = options.insecure;
+    settings.all_addresses = options.all_addresses;
     settings.gates = Gates {
         fail_on_warn: options.fail_on == FailOn::Warn,
         min_cert_days: options.min_cert_days,
@@ -344,13 +335,7 @@ pub(crate) fn settings_sharing(
     };
     settings.route = route;
     settings.client_identity = client_identity;
-    let http1_only = env_flag_or(
-        "WSDOCTOR_HTTP1_ONLY",
-        options.http1_only,
-        from_file("http1-only"),
-    )?;
-    let http2 = env_flag_or("WSDOCTOR_HTTP2", options.http2, from_file("http2"))?;
-    settings.roads = match (http1_only, http2) {
+    settings.roads = match (options.http1_only, options.http2) {
         (true, true) => {
             return Err(AppError::usage(
                 "--http2",
@@ -362,8 +347,7 @@ pub(crate) fn settings_sharing(
         (false, false) => Roads::Browser,
     };
     // --only browser asks for the browser as plainly as --browser does.
-    let browser = env_flag_or("WSDOCTOR_BROWSER", options.browser, from_file("browser"))?
-        || settings.only.contains(&CheckId::Browser);
+    let browser = options.browser || settings.only.contains(&CheckId::Browser);
     if browser {
         settings.browser = Some(BrowserSettings {
             executable: find_browser(options.browser_path.as_deref(), std::env::var_os("PATH"))?,
@@ -558,15 +542,6 @@ fn causes(argument: &str, names: &[String]) -> Result<Vec<Cause>, AppError> {
         .collect()
 }
 
-/// A boolean as people write it in the environment: 1/0, true/false, yes/no, on/off, any case.
-pub(crate) fn parse_bool(text: &str) -> Option<bool> {
-    match text.trim().to_ascii_lowercase().as_str() {
-        "1" | "true" | "yes" | "on" | "y" => Some(true),
-        "0" | "false" | "no" | "off" | "n" => Some(false),
-        _ => None,
-    }
-}
-
 /// The most read of a PEM file: a CA bundle of every public root is about 250 KiB.
 const MAX_PEM_BYTES: u64 = 4 * 1024 * 1024;
 
@@ -591,28 +566,6 @@ fn read_pem(flag: &str, path: &std::path::Path) -> Result<Vec<u8>, AppError> {
         ));
     }
     Ok(bytes)
-}
-
-/// A flag from the command line, else from its environment variable (an empty value is unset);
-/// a value that is not a boolean is a usage error naming the variable.
-pub(crate) fn env_flag(variable: &str, flag: bool) -> Result<bool, AppError> {
-    env_flag_or(variable, flag, false)
-}
-
-/// As [`env_flag`], with `fallback` (the config file's value) when neither is set.
-pub(crate) fn env_flag_or(variable: &str, flag: bool, fallback: bool) -> Result<bool, AppError> {
-    if flag {
-        return Ok(true);
-    }
-    match std::env::var(variable) {
-        Ok(value) if !value.trim().is_empty() => parse_bool(&value).ok_or_else(|| {
-            AppError::usage(
-                variable,
-                format!("{value:?} is not a boolean (use 1/0, true/false, yes/no or on/off)"),
-            )
-        }),
-        _ => Ok(fallback),
-    }
 }
 
 /// Whether this runs in CI: `CI` set to anything but a false boolean (`CI=false` and `CI=0` are not

@@ -29,8 +29,8 @@ pub(crate) struct FleetOptions {
     /// The config file [default: ./wsdoctor.toml when it exists].
     #[arg(long, value_name = "FILE", env = "WSDOCTOR_CONFIG", value_hint = clap::ValueHint::FilePath, help_heading = "Fleet")]
     pub(crate) config: Option<PathBuf>,
-    /// Read no config file, not even ./wsdoctor.toml: the command line and the environment only [env: WSDOCTOR_NO_CONFIG].
-    #[arg(long, help_heading = "Fleet")]
+    /// Read no config file, not even ./wsdoctor.toml: the command line and the environment only.
+    #[arg(long, env = "WSDOCTOR_NO_CONFIG", help_heading = "Fleet")]
     pub(crate) no_config: bool,
     /// Run only these targets of the config file, by name (repeatable, or comma-separated).
     #[arg(
@@ -108,9 +108,6 @@ pub(crate) struct CheckOptions {
         help_heading = "Gates"
     )]
     pub(crate) require: Vec<String>,
-    /// Boolean options set by the config file, below their flags and variables in precedence.
-    #[arg(skip)]
-    pub(crate) file_flags: std::collections::BTreeMap<String, bool>,
     /// Print what the run would do (target, route, limits, the checks and their order) and exit without sending anything.
     #[arg(long, help_heading = "Checklist")]
     pub(crate) dry_run: bool,
@@ -269,8 +266,8 @@ pub(crate) struct CheckOptions {
         help_heading = "Network"
     )]
     pub(crate) resolve: Vec<String>,
-    /// Connect to every resolved address (not just the first that answers), to find a bad node [env: WSDOCTOR_ALL_ADDRESSES].
-    #[arg(long, help_heading = "Network")]
+    /// Connect to every resolved address (not just the first that answers), to find a bad node.
+    #[arg(long, env = "WSDOCTOR_ALL_ADDRESSES", help_heading = "Network")]
     pub(crate) all_addresses: bool,
     /// HTTP CONNECT proxy (http://[user:pass@]host:port) [default: HTTPS_PROXY / HTTP_PROXY / ALL_PROXY, honouring NO_PROXY].
     #[arg(
@@ -280,8 +277,13 @@ pub(crate) struct CheckOptions {
         help_heading = "Network"
     )]
     pub(crate) proxy: Option<String>,
-    /// Connect directly even when a proxy variable is set [env: WSDOCTOR_NO_PROXY].
-    #[arg(long, help_heading = "Network", conflicts_with = "proxy")]
+    /// Connect directly even when a proxy variable is set.
+    #[arg(
+        long,
+        env = "WSDOCTOR_NO_PROXY",
+        help_heading = "Network",
+        conflicts_with = "proxy"
+    )]
     pub(crate) no_proxy: bool,
     /// Warn when the certificate has fewer days left than this (or, for a certificate that lives shorter, less than a third of its lifetime).
     #[arg(long, value_name = "DAYS", default_value_t = 14, value_parser = clap::value_parser!(u32).range(0..=3650), env = "WSDOCTOR_CERT_WARN_DAYS", help_heading = "Network")]
@@ -311,18 +313,23 @@ pub(crate) struct CheckOptions {
     /// Use IPv6 addresses only.
     #[arg(long = "ipv6", short = '6', help_heading = "Network")]
     pub(crate) ipv6: bool,
-    /// Do not verify TLS certificates (the report says so, loudly) [env: WSDOCTOR_INSECURE].
-    #[arg(long, help_heading = "Network")]
+    /// Do not verify TLS certificates (the report says so, loudly).
+    #[arg(long, env = "WSDOCTOR_INSECURE", help_heading = "Network")]
     pub(crate) insecure: bool,
-    /// Only the HTTP/1.1 road, as a browser without an HTTP/2 connection to the origin: ALPN offers http/1.1 alone and no socket is opened over HTTP/2 [env: WSDOCTOR_HTTP1_ONLY].
-    #[arg(long, help_heading = "Network", conflicts_with = "http2")]
+    /// Only the HTTP/1.1 road, as a browser without an HTTP/2 connection to the origin: ALPN offers http/1.1 alone and no socket is opened over HTTP/2.
+    #[arg(
+        long,
+        env = "WSDOCTOR_HTTP1_ONLY",
+        help_heading = "Network",
+        conflicts_with = "http2"
+    )]
     pub(crate) http1_only: bool,
-    /// Require the HTTP/2 road (RFC 8441 extended CONNECT) for the echo and terminal sockets, as a browser holding an HTTP/2 connection takes it; a server that cannot carry them that way fails [env: WSDOCTOR_HTTP2].
-    #[arg(long, help_heading = "Network")]
+    /// Require the HTTP/2 road (RFC 8441 extended CONNECT) for the echo and terminal sockets, as a browser holding an HTTP/2 connection takes it; a server that cannot carry them that way fails.
+    #[arg(long, env = "WSDOCTOR_HTTP2", help_heading = "Network")]
     pub(crate) http2: bool,
 
-    /// Also run the page, /health and the sockets in a headless Chromium on the frontend origin, and put what the browser saw beside the command line's verdict (the browser check) [env: WSDOCTOR_BROWSER].
-    #[arg(long, help_heading = "Browser")]
+    /// Also run the page, /health and the sockets in a headless Chromium on the frontend origin, and put what the browser saw beside the command line's verdict (the browser check).
+    #[arg(long, env = "WSDOCTOR_BROWSER", help_heading = "Browser")]
     pub(crate) browser: bool,
     /// The Chromium (or Chrome) to run for --browser: a path, or a name on PATH [default: the first of chromium, chromium-browser, google-chrome, google-chrome-stable, chrome on PATH].
     #[arg(long, value_name = "PATH", env = "WSDOCTOR_BROWSER_PATH", value_hint = clap::ValueHint::ExecutablePath, help_heading = "Browser")]

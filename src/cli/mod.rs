@@ -15,7 +15,7 @@ mod watch;
 
 pub(crate) use check::{CheckCommand, CheckOptions, FailOn, FleetOptions};
 pub(crate) use config::{ConfigAction, ConfigCommand};
-pub(crate) use env::{forget_empty_variables, usage_error};
+pub(crate) use env::{forget_empty_variables, parse_bool, usage_error};
 pub(crate) use explain::{ExplainCommand, ExplainFormat};
 #[cfg(feature = "lab")]
 pub(crate) use lab::{DemoCommand, LabCommand};
@@ -65,10 +65,18 @@ pub(crate) enum Command {
     },
     /// Print a man page (roff) to stdout: the top page, or a subcommand's.
     Man {
-        /// The subcommand whose page to print (check, watch, demo, lab, explain).
-        #[arg(value_name = "SUBCOMMAND")]
+        /// The subcommand whose page to print.
+        #[arg(value_name = "SUBCOMMAND", value_parser = Offered(man_pages))]
         subcommand: Option<String>,
     },
+}
+
+/// The pages `wsdoctor man` prints besides the top one.
+fn man_pages() -> Vec<clap::builder::PossibleValue> {
+    crate::examples::SUBCOMMANDS
+        .iter()
+        .map(|&page| clap::builder::PossibleValue::new(page))
+        .collect()
 }
 
 /// A value parser that offers a list to shell completion but accepts any text, so the command
@@ -109,9 +117,10 @@ pub(crate) fn parse_duration(text: &str) -> Result<Duration, String> {
 /// The longest duration any option accepts.
 const MAX_DURATION: Duration = Duration::from_secs(86_400);
 
-/// The clap command, for parsing, completions and the man page alike: the derive, narrowed where
-/// a subcommand accepts less than the shared options say (watch streams human or ndjson only).
-pub(crate) fn command() -> clap::Command {
+/// The clap command as documented (help, completions, man pages): the derive, narrowed where a
+/// subcommand accepts less than the shared options say (watch streams human or ndjson only), and
+/// every boolean flag with a variable reading it as people write booleans.
+pub(crate) fn definition() -> clap::Command {
     let mut command = <Cli as clap::CommandFactory>::command()
         .after_help(crate::examples::help_section(""))
         .long_version(crate::version::long());
@@ -122,7 +131,7 @@ pub(crate) fn command() -> clap::Command {
             });
         }
     }
-    command.mut_subcommand("watch", |watch| {
+    let command = command.mut_subcommand("watch", |watch| {
         watch.mut_arg("format", |format| {
             let streamable = [Format::Human, Format::Ndjson]
                 .iter()
@@ -134,11 +143,25 @@ pub(crate) fn command() -> clap::Command {
                     .try_map(|name: String| Format::from_str(&name, true)),
             )
         })
-    })
+    });
+    env::read_boolean_variables(command)
 }
 
-/// Parses the process's arguments with [`command`].
+/// The clap command that parses: the [`definition`] without its conflicts, which [`parse`] judges
+/// on the typed words alone (a config file's values and the variables must not trip them).
+pub(crate) fn command() -> clap::Command {
+    env::without_conflicts(definition())
+}
+
+/// Parses the process's arguments with [`command`]; then the conflicts, among the typed flags
+/// and the variables of flags that take a value, as they were judged before clap read the
+/// boolean variables: `WSDOCTOR_VERBOSE=0` beside `-q` is no conflict.
 pub(crate) fn parse() -> Result<Cli, clap::Error> {
     let matches = command().try_get_matches()?;
+    if let Err(e) = env::without_boolean_variables(definition()).try_get_matches() {
+        if e.kind() == clap::error::ErrorKind::ArgumentConflict {
+            return Err(e);
+        }
+    }
     <Cli as clap::FromArgMatches>::from_arg_matches(&matches)
 }

@@ -27,14 +27,20 @@ pub(crate) struct OutputOptions {
         help_heading = "Output"
     )]
     pub(crate) color: ColorChoice,
-    /// Print nothing on stdout but one verdict line, whatever the format (the document goes to --output if given) [env: WSDOCTOR_QUIET].
-    #[arg(long, short = 'q', help_heading = "Output", conflicts_with = "verbose")]
+    /// Print nothing on stdout but one verdict line, whatever the format (the document goes to --output if given).
+    #[arg(
+        long,
+        env = "WSDOCTOR_QUIET",
+        short = 'q',
+        help_heading = "Output",
+        conflicts_with = "verbose"
+    )]
     pub(crate) quiet: bool,
-    /// Print the connection log to stderr, as the web client's console does; twice (-vv) also traces the wire, as --trace [env: WSDOCTOR_VERBOSE].
-    #[arg(long, short = 'v', action = clap::ArgAction::Count, help_heading = "Output")]
+    /// Print the connection log to stderr, as the web client's console does; twice (-vv) also traces the wire, as --trace.
+    #[arg(long, env = "WSDOCTOR_VERBOSE", short = 'v', action = clap::ArgAction::Count, help_heading = "Output")]
     pub(crate) verbose: u8,
-    /// Trace the wire on stderr, in order, timed from the start: DNS answers, connects, TLS (version, ALPN, SNI, the chain's subjects and dates), every request and response head, HTTP/2 frames, every WebSocket frame and the close; secrets redacted, server text escaped, bounded; `wire` events with --format ndjson [env: WSDOCTOR_TRACE].
-    #[arg(long, help_heading = "Output")]
+    /// Trace the wire on stderr, in order, timed from the start: DNS answers, connects, TLS (version, ALPN, SNI, the chain's subjects and dates), every request and response head, HTTP/2 frames, every WebSocket frame and the close; secrets redacted, server text escaped, bounded; `wire` events with --format ndjson.
+    #[arg(long, env = "WSDOCTOR_TRACE", help_heading = "Output")]
     pub(crate) trace: bool,
     /// Write the trace to FILE as well as stderr (implies --trace).
     #[arg(
@@ -44,8 +50,8 @@ pub(crate) struct OutputOptions {
         help_heading = "Output"
     )]
     pub(crate) trace_file: Option<PathBuf>,
-    /// Show session ids, tokens and credentials instead of redacting them [env: WSDOCTOR_SHOW_SECRETS].
-    #[arg(long, help_heading = "Output")]
+    /// Show session ids, tokens and credentials instead of redacting them.
+    #[arg(long, env = "WSDOCTOR_SHOW_SECRETS", help_heading = "Output")]
     pub(crate) show_secrets: bool,
     /// Print FORMAT once per target after the run, as curl's -w: %{verdict} %{code} %{cause} %{check} %{target} %{time_total} %{time_dns} %{time_connect} %{time_tls} %{time_upgrade} %{time_first_message} (seconds; 0.000000 for a phase not timed) %{http_version} %{close_code} %{platform}; \n \t and %% escapes. With the human format it replaces the report on stdout; other formats print their document first.
     #[arg(
