@@ -202,19 +202,7 @@ pub(crate) fn parse(
     expand: Expand<'_>,
 ) -> Result<ConfigFile, AppError> {
     let shown = path.display().to_string();
-    let raw: RawFile = toml::from_str(text).map_err(|e| {
-        let place = e
-            .span()
-            .map(|span| {
-                let (line, column) = LineIndex::new(text).line_column(span.start);
-                format!(":{line}:{column}")
-            })
-            .unwrap_or_default();
-        AppError::at(
-            format!("{shown}{place}"),
-            e.message().trim_end().to_string(),
-        )
-    })?;
+    let raw: RawFile = toml::from_str(text).map_err(|e| syntax_error(&e, text, &shown))?;
     // Every key of every target asks for its line: index the newlines once, or a file of a
     // thousand targets is scanned a thousand times.
     let lines = LineIndex::new(text);
@@ -305,18 +293,9 @@ pub(crate) fn parse(
     let mut modules = BTreeMap::new();
     for (name, table) in &raw.modules {
         let context = format!("module {name:?}");
-        modules.insert(
-            name.clone(),
-            entries(
-                table,
-                &context,
-                known,
-                false,
-                &shown,
-                &at,
-                expand.modules().then_some(env),
-            )?,
-        );
+        let env = expand.modules().then_some(env);
+        let own = entries(table, &context, known, false, &shown, &at, env)?;
+        modules.insert(name.clone(), own);
     }
     Ok(ConfigFile {
         path: path.to_path_buf(),
@@ -326,6 +305,21 @@ pub(crate) fn parse(
         allow: raw.serve.allow,
         deny_private: raw.serve.deny_private.unwrap_or(true),
     })
+}
+
+/// A TOML error, placed at its line and column.
+fn syntax_error(e: &toml::de::Error, text: &str, shown: &str) -> AppError {
+    let place = e
+        .span()
+        .map(|span| {
+            let (line, column) = LineIndex::new(text).line_column(span.start);
+            format!(":{line}:{column}")
+        })
+        .unwrap_or_default();
+    AppError::at(
+        format!("{shown}{place}"),
+        e.message().trim_end().to_string(),
+    )
 }
 
 /// The option entries of one table; `target` tables may also hold `name` and `url`. Without
