@@ -577,6 +577,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_invocation_option_is_an_option_of_check() {
+        // The table names flags by their long names: a renamed flag must not leave a stale entry
+        // (which would turn the renamed flag into a config key unnoticed).
+        let check = crate::cli::command()
+            .find_subcommand("check")
+            .cloned()
+            .expect("check");
+        let longs: Vec<&str> = check.get_arguments().filter_map(|a| a.get_long()).collect();
+        for name in NOT_IN_FILE {
+            assert!(
+                matches!(*name, "help" | "version") || longs.contains(name),
+                "NOT_IN_FILE names {name}, which is no option of check"
+            );
+        }
+    }
+
+    #[test]
     fn line_index_counts_lines_and_characters_from_one() {
         let text = "a = 1\nbé = 2\n\nc";
         let lines = LineIndex::new(text);
