@@ -73,8 +73,15 @@ pub(crate) enum Command {
 
 /// The pages `wsdoctor man` prints besides the top one.
 fn man_pages() -> Vec<clap::builder::PossibleValue> {
+    // A binary built without a feature has neither its subcommand nor its page.
+    let built = |page: &str| match page {
+        "demo" | "lab" => cfg!(feature = "lab"),
+        "serve" => cfg!(feature = "serve"),
+        _ => true,
+    };
     crate::examples::SUBCOMMANDS
         .iter()
+        .filter(|page| built(page))
         .map(|&page| clap::builder::PossibleValue::new(page))
         .collect()
 }
