@@ -130,6 +130,12 @@ pub(super) fn read_boolean_variables(command: clap::Command) -> clap::Command {
     })
 }
 
+/// Help shows a variable's name, never its value: `WSDOCTOR_SESSION` holds a session id and
+/// `WSDOCTOR_PROXY` may hold credentials, and `--help` output ends up in CI logs and tickets.
+pub(super) fn hide_values(command: clap::Command) -> clap::Command {
+    each_arg(command, |arg| arg.hide_env_values(true))
+}
+
 /// The command as it parsed before clap read the boolean variables: for judging conflicts.
 pub(super) fn without_boolean_variables(command: clap::Command) -> clap::Command {
     each_arg(command, |arg| {

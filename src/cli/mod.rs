@@ -126,7 +126,8 @@ const MAX_DURATION: Duration = Duration::from_secs(86_400);
 
 /// The clap command as documented (help, completions, man pages): the derive, narrowed where a
 /// subcommand accepts less than the shared options say (watch streams human or ndjson only), and
-/// every boolean flag with a variable reading it as people write booleans.
+/// every boolean flag with a variable reading it as people write booleans; help names variables
+/// without their values.
 pub(crate) fn definition() -> clap::Command {
     let mut command = <Cli as clap::CommandFactory>::command()
         .after_help(crate::examples::help_section(""))
@@ -151,7 +152,7 @@ pub(crate) fn definition() -> clap::Command {
             )
         })
     });
-    env::read_boolean_variables(command)
+    env::hide_values(env::read_boolean_variables(command))
 }
 
 /// The clap command that parses: the [`definition`] without its conflicts, which [`parse`] judges

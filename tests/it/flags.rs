@@ -309,3 +309,19 @@ fn man_help_offers_every_page_and_the_pages_name_only_real_pages() {
         }
     }
 }
+
+#[test]
+fn help_names_a_variable_but_never_shows_its_value() {
+    let out = wsdoctor()
+        .env("WSDOCTOR_SESSION", "s3cr3t-session-id")
+        .env("WSDOCTOR_PROXY", "http://user:pa55word@127.0.0.1:1")
+        .args(["check", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(help.contains("[env: WSDOCTOR_SESSION"), "{help}");
+    for secret in ["s3cr3t-session-id", "pa55word"] {
+        assert!(!help.contains(secret), "--help shows {secret}: {help}");
+    }
+}
