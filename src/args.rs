@@ -2,6 +2,7 @@
 //! core's [`Settings`] and this binary's [`OutputSettings`] (high-level arguments), validated, with
 //! files read here, before any runtime starts.
 
+pub(crate) use crate::cli::parse_bool;
 use crate::cli::FailOn;
 use crate::cli::{CheckOptions, ColorChoice, Format, OutputOptions};
 use crate::exit::AppError;
@@ -121,15 +122,14 @@ impl OutputSettings {
             format_given: options.format.is_some(),
             output,
             color: options.color,
-            quiet: env_flag("WSDOCTOR_QUIET", options.quiet)?,
-            verbose: env_flag("WSDOCTOR_VERBOSE", options.verbose > 0)?,
-            trace: (env_flag("WSDOCTOR_TRACE", options.trace)?
-                || options.verbose >= 2
-                || options.trace_file.is_some())
-            .then(|| TraceOutput {
-                file: options.trace_file.clone(),
-            }),
-            show_secrets: env_flag("WSDOCTOR_SHOW_SECRETS", options.show_secrets)?,
+            quiet: options.quiet,
+            verbose: options.verbose > 0,
+            trace: (options.trace || options.verbose >= 2 || options.trace_file.is_some()).then(
+                || TraceOutput {
+                    file: options.trace_file.clone(),
+                },
+            ),
+            show_secrets: options.show_secrets,
             write_out: options.write_out.clone(),
         })
     }
@@ -195,17 +195,89 @@ pub(crate) fn settings_sharing(
     let route = Route::choose(
         &target,
         options.proxy.as_deref(),
-        env_flag_or(
-            "WSDOCTOR_NO_PROXY",
-            options.no_proxy,
-            options.file_flags.get("no-proxy").copied().unwrap_or(false),
-        )?,
+        options.no_proxy,
         &env.proxy_vars,
     )?;
     let origin = match options.origin.clone().or_else(|| env.frontend_url.clone()) {
         Some(text) if !text.trim().is_empty() => Some(parse_origin(&text)?),
         _ => None,
     };
+    let headers = header_list(options, env, shared)?;
+    let expect = options
+        .expect
+        .as_deref()
+        .map(|p| regex_lite::Regex::new(p).map_err(|e| AppError::usage("--expect", e.to_string())))
+        .transpose()?;
+    let only = check_ids("--only", &options.only)?;
+    let skip = check_ids("--skip", &options.skip)?;
+    let require = check_ids("--require", &options.require)?;
+    let allow_warnings = causes("--allow-warning", &options.allow_warning)?;
+    let resolve = resolve_list(options, shared)?;
+    let cacert_pem = cacert(options, shared)?;
+    let client_identity = client_identity(options)?;
+    let mut settings = Settings::new(target);
+    settings.session = options.session.clone().map(Secret::new);
+    settings.origin = origin;
+    settings.headers = headers;
+    settings.subprotocols = options
+        .subprotocols
+        .iter()
+        .map(|p| p.trim().to_string())
+        .filter(|p| !p.is_empty())
+        .collect();
+    settings.send = options.send.clone();
+    settings.expect = expect;
+    settings.only = only;
+    settings.skip = skip;
+    settings.paths = Paths {
+        health: options.health_path.clone(),
+        diagnostics: options.diagnostics_path.clone(),
+        echo: options.echo_path.clone(),
+        terminal: options.terminal_path.clone(),
+        session: options.session_path.clone(),
+    };
+    settings.limits = limits(options);
+    settings.store = store(options, env)?;
+    settings.resolve = resolve;
+    settings.cacert_pem = cacert_pem;
+    settings.insecure = options.insecure;
+    settings.all_addresses = options.all_addresses;
+    settings.gates = Gates {
+        fail_on_warn: options.fail_on == FailOn::Warn,
+        min_cert_days: options.min_cert_days,
+        max_echo_rtt: options.max_echo_rtt,
+        max_first_message: options.max_first_message,
+        max_attempts: options.max_attempts,
+        allow_warnings,
+        require,
+    };
+    settings.route = route;
+    settings.client_identity = client_identity;
+    settings.roads = roads(options)?;
+    // --only browser asks for the browser as plainly as --browser does.
+    let browser = options.browser || settings.only.contains(&CheckId::Browser);
+    if browser {
+        settings.browser = Some(BrowserSettings {
+            executable: find_browser(options.browser_path.as_deref(), std::env::var_os("PATH"))?,
+        });
+    }
+    settings.family = match (options.ipv4, options.ipv6) {
+        (true, _) => Some(IpFamily::V4),
+        (_, true) => Some(IpFamily::V6),
+        _ => None,
+    };
+    settings.validate()?;
+    Plan::check_selection(&settings)?;
+    requirements_can_be_met(&settings)?;
+    Ok(settings)
+}
+
+/// `-H`, else `WSDOCTOR_HEADER` (one a line), shared with the previous target when the words match.
+fn header_list(
+    options: &CheckOptions,
+    env: &Env,
+    shared: &mut Shared,
+) -> Result<Arc<[Header]>, AppError> {
     let mut header_lines: Vec<String> = options.headers.clone();
     if header_lines.is_empty() {
         if let Some(lines) = &env.headers {
@@ -216,7 +288,7 @@ pub(crate) fn settings_sharing(
                 .collect();
         }
     }
-    let headers = match &shared.headers {
+    Ok(match &shared.headers {
         Some((words, built)) if *words == header_lines => built.clone(),
         _ => {
             let built: Arc<[Header]> = header_lines
@@ -227,17 +299,15 @@ pub(crate) fn settings_sharing(
             shared.headers = Some((header_lines, built.clone()));
             built
         }
-    };
-    let expect = options
-        .expect
-        .as_deref()
-        .map(|p| regex_lite::Regex::new(p).map_err(|e| AppError::usage("--expect", e.to_string())))
-        .transpose()?;
-    let only = check_ids("--only", &options.only)?;
-    let skip = check_ids("--skip", &options.skip)?;
-    let require = check_ids("--require", &options.require)?;
-    let allow_warnings = causes("--allow-warning", &options.allow_warning)?;
-    let resolve = match &shared.resolve {
+    })
+}
+
+/// `--resolve`, shared with the previous target when the words match.
+fn resolve_list(
+    options: &CheckOptions,
+    shared: &mut Shared,
+) -> Result<Arc<[ResolveOverride]>, AppError> {
+    Ok(match &shared.resolve {
         Some((words, built)) if *words == options.resolve => built.clone(),
         _ => {
             let built: Arc<[ResolveOverride]> = options
@@ -249,8 +319,12 @@ pub(crate) fn settings_sharing(
             shared.resolve = Some((options.resolve.clone(), built.clone()));
             built
         }
-    };
-    let cacert_pem = match (&options.cacert, &shared.cacert) {
+    })
+}
+
+/// The `--cacert` file, read once for all the targets that name it.
+fn cacert(options: &CheckOptions, shared: &mut Shared) -> Result<Option<Arc<[u8]>>, AppError> {
+    Ok(match (&options.cacert, &shared.cacert) {
         (Some(path), Some((read, pem))) if path == read => Some(pem.clone()),
         (Some(path), _) => {
             let pem: Arc<[u8]> = read_pem("--cacert", path)?.into();
@@ -258,8 +332,12 @@ pub(crate) fn settings_sharing(
             Some(pem)
         }
         (None, _) => None,
-    };
-    let client_identity = match &options.cert {
+    })
+}
+
+/// `--cert` and `--key`, read and checked to belong together.
+fn client_identity(options: &CheckOptions) -> Result<Option<ClientIdentity>, AppError> {
+    Ok(match &options.cert {
         Some(cert) => {
             let read = read_pem;
             let cert_pem = read("--cert", cert)?;
@@ -284,29 +362,12 @@ pub(crate) fn settings_sharing(
             Some(identity)
         }
         None => None,
-    };
-    let mut settings = Settings::new(target);
-    settings.session = options.session.clone().map(Secret::new);
-    settings.origin = origin;
-    settings.headers = headers;
-    settings.subprotocols = options
-        .subprotocols
-        .iter()
-        .map(|p| p.trim().to_string())
-        .filter(|p| !p.is_empty())
-        .collect();
-    settings.send = options.send.clone();
-    settings.expect = expect;
-    settings.only = only;
-    settings.skip = skip;
-    settings.paths = Paths {
-        health: options.health_path.clone(),
-        diagnostics: options.diagnostics_path.clone(),
-        echo: options.echo_path.clone(),
-        terminal: options.terminal_path.clone(),
-        session: options.session_path.clone(),
-    };
-    settings.limits = Limits {
+    })
+}
+
+/// The time and count limits, as given.
+fn limits(options: &CheckOptions) -> Limits {
+    Limits {
         ws_timeout: options.timeout,
         connect_timeout: options.connect_timeout,
         attempts: options.attempts.unwrap_or(Limits::default().attempts),
@@ -322,35 +383,12 @@ pub(crate) fn settings_sharing(
         store_pings: options.store_pings,
         store_slow: options.store_slow,
         session_min_ttl: options.session_min_ttl,
-    };
-    settings.store = store(options, env)?;
-    settings.resolve = resolve;
-    settings.cacert_pem = cacert_pem;
-    let from_file = |key: &str| options.file_flags.get(key).copied().unwrap_or(false);
-    settings.insecure = env_flag_or("WSDOCTOR_INSECURE", options.insecure, from_file("insecure"))?;
-    settings.all_addresses = env_flag_or(
-        "WSDOCTOR_ALL_ADDRESSES",
-        options.all_addresses,
-        from_file("all-addresses"),
-    )?;
-    settings.gates = Gates {
-        fail_on_warn: options.fail_on == FailOn::Warn,
-        min_cert_days: options.min_cert_days,
-        max_echo_rtt: options.max_echo_rtt,
-        max_first_message: options.max_first_message,
-        max_attempts: options.max_attempts,
-        allow_warnings,
-        require,
-    };
-    settings.route = route;
-    settings.client_identity = client_identity;
-    let http1_only = env_flag_or(
-        "WSDOCTOR_HTTP1_ONLY",
-        options.http1_only,
-        from_file("http1-only"),
-    )?;
-    let http2 = env_flag_or("WSDOCTOR_HTTP2", options.http2, from_file("http2"))?;
-    settings.roads = match (http1_only, http2) {
+    }
+}
+
+/// Which roads the sockets take; both asked for is a contradiction.
+fn roads(options: &CheckOptions) -> Result<Roads, AppError> {
+    Ok(match (options.http1_only, options.http2) {
         (true, true) => {
             return Err(AppError::usage(
                 "--http2",
@@ -360,24 +398,12 @@ pub(crate) fn settings_sharing(
         (true, false) => Roads::Http1Only,
         (false, true) => Roads::Http2,
         (false, false) => Roads::Browser,
-    };
-    // --only browser asks for the browser as plainly as --browser does.
-    let browser = env_flag_or("WSDOCTOR_BROWSER", options.browser, from_file("browser"))?
-        || settings.only.contains(&CheckId::Browser);
-    if browser {
-        settings.browser = Some(BrowserSettings {
-            executable: find_browser(options.browser_path.as_deref(), std::env::var_os("PATH"))?,
-        });
-    }
-    settings.family = match (options.ipv4, options.ipv6) {
-        (true, _) => Some(IpFamily::V4),
-        (_, true) => Some(IpFamily::V6),
-        _ => None,
-    };
-    settings.validate()?;
-    Plan::check_selection(&settings)?;
-    // A required check the selection leaves out could never run: a contradiction, not a gap.
-    let planned = Plan::for_settings(&settings).ids();
+    })
+}
+
+/// A required check the selection leaves out could never run: a contradiction, not a gap.
+fn requirements_can_be_met(settings: &Settings) -> Result<(), AppError> {
+    let planned = Plan::for_settings(settings).ids();
     for id in &settings.gates.require {
         if !planned.contains(id) {
             let why = if *id == CheckId::Browser && settings.browser.is_none() {
@@ -391,7 +417,7 @@ pub(crate) fn settings_sharing(
             ));
         }
     }
-    Ok(settings)
+    Ok(())
 }
 
 /// The names a Chromium answers to on `PATH`, in the order they are tried.
@@ -558,15 +584,6 @@ fn causes(argument: &str, names: &[String]) -> Result<Vec<Cause>, AppError> {
         .collect()
 }
 
-/// A boolean as people write it in the environment: 1/0, true/false, yes/no, on/off, any case.
-pub(crate) fn parse_bool(text: &str) -> Option<bool> {
-    match text.trim().to_ascii_lowercase().as_str() {
-        "1" | "true" | "yes" | "on" | "y" => Some(true),
-        "0" | "false" | "no" | "off" | "n" => Some(false),
-        _ => None,
-    }
-}
-
 /// The most read of a PEM file: a CA bundle of every public root is about 250 KiB.
 const MAX_PEM_BYTES: u64 = 4 * 1024 * 1024;
 
@@ -591,28 +608,6 @@ fn read_pem(flag: &str, path: &std::path::Path) -> Result<Vec<u8>, AppError> {
         ));
     }
     Ok(bytes)
-}
-
-/// A flag from the command line, else from its environment variable (an empty value is unset);
-/// a value that is not a boolean is a usage error naming the variable.
-pub(crate) fn env_flag(variable: &str, flag: bool) -> Result<bool, AppError> {
-    env_flag_or(variable, flag, false)
-}
-
-/// As [`env_flag`], with `fallback` (the config file's value) when neither is set.
-pub(crate) fn env_flag_or(variable: &str, flag: bool, fallback: bool) -> Result<bool, AppError> {
-    if flag {
-        return Ok(true);
-    }
-    match std::env::var(variable) {
-        Ok(value) if !value.trim().is_empty() => parse_bool(&value).ok_or_else(|| {
-            AppError::usage(
-                variable,
-                format!("{value:?} is not a boolean (use 1/0, true/false, yes/no or on/off)"),
-            )
-        }),
-        _ => Ok(fallback),
-    }
 }
 
 /// Whether this runs in CI: `CI` set to anything but a false boolean (`CI=false` and `CI=0` are not

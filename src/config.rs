@@ -202,19 +202,7 @@ pub(crate) fn parse(
     expand: Expand<'_>,
 ) -> Result<ConfigFile, AppError> {
     let shown = path.display().to_string();
-    let raw: RawFile = toml::from_str(text).map_err(|e| {
-        let place = e
-            .span()
-            .map(|span| {
-                let (line, column) = LineIndex::new(text).line_column(span.start);
-                format!(":{line}:{column}")
-            })
-            .unwrap_or_default();
-        AppError::at(
-            format!("{shown}{place}"),
-            e.message().trim_end().to_string(),
-        )
-    })?;
+    let raw: RawFile = toml::from_str(text).map_err(|e| syntax_error(&e, text, &shown))?;
     // Every key of every target asks for its line: index the newlines once, or a file of a
     // thousand targets is scanned a thousand times.
     let lines = LineIndex::new(text);
@@ -305,18 +293,9 @@ pub(crate) fn parse(
     let mut modules = BTreeMap::new();
     for (name, table) in &raw.modules {
         let context = format!("module {name:?}");
-        modules.insert(
-            name.clone(),
-            entries(
-                table,
-                &context,
-                known,
-                false,
-                &shown,
-                &at,
-                expand.modules().then_some(env),
-            )?,
-        );
+        let env = expand.modules().then_some(env);
+        let own = entries(table, &context, known, false, &shown, &at, env)?;
+        modules.insert(name.clone(), own);
     }
     Ok(ConfigFile {
         path: path.to_path_buf(),
@@ -326,6 +305,21 @@ pub(crate) fn parse(
         allow: raw.serve.allow,
         deny_private: raw.serve.deny_private.unwrap_or(true),
     })
+}
+
+/// A TOML error, placed at its line and column.
+fn syntax_error(e: &toml::de::Error, text: &str, shown: &str) -> AppError {
+    let place = e
+        .span()
+        .map(|span| {
+            let (line, column) = LineIndex::new(text).line_column(span.start);
+            format!(":{line}:{column}")
+        })
+        .unwrap_or_default();
+    AppError::at(
+        format!("{shown}{place}"),
+        e.message().trim_end().to_string(),
+    )
 }
 
 /// The option entries of one table; `target` tables may also hold `name` and `url`. Without
@@ -495,7 +489,7 @@ pub(crate) fn known_keys(check: &clap::Command) -> Vec<String> {
         .get_arguments()
         .filter_map(|a| a.get_long())
         .filter(|long| !NOT_IN_FILE.contains(long))
-        .chain(crate::cli_ping::MODULE_KEYS.iter().map(|(key, _)| *key))
+        .chain(crate::cli::PING_MODULE_KEYS.iter().map(|(key, _)| *key))
         .map(str::to_string)
         .collect()
 }
@@ -526,7 +520,7 @@ pub(crate) fn json_schema(check: &clap::Command) -> serde_json::Value {
         }
         properties.insert(long.replace('-', "_"), schema);
     }
-    for (key, help) in crate::cli_ping::MODULE_KEYS {
+    for (key, help) in crate::cli::PING_MODULE_KEYS {
         let scalar = json!({"type": ["string", "integer"], "description": help});
         properties.insert(key.replace('-', "_"), scalar);
     }
@@ -586,6 +580,23 @@ pub(crate) fn json_schema(check: &clap::Command) -> serde_json::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_invocation_option_is_an_option_of_check() {
+        // The table names flags by their long names: a renamed flag must not leave a stale entry
+        // (which would turn the renamed flag into a config key unnoticed).
+        let check = crate::cli::command()
+            .find_subcommand("check")
+            .cloned()
+            .expect("check");
+        let longs: Vec<&str> = check.get_arguments().filter_map(|a| a.get_long()).collect();
+        for name in NOT_IN_FILE {
+            assert!(
+                matches!(*name, "help" | "version") || longs.contains(name),
+                "NOT_IN_FILE names {name}, which is no option of check"
+            );
+        }
+    }
 
     #[test]
     fn line_index_counts_lines_and_characters_from_one() {

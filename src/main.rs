@@ -9,7 +9,6 @@
 mod args;
 mod changes;
 mod cli;
-mod cli_ping;
 mod color;
 mod commands;
 mod config;

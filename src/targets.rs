@@ -82,7 +82,7 @@ pub(crate) fn select(
     fleet: &FleetOptions,
     env: &Env,
 ) -> Result<Selection, AppError> {
-    let no_config = args::env_flag("WSDOCTOR_NO_CONFIG", fleet.no_config)?;
+    let no_config = fleet.no_config;
     if no_config && !fleet.names.is_empty() {
         return Err(AppError::usage(
             "--target",
@@ -253,7 +253,6 @@ pub(crate) fn options_for(
     target: Option<&str>,
 ) -> Result<CheckOptions, AppError> {
     let mut command = subcommand_command(subcommand)?;
-    let mut file_flags = std::collections::BTreeMap::new();
     let mut origin_of: std::collections::BTreeMap<String, usize> = Default::default();
     for layer in layers {
         for entry in layer.iter() {
@@ -273,7 +272,9 @@ pub(crate) fn options_for(
                         format!("{}: {value:?} is not a boolean", entry.key),
                     )
                 })?;
-                file_flags.insert(entry.key.clone(), on);
+                // The file's value is the flag's default: below the flag and its variable.
+                command =
+                    command.mut_arg(arg.get_id().clone(), |a| a.default_value(on.to_string()));
                 continue;
             }
             let values: Vec<clap::builder::OsStr> = entry
@@ -290,10 +291,7 @@ pub(crate) fn options_for(
             std::iter::once(OsString::from(subcommand)).chain(words.iter().cloned()),
         )
         .map_err(|e| from_file_error(e, &words, &origin_of, file, target))?;
-    let mut options = CheckOptions::from_arg_matches(&matches)
-        .map_err(|e| AppError::usage("config", e.to_string()))?;
-    options.file_flags = file_flags;
-    Ok(options)
+    CheckOptions::from_arg_matches(&matches).map_err(|e| AppError::usage("config", e.to_string()))
 }
 
 /// The words the user wrote after the subcommand's name.

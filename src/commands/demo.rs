@@ -39,9 +39,7 @@ pub(crate) fn run(cmd: DemoCommand) -> Result<u8, AppError> {
     };
     // The HTTP/2 road needs TLS, so asking for it (or for a TLS fault) serves TLS; a TLS backend
     // speaks HTTP/2 beside HTTP/1.1, as modern edges do.
-    let tls = cmd.tls
-        || args::env_flag("WSDOCTOR_HTTP2", options.http2)?
-        || fault.as_ref().is_some_and(Fault::needs_tls);
+    let tls = cmd.tls || options.http2 || fault.as_ref().is_some_and(Fault::needs_tls);
     // Validated against a placeholder now (files are read before the runtime starts); the real
     // address is known once the backend listens.
     let placeholder = if tls {

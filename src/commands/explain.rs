@@ -1,11 +1,12 @@
 //! `wsdoctor explain [TOPIC]`: what a failure code, a cause or a close code means, how it looks on
 //! the wire and in a browser, and what to do.
 
+use crate::cli::explain::{close_code_examples, topic_names};
 use crate::cli::{ExplainCommand, ExplainFormat};
 use crate::exit::{AppError, OK};
 use serde_json::{json, Value};
 use wsdoctor_core::model::close::{self, CloseMeaning};
-use wsdoctor_core::model::codes::{markdown_table, ALL_CAUSES, ALL_CODES};
+use wsdoctor_core::model::codes::{markdown_table, ALL_CODES};
 use wsdoctor_core::model::{Cause, Code};
 
 /// What the user asked about.
@@ -91,24 +92,6 @@ fn parse_topic(text: &str) -> Result<Topic, AppError> {
         "<TOPIC>",
         format!("{text:?} is not a failure code, a cause or a close code{suggestion} (`wsdoctor explain` lists them)"),
     ))
-}
-
-/// Every name `explain` accepts, codes first: also what shell completion offers.
-pub(crate) fn topic_names() -> impl Iterator<Item = &'static str> {
-    ALL_CODES
-        .iter()
-        .map(|c| c.as_str())
-        .chain(ALL_CAUSES.iter().map(|c| c.as_str()))
-}
-
-/// The close codes worth listing: the incident's, then the registered ones.
-pub(crate) fn close_code_examples() -> impl Iterator<Item = CloseMeaning> {
-    [
-        1000, 1001, 1002, 1003, 1005, 1006, 1007, 1008, 1009, 1011, 1012, 1013, 1014, 1015, 4000,
-        4500,
-    ]
-    .into_iter()
-    .map(close::meaning)
 }
 
 fn tags(code: Code) -> &'static str {

@@ -9,7 +9,12 @@ use crate::examples::SUBCOMMANDS as PAGES;
 /// The completion script for `shell`.
 pub(crate) fn completions(shell: clap_complete::Shell) -> Result<u8, AppError> {
     let mut buffer = Vec::new();
-    clap_complete::generate(shell, &mut crate::cli::command(), "wsdoctor", &mut buffer);
+    clap_complete::generate(
+        shell,
+        &mut crate::cli::definition(),
+        "wsdoctor",
+        &mut buffer,
+    );
     crate::output::stdout(&String::from_utf8_lossy(&buffer));
     Ok(OK)
 }
@@ -24,7 +29,7 @@ pub(crate) fn man(subcommand: Option<&str>) -> Result<u8, AppError> {
 /// The roff of one page.
 pub(crate) fn page(subcommand: &str) -> Result<String, AppError> {
     // The long version carries the commit and the build date; a committed page must not.
-    let mut top = crate::cli::command().long_version(None::<&str>);
+    let mut top = crate::cli::definition().long_version(None::<&str>);
     top.build();
     let command = if subcommand.is_empty() {
         top.clone()
@@ -52,10 +57,10 @@ pub(crate) fn page(subcommand: &str) -> Result<String, AppError> {
     if command.get_arguments().any(|a| !a.is_hide_set()) {
         man.render_options_section(&mut buffer).map_err(io)?;
     }
-    if subcommand.is_empty() {
-        man.render_subcommands_section(&mut buffer).map_err(io)?;
-    }
     let mut roff = Roff::new();
+    if subcommand.is_empty() {
+        subcommands(&mut roff, &command);
+    }
     examples(&mut roff, subcommand);
     environment(&mut roff, &command, subcommand);
     exit_status(&mut roff, subcommand);
@@ -64,6 +69,34 @@ pub(crate) fn page(subcommand: &str) -> Result<String, AppError> {
     roff.to_writer(&mut buffer).map_err(io)?;
     man.render_version_section(&mut buffer).map_err(io)?;
     Ok(String::from_utf8_lossy(&buffer).into_owned())
+}
+
+/// The subcommands, each by its page when it has one (clap_mangen would name a page for every
+/// subcommand, `wsdoctor-help(1)` included).
+fn subcommands(roff: &mut Roff, command: &clap::Command) {
+    roff.control("SH", ["SUBCOMMANDS"]);
+    for sub in in_order(command) {
+        let name = sub.get_name();
+        roff.control("TP", []);
+        if PAGES.contains(&name) {
+            roff.text([bold(format!("wsdoctor-{name}")), roman("(1)")]);
+        } else {
+            roff.text([bold(format!("wsdoctor {name}"))]);
+        }
+        let about = sub.get_about().map(|a| a.to_string()).unwrap_or_default();
+        roff.text([roman(about)]);
+    }
+}
+
+/// The visible subcommands in the order of the definition, as --help lists them (adjusting a
+/// subcommand after the derive moves it last).
+fn in_order(command: &clap::Command) -> Vec<&clap::Command> {
+    let mut subs: Vec<&clap::Command> = command
+        .get_subcommands()
+        .filter(|s| !s.is_hide_set())
+        .collect();
+    subs.sort_by_key(|s| s.get_display_order());
+    subs
 }
 
 fn examples(roff: &mut Roff, subcommand: &str) {
@@ -77,39 +110,94 @@ fn examples(roff: &mut Roff, subcommand: &str) {
     }
 }
 
-/// Variables that are not a flag's stand-in, with what they do.
-const OTHER_VARIABLES: &[(&str, &str)] = &[
-    ("WSDOCTOR_QUIET, WSDOCTOR_VERBOSE, WSDOCTOR_SHOW_SECRETS, WSDOCTOR_INSECURE, WSDOCTOR_ALL_ADDRESSES, WSDOCTOR_NO_PROXY, WSDOCTOR_HTTP1_ONLY, WSDOCTOR_HTTP2, WSDOCTOR_NO_CONFIG", "The boolean flags of the same names: 1/0, true/false, yes/no, on/off in any case. An invalid value is a usage error that names the variable."),
-    ("WSDOCTOR_HEADER", "Extra request headers, one per line (the -H flag takes one header per flag)."),
-    ("FRONTEND_URL", "The default for --origin, as the platform's backend reads it."),
-    ("REDIS_URL", "The default for --redis-url (the session store check), as the platform's backend reads it; its credentials are redacted."),
-    ("HTTPS_PROXY, HTTP_PROXY, ALL_PROXY (or lower case)", "The HTTP CONNECT proxy for https/wss and http/ws targets, unless --proxy or --no-proxy says otherwise."),
-    ("NO_PROXY (or no_proxy)", "Hosts reached directly, as current curl reads it: names and their subdomains, *, IP addresses, CIDR ranges, IPv6; an optional :port."),
-    ("NO_COLOR", "Set and not empty: no colour (as --color never)."),
-    ("CI", "Set to anything but a false value (false, 0, no, off): no colour and no spinner."),
+/// Variables that are not a flag's stand-in: what they do, and the pages (subcommands) whose
+/// runs read them.
+const OTHER_VARIABLES: &[(&str, &[&str], &str)] = &[
+    ("WSDOCTOR_HEADER", &["check", "watch", "demo", "serve"], "Extra request headers, one per line (the -H flag takes one header per flag)."),
+    ("FRONTEND_URL", &["check", "watch", "serve"], "The default for --origin, as the platform's backend reads it."),
+    ("REDIS_URL", &["check", "watch", "serve"], "The default for --redis-url (the session store check), as the platform's backend reads it; its credentials are redacted."),
+    ("HTTPS_PROXY, HTTP_PROXY, ALL_PROXY (or lower case)", &["check", "watch", "serve"], "The HTTP CONNECT proxy for https/wss and http/ws targets, unless --proxy or --no-proxy says otherwise."),
+    ("NO_PROXY (or no_proxy)", &["check", "watch", "serve"], "Hosts reached directly, as current curl reads it: names and their subdomains, *, IP addresses, CIDR ranges, IPv6; an optional :port."),
+    ("NO_COLOR", &["check", "watch", "demo"], "Set and not empty: no colour (as --color never)."),
+    ("CI", &["check", "watch", "demo"], "Set to anything but a false value (false, 0, no, off): no colour and no spinner."),
 ];
 
+/// The ENVIRONMENT section, generated from the arguments' `env`: a subcommand's page lists its
+/// own, the top page every subcommand's.
 fn environment(roff: &mut Roff, command: &clap::Command, subcommand: &str) {
     roff.control("SH", ["ENVIRONMENT"]);
     roff.text([roman(
-        "An empty WSDOCTOR_* variable counts as unset. A flag on the command line wins over its variable.",
+        "An empty WSDOCTOR_* variable counts as unset. A flag on the command line wins over its variable, which wins over the config file. A boolean variable reads 1/0, true/false, yes/no or on/off in any case; any other value is a usage error that names the variable.",
     )]);
-    for arg in command.get_arguments() {
-        let (Some(variable), Some(long)) = (arg.get_env(), arg.get_long()) else {
-            continue;
-        };
+    for (variable, text) in flag_variables(command, subcommand) {
         roff.control("TP", []);
-        roff.text([bold(variable.to_string_lossy().into_owned())]);
-        let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
-        roff.text([roman(format!("As --{long}. {help}"))]);
+        roff.text([bold(variable)]);
+        roff.text([roman(text)]);
     }
-    let checks = matches!(subcommand, "check" | "watch" | "demo" | "serve" | "");
-    if checks {
-        for (variable, meaning) in OTHER_VARIABLES {
+    if subcommand == "serve" {
+        roff.control("TP", []);
+        roff.text([bold("The variables of check's options")]);
+        roff.text([roman(
+            "Apply to every probe, over the config file's values, as they do to a run of check (see wsdoctor-check(1)).",
+        )]);
+    }
+    for (variable, pages, meaning) in OTHER_VARIABLES {
+        if subcommand.is_empty() || pages.contains(&subcommand) {
             roff.control("TP", []);
             roff.text([bold(*variable)]);
             roff.text([roman(*meaning)]);
         }
+    }
+}
+
+/// Each variable an argument reads, with its entry (`As --long. Help`), from the page's command
+/// and the commands under it (`config check`); on the top page, with the subcommands that read
+/// it (a variable several share is listed once).
+fn flag_variables(command: &clap::Command, subcommand: &str) -> Vec<(String, String)> {
+    let mut listed = Vec::new();
+    gather(command, "", &mut listed);
+    listed
+        .into_iter()
+        .map(|(variable, text, users)| {
+            if subcommand.is_empty() {
+                (variable, format!("{text} ({})", users.join(", ")))
+            } else {
+                (variable, text)
+            }
+        })
+        .collect()
+}
+
+/// Adds the variables of `command`'s arguments and its subcommands' to `listed`.
+fn gather(command: &clap::Command, path: &str, listed: &mut Vec<(String, String, Vec<String>)>) {
+    for arg in command.get_arguments() {
+        let Some(variable) = arg.get_env() else {
+            continue;
+        };
+        let variable = variable.to_string_lossy().into_owned();
+        // A positional argument (the targets) is named as the usage line names it.
+        let name = match (arg.get_long(), arg.get_value_names()) {
+            (Some(long), _) => format!("--{long}"),
+            (None, Some([value, ..])) => format!("<{value}>"),
+            (None, _) => arg.get_id().to_string(),
+        };
+        let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
+        match listed.iter_mut().find(|(v, _, _)| *v == variable) {
+            Some((_, _, users)) => {
+                if !users.iter().any(|u| u == path) {
+                    users.push(path.to_string());
+                }
+            }
+            None => listed.push((
+                variable,
+                format!("As {name}. {help}"),
+                vec![path.to_string()],
+            )),
+        }
+    }
+    for sub in in_order(command) {
+        let path = format!("{path} {}", sub.get_name());
+        gather(sub, path.trim_start(), listed);
     }
 }
 

@@ -3,7 +3,7 @@
 
 use crate::args::{self, Env};
 use crate::cli::{CheckOptions, ColorChoice};
-use crate::cli_ping::{PingColor, PingCommand};
+use crate::cli::{PingColor, PingCommand};
 use crate::exit::{self, AppError};
 use crate::output;
 use crate::render::ping as render;
@@ -32,7 +32,7 @@ pub(crate) fn run(cmd: PingCommand) -> Result<u8, AppError> {
         &mut args::Shared::default(),
     )?;
     let ping = ping_options(&cmd, &settings);
-    let show_secrets = args::env_flag("WSDOCTOR_SHOW_SECRETS", cmd.show_secrets)?;
+    let show_secrets = cmd.show_secrets;
     let redactor = Diagnosis::redactor_for(&settings, show_secrets);
     let choice = match cmd.color {
         PingColor::Auto => ColorChoice::Auto,
@@ -52,7 +52,9 @@ pub(crate) fn run(cmd: PingCommand) -> Result<u8, AppError> {
 /// `check`'s options with its defaults and `WSDOCTOR_*` variables, then `ping`'s network flags
 /// over them: one translation into settings for both commands.
 fn check_options(cmd: &PingCommand) -> Result<CheckOptions, AppError> {
-    let parser = CheckOptions::augment_args(clap::Command::new("wsdoctor ping"));
+    let parser = crate::cli::reading_boolean_variables(CheckOptions::augment_args(
+        clap::Command::new("wsdoctor ping"),
+    ));
     // No word is given here: whatever clap rejects came from a variable; name it.
     let from_variable = |e: clap::Error| {
         let long = match e.get(clap::error::ContextKind::InvalidArg) {

@@ -2,7 +2,7 @@
 //! time (human), the summary (JSON), or one event a line (NDJSON). Server text is escaped
 //! before it reaches a terminal.
 
-use crate::cli_ping::PingFormat;
+use crate::cli::PingFormat;
 use crate::output;
 use crate::render::human::{paint, safe};
 use colored::Colorize;

@@ -62,7 +62,7 @@ pub(crate) fn series_of(
             )
         })?;
     let interval = match value("ping-interval") {
-        Some((text, line)) => crate::cli_ping::parse_interval(&text)
+        Some((text, line)) => crate::cli::parse_ping_interval(&text)
             .map_err(|e| format!("line {line}: ping-interval: {e}"))?,
         None => DEFAULT_INTERVAL,
     };

@@ -12,6 +12,7 @@ mod contract;
 mod conventions;
 mod examples;
 mod faults;
+mod flags;
 mod fleet;
 mod hangs;
 mod hold;

@@ -1,6 +1,5 @@
 //! `wsdoctor ping`'s command line: its own flags, and the network flags it shares with `check`
 //! (same names, same meaning; their `WSDOCTOR_*` variables are read as `check` reads them).
-//! It imports nothing of `cli.rs`, which names it: the two stay apart.
 
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
@@ -43,7 +42,7 @@ pub(crate) struct PingCommand {
     #[arg(long, value_enum, default_value = "auto")]
     pub(crate) color: PingColor,
     /// Show session ids, tokens and credentials instead of redacting them.
-    #[arg(long)]
+    #[arg(long, env = "WSDOCTOR_SHOW_SECRETS")]
     pub(crate) show_secrets: bool,
     /// The connection, as for `check`.
     #[command(flatten)]
