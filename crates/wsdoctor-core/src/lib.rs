@@ -35,13 +35,17 @@ mod facts;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
+mod latency;
 mod plan;
 mod probe;
 mod redact;
+mod request;
 mod runner;
 mod secret;
 pub mod settings;
+mod socket;
 mod trace;
+mod transport;
 
 pub use wsdoctor_model as model;
 

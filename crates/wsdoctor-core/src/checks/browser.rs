@@ -4,7 +4,6 @@
 //! browser saw put beside the command line's verdict on the same requests. Agreement passes;
 //! a difference warns and names it.
 
-use super::socket;
 use super::{CheckRun, Failed, Output};
 use crate::context::Ctx;
 use crate::diagnose::browser::{self as judge, CommandLine};
@@ -12,6 +11,7 @@ use crate::diagnose::classify;
 use crate::facts::Inputs;
 use crate::probe::chromium::{self, HealthPlan, Launch, PagePlan, SocketPlan};
 use crate::settings::{bracketed, Settings};
+use crate::socket;
 use serde_json::json;
 use std::time::Duration;
 use wsdoctor_model::evidence::{BrowserDetail, Detail, SocketRole, TargetKind};

@@ -1,12 +1,12 @@
 //! The dns check: every address of the host (or of the proxy, which resolves the target itself).
 
-use super::connect::connect_host;
 use super::{CheckRun, Failed, Output};
 use crate::context::Ctx;
 use crate::diagnose::classify;
 use crate::facts::Inputs;
 use crate::probe::dns::{self, DnsFailure};
 use crate::probe::route;
+use crate::transport::connect_host;
 use std::sync::Arc;
 use wsdoctor_model::evidence::{Detail, DnsDetail};
 use wsdoctor_model::{Cause, CheckId, Notice, Phase};

@@ -1,10 +1,11 @@
 //! The health check: `GET /health`, 200 and `status: "ok"`, `websocket: "available"`, `endpoints`.
 
-use super::{request, CheckRun, Failed, Output};
+use super::{CheckRun, Failed, Output};
 use crate::context::Ctx;
 use crate::diagnose::{classify, platform};
 use crate::facts::{HealthFacts, Inputs};
 use crate::probe::stream::Conn;
+use crate::request;
 use http::{Method, StatusCode, Version};
 use serde_json::Value;
 use std::sync::Arc;

@@ -2,17 +2,17 @@
 //! per attempt and bounded retries; the server's greeting, `--send`/`--expect`, and the server's
 //! last words when it closes.
 
-use super::roads::{self, Gate};
-use super::socket::{
-    self, close_code, ending_evidence, is_error_message, AttemptFailure, Compared, Road, RoadRun,
-    Summarised, CLOSE_WAIT,
-};
 use super::{CheckRun, Failed, Output};
 use crate::context::Ctx;
 use crate::diagnose::classify;
 use crate::facts::Inputs;
 use crate::facts::ServerFacts;
 use crate::probe::ws::{self, Ending};
+use crate::socket::roads::{self, Gate};
+use crate::socket::{
+    self, close_code, ending_evidence, is_error_message, AttemptFailure, Compared, Road, RoadRun,
+    Summarised, CLOSE_WAIT,
+};
 use std::time::{Duration, Instant};
 use wsdoctor_model::evidence::{Common, Detail, TerminalDetail};
 use wsdoctor_model::timing::human;

@@ -1,12 +1,12 @@
 //! The tls check: the handshake a browser would make, and a report of the certificate.
 
-use super::connect::transport;
 use super::{CheckRun, Failed, Output};
 use crate::context::Ctx;
 use crate::diagnose::classify;
 use crate::facts::Inputs;
 use crate::probe::stream::Conn;
 use crate::probe::tls::{self, AfterRequest, TlsFailure};
+use crate::transport::transport;
 use std::time::Duration;
 use wsdoctor_model::evidence::{CertInfo, Detail, TlsDetail};
 use wsdoctor_model::timing::human;
@@ -46,7 +46,7 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs, warm: Option<Conn>) -> Outpu
     {
         Ok((mut stream, handshake)) => {
             check.phase(ctx, Phase::TlsHandshake, handshake.duration);
-            super::connect::trace_tls(&ctx.trace(check.id), settings.roads.alpn(), &handshake);
+            crate::transport::trace_tls(&ctx.trace(check.id), settings.roads.alpn(), &handshake);
             let mut hand_over = true;
             let mut mutual = String::new();
             if handshake.client_cert_requested {
@@ -158,7 +158,7 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs, warm: Option<Conn>) -> Outpu
         }
         Err(failure) => {
             let (finding, evidence) = classify::tls(&failure, &host);
-            super::connect::trace_tls_failure(
+            crate::transport::trace_tls_failure(
                 &ctx.trace(check.id),
                 &host,
                 &failure,

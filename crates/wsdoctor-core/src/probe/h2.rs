@@ -8,7 +8,7 @@
 //! view of the settings can lag the bytes), and the error code of a RST_STREAM or a GOAWAY (hyper
 //! turns a stream reset with CANCEL into a quiet end of stream).
 
-use super::request;
+use super::headers;
 use super::stream::Conn;
 use super::ws::{self, OpenFailure, Opened, Sniffed, Upgrade};
 use super::OsError;
@@ -691,7 +691,7 @@ fn connect_request(upgrade: &Upgrade<'_>) -> Result<Request<Empty<Bytes>>, OpenF
     let mut headers = HeaderMap::new();
     for (name, value) in upgrade.headers {
         // Validated as HTTP allows, so nothing can inject a header.
-        let (name, value) = request::header(name, value).map_err(invalid)?;
+        let (name, value) = headers::header(name, value).map_err(invalid)?;
         if name == http::header::HOST {
             // Host is :authority in HTTP/2, as the upgrade lets the user replace it.
             authority = String::from_utf8_lossy(value.as_bytes()).into_owned();

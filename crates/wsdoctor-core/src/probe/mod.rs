@@ -6,9 +6,9 @@
 pub(crate) mod chromium;
 pub(crate) mod dns;
 pub(crate) mod h2;
+pub(crate) mod headers;
 pub(crate) mod http;
 pub(crate) mod proxy;
-pub(crate) mod request;
 pub(crate) mod route;
 pub(crate) mod store;
 pub(crate) mod stream;

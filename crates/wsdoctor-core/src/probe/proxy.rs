@@ -1,6 +1,6 @@
 //! HTTP CONNECT tunnels through a proxy, through hyper (the CONNECT is its own timed phase).
 
-use super::request::USER_AGENT;
+use super::headers::USER_AGENT;
 use super::stream::Conn;
 use super::OsError;
 use base64::Engine;

@@ -7,7 +7,7 @@
 //! then tungstenite's, with a sniffer beside it that keeps what the server really sent in a close
 //! frame (tungstenite replaces a forbidden close code with 1002).
 
-use super::request;
+use super::headers;
 use super::stream::Conn;
 use super::OsError;
 use crate::trace::{FrameTap, Trace};
@@ -294,7 +294,7 @@ fn request_head(upgrade: &Upgrade<'_>, key: &str) -> Result<Vec<u8>, OpenFailure
     }
     for (name, value) in upgrade.headers {
         // Validated as HTTP allows, so nothing can split the request or inject a header.
-        let (name, value) = request::header(name, value).map_err(invalid)?;
+        let (name, value) = headers::header(name, value).map_err(invalid)?;
         let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
         match lines
             .iter_mut()
