@@ -7,7 +7,8 @@
 use crate::checks::{diagnostics, health};
 use crate::diagnose::classify;
 use crate::facts::HealthFacts;
-use crate::probe::proxy::{TunnelFailure, REFUSAL_BODY_LIMIT};
+use crate::probe::limits::REFUSAL_BODY_LIMIT;
+use crate::probe::proxy::TunnelFailure;
 use crate::probe::ws::{self, RawClose, Sniffer};
 use crate::Redactor;
 use http::{HeaderMap, StatusCode, Version};

@@ -8,6 +8,7 @@ pub(crate) mod dns;
 pub(crate) mod h2;
 pub(crate) mod headers;
 pub(crate) mod http;
+pub(crate) mod limits;
 pub(crate) mod proxy;
 pub(crate) mod route;
 pub(crate) mod store;

@@ -1,12 +1,17 @@
 //! One stream type for plain and TLS connections, so HTTP and WebSocket code runs on either.
 
+use super::h2::frames::{is_frame_start, Seen, FRAME_HEADER};
+use bytes::Bytes;
+use http_body_util::Empty;
 use hyper::upgrade::Upgraded;
 use hyper_util::rt::TokioIo;
 use std::io;
 use std::pin::Pin;
 use std::task::{Context, Poll};
+use std::time::Instant;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
+use tokio::sync::watch;
 
 /// `AsyncWrite` for a wrapper that only watches what is read: every write goes straight to the
 /// wrapped stream in `$field`.
@@ -37,7 +42,6 @@ macro_rules! write_through {
         }
     };
 }
-pub(crate) use write_through;
 
 /// A connection this tool opened: plain TCP, a tunnel through an HTTP CONNECT proxy, TLS over
 /// either, or a WebSocket's stream inside an HTTP/2 connection.
@@ -51,7 +55,7 @@ pub(crate) enum Conn {
     Tls(Box<tokio_rustls::client::TlsStream<Conn>>),
     /// The stream of an HTTP/2 extended CONNECT (RFC 8441), with what the connection's frames
     /// said beside it.
-    H2(Box<super::h2::H2Stream>),
+    H2(Box<H2Stream>),
 }
 
 impl Conn {
@@ -117,6 +121,57 @@ impl AsyncWrite for Conn {
     }
 }
 
+/// The stream of an extended CONNECT, carrying the WebSocket; the connection stays up while it
+/// is held.
+#[derive(Debug)]
+pub(crate) struct H2Stream {
+    io: TokioIo<Upgraded>,
+    seen: watch::Receiver<Seen>,
+    /// When the CONNECT's 200 arrived: the stream is open from then on.
+    opened_at: Instant,
+    /// Held so the connection is not shut down for want of a client while the socket is open.
+    _sender: hyper::client::conn::http2::SendRequest<Empty<Bytes>>,
+}
+
+impl H2Stream {
+    /// The stream of an extended CONNECT that was answered 200, from when it was.
+    pub(crate) fn new(
+        io: TokioIo<Upgraded>,
+        seen: watch::Receiver<Seen>,
+        opened_at: Instant,
+        sender: hyper::client::conn::http2::SendRequest<Empty<Bytes>>,
+    ) -> H2Stream {
+        H2Stream {
+            io,
+            seen,
+            opened_at,
+            _sender: sender,
+        }
+    }
+
+    /// What the connection's frames said so far.
+    pub(crate) fn seen(&self) -> Seen {
+        self.seen.borrow().clone()
+    }
+
+    /// When the stream opened.
+    pub(crate) fn opened_at(&self) -> Instant {
+        self.opened_at
+    }
+}
+
+impl AsyncRead for H2Stream {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().io).poll_read(cx, buf)
+    }
+}
+
+write_through!(H2Stream, io);
+
 /// What a [`Counted`] connection saw of the server's answer.
 #[derive(Debug, Default)]
 pub(crate) struct ReadSoFar {
@@ -137,7 +192,7 @@ impl ReadSoFar {
     pub(crate) fn began_with_http2(&self) -> bool {
         self.first
             .lock()
-            .map(|first| super::h2::is_frame_start(&first))
+            .map(|first| is_frame_start(&first))
             .unwrap_or(false)
     }
 }
@@ -171,7 +226,7 @@ impl AsyncRead for Counted {
                 .count
                 .fetch_add(fresh.len(), std::sync::atomic::Ordering::Relaxed);
             if let Ok(mut first) = this.read.first.lock() {
-                let room = super::h2::FRAME_HEADER.saturating_sub(first.len());
+                let room = FRAME_HEADER.saturating_sub(first.len());
                 first.extend_from_slice(&fresh[..room.min(fresh.len())]);
             }
         }

@@ -6,7 +6,7 @@ use crate::context::Ctx;
 use crate::facts::Inputs;
 use crate::probe::h2;
 use crate::probe::headers::USER_AGENT;
-use crate::probe::ws::{self, OpenFailure, Opened, Upgrade};
+use crate::probe::ws::{self, extended_connect, OpenFailure, Opened, Upgrade};
 use crate::settings::{ALPN_BROWSER, ALPN_HTTP1};
 use crate::transport::dial;
 use std::time::Duration;
@@ -82,7 +82,7 @@ pub(crate) async fn connect(
         let alpn = conn.alpn().map(|a| String::from_utf8_lossy(a).into_owned());
         return Err(NotOpened::Open(OpenFailure::NotHttp2 { alpn }));
     }
-    let (outcome, timings) = h2::open(conn, upgrade, timeout).await;
+    let (outcome, timings) = extended_connect::open(conn, upgrade, timeout).await;
     if let Some(settings) = timings.settings {
         check.phase(ctx, Phase::H2Settings, settings);
     }
