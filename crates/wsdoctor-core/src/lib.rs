@@ -44,6 +44,7 @@ mod runner;
 mod secret;
 pub mod settings;
 mod socket;
+mod task;
 mod trace;
 mod transport;
 
