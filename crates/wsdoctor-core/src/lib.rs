@@ -27,7 +27,7 @@
 #![warn(unreachable_pub)]
 
 pub mod bare;
-mod browser;
+mod browser_rules;
 mod checks;
 mod context;
 mod diagnose;

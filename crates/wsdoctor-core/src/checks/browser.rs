@@ -41,7 +41,7 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
     // A page on a local origin reaches local addresses without a prompt; the intercepted page has
     // no address of its own, so the browser is told what the real one would have. A public page
     // is left to the browser, which has nobody to ask and refuses, as the dns check predicts.
-    let grant_local_network = !crate::browser::public_host(&origin_host);
+    let grant_local_network = !crate::browser_rules::public_host(&origin_host);
     let (cookies, cookie_url) = cookies(settings);
     let launch = Launch {
         executable: browser.executable.clone(),

@@ -19,7 +19,7 @@ fn local_network_access(
     resolution: &crate::probe::dns::Resolution,
     host: &str,
 ) -> Option<Notice> {
-    use crate::browser::{public_host, AddressSpace};
+    use crate::browser_rules::{public_host, AddressSpace};
     // Through a proxy the browser's own rules apply to the target's name, not the proxy's address.
     if settings.route.proxy.is_some() {
         return None;

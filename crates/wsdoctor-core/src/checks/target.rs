@@ -39,7 +39,7 @@ pub(crate) fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
         if origin.starts_with("https://") && socket_scheme == "ws" {
             let base = settings.target.ws_base();
             let host = settings.target.host();
-            if !crate::browser::potentially_trustworthy(&host) {
+            if !crate::browser_rules::potentially_trustworthy(&host) {
                 let secure = base.replacen("ws://", "wss://", 1);
                 return check.fail_plain(Failed::new(classify::finding(
                     Cause::MixedContent,
@@ -55,19 +55,21 @@ pub(crate) fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
                 .ok()
                 .and_then(|u| u.host_str().map(str::to_string))
                 .unwrap_or_default();
-            exemption = Some(if crate::browser::potentially_trustworthy(&origin_host) {
-                Ok(format!(
+            exemption = Some(
+                if crate::browser_rules::potentially_trustworthy(&origin_host) {
+                    Ok(format!(
                     "; ws:// from the https origin is allowed because {host} is loopback (potentially trustworthy, Secure Contexts)"
                 ))
-            } else {
-                Err(Notice::of(
+                } else {
+                    Err(Notice::of(
                     Cause::MixedContentLoopbackOnly,
                     format!(
                         "{origin} is https and the socket is {base}: browsers allow it only because {host} is loopback (potentially trustworthy, Secure Contexts), so it works on this machine and nowhere else"
                     ),
                     "in production the socket URL is not loopback: serve it as wss://, or ws:// will be blocked as mixed content",
                 ))
-            });
+                },
+            );
         }
     }
     if settings.insecure {

@@ -1,6 +1,6 @@
 //! One stream type for plain and TLS connections, so HTTP and WebSocket code runs on either.
 
-use super::h2::frames::{is_frame_start, Seen, FRAME_HEADER};
+use super::h2::frames::{is_frame_start, ServerFrames, FRAME_HEADER};
 use bytes::Bytes;
 use http_body_util::Empty;
 use hyper::upgrade::Upgraded;
@@ -126,7 +126,7 @@ impl AsyncWrite for Conn {
 #[derive(Debug)]
 pub(crate) struct H2Stream {
     io: TokioIo<Upgraded>,
-    seen: watch::Receiver<Seen>,
+    seen: watch::Receiver<ServerFrames>,
     /// When the CONNECT's 200 arrived: the stream is open from then on.
     opened_at: Instant,
     /// Held so the connection is not shut down for want of a client while the socket is open.
@@ -137,7 +137,7 @@ impl H2Stream {
     /// The stream of an extended CONNECT that was answered 200, from when it was.
     pub(crate) fn new(
         io: TokioIo<Upgraded>,
-        seen: watch::Receiver<Seen>,
+        seen: watch::Receiver<ServerFrames>,
         opened_at: Instant,
         sender: hyper::client::conn::http2::SendRequest<Empty<Bytes>>,
     ) -> H2Stream {
@@ -150,7 +150,7 @@ impl H2Stream {
     }
 
     /// What the connection's frames said so far.
-    pub(crate) fn seen(&self) -> Seen {
+    pub(crate) fn seen(&self) -> ServerFrames {
         self.seen.borrow().clone()
     }
 

@@ -78,9 +78,9 @@ impl GoAway {
     }
 }
 
-/// What the server's frames said so far.
+/// What the server's HTTP/2 frames said so far.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Seen {
+pub(crate) struct ServerFrames {
     /// Bytes of the server's that arrived.
     pub(crate) bytes: usize,
     /// When its first SETTINGS frame was complete.
@@ -99,7 +99,7 @@ pub(crate) struct Seen {
     pub(crate) ended: bool,
 }
 
-impl Seen {
+impl ServerFrames {
     /// The frames as evidence.
     pub(crate) fn evidence(&self) -> wsdoctor_model::evidence::Http2Frames {
         wsdoctor_model::evidence::Http2Frames {
@@ -125,7 +125,7 @@ pub(crate) struct FrameParser {
 
 impl FrameParser {
     /// Reads `bytes`; returns whether anything worth telling a waiter changed in `seen`.
-    pub(crate) fn feed(&mut self, bytes: &[u8], seen: &mut Seen, trace: &Trace) -> bool {
+    pub(crate) fn feed(&mut self, bytes: &[u8], seen: &mut ServerFrames, trace: &Trace) -> bool {
         self.feed_one_way(bytes, seen, trace, wsdoctor_model::WireDir::Recv)
     }
 
@@ -133,7 +133,7 @@ impl FrameParser {
     pub(crate) fn feed_one_way(
         &mut self,
         mut bytes: &[u8],
-        seen: &mut Seen,
+        seen: &mut ServerFrames,
         trace: &Trace,
         dir: wsdoctor_model::WireDir,
     ) -> bool {
@@ -256,7 +256,7 @@ impl FrameParser {
         }
     }
 
-    fn end_frame(&mut self, seen: &mut Seen) -> bool {
+    fn end_frame(&mut self, seen: &mut ServerFrames) -> bool {
         let word = |at: usize| {
             self.payload
                 .get(at..at + 4)
@@ -341,7 +341,7 @@ mod tests {
         goaway.extend(b"draining");
         wire.extend(frame(GOAWAY, 0, 0, &goaway));
         let mut parser = FrameParser::default();
-        let mut seen = Seen::default();
+        let mut seen = ServerFrames::default();
         for b in &wire {
             parser.feed(std::slice::from_ref(b), &mut seen, &Trace::off());
         }
@@ -358,14 +358,14 @@ mod tests {
     #[test]
     fn settings_without_the_connect_protocol_leave_it_off() {
         let mut parser = FrameParser::default();
-        let mut seen = Seen::default();
+        let mut seen = ServerFrames::default();
         parser.feed(
             &frame(SETTINGS, 0, 0, &[0, 3, 0, 0, 0, 100]),
             &mut seen,
             &Trace::off(),
         );
         assert!(seen.settings_at.is_some() && !seen.extended_connect);
-        let mut off = Seen::default();
+        let mut off = ServerFrames::default();
         parser.feed(
             &frame(SETTINGS, 0, 0, &[0, 8, 0, 0, 0, 0]),
             &mut off,
@@ -379,7 +379,7 @@ mod tests {
         for seed in 0..200 {
             fastrand::seed(seed);
             let mut parser = FrameParser::default();
-            let mut seen = Seen::default();
+            let mut seen = ServerFrames::default();
             let wire: Vec<u8> = (0..fastrand::usize(0..4096))
                 .map(|_| fastrand::u8(..))
                 .collect();

@@ -1,7 +1,7 @@
 //! The HTTP/2 connection's byte watcher: the server's frames (and, for the trace, ours) are read
 //! as they go by and what they said is published to whoever waits on it.
 
-use super::frames::{FrameParser, Seen};
+use super::frames::{FrameParser, ServerFrames};
 use crate::probe::stream::Conn;
 use crate::trace::Trace;
 use std::io;
@@ -14,11 +14,11 @@ use tokio::sync::watch;
 pub(crate) struct Watched {
     inner: Conn,
     parser: FrameParser,
-    seen: std::sync::Arc<watch::Sender<Seen>>,
+    seen: std::sync::Arc<watch::Sender<ServerFrames>>,
     trace: Trace,
     /// The client's frames, for the trace only (`None` without one): the preface bytes still to
     /// skip, a parser, and what it saw (kept apart from the server's).
-    sent: Option<Box<(usize, FrameParser, Seen)>>,
+    sent: Option<Box<(usize, FrameParser, ServerFrames)>>,
 }
 
 /// The client connection preface (RFC 9113 §3.4), before the client's first frame.
@@ -27,16 +27,20 @@ const PREFACE: &[u8] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 impl Watched {
     /// Wraps `inner`; returns it with a receiver of what its frames said. Each frame the server
     /// sends is traced on `trace`.
-    pub(crate) fn new(inner: Conn, trace: Trace) -> (Watched, watch::Receiver<Seen>) {
-        let (tx, rx) = watch::channel(Seen::default());
+    pub(crate) fn new(inner: Conn, trace: Trace) -> (Watched, watch::Receiver<ServerFrames>) {
+        let (tx, rx) = watch::channel(ServerFrames::default());
         (
             Watched {
                 inner,
                 parser: FrameParser::default(),
                 seen: std::sync::Arc::new(tx),
-                sent: trace
-                    .is_on()
-                    .then(|| Box::new((PREFACE.len(), FrameParser::default(), Seen::default()))),
+                sent: trace.is_on().then(|| {
+                    Box::new((
+                        PREFACE.len(),
+                        FrameParser::default(),
+                        ServerFrames::default(),
+                    ))
+                }),
                 trace,
             },
             rx,

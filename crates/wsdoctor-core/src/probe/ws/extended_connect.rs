@@ -10,7 +10,7 @@
 
 use super::sniff::Sniffed;
 use super::{socket_config, validate_selection, OpenFailure, Opened, Upgrade};
-use crate::probe::h2::frames::Seen;
+use crate::probe::h2::frames::ServerFrames;
 use crate::probe::h2::trace::{trace_request, trace_response};
 use crate::probe::h2::watch::Watched;
 use crate::probe::headers;
@@ -38,7 +38,7 @@ pub(crate) struct H2Timings {
 }
 
 /// Why a connection could not carry an HTTP/2 exchange, read from its frames.
-pub(crate) fn trouble(seen: &Seen) -> Option<OpenFailure> {
+pub(crate) fn trouble(seen: &ServerFrames) -> Option<OpenFailure> {
     if let Some(goaway) = &seen.goaway {
         return Some(OpenFailure::GoAway(goaway.clone()));
     }
@@ -69,7 +69,7 @@ async fn open_timed(
     let deadline = tokio::time::Instant::now() + timeout;
     let (io, mut seen) = Watched::new(conn, trace.clone());
     let start = Instant::now();
-    let timed_out = |seen: &watch::Receiver<Seen>| OpenFailure::Timeout {
+    let timed_out = |seen: &watch::Receiver<ServerFrames>| OpenFailure::Timeout {
         after: timeout,
         received: seen.borrow().bytes,
     };
@@ -246,7 +246,7 @@ async fn refusal_body(body: hyper::body::Incoming, deadline: tokio::time::Instan
 
 /// What a hyper error on the HTTP/2 road means, read from the frames first (they name the code),
 /// then from the error's kind.
-fn hyper_failure(e: &hyper::Error, seen: &Seen) -> OpenFailure {
+fn hyper_failure(e: &hyper::Error, seen: &ServerFrames) -> OpenFailure {
     use std::error::Error;
     if let Some(trouble) = trouble(seen) {
         return trouble;

@@ -2,7 +2,7 @@
 //! as it was sent (tungstenite replaces a forbidden close code with 1002); with a trace, every
 //! frame both ways is traced.
 
-use crate::probe::h2::frames::Seen;
+use crate::probe::h2::frames::ServerFrames;
 use crate::probe::stream::Conn;
 use crate::trace::{FrameTap, Trace};
 use std::io;
@@ -60,7 +60,7 @@ impl Sniffed {
 
     /// What the HTTP/2 connection's frames said, and when the stream opened, when the socket
     /// rides on one.
-    pub(crate) fn http2(&self) -> Option<(Seen, Instant)> {
+    pub(crate) fn http2(&self) -> Option<(ServerFrames, Instant)> {
         match &self.inner {
             Conn::H2(stream) => Some((stream.seen(), stream.opened_at())),
             _ => None,
