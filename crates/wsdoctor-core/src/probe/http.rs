@@ -1,11 +1,12 @@
 //! One HTTP exchange through hyper over a connection this tool opened, so that connect, TLS
 //! and time-to-first-byte are timed apart: HTTP/2 when TLS agreed on `h2`, HTTP/1.1 otherwise.
 
-use super::h2::frames::GoAway;
+use super::h2::frames::{is_frame_start, GoAway, FRAME_HEADER};
 use super::h2::trace::{trace_request, trace_response};
-use super::h2::watch::Watched;
+use super::h2::watch::FrameWatch;
 use super::limits::{BODY_LIMIT, HEADER_LIST_LIMIT, HEAD_LIMIT, HTTP_MAX_HEADERS};
-use super::stream::{Conn, Counted, ReadSoFar};
+use super::stream::Conn;
+use super::watch::{Watched, Watcher};
 use super::ws::trace_body;
 use super::OsError;
 use bytes::Bytes;
@@ -14,6 +15,44 @@ use http_body_util::{BodyExt, Empty, LengthLimitError, Limited};
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use std::time::{Duration, Instant};
 use wsdoctor_model::{WireDir, WireLayer};
+
+/// What a connection saw of the server's answer: it watches the bytes read, so a parser's failure
+/// can be told apart by how much the server had sent (an endless head, rather than a malformed
+/// one) and by how it began.
+#[derive(Debug, Default)]
+pub(crate) struct ReadSoFar {
+    /// Bytes read.
+    pub(crate) count: std::sync::atomic::AtomicUsize,
+    /// The first bytes read, enough to recognise an HTTP/2 frame header.
+    pub(crate) first: std::sync::Mutex<Vec<u8>>,
+}
+
+impl ReadSoFar {
+    /// Bytes read so far.
+    pub(crate) fn count(&self) -> usize {
+        self.count.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Whether the answer began with an HTTP/2 frame: a server speaking HTTP/2 to a request in
+    /// HTTP/1.1.
+    pub(crate) fn began_with_http2(&self) -> bool {
+        self.first
+            .lock()
+            .map(|first| is_frame_start(&first))
+            .unwrap_or(false)
+    }
+}
+
+impl Watcher for std::sync::Arc<ReadSoFar> {
+    fn read(&mut self, fresh: &[u8], _conn: &Conn) {
+        self.count
+            .fetch_add(fresh.len(), std::sync::atomic::Ordering::Relaxed);
+        if let Ok(mut first) = self.first.lock() {
+            let room = FRAME_HEADER.saturating_sub(first.len());
+            first.extend_from_slice(&fresh[..room.min(fresh.len())]);
+        }
+    }
+}
 
 /// A response, with its timings.
 #[derive(Debug, Clone)]
@@ -98,7 +137,7 @@ pub(crate) async fn exchange(
     let (mut sender, connection) = hyper::client::conn::http1::Builder::new()
         .max_buf_size(HEAD_LIMIT)
         .max_headers(HTTP_MAX_HEADERS)
-        .handshake(TokioIo::new(Counted::new(conn, read.clone())))
+        .handshake(TokioIo::new(Watched::new(conn, read.clone())))
         .await
         .map_err(|e| failure(&e, &read))?;
     // The connection future drives the socket; it ends when the exchange is done or dropped.
@@ -169,7 +208,7 @@ async fn exchange_h2(
     budget: Duration,
     trace: &crate::trace::Trace,
 ) -> Result<HttpResponse, HttpFailure> {
-    let (io, seen) = Watched::new(conn, trace.clone());
+    let (io, seen) = FrameWatch::wrap(conn, trace.clone());
     let h2_failure = |e: &hyper::Error, in_body: bool| {
         let seen = seen.borrow();
         if let Some(goaway) = &seen.goaway {

@@ -15,6 +15,7 @@ pub(crate) mod store;
 pub(crate) mod stream;
 pub(crate) mod tcp;
 pub(crate) mod tls;
+pub(crate) mod watch;
 pub(crate) mod ws;
 
 use std::fmt;

@@ -1,6 +1,6 @@
 //! One stream type for plain and TLS connections, so HTTP and WebSocket code runs on either.
 
-use super::h2::frames::{is_frame_start, ServerFrames, FRAME_HEADER};
+use super::h2::frames::ServerFrames;
 use bytes::Bytes;
 use http_body_util::Empty;
 use hyper::upgrade::Upgraded;
@@ -171,67 +171,3 @@ impl AsyncRead for H2Stream {
 }
 
 write_through!(H2Stream, io);
-
-/// What a [`Counted`] connection saw of the server's answer.
-#[derive(Debug, Default)]
-pub(crate) struct ReadSoFar {
-    /// Bytes read.
-    pub(crate) count: std::sync::atomic::AtomicUsize,
-    /// The first bytes read, enough to recognise an HTTP/2 frame header.
-    pub(crate) first: std::sync::Mutex<Vec<u8>>,
-}
-
-impl ReadSoFar {
-    /// Bytes read so far.
-    pub(crate) fn count(&self) -> usize {
-        self.count.load(std::sync::atomic::Ordering::Relaxed)
-    }
-
-    /// Whether the answer began with an HTTP/2 frame: a server speaking HTTP/2 to a request in
-    /// HTTP/1.1.
-    pub(crate) fn began_with_http2(&self) -> bool {
-        self.first
-            .lock()
-            .map(|first| is_frame_start(&first))
-            .unwrap_or(false)
-    }
-}
-
-/// A connection that counts the bytes read from it, so a parser's failure can be told apart by
-/// how much the server had sent (an endless head, rather than a malformed one) and by how it began.
-pub(crate) struct Counted {
-    inner: Conn,
-    read: std::sync::Arc<ReadSoFar>,
-}
-
-impl Counted {
-    /// Wraps `inner`; what was read is shared with the caller.
-    pub(crate) fn new(inner: Conn, read: std::sync::Arc<ReadSoFar>) -> Counted {
-        Counted { inner, read }
-    }
-}
-
-impl AsyncRead for Counted {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        let this = self.get_mut();
-        let before = buf.filled().len();
-        let poll = Pin::new(&mut this.inner).poll_read(cx, buf);
-        if let Poll::Ready(Ok(())) = &poll {
-            let fresh = &buf.filled()[before..];
-            this.read
-                .count
-                .fetch_add(fresh.len(), std::sync::atomic::Ordering::Relaxed);
-            if let Ok(mut first) = this.read.first.lock() {
-                let room = FRAME_HEADER.saturating_sub(first.len());
-                first.extend_from_slice(&fresh[..room.min(fresh.len())]);
-            }
-        }
-        poll
-    }
-}
-
-write_through!(Counted, inner);

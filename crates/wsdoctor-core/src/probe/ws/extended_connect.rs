@@ -8,11 +8,11 @@
 //! view of the settings can lag the bytes), and the error code of a RST_STREAM or a GOAWAY (hyper
 //! turns a stream reset with CANCEL into a quiet end of stream).
 
-use super::sniff::Sniffed;
+use super::sniff;
 use super::{socket_config, validate_selection, OpenFailure, Opened, Upgrade};
 use crate::probe::h2::frames::ServerFrames;
 use crate::probe::h2::trace::{trace_request, trace_response};
-use crate::probe::h2::watch::Watched;
+use crate::probe::h2::watch::FrameWatch;
 use crate::probe::headers;
 use crate::probe::http::describe_hyper_error;
 use crate::probe::limits::{HEADER_LIST_LIMIT, REFUSAL_BODY_LIMIT, REFUSAL_BODY_WAIT};
@@ -67,7 +67,7 @@ async fn open_timed(
     let request = connect_request(upgrade)?;
     let trace = &upgrade.trace;
     let deadline = tokio::time::Instant::now() + timeout;
-    let (io, mut seen) = Watched::new(conn, trace.clone());
+    let (io, mut seen) = FrameWatch::wrap(conn, trace.clone());
     let start = Instant::now();
     let timed_out = |seen: &watch::Receiver<ServerFrames>| OpenFailure::Timeout {
         after: timeout,
@@ -139,7 +139,7 @@ async fn open_timed(
         sender,
     )));
     let socket = WebSocketStream::from_raw_socket(
-        Sniffed::new(stream, &[], trace.clone()),
+        sniff::sniffed(stream, &[], trace.clone()),
         Role::Client,
         Some(socket_config()),
     )

@@ -185,7 +185,7 @@ pub(crate) async fn open(
         trace.info(WireLayer::Http, describe_failure(failure, &[]));
     })?;
     let leftover = received[head_len..].to_vec();
-    let stream = Sniffed::new(conn, &leftover, trace.clone());
+    let stream = sniff::sniffed(conn, &leftover, trace.clone());
     let socket =
         WebSocketStream::from_partially_read(stream, leftover, Role::Client, Some(socket_config()))
             .await;

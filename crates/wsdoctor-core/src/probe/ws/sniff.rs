@@ -4,13 +4,11 @@
 
 use crate::probe::h2::frames::ServerFrames;
 use crate::probe::stream::Conn;
+use crate::probe::watch::{Watched, Watcher};
 use crate::trace::{FrameTap, Trace};
 use std::io;
-use std::pin::Pin;
 use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll};
 use std::time::Instant;
-use tokio::io::{AsyncRead, ReadBuf};
 use wsdoctor_model::{WireDir, WireLayer};
 
 /// A close frame as the server really sent it.
@@ -24,46 +22,82 @@ pub(crate) enum RawClose {
     Code(u16),
 }
 
-/// A stream that watches the server's frames go by and keeps the last close frame's code as sent;
-/// with a trace, it traces every frame both ways.
-pub(crate) struct Sniffed {
-    inner: Conn,
+/// A socket's connection, watched by a [`SocketWatch`].
+pub(crate) type Sniffed = Watched<SocketWatch>;
+
+/// Watches the server's frames go by and keeps the last close frame's code as sent; with a trace,
+/// it traces every frame both ways.
+pub(crate) struct SocketWatch {
     sniffer: Arc<Mutex<Sniffer>>,
     trace: Trace,
     /// Frames read and written, for the trace (`None` without one).
     taps: Option<Box<(FrameTap, FrameTap)>>,
 }
 
-impl Sniffed {
-    /// Wraps `inner`, whose first bytes (`already_read`) were read before.
-    pub(crate) fn new(inner: Conn, already_read: &[u8], trace: Trace) -> Sniffed {
-        let mut sniffer = Sniffer::default();
-        sniffer.feed(already_read);
-        let mut taps = trace
-            .is_on()
-            .then(|| Box::new((FrameTap::new(WireDir::Recv), FrameTap::new(WireDir::Send))));
-        if let Some(taps) = taps.as_mut() {
-            taps.0.feed(&trace, already_read);
-        }
-        Sniffed {
-            inner,
-            sniffer: Arc::new(Mutex::new(sniffer)),
-            trace,
-            taps,
-        }
+/// Wraps `inner`, whose first bytes (`already_read`) were read before.
+pub(crate) fn sniffed(inner: Conn, already_read: &[u8], trace: Trace) -> Sniffed {
+    let mut sniffer = Sniffer::default();
+    sniffer.feed(already_read);
+    let mut taps = trace
+        .is_on()
+        .then(|| Box::new((FrameTap::new(WireDir::Recv), FrameTap::new(WireDir::Send))));
+    if let Some(taps) = taps.as_mut() {
+        taps.0.feed(&trace, already_read);
     }
+    let watcher = SocketWatch {
+        sniffer: Arc::new(Mutex::new(sniffer)),
+        trace,
+        taps,
+    };
+    Watched::new(inner, watcher)
+}
 
+impl Watched<SocketWatch> {
     /// The last close frame the server sent, as it sent it.
     pub(crate) fn last_close(&self) -> Option<RawClose> {
-        self.sniffer.lock().ok().and_then(|s| s.last_close)
+        self.watcher()
+            .sniffer
+            .lock()
+            .ok()
+            .and_then(|s| s.last_close)
     }
 
     /// What the HTTP/2 connection's frames said, and when the stream opened, when the socket
     /// rides on one.
     pub(crate) fn http2(&self) -> Option<(ServerFrames, Instant)> {
-        match &self.inner {
+        match self.conn() {
             Conn::H2(stream) => Some((stream.seen(), stream.opened_at())),
             _ => None,
+        }
+    }
+}
+
+impl Watcher for SocketWatch {
+    fn read(&mut self, fresh: &[u8], conn: &Conn) {
+        if let Ok(mut sniffer) = self.sniffer.lock() {
+            sniffer.feed(fresh);
+        }
+        if let Some(taps) = self.taps.as_mut() {
+            if fresh.is_empty() {
+                let ended = match conn {
+                    Conn::H2(_) => "the server ended the socket's HTTP/2 stream",
+                    _ => "the server closed the connection (end of stream)",
+                };
+                self.trace.info(WireLayer::Tcp, ended);
+            } else {
+                taps.0.feed(&self.trace, fresh);
+            }
+        }
+    }
+
+    fn read_failed(&mut self, e: &io::Error) {
+        self.trace
+            .info(WireLayer::Tcp, format!("the connection broke: {e}"));
+    }
+
+    fn wrote(&mut self, written: &[u8]) {
+        if let Some(taps) = self.taps.as_mut() {
+            taps.1.feed(&self.trace, written);
         }
     }
 }
@@ -168,63 +202,4 @@ fn parse_header(h: &[u8]) -> Option<(u8, Option<[u8; 4]>, u64)> {
     };
     let full = at + if masked { 4 } else { 0 };
     (h.len() == full).then_some((opcode, mask, len))
-}
-
-impl AsyncRead for Sniffed {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        let this = self.get_mut();
-        let before = buf.filled().len();
-        let poll = Pin::new(&mut this.inner).poll_read(cx, buf);
-        match &poll {
-            Poll::Ready(Ok(())) => {
-                let fresh = &buf.filled()[before..];
-                if let Ok(mut sniffer) = this.sniffer.lock() {
-                    sniffer.feed(fresh);
-                }
-                if let Some(taps) = this.taps.as_mut() {
-                    if fresh.is_empty() {
-                        let ended = match &this.inner {
-                            Conn::H2(_) => "the server ended the socket's HTTP/2 stream",
-                            _ => "the server closed the connection (end of stream)",
-                        };
-                        this.trace.info(WireLayer::Tcp, ended);
-                    } else {
-                        taps.0.feed(&this.trace, fresh);
-                    }
-                }
-            }
-            Poll::Ready(Err(e)) => this
-                .trace
-                .info(WireLayer::Tcp, format!("the connection broke: {e}")),
-            Poll::Pending => {}
-        }
-        poll
-    }
-}
-
-impl tokio::io::AsyncWrite for Sniffed {
-    fn poll_write(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        let this = self.get_mut();
-        let poll = Pin::new(&mut this.inner).poll_write(cx, buf);
-        if let (Poll::Ready(Ok(n)), Some(taps)) = (&poll, this.taps.as_mut()) {
-            taps.1.feed(&this.trace, &buf[..*n]);
-        }
-        poll
-    }
-
-    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.get_mut().inner).poll_flush(cx)
-    }
-
-    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.get_mut().inner).poll_shutdown(cx)
-    }
 }
