@@ -7,8 +7,9 @@
 //! answered with a blank document, so `location.origin` is the real frontend origin and the
 //! browser applies mixed content, CORS, Origin and cookie rules exactly as for the real page.
 //!
-//! The process is ours from spawn to exit: dropping [`Chromium`] kills it and removes its profile,
-//! so no browser outlives its check, whatever ended it (an error, the deadline, Ctrl-C).
+//! The process is ours from spawn to exit: dropping [`Chromium`](process::Chromium) kills it and
+//! removes its profile, so no browser outlives its check, whatever ended it (an error, the
+//! deadline, Ctrl-C).
 //!
 //! One concern a file: the [`plan`] and what comes back, the [`drive`]r, the DevTools event
 //! [`journal`], the [`merge`] of the page's account with DevTools', and the browser [`process`].
