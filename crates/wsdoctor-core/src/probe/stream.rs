@@ -1,4 +1,5 @@
-//! One stream type for plain and TLS connections, so HTTP and WebSocket code runs on either.
+//! One stream type for every connection this tool opens (plain TCP, a proxy tunnel, TLS, the
+//! stream of an HTTP/2 extended CONNECT), so HTTP and WebSocket code runs on any of them.
 
 use super::h2::frames::ServerFrames;
 use bytes::Bytes;

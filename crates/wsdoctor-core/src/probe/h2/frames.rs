@@ -1,7 +1,7 @@
 //! Passive HTTP/2 frame parsing: what the server's frames said (its SETTINGS, a RST_STREAM, a
 //! GOAWAY, when the first HEADERS and DATA came), read from the bytes as they go by, beside hyper.
 
-use super::super::limits::KEPT_PAYLOAD;
+use crate::probe::limits::KEPT_PAYLOAD;
 use crate::trace::Trace;
 use std::time::Instant;
 
