@@ -7,8 +7,10 @@
 use crate::checks::{diagnostics, health};
 use crate::diagnose::classify;
 use crate::facts::HealthFacts;
-use crate::probe::proxy::{TunnelFailure, REFUSAL_BODY_LIMIT};
-use crate::probe::ws::{self, RawClose, Sniffer};
+use crate::probe::limits::REFUSAL_BODY_LIMIT;
+use crate::probe::proxy::TunnelFailure;
+use crate::probe::ws;
+use crate::probe::ws::sniff::{RawClose, Sniffer};
 use crate::Redactor;
 use http::{HeaderMap, StatusCode, Version};
 use std::time::Duration;
@@ -22,7 +24,7 @@ pub fn render_template(template: &str, session: &str) -> Option<String> {
 
 /// A session id as one encoded path segment, as templates and the redactor encode it.
 pub fn encode_segment(value: &str) -> String {
-    crate::settings::encode_segment(value)
+    crate::settings::paths::encode_segment(value)
 }
 
 /// What the health check reads from a `/health` answer.

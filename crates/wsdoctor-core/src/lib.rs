@@ -27,7 +27,7 @@
 #![warn(unreachable_pub)]
 
 pub mod bare;
-mod browser;
+mod browser_rules;
 mod checks;
 mod context;
 mod diagnose;
@@ -36,14 +36,19 @@ mod facts;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
+mod latency;
 pub mod ping;
 mod plan;
 mod probe;
 mod redact;
+mod request;
 mod runner;
 mod secret;
 pub mod settings;
+mod socket;
+mod task;
 mod trace;
+mod transport;
 
 pub use wsdoctor_model as model;
 

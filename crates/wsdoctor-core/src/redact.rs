@@ -5,17 +5,12 @@
 //! has no way to fail open: when a pattern cannot be applied, the whole text is masked.
 
 use crate::secret::MASK;
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use crate::settings::headers::is_secret_param;
+use crate::settings::paths::{encode_segment, PATH_SEGMENT};
+use percent_encoding::utf8_percent_encode;
 use regex_lite::Regex;
 use std::sync::OnceLock;
 use wsdoctor_model::Scrub;
-
-/// Bytes a path segment keeps literally; everything else is percent-encoded (RFC 3986 unreserved).
-pub(crate) const PATH_SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
 
 /// Secrets of one run and the forms in which they can appear in text.
 #[derive(Clone, Default)]
@@ -68,7 +63,7 @@ pub(crate) fn mask_secret_params(text: &str) -> String {
         Some(re) => re
             .replace_all(text, |caps: &regex_lite::Captures<'_>| {
                 let key = &caps[2];
-                if crate::settings::is_secret_param(key) && &caps[3] != MASK {
+                if is_secret_param(key) && &caps[3] != MASK {
                     format!("{}{key}={MASK}", &caps[1])
                 } else {
                     caps[0].to_string()
@@ -90,7 +85,7 @@ pub(crate) fn display_url(mut url: url::Url) -> String {
     let pairs: Vec<(String, String)> = url
         .query_pairs()
         .map(|(k, v)| {
-            let masked = crate::settings::is_secret_param(&k) && !v.is_empty();
+            let masked = is_secret_param(&k) && !v.is_empty();
             let value = if masked {
                 MASK.to_string()
             } else {
@@ -185,7 +180,7 @@ impl Redactor {
             }
             let form: String = url::form_urlencoded::byte_serialize(secret.as_bytes()).collect();
             let percent = utf8_percent_encode(secret, PATH_SEGMENT).to_string();
-            let segment = crate::settings::encode_segment(secret);
+            let segment = encode_segment(secret);
             for needle in [secret.to_string(), form, percent, segment] {
                 // A one-character needle would mask every occurrence of that character; its
                 // longer encoded forms (`%2E`) are still masked.

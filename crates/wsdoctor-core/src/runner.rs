@@ -10,6 +10,7 @@ use crate::plan::{Need, Plan, PlannedCheck, Role};
 use crate::probe::stream::Conn;
 use crate::redact::Redactor;
 use crate::settings::Settings;
+use crate::task::AbortOnDrop;
 use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
 use std::sync::{Arc, Mutex};
@@ -401,15 +402,6 @@ fn consult(slot: Slot) -> watch::Receiver<Option<Facts>> {
         let _ = tx.send(Some(facts.unwrap_or_default()));
     });
     rx
-}
-
-/// Aborts the task it holds when dropped, so an aborted run leaves no check running behind it.
-struct AbortOnDrop(tokio::task::JoinHandle<Output>);
-
-impl Drop for AbortOnDrop {
-    fn drop(&mut self) {
-        self.0.abort();
-    }
 }
 
 /// Runs a check in its own task, so a panic (a bug) becomes a failed check instead of a check

@@ -4,13 +4,13 @@
 //! browser saw put beside the command line's verdict on the same requests. Agreement passes;
 //! a difference warns and names it.
 
-use super::socket;
 use super::{CheckRun, Failed, Output};
 use crate::context::Ctx;
 use crate::diagnose::browser::{self as judge, CommandLine};
 use crate::facts::Inputs;
 use crate::probe::chromium::{self, HealthPlan, Launch, PagePlan, SocketPlan};
 use crate::settings::{bracketed, Settings};
+use crate::socket;
 use serde_json::json;
 use std::time::Duration;
 use wsdoctor_model::evidence::{BrowserDetail, Detail, SocketRole, TargetKind};
@@ -86,7 +86,7 @@ fn launch(settings: &Settings, inputs: &Inputs, executable: std::path::PathBuf) 
     // A page on a local origin reaches local addresses without a prompt; the intercepted page has
     // no address of its own, so the browser is told what the real one would have. A public page
     // is left to the browser, which has nobody to ask and refuses, as the dns check predicts.
-    let grant_local_network = !crate::browser::public_host(&origin_host);
+    let grant_local_network = !crate::browser_rules::public_host(&origin_host);
     let (cookies, cookie_url) = cookies(settings);
     Launch {
         executable,

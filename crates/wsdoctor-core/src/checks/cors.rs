@@ -1,9 +1,10 @@
 //! The cors check: the preflight a browser on the frontend origin would send.
 
-use super::{request, CheckRun, Failed, Output};
+use super::{CheckRun, Failed, Output};
 use crate::context::Ctx;
 use crate::diagnose::cors::{self as judge, Preflight};
 use crate::facts::Inputs;
+use crate::request;
 use http::Method;
 use wsdoctor_model::evidence::{CorsDetail, Detail};
 use wsdoctor_model::CheckId;

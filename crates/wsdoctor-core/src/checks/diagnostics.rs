@@ -1,11 +1,12 @@
 //! The diagnostics check: `GET /api/diagnostics/websocket`, summarised, and cross-checked against
 //! what this run will do.
 
-use super::{request, CheckRun, Failed, Output};
+use super::{CheckRun, Failed, Output};
 use crate::context::Ctx;
 use crate::diagnose::diagnostics as judge;
 use crate::diagnose::{app_store, classify};
 use crate::facts::{Inputs, ServerFacts};
+use crate::request;
 use http::Method;
 use serde_json::Value;
 use std::sync::Arc;

@@ -1,6 +1,5 @@
 //! The dns check: every address of the host (or of the proxy, which resolves the target itself).
 
-use super::connect::connect_host;
 use super::{CheckRun, Failed, Output};
 use crate::context::Ctx;
 use crate::diagnose::classify;
@@ -8,6 +7,7 @@ use crate::diagnose::dns as judge;
 use crate::facts::Inputs;
 use crate::probe::dns::{self, DnsFailure};
 use crate::probe::route;
+use crate::transport::connect_host;
 use std::sync::Arc;
 use wsdoctor_model::evidence::{Detail, DnsDetail};
 use wsdoctor_model::{CheckId, Phase};

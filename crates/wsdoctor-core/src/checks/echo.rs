@@ -2,17 +2,18 @@
 //! (or the message itself back, from a plain echo server),
 //! with the web client's bounded retries; `--count` makes it a series with statistics.
 
-use super::roads::{self, Gate};
-use super::socket::{
-    self, close_code, ending_evidence, AttemptFailure, Compared, Road, RoadRun, Summarised,
-    CLOSE_WAIT,
-};
-use super::{stats, CheckRun, Failed, Output};
+use super::{CheckRun, Failed, Output};
 use crate::context::Ctx;
 use crate::diagnose::classify;
 use crate::diagnose::echo::{self as judge, Reply};
 use crate::facts::Inputs;
+use crate::latency;
 use crate::probe::ws::{self, Ending};
+use crate::socket::roads::{self, Gate};
+use crate::socket::{
+    self, close_code, ending_evidence, AttemptFailure, Compared, Road, RoadRun, Summarised,
+    CLOSE_WAIT,
+};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 use wsdoctor_model::evidence::{Common, Detail, EchoDetail, LatencyStats, TargetKind};
@@ -185,7 +186,7 @@ async fn attempt(
     };
     let count = limits.echo_count;
     if reply == Reply::Echo && count > 1 {
-        let mut series = stats::Series::new();
+        let mut series = latency::Series::new();
         series.record(Some(round_trip));
         let exchange = Exchange {
             nonce: &nonce,
@@ -232,7 +233,7 @@ async fn series_of(
     exchange: &Exchange<'_>,
     more: u32,
     pings: &mut u32,
-    series: &mut stats::Series,
+    series: &mut latency::Series,
 ) -> Option<Ending> {
     let Exchange {
         nonce,

@@ -1,11 +1,12 @@
 //! The health check: `GET /health`, 200 and `status: "ok"`, `websocket: "available"`, `endpoints`.
 
-use super::{request, CheckRun, Failed, Output};
+use super::{CheckRun, Failed, Output};
 use crate::context::Ctx;
 use crate::diagnose::health::{self as judge, Unparsable};
 use crate::diagnose::platform;
 use crate::facts::{HealthFacts, Inputs};
 use crate::probe::stream::Conn;
+use crate::request;
 use http::{Method, StatusCode, Version};
 use serde_json::Value;
 use std::sync::Arc;

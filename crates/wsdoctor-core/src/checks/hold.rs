@@ -5,7 +5,6 @@
 //! HTTP/1.1), since an edge may time the two apart. Which of them die, and when, is read by the
 //! diagnosis; this file only opens them, keeps them and records what happened.
 
-use super::socket::{self, ending_evidence, CLOSE_WAIT};
 use super::{CheckRun, Failed, Output};
 use crate::context::Ctx;
 use crate::diagnose::hold::roads::{self as across, RoadReading};
@@ -13,6 +12,7 @@ use crate::diagnose::hold::verdict::{self, Verdict};
 use crate::diagnose::hold::{self as reading, Death, Held};
 use crate::facts::Inputs;
 use crate::probe::ws::{self, Ending, Socket};
+use crate::socket::{self, ending_evidence, CLOSE_WAIT};
 use bytes::Bytes;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::json;

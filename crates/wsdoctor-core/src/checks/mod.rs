@@ -4,7 +4,6 @@
 
 #[cfg(feature = "browser")]
 mod browser;
-mod connect;
 mod cors;
 pub(crate) mod diagnostics;
 pub(crate) mod dns;
@@ -12,11 +11,7 @@ mod echo;
 pub(crate) mod health;
 mod hold;
 mod origin;
-mod request;
-mod roads;
 mod session;
-pub(crate) mod socket;
-mod stats;
 mod store;
 mod target;
 mod tcp;
@@ -86,7 +81,8 @@ impl Output {
 pub(crate) struct CheckRun {
     /// Which check.
     pub(crate) id: CheckId,
-    started: Instant,
+    /// When the check started (a run of several attempts keeps the first one's).
+    pub(crate) started: Instant,
     /// Phase timings so far.
     pub(crate) timings: Timings,
     /// Evidence so far.

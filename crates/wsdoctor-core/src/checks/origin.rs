@@ -1,13 +1,13 @@
 //! The origin check: the upgrade again with a foreign Origin. A socket that authenticates by
 //! session or cookie and accepts any Origin is open to cross-site WebSocket hijacking.
 
-use super::socket::{self, is_error_message, upgrade_headers, NotOpened, CLOSE_WAIT};
 use super::{CheckRun, Output};
 use crate::context::Ctx;
 use crate::diagnose::classify;
 use crate::diagnose::origin::{self as judge, Foreign, Heard, Stakes, Verdict};
 use crate::facts::Inputs;
 use crate::probe::ws::{self, Ending, OpenFailure, Upgrade};
+use crate::socket::{self, is_error_message, upgrade_headers, NotOpened, CLOSE_WAIT};
 use futures_util::SinkExt;
 use std::time::Instant;
 use tokio_tungstenite::tungstenite::Message;

@@ -1,10 +1,11 @@
 //! The session check: the session validation endpoint says whether the session exists before any
 //! socket is tried (200 valid; 401/403/404/410 not).
 
-use super::{request, CheckRun, Failed, Output};
+use super::{CheckRun, Failed, Output};
 use crate::context::Ctx;
 use crate::diagnose::session::{self as judge, Answer};
 use crate::facts::Inputs;
+use crate::request;
 use crate::settings::render_template;
 use http::Method;
 use wsdoctor_model::evidence::{Detail, SessionDetail};

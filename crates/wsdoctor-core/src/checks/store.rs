@@ -2,12 +2,12 @@
 //! says a session is invalid, or its lookup hangs, this says whether the store is reachable with
 //! the deployment's URL, fast, ready, keeping its keys, and holding this session's key.
 
-use super::stats::Series;
 use super::{CheckRun, Failed, Output};
 use crate::context::Ctx;
 use crate::diagnose::classify;
 use crate::diagnose::store::{self as judge, Observed, Step, Thresholds, Verdict};
 use crate::facts::Inputs;
+use crate::latency::Series;
 use crate::probe::dns::{self, DnsFailure};
 use crate::probe::store::{databases_with_keys, parse_info, StoreConn, StoreFailure};
 use crate::probe::stream::Conn;

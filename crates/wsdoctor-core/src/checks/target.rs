@@ -32,7 +32,7 @@ pub(crate) fn run(ctx: &Ctx, inputs: &Inputs) -> Output {
         socket_scheme,
         &settings.target.ws_base(),
         &settings.target.host(),
-        crate::browser::potentially_trustworthy,
+        crate::browser_rules::potentially_trustworthy,
     ) {
         Ok(exemption) => exemption,
         Err(finding) => return check.fail_plain(Failed::new(finding)),

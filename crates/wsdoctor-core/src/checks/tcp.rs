@@ -1,6 +1,5 @@
 //! The tcp check: connect, and hand the connection on instead of throwing it away.
 
-use super::connect::{tcp_failure, transport};
 use super::{CheckRun, Output};
 use crate::context::Ctx;
 use crate::diagnose::tcp as judge;
@@ -8,6 +7,7 @@ use crate::facts::Inputs;
 use crate::probe::dns::Resolution;
 use crate::probe::stream::Conn;
 use crate::probe::tcp as tcp_probe;
+use crate::transport::{tcp_failure, transport};
 use std::net::SocketAddr;
 use wsdoctor_model::evidence::{AddressProbe, Detail, TcpDetail};
 use wsdoctor_model::{ms, CheckId, Phase};

@@ -2,11 +2,6 @@
 //! per attempt and bounded retries; the server's greeting, `--send`/`--expect`, and the server's
 //! last words when it closes.
 
-use super::roads::{self, Gate};
-use super::socket::{
-    self, close_code, ending_evidence, is_error_message, AttemptFailure, Compared, Road, RoadRun,
-    Summarised, CLOSE_WAIT,
-};
 use super::{CheckRun, Failed, Output};
 use crate::context::Ctx;
 use crate::diagnose::classify;
@@ -14,6 +9,11 @@ use crate::diagnose::terminal::{self as judge, Healthy, Moment, Seen};
 use crate::facts::Inputs;
 use crate::facts::ServerFacts;
 use crate::probe::ws::{self, Ending, Received, Socket};
+use crate::socket::roads::{self, Gate};
+use crate::socket::{
+    self, close_code, ending_evidence, is_error_message, AttemptFailure, Compared, Road, RoadRun,
+    Summarised, CLOSE_WAIT,
+};
 use std::time::{Duration, Instant};
 use wsdoctor_model::evidence::{Common, Detail, TerminalDetail};
 use wsdoctor_model::Notice;

@@ -1,6 +1,5 @@
 //! The tls check: the handshake a browser would make, and a report of the certificate.
 
-use super::connect::transport;
 use super::{CheckRun, Failed, Output};
 use crate::context::Ctx;
 use crate::diagnose::classify;
@@ -8,6 +7,7 @@ use crate::diagnose::tls as judge;
 use crate::facts::Inputs;
 use crate::probe::stream::Conn;
 use crate::probe::tls::{self, AfterRequest, Handshake, TlsFailure};
+use crate::transport::transport;
 use std::time::Duration;
 use tokio_rustls::client::TlsStream;
 use wsdoctor_model::evidence::{Detail, TlsDetail};
@@ -40,7 +40,7 @@ pub(crate) async fn run(ctx: &Ctx, inputs: &Inputs, warm: Option<Conn>) -> Outpu
         Ok((stream, handshake)) => handshaken(ctx, check, stream, handshake, &host).await,
         Err(failure) => {
             let (finding, evidence) = classify::tls(&failure, &host);
-            super::connect::trace_tls_failure(
+            crate::transport::trace_tls_failure(
                 &ctx.trace(check.id),
                 &host,
                 &failure,
@@ -62,7 +62,7 @@ async fn handshaken(
 ) -> Output {
     let settings = &ctx.settings;
     check.phase(ctx, Phase::TlsHandshake, handshake.duration);
-    super::connect::trace_tls(&ctx.trace(check.id), settings.roads.alpn(), &handshake);
+    crate::transport::trace_tls(&ctx.trace(check.id), settings.roads.alpn(), &handshake);
     let (hand_over, mutual) = if handshake.client_cert_requested {
         match client_certificate(ctx, &mut stream, &handshake, host).await {
             Ok(hand_over) => (hand_over, judge::mutual(handshake.client_cert_sent)),

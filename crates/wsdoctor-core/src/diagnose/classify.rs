@@ -366,8 +366,8 @@ pub(crate) fn http(failure: &HttpFailure) -> Finding {
             Cause::ResponseTooLarge,
             format!(
                 "the response head is larger than {} KiB or has more than {} header lines",
-                crate::probe::http::HEAD_LIMIT / 1024,
-                crate::probe::http::MAX_HEADERS
+                crate::probe::limits::HEAD_LIMIT / 1024,
+                crate::probe::limits::HTTP_MAX_HEADERS
             ),
         ),
         HttpFailure::Malformed(e) => finding(
@@ -520,7 +520,7 @@ pub(crate) fn open_failure(failure: &OpenFailure, path: &str) -> Finding {
             Cause::ResponseTooLarge,
             format!(
                 "the answer to the upgrade of {path} has a head larger than {} KiB",
-                crate::probe::ws::HEAD_LIMIT / 1024
+                crate::probe::limits::HEAD_LIMIT / 1024
             ),
         ),
         OpenFailure::Timeout { after, received: 0 } => finding(

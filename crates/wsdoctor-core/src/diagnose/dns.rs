@@ -1,7 +1,7 @@
 //! What a name's addresses mean for the run and for a browser: none of the family asked for,
 //! and a public page reaching a local address (Local Network Access).
 
-use crate::browser::{public_host, AddressSpace};
+use crate::browser_rules::{public_host, AddressSpace};
 use crate::diagnose::classify;
 use std::net::SocketAddr;
 use wsdoctor_model::{Cause, Finding, Notice};

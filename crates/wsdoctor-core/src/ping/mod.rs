@@ -8,13 +8,14 @@ mod session;
 mod stats;
 mod wire;
 
-use crate::checks::socket::{self, backoff};
 use crate::checks::{dns, CheckRun};
 use crate::context::Ctx;
 use crate::facts::Inputs;
 use crate::probe::ws;
 use crate::redact::Redactor;
 use crate::settings::Settings;
+use crate::socket;
+use crate::socket::retry::backoff;
 use session::End;
 use stats::Tally;
 use std::collections::BTreeMap;

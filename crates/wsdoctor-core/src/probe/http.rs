@@ -1,8 +1,13 @@
 //! One HTTP exchange through hyper over a connection this tool opened, so that connect, TLS
 //! and time-to-first-byte are timed apart: HTTP/2 when TLS agreed on `h2`, HTTP/1.1 otherwise.
 
-use super::h2::{self, GoAway};
-use super::stream::{Conn, Counted, ReadSoFar};
+use super::h2::frames::{is_frame_start, GoAway, FRAME_HEADER};
+use super::h2::trace::{trace_request, trace_response};
+use super::h2::watch::FrameWatch;
+use super::limits::{BODY_LIMIT, HEADER_LIST_LIMIT, HEAD_LIMIT, HTTP_MAX_HEADERS};
+use super::stream::Conn;
+use super::watch::{Watched, Watcher};
+use super::ws::trace_body;
 use super::OsError;
 use bytes::Bytes;
 use http::{HeaderMap, Request, StatusCode, Version};
@@ -11,17 +16,43 @@ use hyper_util::rt::{TokioExecutor, TokioIo};
 use std::time::{Duration, Instant};
 use wsdoctor_model::{WireDir, WireLayer};
 
-/// Bodies are read up to this many bytes; a health endpoint has no business sending more.
-pub(crate) const BODY_LIMIT: usize = 1024 * 1024;
+/// What a connection saw of the server's answer: it watches the bytes read, so a parser's failure
+/// can be told apart by how much the server had sent (an endless head, rather than a malformed
+/// one) and by how it began.
+#[derive(Debug, Default)]
+pub(crate) struct ReadSoFar {
+    /// Bytes read.
+    pub(crate) count: std::sync::atomic::AtomicUsize,
+    /// The first bytes read, enough to recognise an HTTP/2 frame header.
+    pub(crate) first: std::sync::Mutex<Vec<u8>>,
+}
 
-/// Response heads are read up to this many bytes.
-pub(crate) const HEAD_LIMIT: usize = 64 * 1024;
+impl ReadSoFar {
+    /// Bytes read so far.
+    pub(crate) fn count(&self) -> usize {
+        self.count.load(std::sync::atomic::Ordering::Relaxed)
+    }
 
-/// Header lines a response may have. hyper sets aside room for this many on every read of a
-/// head, so it is a cost per response: at 16,384 (enough never to bind before [`HEAD_LIMIT`])
-/// that room was a megabyte a response and the largest cost of a fleet run. No server sends a
-/// thousand header lines; a head that does is reported as too large.
-pub(crate) const MAX_HEADERS: usize = 1024;
+    /// Whether the answer began with an HTTP/2 frame: a server speaking HTTP/2 to a request in
+    /// HTTP/1.1.
+    pub(crate) fn began_with_http2(&self) -> bool {
+        self.first
+            .lock()
+            .map(|first| is_frame_start(&first))
+            .unwrap_or(false)
+    }
+}
+
+impl Watcher for std::sync::Arc<ReadSoFar> {
+    fn read(&mut self, fresh: &[u8], _conn: &Conn) {
+        self.count
+            .fetch_add(fresh.len(), std::sync::atomic::Ordering::Relaxed);
+        if let Ok(mut first) = self.first.lock() {
+            let room = FRAME_HEADER.saturating_sub(first.len());
+            first.extend_from_slice(&fresh[..room.min(fresh.len())]);
+        }
+    }
+}
 
 /// A response, with its timings.
 #[derive(Debug, Clone)]
@@ -105,8 +136,8 @@ pub(crate) async fn exchange(
     let read = std::sync::Arc::new(ReadSoFar::default());
     let (mut sender, connection) = hyper::client::conn::http1::Builder::new()
         .max_buf_size(HEAD_LIMIT)
-        .max_headers(MAX_HEADERS)
-        .handshake(TokioIo::new(Counted::new(conn, read.clone())))
+        .max_headers(HTTP_MAX_HEADERS)
+        .handshake(TokioIo::new(Watched::new(conn, read.clone())))
         .await
         .map_err(|e| failure(&e, &read))?;
     // The connection future drives the socket; it ends when the exchange is done or dropped.
@@ -150,8 +181,8 @@ fn trace_outcome(trace: &crate::trace::Trace, outcome: &Result<HttpResponse, Htt
     }
     match outcome {
         Ok(response) if response.version == Version::HTTP_2 => {
-            h2::trace_response(trace, response.status, &response.headers);
-            super::ws::trace_body(trace, &response.body);
+            trace_response(trace, response.status, &response.headers);
+            trace_body(trace, &response.body);
         }
         Ok(response) => {
             trace.head(
@@ -163,7 +194,7 @@ fn trace_outcome(trace: &crate::trace::Trace, outcome: &Result<HttpResponse, Htt
                     .iter()
                     .map(|(n, v)| (n.as_str(), v.as_bytes())),
             );
-            super::ws::trace_body(trace, &response.body);
+            trace_body(trace, &response.body);
         }
         Err(failure) => trace.info(WireLayer::Http, format!("no usable answer: {failure:?}")),
     }
@@ -177,7 +208,7 @@ async fn exchange_h2(
     budget: Duration,
     trace: &crate::trace::Trace,
 ) -> Result<HttpResponse, HttpFailure> {
-    let (io, seen) = h2::Watched::new(conn, trace.clone());
+    let (io, seen) = FrameWatch::wrap(conn, trace.clone());
     let h2_failure = |e: &hyper::Error, in_body: bool| {
         let seen = seen.borrow();
         if let Some(goaway) = &seen.goaway {
@@ -194,7 +225,7 @@ async fn exchange_h2(
         failure(e, &read)
     };
     let handshake = hyper::client::conn::http2::Builder::new(TokioExecutor::new())
-        .max_header_list_size(h2::HEADER_LIST_LIMIT)
+        .max_header_list_size(HEADER_LIST_LIMIT)
         .handshake::<_, Empty<Bytes>>(TokioIo::new(io));
     let (mut sender, connection) = match tokio::time::timeout_at(deadline, handshake).await {
         Err(_) => return Err(HttpFailure::Timeout(budget)),
@@ -204,7 +235,7 @@ async fn exchange_h2(
         let _ = connection.await;
     });
     let request = in_http2(request);
-    h2::trace_request(trace, &request);
+    trace_request(trace, &request);
     let outcome = respond(sender.send_request(request), deadline, budget, h2_failure).await;
     driver.abort();
     trace_outcome(trace, &outcome);

@@ -6,14 +6,16 @@
 pub(crate) mod chromium;
 pub(crate) mod dns;
 pub(crate) mod h2;
+pub(crate) mod headers;
 pub(crate) mod http;
+pub(crate) mod limits;
 pub(crate) mod proxy;
-pub(crate) mod request;
 pub(crate) mod route;
 pub(crate) mod store;
 pub(crate) mod stream;
 pub(crate) mod tcp;
 pub(crate) mod tls;
+pub(crate) mod watch;
 pub(crate) mod ws;
 
 use std::fmt;

@@ -1,6 +1,7 @@
 //! HTTP CONNECT tunnels through a proxy, through hyper (the CONNECT is its own timed phase).
 
-use super::request::USER_AGENT;
+use super::headers::USER_AGENT;
+use super::limits::REFUSAL_BODY_LIMIT;
 use super::stream::Conn;
 use super::OsError;
 use base64::Engine;
@@ -10,9 +11,6 @@ use http_body_util::{BodyExt, Empty, Limited};
 use hyper_util::rt::TokioIo;
 use std::time::{Duration, Instant};
 use tokio::net::TcpStream;
-
-/// How much of a refusing proxy's body is kept.
-pub(crate) const REFUSAL_BODY_LIMIT: usize = 4096;
 
 /// Why the proxy did not open a tunnel.
 #[derive(Debug, Clone)]

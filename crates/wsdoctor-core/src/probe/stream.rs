@@ -1,12 +1,18 @@
-//! One stream type for plain and TLS connections, so HTTP and WebSocket code runs on either.
+//! One stream type for every connection this tool opens (plain TCP, a proxy tunnel, TLS, the
+//! stream of an HTTP/2 extended CONNECT), so HTTP and WebSocket code runs on any of them.
 
+use super::h2::frames::ServerFrames;
+use bytes::Bytes;
+use http_body_util::Empty;
 use hyper::upgrade::Upgraded;
 use hyper_util::rt::TokioIo;
 use std::io;
 use std::pin::Pin;
 use std::task::{Context, Poll};
+use std::time::Instant;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
+use tokio::sync::watch;
 
 /// `AsyncWrite` for a wrapper that only watches what is read: every write goes straight to the
 /// wrapped stream in `$field`.
@@ -37,7 +43,6 @@ macro_rules! write_through {
         }
     };
 }
-pub(crate) use write_through;
 
 /// A connection this tool opened: plain TCP, a tunnel through an HTTP CONNECT proxy, TLS over
 /// either, or a WebSocket's stream inside an HTTP/2 connection.
@@ -51,7 +56,7 @@ pub(crate) enum Conn {
     Tls(Box<tokio_rustls::client::TlsStream<Conn>>),
     /// The stream of an HTTP/2 extended CONNECT (RFC 8441), with what the connection's frames
     /// said beside it.
-    H2(Box<super::h2::H2Stream>),
+    H2(Box<H2Stream>),
 }
 
 impl Conn {
@@ -117,66 +122,53 @@ impl AsyncWrite for Conn {
     }
 }
 
-/// What a [`Counted`] connection saw of the server's answer.
-#[derive(Debug, Default)]
-pub(crate) struct ReadSoFar {
-    /// Bytes read.
-    pub(crate) count: std::sync::atomic::AtomicUsize,
-    /// The first bytes read, enough to recognise an HTTP/2 frame header.
-    pub(crate) first: std::sync::Mutex<Vec<u8>>,
+/// The stream of an extended CONNECT, carrying the WebSocket; the connection stays up while it
+/// is held.
+#[derive(Debug)]
+pub(crate) struct H2Stream {
+    io: TokioIo<Upgraded>,
+    seen: watch::Receiver<ServerFrames>,
+    /// When the CONNECT's 200 arrived: the stream is open from then on.
+    opened_at: Instant,
+    /// Held so the connection is not shut down for want of a client while the socket is open.
+    _sender: hyper::client::conn::http2::SendRequest<Empty<Bytes>>,
 }
 
-impl ReadSoFar {
-    /// Bytes read so far.
-    pub(crate) fn count(&self) -> usize {
-        self.count.load(std::sync::atomic::Ordering::Relaxed)
+impl H2Stream {
+    /// The stream of an extended CONNECT that was answered 200, from when it was.
+    pub(crate) fn new(
+        io: TokioIo<Upgraded>,
+        seen: watch::Receiver<ServerFrames>,
+        opened_at: Instant,
+        sender: hyper::client::conn::http2::SendRequest<Empty<Bytes>>,
+    ) -> H2Stream {
+        H2Stream {
+            io,
+            seen,
+            opened_at,
+            _sender: sender,
+        }
     }
 
-    /// Whether the answer began with an HTTP/2 frame: a server speaking HTTP/2 to a request in
-    /// HTTP/1.1.
-    pub(crate) fn began_with_http2(&self) -> bool {
-        self.first
-            .lock()
-            .map(|first| super::h2::is_frame_start(&first))
-            .unwrap_or(false)
+    /// What the connection's frames said so far.
+    pub(crate) fn seen(&self) -> ServerFrames {
+        self.seen.borrow().clone()
+    }
+
+    /// When the stream opened.
+    pub(crate) fn opened_at(&self) -> Instant {
+        self.opened_at
     }
 }
 
-/// A connection that counts the bytes read from it, so a parser's failure can be told apart by
-/// how much the server had sent (an endless head, rather than a malformed one) and by how it began.
-pub(crate) struct Counted {
-    inner: Conn,
-    read: std::sync::Arc<ReadSoFar>,
-}
-
-impl Counted {
-    /// Wraps `inner`; what was read is shared with the caller.
-    pub(crate) fn new(inner: Conn, read: std::sync::Arc<ReadSoFar>) -> Counted {
-        Counted { inner, read }
-    }
-}
-
-impl AsyncRead for Counted {
+impl AsyncRead for H2Stream {
     fn poll_read(
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
-        let this = self.get_mut();
-        let before = buf.filled().len();
-        let poll = Pin::new(&mut this.inner).poll_read(cx, buf);
-        if let Poll::Ready(Ok(())) = &poll {
-            let fresh = &buf.filled()[before..];
-            this.read
-                .count
-                .fetch_add(fresh.len(), std::sync::atomic::Ordering::Relaxed);
-            if let Ok(mut first) = this.read.first.lock() {
-                let room = super::h2::FRAME_HEADER.saturating_sub(first.len());
-                first.extend_from_slice(&fresh[..room.min(fresh.len())]);
-            }
-        }
-        poll
+        Pin::new(&mut self.get_mut().io).poll_read(cx, buf)
     }
 }
 
-write_through!(Counted, inner);
+write_through!(H2Stream, io);

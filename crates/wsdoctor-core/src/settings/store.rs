@@ -2,7 +2,7 @@
 //! one is a usage error before anything is sent, and so its credentials are secrets from the
 //! moment they are read.
 
-use super::SettingsError;
+use super::error::SettingsError;
 use crate::secret::{Secret, MASK};
 use url::Url;
 

@@ -1,7 +1,7 @@
 //! Opening a connection to the target for a check: TCP (or a tunnel through the proxy), then TLS
 //! when the scheme needs it, each phase timed into the check.
 
-use super::{CheckRun, Failed};
+use crate::checks::{CheckRun, Failed};
 use crate::context::Ctx;
 use crate::diagnose::classify;
 use crate::facts::Inputs;

@@ -7,18 +7,20 @@
 //! then tungstenite's, with a sniffer beside it that keeps what the server really sent in a close
 //! frame (tungstenite replaces a forbidden close code with 1002).
 
-use super::request;
+pub(crate) mod extended_connect;
+pub(crate) mod sniff;
+
+use super::headers;
+use super::limits::{HEAD_LIMIT, REFUSAL_BODY_LIMIT, REFUSAL_BODY_WAIT, UPGRADE_MAX_HEADERS};
 use super::stream::Conn;
 use super::OsError;
-use crate::trace::{FrameTap, Trace};
+use crate::trace::Trace;
 use futures_util::{SinkExt, StreamExt};
 use http::{HeaderMap, HeaderName, HeaderValue, StatusCode, Version};
+use sniff::{RawClose, Sniffed};
 use std::io;
-use std::pin::Pin;
-use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt, ReadBuf};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio_tungstenite::tungstenite::handshake::client::generate_key;
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 use tokio_tungstenite::tungstenite::protocol::{CloseFrame, Role, WebSocketConfig};
@@ -28,15 +30,6 @@ use wsdoctor_model::{WireDir, WireLayer};
 
 /// An open socket.
 pub(crate) type Socket = WebSocketStream<Sniffed>;
-
-/// The largest upgrade answer head read; no real server sends more.
-pub(crate) const HEAD_LIMIT: usize = 64 * 1024;
-
-/// How much of a refusing answer's body is kept as evidence.
-pub(crate) const REFUSAL_BODY_LIMIT: usize = 4096;
-
-/// How long a refusing answer's body is waited for, at most: it is evidence, not the verdict.
-pub(crate) const REFUSAL_BODY_WAIT: Duration = Duration::from_millis(500);
 
 /// Limits on what a server may send us; a probe must not be made to allocate without bound.
 /// The buffers start small: tungstenite's 128 KiB defaults, for a probe's few short messages,
@@ -104,7 +97,7 @@ pub(crate) enum OpenFailure {
         code: u32,
     },
     /// The HTTP/2 road: the server sent GOAWAY.
-    GoAway(super::h2::GoAway),
+    GoAway(super::h2::frames::GoAway),
 }
 
 /// A successful upgrade.
@@ -192,7 +185,7 @@ pub(crate) async fn open(
         trace.info(WireLayer::Http, describe_failure(failure, &[]));
     })?;
     let leftover = received[head_len..].to_vec();
-    let stream = Sniffed::new(conn, &leftover, trace.clone());
+    let stream = sniff::sniffed(conn, &leftover, trace.clone());
     let socket =
         WebSocketStream::from_partially_read(stream, leftover, Role::Client, Some(socket_config()))
             .await;
@@ -294,7 +287,7 @@ fn request_head(upgrade: &Upgrade<'_>, key: &str) -> Result<Vec<u8>, OpenFailure
     }
     for (name, value) in upgrade.headers {
         // Validated as HTTP allows, so nothing can split the request or inject a header.
-        let (name, value) = request::header(name, value).map_err(invalid)?;
+        let (name, value) = headers::header(name, value).map_err(invalid)?;
         let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
         match lines
             .iter_mut()
@@ -325,19 +318,17 @@ pub(crate) struct Head {
     pub(crate) headers: HeaderMap,
 }
 
-/// Most header lines an answer may carry.
-const MAX_HEADERS: usize = 128;
-
 /// Reads until the answer's head is complete; `received` keeps every byte read.
 async fn read_head(conn: &mut Conn, received: &mut Vec<u8>) -> Result<(Head, usize), OpenFailure> {
     let mut chunk = [0u8; 4096];
     loop {
-        if super::h2::is_frame_start(received) {
+        if super::h2::frames::is_frame_start(received) {
             return Err(OpenFailure::Http2Answer);
         }
         // An HTTP/1 answer never starts with a NUL byte; the start of an HTTP/2 frame does, and is
         // read whole before it is judged.
-        let maybe_frame = received.first() == Some(&0) && received.len() < super::h2::FRAME_HEADER;
+        let maybe_frame =
+            received.first() == Some(&0) && received.len() < super::h2::frames::FRAME_HEADER;
         if !maybe_frame {
             if let Some(parsed) = parse_head(received)? {
                 return Ok(parsed);
@@ -363,7 +354,7 @@ async fn read_head(conn: &mut Conn, received: &mut Vec<u8>) -> Result<(Head, usi
 
 /// The head, once complete.
 pub(crate) fn parse_head(bytes: &[u8]) -> Result<Option<(Head, usize)>, OpenFailure> {
-    let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
+    let mut headers = [httparse::EMPTY_HEADER; UPGRADE_MAX_HEADERS];
     let mut response = httparse::Response::new(&mut headers);
     match response.parse(bytes) {
         Ok(httparse::Status::Partial) => Ok(None),
@@ -496,222 +487,6 @@ pub(crate) fn validate_selection(
     }
 }
 
-/// A close frame as the server really sent it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum RawClose {
-    /// No payload: no status.
-    Empty,
-    /// One payload byte: not a valid close frame.
-    OneByte,
-    /// A status code.
-    Code(u16),
-}
-
-/// A stream that watches the server's frames go by and keeps the last close frame's code as sent;
-/// with a trace, it traces every frame both ways.
-pub(crate) struct Sniffed {
-    inner: Conn,
-    sniffer: Arc<Mutex<Sniffer>>,
-    trace: Trace,
-    /// Frames read and written, for the trace (`None` without one).
-    taps: Option<Box<(FrameTap, FrameTap)>>,
-}
-
-impl Sniffed {
-    /// Wraps `inner`, whose first bytes (`already_read`) were read before.
-    pub(crate) fn new(inner: Conn, already_read: &[u8], trace: Trace) -> Sniffed {
-        let mut sniffer = Sniffer::default();
-        sniffer.feed(already_read);
-        let mut taps = trace
-            .is_on()
-            .then(|| Box::new((FrameTap::new(WireDir::Recv), FrameTap::new(WireDir::Send))));
-        if let Some(taps) = taps.as_mut() {
-            taps.0.feed(&trace, already_read);
-        }
-        Sniffed {
-            inner,
-            sniffer: Arc::new(Mutex::new(sniffer)),
-            trace,
-            taps,
-        }
-    }
-
-    /// The last close frame the server sent, as it sent it.
-    pub(crate) fn last_close(&self) -> Option<RawClose> {
-        self.sniffer.lock().ok().and_then(|s| s.last_close)
-    }
-
-    /// What the HTTP/2 connection's frames said, and when the stream opened, when the socket
-    /// rides on one.
-    pub(crate) fn http2(&self) -> Option<(super::h2::Seen, Instant)> {
-        match &self.inner {
-            Conn::H2(stream) => Some((stream.seen(), stream.opened_at())),
-            _ => None,
-        }
-    }
-}
-
-/// A minimal frame-boundary tracker (RFC 6455 §5.2): headers are parsed, payloads skipped, except
-/// for the first two bytes of a close frame's payload.
-#[derive(Debug, Default)]
-pub(crate) struct Sniffer {
-    header: Vec<u8>,
-    /// Payload bytes of the current frame still to come.
-    remaining: u64,
-    /// The current frame is a close frame.
-    closing: bool,
-    /// Its mask, to read the code of a masked (invalid, but seen) close frame.
-    mask: Option<[u8; 4]>,
-    close_bytes: Vec<u8>,
-    close_len: u64,
-    /// The last close frame seen, as it was sent.
-    pub(crate) last_close: Option<RawClose>,
-}
-
-impl Sniffer {
-    /// Tracks `bytes`, the next bytes the server sent.
-    pub(crate) fn feed(&mut self, mut bytes: &[u8]) {
-        while !bytes.is_empty() {
-            if self.remaining > 0 {
-                let take = usize::try_from(self.remaining)
-                    .unwrap_or(usize::MAX)
-                    .min(bytes.len());
-                if self.closing {
-                    for b in &bytes[..take] {
-                        if self.close_bytes.len() >= 2 {
-                            break;
-                        }
-                        let index = self.close_bytes.len();
-                        let unmasked = match self.mask {
-                            Some(mask) => b ^ mask[index % 4],
-                            None => *b,
-                        };
-                        self.close_bytes.push(unmasked);
-                    }
-                }
-                self.remaining -= take as u64;
-                bytes = &bytes[take..];
-                if self.remaining == 0 {
-                    self.end_frame();
-                }
-                continue;
-            }
-            self.header.push(bytes[0]);
-            bytes = &bytes[1..];
-            if let Some((opcode, mask, len)) = parse_header(&self.header) {
-                self.header.clear();
-                self.closing = opcode == 0x8;
-                self.mask = mask;
-                self.close_bytes.clear();
-                self.close_len = len;
-                self.remaining = len;
-                if len == 0 {
-                    self.end_frame();
-                }
-            } else if self.header.len() >= 14 {
-                // Not a frame header we can read: stop tracking rather than guess.
-                self.header.clear();
-                self.remaining = u64::MAX;
-                self.closing = false;
-            }
-        }
-    }
-
-    fn end_frame(&mut self) {
-        if self.closing {
-            self.last_close = Some(match (self.close_len, self.close_bytes.as_slice()) {
-                (0, _) => RawClose::Empty,
-                (1, _) => RawClose::OneByte,
-                (_, [hi, lo]) => RawClose::Code(u16::from_be_bytes([*hi, *lo])),
-                _ => RawClose::OneByte,
-            });
-        }
-        self.closing = false;
-    }
-}
-
-/// A complete frame header: opcode, mask and payload length; `None` until all of it is there.
-fn parse_header(h: &[u8]) -> Option<(u8, Option<[u8; 4]>, u64)> {
-    let (&b0, &b1) = (h.first()?, h.get(1)?);
-    let opcode = b0 & 0x0f;
-    let masked = b1 & 0x80 != 0;
-    let (len, at) = match b1 & 0x7f {
-        126 => (u64::from(u16::from_be_bytes([*h.get(2)?, *h.get(3)?])), 4),
-        127 => {
-            let bytes: [u8; 8] = h.get(2..10)?.try_into().ok()?;
-            (u64::from_be_bytes(bytes), 10)
-        }
-        n => (u64::from(n), 2),
-    };
-    let mask = if masked {
-        let key: [u8; 4] = h.get(at..at + 4)?.try_into().ok()?;
-        Some(key)
-    } else {
-        None
-    };
-    let full = at + if masked { 4 } else { 0 };
-    (h.len() == full).then_some((opcode, mask, len))
-}
-
-impl AsyncRead for Sniffed {
-    fn poll_read(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut ReadBuf<'_>,
-    ) -> Poll<io::Result<()>> {
-        let this = self.get_mut();
-        let before = buf.filled().len();
-        let poll = Pin::new(&mut this.inner).poll_read(cx, buf);
-        match &poll {
-            Poll::Ready(Ok(())) => {
-                let fresh = &buf.filled()[before..];
-                if let Ok(mut sniffer) = this.sniffer.lock() {
-                    sniffer.feed(fresh);
-                }
-                if let Some(taps) = this.taps.as_mut() {
-                    if fresh.is_empty() {
-                        let ended = match &this.inner {
-                            Conn::H2(_) => "the server ended the socket's HTTP/2 stream",
-                            _ => "the server closed the connection (end of stream)",
-                        };
-                        this.trace.info(WireLayer::Tcp, ended);
-                    } else {
-                        taps.0.feed(&this.trace, fresh);
-                    }
-                }
-            }
-            Poll::Ready(Err(e)) => this
-                .trace
-                .info(WireLayer::Tcp, format!("the connection broke: {e}")),
-            Poll::Pending => {}
-        }
-        poll
-    }
-}
-
-impl tokio::io::AsyncWrite for Sniffed {
-    fn poll_write(
-        self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        let this = self.get_mut();
-        let poll = Pin::new(&mut this.inner).poll_write(cx, buf);
-        if let (Poll::Ready(Ok(n)), Some(taps)) = (&poll, this.taps.as_mut()) {
-            taps.1.feed(&this.trace, &buf[..*n]);
-        }
-        poll
-    }
-
-    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.get_mut().inner).poll_flush(cx)
-    }
-
-    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.get_mut().inner).poll_shutdown(cx)
-    }
-}
-
 /// How a socket ended, as seen by the client.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Ending {
@@ -736,7 +511,7 @@ pub(crate) enum Ending {
     /// The server reset the HTTP/2 stream that carried the socket (RST_STREAM with this code).
     StreamReset(u32),
     /// The server closed the HTTP/2 connection that carried the socket with GOAWAY.
-    GoAway(super::h2::GoAway),
+    GoAway(super::h2::frames::GoAway),
 }
 
 impl Ending {
@@ -917,6 +692,7 @@ pub(crate) async fn close_normally(mut socket: Socket, wait: Duration) {
 
 #[cfg(test)]
 mod tests {
+    use super::sniff::Sniffer;
     use super::*;
 
     #[test]

@@ -1,10 +1,13 @@
-//! A socket check's roads side by side: the second road opens while the first is only waiting
+//! A socket check's roads: which it takes (the one a browser prefers first), and the roads side by
+//! side: the second road opens while the first is only waiting
 //! (the terminal's observation window), so a healthy HTTP/2 origin costs one window, not two; a
 //! road that failed while the other road's socket was open is checked again alone, so what one
 //! of our own sockets did to the other is never reported as the target's.
 
-use super::socket::RoadRun;
+use super::road_run::RoadRun;
 use crate::context::Ctx;
+use crate::facts::Inputs;
+use crate::settings::Roads;
 use std::future::Future;
 use std::ops::Range;
 use std::sync::Arc;
@@ -12,6 +15,26 @@ use std::time::Instant;
 use tokio::sync::Notify;
 use wsdoctor_model::evidence::Road;
 use wsdoctor_model::CheckId;
+
+/// The roads a socket check takes, the one a browser prefers first: over HTTP/2 when the origin
+/// agreed on `h2` (and `--http1-only` does not forbid it), then over HTTP/1.1 to compare; only
+/// HTTP/2 under `--http2`; only HTTP/1.1 on a plain target, where browsers never speak HTTP/2.
+pub(crate) fn roads(ctx: &Ctx, inputs: &Inputs) -> Vec<Road> {
+    if !ctx.settings.target.uses_tls() {
+        return vec![Road::Http1];
+    }
+    match ctx.settings.roads {
+        Roads::Http1Only => vec![Road::Http1],
+        Roads::Http2 => vec![Road::Http2],
+        Roads::Browser if inputs.facts.speaks_h2() => vec![Road::Http2, Road::Http1],
+        Roads::Browser => vec![Road::Http1],
+    }
+}
+
+/// The road the sockets after the echo take: the one the echo's socket took.
+pub(crate) fn echo_road(inputs: &Inputs) -> Road {
+    inputs.facts.road.unwrap_or(Road::Http1)
+}
 
 /// The first road's word that its socket has what it came for and is only waiting now (for the
 /// end of the observation window, or for an optional reply): the second road may open.

@@ -1,14 +1,14 @@
 //! The HTTP exchange the HTTP checks share: one request to the target, following same-origin
 //! redirects, each hop recorded; the answer recorded as evidence.
 
-use super::connect::dial;
-use super::{CheckRun, Failed};
+use crate::checks::{CheckRun, Failed};
 use crate::context::Ctx;
 use crate::diagnose::{classify, platform};
 use crate::facts::Inputs;
+use crate::probe::headers::{self, USER_AGENT};
 use crate::probe::http::{exchange, HttpResponse};
-use crate::probe::request::{self, USER_AGENT};
 use crate::probe::stream::Conn;
+use crate::transport::dial;
 use bytes::Bytes;
 use http::{Method, Request};
 use http_body_util::Empty;
@@ -120,7 +120,7 @@ async fn send_once(
     }
     for header in settings.headers.iter() {
         let (name, value) =
-            request::header(&header.name, header.value.reveal()).map_err(invalid)?;
+            headers::header(&header.name, header.value.reveal()).map_err(invalid)?;
         builder = builder.header(name, value);
     }
     let request = builder
