@@ -1025,7 +1025,7 @@ _wsdoctor() {
             return 0
             ;;
         wsdoctor__subcmd__man)
-            opts="-h -V --help --version check watch demo lab explain config serve"
+            opts="-h -V --help --version check watch demo lab explain config serve ping"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -141,6 +141,13 @@ fn environment(roff: &mut Roff, command: &clap::Command, subcommand: &str) {
             "Apply to every probe, over the config file's values, as they do to a run of check (see wsdoctor-check(1)).",
         )]);
     }
+    if subcommand == "ping" {
+        roff.control("TP", []);
+        roff.text([bold("The variables of check's network options")]);
+        roff.text([roman(
+            "WSDOCTOR_TIMEOUT, WSDOCTOR_PROXY, WSDOCTOR_CACERT, WSDOCTOR_INSECURE, WSDOCTOR_HTTP2 and the others of wsdoctor-check(1)'s Network options apply to ping's socket as they do to check's; a flag of ping's wins over them.",
+        )]);
+    }
     for (variable, pages, meaning) in OTHER_VARIABLES {
         if subcommand.is_empty() || pages.contains(&subcommand) {
             roff.control("TP", []);
