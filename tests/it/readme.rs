@@ -737,3 +737,69 @@ fn every_link_within_the_readme_names_a_heading() {
     }
     assert!(checked >= 5, "only {checked} links within the README");
 }
+
+/// The paths the Architecture section's source tree lists (folders end in `/`), from its
+/// indentation: two spaces a level under one of the four source roots.
+fn documented_tree() -> Vec<String> {
+    let block = blocks()
+        .into_iter()
+        .find(|b| b.marker.as_deref() == Some("not output: the source tree"))
+        .expect("the Architecture section shows the source tree");
+    let mut stack: Vec<String> = Vec::new();
+    let mut paths = Vec::new();
+    for line in block.body.lines() {
+        let name = line.split_whitespace().next().unwrap_or_default().to_string();
+        let depth = (line.len() - line.trim_start().len()) / 2;
+        stack.truncate(depth);
+        let parent: String = stack.concat();
+        if name.ends_with('/') {
+            stack.push(name.clone());
+        }
+        paths.push(format!("{parent}{name}"));
+    }
+    paths
+}
+
+/// What `ls -R` shows of the four source roots: Rust files, the browser page, folders.
+fn source_tree() -> Vec<String> {
+    fn walk(dir: &Path, prefix: &str, out: &mut Vec<String>) {
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .expect("a source folder")
+            .map(|e| e.expect("an entry").path())
+            .collect();
+        entries.sort();
+        for path in entries {
+            let name = path.file_name().unwrap_or_default().to_string_lossy().to_string();
+            if path.is_dir() {
+                out.push(format!("{prefix}{name}/"));
+                walk(&path, &format!("{prefix}{name}/"), out);
+            } else if (name.ends_with(".rs") || name.ends_with(".js")) && name != "mod.rs" {
+                out.push(format!("{prefix}{name}"));
+            }
+        }
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut out = Vec::new();
+    for source in [
+        "src/",
+        "crates/wsdoctor-model/src/",
+        "crates/wsdoctor-core/src/",
+        "crates/wsdoctor-lab/src/",
+    ] {
+        out.push(source.to_string());
+        walk(&root.join(source), source, &mut out);
+    }
+    out
+}
+
+#[test]
+fn the_architecture_section_lists_the_source_tree_as_ls_does() {
+    let documented = documented_tree();
+    let real = source_tree();
+    let missing: Vec<&String> = real.iter().filter(|p| !documented.contains(p)).collect();
+    let gone: Vec<&String> = documented.iter().filter(|p| !real.contains(p)).collect();
+    assert!(
+        missing.is_empty() && gone.is_empty(),
+        "README's source tree is stale: not listed {missing:?}; listed but not in the tree {gone:?}"
+    );
+}
