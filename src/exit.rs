@@ -116,7 +116,7 @@ impl AppError {
     /// to a line, and returns its status.
     pub(crate) fn report(&self) -> ExitCode {
         let text = wsdoctor_core::Redactor::mask_userinfo(&self.to_string());
-        crate::output::error_line(&shorten_quoted(&text));
+        crate::print::error_line(&shorten_quoted(&text));
         ExitCode::from(self.status())
     }
 }

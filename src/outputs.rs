@@ -55,7 +55,7 @@ pub(crate) fn write(
 ) -> Result<(), AppError> {
     if output.format == Format::Github || render::github::in_github_actions() {
         if let Err(e) = step_summary(document) {
-            crate::output::stderr(&format!(
+            crate::print::stderr(&format!(
                 "wsdoctor: cannot append to $GITHUB_STEP_SUMMARY: {e}"
             ));
         }

@@ -39,7 +39,7 @@ impl Selection {
     /// keeps stdout one JSON document.
     pub(crate) fn announce(&self, quiet: bool) {
         if let (Some(path), false) = (&self.defaults_from, quiet) {
-            crate::output::stderr(&format!(
+            crate::print::stderr(&format!(
                 "wsdoctor: defaults from {} applied (--no-config to ignore the file)",
                 path.display()
             ));
@@ -67,9 +67,9 @@ impl Selection {
     pub(crate) fn say_chosen(&self, on_stdout: bool) {
         for line in &self.chosen {
             if on_stdout {
-                crate::output::stdout(&format!("{line}\n"));
+                crate::print::stdout(&format!("{line}\n"));
             } else {
-                crate::output::stderr(&format!("wsdoctor: {line}"));
+                crate::print::stderr(&format!("wsdoctor: {line}"));
             }
         }
     }

@@ -47,7 +47,7 @@ pub(crate) fn usage_error(e: clap::Error) -> std::process::ExitCode {
                         &format!("'{arg}'"),
                         &format!("{variable} (the variable for {long})"),
                     );
-                    crate::output::stderr(text.trim_end());
+                    crate::print::stderr(text.trim_end());
                     return std::process::ExitCode::from(status);
                 }
             }

@@ -7,7 +7,7 @@ use crate::exit::{self, AppError};
 use crate::outputs::{self, OneReport};
 use crate::render::{self, progress};
 use crate::report_file::ReportFile;
-use crate::{output, runtime};
+use crate::{print, runtime};
 use std::io::{self, IsTerminal};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -25,7 +25,7 @@ pub(crate) fn run(cmd: CheckCommand) -> Result<u8, AppError> {
     selection.announce(output.quiet);
     selection.say_chosen(outputs::human_on_stdout(&output));
     if cmd.options.dry_run {
-        output::stdout(&selection.dry_run(output.show_secrets));
+        print::stdout(&selection.dry_run(output.show_secrets));
         return Ok(exit::OK);
     }
     if !selection.fleet {

@@ -10,7 +10,7 @@ pub(crate) fn run(cmd: &ConfigCommand) -> Result<u8, AppError> {
             let schema = crate::config::json_schema(&check);
             let text = serde_json::to_string_pretty(&schema)
                 .map_err(|e| AppError::Runtime(format!("cannot serialise the schema: {e}")))?;
-            crate::output::stdout(&format!("{text}\n"));
+            crate::print::stdout(&format!("{text}\n"));
             Ok(OK)
         }
         ConfigAction::Check { config } => {
@@ -34,7 +34,7 @@ pub(crate) fn run(cmd: &ConfigCommand) -> Result<u8, AppError> {
                 crate::targets::select("check", &[], &fleet, &crate::args::Env::from_process())?;
             // A count, not every name: a fleet of thousands made one unreadable line.
             let count = selection.targets.len();
-            crate::output::stdout(&format!(
+            crate::print::stdout(&format!(
                 "{}: valid, {count} target{}\n",
                 path.display(),
                 if count == 1 { "" } else { "s" },

@@ -65,7 +65,7 @@ pub(crate) fn run(cmd: DemoCommand) -> Result<u8, AppError> {
             if tls { ", TLS" } else { "" }
         );
         let redactor = wsdoctor_core::Diagnosis::redactor_for(&settings, output.show_secrets);
-        crate::output::stdout(&crate::render::plan::dry_run(
+        crate::print::stdout(&crate::render::plan::dry_run(
             &settings,
             &redactor,
             Some(&note),
@@ -105,7 +105,7 @@ pub(crate) fn run(cmd: DemoCommand) -> Result<u8, AppError> {
                 Some(DEFAULT_SESSION) => DEFAULT_SESSION,
                 _ => wsdoctor_core::MASK,
             };
-            crate::output::stderr(&format!(
+            crate::print::stderr(&format!(
                 "demo: reference backend at {} ({}), session {session}",
                 lab.base_url(),
                 fault

@@ -22,7 +22,7 @@ const TAGS: &str = "Tags: [wsdoctor] a code wsdoctor adds to the web client's ei
 
 pub(crate) fn run(cmd: &ExplainCommand) -> Result<u8, AppError> {
     if cmd.markdown {
-        crate::output::stdout(&markdown_table());
+        crate::print::stdout(&markdown_table());
         return Ok(OK);
     }
     let json = cmd.format == ExplainFormat::Json;
@@ -34,7 +34,7 @@ pub(crate) fn run(cmd: &ExplainCommand) -> Result<u8, AppError> {
                 "browser_rule": close::browser_sending_rule(),
             }));
         } else {
-            crate::output::stdout(&listing());
+            crate::print::stdout(&listing());
         }
         return Ok(OK);
     };
@@ -46,7 +46,7 @@ pub(crate) fn run(cmd: &ExplainCommand) -> Result<u8, AppError> {
             Topic::Close(code) => close_json(close::meaning(code)),
         });
     } else {
-        crate::output::stdout(&match topic {
+        crate::print::stdout(&match topic {
             Topic::Code(code) => code_text(code),
             Topic::Cause(cause) => cause_text(cause),
             Topic::Close(code) => close_text(close::meaning(code)),
@@ -269,7 +269,7 @@ fn close_json(m: CloseMeaning) -> Value {
 fn print_json(value: &Value) {
     // A Value of strings and numbers always serialises.
     let text = serde_json::to_string_pretty(value).unwrap_or_default();
-    crate::output::stdout(&format!("{text}\n"));
+    crate::print::stdout(&format!("{text}\n"));
 }
 
 /// Wraps a paragraph at `width` columns.

@@ -10,7 +10,7 @@ use crate::outputs::{self, Document};
 use crate::render;
 use crate::report_file::ReportFile;
 use crate::targets::FleetTarget;
-use crate::{output, parallel, runtime};
+use crate::{parallel, print, runtime};
 use std::io::{IsTerminal, Write};
 use std::sync::{Arc, OnceLock};
 use std::time::{Instant, SystemTime};
@@ -140,7 +140,7 @@ async fn stream_lines(
                     error.get_or_insert(e);
                 }
             }
-            None if ndjson && stdout_open => stdout_open = output::stdout(&line),
+            None if ndjson && stdout_open => stdout_open = print::stdout(&line),
             _ => {}
         }
     }
@@ -207,7 +207,7 @@ fn fit_to_open_files(parallel: u32, quiet: bool) -> u32 {
     let fits = u32::try_from(fits.max(1)).unwrap_or(u32::MAX);
     if fits < parallel {
         if !quiet {
-            output::stderr(&format!(
+            print::stderr(&format!(
                 "wsdoctor: --parallel {parallel} needs about {} open files, the limit is {limit} (ulimit -n): running {fits} at a time",
                 u64::from(parallel) * SOCKETS_PER_TARGET + RESERVED_FILES
             ));

@@ -15,14 +15,14 @@ pub(crate) fn completions(shell: clap_complete::Shell) -> Result<u8, AppError> {
         "wsdoctor",
         &mut buffer,
     );
-    crate::output::stdout(&String::from_utf8_lossy(&buffer));
+    crate::print::stdout(&String::from_utf8_lossy(&buffer));
     Ok(OK)
 }
 
 /// A man page (roff): the top page, or `wsdoctor-SUBCOMMAND(1)`.
 pub(crate) fn man(subcommand: Option<&str>) -> Result<u8, AppError> {
     let page = page(subcommand.unwrap_or(""))?;
-    crate::output::stdout(&page);
+    crate::print::stdout(&page);
     Ok(OK)
 }
 

@@ -17,7 +17,7 @@ pub(crate) fn run(cmd: LabCommand) -> Result<u8, AppError> {
             };
             text.push_str(&format!("{name:<24} {}\n", info.summary));
         }
-        crate::output::stdout(&text);
+        crate::print::stdout(&text);
         return Ok(OK);
     }
     let fault = cmd
@@ -29,7 +29,7 @@ pub(crate) fn run(cmd: LabCommand) -> Result<u8, AppError> {
     if cmd.dry_run {
         let http2 = cmd.http2 || fault.as_ref().is_some_and(Fault::needs_http2);
         let tls = cmd.tls || http2 || fault.as_ref().is_some_and(Fault::needs_tls);
-        crate::output::stdout(&format!(
+        crate::print::stdout(&format!(
             "dry run: would serve the reference backend on {} over {} ({}){}\n",
             cmd.listen,
             match (tls, http2) {
@@ -143,7 +143,7 @@ async fn serve(cmd: LabCommand, fault: Option<Fault>) -> Result<u8, AppError> {
             proxy.url()
         ));
     }
-    crate::output::stdout(&text);
+    crate::print::stdout(&text);
     crate::runtime::stop_signal(Default::default()).await;
     if let Some(proxy) = proxy {
         proxy.shutdown().await;

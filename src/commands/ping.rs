@@ -5,7 +5,7 @@ use crate::args::{self, Env};
 use crate::cli::{CheckOptions, ColorChoice};
 use crate::cli::{PingColor, PingCommand};
 use crate::exit::{self, AppError};
-use crate::output;
+use crate::print;
 use crate::render::ping as render;
 use clap::{Args, FromArgMatches};
 use std::io::IsTerminal;
@@ -167,7 +167,7 @@ async fn ping_and_report(
         }
     };
     let target = redactor.text(settings.target.url().as_str());
-    if !output::stdout(&render::start(&target, &options, view)) {
+    if !print::stdout(&render::start(&target, &options, view)) {
         reader_gone.notify_one();
     }
     let mut live = render::Live::new(view, reader_gone);
@@ -185,7 +185,7 @@ async fn ping_and_report(
         // Within the gates: the document says so.
         summary.verdict = Verdict::Warn;
     }
-    output::stdout(&render::end(&summary, view));
+    print::stdout(&render::end(&summary, view));
     Ok(match caught.get() {
         // Ctrl-C is how a run without --count ends: the verdict decides, as for ping(8).
         Some(&signal) if signal != exit::INTERRUPTED => signal,

@@ -9,7 +9,7 @@ use crate::outputs;
 use crate::render;
 use crate::report_file::ReportFile;
 use crate::targets::Selection;
-use crate::{output, parallel, runtime};
+use crate::{parallel, print, runtime};
 use std::io::{self, IsTerminal};
 use std::sync::{Arc, OnceLock};
 use tokio::sync::watch;
@@ -52,7 +52,7 @@ pub(crate) fn run(cmd: WatchCommand) -> Result<u8, AppError> {
                 .map(|n| format!(", {n} runs"))
                 .unwrap_or_else(|| ", until stopped".into())
         ));
-        output::stdout(&text);
+        print::stdout(&text);
         return Ok(exit::OK);
     }
     runtime::block_on(watch(cmd, selection, output))
@@ -207,7 +207,7 @@ impl Lines<'_> {
                 (Format::Ndjson, false) => ndjson(),
                 _ => human(self.color),
             };
-            end.reader_gone = !output::stdout(&text);
+            end.reader_gone = !print::stdout(&text);
         }
         Ok(end)
     }
@@ -234,10 +234,10 @@ impl Lines<'_> {
                 file.append(&in_format)
                     .map_err(|e| outputs::write_failed(self.output, e))?;
                 file.commit()?;
-                output::stdout(&human_summary);
+                print::stdout(&human_summary);
             }
             None => {
-                output::stdout(&in_format);
+                print::stdout(&in_format);
             }
         }
         Ok(())

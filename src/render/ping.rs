@@ -3,7 +3,7 @@
 //! before it reaches a terminal.
 
 use crate::cli::PingFormat;
-use crate::output;
+use crate::print;
 use crate::render::human::{paint, safe};
 use colored::Colorize;
 use std::fmt::Write as _;
@@ -67,7 +67,7 @@ impl Live {
             PingFormat::Human => human_line(event, self.view.color),
         };
         if let Some(line) = line {
-            if !output::stdout(&line) {
+            if !print::stdout(&line) {
                 self.reader_gone.notify_one();
             }
         }

@@ -171,7 +171,7 @@ impl Progress {
         if self.options.status_line {
             self.status.println(line);
         } else {
-            crate::output::stderr(line);
+            crate::print::stderr(line);
         }
     }
 
@@ -179,9 +179,9 @@ impl Progress {
     /// the two never share a line on a terminal; false once the reader of stdout has gone.
     pub(crate) fn stdout(&self, text: &str) -> bool {
         if self.options.status_line {
-            self.status.suspend(|| crate::output::stdout(text))
+            self.status.suspend(|| crate::print::stdout(text))
         } else {
-            crate::output::stdout(text)
+            crate::print::stdout(text)
         }
     }
 

@@ -43,7 +43,7 @@ impl Log {
                 ms
             )
         };
-        crate::output::stderr(&line);
+        crate::print::stderr(&line);
     }
 
     /// Something the operator should know about a probe that still runs.
@@ -63,7 +63,7 @@ impl Log {
                 crate::render::human::safe(note)
             )
         };
-        crate::output::stderr(&line);
+        crate::print::stderr(&line);
     }
 
     /// A probe request refused, and why.
@@ -85,6 +85,6 @@ impl Log {
                 crate::render::human::safe(why)
             )
         };
-        crate::output::stderr(&line);
+        crate::print::stderr(&line);
     }
 }

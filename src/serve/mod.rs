@@ -246,7 +246,7 @@ pub(crate) fn run(cmd: ServeCommand) -> Result<u8, AppError> {
         if state.targets().is_empty() && state.allow_patterns().is_empty() && !state.allow_any {
             text.push_str("  note: nothing may be probed: name targets in the config file or add [serve] allow patterns\n");
         }
-        crate::output::stdout(&text);
+        crate::print::stdout(&text);
         return Ok(OK);
     }
     let grace = cmd.shutdown_grace;
@@ -273,17 +273,17 @@ async fn serve(listen: SocketAddr, state: Arc<State>, grace: Duration) -> Result
     let stop = crate::runtime::stop_signal_on(caught, false);
     tokio::pin!(stop);
     let mut hangups = crate::runtime::hangups();
-    crate::output::stderr(&format!("wsdoctor serve listening on http://{addr}"));
+    crate::print::stderr(&format!("wsdoctor serve listening on http://{addr}"));
     let loaded = state.loaded();
     if state.allow_any {
-        crate::output::stderr(if loaded.deny_private() {
+        crate::print::stderr(if loaded.deny_private() {
             "wsdoctor serve: WARNING --allow-any-target: any URL a request names will be probed; anyone who can reach this port can make it connect to any public address"
         } else {
             "wsdoctor serve: WARNING --allow-any-target: any URL a request names will be probed; anyone who can reach this port can make it connect anywhere"
         });
     }
     if !loaded.deny_private() && (state.allow_any || !loaded.allow.is_empty()) {
-        crate::output::stderr(
+        crate::print::stderr(
             "wsdoctor serve: WARNING deny_private = false: URL targets may reach loopback, private and link-local addresses (cloud metadata included); anyone who controls DNS under an allowed pattern can map internal services",
         );
     }
@@ -303,7 +303,7 @@ async fn serve(listen: SocketAddr, state: Arc<State>, grace: Duration) -> Result
                 let stream = match accepted {
                     Ok((stream, _)) => {
                         if std::mem::take(&mut starved) {
-                            crate::output::stderr("wsdoctor serve: accepting connections again");
+                            crate::print::stderr("wsdoctor serve: accepting connections again");
                         }
                         stream
                     }
@@ -312,7 +312,7 @@ async fn serve(listen: SocketAddr, state: Arc<State>, grace: Duration) -> Result
                         // once: retrying without a pause spins a core until a descriptor frees
                         // up (hyper's and tokio's examples pause too).
                         if !std::mem::replace(&mut starved, true) {
-                            crate::output::stderr(&format!(
+                            crate::print::stderr(&format!(
                                 "wsdoctor serve: cannot accept connections ({e}): pausing {} between tries; raise the open-files limit (ulimit -n) or lower --max-concurrent",
                                 humantime::format_duration(ACCEPT_BACKOFF)
                             ));
@@ -348,7 +348,7 @@ async fn serve(listen: SocketAddr, state: Arc<State>, grace: Duration) -> Result
     }
     // Stop accepting; let the probes in flight finish within the grace period.
     drop(listener);
-    crate::output::stderr("wsdoctor serve: stopping");
+    crate::print::stderr("wsdoctor serve: stopping");
     let deadline = Instant::now() + grace;
     while state.in_flight() > 0 && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(20)).await;

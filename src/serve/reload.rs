@@ -178,13 +178,13 @@ pub(crate) fn reload(state: &State) -> Result<String, String> {
             }
             state.reload_ok.store(true, Ordering::Relaxed);
             state.loaded_at.store(unix_now(), Ordering::Relaxed);
-            crate::output::stderr(&format!("wsdoctor serve: {said}"));
+            crate::print::stderr(&format!("wsdoctor serve: {said}"));
             Ok(said)
         }
         Err(e) => {
             state.reload_ok.store(false, Ordering::Relaxed);
             let said = format!("config not reloaded, the previous one stays: {e}");
-            crate::output::stderr(&format!("wsdoctor serve: {said}"));
+            crate::print::stderr(&format!("wsdoctor serve: {said}"));
             Err(said)
         }
     }

@@ -748,7 +748,11 @@ fn documented_tree() -> Vec<String> {
     let mut stack: Vec<String> = Vec::new();
     let mut paths = Vec::new();
     for line in block.body.lines() {
-        let name = line.split_whitespace().next().unwrap_or_default().to_string();
+        let name = line
+            .split_whitespace()
+            .next()
+            .unwrap_or_default()
+            .to_string();
         let depth = (line.len() - line.trim_start().len()) / 2;
         stack.truncate(depth);
         let parent: String = stack.concat();
@@ -769,7 +773,11 @@ fn source_tree() -> Vec<String> {
             .collect();
         entries.sort();
         for path in entries {
-            let name = path.file_name().unwrap_or_default().to_string_lossy().to_string();
+            let name = path
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .to_string();
             if path.is_dir() {
                 out.push(format!("{prefix}{name}/"));
                 walk(&path, &format!("{prefix}{name}/"), out);
