@@ -127,7 +127,7 @@ _wsdoctor() {
             return 0
             ;;
         wsdoctor__subcmd__check)
-            opts="-H -4 -6 -o -q -v -w -h -V --config --no-config --target --parallel --fail-on --min-cert-days --max-echo-rtt --max-first-message --max-attempts --allow-warning --require --dry-run --session --origin --header --subprotocol --send --expect --count --hold --ping-interval --only --skip --health-path --diagnostics-path --echo-path --terminal-path --session-path --timeout --connect-timeout --attempts --retry-delay --accept-silence --observe --deadline --resolve --all-addresses --proxy --no-proxy --cert-warn-days --cacert --cert --key --ipv4 --ipv6 --insecure --http1-only --http2 --browser --browser-path --redis-url --session-key --store-pings --store-slow --session-min-ttl --format --output --color --quiet --verbose --trace --trace-file --show-secrets --write-out --help --version"
+            opts="-H -4 -6 -o -q -v -w -h -V --config --no-config --target --parallel --fail-on --min-cert-days --max-echo-rtt --max-first-message --max-attempts --allow-warning --require --dry-run --session --origin --header --subprotocol --timeout --connect-timeout --resolve --proxy --no-proxy --cacert --cert --key --ipv4 --ipv6 --insecure --http1-only --http2 --send --expect --count --hold --ping-interval --only --skip --health-path --diagnostics-path --echo-path --terminal-path --session-path --attempts --retry-delay --accept-silence --observe --deadline --all-addresses --cert-warn-days --browser --browser-path --redis-url --session-key --store-pings --store-slow --session-min-ttl --format --output --color --quiet --verbose --trace --trace-file --show-secrets --write-out --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -204,6 +204,56 @@ _wsdoctor() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --resolve)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --key)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
                 --send)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -252,14 +302,6 @@ _wsdoctor() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --connect-timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --attempts)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -280,50 +322,8 @@ _wsdoctor() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --resolve)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --proxy)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --cert-warn-days)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --cacert)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --cert)
-                    local oldifs
-                    if [ -n "${IFS+x}" ]; then
-                        oldifs="$IFS"
-                    fi
-                    IFS=$'\n'
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    if [ -n "${oldifs+x}" ]; then
-                        IFS="$oldifs"
-                    fi
-                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
-                        compopt -o filenames
-                    fi
-                    return 0
-                    ;;
-                --key)
-                    local oldifs
-                    if [ -n "${IFS+x}" ]; then
-                        oldifs="$IFS"
-                    fi
-                    IFS=$'\n'
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    if [ -n "${oldifs+x}" ]; then
-                        IFS="$oldifs"
-                    fi
-                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
-                        compopt -o filenames
-                    fi
                     return 0
                     ;;
                 --browser-path)
@@ -513,7 +513,7 @@ _wsdoctor() {
             return 0
             ;;
         wsdoctor__subcmd__demo)
-            opts="-H -4 -6 -o -q -v -w -h -V --fault --tls --fail-on --min-cert-days --max-echo-rtt --max-first-message --max-attempts --allow-warning --require --dry-run --session --origin --header --subprotocol --send --expect --count --hold --ping-interval --only --skip --health-path --diagnostics-path --echo-path --terminal-path --session-path --timeout --connect-timeout --attempts --retry-delay --accept-silence --observe --deadline --resolve --all-addresses --proxy --no-proxy --cert-warn-days --cacert --cert --key --ipv4 --ipv6 --insecure --http1-only --http2 --browser --browser-path --redis-url --session-key --store-pings --store-slow --session-min-ttl --format --output --color --quiet --verbose --trace --trace-file --show-secrets --write-out --help --version"
+            opts="-H -4 -6 -o -q -v -w -h -V --fault --tls --fail-on --min-cert-days --max-echo-rtt --max-first-message --max-attempts --allow-warning --require --dry-run --session --origin --header --subprotocol --timeout --connect-timeout --resolve --proxy --no-proxy --cacert --cert --key --ipv4 --ipv6 --insecure --http1-only --http2 --send --expect --count --hold --ping-interval --only --skip --health-path --diagnostics-path --echo-path --terminal-path --session-path --attempts --retry-delay --accept-silence --observe --deadline --all-addresses --cert-warn-days --browser --browser-path --redis-url --session-key --store-pings --store-slow --session-min-ttl --format --output --color --quiet --verbose --trace --trace-file --show-secrets --write-out --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -571,6 +571,56 @@ _wsdoctor() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --resolve)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --key)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
                 --send)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -619,14 +669,6 @@ _wsdoctor() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --connect-timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --attempts)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -647,50 +689,8 @@ _wsdoctor() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --resolve)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --proxy)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --cert-warn-days)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --cacert)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --cert)
-                    local oldifs
-                    if [ -n "${IFS+x}" ]; then
-                        oldifs="$IFS"
-                    fi
-                    IFS=$'\n'
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    if [ -n "${oldifs+x}" ]; then
-                        IFS="$oldifs"
-                    fi
-                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
-                        compopt -o filenames
-                    fi
-                    return 0
-                    ;;
-                --key)
-                    local oldifs
-                    if [ -n "${IFS+x}" ]; then
-                        oldifs="$IFS"
-                    fi
-                    IFS=$'\n'
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    if [ -n "${oldifs+x}" ]; then
-                        IFS="$oldifs"
-                    fi
-                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
-                        compopt -o filenames
-                    fi
                     return 0
                     ;;
                 --browser-path)
@@ -1039,7 +1039,7 @@ _wsdoctor() {
             return 0
             ;;
         wsdoctor__subcmd__ping)
-            opts="-c -i -q -H -4 -6 -h -V --count --interval --echo --sample-timeout --max-loss --max-cuts --max-reconnects --format --quiet --color --show-secrets --timeout --connect-timeout --origin --header --subprotocol --resolve --proxy --no-proxy --cacert --cert --key --insecure --ipv4 --ipv6 --http1-only --http2 --help --version"
+            opts="-c -i -q -H -4 -6 -h -V --count --interval --echo --sample-timeout --max-loss --max-cuts --max-reconnects --format --quiet --color --show-secrets --origin --header --subprotocol --timeout --connect-timeout --resolve --proxy --no-proxy --cacert --cert --key --ipv4 --ipv6 --insecure --http1-only --http2 --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1085,14 +1085,6 @@ _wsdoctor() {
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
-                --timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --connect-timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --origin)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1109,6 +1101,14 @@ _wsdoctor() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --resolve)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1118,18 +1118,7 @@ _wsdoctor() {
                     return 0
                     ;;
                 --cacert)
-                    local oldifs
-                    if [ -n "${IFS+x}" ]; then
-                        oldifs="$IFS"
-                    fi
-                    IFS=$'\n'
                     COMPREPLY=($(compgen -f "${cur}"))
-                    if [ -n "${oldifs+x}" ]; then
-                        IFS="$oldifs"
-                    fi
-                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
-                        compopt -o filenames
-                    fi
                     return 0
                     ;;
                 --cert)
@@ -1215,7 +1204,7 @@ _wsdoctor() {
             return 0
             ;;
         wsdoctor__subcmd__watch)
-            opts="-H -4 -6 -o -q -v -w -h -V --config --no-config --target --parallel --interval --runs --fail-on --min-cert-days --max-echo-rtt --max-first-message --max-attempts --allow-warning --require --dry-run --session --origin --header --subprotocol --send --expect --count --hold --ping-interval --only --skip --health-path --diagnostics-path --echo-path --terminal-path --session-path --timeout --connect-timeout --attempts --retry-delay --accept-silence --observe --deadline --resolve --all-addresses --proxy --no-proxy --cert-warn-days --cacert --cert --key --ipv4 --ipv6 --insecure --http1-only --http2 --browser --browser-path --redis-url --session-key --store-pings --store-slow --session-min-ttl --output --color --quiet --verbose --trace --trace-file --show-secrets --write-out --format --help --version"
+            opts="-H -4 -6 -o -q -v -w -h -V --config --no-config --target --parallel --interval --runs --fail-on --min-cert-days --max-echo-rtt --max-first-message --max-attempts --allow-warning --require --dry-run --session --origin --header --subprotocol --timeout --connect-timeout --resolve --proxy --no-proxy --cacert --cert --key --ipv4 --ipv6 --insecure --http1-only --http2 --send --expect --count --hold --ping-interval --only --skip --health-path --diagnostics-path --echo-path --terminal-path --session-path --attempts --retry-delay --accept-silence --observe --deadline --all-addresses --cert-warn-days --browser --browser-path --redis-url --session-key --store-pings --store-slow --session-min-ttl --output --color --quiet --verbose --trace --trace-file --show-secrets --write-out --format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1300,6 +1289,56 @@ _wsdoctor() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --resolve)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --key)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
                 --send)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1348,14 +1387,6 @@ _wsdoctor() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --connect-timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --attempts)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1376,50 +1407,8 @@ _wsdoctor() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --resolve)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --proxy)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --cert-warn-days)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --cacert)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --cert)
-                    local oldifs
-                    if [ -n "${IFS+x}" ]; then
-                        oldifs="$IFS"
-                    fi
-                    IFS=$'\n'
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    if [ -n "${oldifs+x}" ]; then
-                        IFS="$oldifs"
-                    fi
-                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
-                        compopt -o filenames
-                    fi
-                    return 0
-                    ;;
-                --key)
-                    local oldifs
-                    if [ -n "${IFS+x}" ]; then
-                        oldifs="$IFS"
-                    fi
-                    IFS=$'\n'
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    if [ -n "${oldifs+x}" ]; then
-                        IFS="$oldifs"
-                    fi
-                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
-                        compopt -o filenames
-                    fi
                     return 0
                     ;;
                 --browser-path)

@@ -168,6 +168,13 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l session -d '
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l origin -d 'The frontend\'s origin, sent as Origin on upgrades and CORS requests [default: $FRONTEND_URL]' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -s H -l header -d 'An extra request header \'Name: value\' (repeatable) [env: WSDOCTOR_HEADER, one header per line]' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l subprotocol -d 'A subprotocol to offer in Sec-WebSocket-Protocol, as a browser\'s new WebSocket(url, protocols) does (repeatable, or comma-separated)' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l timeout -d 'Client timeout per WebSocket attempt, as the web client\'s 25 s' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l connect-timeout -d 'Timeout for each network step before the WebSocket: DNS, TCP, TLS, an HTTP answer' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l resolve -d 'Use ADDR for HOST:PORT instead of DNS, like curl; ADDR may list several, comma-separated (repeatable)' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l proxy -d 'HTTP CONNECT proxy (http://[user:pass@]host:port) [default: HTTPS_PROXY / HTTP_PROXY / ALL_PROXY, honouring NO_PROXY]' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l cacert -d 'Trust the CA certificates in this PEM file too' -r -F
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l cert -d 'Client certificate chain for mutual TLS (PEM; may hold the key too)' -r -F
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l key -d 'Private key for --cert (PEM: PKCS#8, PKCS#1 or SEC1) [default: the --cert file]' -r -F
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l send -d 'A message to send on the terminal socket once it is open' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l expect -d 'A regular expression a terminal message must match (after --send) for the check to pass (regex syntax; \\w, \\d, \\s and case folding are ASCII)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l count -d 'Echo round trips on one socket, for latency statistics (min/median/p90/p99/max, loss, jitter)' -r
@@ -206,19 +213,12 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l diagnostics-
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l echo-path -d 'WebSocket echo endpoint path' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l terminal-path -d 'Terminal socket path template; {session} is replaced by the session id [default: from /health\'s endpoints, else /terminal/{session}]' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l session-path -d 'Session validation path template, e.g. /api/sessions/{session} [default: from /health\'s endpoints]' -r
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l timeout -d 'Client timeout per WebSocket attempt, as the web client\'s 25 s' -r
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l connect-timeout -d 'Timeout for each network step before the WebSocket: DNS, TCP, TLS, an HTTP answer' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l attempts -d 'WebSocket attempts before giving up (1 = no retry), as the web client\'s 5. Given, they run exactly as the web client makes them, one after another; by default a hang is not waited out again: one overlapping attempt tells a hang from an intermittent one, within one timeout' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l retry-delay -d 'First retry delay; it doubles each attempt (capped at 8 s) with jitter' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l accept-silence -d 'For servers that never greet: a terminal that stays open and silent this long passes (with a warning). Without it, the terminal must send a first message within --timeout, as the web client waits for one' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l observe -d 'How long a socket is watched after it did its job (greeted, echoed, matched --expect); a session that dies in this window fails' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l deadline -d 'Bound on the whole run; checks still running then fail with a timeout [default: 5m, plus --hold]' -r
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l resolve -d 'Use ADDR for HOST:PORT instead of DNS, like curl; ADDR may list several, comma-separated (repeatable)' -r
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l proxy -d 'HTTP CONNECT proxy (http://[user:pass@]host:port) [default: HTTPS_PROXY / HTTP_PROXY / ALL_PROXY, honouring NO_PROXY]' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l cert-warn-days -d 'Warn when the certificate has fewer days left than this (or, for a certificate that lives shorter, less than a third of its lifetime)' -r
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l cacert -d 'Trust the CA certificates in this PEM file too' -r -F
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l cert -d 'Client certificate chain for mutual TLS (PEM; may hold the key too)' -r -F
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l key -d 'Private key for --cert (PEM: PKCS#8, PKCS#1 or SEC1) [default: the --cert file]' -r -F
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l browser-path -d 'The Chromium (or Chrome) to run for --browser: a path, or a name on PATH [default: the first of chromium, chromium-browser, google-chrome, google-chrome-stable, chrome on PATH]' -r -F
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l redis-url -d 'The session store to check, redis://[[user]:password@]host:6379/DB or rediss:// for TLS (--cacert applies); its credentials are redacted [default: $REDIS_URL]' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l session-key -d 'The session\'s key in the store, with {session} for the id (e.g. \'session:{session}\') [default: as the diagnostics endpoint advertises it]' -r
@@ -240,13 +240,13 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l trace-file -
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -s w -l write-out -d 'Print FORMAT once per target after the run, as curl\'s -w: %{verdict} %{code} %{cause} %{check} %{target} %{time_total} %{time_dns} %{time_connect} %{time_tls} %{time_upgrade} %{time_first_message} (seconds; 0.000000 for a phase not timed) %{http_version} %{close_code} %{platform}; \\n \\t and %% escapes. With the human format it replaces the report on stdout; other formats print their document first' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l no-config -d 'Read no config file, not even ./wsdoctor.toml: the command line and the environment only'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l dry-run -d 'Print what the run would do (target, route, limits, the checks and their order) and exit without sending anything'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l all-addresses -d 'Connect to every resolved address (not just the first that answers), to find a bad node'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l no-proxy -d 'Connect directly even when a proxy variable is set'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -s 4 -l ipv4 -d 'Use IPv4 addresses only'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -s 6 -l ipv6 -d 'Use IPv6 addresses only'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l insecure -d 'Do not verify TLS certificates (the report says so, loudly)'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l http1-only -d 'Only the HTTP/1.1 road, as a browser without an HTTP/2 connection to the origin: ALPN offers http/1.1 alone and no socket is opened over HTTP/2'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l http2 -d 'Require the HTTP/2 road (RFC 8441 extended CONNECT) for the echo and terminal sockets, as a browser holding an HTTP/2 connection takes it; a server that cannot carry them that way fails'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l all-addresses -d 'Connect to every resolved address (not just the first that answers), to find a bad node'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -l browser -d 'Also run the page, /health and the sockets in a headless Chromium on the frontend origin, and put what the browser saw beside the command line\'s verdict (the browser check)'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -s q -l quiet -d 'Print nothing on stdout but one verdict line, whatever the format (the document goes to --output if given)'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand check" -s v -l verbose -d 'Print the connection log to stderr, as the web client\'s console does; twice (-vv) also traces the wire, as --trace'
@@ -433,6 +433,13 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l session -d 'S
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l origin -d 'The frontend\'s origin, sent as Origin on upgrades and CORS requests [default: $FRONTEND_URL]' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -s H -l header -d 'An extra request header \'Name: value\' (repeatable) [env: WSDOCTOR_HEADER, one header per line]' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l subprotocol -d 'A subprotocol to offer in Sec-WebSocket-Protocol, as a browser\'s new WebSocket(url, protocols) does (repeatable, or comma-separated)' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l timeout -d 'Client timeout per WebSocket attempt, as the web client\'s 25 s' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l connect-timeout -d 'Timeout for each network step before the WebSocket: DNS, TCP, TLS, an HTTP answer' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l resolve -d 'Use ADDR for HOST:PORT instead of DNS, like curl; ADDR may list several, comma-separated (repeatable)' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l proxy -d 'HTTP CONNECT proxy (http://[user:pass@]host:port) [default: HTTPS_PROXY / HTTP_PROXY / ALL_PROXY, honouring NO_PROXY]' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l cacert -d 'Trust the CA certificates in this PEM file too' -r -F
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l cert -d 'Client certificate chain for mutual TLS (PEM; may hold the key too)' -r -F
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l key -d 'Private key for --cert (PEM: PKCS#8, PKCS#1 or SEC1) [default: the --cert file]' -r -F
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l send -d 'A message to send on the terminal socket once it is open' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l expect -d 'A regular expression a terminal message must match (after --send) for the check to pass (regex syntax; \\w, \\d, \\s and case folding are ASCII)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l count -d 'Echo round trips on one socket, for latency statistics (min/median/p90/p99/max, loss, jitter)' -r
@@ -471,19 +478,12 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l diagnostics-p
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l echo-path -d 'WebSocket echo endpoint path' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l terminal-path -d 'Terminal socket path template; {session} is replaced by the session id [default: from /health\'s endpoints, else /terminal/{session}]' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l session-path -d 'Session validation path template, e.g. /api/sessions/{session} [default: from /health\'s endpoints]' -r
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l timeout -d 'Client timeout per WebSocket attempt, as the web client\'s 25 s' -r
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l connect-timeout -d 'Timeout for each network step before the WebSocket: DNS, TCP, TLS, an HTTP answer' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l attempts -d 'WebSocket attempts before giving up (1 = no retry), as the web client\'s 5. Given, they run exactly as the web client makes them, one after another; by default a hang is not waited out again: one overlapping attempt tells a hang from an intermittent one, within one timeout' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l retry-delay -d 'First retry delay; it doubles each attempt (capped at 8 s) with jitter' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l accept-silence -d 'For servers that never greet: a terminal that stays open and silent this long passes (with a warning). Without it, the terminal must send a first message within --timeout, as the web client waits for one' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l observe -d 'How long a socket is watched after it did its job (greeted, echoed, matched --expect); a session that dies in this window fails' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l deadline -d 'Bound on the whole run; checks still running then fail with a timeout [default: 5m, plus --hold]' -r
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l resolve -d 'Use ADDR for HOST:PORT instead of DNS, like curl; ADDR may list several, comma-separated (repeatable)' -r
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l proxy -d 'HTTP CONNECT proxy (http://[user:pass@]host:port) [default: HTTPS_PROXY / HTTP_PROXY / ALL_PROXY, honouring NO_PROXY]' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l cert-warn-days -d 'Warn when the certificate has fewer days left than this (or, for a certificate that lives shorter, less than a third of its lifetime)' -r
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l cacert -d 'Trust the CA certificates in this PEM file too' -r -F
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l cert -d 'Client certificate chain for mutual TLS (PEM; may hold the key too)' -r -F
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l key -d 'Private key for --cert (PEM: PKCS#8, PKCS#1 or SEC1) [default: the --cert file]' -r -F
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l browser-path -d 'The Chromium (or Chrome) to run for --browser: a path, or a name on PATH [default: the first of chromium, chromium-browser, google-chrome, google-chrome-stable, chrome on PATH]' -r -F
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l redis-url -d 'The session store to check, redis://[[user]:password@]host:6379/DB or rediss:// for TLS (--cacert applies); its credentials are redacted [default: $REDIS_URL]' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l session-key -d 'The session\'s key in the store, with {session} for the id (e.g. \'session:{session}\') [default: as the diagnostics endpoint advertises it]' -r
@@ -505,13 +505,13 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l trace-file -d
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -s w -l write-out -d 'Print FORMAT once per target after the run, as curl\'s -w: %{verdict} %{code} %{cause} %{check} %{target} %{time_total} %{time_dns} %{time_connect} %{time_tls} %{time_upgrade} %{time_first_message} (seconds; 0.000000 for a phase not timed) %{http_version} %{close_code} %{platform}; \\n \\t and %% escapes. With the human format it replaces the report on stdout; other formats print their document first' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l tls -d 'Serve the embedded backend over TLS with a certificate from a throwaway CA, speaking HTTP/2 (with extended CONNECT) beside HTTP/1.1 as modern edges do'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l dry-run -d 'Print what the run would do (target, route, limits, the checks and their order) and exit without sending anything'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l all-addresses -d 'Connect to every resolved address (not just the first that answers), to find a bad node'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l no-proxy -d 'Connect directly even when a proxy variable is set'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -s 4 -l ipv4 -d 'Use IPv4 addresses only'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -s 6 -l ipv6 -d 'Use IPv6 addresses only'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l insecure -d 'Do not verify TLS certificates (the report says so, loudly)'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l http1-only -d 'Only the HTTP/1.1 road, as a browser without an HTTP/2 connection to the origin: ALPN offers http/1.1 alone and no socket is opened over HTTP/2'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l http2 -d 'Require the HTTP/2 road (RFC 8441 extended CONNECT) for the echo and terminal sockets, as a browser holding an HTTP/2 connection takes it; a server that cannot carry them that way fails'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l all-addresses -d 'Connect to every resolved address (not just the first that answers), to find a bad node'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -l browser -d 'Also run the page, /health and the sockets in a headless Chromium on the frontend origin, and put what the browser saw beside the command line\'s verdict (the browser check)'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -s q -l quiet -d 'Print nothing on stdout but one verdict line, whatever the format (the document goes to --output if given)'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand demo" -s v -l verbose -d 'Print the connection log to stderr, as the web client\'s console does; twice (-vv) also traces the wire, as --trace'
@@ -631,25 +631,25 @@ ndjson\t'One JSON event a line: open, sample, late, cut, reconnect, and the summ
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand ping" -l color -d 'When to use colour' -r -f -a "auto\t'Colour when the output is a terminal and neither NO_COLOR nor CI is set'
 always\t'Always colour'
 never\t'Never colour'"
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand ping" -l timeout -d 'Client timeout for opening the socket (and the longest a sample may wait) [default: 25s]' -r
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand ping" -l connect-timeout -d 'Timeout for each step before the WebSocket: DNS, TCP, TLS [default: 10s]' -r
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand ping" -l origin -d 'The frontend\'s origin, sent as Origin on the upgrade [default: $FRONTEND_URL]' -r
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand ping" -s H -l header -d 'An extra request header \'Name: value\' (repeatable)' -r
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand ping" -l subprotocol -d 'A subprotocol to offer (repeatable, or comma-separated)' -r
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand ping" -l resolve -d 'Use ADDR for HOST:PORT instead of DNS, like curl (repeatable)' -r
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand ping" -l proxy -d 'HTTP CONNECT proxy [default: HTTPS_PROXY / HTTP_PROXY / ALL_PROXY, honouring NO_PROXY]' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand ping" -l origin -d 'The frontend\'s origin, sent as Origin on upgrades and CORS requests [default: $FRONTEND_URL]' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand ping" -s H -l header -d 'An extra request header \'Name: value\' (repeatable) [env: WSDOCTOR_HEADER, one header per line]' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand ping" -l subprotocol -d 'A subprotocol to offer in Sec-WebSocket-Protocol, as a browser\'s new WebSocket(url, protocols) does (repeatable, or comma-separated)' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand ping" -l timeout -d 'Client timeout per WebSocket attempt, as the web client\'s 25 s' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand ping" -l connect-timeout -d 'Timeout for each network step before the WebSocket: DNS, TCP, TLS, an HTTP answer' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand ping" -l resolve -d 'Use ADDR for HOST:PORT instead of DNS, like curl; ADDR may list several, comma-separated (repeatable)' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand ping" -l proxy -d 'HTTP CONNECT proxy (http://[user:pass@]host:port) [default: HTTPS_PROXY / HTTP_PROXY / ALL_PROXY, honouring NO_PROXY]' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand ping" -l cacert -d 'Trust the CA certificates in this PEM file too' -r -F
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand ping" -l cert -d 'Client certificate chain for mutual TLS (PEM; may hold the key too)' -r -F
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand ping" -l key -d 'Private key for --cert [default: the --cert file]' -r -F
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand ping" -l key -d 'Private key for --cert (PEM: PKCS#8, PKCS#1 or SEC1) [default: the --cert file]' -r -F
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand ping" -l echo -d 'Measure with echo messages (the platform\'s JSON envelope, or a plain echo) instead of WebSocket ping frames'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand ping" -s q -l quiet -d 'Print only the summary (human format)'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand ping" -l show-secrets -d 'Show session ids, tokens and credentials instead of redacting them'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand ping" -l no-proxy -d 'Connect directly even when a proxy variable is set'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand ping" -l insecure -d 'Do not verify TLS certificates'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand ping" -s 4 -l ipv4 -d 'Use IPv4 addresses only'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand ping" -s 6 -l ipv6 -d 'Use IPv6 addresses only'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand ping" -l http1-only -d 'Only the HTTP/1.1 road'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand ping" -l http2 -d 'Open the socket over HTTP/2 (RFC 8441 extended CONNECT), as a browser holding an HTTP/2 connection does'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand ping" -l insecure -d 'Do not verify TLS certificates (the report says so, loudly)'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand ping" -l http1-only -d 'Only the HTTP/1.1 road, as a browser without an HTTP/2 connection to the origin: ALPN offers http/1.1 alone and no socket is opened over HTTP/2'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand ping" -l http2 -d 'Require the HTTP/2 road (RFC 8441 extended CONNECT) for the echo and terminal sockets, as a browser holding an HTTP/2 connection takes it; a server that cannot carry them that way fails'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand ping" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand ping" -s V -l version -d 'Print version'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l config -d 'The config file [default: ./wsdoctor.toml when it exists]' -r -F
@@ -781,6 +781,13 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l session -d '
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l origin -d 'The frontend\'s origin, sent as Origin on upgrades and CORS requests [default: $FRONTEND_URL]' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -s H -l header -d 'An extra request header \'Name: value\' (repeatable) [env: WSDOCTOR_HEADER, one header per line]' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l subprotocol -d 'A subprotocol to offer in Sec-WebSocket-Protocol, as a browser\'s new WebSocket(url, protocols) does (repeatable, or comma-separated)' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l timeout -d 'Client timeout per WebSocket attempt, as the web client\'s 25 s' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l connect-timeout -d 'Timeout for each network step before the WebSocket: DNS, TCP, TLS, an HTTP answer' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l resolve -d 'Use ADDR for HOST:PORT instead of DNS, like curl; ADDR may list several, comma-separated (repeatable)' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l proxy -d 'HTTP CONNECT proxy (http://[user:pass@]host:port) [default: HTTPS_PROXY / HTTP_PROXY / ALL_PROXY, honouring NO_PROXY]' -r
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l cacert -d 'Trust the CA certificates in this PEM file too' -r -F
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l cert -d 'Client certificate chain for mutual TLS (PEM; may hold the key too)' -r -F
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l key -d 'Private key for --cert (PEM: PKCS#8, PKCS#1 or SEC1) [default: the --cert file]' -r -F
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l send -d 'A message to send on the terminal socket once it is open' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l expect -d 'A regular expression a terminal message must match (after --send) for the check to pass (regex syntax; \\w, \\d, \\s and case folding are ASCII)' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l count -d 'Echo round trips on one socket, for latency statistics (min/median/p90/p99/max, loss, jitter)' -r
@@ -819,19 +826,12 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l diagnostics-
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l echo-path -d 'WebSocket echo endpoint path' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l terminal-path -d 'Terminal socket path template; {session} is replaced by the session id [default: from /health\'s endpoints, else /terminal/{session}]' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l session-path -d 'Session validation path template, e.g. /api/sessions/{session} [default: from /health\'s endpoints]' -r
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l timeout -d 'Client timeout per WebSocket attempt, as the web client\'s 25 s' -r
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l connect-timeout -d 'Timeout for each network step before the WebSocket: DNS, TCP, TLS, an HTTP answer' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l attempts -d 'WebSocket attempts before giving up (1 = no retry), as the web client\'s 5. Given, they run exactly as the web client makes them, one after another; by default a hang is not waited out again: one overlapping attempt tells a hang from an intermittent one, within one timeout' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l retry-delay -d 'First retry delay; it doubles each attempt (capped at 8 s) with jitter' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l accept-silence -d 'For servers that never greet: a terminal that stays open and silent this long passes (with a warning). Without it, the terminal must send a first message within --timeout, as the web client waits for one' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l observe -d 'How long a socket is watched after it did its job (greeted, echoed, matched --expect); a session that dies in this window fails' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l deadline -d 'Bound on the whole run; checks still running then fail with a timeout [default: 5m, plus --hold]' -r
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l resolve -d 'Use ADDR for HOST:PORT instead of DNS, like curl; ADDR may list several, comma-separated (repeatable)' -r
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l proxy -d 'HTTP CONNECT proxy (http://[user:pass@]host:port) [default: HTTPS_PROXY / HTTP_PROXY / ALL_PROXY, honouring NO_PROXY]' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l cert-warn-days -d 'Warn when the certificate has fewer days left than this (or, for a certificate that lives shorter, less than a third of its lifetime)' -r
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l cacert -d 'Trust the CA certificates in this PEM file too' -r -F
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l cert -d 'Client certificate chain for mutual TLS (PEM; may hold the key too)' -r -F
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l key -d 'Private key for --cert (PEM: PKCS#8, PKCS#1 or SEC1) [default: the --cert file]' -r -F
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l browser-path -d 'The Chromium (or Chrome) to run for --browser: a path, or a name on PATH [default: the first of chromium, chromium-browser, google-chrome, google-chrome-stable, chrome on PATH]' -r -F
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l redis-url -d 'The session store to check, redis://[[user]:password@]host:6379/DB or rediss:// for TLS (--cacert applies); its credentials are redacted [default: $REDIS_URL]' -r
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l session-key -d 'The session\'s key in the store, with {session} for the id (e.g. \'session:{session}\') [default: as the diagnostics endpoint advertises it]' -r
@@ -848,13 +848,13 @@ complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l format -d 'O
 ndjson\t'One JSON event a line as the run progresses, ending with the report'"
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l no-config -d 'Read no config file, not even ./wsdoctor.toml: the command line and the environment only'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l dry-run -d 'Print what the run would do (target, route, limits, the checks and their order) and exit without sending anything'
-complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l all-addresses -d 'Connect to every resolved address (not just the first that answers), to find a bad node'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l no-proxy -d 'Connect directly even when a proxy variable is set'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -s 4 -l ipv4 -d 'Use IPv4 addresses only'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -s 6 -l ipv6 -d 'Use IPv6 addresses only'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l insecure -d 'Do not verify TLS certificates (the report says so, loudly)'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l http1-only -d 'Only the HTTP/1.1 road, as a browser without an HTTP/2 connection to the origin: ALPN offers http/1.1 alone and no socket is opened over HTTP/2'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l http2 -d 'Require the HTTP/2 road (RFC 8441 extended CONNECT) for the echo and terminal sockets, as a browser holding an HTTP/2 connection takes it; a server that cannot carry them that way fails'
+complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l all-addresses -d 'Connect to every resolved address (not just the first that answers), to find a bad node'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -l browser -d 'Also run the page, /health and the sockets in a headless Chromium on the frontend origin, and put what the browser saw beside the command line\'s verdict (the browser check)'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -s q -l quiet -d 'Print nothing on stdout but one verdict line, whatever the format (the document goes to --output if given)'
 complete -c wsdoctor -n "__fish_wsdoctor_using_subcommand watch" -s v -l verbose -d 'Print the connection log to stderr, as the web client\'s console does; twice (-vv) also traces the wire, as --trace'

@@ -194,11 +194,16 @@ pub(crate) fn settings_sharing(
     let target = Target::parse(target)?;
     let route = Route::choose(
         &target,
-        options.proxy.as_deref(),
-        options.no_proxy,
+        options.connection.proxy.as_deref(),
+        options.connection.no_proxy,
         &env.proxy_vars,
     )?;
-    let origin = match options.origin.clone().or_else(|| env.frontend_url.clone()) {
+    let origin = match options
+        .connection
+        .origin
+        .clone()
+        .or_else(|| env.frontend_url.clone())
+    {
         Some(text) if !text.trim().is_empty() => Some(parse_origin(&text)?),
         _ => None,
     };
@@ -220,6 +225,7 @@ pub(crate) fn settings_sharing(
     settings.origin = origin;
     settings.headers = headers;
     settings.subprotocols = options
+        .connection
         .subprotocols
         .iter()
         .map(|p| p.trim().to_string())
@@ -240,7 +246,7 @@ pub(crate) fn settings_sharing(
     settings.store = store(options, env)?;
     settings.resolve = resolve;
     settings.cacert_pem = cacert_pem;
-    settings.insecure = options.insecure;
+    settings.insecure = options.connection.insecure;
     settings.all_addresses = options.all_addresses;
     settings.gates = Gates {
         fail_on_warn: options.fail_on == FailOn::Warn,
@@ -261,7 +267,7 @@ pub(crate) fn settings_sharing(
             executable: find_browser(options.browser_path.as_deref(), std::env::var_os("PATH"))?,
         });
     }
-    settings.family = match (options.ipv4, options.ipv6) {
+    settings.family = match (options.connection.ipv4, options.connection.ipv6) {
         (true, _) => Some(IpFamily::V4),
         (_, true) => Some(IpFamily::V6),
         _ => None,
@@ -278,7 +284,7 @@ fn header_list(
     env: &Env,
     shared: &mut Shared,
 ) -> Result<Arc<[Header]>, AppError> {
-    let mut header_lines: Vec<String> = options.headers.clone();
+    let mut header_lines: Vec<String> = options.connection.headers.clone();
     if header_lines.is_empty() {
         if let Some(lines) = &env.headers {
             header_lines = lines
@@ -308,15 +314,16 @@ fn resolve_list(
     shared: &mut Shared,
 ) -> Result<Arc<[ResolveOverride]>, AppError> {
     Ok(match &shared.resolve {
-        Some((words, built)) if *words == options.resolve => built.clone(),
+        Some((words, built)) if *words == options.connection.resolve => built.clone(),
         _ => {
             let built: Arc<[ResolveOverride]> = options
+                .connection
                 .resolve
                 .iter()
                 .map(|r| ResolveOverride::parse(r))
                 .collect::<Result<Vec<_>, _>>()?
                 .into();
-            shared.resolve = Some((options.resolve.clone(), built.clone()));
+            shared.resolve = Some((options.connection.resolve.clone(), built.clone()));
             built
         }
     })
@@ -324,7 +331,7 @@ fn resolve_list(
 
 /// The `--cacert` file, read once for all the targets that name it.
 fn cacert(options: &CheckOptions, shared: &mut Shared) -> Result<Option<Arc<[u8]>>, AppError> {
-    Ok(match (&options.cacert, &shared.cacert) {
+    Ok(match (&options.connection.cacert, &shared.cacert) {
         (Some(path), Some((read, pem))) if path == read => Some(pem.clone()),
         (Some(path), _) => {
             let pem: Arc<[u8]> = read_pem("--cacert", path)?.into();
@@ -337,16 +344,16 @@ fn cacert(options: &CheckOptions, shared: &mut Shared) -> Result<Option<Arc<[u8]
 
 /// `--cert` and `--key`, read and checked to belong together.
 fn client_identity(options: &CheckOptions) -> Result<Option<ClientIdentity>, AppError> {
-    Ok(match &options.cert {
+    Ok(match &options.connection.cert {
         Some(cert) => {
             let read = read_pem;
             let cert_pem = read("--cert", cert)?;
-            let key_pem = match &options.key {
+            let key_pem = match &options.connection.key {
                 Some(key) => read("--key", key)?,
                 None => cert_pem.clone(),
             };
             let identity = ClientIdentity { cert_pem, key_pem };
-            if options.key.is_none() {
+            if options.connection.key.is_none() {
                 // Without --key the key must be in the --cert file: say that, not "--key: …".
                 identity.check().map_err(|e| match e.setting {
                     "key" => AppError::usage(
@@ -368,8 +375,8 @@ fn client_identity(options: &CheckOptions) -> Result<Option<ClientIdentity>, App
 /// The time and count limits, as given.
 fn limits(options: &CheckOptions) -> Limits {
     Limits {
-        ws_timeout: options.timeout,
-        connect_timeout: options.connect_timeout,
+        ws_timeout: options.connection.timeout,
+        connect_timeout: options.connection.connect_timeout,
         attempts: options.attempts.unwrap_or(Limits::default().attempts),
         exact_attempts: options.attempts.is_some(),
         retry_delay: options.retry_delay,
@@ -388,7 +395,7 @@ fn limits(options: &CheckOptions) -> Limits {
 
 /// Which roads the sockets take; both asked for is a contradiction.
 fn roads(options: &CheckOptions) -> Result<Roads, AppError> {
-    Ok(match (options.http1_only, options.http2) {
+    Ok(match (options.connection.http1_only, options.connection.http2) {
         (true, true) => {
             return Err(AppError::usage(
                 "--http2",

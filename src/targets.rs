@@ -197,7 +197,7 @@ fn from_urls(
     let mut taken = HashSet::new();
     let mut chosen = Vec::new();
     for url in urls {
-        let url = match wsdoctor_core::bare::understand(url, options.connect_timeout)? {
+        let url = match wsdoctor_core::bare::understand(url, options.connection.connect_timeout)? {
             Some(bare) => {
                 chosen.push(bare.note);
                 bare.url

@@ -1,7 +1,7 @@
 //! `wsdoctor check`, and the options it shares with `watch`, `demo` and `serve`: the fleet and
 //! the checklist.
 
-use super::{parse_duration, Offered, OutputOptions};
+use super::{parse_duration, ConnectionOptions, Offered, OutputOptions};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -119,31 +119,9 @@ pub(crate) struct CheckOptions {
         help_heading = "Checklist"
     )]
     pub(crate) session: Option<String>,
-    /// The frontend's origin, sent as Origin on upgrades and CORS requests [default: $FRONTEND_URL].
-    #[arg(
-        long,
-        value_name = "URL",
-        env = "WSDOCTOR_ORIGIN",
-        help_heading = "Checklist"
-    )]
-    pub(crate) origin: Option<String>,
-    /// An extra request header 'Name: value' (repeatable) [env: WSDOCTOR_HEADER, one header per line].
-    #[arg(
-        long = "header",
-        short = 'H',
-        value_name = "NAME: VALUE",
-        help_heading = "Checklist"
-    )]
-    pub(crate) headers: Vec<String>,
-    /// A subprotocol to offer in Sec-WebSocket-Protocol, as a browser's new WebSocket(url, protocols) does (repeatable, or comma-separated).
-    #[arg(
-        long = "subprotocol",
-        value_name = "NAME",
-        value_delimiter = ',',
-        env = "WSDOCTOR_SUBPROTOCOL",
-        help_heading = "Checklist"
-    )]
-    pub(crate) subprotocols: Vec<String>,
+    /// The request and the connection, as `ping` shares them.
+    #[command(flatten)]
+    pub(crate) connection: ConnectionOptions,
     /// A message to send on the terminal socket once it is open.
     #[arg(
         long,
@@ -236,12 +214,6 @@ pub(crate) struct CheckOptions {
     )]
     pub(crate) session_path: Option<String>,
 
-    /// Client timeout per WebSocket attempt, as the web client's 25 s.
-    #[arg(long, value_name = "DURATION", default_value = "25s", value_parser = parse_duration, env = "WSDOCTOR_TIMEOUT", help_heading = "Network")]
-    pub(crate) timeout: Duration,
-    /// Timeout for each network step before the WebSocket: DNS, TCP, TLS, an HTTP answer.
-    #[arg(long, value_name = "DURATION", default_value = "10s", value_parser = parse_duration, env = "WSDOCTOR_CONNECT_TIMEOUT", help_heading = "Network")]
-    pub(crate) connect_timeout: Duration,
     /// WebSocket attempts before giving up (1 = no retry), as the web client's 5. Given, they run exactly as the web client makes them, one after another; by default a hang is not waited out again: one overlapping attempt tells a hang from an intermittent one, within one timeout.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100), env = "WSDOCTOR_ATTEMPTS", help_heading = "Network")]
     pub(crate) attempts: Option<u32>,
@@ -257,76 +229,12 @@ pub(crate) struct CheckOptions {
     /// Bound on the whole run; checks still running then fail with a timeout [default: 5m, plus --hold].
     #[arg(long, value_name = "DURATION", value_parser = parse_duration, env = "WSDOCTOR_DEADLINE", help_heading = "Network")]
     pub(crate) deadline: Option<Duration>,
-    /// Use ADDR for HOST:PORT instead of DNS, like curl; ADDR may list several, comma-separated (repeatable).
-    #[arg(
-        long,
-        value_name = "HOST:PORT:ADDR[,ADDR]",
-        env = "WSDOCTOR_RESOLVE",
-        value_delimiter = ' ',
-        help_heading = "Network"
-    )]
-    pub(crate) resolve: Vec<String>,
     /// Connect to every resolved address (not just the first that answers), to find a bad node.
     #[arg(long, env = "WSDOCTOR_ALL_ADDRESSES", help_heading = "Network")]
     pub(crate) all_addresses: bool,
-    /// HTTP CONNECT proxy (http://[user:pass@]host:port) [default: HTTPS_PROXY / HTTP_PROXY / ALL_PROXY, honouring NO_PROXY].
-    #[arg(
-        long,
-        value_name = "URL",
-        env = "WSDOCTOR_PROXY",
-        help_heading = "Network"
-    )]
-    pub(crate) proxy: Option<String>,
-    /// Connect directly even when a proxy variable is set.
-    #[arg(
-        long,
-        env = "WSDOCTOR_NO_PROXY",
-        help_heading = "Network",
-        conflicts_with = "proxy"
-    )]
-    pub(crate) no_proxy: bool,
     /// Warn when the certificate has fewer days left than this (or, for a certificate that lives shorter, less than a third of its lifetime).
     #[arg(long, value_name = "DAYS", default_value_t = 14, value_parser = clap::value_parser!(u32).range(0..=3650), env = "WSDOCTOR_CERT_WARN_DAYS", help_heading = "Network")]
     pub(crate) cert_warn_days: u32,
-    /// Trust the CA certificates in this PEM file too.
-    #[arg(
-        long,
-        value_name = "FILE",
-        env = "WSDOCTOR_CACERT",
-        help_heading = "Network"
-    )]
-    pub(crate) cacert: Option<PathBuf>,
-    /// Client certificate chain for mutual TLS (PEM; may hold the key too).
-    #[arg(long, value_name = "FILE", env = "WSDOCTOR_CERT", value_hint = clap::ValueHint::FilePath, help_heading = "Network")]
-    pub(crate) cert: Option<PathBuf>,
-    /// Private key for --cert (PEM: PKCS#8, PKCS#1 or SEC1) [default: the --cert file].
-    #[arg(long, value_name = "FILE", env = "WSDOCTOR_KEY", requires = "cert", value_hint = clap::ValueHint::FilePath, help_heading = "Network")]
-    pub(crate) key: Option<PathBuf>,
-    /// Use IPv4 addresses only.
-    #[arg(
-        long = "ipv4",
-        short = '4',
-        conflicts_with = "ipv6",
-        help_heading = "Network"
-    )]
-    pub(crate) ipv4: bool,
-    /// Use IPv6 addresses only.
-    #[arg(long = "ipv6", short = '6', help_heading = "Network")]
-    pub(crate) ipv6: bool,
-    /// Do not verify TLS certificates (the report says so, loudly).
-    #[arg(long, env = "WSDOCTOR_INSECURE", help_heading = "Network")]
-    pub(crate) insecure: bool,
-    /// Only the HTTP/1.1 road, as a browser without an HTTP/2 connection to the origin: ALPN offers http/1.1 alone and no socket is opened over HTTP/2.
-    #[arg(
-        long,
-        env = "WSDOCTOR_HTTP1_ONLY",
-        help_heading = "Network",
-        conflicts_with = "http2"
-    )]
-    pub(crate) http1_only: bool,
-    /// Require the HTTP/2 road (RFC 8441 extended CONNECT) for the echo and terminal sockets, as a browser holding an HTTP/2 connection takes it; a server that cannot carry them that way fails.
-    #[arg(long, env = "WSDOCTOR_HTTP2", help_heading = "Network")]
-    pub(crate) http2: bool,
 
     /// Also run the page, /health and the sockets in a headless Chromium on the frontend origin, and put what the browser saw beside the command line's verdict (the browser check).
     #[arg(long, env = "WSDOCTOR_BROWSER", help_heading = "Browser")]

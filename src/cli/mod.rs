@@ -4,6 +4,7 @@
 
 mod check;
 mod config;
+mod connection;
 mod env;
 pub(crate) mod explain;
 #[cfg(feature = "lab")]
@@ -16,6 +17,7 @@ mod watch;
 
 pub(crate) use check::{CheckCommand, CheckOptions, FailOn, FleetOptions};
 pub(crate) use config::{ConfigAction, ConfigCommand};
+pub(crate) use connection::ConnectionOptions;
 pub(crate) use env::{forget_empty_variables, parse_bool, usage_error};
 pub(crate) use explain::{ExplainCommand, ExplainFormat};
 #[cfg(feature = "lab")]

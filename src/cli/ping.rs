@@ -2,7 +2,6 @@
 //! (same names, same meaning; their `WSDOCTOR_*` variables are read as `check` reads them).
 
 use clap::{Args, ValueEnum};
-use std::path::PathBuf;
 use std::time::Duration;
 
 /// `wsdoctor ping`.
@@ -44,77 +43,9 @@ pub(crate) struct PingCommand {
     /// Show session ids, tokens and credentials instead of redacting them.
     #[arg(long, env = "WSDOCTOR_SHOW_SECRETS")]
     pub(crate) show_secrets: bool,
-    /// The connection, as for `check`.
+    /// The request and the connection, as for `check`.
     #[command(flatten)]
-    pub(crate) network: PingNetwork,
-}
-
-/// The flags `ping` shares with `check`, applied over `check`'s defaults and variables.
-#[derive(Debug, Args)]
-pub(crate) struct PingNetwork {
-    /// Client timeout for opening the socket (and the longest a sample may wait) [default: 25s].
-    #[arg(long, value_name = "DURATION", value_parser = parse_positive, help_heading = "Network")]
-    pub(crate) timeout: Option<Duration>,
-    /// Timeout for each step before the WebSocket: DNS, TCP, TLS [default: 10s].
-    #[arg(long, value_name = "DURATION", value_parser = parse_positive, help_heading = "Network")]
-    pub(crate) connect_timeout: Option<Duration>,
-    /// The frontend's origin, sent as Origin on the upgrade [default: $FRONTEND_URL].
-    #[arg(long, value_name = "URL", help_heading = "Network")]
-    pub(crate) origin: Option<String>,
-    /// An extra request header 'Name: value' (repeatable).
-    #[arg(
-        long = "header",
-        short = 'H',
-        value_name = "NAME: VALUE",
-        help_heading = "Network"
-    )]
-    pub(crate) headers: Vec<String>,
-    /// A subprotocol to offer (repeatable, or comma-separated).
-    #[arg(
-        long = "subprotocol",
-        value_name = "NAME",
-        value_delimiter = ',',
-        help_heading = "Network"
-    )]
-    pub(crate) subprotocols: Vec<String>,
-    /// Use ADDR for HOST:PORT instead of DNS, like curl (repeatable).
-    #[arg(long, value_name = "HOST:PORT:ADDR[,ADDR]", help_heading = "Network")]
-    pub(crate) resolve: Vec<String>,
-    /// HTTP CONNECT proxy [default: HTTPS_PROXY / HTTP_PROXY / ALL_PROXY, honouring NO_PROXY].
-    #[arg(long, value_name = "URL", help_heading = "Network")]
-    pub(crate) proxy: Option<String>,
-    /// Connect directly even when a proxy variable is set.
-    #[arg(long, conflicts_with = "proxy", help_heading = "Network")]
-    pub(crate) no_proxy: bool,
-    /// Trust the CA certificates in this PEM file too.
-    #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath, help_heading = "Network")]
-    pub(crate) cacert: Option<PathBuf>,
-    /// Client certificate chain for mutual TLS (PEM; may hold the key too).
-    #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath, help_heading = "Network")]
-    pub(crate) cert: Option<PathBuf>,
-    /// Private key for --cert [default: the --cert file].
-    #[arg(long, value_name = "FILE", requires = "cert", value_hint = clap::ValueHint::FilePath, help_heading = "Network")]
-    pub(crate) key: Option<PathBuf>,
-    /// Do not verify TLS certificates.
-    #[arg(long, help_heading = "Network")]
-    pub(crate) insecure: bool,
-    /// Use IPv4 addresses only.
-    #[arg(
-        long = "ipv4",
-        short = '4',
-        conflicts_with = "ipv6",
-        help_heading = "Network"
-    )]
-    pub(crate) ipv4: bool,
-    /// Use IPv6 addresses only.
-    #[arg(long = "ipv6", short = '6', help_heading = "Network")]
-    pub(crate) ipv6: bool,
-    /// Only the HTTP/1.1 road.
-    #[arg(long, conflicts_with = "http2", help_heading = "Network")]
-    pub(crate) http1_only: bool,
-    /// Open the socket over HTTP/2 (RFC 8441 extended CONNECT), as a browser holding an HTTP/2 connection does.
-    #[arg(long, help_heading = "Network")]
-    pub(crate) http2: bool,
+    pub(crate) connection: super::ConnectionOptions,
 }
 
 /// `ping`'s outputs.

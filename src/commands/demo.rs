@@ -22,6 +22,7 @@ pub(crate) fn run(cmd: DemoCommand) -> Result<u8, AppError> {
         .get_or_insert_with(|| DEFAULT_SESSION.to_string());
     let process = Env::from_process();
     let origin = options
+        .connection
         .origin
         .clone()
         .or_else(|| process.frontend_url.clone())
@@ -39,7 +40,7 @@ pub(crate) fn run(cmd: DemoCommand) -> Result<u8, AppError> {
     };
     // The HTTP/2 road needs TLS, so asking for it (or for a TLS fault) serves TLS; a TLS backend
     // speaks HTTP/2 beside HTTP/1.1, as modern edges do.
-    let tls = cmd.tls || options.http2 || fault.as_ref().is_some_and(Fault::needs_tls);
+    let tls = cmd.tls || options.connection.http2 || fault.as_ref().is_some_and(Fault::needs_tls);
     // Validated against a placeholder now (files are read before the runtime starts); the real
     // address is known once the backend listens.
     let placeholder = if tls {
@@ -87,8 +88,8 @@ pub(crate) fn run(cmd: DemoCommand) -> Result<u8, AppError> {
         // The route was chosen for the placeholder; choose it again for the real address.
         settings.route = wsdoctor_core::settings::Route::choose(
             &settings.target,
-            options.proxy.as_deref(),
-            options.no_proxy,
+            options.connection.proxy.as_deref(),
+            options.connection.no_proxy,
             &[],
         )?;
         if let Some(ca) = lab.ca_pem() {

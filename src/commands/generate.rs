@@ -113,13 +113,13 @@ fn examples(roff: &mut Roff, subcommand: &str) {
 /// Variables that are not a flag's stand-in: what they do, and the pages (subcommands) whose
 /// runs read them.
 const OTHER_VARIABLES: &[(&str, &[&str], &str)] = &[
-    ("WSDOCTOR_HEADER", &["check", "watch", "demo", "serve"], "Extra request headers, one per line (the -H flag takes one header per flag)."),
-    ("FRONTEND_URL", &["check", "watch", "serve"], "The default for --origin, as the platform's backend reads it."),
+    ("WSDOCTOR_HEADER", &["check", "watch", "demo", "serve", "ping"], "Extra request headers, one per line (the -H flag takes one header per flag)."),
+    ("FRONTEND_URL", &["check", "watch", "serve", "ping"], "The default for --origin, as the platform's backend reads it."),
     ("REDIS_URL", &["check", "watch", "serve"], "The default for --redis-url (the session store check), as the platform's backend reads it; its credentials are redacted."),
-    ("HTTPS_PROXY, HTTP_PROXY, ALL_PROXY (or lower case)", &["check", "watch", "serve"], "The HTTP CONNECT proxy for https/wss and http/ws targets, unless --proxy or --no-proxy says otherwise."),
-    ("NO_PROXY (or no_proxy)", &["check", "watch", "serve"], "Hosts reached directly, as current curl reads it: names and their subdomains, *, IP addresses, CIDR ranges, IPv6; an optional :port."),
-    ("NO_COLOR", &["check", "watch", "demo"], "Set and not empty: no colour (as --color never)."),
-    ("CI", &["check", "watch", "demo"], "Set to anything but a false value (false, 0, no, off): no colour and no spinner."),
+    ("HTTPS_PROXY, HTTP_PROXY, ALL_PROXY (or lower case)", &["check", "watch", "serve", "ping"], "The HTTP CONNECT proxy for https/wss and http/ws targets, unless --proxy or --no-proxy says otherwise."),
+    ("NO_PROXY (or no_proxy)", &["check", "watch", "serve", "ping"], "Hosts reached directly, as current curl reads it: names and their subdomains, *, IP addresses, CIDR ranges, IPv6; an optional :port."),
+    ("NO_COLOR", &["check", "watch", "demo", "ping"], "Set and not empty: no colour (as --color never)."),
+    ("CI", &["check", "watch", "demo", "ping"], "Set to anything but a false value (false, 0, no, off): no colour and no spinner."),
 ];
 
 /// The ENVIRONMENT section, generated from the arguments' `env`: a subcommand's page lists its
@@ -139,13 +139,6 @@ fn environment(roff: &mut Roff, command: &clap::Command, subcommand: &str) {
         roff.text([bold("The variables of check's options")]);
         roff.text([roman(
             "Apply to every probe, over the config file's values, as they do to a run of check (see wsdoctor-check(1)).",
-        )]);
-    }
-    if subcommand == "ping" {
-        roff.control("TP", []);
-        roff.text([bold("The variables of check's network options")]);
-        roff.text([roman(
-            "WSDOCTOR_TIMEOUT, WSDOCTOR_PROXY, WSDOCTOR_CACERT, WSDOCTOR_INSECURE, WSDOCTOR_HTTP2 and the others of wsdoctor-check(1)'s Network options apply to ping's socket as they do to check's; a flag of ping's wins over them.",
         )]);
     }
     for (variable, pages, meaning) in OTHER_VARIABLES {

@@ -49,8 +49,9 @@ pub(crate) fn run(cmd: PingCommand) -> Result<u8, AppError> {
     crate::runtime::block_on(ping_and_report(settings, redactor, ping, view, &cmd))
 }
 
-/// `check`'s options with its defaults and `WSDOCTOR_*` variables, then `ping`'s network flags
-/// over them: one translation into settings for both commands.
+/// `check`'s options with its defaults and `WSDOCTOR_*` variables, with the request and connection
+/// flags ping shares with it (parsed by clap with ping's words): one translation into settings for
+/// both commands.
 fn check_options(cmd: &PingCommand) -> Result<CheckOptions, AppError> {
     let parser = crate::cli::reading_boolean_variables(CheckOptions::augment_args(
         clap::Command::new("wsdoctor ping"),
@@ -79,45 +80,11 @@ fn check_options(cmd: &PingCommand) -> Result<CheckOptions, AppError> {
         .try_get_matches_from(["wsdoctor ping"])
         .map_err(from_variable)?;
     let mut options = CheckOptions::from_arg_matches(&matches).map_err(from_variable)?;
-    let net = &cmd.network;
-    if let Some(timeout) = net.timeout {
-        options.timeout = timeout;
-    }
-    if let Some(timeout) = net.connect_timeout {
-        options.connect_timeout = timeout;
-    }
-    if net.origin.is_some() {
-        options.origin.clone_from(&net.origin);
-    }
-    if !net.headers.is_empty() {
-        options.headers.clone_from(&net.headers);
-    }
-    if !net.subprotocols.is_empty() {
-        options.subprotocols.clone_from(&net.subprotocols);
-    }
-    if !net.resolve.is_empty() {
-        options.resolve.clone_from(&net.resolve);
-    }
-    if net.proxy.is_some() {
-        options.proxy.clone_from(&net.proxy);
-    }
-    if net.cacert.is_some() {
-        options.cacert.clone_from(&net.cacert);
-    }
-    if net.cert.is_some() {
-        options.cert.clone_from(&net.cert);
-        options.key.clone_from(&net.key);
-    }
-    options.no_proxy |= net.no_proxy;
-    options.insecure |= net.insecure;
-    options.ipv4 |= net.ipv4;
-    options.ipv6 |= net.ipv6;
-    options.http1_only |= net.http1_only;
-    options.http2 |= net.http2;
-    if options.ipv4 && options.ipv6 {
+    options.connection = cmd.connection.clone();
+    if options.connection.ipv4 && options.connection.ipv6 {
         return Err(AppError::usage("--ipv4", "cannot be used with --ipv6"));
     }
-    if options.http1_only && options.http2 {
+    if options.connection.http1_only && options.connection.http2 {
         return Err(AppError::usage(
             "--http2",
             "cannot be used with --http1-only",
