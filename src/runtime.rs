@@ -120,6 +120,7 @@ pub(crate) async fn stopped(mut switch: watch::Receiver<bool>) {
 }
 
 /// SIGHUP, as a stream of reload requests (nothing elsewhere than Unix).
+#[cfg(feature = "serve")]
 pub(crate) fn hangups() -> tokio::sync::mpsc::Receiver<()> {
     let (tx, rx) = tokio::sync::mpsc::channel(1);
     #[cfg(unix)]

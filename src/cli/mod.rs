@@ -23,10 +23,9 @@ pub(crate) use explain::{ExplainCommand, ExplainFormat};
 #[cfg(feature = "lab")]
 pub(crate) use lab::{DemoCommand, LabCommand};
 pub(crate) use output::{ColorChoice, Format, OutputOptions};
-pub(crate) use ping::{
-    parse_interval as parse_ping_interval, PingColor, PingCommand, PingFormat,
-    MODULE_KEYS as PING_MODULE_KEYS,
-};
+#[cfg(feature = "serve")]
+pub(crate) use ping::parse_interval as parse_ping_interval;
+pub(crate) use ping::{PingColor, PingCommand, PingFormat, MODULE_KEYS as PING_MODULE_KEYS};
 #[cfg(feature = "serve")]
 pub(crate) use serve::{LogFormat, ServeCommand};
 pub(crate) use watch::WatchCommand;
