@@ -9,7 +9,7 @@ use std::time::Duration;
 /// `wsdoctor check`.
 #[derive(Debug, Args)]
 pub(crate) struct CheckCommand {
-    /// The deployments: http(s) base URLs (full checklist) or ws(s) socket URLs (endpoint checks); several run as a fleet. Without any, the targets of the config file.
+    /// The deployments: http(s) base URLs (full checklist) or ws(s) socket URLs (endpoint checks); several run as a fleet. Without any, the targets of the config file. A bare host (example.com, HOST:PORT) means https://, or http:// when that port answers plain HTTP, as a browser's HTTPS-first mode falls back; the first line says which.
     #[arg(value_name = "TARGET", env = "WSDOCTOR_TARGET")]
     pub(crate) targets: Vec<String>,
     /// The fleet: config file, target names, concurrency.
