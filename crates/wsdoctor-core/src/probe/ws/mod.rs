@@ -8,6 +8,7 @@
 //! frame (tungstenite replaces a forbidden close code with 1002).
 
 pub(crate) mod extended_connect;
+pub(crate) mod header;
 pub(crate) mod sniff;
 
 use super::headers;

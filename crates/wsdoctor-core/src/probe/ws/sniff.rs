@@ -149,7 +149,8 @@ impl Sniffer {
             }
             self.header.push(bytes[0]);
             bytes = &bytes[1..];
-            if let Some((opcode, mask, len)) = parse_header(&self.header) {
+            if let Some((b0, mask, len)) = super::header::frame_header(&self.header) {
+                let opcode = b0 & 0x0f;
                 self.header.clear();
                 self.closing = opcode == 0x8;
                 self.mask = mask;
@@ -179,27 +180,4 @@ impl Sniffer {
         }
         self.closing = false;
     }
-}
-
-/// A complete frame header: opcode, mask and payload length; `None` until all of it is there.
-fn parse_header(h: &[u8]) -> Option<(u8, Option<[u8; 4]>, u64)> {
-    let (&b0, &b1) = (h.first()?, h.get(1)?);
-    let opcode = b0 & 0x0f;
-    let masked = b1 & 0x80 != 0;
-    let (len, at) = match b1 & 0x7f {
-        126 => (u64::from(u16::from_be_bytes([*h.get(2)?, *h.get(3)?])), 4),
-        127 => {
-            let bytes: [u8; 8] = h.get(2..10)?.try_into().ok()?;
-            (u64::from_be_bytes(bytes), 10)
-        }
-        n => (u64::from(n), 2),
-    };
-    let mask = if masked {
-        let key: [u8; 4] = h.get(at..at + 4)?.try_into().ok()?;
-        Some(key)
-    } else {
-        None
-    };
-    let full = at + if masked { 4 } else { 0 };
-    (h.len() == full).then_some((opcode, mask, len))
 }
