@@ -20,6 +20,24 @@ pub(crate) async fn accepted_without_origin(
     url: &str,
     road: Road,
 ) -> bool {
+    match open_without_origin(ctx, id, inputs, url, road).await {
+        Some(opened) => {
+            ws::close_normally(opened.socket, CLOSE_WAIT).await;
+            true
+        }
+        None => false,
+    }
+}
+
+/// The upgrade repeated without our Origin header, on a check run of its own: the socket, when
+/// the server accepts it.
+async fn open_without_origin(
+    ctx: &Ctx,
+    id: CheckId,
+    inputs: &Inputs,
+    url: &str,
+    road: Road,
+) -> Option<ws::Opened> {
     let mut scratch = CheckRun::start(id, inputs);
     let headers = upgrade_headers(ctx, None);
     let upgrade = Upgrade {
@@ -29,13 +47,9 @@ pub(crate) async fn accepted_without_origin(
         trace: ctx.trace(id),
     };
     let timeout = ctx.settings.limits.connect_timeout;
-    match connect(ctx, &mut scratch, inputs, &upgrade, road, timeout).await {
-        Ok(opened) => {
-            ws::close_normally(opened.socket, CLOSE_WAIT).await;
-            true
-        }
-        Err(_) => false,
-    }
+    connect(ctx, &mut scratch, inputs, &upgrade, road, timeout)
+        .await
+        .ok()
 }
 
 /// A socket closed at once after a 101 reads as "no handler on this path", unless the server is
@@ -96,16 +110,7 @@ async fn stays_open_without_origin(
     url: &str,
     road: Road,
 ) -> bool {
-    let mut scratch = CheckRun::start(id, inputs);
-    let headers = upgrade_headers(ctx, None);
-    let upgrade = Upgrade {
-        url,
-        headers: &headers,
-        protocols: &ctx.settings.subprotocols,
-        trace: ctx.trace(id),
-    };
-    let timeout = ctx.settings.limits.connect_timeout;
-    let Ok(opened) = connect(ctx, &mut scratch, inputs, &upgrade, road, timeout).await else {
+    let Some(opened) = open_without_origin(ctx, id, inputs, url, road).await else {
         return false;
     };
     let mut socket = opened.socket;
