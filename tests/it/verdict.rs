@@ -534,3 +534,53 @@ fn checks_the_deadline_never_let_start_are_skipped_not_failed() {
         "{origin:#}"
     );
 }
+
+#[test]
+fn a_run_stopped_between_attempts_reports_the_failure_it_had_seen() {
+    // Ctrl-C while the sockets wait to retry (each is reset after it opens): what the attempts
+    // found is the root cause the run saw, so it leads the report. It was a bare "interrupted
+    // before it finished", and the run a warning.
+    let spawned = crate::support::spawn_until(
+        &[
+            "demo",
+            "--fault",
+            "drop-after-open",
+            "--attempts",
+            "3",
+            "--retry-delay",
+            "5s",
+            "--format",
+            "ndjson",
+        ],
+        r#""type":"attempt","data":{"id":"terminal""#,
+        false,
+    );
+    crate::support::signal(&spawned, "INT");
+    let (code, stdout, _) = spawned.finish();
+    assert_eq!(code, Some(130));
+    let event: serde_json::Value = stdout
+        .lines()
+        .last()
+        .and_then(|l| serde_json::from_str(l).ok())
+        .expect("a partial report");
+    let report = &event["data"];
+    assert_eq!(report["interrupted"], true);
+    assert_eq!(report["verdict"], "fail", "{report:#}");
+    let terminal = report["checks"]
+        .as_array()
+        .and_then(|checks| checks.iter().find(|c| c["id"] == "terminal"))
+        .expect("the terminal check");
+    assert_eq!(terminal["status"], "fail", "{terminal:#}");
+    assert_eq!(
+        terminal["failure"]["code"], "ABNORMAL_CLOSURE",
+        "{terminal:#}"
+    );
+    assert_eq!(terminal["failure"]["cause"], "abnormal_close");
+    assert!(
+        terminal["summary"]
+            .as_str()
+            .is_some_and(|s| s.contains("attempt 1 failed; the run was stopped before the next")),
+        "{terminal:#}"
+    );
+    assert_eq!(terminal["attempts"].as_array().map(Vec::len), Some(1));
+}

@@ -5,11 +5,12 @@ use crate::probe::tls::TlsClient;
 use crate::redact::Redactor;
 use crate::settings::Settings;
 use crate::trace::{Sink, Trace};
-use std::sync::{Arc, OnceLock};
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Instant, SystemTime};
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::sync::OnceCell;
-use wsdoctor_model::{Cause, CheckId, Event, Stamped};
+use wsdoctor_model::{Attempt, Cause, CheckId, Event, Finding, Stamped};
 
 /// The run's shared, read-only environment.
 pub(crate) struct Ctx {
@@ -31,6 +32,9 @@ pub(crate) struct Ctx {
     silence: OnceLock<String>,
     /// Where the wire trace goes, when `--trace` asked for one.
     trace: Option<Arc<Sink>>,
+    /// The last failed attempt of each check still retrying, with the attempts so far: a run
+    /// stopped between two attempts reports that failure, not a bare "interrupted".
+    retrying: Mutex<BTreeMap<CheckId, (Finding, Vec<Attempt>)>>,
 }
 
 /// What the run allows itself beyond one client timeout to confirm a hang, counted from its start
@@ -56,6 +60,7 @@ impl Ctx {
             stop,
             started,
             silence: OnceLock::new(),
+            retrying: Mutex::new(BTreeMap::new()),
             trace,
         }
     }
@@ -119,6 +124,18 @@ impl Ctx {
     }
 
     /// A connection-log line (`--verbose`, NDJSON).
+    /// Keeps a check's failed attempt while it waits to try again (see `retrying`).
+    pub(crate) fn note_retrying(&self, id: CheckId, finding: Finding, attempts: Vec<Attempt>) {
+        if let Ok(mut retrying) = self.retrying.lock() {
+            retrying.insert(id, (finding, attempts));
+        }
+    }
+
+    /// The last failed attempt of a check that was still retrying, if it was.
+    pub(crate) fn retrying(&self, id: CheckId) -> Option<(Finding, Vec<Attempt>)> {
+        self.retrying.lock().ok()?.get(&id).cloned()
+    }
+
     pub(crate) fn log(&self, id: CheckId, message: impl Into<String>) {
         self.emit(Event::Log {
             id,

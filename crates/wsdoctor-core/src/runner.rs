@@ -17,7 +17,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 use tokio::sync::{mpsc, watch};
 use wsdoctor_model::platform::Sightings;
-use wsdoctor_model::{Cause, CheckId, CheckReport, Event, Report, Stamped, Status};
+use wsdoctor_model::{
+    Attempt, Cause, CheckId, CheckReport, Event, Finding, Report, Stamped, Status,
+};
 
 /// Why the run stopped early, if it did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -257,7 +259,10 @@ fn check_reports(
             }
             None => {
                 let began = started.get(&planned.id).copied();
-                let mut report = unfinished(planned.id, interruption, began, &ctx.settings);
+                let mut report = match ctx.retrying(planned.id).filter(|_| began.is_some()) {
+                    Some((finding, attempts)) => stopped_retrying(planned.id, finding, attempts),
+                    None => unfinished(planned.id, interruption, began, &ctx.settings),
+                };
                 if let Some(began) = began {
                     report.started_ms = began;
                     report.duration_ms = (wsdoctor_model::ms(start.elapsed()) - began).max(0.0);
@@ -427,6 +432,19 @@ async fn run_isolated(id: CheckId, check: impl Future<Output = Output> + Send + 
 
 /// The report of a check the run stopped before it finished: one that had started and was cut off
 /// by the deadline failed (something took too long); one that never started was skipped.
+/// A check stopped between two attempts: the last attempt's failure is the root cause the run
+/// saw, and it leads; the stop only cut the retries short.
+fn stopped_retrying(id: CheckId, mut finding: Finding, attempts: Vec<Attempt>) -> CheckReport {
+    finding.message = format!(
+        "{} (attempt {} failed; the run was stopped before the next)",
+        finding.message,
+        attempts.len()
+    );
+    let mut report = CheckReport::failed(id, finding);
+    report.attempts = Some(attempts);
+    report
+}
+
 fn unfinished(
     id: CheckId,
     why: Option<Interruption>,

@@ -226,6 +226,10 @@ impl<'a> Retries<'a> {
                             check.id,
                             format!("Reconnecting in {} ms", delay.as_millis()),
                         );
+                        let mut so_far = self.attempts.clone();
+                        so_far.push(record.clone());
+                        self.ctx
+                            .note_retrying(check.id, failure.failed.finding.clone(), so_far);
                         Step::Retry(delay)
                     }
                     None => Step::Done(Err(self.give_up(failure))),
