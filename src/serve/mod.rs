@@ -515,11 +515,7 @@ async fn probe(req: Request<Incoming>, state: &Arc<State>) -> Response<Full<Byte
     let in_flight = InFlight::start(state, &name, &module);
     // Validated when the file was loaded: a value that does not parse is not in a loaded file.
     let series = ping::series_of(state.loaded().file.as_ref(), &target, &module).unwrap_or(None);
-    let pinging = ping::run(
-        series,
-        Arc::new(diagnosis.settings().clone()),
-        redactor.clone(),
-    );
+    let pinging = ping::run(series, diagnosis.settings(), &redactor);
     let ((report, trace), pinged) = tokio::join!(run_probe(&diagnosis, debug), pinging);
     in_flight.finish();
     state.count_and_keep(

@@ -70,12 +70,15 @@ pub(crate) fn series_of(
 }
 
 /// Runs the series on its own socket, ending at the probe's deadline at the latest.
+/// Nothing is copied for a probe without a series: this runs beside every probe.
 pub(crate) async fn run(
     series: Option<Series>,
-    settings: Arc<Settings>,
-    redactor: Redactor,
+    settings: &Settings,
+    redactor: &Redactor,
 ) -> Option<PingSummary> {
     let series = series?;
+    let settings = Arc::new(settings.clone());
+    let redactor = redactor.clone();
     let deadline = settings.limits.deadline();
     let options = PingOptions {
         mode: PingMode::Ping,
