@@ -163,9 +163,15 @@ async fn ping_and_report(
 /// 0 when every sample was answered and no socket was cut (or within --max-loss and
 /// --max-cuts), 1 otherwise.
 fn status(summary: &PingSummary, cmd: &PingCommand) -> u8 {
+    // From the counts, not the rounded percentage: one sample lost in 200,000 rounds to 0.0 %,
+    // which is not within a --max-loss of 0.
+    let loss = match summary.sent {
+        0 => 0.0,
+        sent => 100.0 * summary.lost as f64 / sent as f64,
+    };
     let failed = summary.failure.is_some()
         || summary.answered == 0
-        || summary.loss_percent > cmd.max_loss
+        || (summary.lost > 0 && loss > cmd.max_loss)
         || summary.cuts > cmd.max_cuts;
     if failed {
         exit::FAILED

@@ -93,8 +93,7 @@ pub(crate) struct NamedTarget {
 
 /// A finished probe's names, for its log line and its place in the ring.
 struct Kept<'a> {
-    name: &'a str,
-    /// The name as the page shows it (masked).
+    /// The name as the page and the log show it (masked): the raw one may hold a session id.
     shown: &'a str,
     module: &'a str,
     debug: bool,
@@ -160,7 +159,7 @@ impl State {
             .collect();
         let result = if success { "success" } else { "failure" };
         self.log
-            .probe(kept.name, kept.module, result, &codes, report.duration_ms);
+            .probe(kept.shown, kept.module, result, &codes, report.duration_ms);
         self.record(Recent {
             id: 0,
             time: humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
@@ -484,7 +483,9 @@ async fn probe(req: Request<Incoming>, state: &Arc<State>) -> Response<Full<Byte
             .refusal("(too long)", "(too long)", StatusCode::BAD_REQUEST, &why);
         return text(StatusCode::BAD_REQUEST, format!("{why}\n"));
     }
-    let (name, mut settings) = match state.loaded().settings_for(&target, &module) {
+    // One snapshot for the whole probe: a reload meanwhile must not mix two configs.
+    let loaded = state.loaded();
+    let (name, mut settings) = match loaded.settings_for(&target, &module) {
         Ok(found) => found,
         Err((status, why)) => {
             state.requests_refused.fetch_add(1, Ordering::Relaxed);
@@ -502,25 +503,24 @@ async fn probe(req: Request<Incoming>, state: &Arc<State>) -> Response<Full<Byte
             ),
         );
     };
-    if let Err(why) = fit_to_scrape(&req, state, &name, &module, &mut settings) {
+    // The name comes masked as a URL for display; a secret of the module's (a session id in a
+    // URL target's path) is masked too, as in the reports shown beside it, and in every log line.
+    let shown = Diagnosis::redactor_for(&settings, state.show_secrets).text(&name);
+    if let Err(why) = fit_to_scrape(&req, state, &shown, &module, &mut settings) {
         return text(StatusCode::BAD_REQUEST, format!("{why}\n"));
     }
     let observe = settings.limits.observe;
     settings.trace = debug;
     let diagnosis = Diagnosis::new(settings, state.show_secrets);
     let redactor = diagnosis.redactor().clone();
-    // The name comes masked as a URL for display; a secret of the module's (a session id in a
-    // URL target's path) is masked too, as in the reports shown beside it.
-    let shown = redactor.text(&name);
-    let in_flight = InFlight::start(state, &name, &module);
+    let in_flight = InFlight::start(state, &shown, &module);
     // Validated when the file was loaded: a value that does not parse is not in a loaded file.
-    let series = ping::series_of(state.loaded().file.as_ref(), &target, &module).unwrap_or(None);
+    let series = ping::series_of(loaded.file.as_ref(), &target, &module).unwrap_or(None);
     let pinging = ping::run(series, diagnosis.settings(), &redactor);
     let ((report, trace), pinged) = tokio::join!(run_probe(&diagnosis, debug), pinging);
     in_flight.finish();
     state.count_and_keep(
         Kept {
-            name: &name,
             shown: &shown,
             module: &module,
             debug,

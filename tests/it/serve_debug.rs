@@ -234,3 +234,32 @@ fn an_evicted_probe_is_404_and_a_url_token_never_shows() {
     assert!(page.contains("\"/probe/recent/2\""), "{page}");
     assert!(page.contains("\"/probe/recent/51\""), "{page}");
 }
+
+/// A socket URL carries the session id in its path: the probe's log lines mask it as the page
+/// does (the log went to stderr with the id in clear).
+#[test]
+fn a_session_in_a_url_targets_path_never_reaches_the_log() {
+    let lab = lab(None);
+    let dir = tempfile::tempdir().unwrap();
+    let server = exporter(
+        dir.path(),
+        &lab,
+        "[serve]\n# The lab is on loopback.\ndeny_private = false\n",
+        &["--allow-any-target"],
+    );
+    let target = format!(
+        "{}/terminal/{SESSION}",
+        lab.url.trim_end_matches('/').replacen("http://", "ws://", 1)
+    );
+    let (status, _, body) = server.get(
+        &format!("/probe?target={}&module=traced", encoded(&target)),
+        &[],
+    );
+    assert_eq!(status, 200, "{body}");
+    let line = server.log_line("module=traced");
+    assert!(line.contains("[REDACTED]"), "{line}");
+    assert_no_secret(&line);
+    for line in server.logged() {
+        assert_no_secret(&line);
+    }
+}

@@ -284,7 +284,7 @@ async fn open(
 
 /// A finding with the run's secrets masked and the server's text made safe to print.
 fn scrubbed(ctx: &Ctx, mut finding: Finding) -> Finding {
-    finding.message = ctx.redactor.text(&finding.message);
+    ctx.redactor.scrub(&mut finding);
     finding
 }
 

@@ -154,10 +154,12 @@ pub(crate) async fn pinging(
                     );
                 }
             }
-            None => {
-                let sent = recent.sent_at(seq);
-                state.late(seq, sent.map(|s| arrived.saturating_duration_since(s)));
-            }
+            // Late only when it answers a sample already counted lost; anything else of ours
+            // (a duplicate, a replay) matches nothing and is counted as such.
+            None => match recent.sent_at(seq) {
+                Some(sent) => state.late(seq, Some(arrived.saturating_duration_since(sent))),
+                None => state.unmatched += 1,
+            },
         }
     }
 }
@@ -182,7 +184,7 @@ fn cut(
         ),
         ref other => classify::ending(other, path, seen, open_for),
     };
-    finding.message = state.redactor.text(&finding.message);
+    state.redactor.scrub(&mut finding);
     let close_code = match &ending {
         Ending::Closed { code, .. } => Some(*code),
         _ => None,
