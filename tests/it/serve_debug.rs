@@ -249,7 +249,9 @@ fn a_session_in_a_url_targets_path_never_reaches_the_log() {
     );
     let target = format!(
         "{}/terminal/{SESSION}",
-        lab.url.trim_end_matches('/').replacen("http://", "ws://", 1)
+        lab.url
+            .trim_end_matches('/')
+            .replacen("http://", "ws://", 1)
     );
     let (status, _, body) = server.get(
         &format!("/probe?target={}&module=traced", encoded(&target)),
